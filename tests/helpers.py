@@ -1,0 +1,120 @@
+"""Shared test helpers: building real sites, reading their pages, reading the source text."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from bs4 import BeautifulSoup
+from mkdocs.utils.yaml import yaml_load
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SOURCE_TEXT = ROOT / "source" / "connection-disconnection-reconnection.txt"
+CHAPTER_MD = ROOT / "docs" / "chapters" / "connection-disconnection-reconnection.md"
+# The published page's footer, not chapter text (see source/README.md).
+SOURCE_FOOTER_START = "Icon for the Creative Commons"
+
+
+def mkdocs_build(config_file: Path, site_dir: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `mkdocs build --strict` (never -v: it skips anchor checks)."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(site_dir)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        cwd=config_file.parent,
+    )
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def make_fixture_project(case: str, workdir: Path) -> Path:
+    """A copy of the real project with the fixture's docs/ and its changes to mkdocs.yml.
+
+    A fixture is `tests/fixtures/<case>/docs/` plus an optional `mkdocs.override.yml`, merged
+    over the project's own configuration (a key set to null there removes the key).
+    """
+    fixture = FIXTURES / case
+    project = workdir / case
+    shutil.copytree(fixture / "docs", project / "docs")
+    for folder in ("hooks", "overrides"):
+        shutil.copytree(ROOT / folder, project / folder)
+    shutil.copytree(ROOT / "docs" / "stylesheets", project / "docs" / "stylesheets", dirs_exist_ok=True)
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
+        config = yaml_load(f)
+    config.pop("nav", None)
+    override_file = fixture / "mkdocs.override.yml"
+    if override_file.exists():
+        config = _deep_merge(config, yaml.safe_load(override_file.read_text(encoding="utf-8")) or {})
+    config = _drop_nulls(config)
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return project / "mkdocs.yml"
+
+
+def _drop_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+    return value
+
+
+def build_fixture(case: str, workdir: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
+    config = make_fixture_project(case, workdir)
+    site = config.parent / "site"
+    return mkdocs_build(config, site), site
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def page_html_path(site: Path, src_uri: str) -> Path:
+    """Where MkDocs (with directory URLs) writes the page built from docs/<src_uri>."""
+    stem = src_uri.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return site / stem.removesuffix("index") / "index.html"
+    return site / stem / "index.html"
+
+
+def docs_pages(docs: Path = ROOT / "docs") -> list[str]:
+    return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def source_chapter_text() -> str:
+    """The chapter's own text: the source file without the published page's footer."""
+    text = SOURCE_TEXT.read_text(encoding="utf-8")
+    return text[: text.index(SOURCE_FOOTER_START)]
+
+
+def source_sentences() -> list[str]:
+    """Every sentence of the source chapter, word for word (bullets and line breaks aside)."""
+    text = source_chapter_text().replace("•", " ")
+    sentences: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        for line in paragraph.splitlines():
+            line = normalise(line)
+            sentences += [s for s in re.split(r"(?<=[.?!…])\s+", line) if s]
+    return sentences
+
+
+def source_prompts() -> list[str]:
+    """The reflection prompts: the bulleted lines of the source chapter."""
+    return [normalise(line.strip().lstrip("•")) for line in source_chapter_text().splitlines() if line.strip().startswith("•")]
