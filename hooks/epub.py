@@ -100,6 +100,9 @@ def on_post_build(config: MkDocsConfig) -> None:
         return
     assert _book is not None and _settings is not None
     chapters = book_chapters(_book, _nav_order, _pages)
+    if not chapters:
+        log.info(f"No EPUB: the navigation lists no chapter under docs/{_book.chapters_dir}/.")
+        return
     meta = book_metadata(
         _book, _settings,
         description=config.site_description or "",
@@ -200,11 +203,6 @@ def book_chapters(
         for src_uri in nav_order
         if src_uri.startswith(prefix) and src_uri in pages and not pages[src_uri].is_index
     ]
-    if not chapters:
-        raise PluginError(
-            f"{CONFIG_FILE}: nav lists no chapter under docs/{book.chapters_dir}/, so the EPUB would "
-            "be empty: add the chapters to nav, or correct extra.book.chapters_dir."
-        )
     return chapters
 
 
