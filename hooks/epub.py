@@ -300,8 +300,9 @@ def convert_chapter(
     root = lxml_html.fragment_fromstring(chapter.html, create_parent="div")
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
 
-    for tag in root.iter(*_UNSUPPORTED):
-        raise PluginError(f"{where}: a <{tag.tag}> cannot go into the EPUB; remove it from the chapter.")
+    unsupported = next(root.iter(*_UNSUPPORTED), None)
+    if unsupported is not None:
+        raise PluginError(f"{where}: a <{unsupported.tag}> cannot go into the EPUB; remove it from the chapter.")
     for permalink in root.xpath(".//a[contains(concat(' ', @class, ' '), ' headerlink ')]"):
         permalink.drop_tree()
     for details in list(root.iter("details")):
