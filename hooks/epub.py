@@ -80,6 +80,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    # Declared even with BOOK_EXPORTS=0, so links to it are checked like links to any page.
+    export_files.declare_download(files, config, f"downloads/{book_slug(config.site_name)}.epub")
+    return files
+
+
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     _nav_order[:] = [page.file.src_uri for page in nav.pages]
     return nav

@@ -1,10 +1,15 @@
-"""Reproducible zip files and all-or-nothing writes, shared by the export hooks.
+"""What the export hooks share: declared downloads, reproducible zips, all-or-nothing writes.
 
 Not a hook (it is not listed under `hooks:` in mkdocs.yml): `hooks/epub.py` and
-`hooks/offline.py` import it. Python's zipfile stamps every entry with the time it was written;
-the functions here stamp every entry with the build's time instead (`SOURCE_DATE_EPOCH` when
-set), so two builds of the same sources give byte-identical archives. The standard library has
-no switch for that, hence these few lines.
+`hooks/offline.py` import it.
+
+- `Download`: a file the build writes itself after the pages, declared to MkDocs beforehand so
+  that a Markdown link to it (`[E-book](downloads/….epub)`) is checked and rewritten like a link
+  to any other file of the site.
+- Zips: Python's zipfile stamps every entry with the time it was written; the functions here
+  stamp every entry with the build's time instead (`SOURCE_DATE_EPOCH` when set), so two builds
+  of the same sources give byte-identical archives. The standard library has no switch for
+  that, hence these few lines.
 """
 
 from __future__ import annotations
@@ -15,9 +20,36 @@ import os
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+
+
+class Download(File):
+    """A file of the site that an export hook writes in `on_post_build`, not MkDocs: listed
+    among the site's files so that links to it validate, never copied by MkDocs itself."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        return None
+
+    def is_modified(self) -> bool:
+        return False
+
+
+def declare_download(files: Files, config: MkDocsConfig, src_uri: str) -> None:
+    """Tell MkDocs that the site will have `src_uri` (e.g. downloads/book.epub)."""
+    if files.get_file_from_path(src_uri) is not None:
+        raise PluginError(
+            f"docs/{src_uri}: the build makes this file itself; remove it from docs/."
+        )
+    files.append(Download(src_uri, src_dir=None, dest_dir=config.site_dir,
+                          use_directory_urls=config.use_directory_urls))
+
 
 # Zip timestamps cannot go before 1980.
 _ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)

@@ -78,6 +78,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    # Declared even with BOOK_EXPORTS=0, so links to it are checked like links to any page.
+    export_files.declare_download(files, config, f"downloads/{book_slug(config.site_name)}-offline.zip")
     if _offline:
         files.append(File.generated(config, SHIM_URI, abs_src_path=str(SHIM_SOURCE)))
     return files

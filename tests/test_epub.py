@@ -283,6 +283,24 @@ def test_links_between_chapters_stay_inside_the_book(fixture_site: Path) -> None
     assert posixpath.normpath(posixpath.join(posixpath.dirname(middle_path), back)) == f"{zebra_path}#stripes"
 
 
+def test_links_to_downloads_work_on_the_site_and_in_the_book(fixture_site: Path) -> None:
+    page = page_html_path(fixture_site, "chapters/middle-ground.md")
+    (link,) = soup(page).select(f'article a[data-download="downloads/{EPUB_NAME}"]')
+    assert (page.parent / link["href"]).resolve() == (fixture_site / "downloads" / EPUB_NAME).resolve()
+    *_, (_, middle) = Epub(fixture_site / "downloads" / EPUB_NAME).chapters()
+    hrefs = [a.get("href") for a in middle.iterfind(".//x:a", NS)]
+    assert f"https://books.example.org/peer/downloads/{EPUB_NAME}" in hrefs
+
+
+def test_a_misspelt_link_to_a_download_stops_the_build(tmp_path: Path) -> None:
+    config = make_fixture_project("epub-book", tmp_path)
+    page = config.parent / "docs" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nGet [the e-book](downloads/book.epubb).\n", encoding="utf-8")
+    result = mkdocs_build(config, tmp_path / "site")
+    assert result.returncode != 0
+    assert "Doc file 'about.md' contains a link 'downloads/book.epubb', but the target is not found" in result.stderr
+
+
 def test_images_travel_inside_the_book_with_their_alt_text(fixture_site: Path) -> None:
     book = Epub(fixture_site / "downloads" / EPUB_NAME)
     (zebra_path, zebra), *_ = book.chapters()

@@ -7,10 +7,12 @@ import re
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from lxml import etree
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
 
 from hooks import epub as e
 from hooks import export_files, offline
@@ -235,6 +237,25 @@ def test_a_folder_zips_the_same_whatever_the_files_dates(tmp_path: Path) -> None
     assert (tmp_path / "one.zip").read_bytes() == (tmp_path / "two.zip").read_bytes()
     with zipfile.ZipFile(tmp_path / "one.zip") as archive:
         assert archive.namelist() == ["book/", "book/a.txt", "book/b/page.html"]
+
+
+def test_a_download_is_a_site_file_that_mkdocs_never_writes(tmp_path: Path) -> None:
+    config = SimpleNamespace(site_dir=str(tmp_path / "site"), use_directory_urls=True)
+    files = Files([])
+    export_files.declare_download(files, config, "downloads/book.epub")  # type: ignore[arg-type]
+    (download,) = files
+    assert download.url == "downloads/book.epub"
+    files.copy_static_files()
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_download_in_docs_would_be_overwritten_so_it_stops_the_build(tmp_path: Path) -> None:
+    (tmp_path / "docs" / "downloads").mkdir(parents=True)
+    (tmp_path / "docs" / "downloads" / "book.epub").write_bytes(b"old")
+    config = SimpleNamespace(site_dir=str(tmp_path / "site"), use_directory_urls=True)
+    files = Files([File("downloads/book.epub", str(tmp_path / "docs"), str(tmp_path / "site"), True)])
+    with pytest.raises(PluginError, match="docs/downloads/book.epub: the build makes this file itself; remove it"):
+        export_files.declare_download(files, config, "downloads/book.epub")  # type: ignore[arg-type]
 
 
 # --- Offline edition -------------------------------------------------------------------------
