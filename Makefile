@@ -43,8 +43,8 @@ lint: $(INSTALLED)
 	exit $$status
 
 ## lock: regenerate requirements.txt (pinned, with hashes) from requirements.in
-lock: setup
-	$(BIN)/python -m pip install --quiet pip-tools==7.6.2
+# pip-tools itself is one of the locked requirements, so it too was installed with its hashes.
+lock: $(INSTALLED)
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header \
 	  --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 
