@@ -145,6 +145,10 @@ def test_checks_lint_test_build_and_upload_the_preview() -> None:
     assert setup_python["with"] == {"python-version-file": ".python-version"}
     commands = [s["run"].strip() for s in job["steps"] if "run" in s and s["run"].strip().startswith("make")]
     assert commands == ["make setup", "make lint", "make test", "make book"]
+    # Online, zizmor also checks that each pinned commit is the release its comment names.
+    (audit,) = [s for s in job["steps"] if "zizmor" in s.get("run", "")]
+    assert "--offline" not in audit["run"] and audit["env"] == {"GH_TOKEN": "${{ github.token }}"}
+    assert job["steps"].index(audit) < job["steps"].index(next(s for s in job["steps"] if s.get("run") == "make lint"))
     upload = step_named(job, "actions/upload-artifact")
     assert job["steps"].index(upload) == len(job["steps"]) - 1
     assert upload["with"]["path"] == "site/"
