@@ -16,6 +16,10 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: book serve test lint lock clean setup system-deps
 
+# What `make lint` checks: the book's pages and the chapter template (`make lint LINT_PATHS=…`
+# checks other files or folders with the same settings).
+LINT_PATHS ?= docs templates
+
 ## book: build the whole site (and downloads) into site/
 book: setup
 	$(BIN)/mkdocs build --strict
@@ -28,9 +32,19 @@ serve: setup
 test: setup
 	$(BIN)/python -m pytest
 
+## lint: check the pages' Markdown and spelling (reports problems, never changes a file)
+lint: $(INSTALLED)
+	@status=0; \
+	echo "Markdown check (pymarkdown, settings in .pymarkdown.json): $(LINT_PATHS)"; \
+	$(BIN)/pymarkdown --strict-config --config .pymarkdown.json scan --recurse $(LINT_PATHS) || status=1; \
+	echo "Spelling check (codespell, settings in .codespellrc, names in .codespell-words): $(LINT_PATHS)"; \
+	$(BIN)/codespell --config .codespellrc $(LINT_PATHS) || status=1; \
+	if [ $$status -ne 0 ]; then echo "Lint found problems (file:line above); CONTRIBUTING.md explains each check." >&2; fi; \
+	exit $$status
+
 ## lock: regenerate requirements.txt (pinned, with hashes) from requirements.in
-lock: setup
-	$(BIN)/python -m pip install --quiet pip-tools==7.6.2
+# pip-tools itself is one of the locked requirements, so it too was installed with its hashes.
+lock: $(INSTALLED)
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header \
 	  --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 
