@@ -7,6 +7,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+PEER_VENV := benchmarks/.peer-venv
+PEER_INSTALLED := $(PEER_VENV)/.installed
 
 # Reproducible output: pin every timestamp to the last commit when git knows it.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || true)
@@ -14,7 +16,7 @@ export SOURCE_DATE_EPOCH
 # Material 9.8 announces its successor at every build; the notice is not ours to act on.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: book serve test lint lock clean setup system-deps
+.PHONY: book serve test lint lock bench clean setup system-deps
 
 # What `make lint` checks: the book's pages and the chapter template (`make lint LINT_PATHS=…`
 # checks other files or folders with the same settings).
@@ -48,12 +50,23 @@ lock: $(INSTALLED)
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header \
 	  --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 
+## bench: time the build against the bare engine and a peer; writes benchmarks/results.md
+bench: setup $(PEER_INSTALLED)
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
 setup: $(INSTALLED) system-deps
 
 # The virtual environment, reinstalled only when requirements.txt changes.
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.txt
+	touch $@
+
+# The peer the benchmark compares against (mkdocs-to-pdf), in its own environment.
+$(PEER_INSTALLED): benchmarks/peer-requirements.txt
+	bash scripts/system-deps.sh --peer
+	test -x $(PEER_VENV)/bin/python || $(PYTHON) -m venv $(PEER_VENV) || python3 -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r $<
 	touch $@
 
 # The programs the PDFs and their tests need, from the system's packages.
