@@ -304,9 +304,14 @@ def check_front_matter(
         node = yaml.compose(front, Loader=yaml.SafeLoader)
         meta = yaml.load(front, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        # The context mark is where the trouble began (an opening quote), the problem mark where
+        # PyYAML gave up (often the end): the first is the line to fix.
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 2
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        problem = "; ".join(
+            part for part in (getattr(error, "context", None), getattr(error, "problem", None))
+            if part
+        ) or str(error).splitlines()[0]
         return {}, [Problem(
             path, line,
             f"the front matter is not valid YAML ({problem}), so MkDocs would silently ignore "
@@ -596,7 +601,7 @@ class _Scanner(HTMLParser):
                     "script: link to a page or file with an ordinary address instead",
                     value.strip()[:40] or name,
                 ))
-            elif name in LOADING_ATTRIBUTES and re.match(r"(?:[a-z][a-z0-9+.-]*:)?//", compact):
+            elif tag not in UNSAFE_ELEMENTS and name in LOADING_ATTRIBUTES and re.match(r"(?:[a-z][a-z0-9+.-]*:)?//", compact):
                 host = urlsplit(value.strip()).netloc or value.strip()
                 self.scan.unsafe.append((
                     f"<{tag} {name}=\"{value.strip()}\"> loads a file from another site "
@@ -681,7 +686,7 @@ def check_rendered(scan: Scan, lines: Lines, path: str) -> list[Problem]:
             line = lines.find_text(f"[{text}]", f">{text}<", href, kind=f"link:{text}:{href}")
             problem(line, (
                 f"link text '{text}' does not say where the link goes: use words that name the "
-                f"destination, e.g. [the chapter on connection]({href})"
+                f"page or document it opens, e.g. [Connection, Disconnection & Reconnection]({href})"
             ))
         elif _is_bare_address(text, href):
             line = lines.find_text(f"<{href}>", f"[{text}]", href, kind=f"link:{text}:{href}")
