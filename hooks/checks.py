@@ -91,8 +91,8 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     src_uri = page.file.src_uri
     lines = _lines_by_page.get(src_uri) or Lines("", 1)
     problems = [
-        Problem(f"{DOCS}/{src_uri}", lines.find_text(needle), message)
-        for message, needle in unsafe_html(scan_html(html_text))
+        Problem(f"{DOCS}/{src_uri}", lines.find_text(*needles), message)
+        for message, needles in unsafe_html(scan_html(html_text))
     ]
     if problems:
         raise PluginError(format_problems(problems))
@@ -418,7 +418,22 @@ def _attribution_problems(
         while keys and keys not in key_lines:
             keys = keys[:-1]
         return [Problem(path, key_lines.get(keys, 1), message.rstrip("."))]
-    return []
+    # The attribution hook takes an empty field for "not given"; a contributor who wrote the
+    # field meant to fill it in.
+    return [
+        Problem(path, key_lines.get(keys, 1),
+                f"front matter field '{keys[0]}'.{'.'.join(keys[1:])} is empty: fill it in, or "
+                "remove the line")
+        for keys in _empty_fields(meta["attribution"], ("attribution",))
+    ]
+
+
+def _empty_fields(value: Any, keys: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _empty_fields(item, (*keys, str(key)))
+    elif value is None or (isinstance(value, str) and not value.strip()):
+        yield keys
 
 
 def _key_lines(node: yaml.Node, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
@@ -487,7 +502,7 @@ class Scan:
     images: list[tuple[str, str | None]] = field(default_factory=list)  # (src, alt)
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
     addresses: list[str] = field(default_factory=list)  # href and src of links and media
-    unsafe: list[tuple[str, str]] = field(default_factory=list)  # (what, text to find it by)
+    unsafe: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (what, texts to find it by)
     ids: set[str] = field(default_factory=set)
 
 
@@ -514,13 +529,13 @@ class _Scanner(HTMLParser):
         classes = values.get("class", "").split()
         depth = len(self._stack)
         if self._open_admonitions and self._title_depth is None:
-            admonition = self._open_admonitions[-1][0]
             if tag in ("p", "summary") and ("admonition-title" in classes or tag == "summary") \
                     and depth == self._open_admonitions[-1][1] + 1:
                 self._title_depth = depth
-            else:
-                admonition.body_elements += tag not in ("p", "div", "span", "br")
-                admonition.list_items += tag == "li"
+            else:  # the body of this admonition and of any it is nested in
+                for open_admonition, _ in self._open_admonitions:
+                    open_admonition.body_elements += tag not in ("p", "div", "span", "br")
+                    open_admonition.list_items += tag == "li"
         if (tag == "div" and "admonition" in classes) or (tag == "details" and classes):
             kinds = [c for c in classes if c != "admonition"]
             admonition = Admonition(kind=kinds[0] if kinds else "")
@@ -569,9 +584,8 @@ class _Scanner(HTMLParser):
         if self._skip_depth is not None:
             return
         if self._open_admonitions and self._title_depth is None:
-            self._open_admonitions[-1][0].body_text += data
-            for outer, _ in self._open_admonitions[:-1]:
-                outer.body_text += data
+            for open_admonition, _ in self._open_admonitions:
+                open_admonition.body_text += data
         if self._heading:
             self._heading[2].append(data)
         if self._link:
@@ -583,7 +597,7 @@ class _Scanner(HTMLParser):
                 f"the raw HTML element <{tag}> {UNSAFE_ELEMENTS[tag]}, which a contributed page "
                 f"may not do: remove the <{tag}> element (to show a video or form, link to it "
                 "with a Markdown link instead)",
-                f"<{tag}",
+                (f"<{tag}",),
             ))
         for name, value in attrs:
             value = value or ""
@@ -591,7 +605,7 @@ class _Scanner(HTMLParser):
                 self.scan.unsafe.append((
                     f"the raw HTML attribute {name}= on <{tag}> runs script: remove the "
                     f"{name} attribute",
-                    name,
+                    (f"{name}=", name),
                 ))
             compact = re.sub(r"[\x00-\x20]+", "", value).lower()
             if name in URL_ATTRIBUTES and compact.startswith(SCRIPT_SCHEMES):
@@ -599,7 +613,7 @@ class _Scanner(HTMLParser):
                 self.scan.unsafe.append((
                     f"the address in {name}= on <{tag}> is a {scheme}: address, which runs "
                     "script: link to a page or file with an ordinary address instead",
-                    value.strip()[:40] or name,
+                    (value.strip()[:40], f"{name}="),
                 ))
             elif tag not in UNSAFE_ELEMENTS and name in LOADING_ATTRIBUTES and re.match(r"(?:[a-z][a-z0-9+.-]*:)?//", compact):
                 host = urlsplit(value.strip()).netloc or value.strip()
@@ -607,7 +621,7 @@ class _Scanner(HTMLParser):
                     f"<{tag} {name}=\"{value.strip()}\"> loads a file from another site "
                     f"({host}), which would tell that site who reads the book: save the file "
                     "in docs/ (e.g. docs/images/) and use its relative address",
-                    value.strip(),
+                    (value.strip(), f"{name}="),
                 ))
 
 
@@ -618,7 +632,7 @@ def scan_html(html_text: str) -> Scan:
     return scanner.scan
 
 
-def unsafe_html(scan: Scan) -> list[tuple[str, str]]:
+def unsafe_html(scan: Scan) -> list[tuple[str, tuple[str, ...]]]:
     return scan.unsafe
 
 
@@ -629,8 +643,8 @@ def check_rendered(scan: Scan, lines: Lines, path: str) -> list[Problem]:
     def problem(line: int, message: str) -> None:
         problems.append(Problem(path, line, message))
 
-    for message, needle in scan.unsafe:
-        problem(lines.find_text(needle, kind=f"unsafe:{needle}"), message)
+    for message, needles in scan.unsafe:
+        problem(lines.find_text(*needles, kind=f"unsafe:{needles}"), message)
 
     first_h1: int | None = None
     previous = 1  # Material shows the page's title as its level-1 heading when the page has none
@@ -715,8 +729,8 @@ def check_static_markup(source: Source) -> list[Problem]:
     if problem:
         return [problem]
     lines = Lines(text, 1)
-    return [Problem(path, lines.find_text(needle, kind=f"unsafe:{needle}"), message)
-            for message, needle in scan_html(text).unsafe]
+    return [Problem(path, lines.find_text(*needles, kind=f"unsafe:{needles}"), message)
+            for message, needles in scan_html(text).unsafe]
 
 
 # --- Finding source lines --------------------------------------------------------------------

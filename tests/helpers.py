@@ -43,13 +43,13 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
     return merged
 
 
-def make_fixture_project(case: str, workdir: Path) -> Path:
+def make_fixture_project(case: str, workdir: Path, fixtures: Path = FIXTURES) -> Path:
     """A copy of the real project with the fixture's docs/ and its changes to mkdocs.yml.
 
     A fixture is `tests/fixtures/<case>/docs/` plus an optional `mkdocs.override.yml`, merged
     over the project's own configuration (a key set to null there removes the key).
     """
-    fixture = FIXTURES / case
+    fixture = fixtures / case
     project = workdir / case
     shutil.copytree(fixture / "docs", project / "docs")
     for folder in ("hooks", "overrides"):
@@ -72,10 +72,19 @@ def _drop_nulls(value: Any) -> Any:
     return value
 
 
-def build_fixture(case: str, workdir: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
-    config = make_fixture_project(case, workdir)
+def build_fixture(case: str, workdir: Path, fixtures: Path = FIXTURES) -> tuple[subprocess.CompletedProcess[str], Path]:
+    config = make_fixture_project(case, workdir, fixtures)
     site = config.parent / "site"
     return mkdocs_build(config, site), site
+
+
+def build_pages(pages: dict[str, str | bytes], workdir: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Build a fixture book made on the spot: {path under docs/: content}."""
+    for name, content in pages.items():
+        path = workdir / "fixtures" / "made" / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return build_fixture("made", workdir / "project", fixtures=workdir / "fixtures")
 
 
 def soup(path: Path) -> BeautifulSoup:

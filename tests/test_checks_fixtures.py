@@ -6,12 +6,18 @@ wrong and how to fix it, and write no page.
 
 from __future__ import annotations
 
+import json
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from tests.helpers import build_fixture, page_html_path, soup
+from tests.helpers import build_fixture, build_pages, normalise, page_html_path, soup
+from tests.test_checks_unit import FIELDS, TEXT, front_matter_with, value_at
 
 # case -> the one problem it must report: (file, line, words the message must contain)
 ONE_PROBLEM = {
@@ -121,3 +127,34 @@ def test_a_book_that_follows_every_rule_builds(tmp_path: Path) -> None:
     assert kinds == ["scenario", "consider", "note", "reflection", "tip"]
     # The title's "&" is shown as typed.
     assert soup(page_html_path(site, "index.md")).title.get_text().startswith("Home & welcome")
+
+
+@settings(max_examples=6, deadline=None)
+@given(keys=st.sampled_from(FIELDS), text=TEXT, raw=st.booleans())
+@example(keys=("title",), text="<img src=x onerror=alert(1)>Mallory", raw=False)
+@example(keys=("description",), text="Q & A: what peers do, and don't", raw=False)
+@example(keys=("attribution", "adapted_from", "author"), text="</script><script>alert(1)</script>", raw=False)
+def test_any_front_matter_text_fails_clearly_or_is_escaped_in_the_built_book(keys: tuple[str, ...], text: str, raw: bool) -> None:
+    front = front_matter_with(keys, text, raw)
+    with tempfile.TemporaryDirectory() as workdir:
+        result, site = build_pages({"index.md": f"---\n{front}---\n\n# Home\n\nText.\n"}, Path(workdir))
+        assert "Traceback" not in result.stderr
+        if result.returncode != 0:
+            problems = reported(result.stderr)
+            assert problems and all(f == "docs/index.md" for f, _, _ in problems), result.stderr
+            assert all(": " in message for _, _, message in problems)
+            return
+        value = value_at(yaml.safe_load(front), keys)
+        page = soup(page_html_path(site, "index.md"))
+        # Nothing typed into the front matter became an element, a handler or a script.
+        assert all(not name.lower().startswith("on") for tag in page.find_all() for name in tag.attrs)
+        for script in page.find_all("script"):
+            if script.get("type") == "application/ld+json":
+                json.loads(script.string)
+            else:
+                assert "alert(" not in (script.string or "")
+        shown = {
+            ("title",): lambda: page.title.get_text(),
+            ("description",): lambda: page.find("meta", attrs={"name": "description"})["content"],
+        }.get(keys, lambda: page.select_one(".book-attribution").get_text())()
+        assert normalise(str(value)) in normalise(shown) or keys[-1] in ("license", "source_url")
