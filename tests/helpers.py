@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
+import unicodedata
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import yaml
 from bs4 import BeautifulSoup
@@ -127,3 +129,47 @@ def source_sentences() -> list[str]:
 def source_prompts() -> list[str]:
     """The reflection prompts: the bulleted lines of the source chapter."""
     return [normalise(line.strip().lstrip("•")) for line in source_chapter_text().splitlines() if line.strip().startswith("•")]
+
+
+# --- Nothing lost: a chapter page's text against any other output's text ------------------------
+
+
+def chapter_text_from_page(path: Path) -> str:
+    """The text a reader gets from a built page: its article, without permalink signs or buttons."""
+    article = soup(path).find("article")
+    for tag in article.select(".headerlink, .md-content__button, .md-source-file"):
+        tag.decompose()
+    return article.get_text(" ")
+
+
+def comparable_words(text: str) -> list[str]:
+    """Words, whatever the output did to lines: ligatures, soft hyphens and hyphenation undone."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    text = re.sub(r"(?<=\w)-\s+(?=\w)", "", text)  # a word hyphenated at a line end
+    text = re.sub(r"(?<=\w)-(?=\w)", "", text)  # so "well-being" compares with "wellbeing"
+    return text.split()
+
+
+def missing_chapter_text(chapters: Sequence[tuple[str, str]], extracted: str) -> dict[str, str]:
+    """What of each chapter is not in `extracted`, whole and in the given order.
+
+    `chapters` is [(name, text of the chapter page)] in reading order; `extracted` is the text of
+    an output (the print page, a PDF's text layer, an EPUB's XHTML). Words the output adds (running
+    heads, page numbers, a table of contents) are ignored; each chapter's words must appear in
+    order, after the previous chapter's. Returns {name: the missing words} for chapters that lost
+    text (empty when nothing is lost).
+    """
+    actual = comparable_words(extracted)
+    start = 0
+    missing: dict[str, str] = {}
+    for name, text in chapters:
+        expected = comparable_words(text)
+        matcher = difflib.SequenceMatcher(None, expected, actual[start:], autojunk=False)
+        blocks = [b for b in matcher.get_matching_blocks() if b.size]
+        found = {i for b in blocks for i in range(b.a, b.a + b.size)}
+        lost = [word for i, word in enumerate(expected) if i not in found]
+        if lost:
+            missing[name] = " ".join(lost)
+        if blocks:
+            start += blocks[-1].b + blocks[-1].size
+    return missing
