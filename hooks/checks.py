@@ -139,6 +139,9 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "
 LOADING_ATTRIBUTES = {"src", "srcset", "poster", "data", "background", "lowsrc", "dynsrc"}
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
 
+# Folders of the site the build writes itself (the downloads contract): not in docs/.
+GENERATED_FOLDERS = ("/downloads/",)
+
 # Files in docs/ copied to the site as they are, which a browser could run script from.
 MARKUP_SUFFIXES = (".html", ".htm", ".xhtml", ".svg")
 
@@ -913,6 +916,8 @@ def _raw_link_problem(address: str, here: str, report: PageReport,
         if target is None:
             if target_path in file_paths:
                 return None  # an image or another file of the book
+            if target_path.startswith(GENERATED_FOLDERS):
+                return None  # written by the build itself; hooks/downloads.py checks these links
             return (f"the raw HTML link '{address}' points at '{target_path}', which is not a "
                     "page or file of the book: check the address (a page's address is its file "
                     "name without .md, ending in '/', e.g. '../connection/')")
