@@ -23,8 +23,9 @@ export NO_MKDOCS_2_WARNING := 1
 LINT_PATHS ?= docs templates
 
 ## book: build the whole site (and downloads) into site/
+# Built beside site/ and swapped in when complete: an interrupted build never leaves half a site.
 book: setup
-	$(BIN)/mkdocs build --strict
+	$(BIN)/python scripts/build_site.py site
 
 ## serve: preview with live reload at http://127.0.0.1:8000
 serve: setup
@@ -74,7 +75,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site .site-building .site-previous .pytest_cache
 
 help:
 	@grep -E '^## ' Makefile | sed 's/^## /  make /'
