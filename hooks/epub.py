@@ -43,12 +43,9 @@ from markdown.extensions.toc import slugify
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-try:  # MkDocs loads each hook from its file, with hooks/ first on sys.path
-    import export_files
-    from attribution import BookSettings, parse_book_settings
-except ImportError:  # the tests import the hooks as a package
-    from hooks import export_files
-    from hooks.attribution import BookSettings, parse_book_settings
+# MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
+import export_files
+from attribution import BookSettings, parse_book_settings
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

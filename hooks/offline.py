@@ -36,12 +36,9 @@ from typing import TYPE_CHECKING, Mapping
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-try:  # MkDocs loads each hook from its file, with hooks/ first on sys.path
-    import export_files
-    from epub import book_slug, exports_enabled
-except ImportError:  # the tests import the hooks as a package
-    from hooks import export_files
-    from hooks.epub import book_slug, exports_enabled
+# MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
+import export_files
+from epub import book_slug, exports_enabled
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

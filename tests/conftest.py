@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from tests.helpers import ROOT, mkdocs_build
+
+# Hooks import each other by module name, as MkDocs lets them (it puts hooks/ on sys.path).
+sys.path.insert(0, str(ROOT / "hooks"))
 
 # Chromium here must not try to reach the hosts it calls home (the network is closed).
 BROWSER_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run"]

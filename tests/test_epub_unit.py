@@ -14,9 +14,11 @@ from lxml import etree
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from hooks import epub as e
-from hooks import export_files, offline
-from hooks.attribution import parse_book_settings
+# The hooks by module name, as MkDocs loads them (tests/conftest.py puts hooks/ on sys.path).
+import epub as e
+import export_files
+import offline
+from attribution import parse_book_settings
 from tests.helpers import make_fixture_project
 
 BOOK = parse_book_settings({
