@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the programs the book's PDFs and tests need are installed:
-# a Chromium or Chrome for printing, qpdf and poppler-utils for checking PDFs.
+# a Chromium or Chrome for printing, qpdf and poppler-utils for checking PDFs,
+# epubcheck for validating the EPUB.
 # Installs Debian's packages when it can (root and apt); otherwise says exactly what to run.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ done
 [ -n "$browser_found" ] || missing+=(chromium)
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v epubcheck >/dev/null 2>&1 || missing+=(epubcheck)
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core)
 # `--peer`: the libraries WeasyPrint needs, for the benchmark's peer.
 if [ "${1:-}" = "--peer" ]; then

@@ -1,0 +1,61 @@
+"""The offline edition: unzipped anywhere, opened from file://, it works like the site, search
+included, and asks nothing of the network."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import soup
+
+SLUG = "post-secondary-peer-support-training-curriculum"
+CHAPTER_TITLE = "Connection, Disconnection & Reconnection"
+
+
+@pytest.fixture(scope="module")
+def unzipped(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline edition as a reader gets it: unzipped into a folder of their own."""
+    target = tmp_path_factory.mktemp("usb-stick")
+    with zipfile.ZipFile(site / "downloads" / f"{SLUG}-offline.zip") as archive:
+        assert {name.split("/")[0] for name in archive.namelist()} == {f"{SLUG}-offline"}
+        archive.extractall(target)
+    return target / f"{SLUG}-offline"
+
+
+def test_search_finds_jesse_and_opens_the_chapter_from_file_urls(unzipped: Path, browser) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto((unzipped / "index.html").as_uri())
+    page.click("input.md-search__input")
+    page.keyboard.type("Jesse")  # typed, as a reader would: search listens for key presses
+    result = page.locator(".md-search-result__item").first
+    result.wait_for(timeout=15_000)
+    assert "Jesse" in result.inner_text()
+    result.locator("a").first.click()
+    page.wait_for_load_state()
+    assert page.url.startswith((unzipped / "chapters" / "connection-disconnection-reconnection.html").as_uri())
+    assert page.locator("article h1").inner_text().removesuffix("¶") == CHAPTER_TITLE
+    assert page.locator("article .admonition.scenario").count() == 1
+    page.close()
+    # Everything came from the unzipped folder: no request left the reader's computer.
+    assert requests and all(url.startswith("file://") for url in requests), [
+        url for url in requests if not url.startswith("file://")]
+
+
+def test_pages_link_to_each_other_as_files(unzipped: Path) -> None:
+    home = soup(unzipped / "index.html")
+    chapter_link = home.select_one('article a[href$="connection-disconnection-reconnection.html"]')
+    assert chapter_link is not None and (unzipped / chapter_link["href"]).is_file()
+    assert (unzipped / "search" / "search_index.js").is_file()
+
+
+def test_downloads_travel_with_it_but_not_itself(site: Path, unzipped: Path) -> None:
+    home = soup(unzipped / "index.html")
+    epub = home.select_one(f'article a[data-download="downloads/{SLUG}.epub"]')
+    assert (unzipped / epub["href"]).read_bytes() == (site / "downloads" / f"{SLUG}.epub").read_bytes()
+    assert home.select(f'a[data-download="downloads/{SLUG}-offline.zip"]') == []
+    assert "Offline edition (this copy)" in home.select_one("article").get_text()
+    assert not (unzipped / "downloads" / f"{SLUG}-offline.zip").exists()
