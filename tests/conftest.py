@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
+from typing import Iterator
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from tests.helpers import ROOT, mkdocs_build
+from tests.site_server import serve
+
+BROWSER_PATH = os.environ.get("BOOK_BROWSER") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
@@ -14,3 +21,40 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = mkdocs_build(ROOT / "mkdocs.yml", site_dir)
     assert result.returncode == 0, result.stderr
     return site_dir
+
+
+# --- The published site, served, and one browser for the whole session ----------------------
+
+# The addresses a deployment sets: a GitHub repository (so the page would ask GitHub's API for
+# its stars, were that widget not removed) and a site address (canonical links, sitemap).
+PUBLISHED_ENV = {
+    "SITE_URL": "https://peer-support.example.org/book/",
+    "REPO_URL": "https://github.com/example/peer-support-book",
+}
+BROWSER_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real book built as a deployment builds it, with SITE_URL and REPO_URL set."""
+    site_dir = tmp_path_factory.mktemp("published") / "site"
+    result = mkdocs_build(ROOT / "mkdocs.yml", site_dir, env=PUBLISHED_ENV)
+    assert result.returncode == 0, result.stderr
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def site_address(published_site: Path) -> Iterator[str]:
+    """The published site served on 127.0.0.1 (gzip, 404 page), e.g. http://127.0.0.1:PORT/."""
+    with serve(published_site) as address:
+        yield address
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """The system Chromium, started once per session (Playwright never downloads a browser here)."""
+    args = BROWSER_ARGS + (["--no-sandbox"] if os.geteuid() == 0 else [])
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=BROWSER_PATH, args=args)
+        yield chromium
+        chromium.close()
