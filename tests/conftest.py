@@ -4,6 +4,7 @@ import os
 import shutil
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
@@ -45,8 +46,8 @@ def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def site_address(published_site: Path) -> Iterator[str]:
-    """The published site served on 127.0.0.1 (gzip, 404 page), e.g. http://127.0.0.1:PORT/."""
-    with serve(published_site) as address:
+    """The published site served on 127.0.0.1 at its path: http://127.0.0.1:PORT/book/."""
+    with serve(published_site, prefix=urlsplit(PUBLISHED_ENV["SITE_URL"]).path) as address:
         yield address
 
 
