@@ -7,6 +7,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The Node checkers (Nu HTML Checker, Lighthouse), reinstalled only when package-lock.json changes.
+NODE_INSTALLED := node_modules/.package-lock.json
 
 # Reproducible output: pin every timestamp to the last commit when git knows it.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || true)
@@ -14,7 +16,7 @@ export SOURCE_DATE_EPOCH
 # Material 9.8 announces its successor at every build; the notice is not ours to act on.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: book serve test lint lock clean setup system-deps
+.PHONY: book serve test lint lock clean setup system-deps lighthouse
 
 ## book: build the whole site (and downloads) into site/
 book: setup
@@ -28,18 +30,27 @@ serve: setup
 test: setup
 	$(BIN)/python -m pytest
 
+## lighthouse: score the built home and chapter pages (mobile) and measure a chapter's weight
+lighthouse: book
+	CHROME_PATH="$${CHROME_PATH:-$$(command -v chromium || command -v chromium-browser || command -v google-chrome)}" \
+	  $(BIN)/python scripts/lighthouse.py site
+
 ## lock: regenerate requirements.txt (pinned, with hashes) from requirements.in
 lock: setup
 	$(BIN)/python -m pip install --quiet pip-tools==7.6.2
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header \
 	  --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 
-setup: $(INSTALLED) system-deps
+setup: $(INSTALLED) $(NODE_INSTALLED) system-deps
 
 # The virtual environment, reinstalled only when requirements.txt changes.
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.txt
+	touch $@
+
+$(NODE_INSTALLED): package-lock.json | system-deps
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 # The programs the PDFs and their tests need, from the system's packages.
