@@ -17,6 +17,12 @@ fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# `--peer`: the libraries WeasyPrint needs, for the benchmark's peer.
+if [ "${1:-}" = "--peer" ]; then
+  for pkg in libpango-1.0-0 libpangoft2-1.0-0; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

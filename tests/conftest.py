@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
@@ -13,6 +14,9 @@ from tests.helpers import ROOT, mkdocs_build
 from tests.site_server import serve
 
 BROWSER_PATH = os.environ.get("BOOK_BROWSER") or shutil.which("chromium") or "/usr/bin/chromium"
+
+# Hooks import each other by module name, as MkDocs lets them (it puts hooks/ on sys.path).
+sys.path.insert(0, str(ROOT / "hooks"))
 
 
 @pytest.fixture(scope="session")
