@@ -119,17 +119,36 @@ def test_book_without_site_or_repository_address_builds_cleanly_without_them(
     assert "<url>" not in (site / "sitemap.xml").read_text(encoding="utf-8")
 
 
-def test_front_matter_that_looks_like_markup_stays_text_in_the_metadata(tmp_path: Path) -> None:
+def test_front_matter_characters_are_escaped_in_the_metadata(tmp_path: Path) -> None:
     result, site = build_fixture("page-meta", tmp_path)
     assert result.returncode == 0, result.stderr
-    raw = page_html_path(site, "meta.md").read_text(encoding="utf-8")
-    head = raw.split("</head>")[0]
-    assert "<script>alert(1)" not in head and "<b>markup" not in head.split("<title>")[0]
+    head = page_html_path(site, "meta.md").read_text(encoding="utf-8").split("</head>")[0]
+    assert 'content="An ampersand &amp; an apostrophe&#39;s place' in head
     page = soup(page_html_path(site, "meta.md"))
-    description = 'A description with "quotes", <script>alert(1)</script> & an ampersand.'
-    assert meta_content(page, name="description") == description
-    assert meta_content(page, property="og:description") == description
-    assert meta_content(page, property="og:title") == 'Quotes "and" <b>markup</b>'
+    assert meta_content(page, name="description") == "An ampersand & an apostrophe's place in the page's metadata."
+    assert meta_content(page, property="og:title") == "Tom's & Jerry's notes"
+
+
+def test_page_metadata_template_escapes_markup_the_chapter_checks_would_reject() -> None:
+    """Defence in depth: hooks/checks.py refuses markup and straight quotes in front matter; were
+    one to slip through, the metadata template still writes it as text."""
+    from types import SimpleNamespace
+
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    hostile = '"><script>alert(1)</script>'
+    page = SimpleNamespace(
+        meta={"title": hostile, "description": hostile}, title=hostile, is_homepage=False,
+        file=SimpleNamespace(src_uri="chapters/x.md", name="x"), canonical_url=None, url="chapters/x/",
+        previous_page=None, next_page=None,
+    )
+    env = config.theme.get_env()
+    html = env.get_template("partials/page-meta.html").render(page=page, config=config, base_url=".", mkdocs_version="1")
+    assert "<script>" not in html
+    tags = soup_of(html)
+    assert tags.find("meta", attrs={"name": "description"})["content"] == hostile
+    assert tags.find("meta", attrs={"property": "og:title"})["content"] == hostile
 
 
 # --- Links: files and new tabs ----------------------------------------------------------------
