@@ -7,6 +7,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The Node checkers (Nu HTML Checker, Lighthouse), reinstalled only when package-lock.json changes.
+NODE_INSTALLED := node_modules/.package-lock.json
 PEER_VENV := benchmarks/.peer-venv
 PEER_INSTALLED := $(PEER_VENV)/.installed
 
@@ -16,7 +18,7 @@ export SOURCE_DATE_EPOCH
 # Material 9.8 announces its successor at every build; the notice is not ours to act on.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: book serve test lint lock bench clean setup system-deps
+.PHONY: book serve test lint lock bench clean setup system-deps lighthouse
 
 # What `make lint` checks: the book's pages and the chapter template (`make lint LINT_PATHS=…`
 # checks other files or folders with the same settings).
@@ -34,6 +36,11 @@ serve: setup
 ## test: run the whole test suite
 test: setup
 	$(BIN)/python -m pytest
+
+## lighthouse: score the built home and chapter pages (mobile) and measure a chapter's weight
+lighthouse: book
+	CHROME_PATH="$${CHROME_PATH:-$$(command -v chromium || command -v chromium-browser || command -v google-chrome)}" \
+	  $(BIN)/python scripts/lighthouse.py site
 
 ## lint: check the pages' Markdown and spelling (reports problems, never changes a file)
 lint: $(INSTALLED)
@@ -55,12 +62,16 @@ lock: $(INSTALLED)
 bench: setup $(PEER_INSTALLED)
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
-setup: $(INSTALLED) system-deps
+setup: $(INSTALLED) $(NODE_INSTALLED) system-deps
 
 # The virtual environment, reinstalled only when requirements.txt changes.
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.txt
+	touch $@
+
+$(NODE_INSTALLED): package-lock.json | system-deps
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 # The peer the benchmark compares against (mkdocs-to-pdf), in its own environment.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the programs the book's PDFs and tests need are installed:
-# a Chromium or Chrome for printing, qpdf and poppler-utils for checking PDFs,
-# epubcheck for validating the EPUB.
+# a Chromium or Chrome for printing, qpdf and poppler-utils for checking PDFs, epubcheck for
+# validating the EPUB, Node.js with npm and Java for the HTML checker (vnu-jar) and Lighthouse.
 # Installs Debian's packages when it can (root and apt); otherwise says exactly what to run.
 set -euo pipefail
 
@@ -15,6 +15,9 @@ command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v epubcheck >/dev/null 2>&1 || missing+=(epubcheck)
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 # `--peer`: the libraries WeasyPrint needs, for the benchmark's peer.
 if [ "${1:-}" = "--peer" ]; then
   for pkg in libpango-1.0-0 libpangoft2-1.0-0; do

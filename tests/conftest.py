@@ -5,10 +5,13 @@ import shutil
 import sys
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from tests.helpers import ROOT, mkdocs_build
+from tests.site_server import serve
 
 # Hooks import each other by module name, as MkDocs lets them (it puts hooks/ on sys.path).
 sys.path.insert(0, str(ROOT / "hooks"))
@@ -35,11 +38,35 @@ def browser_path() -> str:
     raise RuntimeError("No Chromium or Chrome found: run `bash scripts/system-deps.sh`.")
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """A headless system Chromium driven by Playwright (nothing is downloaded)."""
-    from playwright.sync_api import sync_playwright
+# --- The published site, served, and one browser for the whole session ----------------------
 
+# The addresses a deployment sets: a GitHub repository (so the page would ask GitHub's API for
+# its stars, were that widget not removed) and a site address (canonical links, sitemap).
+PUBLISHED_ENV = {
+    "SITE_URL": "https://peer-support.example.org/book/",
+    "REPO_URL": "https://github.com/example/peer-support-book",
+}
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real book built as a deployment builds it, with SITE_URL and REPO_URL set."""
+    site_dir = tmp_path_factory.mktemp("published") / "site"
+    result = mkdocs_build(ROOT / "mkdocs.yml", site_dir, env=PUBLISHED_ENV)
+    assert result.returncode == 0, result.stderr
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def site_address(published_site: Path) -> Iterator[str]:
+    """The published site served on 127.0.0.1 at its path: http://127.0.0.1:PORT/book/."""
+    with serve(published_site, prefix=urlsplit(PUBLISHED_ENV["SITE_URL"]).path) as address:
+        yield address
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """The system Chromium, started once per session (Playwright never downloads a browser here)."""
     args = BROWSER_ARGS + (["--no-sandbox"] if os.geteuid() == 0 else [])
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=browser_path(), args=args)

@@ -56,7 +56,8 @@ def make_fixture_project(case: str, workdir: Path, fixtures: Path = FIXTURES) ->
     shutil.copytree(fixture / "docs", project / "docs")
     for folder in ("hooks", "overrides"):
         shutil.copytree(ROOT / folder, project / folder)
-    shutil.copytree(ROOT / "docs" / "stylesheets", project / "docs" / "stylesheets", dirs_exist_ok=True)
+    for assets in ("stylesheets", "javascripts"):
+        shutil.copytree(ROOT / "docs" / assets, project / "docs" / assets, dirs_exist_ok=True)
     with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
         config = yaml_load(f)
     config.pop("nav", None)

@@ -1,0 +1,87 @@
+"""The markup corrections of hooks/a11y.py and the settings of hooks/repository.py, without MkDocs."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from hooks import a11y, repository
+
+SEARCH = '<div class="md-search" data-md-component="search" role="dialog">'
+ARTICLE = '<article class="md-content__inner md-typeset">'
+
+
+def page(skip: str = "", toc: str = "", search: str = SEARCH, article: str = ARTICLE) -> str:
+    return (
+        "<html><head></head><body>"
+        '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">'
+        f'<div data-md-component="skip">{skip}</div>{search}</div>{toc}{article}<h1>T</h1></article>'
+        "</body></html>"
+    )
+
+
+def test_search_dialog_gets_a_name() -> None:
+    fixed = a11y.fix_page(page(), where="x.md")
+    assert 'role="dialog" aria-label="Search">' in fixed
+
+
+def test_missing_material_markup_stops_the_build_naming_the_page() -> None:
+    with pytest.raises(PluginError, match=r"docs/x\.md: Material's search dialog markup changed"):
+        a11y.fix_page(page(search='<div role="dialog">'), where="docs/x.md")
+
+
+def test_checkboxes_lose_autocomplete_but_text_inputs_keep_it() -> None:
+    html = '<input type="checkbox" id="a" autocomplete="off"><input type="text" autocomplete="off">'
+    assert a11y.drop_checkbox_autocomplete(html) == '<input type="checkbox" id="a"><input type="text" autocomplete="off">'
+
+
+def test_a_page_without_a_table_of_contents_gets_a_skip_link_to_its_content() -> None:
+    fixed = a11y.fix_page(page(), where="x.md")
+    assert '<a href="#book-content" class="md-skip">Skip to content</a>' in fixed
+    assert '<article class="md-content__inner md-typeset" id="book-content" tabindex="-1">' in fixed
+
+
+def test_materials_own_skip_link_is_kept() -> None:
+    own = '<a href="#intro" class="md-skip">Skip to content</a>'
+    fixed = a11y.fix_page(page(skip=own), where="x.md")
+    assert own in fixed and "book-content" not in fixed
+
+
+def test_corrections_are_idempotent() -> None:
+    once = a11y.fix_page(page(toc='<input class="md-nav__toggle md-toggle" type="checkbox" id="__toc">'), where="x.md")
+    assert a11y.fix_page(once, where="x.md") == once
+
+
+def test_lone_toc_checkbox_is_named_and_lone_toc_label_unbound() -> None:
+    lone_input = '<input class="md-nav__toggle md-toggle" type="checkbox" id="__toc">'
+    assert 'id="__toc" aria-label="Table of contents"' in a11y.label_toc_toggle(lone_input)
+    paired = lone_input + '<label class="md-nav__title" for="__toc">Table of contents</label>'
+    assert a11y.label_toc_toggle(paired) == paired
+    lone_label = '<label class="md-nav__title" for="__toc">Table of contents</label>'
+    assert a11y.label_toc_toggle(lone_label) == '<label class="md-nav__title">Table of contents</label>'
+
+
+def test_print_page_attributes_and_styles_become_valid_html() -> None:
+    html = page().replace(
+        "</article>",
+        '<section class="print-page" id="a" heading-number="1">x</section></article>'
+        "<style>.print-site-enumerate-headings #a h1:before { content: '1' }</style>",
+    )
+    fixed = a11y.fix_print_page(html)
+    assert 'data-heading-number="1"' in fixed and " heading-number=" not in fixed
+    head, body = fixed.split("</head>")
+    assert "print-site-enumerate-headings" in head and "<style>" not in body
+
+
+def test_edit_links_only_with_a_repository() -> None:
+    assert repository.edit_uri(None, "edit/main/docs/") is None
+    assert repository.edit_uri("", "edit/main/docs/") is None
+    assert repository.edit_uri("https://git.example.org/book", "edit/main/docs/") == "edit/main/docs/"
+
+
+def test_shallow_clone_advice_is_information_not_a_warning() -> None:
+    record = logging.LogRecord(repository.SHALLOW_CLONE_LOGGER, logging.WARNING, "", 0, "shallow", None, None)
+    assert repository.ShallowCloneNotice().filter(record) is True
+    assert record.levelno == logging.INFO and record.levelname == "INFO"

@@ -1,0 +1,349 @@
+"""The reading site in a real browser: the system Chromium, driven by Playwright, on the published
+build served from 127.0.0.1 (fixtures in tests/conftest.py). What a reader does and notices."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.conftest import PUBLISHED_ENV
+from tests.helpers import docs_pages, page_html_path
+
+CHAPTER = "chapters/connection-disconnection-reconnection/"
+MISSING = "no-such-page/"  # served with the site's 404 page
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def page_paths() -> list[str]:
+    """Every page a reader can land on: the book's pages, the print page and the 404 page."""
+    paths = []
+    for src_uri in docs_pages():
+        rel = page_html_path(Path("."), src_uri).parent.as_posix()
+        paths.append("" if rel == "." else rel + "/")
+    return paths + ["print_page/", MISSING]
+
+
+PAGES = page_paths()
+
+
+@contextmanager
+def new_page(browser: Browser, **options) -> Iterator[Page]:
+    context = browser.new_context(**options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def goto(page: Page, address: str, path: str) -> None:
+    response = page.goto(address + path, wait_until="networkidle")
+    assert response is not None
+    assert response.status == (404 if path == MISSING else 200), path
+
+
+# --- Search -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["Jesse", "reconnection"])
+def test_search_finds_the_chapter_and_opens_it_highlighted(browser: Browser, site_address: str, query: str) -> None:
+    with new_page(browser) as page:
+        goto(page, site_address, "")
+        search = page.get_by_role("textbox", name="Search")
+        search.click()
+        search.press_sequentially(query)
+        result = page.locator(f'.md-search-result__item a[href*="{CHAPTER}"]').first
+        expect(result).to_be_visible()
+        # Keyboard: the arrow key moves through the results, Enter opens the one focused: the
+        # first that carries the search term to highlight (the chapter's own entry does not when
+        # the term is only in its sections).
+        for _ in range(20):
+            page.keyboard.press("ArrowDown")
+            href = page.evaluate("document.activeElement.getAttribute('href')") or ""
+            if CHAPTER in href and f"h={query.lower()}" in href:
+                break
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(re.escape(site_address + CHAPTER)))
+        expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Connection, Disconnection & Reconnection"))
+        expect(page.locator("mark[data-md-highlight]").first).to_have_text(re.compile(query, re.I))
+
+
+# --- Colour scheme ----------------------------------------------------------------------------
+
+
+def test_scheme_toggle_switches_by_keyboard_and_is_remembered(browser: Browser, site_address: str) -> None:
+    with new_page(browser, color_scheme="light") as page:
+        goto(page, site_address, CHAPTER)
+        scheme = lambda: page.evaluate("document.body.dataset.mdColorScheme")  # noqa: E731
+        background = lambda: page.evaluate("getComputedStyle(document.body).backgroundColor")  # noqa: E731
+        assert scheme() == "default"
+        light_background = background()
+        # Following the system at first; each press moves on: light, dark, the system again.
+        page.get_by_role("radio", name="Switch to light mode").focus()
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Switch to dark mode"
+        page.keyboard.press("Enter")
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+        assert background() != light_background
+        page.reload(wait_until="networkidle")
+        assert scheme() == "slate" and background() != light_background
+        goto(page, site_address, "")  # and on the next page
+        assert scheme() == "slate"
+
+
+# --- Keyboard ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_first_tab_shows_the_skip_link_and_it_moves_focus_to_the_content(browser: Browser, site_address: str, path: str) -> None:
+    with new_page(browser) as page:
+        goto(page, site_address, path)
+        page.keyboard.press("Tab")
+        focused = page.evaluate_handle("document.activeElement")
+        assert page.evaluate("e => e.matches('a.md-skip')", focused), path
+        assert page.evaluate("e => e.textContent.trim()", focused) == "Skip to content"
+        assert on_top_and_visible(page, "document.activeElement"), "the skip link is not visible when focused"
+        page.keyboard.press("Enter")
+        in_content = "document.activeElement.closest('.md-content') !== null"
+        if not page.evaluate(in_content):  # focus stays on the link target, or moves on from it
+            page.keyboard.press("Tab")
+        assert page.evaluate(in_content), path
+
+
+# Material's toggles (colour scheme, navigation sections) are visually hidden inputs: their label
+# is what shows, and what carries the focus ring.
+VISIBLE = """e => {
+    if (e.matches("input.md-option, input.md-toggle") && e.nextElementSibling?.matches("label")) e = e.nextElementSibling;
+    const ring = getComputedStyle(e);
+    if (ring.outlineStyle === "none" || parseFloat(ring.outlineWidth) < 1) return false;
+    const box = e.getBoundingClientRect();
+    if (box.width < 2 || box.height < 2 || box.bottom < 0 || box.top > innerHeight) return false;
+    for (let n = e; n; n = n.parentElement) {
+        const style = getComputedStyle(n);
+        if (style.visibility === "hidden" || Number(style.opacity) < 0.9) return false;
+    }
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return hit !== null && (e.contains(hit) || hit.contains(e));
+}"""
+
+
+def on_top_and_visible(page: Page, element: str) -> bool:
+    """The element is painted (not transparent, not clipped away) and nothing covers its middle,
+    once any transition that reveals it has run (at most 1.5 s)."""
+    try:
+        page.wait_for_function(f"({VISIBLE})({element})", timeout=1500)
+        return True
+    except PlaywrightTimeoutError:
+        return False
+
+
+@pytest.mark.parametrize("path", ["", CHAPTER])
+def test_every_control_reached_by_tab_is_visible_when_focused(browser: Browser, site_address: str, path: str) -> None:
+    with new_page(browser, viewport={"width": 1280, "height": 800}) as page:
+        goto(page, site_address, path)
+        seen: list[str] = []
+        for _ in range(300):
+            page.keyboard.press("Tab")
+            name = page.evaluate("""(() => {
+                const e = document.activeElement;
+                if (e === document.body || e.dataset.tabSeen) return null;  // round the page once
+                e.dataset.tabSeen = "1";
+                return e.tagName + " " + (e.getAttribute("href") || e.id || e.className || e.textContent.trim().slice(0, 40));
+            })()""")
+            if name is None:
+                break
+            seen.append(name)
+            assert on_top_and_visible(page, "document.activeElement"), f"{path}: focus on {name} is not visible"
+        assert len(seen) > 10
+        assert any("Share this page" in s or "book-share" in s for s in seen), "the Share button is not reachable"
+
+
+# --- Share ------------------------------------------------------------------------------------
+
+
+def test_share_button_copies_the_address_by_keyboard(browser: Browser, site_address: str) -> None:
+    with new_page(browser, permissions=["clipboard-read", "clipboard-write"]) as page:
+        goto(page, site_address, CHAPTER)
+        button = page.get_by_role("button", name="Share this page")
+        expect(button).to_be_visible()
+        button.focus()
+        page.keyboard.press("Enter")
+        canonical = PUBLISHED_ENV["SITE_URL"] + CHAPTER
+        expect(page.get_by_role("status")).to_have_text(f"Address copied: {canonical}")
+        assert page.evaluate("navigator.clipboard.readText()") == canonical
+
+
+def test_share_button_opens_the_share_sheet_where_there_is_one(browser: Browser, site_address: str) -> None:
+    with new_page(browser) as page:
+        # Chromium on Linux has no share sheet: stand in for the browser's, recording what it gets.
+        page.add_init_script("navigator.share = data => { window.sharedData = data; return Promise.resolve(); };")
+        goto(page, site_address, CHAPTER)
+        page.get_by_role("button", name="Share this page").press("Space")
+        shared = page.evaluate("window.sharedData")
+        assert shared["url"] == PUBLISHED_ENV["SITE_URL"] + CHAPTER
+        assert "Connection, Disconnection & Reconnection" in shared["title"]
+
+
+# --- Reading features -------------------------------------------------------------------------
+
+
+def test_footer_links_back_to_top_and_table_of_contents_follow_the_reader(browser: Browser, site_address: str) -> None:
+    with new_page(browser, viewport={"width": 1280, "height": 700}) as page:
+        goto(page, site_address, CHAPTER)
+        footer = page.get_by_role("navigation", name="Footer")
+        expect(footer.get_by_role("link", name=re.compile("Previous: Chapters"))).to_be_visible()
+        expect(footer.get_by_role("link", name=re.compile("Next: About this book"))).to_be_visible()
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        active = page.locator(".md-sidebar--secondary .md-nav__link--active")
+        expect(active).to_have_text(re.compile("Reconnection"))
+        top = page.get_by_role("button", name="Back to top")
+        # Material shows "Back to top" once the reader scrolls back up a little.
+        for _ in range(10):
+            page.mouse.wheel(0, -120)
+            page.wait_for_timeout(100)
+            if top.is_visible():
+                break
+        expect(top).to_be_visible()
+        top.click()
+        page.wait_for_function("window.scrollY === 0")
+
+
+# --- Privacy ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_page_load_asks_no_other_host_for_anything(browser: Browser, site_address: str, path: str) -> None:
+    with new_page(browser) as page:
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        goto(page, site_address, path)
+        if path != "print_page/":  # the print page has no search box
+            page.get_by_role("textbox", name="Search").fill("Jesse")  # starts the search worker
+            expect(page.locator(".md-search-result__meta")).not_to_have_text(re.compile("Initializing"))
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_address))
+        elsewhere = [u for u in requested if not u.startswith((origin + "/", "data:", "blob:"))]
+        assert len(requested) > 3 and elsewhere == []
+
+
+# --- Automated accessibility rules, both schemes ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def axe() -> Axe:
+    return Axe()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_no_violation(browser: Browser, site_address: str, axe: Axe, path: str, scheme: str) -> None:
+    with new_page(browser, color_scheme=scheme) as page:
+        goto(page, site_address, path)
+        expected = "slate" if scheme == "dark" else "default"
+        assert page.evaluate("document.body.dataset.mdColorScheme") == expected
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+        violations = [
+            f"{v['id']} ({v['impact']}): {v['help']} -- {node['target']} {node['failureSummary']}"
+            for v in results.response["violations"] for node in v["nodes"]
+        ]
+        assert violations == []
+
+
+# --- Reflow, text spacing, motion -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_nothing_scrolls_sideways_at_320_css_pixels(browser: Browser, site_address: str, path: str) -> None:
+    with new_page(browser, viewport={"width": 320, "height": 640}) as page:
+        goto(page, site_address, path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls {overflow}px sideways at 320px"
+
+
+# WCAG 1.4.12: line height 1.5, paragraph spacing 2, letter spacing 0.12, word spacing 0.16 (em).
+TEXT_SPACING = """
+* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
+p { margin-bottom: 2em !important; }
+"""
+# Elements whose text is cut off: hidden overflow, or an ellipsis, with more text than room.
+CLIPPED = """() => [...document.querySelectorAll("body *")].filter(e => {
+    const s = getComputedStyle(e);
+    if (s.display === "none" || s.visibility === "hidden" || !e.textContent.trim()) return false;
+    if (e.closest("[hidden], .md-search, .md-header__topic + .md-header__topic")) return false;
+    const clips = ["hidden", "clip"].includes(s.overflowX) || ["hidden", "clip"].includes(s.overflowY);
+    return clips && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
+        && e.getBoundingClientRect().width > 0;
+}).map(e => e.tagName + "." + e.className + ": " + e.textContent.trim().slice(0, 50))"""
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+@pytest.mark.parametrize("path", ["", CHAPTER, "accessibility/", "print_page/"])
+def test_text_spacing_overrides_lose_no_content(browser: Browser, site_address: str, path: str, width: int) -> None:
+    with new_page(browser, viewport={"width": width, "height": 800}) as page:
+        goto(page, site_address, path)
+        before = set(page.evaluate(CLIPPED))
+        page.add_style_tag(content=TEXT_SPACING)
+        page.wait_for_timeout(50)
+        after = set(page.evaluate(CLIPPED))
+        assert after - before == set()
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0
+
+
+MOVING = """() => [...document.querySelectorAll("*")].filter(e => {
+    const s = getComputedStyle(e);
+    const seconds = v => v.split(",").map(parseFloat);
+    return Math.max(...seconds(s.transitionDuration)) > 0
+        || (s.animationName !== "none" && Math.max(...seconds(s.animationDuration)) > 0);
+}).length"""
+
+
+def test_reduced_motion_turns_off_every_animation(browser: Browser, site_address: str) -> None:
+    with new_page(browser) as page:
+        goto(page, site_address, CHAPTER)
+        assert page.evaluate(MOVING) > 10  # Material animates many things by default
+    with new_page(browser, reduced_motion="reduce") as page:
+        goto(page, site_address, CHAPTER)
+        assert page.evaluate(MOVING) == 0
+        assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "auto"
+
+
+# --- Downloads --------------------------------------------------------------------------------
+
+CONTENT_TYPES = {".pdf": "application/pdf", ".epub": "application/epub+zip", ".zip": "application/zip", ".json": "application/json"}
+
+
+def test_every_download_link_returns_the_file_with_its_type(browser: Browser, site_address: str) -> None:
+    with new_page(browser) as page:
+        links: set[str] = set()
+        for path in PAGES[:-1]:
+            goto(page, site_address, path)
+            hrefs = page.eval_on_selector_all(
+                'a[data-download], a[href*="downloads/"]', "links => links.map(a => a.href)"
+            )
+            links |= {urljoin(page.url, h).split("#")[0] for h in hrefs}
+        for link in sorted(links):
+            response = page.request.get(link)
+            assert response.status == 200, link
+            suffix = Path(urlsplit(link).path).suffix.lower()
+            assert response.headers["content-type"].split(";")[0] == CONTENT_TYPES[suffix], link
+
+
+# --- Weight -----------------------------------------------------------------------------------
+
+
+def test_a_chapter_with_everything_it_loads_stays_under_200_kb_compressed(browser: Browser, site_address: str) -> None:
+    with new_page(browser) as page:
+        responses = []
+        page.on("requestfinished", lambda request: responses.append(request))
+        goto(page, site_address, CHAPTER)
+        page.wait_for_timeout(500)  # the search worker fetches the index after the page loads
+        transferred = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in responses)
+        assert any("search_index.json" in r.url for r in responses)
+        assert transferred < 200 * 1024, f"{transferred / 1024:.0f} KB"
