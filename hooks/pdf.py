@@ -134,7 +134,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     )
     pages = 0
     for rendered in render_documents(documents, site, _browser):
-        data = finalise_pdf(rendered.data, rendered.document.metadata, epoch=epoch)
+        data = finalise_pdf(rendered.data, rendered.document.metadata, epoch=epoch,
+                            headings=document_headings(rendered.document.html))
         downloads.write_atomically(site / rendered.document.path, data)
         count = page_count(data)
         pages += count
@@ -760,7 +761,36 @@ def pdf_date(when: datetime) -> str:
     return when.strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
-def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None) -> bytes:
+def document_headings(document_html: str) -> list[str]:
+    """The text of every heading of a print document, in order."""
+    page = BeautifulSoup(document_html, "html.parser")
+    return [heading_text(h) for h in page.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
+
+
+def repair_outline(pdf: pikepdf.Pdf, headings: Sequence[str]) -> None:
+    """Give the bookmarks their headings' text back.
+
+    Chromium builds bookmarks from the laid-out headings and drops the space where a heading
+    wraps ("Disconnection &Reconnection"); each bookmark is matched, in order, with the heading
+    whose text is the same but for spaces.
+    """
+    def squeeze(text: str) -> str:
+        return re.sub(r"\s+", "", text)
+
+    remaining = list(headings)
+    with pdf.open_outline() as outline:
+        stack = list(reversed(outline.root))
+        while stack:
+            item = stack.pop()
+            match = next((i for i, h in enumerate(remaining) if squeeze(h) == squeeze(item.title)), None)
+            if match is not None:
+                item.title = remaining[match]
+                del remaining[: match + 1]
+            stack += reversed(item.children)
+
+
+def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
+                 headings: Sequence[str] = ()) -> bytes:
     """Write the metadata (document info and XMP, with the licence) and fix what varies.
 
     With SOURCE_DATE_EPOCH the dates come from it, and the file identifier is derived from
@@ -769,6 +799,7 @@ def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None) -> by
     when = (datetime.fromtimestamp(epoch, timezone.utc) if epoch is not None
             else datetime.now(timezone.utc)).replace(microsecond=0)
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        repair_outline(pdf, headings)
         creator = str(pdf.docinfo.get("/Creator", "Chromium"))
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
             xmp["dc:title"] = metadata.title
