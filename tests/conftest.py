@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, mkdocs_build
+from tests.helpers import BOOK_BUILD_ENV, ROOT, mkdocs_build
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real book, built once per test session with the project's own mkdocs.yml."""
     site_dir = tmp_path_factory.mktemp("built") / "site"
-    result = mkdocs_build(ROOT / "mkdocs.yml", site_dir)
+    result = mkdocs_build(ROOT / "mkdocs.yml", site_dir, BOOK_BUILD_ENV)
     assert result.returncode == 0, result.stderr
     return site_dir

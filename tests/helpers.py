@@ -72,10 +72,16 @@ def _drop_nulls(value: Any) -> Any:
     return value
 
 
-def build_fixture(case: str, workdir: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
+# The real book is built with its downloads and fixed dates, so two builds compare byte for byte
+# (`make test` sets SOURCE_DATE_EPOCH from git; a direct pytest run gets this one).
+BOOK_BUILD_ENV = {"BOOK_EXPORTS": "1", "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or "1764288000"}
+
+
+def build_fixture(case: str, workdir: Path, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Build a fixture book; without PDFs and other downloads unless `env` turns them on."""
     config = make_fixture_project(case, workdir)
     site = config.parent / "site"
-    return mkdocs_build(config, site), site
+    return mkdocs_build(config, site, {"BOOK_EXPORTS": "0", **(env or {})}), site
 
 
 def soup(path: Path) -> BeautifulSoup:
