@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -128,10 +128,11 @@ def on_post_build(config: MkDocsConfig) -> None:
     order = {src: i for i, src in enumerate(_chapter_order)}
     chapters = sorted(_chapters.values(), key=lambda c: order.get(c.src_uri, len(order)))
     book = BookInfo.from_config(_book, config, epoch)
-    documents = build_documents(
-        site, book=book, chapters=chapters, settings=_settings, body=body_attributes(config),
+    setup = PrintSetup(
+        book=book, settings=_settings, body=body_attributes(config),
         templates=template_environment(Path(str(config.theme.custom_dir)) / TEMPLATES_DIR),
     )
+    documents = build_documents(site, chapters, setup)
     pages = 0
     for rendered in render_documents(documents, site, _browser):
         data = finalise_pdf(rendered.data, rendered.document.metadata, epoch=epoch,
@@ -341,9 +342,18 @@ def chapter_source(book: attribution.BookSettings, page: Page, site_description:
     )
 
 
-def build_documents(site: Path, *, book: BookInfo, chapters: Sequence[ChapterSource],
-                    settings: PdfSettings, body: Mapping[str, str],
-                    templates: jinja2.Environment) -> list[PrintDocument]:
+@dataclass(frozen=True)
+class PrintSetup:
+    """What every print document of a build shares."""
+
+    book: BookInfo
+    settings: PdfSettings
+    body: Mapping[str, str]  # Material's <body> attributes (body_attributes)
+    templates: jinja2.Environment  # overrides/print/ (template_environment)
+
+
+def build_documents(site: Path, chapters: Sequence[ChapterSource],
+                    setup: PrintSetup) -> list[PrintDocument]:
     """The book first (it takes longest), then each chapter's handout and worksheet."""
     print_page = site / PRINT_PAGE
     if not print_page.is_file():
@@ -351,14 +361,11 @@ def build_documents(site: Path, *, book: BookInfo, chapters: Sequence[ChapterSou
             f"site/{PRINT_PAGE} was not built: keep the print-site plugin in {CONFIG_FILE} "
             "(last in `plugins:`), the book PDF is printed from its combined page."
         )
-    documents = [book_document(print_page.read_text(encoding="utf-8"), book=book,
-                               settings=settings, body=body, templates=templates)]
+    documents = [book_document(print_page.read_text(encoding="utf-8"), setup)]
     for chapter in chapters:
         page_html = chapter.html_file.read_text(encoding="utf-8")
-        documents.append(handout_document(page_html, chapter, book=book, settings=settings,
-                                          body=body, templates=templates))
-        worksheet = worksheet_document(page_html, chapter, book=book, settings=settings,
-                                       body=body, templates=templates)
+        documents.append(handout_document(page_html, chapter, setup))
+        worksheet = worksheet_document(page_html, chapter, setup)
         if worksheet is not None:
             documents.append(worksheet)
     return documents
@@ -484,14 +491,14 @@ def book_parts(print_page_html: str, *, base_url: str) -> list[BookPart]:
     return parts
 
 
-def book_document(print_page_html: str, *, book: BookInfo, settings: PdfSettings,
-                  body: Mapping[str, str], templates: jinja2.Environment) -> PrintDocument:
+def book_document(print_page_html: str, setup: PrintSetup) -> PrintDocument:
+    book = setup.book
     url_path = "print_page/book.print.html"
     parts = book_parts(print_page_html, base_url=online_folder(book.site_url, url_path))
     original = book.settings.original
     metadata = PdfMetadata(
         title=book.title, author=book.author, subject=book.description,
-        keywords=settings.keywords, language=book.settings.language,
+        keywords=setup.settings.keywords, language=book.settings.language,
         rights=(f"{book.title}, adapted from {credit_text(original)}, {original.source_url}. "
                 f"Licensed under {original.licence.name}: {original.licence.url}"),
         licence_url=original.licence.url,
@@ -500,9 +507,8 @@ def book_document(print_page_html: str, *, book: BookInfo, settings: PdfSettings
     return PrintDocument(
         path=downloads.download_path("book", book=book.slug),
         url_path=url_path,
-        html=templates.get_template("book.html").render(
-            doc=_document_context(metadata, page, settings, body, head=book.title,
-                                  foot=book.site_url),
+        html=setup.templates.get_template("book.html").render(
+            doc=document_context(metadata, page, setup, head=book.title, foot=book.site_url),
             book=book, original=original, parts=parts,
         ),
         metadata=metadata,
@@ -510,49 +516,23 @@ def book_document(print_page_html: str, *, book: BookInfo, settings: PdfSettings
     )
 
 
-def _chapter_article(page_html: str, chapter: ChapterSource) -> tuple[BeautifulSoup, Tag]:
-    page = BeautifulSoup(page_html, "html.parser")
-    article = page.select_one("article.md-content__inner")
-    if article is None:
-        raise PluginError(f"site/{chapter.url}index.html: no article element to print.")
-    return page, article
+def handout_document(page_html: str, chapter: ChapterSource, setup: PrintSetup) -> PrintDocument:
+    page, article = _printable_chapter(page_html, chapter, "handout", setup)
+    return _chapter_document("handout", "Handout", page, chapter, setup,
+                             content=Markup(article.decode_contents()))
 
 
-def _chapter_metadata(chapter: ChapterSource, kind: str, book: BookInfo,
-                      settings: PdfSettings) -> PdfMetadata:
-    return PdfMetadata(
-        title=f"{kind}: {chapter.title}", author=chapter.author, subject=chapter.description,
-        keywords=settings.keywords, language=book.settings.language,
-        rights=(f"“{chapter.title}”, from {book.title}, {chapter.credit}. "
-                f"Licensed under {chapter.licence.name}: {chapter.licence.url}"),
-        licence_url=chapter.licence.url,
-    )
-
-
-def _chapter_url_path(chapter: ChapterSource, kind: str) -> str:
-    """Where a chapter's print document is served: beside the chapter page, so its links work."""
-    folder = chapter.url if chapter.url.endswith("/") or not chapter.url else \
-        posixpath.dirname(chapter.url) + "/"
-    return f"{folder.lstrip('/')}{chapter.slug}.{kind}.print.html"
-
-
-def handout_document(page_html: str, chapter: ChapterSource, *, book: BookInfo,
-                     settings: PdfSettings, body: Mapping[str, str],
-                     templates: jinja2.Environment) -> PrintDocument:
-    page, article = _chapter_article(page_html, chapter)
-    url_path = _chapter_url_path(chapter, "handout")
-    clean_content(article, base_url=online_folder(book.site_url, url_path))
-    metadata = _chapter_metadata(chapter, "Handout", book, settings)
-    return PrintDocument(
-        path=downloads.download_path("handout", book=book.slug, chapter=chapter.slug),
-        url_path=url_path,
-        html=templates.get_template("handout.html").render(
-            doc=_document_context(metadata, page, settings, body, head=chapter.title,
-                                  foot=chapter_address(book.site_url, chapter.url), book=book),
-            content=Markup(article.decode_contents()),
-        ),
-        metadata=metadata,
-    )
+def worksheet_document(page_html: str, chapter: ChapterSource,
+                       setup: PrintSetup) -> PrintDocument | None:
+    """The chapter's reflection worksheet, or None when the chapter has no reflection box."""
+    page, article = _printable_chapter(page_html, chapter, "worksheet", setup)
+    prompts = reflection_prompts(article)
+    if not prompts:
+        return None
+    credit = article.select_one(f".{attribution.BLOCK_CLASS}")
+    return _chapter_document("worksheet", "Reflection worksheet", page, chapter, setup,
+                             prompts=prompts, lines=setup.settings.writing_lines,
+                             attribution=Markup(str(credit)) if credit else Markup(""))
 
 
 def reflection_prompts(content: Tag) -> list[Markup]:
@@ -567,26 +547,42 @@ def reflection_prompts(content: Tag) -> list[Markup]:
     return prompts
 
 
-def worksheet_document(page_html: str, chapter: ChapterSource, *, book: BookInfo,
-                       settings: PdfSettings, body: Mapping[str, str],
-                       templates: jinja2.Environment) -> PrintDocument | None:
-    """The chapter's reflection worksheet, or None when the chapter has no reflection box."""
-    page, article = _chapter_article(page_html, chapter)
-    url_path = _chapter_url_path(chapter, "worksheet")
-    clean_content(article, base_url=online_folder(book.site_url, url_path))
-    prompts = reflection_prompts(article)
-    if not prompts:
-        return None
-    credit = article.select_one(f".{attribution.BLOCK_CLASS}")
-    metadata = _chapter_metadata(chapter, "Reflection worksheet", book, settings)
+def _chapter_url_path(chapter: ChapterSource, kind: downloads.Kind) -> str:
+    """Where a chapter's print document is served: beside the chapter page, so its links work."""
+    folder = chapter.url if chapter.url.endswith("/") or not chapter.url else \
+        posixpath.dirname(chapter.url) + "/"
+    return f"{folder.lstrip('/')}{chapter.slug}.{kind}.print.html"
+
+
+def _printable_chapter(page_html: str, chapter: ChapterSource, kind: downloads.Kind,
+                       setup: PrintSetup) -> tuple[BeautifulSoup, Tag]:
+    """The built chapter page and its article, cleaned for print."""
+    page = BeautifulSoup(page_html, "html.parser")
+    article = page.select_one("article.md-content__inner")
+    if article is None:
+        raise PluginError(f"site/{chapter.url}index.html: no article element to print.")
+    clean_content(article, base_url=online_folder(setup.book.site_url,
+                                                  _chapter_url_path(chapter, kind)))
+    return page, article
+
+
+def _chapter_document(kind: downloads.Kind, label: str, page: BeautifulSoup,
+                      chapter: ChapterSource, setup: PrintSetup, **context: Any) -> PrintDocument:
+    book = setup.book
+    metadata = PdfMetadata(
+        title=f"{label}: {chapter.title}", author=chapter.author, subject=chapter.description,
+        keywords=setup.settings.keywords, language=book.settings.language,
+        rights=(f"“{chapter.title}”, from {book.title}, {chapter.credit}. "
+                f"Licensed under {chapter.licence.name}: {chapter.licence.url}"),
+        licence_url=chapter.licence.url,
+    )
     return PrintDocument(
-        path=downloads.download_path("worksheet", book=book.slug, chapter=chapter.slug),
-        url_path=url_path,
-        html=templates.get_template("worksheet.html").render(
-            doc=_document_context(metadata, page, settings, body, head=chapter.title,
-                                  foot=chapter_address(book.site_url, chapter.url), book=book),
-            chapter=chapter, prompts=prompts, lines=settings.writing_lines,
-            attribution=Markup(str(credit)) if credit else Markup(""),
+        path=downloads.download_path(kind, book=book.slug, chapter=chapter.slug),
+        url_path=_chapter_url_path(chapter, kind),
+        html=setup.templates.get_template(f"{kind}.html").render(
+            doc=document_context(metadata, page, setup, head=chapter.title,
+                                 foot=chapter_address(book.site_url, chapter.url)),
+            chapter=chapter, **context,
         ),
         metadata=metadata,
     )
@@ -596,16 +592,14 @@ def chapter_address(site_url: str, page_url: str) -> str:
     return urljoin(site_url.rstrip("/") + "/", page_url) if site_url else ""
 
 
-def _document_context(metadata: PdfMetadata, page: BeautifulSoup, settings: PdfSettings,
-                      body: Mapping[str, str], *, head: str, foot: str,
-                      book: BookInfo | None = None) -> dict[str, Any]:
-    """What the base template needs: head, styles, paper, and the margin boxes' text."""
+def document_context(metadata: PdfMetadata, page: BeautifulSoup, setup: PrintSetup, *,
+                     head: str, foot: str) -> dict[str, Any]:
+    """What the base template needs: the head, the page's styles, the paper, the margin boxes."""
     return {
         "title": metadata.title, "author": metadata.author, "subject": metadata.subject,
         "keywords": ", ".join(metadata.keywords), "language": metadata.language,
-        "stylesheets": stylesheets(page), "paper": settings.paper, "body": body,
-        "head_left": book.title if book else metadata.title, "head_right": head,
-        "foot_left": foot,
+        "stylesheets": stylesheets(page), "paper": setup.settings.paper, "body": setup.body,
+        "head_left": setup.book.title, "head_right": head, "foot_left": foot,
     }
 
 

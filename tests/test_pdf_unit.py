@@ -11,8 +11,9 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 
+from hooks import attribution as a
 from hooks import pdf as p
-from tests.helpers import ROOT
+from tests.helpers import ROOT, normalise
 
 
 # --- Settings and environment ----------------------------------------------------------------
@@ -172,18 +173,56 @@ def test_toc_page_numbers_are_filled_in_their_slots() -> None:
         '<span class="book-toc__page" data-toc-target="c">12</span>')
 
 
-def test_templates_escape_what_they_are_given() -> None:
-    env = p.template_environment(ROOT / "overrides" / "print")
-    metadata = p.PdfMetadata(title='<b>T</b> "q"', author="A & B", subject="S", keywords=(),
-                             language="en", rights="R", licence_url="https://example.org/")
-    settings = p.parse_pdf_settings({"paper": "a4"})
-    doc = p._document_context(metadata, fragment("<head></head>"), settings, {"dir": "ltr"},
-                              head='Chapter </style>"', foot="")
-    html = env.get_template("handout.html").render(doc=doc, content="<p>ok</p>")
-    assert "<title>&lt;b&gt;T&lt;/b&gt; &#34;q&#34;</title>" in html
-    assert "</style>\"" not in html.split("<body")[0].split("<style>")[1]
-    assert "size: A4;" in html
-    assert "&lt;p&gt;ok&lt;/p&gt;" in html  # content is text unless marked safe by the hook
+def print_setup(paper: str = "letter", site_url: str = "") -> p.PrintSetup:
+    book = a.parse_book_settings({
+        "title": "Original", "author": "Jenn Cusick", "source_url": "https://opentextbc.ca/peersupport/",
+        "license": "CC-BY-4.0", "changes": "Headings added."})
+    info = p.BookInfo(title='The "Book" & <More>', author="Jenn Cusick", description="About.",
+                      slug="the-book", site_url=site_url, edition="Edition of 1 May 2025", settings=book)
+    return p.PrintSetup(book=info, settings=p.parse_pdf_settings({"paper": paper, "writing_lines": 7}),
+                        body={"dir": "ltr", "data-md-color-scheme": "default"},
+                        templates=p.template_environment(ROOT / "overrides" / "print"))
+
+
+CHAPTER = p.ChapterSource(
+    src_uri="chapters/trust.md", slug="trust", title='Trust </style> "here"', url="chapters/trust/",
+    html_file=Path("unused"), description="A chapter.", author="Jenn Cusick",
+    licence=a.LICENCES["CC-BY-4.0"], credit="adapted from the original", has_prompts=True)
+CHAPTER_PAGE = """<html><head><link rel="stylesheet" href="../../assets/main.css">
+<link rel="stylesheet" href="../../css/print-site.css"></head><body><article class="md-content__inner md-typeset">
+<nav class="book-downloads"><a data-download="downloads/x.pdf">Download PDF</a></nav>
+<h1 id="trust">Trust</h1><p>See <a href="../../about/">about</a>.</p>
+<div class="admonition reflection"><p class="admonition-title">For Reflection</p><ul><li>Why &amp; how?</li><li>When?</li></ul></div>
+<div class="book-attribution"><p>Credit.</p></div></article></body></html>"""
+
+
+def test_handout_is_the_chapter_alone_with_escaped_titles() -> None:
+    doc = p.handout_document(CHAPTER_PAGE, CHAPTER, print_setup(paper="a4", site_url="https://b.example.org/"))
+    assert doc.path == "downloads/handouts/trust.pdf"
+    assert doc.url_path == "chapters/trust/trust.handout.print.html"
+    head, body = doc.html.split("<body", 1)
+    assert "size: A4;" in head
+    assert '<link rel="stylesheet" href="../../assets/main.css">' in head and "print-site" not in head
+    assert "<title>Handout: Trust &lt;/style&gt; &#34;here&#34;</title>" in head
+    style = head.split("<style>", 1)[1].split("</style>", 1)[0]  # the title cannot end it early
+    assert "https://b.example.org/chapters/trust/" in style
+    assert 'dir="ltr"' in body and "Download PDF" not in body
+    assert '<a href="https://b.example.org/about/">about</a>' in body
+    assert body.index("Why &amp; how?") < body.index("Credit.")
+    assert doc.metadata.title == 'Handout: Trust </style> "here"'
+    assert "CC BY 4.0" in doc.metadata.rights and doc.metadata.licence_url.endswith("/by/4.0/")
+
+
+def test_worksheet_has_prompts_lines_and_credit() -> None:
+    doc = p.worksheet_document(CHAPTER_PAGE, CHAPTER, print_setup())
+    assert doc is not None and doc.path == "downloads/worksheets/trust-reflection.pdf"
+    body = BeautifulSoup(doc.html, "html.parser")
+    prompts = body.select(".book-worksheet__prompts > li")
+    assert [normalise(li.select_one(".book-worksheet__prompt").get_text()) for li in prompts] == ["Why & how?", "When?"]
+    assert all(len(li.select(".book-worksheet__line")) == 7 for li in prompts)
+    assert body.select_one("article").find_all(recursive=False)[-1].get_text() == "Credit."
+    no_prompts = CHAPTER_PAGE.replace("admonition reflection", "admonition note")
+    assert p.worksheet_document(no_prompts, CHAPTER, print_setup()) is None
 
 
 # --- Finishing -------------------------------------------------------------------------------
