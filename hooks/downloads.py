@@ -27,7 +27,7 @@ import posixpath
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
 
 import pikepdf
 from markdown.extensions.toc import slugify
@@ -40,6 +40,7 @@ else:  # loaded by MkDocs from its file, with hooks/ on sys.path
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
@@ -68,12 +69,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-def on_nav(nav: Navigation, config: MkDocsConfig, files: object) -> Navigation:
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     _chapter_order[:] = [page.file.src_uri for page in nav.pages]
     return nav
 
 
-def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
+                    nav: Navigation) -> dict[str, Any]:
     assert _book is not None
     if is_chapter_page(_book, page.file.src_uri):
         slug = chapter_slug(page.file.src_uri)
@@ -105,7 +107,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         new = complete_links(text, by_path, page=where, require=exports)
         new = replace_downloads_lists(new, downloads, page=where)
         if new != text:
-            page.write_text(new, encoding="utf-8")
+            write_atomically(page, new.encode("utf-8"))
 
 
 # --- The contract: names and paths -----------------------------------------------------------

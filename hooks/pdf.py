@@ -14,6 +14,9 @@ Playwright, and writes them under `site/downloads/` (the downloads contract, hoo
 Three plain steps, each a function the tests call without MkDocs:
 built pages -> `PrintDocument` (HTML) -> `render_documents` (Chromium: PDF bytes) ->
 `finalise_pdf` (metadata, fixed dates and ID for reproducible files).
+What a PDF's bytes depend on is explicit: its `PrintDocument`, the site files its HTML loads
+(stylesheets, images, fonts), the browser, and for `finalise_pdf` the epoch. A cache of
+unchanged PDFs can key on exactly that and wrap `render_documents`.
 
 Settings: `extra.pdf` in mkdocs.yml. Environment (what differs per machine): `BOOK_EXPORTS=0`
 turns the PDFs off (`make serve`), `BOOK_BROWSER` names the browser, `SOURCE_DATE_EPOCH` fixes
@@ -560,7 +563,7 @@ def _printable_chapter(page_html: str, chapter: ChapterSource, kind: downloads.K
     page = BeautifulSoup(page_html, "html.parser")
     article = page.select_one("article.md-content__inner")
     if article is None:
-        raise PluginError(f"site/{chapter.url}index.html: no article element to print.")
+        raise PluginError(f"{chapter.html_file}: no <article> to print; is the theme Material?")
     clean_content(article, base_url=online_folder(setup.book.site_url,
                                                   _chapter_url_path(chapter, kind)))
     return page, article

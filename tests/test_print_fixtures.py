@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -29,7 +30,7 @@ def test_a4_paper_by_setting(printed: tuple[subprocess.CompletedProcess[str], Pa
     _, site = printed
     pdfs = sorted((site / "downloads").rglob("*.pdf"))
     assert {p.relative_to(site / "downloads").as_posix() for p in pdfs} == {
-        BOOK, "handouts/trust.pdf", "worksheets/trust-reflection.pdf"}
+        BOOK, "handouts/trust.pdf", "worksheets/trust-reflection.pdf", "handouts/plain.pdf"}
     for pdf in pdfs:
         assert page_size(pdf) == pytest.approx((595.3, 841.9), abs=1), pdf.name
 
@@ -40,6 +41,15 @@ def test_one_log_line_per_pdf_and_a_total(printed: tuple[subprocess.CompletedPro
     assert sorted(path for path, _ in lines) == sorted(
         p.relative_to(site).as_posix() for p in (site / "downloads").rglob("*.pdf"))
     assert re.search(rf"PDFs: {len(lines)} files, \d+ pages in [\d.]+ s", result.stderr)
+
+
+def test_a_chapter_without_prompts_has_no_worksheet(printed: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    _, site = printed
+    links = soup(page_html_path(site, "chapters/plain.md")).select("a[data-download]")
+    assert [a["data-download"] for a in links] == [f"downloads/{BOOK}", "downloads/handouts/plain.pdf"]
+    index = json.loads((site / "downloads" / "index.json").read_text(encoding="utf-8"))
+    assert [(f["kind"], f["title"]) for f in index["files"] if f["page_url"] == "chapters/plain/"] == [
+        ("handout", "Plain chapter")]
 
 
 def test_handout_footer_gives_the_chapter_address(printed: tuple[subprocess.CompletedProcess[str], Path]) -> None:
