@@ -7,6 +7,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+PEER_VENV := benchmarks/.peer-venv
+PEER_INSTALLED := $(PEER_VENV)/.installed
 
 # Reproducible output: pin every timestamp to the last commit when git knows it.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || true)
@@ -14,12 +16,17 @@ export SOURCE_DATE_EPOCH
 # Material 9.8 announces its successor at every build; the notice is not ours to act on.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: book serve test lint lock clean setup system-deps
+.PHONY: book serve test lint lock bench clean setup system-deps
+
+# What `make lint` checks: the book's pages and the chapter template (`make lint LINT_PATHS=…`
+# checks other files or folders with the same settings).
+LINT_PATHS ?= docs templates
 
 ## book: build the whole site (and downloads) into site/
+# Built beside site/ and swapped in when complete: an interrupted build never leaves half a site.
 # BOOK_EXPORTS=1 whatever the shell says: the PDFs are made, or the build stops saying why.
 book: setup
-	BOOK_EXPORTS=1 $(BIN)/mkdocs build --strict
+	BOOK_EXPORTS=1 $(BIN)/python scripts/build_site.py site
 
 ## serve: preview with live reload at http://127.0.0.1:8000 (no PDFs, so reloads stay instant)
 serve: setup
@@ -29,11 +36,25 @@ serve: setup
 test: setup
 	$(BIN)/python -m pytest
 
+## lint: check the pages' Markdown and spelling (reports problems, never changes a file)
+lint: $(INSTALLED)
+	@status=0; \
+	echo "Markdown check (pymarkdown, settings in .pymarkdown.json): $(LINT_PATHS)"; \
+	$(BIN)/pymarkdown --strict-config --config .pymarkdown.json scan --recurse $(LINT_PATHS) || status=1; \
+	echo "Spelling check (codespell, settings in .codespellrc, names in .codespell-words): $(LINT_PATHS)"; \
+	$(BIN)/codespell --config .codespellrc $(LINT_PATHS) || status=1; \
+	if [ $$status -ne 0 ]; then echo "Lint found problems (file:line above); CONTRIBUTING.md explains each check." >&2; fi; \
+	exit $$status
+
 ## lock: regenerate requirements.txt (pinned, with hashes) from requirements.in
-lock: setup
-	$(BIN)/python -m pip install --quiet pip-tools==7.6.2
+# pip-tools itself is one of the locked requirements, so it too was installed with its hashes.
+lock: $(INSTALLED)
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header \
 	  --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+
+## bench: time the build against the bare engine and a peer; writes benchmarks/results.md
+bench: setup $(PEER_INSTALLED)
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 setup: $(INSTALLED) system-deps
 
@@ -43,12 +64,19 @@ $(INSTALLED): requirements.txt
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.txt
 	touch $@
 
+# The peer the benchmark compares against (mkdocs-to-pdf), in its own environment.
+$(PEER_INSTALLED): benchmarks/peer-requirements.txt
+	bash scripts/system-deps.sh --peer
+	test -x $(PEER_VENV)/bin/python || $(PYTHON) -m venv $(PEER_VENV) || python3 -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r $<
+	touch $@
+
 # The programs the PDFs and their tests need, from the system's packages.
 system-deps:
 	@bash scripts/system-deps.sh
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site .site-building .site-previous .pytest_cache
 
 help:
 	@grep -E '^## ' Makefile | sed 's/^## /  make /'

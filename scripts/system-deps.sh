@@ -13,6 +13,12 @@ done
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core)
+# `--peer`: the libraries WeasyPrint needs, for the benchmark's peer.
+if [ "${1:-}" = "--peer" ]; then
+  for pkg in libpango-1.0-0 libpangoft2-1.0-0; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import BOOK_BUILD_ENV, ROOT, mkdocs_build
+
+# Hooks import each other by module name, as MkDocs lets them (it puts hooks/ on sys.path).
+sys.path.insert(0, str(ROOT / "hooks"))
 
 
 @pytest.fixture(scope="session")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
+import unicodedata
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import yaml
 from bs4 import BeautifulSoup
@@ -43,13 +45,13 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
     return merged
 
 
-def make_fixture_project(case: str, workdir: Path) -> Path:
+def make_fixture_project(case: str, workdir: Path, fixtures: Path = FIXTURES) -> Path:
     """A copy of the real project with the fixture's docs/ and its changes to mkdocs.yml.
 
     A fixture is `tests/fixtures/<case>/docs/` plus an optional `mkdocs.override.yml`, merged
     over the project's own configuration (a key set to null there removes the key).
     """
-    fixture = FIXTURES / case
+    fixture = fixtures / case
     project = workdir / case
     shutil.copytree(fixture / "docs", project / "docs")
     for folder in ("hooks", "overrides"):
@@ -77,11 +79,21 @@ def _drop_nulls(value: Any) -> Any:
 BOOK_BUILD_ENV = {"BOOK_EXPORTS": "1", "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or "1764288000"}
 
 
-def build_fixture(case: str, workdir: Path, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str], Path]:
+def build_fixture(case: str, workdir: Path, fixtures: Path = FIXTURES,
+                  env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str], Path]:
     """Build a fixture book; without PDFs and other downloads unless `env` turns them on."""
-    config = make_fixture_project(case, workdir)
+    config = make_fixture_project(case, workdir, fixtures)
     site = config.parent / "site"
     return mkdocs_build(config, site, {"BOOK_EXPORTS": "0", **(env or {})}), site
+
+
+def build_pages(pages: dict[str, str | bytes], workdir: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Build a fixture book made on the spot: {path under docs/: content}."""
+    for name, content in pages.items():
+        path = workdir / "fixtures" / "made" / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return build_fixture("made", workdir / "project", fixtures=workdir / "fixtures")
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -124,3 +136,48 @@ def source_sentences() -> list[str]:
 def source_prompts() -> list[str]:
     """The reflection prompts: the bulleted lines of the source chapter."""
     return [normalise(line.strip().lstrip("•")) for line in source_chapter_text().splitlines() if line.strip().startswith("•")]
+
+
+# --- Nothing lost: a chapter page's text against any other output's text ------------------------
+
+
+def chapter_text_from_page(path: Path) -> str:
+    """The text a reader gets from a built page: its article, without permalink signs, buttons
+    or download links."""
+    article = soup(path).find("article")
+    for tag in article.select(".headerlink, .md-content__button, .md-source-file, .book-downloads"):
+        tag.decompose()
+    return article.get_text(" ")
+
+
+def comparable_words(text: str) -> list[str]:
+    """Words, whatever the output did to lines: ligatures, soft hyphens and hyphenation undone."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    text = re.sub(r"(?<=\w)-\s+(?=\w)", "", text)  # a word hyphenated at a line end
+    text = re.sub(r"(?<=\w)-(?=\w)", "", text)  # so "well-being" compares with "wellbeing"
+    return text.split()
+
+
+def missing_chapter_text(chapters: Sequence[tuple[str, str]], extracted: str) -> dict[str, str]:
+    """What of each chapter is not in `extracted`, whole and in the given order.
+
+    `chapters` is [(name, text of the chapter page)] in reading order; `extracted` is the text of
+    an output (the print page, a PDF's text layer, an EPUB's XHTML). Words the output adds (running
+    heads, page numbers, a table of contents) are ignored; each chapter's words must appear in
+    order, after the previous chapter's. Returns {name: the missing words} for chapters that lost
+    text (empty when nothing is lost).
+    """
+    actual = comparable_words(extracted)
+    start = 0
+    missing: dict[str, str] = {}
+    for name, text in chapters:
+        expected = comparable_words(text)
+        matcher = difflib.SequenceMatcher(None, expected, actual[start:], autojunk=False)
+        blocks = [b for b in matcher.get_matching_blocks() if b.size]
+        found = {i for b in blocks for i in range(b.a, b.a + b.size)}
+        lost = [word for i, word in enumerate(expected) if i not in found]
+        if lost:
+            missing[name] = " ".join(lost)
+        if blocks:
+            start += blocks[-1].b + blocks[-1].size
+    return missing

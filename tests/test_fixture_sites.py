@@ -35,7 +35,7 @@ def test_front_matter_overrides_reach_the_built_pages(tmp_path: Path) -> None:
 def test_unknown_licence_in_front_matter_stops_the_build(tmp_path: Path) -> None:
     result, site = build_fixture("bad-licence", tmp_path)
     assert result.returncode != 0
-    assert "docs/index.md: front matter field 'attribution'.license: unknown licence 'MIT'" in result.stderr
+    assert "docs/index.md:6: front matter field 'attribution'.license: unknown licence 'MIT'" in result.stderr
     assert "CC-BY-4.0" in result.stderr  # the message lists what to use instead
     assert not page_html_path(site, "index.md").exists()
 

@@ -1,0 +1,84 @@
+"""Generate test books of N chapters from the real chapter, for the benchmark.
+
+Chapter 1 is the real chapter; chapters 2..N are copies with distinct titles and slugs, so
+every feature (admonitions, attribution, reflection prompts, handouts, worksheets) is exercised
+at scale. The book uses the project's own mkdocs.yml, hooks and overrides.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+from mkdocs.utils.yaml import yaml_load
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_CHAPTER = "chapters/connection-disconnection-reconnection.md"
+
+
+def chapter_copy(text: str, number: int) -> str:
+    """The real chapter with a distinct title (front matter and heading)."""
+    suffix = f" (copy {number:03d})"
+    text = re.sub(r"^title: (.+)$", lambda m: f"title: {m.group(1)}{suffix}", text, count=1, flags=re.M)
+    return re.sub(r"^# (.+)$", lambda m: f"# {m.group(1)}{suffix}", text, count=1, flags=re.M)
+
+
+def _replace_chapters(nav: Any, chapter_uris: list[str]) -> Any:
+    """The project's navigation with the chapter list replaced by the generated chapters."""
+    if isinstance(nav, list):
+        if REAL_CHAPTER in nav:
+            index = nav.index(REAL_CHAPTER)
+            return nav[:index] + chapter_uris + nav[index + 1 :]
+        return [_replace_chapters(item, chapter_uris) for item in nav]
+    if isinstance(nav, dict):
+        return {key: _replace_chapters(value, chapter_uris) for key, value in nav.items()}
+    return nav
+
+
+def generate_book(dest: Path, chapters: int) -> Path:
+    """Write a book of `chapters` chapters into `dest`; return its mkdocs.yml."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(ROOT / "docs", dest / "docs")
+    for folder in ("hooks", "overrides"):
+        shutil.copytree(ROOT / folder, dest / folder)
+    real = (ROOT / "docs" / REAL_CHAPTER).read_text(encoding="utf-8")
+    uris = [REAL_CHAPTER]
+    for number in range(2, chapters + 1):
+        uri = f"chapters/connection-disconnection-reconnection-{number:03d}.md"
+        (dest / "docs" / uri).write_text(chapter_copy(real, number), encoding="utf-8")
+        uris.append(uri)
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
+        config = yaml_load(f)
+    config["nav"] = _replace_chapters(config["nav"], uris)
+    config_file = dest / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return config_file
+
+
+def bare_config(book_config: Path) -> Path:
+    """The bare engine on the same Markdown: Material, the same extensions, nothing else."""
+    config = yaml.safe_load(book_config.read_text(encoding="utf-8"))
+    bare = {
+        "site_name": config["site_name"],
+        "docs_dir": "docs",
+        "theme": {"name": "material", "font": False},
+        "markdown_extensions": config["markdown_extensions"],
+        "plugins": ["search"],
+        "nav": config["nav"],
+    }
+    path = book_config.parent / "bare.yml"
+    path.write_text(yaml.safe_dump(bare, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def peer_config(book_config: Path) -> Path:
+    """The peer: the bare configuration plus mkdocs-to-pdf (WeasyPrint) making a book PDF."""
+    config = yaml.safe_load(bare_config(book_config).read_text(encoding="utf-8"))
+    config["plugins"] = ["search", {"to-pdf": {"output_path": "downloads/book.pdf"}}]
+    path = book_config.parent / "peer.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path

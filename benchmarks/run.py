@@ -1,0 +1,227 @@
+"""`make bench`: time the book's build against the bare engine and a peer PDF plugin.
+
+For each book size it runs, alternating the commands within each repetition:
+  1. bare  - `mkdocs build` of the same Markdown with a minimal Material configuration;
+  2. site  - our build with the downloads turned off (BOOK_EXPORTS=0);
+  3. full  - our full output: site, book PDF, handouts, worksheets and the other downloads;
+  4. peer  - mkdocs-to-pdf (WeasyPrint) building the same Markdown into a book PDF.
+It records wall time and peak memory (resident memory summed over the process tree), then a
+second `full` run with nothing changed (what a contributor's next `make book` costs), and
+writes benchmarks/results.json and benchmarks/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import psutil
+from bs4 import BeautifulSoup
+
+from benchmarks.book_generator import bare_config, generate_book, peer_config
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PEER_PYTHON = HERE / ".peer-venv" / "bin" / "python"
+CHAPTER_URL = "chapters/connection-disconnection-reconnection/"
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_bytes: int
+
+
+def measure(command: list[str], cwd: Path, env: dict[str, str]) -> Run:
+    """Run a command to completion; sample the resident memory of its whole process tree."""
+    start = time.perf_counter()
+    process = psutil.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        try:
+            tree = [process, *process.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass  # a process ended between listing and reading it
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    if process.returncode != 0:
+        stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+        raise SystemExit(f"benchmark command failed ({process.returncode}): {' '.join(command)}\n{stderr[-3000:]}")
+    return Run(seconds, peak)
+
+
+def summary(runs: list[Run]) -> dict[str, float]:
+    times = [r.seconds for r in runs]
+    return {
+        "median_s": round(statistics.median(times), 3),
+        "min_s": round(min(times), 3),
+        "max_s": round(max(times), 3),
+        "peak_mib": round(max(r.peak_bytes for r in runs) / 2**20, 1),
+    }
+
+
+def transfer_size(site: Path, page_url: str) -> int:
+    """Bytes a first visit to a page transfers, gzip-compressed: the page and all it loads."""
+    page_path = site / page_url / "index.html"
+    page = BeautifulSoup(page_path.read_text(encoding="utf-8"), "html.parser")
+    urls = {tag["src"] for tag in page.find_all(["script", "img"], src=True)}
+    urls |= {link["href"] for link in page.find_all("link", href=True)
+             if set(link.get("rel", [])) & {"stylesheet", "icon", "preload", "manifest"}}
+    files = {page_path}
+    for url in urls:
+        if urlsplit(url).netloc:
+            continue  # the site loads nothing from other hosts; a test checks that
+        path = (site / urlsplit(urljoin(page_url, url)).path.lstrip("/")).resolve()
+        if path.is_file():
+            files.add(path)
+    files.add(site / "search" / "search_index.json")  # fetched by the search worker on load
+    return sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
+
+
+def downloads_report(site: Path) -> list[dict[str, object]]:
+    index = site / "downloads" / "index.json"
+    if not index.exists():
+        return []
+    return [{"path": f["path"], "bytes": f["bytes"], "pages": f.get("pages")}
+            for f in json.loads(index.read_text(encoding="utf-8"))["files"]]
+
+
+def bench_size(chapters: int, repetitions: int, workdir: Path, with_peer: bool) -> dict[str, object]:
+    book = generate_book(workdir / f"book-{chapters}", chapters)
+    bare, peer = bare_config(book), peer_config(book)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1700000000")}
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--quiet"]
+    commands = {
+        "bare": (mkdocs + ["-f", str(bare), "-d", "out-bare"], env),
+        "site": (mkdocs + ["--strict", "-f", str(book), "-d", "out-site"], {**env, "BOOK_EXPORTS": "0"}),
+        "full": (mkdocs + ["--strict", "-f", str(book), "-d", "out-full"], env),
+    }
+    if with_peer:
+        commands["peer"] = ([str(PEER_PYTHON), "-m", "mkdocs", "build", "--quiet", "-f", str(peer), "-d", "out-peer"], env)
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
+    for repetition in range(repetitions):
+        for name, (command, command_env) in commands.items():
+            shutil.rmtree(book.parent / f"out-{name}", ignore_errors=True)
+            runs[name].append(measure(command, book.parent, command_env))
+            print(f"  {chapters:>3} chapters, run {repetition + 1}: {name:<4} {runs[name][-1].seconds:7.2f} s", flush=True)
+    # A second full build with nothing changed: reuses what it can.
+    rebuild = measure(commands["full"][0], book.parent, commands["full"][1])
+    print(f"  {chapters:>3} chapters: full rebuild, nothing changed {rebuild.seconds:7.2f} s", flush=True)
+    result: dict[str, object] = {name: summary(r) for name, r in runs.items()}
+    result["full_rebuild_s"] = round(rebuild.seconds, 3)
+    site = book.parent / "out-full"
+    result["chapter_transfer_gzip_bytes"] = transfer_size(site, CHAPTER_URL)
+    result["search_index_bytes"] = (site / "search" / "search_index.json").stat().st_size
+    result["downloads"] = downloads_report(site)
+    shutil.rmtree(book.parent, ignore_errors=True)
+    return result
+
+
+def ratio(a: float, b: float) -> float:
+    return round(a / b, 3) if b else float("nan")
+
+
+def targets(results: dict[str, dict[str, object]]) -> list[tuple[str, float, str, bool]]:
+    """(target, measured, limit, met) for each target in the benchmark's brief."""
+    def median(size: str, name: str) -> float:
+        return results[size][name]["median_s"]  # type: ignore[index]
+
+    checks = []
+    if "200" in results:
+        r = ratio(median("200", "site"), median("200", "bare"))
+        checks.append(("site-only / bare engine at 200 chapters", r, "≤ 1.25", r <= 1.25))
+        peak = results["200"]["full"]["peak_mib"]  # type: ignore[index]
+        checks.append(("peak memory of the full output at 200 chapters (MiB)", peak, "< 1024", peak < 1024))
+    if "30" in results and "peer" in results["30"]:
+        r = ratio(median("30", "full"), median("30", "peer"))
+        checks.append(("full output / peer's book PDF at 30 chapters", r, "< 1.0", r < 1.0))
+    if "200" in results and "50" in results:
+        r = ratio(median("200", "full"), median("50", "full"))
+        checks.append(("full output at 200 / at 50 chapters", r, "≤ 4.4", r <= 4.4))
+    for size, result in results.items():
+        r = ratio(result["full_rebuild_s"], median(size, "full"))  # type: ignore[arg-type]
+        checks.append((f"unchanged rebuild / first full build at {size} chapters", r, "≤ 0.333", r <= 1 / 3))
+    return checks
+
+
+def write_markdown(results: dict[str, dict[str, object]], meta: dict[str, object], path: Path) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {meta['date']} on {meta['cores']} CPU cores ({meta['machine']}), Python {meta['python']}, "
+        f"{meta['repetitions']} repetitions per command, alternating. Times are median (min–max) seconds; "
+        "memory is the peak resident memory of the whole process tree. Regenerate with `make bench`.",
+        "",
+        "| chapters | command | median s | min s | max s | peak MiB |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for size, result in results.items():
+        for name in ("bare", "site", "full", "peer"):
+            if name in result:
+                s = result[name]  # type: ignore[index]
+                lines.append(f"| {size} | {name} | {s['median_s']} | {s['min_s']} | {s['max_s']} | {s['peak_mib']} |")
+    lines += ["", "## Ratios", "", "| chapters | site / bare | full / peer | unchanged rebuild / full |", "|---:|---:|---:|---:|"]
+    for size, result in results.items():
+        site_bare = ratio(result["site"]["median_s"], result["bare"]["median_s"])  # type: ignore[index]
+        full_peer = ratio(result["full"]["median_s"], result["peer"]["median_s"]) if "peer" in result else "–"  # type: ignore[index]
+        rebuild = ratio(result["full_rebuild_s"], result["full"]["median_s"])  # type: ignore[arg-type,index]
+        lines.append(f"| {size} | {site_bare} | {full_peer} | {rebuild} |")
+    lines += ["", "## Targets", "", "| target | measured | limit | met |", "|---|---:|---|---|"]
+    for name, measured, limit, met in targets(results):
+        lines.append(f"| {name} | {measured} | {limit} | {'yes' if met else '**no**'} |")
+    lines += ["", "## Output sizes", "", "| chapters | chapter page first visit, gzip | search index |", "|---:|---:|---:|"]
+    for size, result in results.items():
+        lines.append(f"| {size} | {int(result['chapter_transfer_gzip_bytes']) / 1024:.1f} KiB | "  # type: ignore[arg-type]
+                     f"{int(result['search_index_bytes']) / 1024:.1f} KiB |")  # type: ignore[arg-type]
+    smallest = next(iter(results))
+    if results[smallest]["downloads"]:
+        lines += ["", f"Downloads of the {smallest}-chapter book:", "", "| file | bytes | pages |", "|---|---:|---:|"]
+        for d in results[smallest]["downloads"]:  # type: ignore[union-attr]
+            lines.append(f"| `{d['path']}` | {d['bytes']} | {d['pages'] if d['pages'] is not None else '–'} |")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,30,50,200", help="chapter counts, comma-separated")
+    parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument("--peer-sizes", default="all", help="sizes at which the peer runs too: 'all' or a list")
+    args = parser.parse_args()
+    if not PEER_PYTHON.exists():
+        raise SystemExit("The peer's environment is missing: run `make bench`, which creates it.")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    peer_sizes = set(sizes) if args.peer_sizes == "all" else {int(s) for s in args.peer_sizes.split(",") if s}
+    results: dict[str, dict[str, object]] = {}
+    with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
+        for size in sizes:
+            print(f"Book of {size} chapters", flush=True)
+            results[str(size)] = bench_size(size, args.repetitions, Path(tmp), size in peer_sizes)
+    meta = {
+        "date": dt.date.today().isoformat(),
+        "cores": os.cpu_count(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "repetitions": args.repetitions,
+    }
+    (HERE / "results.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2) + "\n", encoding="utf-8")
+    write_markdown(results, meta, HERE / "results.md")
+    for name, measured, limit, met in targets(results):
+        print(f"{'ok ' if met else 'MISSED'} {name}: {measured} (target {limit})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,932 @@
+"""Chapter checks: a contributor's mistake stops the build with every problem listed at once.
+
+MkDocs forgives too much: front matter that does not parse is silently dropped, a misspelt
+admonition type renders as a plain note, raw HTML is neither checked nor cleaned. This hook reads
+every page's source itself before any page is rendered, collects every problem of the whole
+book, and stops the build with one list, each line in the form
+
+    docs/path/file.md:LINE: what is wrong: how to fix it
+
+The checks (each documented with a good and a bad example in CONTRIBUTING.md, "Chapter checks"):
+front matter (parses, known fields, types, title and description present, plain text, attribution
+complete), admonitions (known type, a body, prompts in reflections), headings (one level-1
+heading, no skipped level), images (alt text), link text (not "here" or a bare address), raw HTML
+(nothing that runs script or embeds another site; links to pages and anchors that exist), UTF-8,
+and titles and slugs unique across the book.
+
+Pages are rendered with the site's own Python-Markdown configuration and the result is read with
+`html.parser`, so the checks see what readers will see. The logic is in plain functions; the
+MkDocs event functions at the top only adapt.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
+from urllib.parse import unquote, urljoin, urlsplit
+
+import markdown
+import yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import get_files
+
+# MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
+import attribution
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+DOCS = "docs"
+
+
+# --- MkDocs events ---------------------------------------------------------------------------
+
+_context: Context | None = None
+_lines_by_page: dict[str, Lines] = {}
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _context
+    _context = Context(
+        book=attribution.parse_book_settings(config.extra.get("book")),
+        extensions=list(config.markdown_extensions),
+        extension_configs=dict(config.mdx_configs),
+    )
+    _lines_by_page.clear()
+    return config
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    """Check every source file of the book before MkDocs empties site/ or renders anything."""
+    assert _context is not None
+    pages, others = [], []
+    # MkDocs' own listing of docs/ (with exclude_docs applied): what contributors wrote.
+    for file in get_files(config):
+        if file.inclusion.is_excluded():
+            continue
+        is_page = file.is_documentation_page()
+        raw = b""
+        if is_page or file.src_uri.lower().endswith(MARKUP_SUFFIXES):
+            with open(file.abs_src_path, "rb") as f:
+                raw = f.read()
+        (pages if is_page else others).append(Source(src_uri=file.src_uri, url=file.url, raw=raw))
+    report = check_book(pages, others, _context)
+    _lines_by_page.update(report.lines)
+    if report.problems:
+        raise PluginError(format_problems(report.problems))
+
+
+# Priority 100: see exactly what Python-Markdown made of the contributor's Markdown, before
+# other plugins and hooks add their own (trusted) markup. A last guard: nothing unsafe is written.
+@event_priority(100)
+def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    src_uri = page.file.src_uri
+    lines = _lines_by_page.get(src_uri) or Lines("", 1)
+    problems = [
+        Problem(f"{DOCS}/{src_uri}", lines.find_text(*needles), message)
+        for message, needles in unsafe_html(scan_html(html_text))
+    ]
+    if problems:
+        raise PluginError(format_problems(problems))
+    return html_text
+
+
+# --- Data ------------------------------------------------------------------------------------
+
+FRONT_MATTER_FIELDS: Mapping[str, str] = {
+    "title": "the page's title, as plain text",
+    "description": "one or two sentences for search engines and link previews",
+    "attribution": "who wrote or adapted the page (see Attribution in CONTRIBUTING.md)",
+}
+REQUIRED_FIELDS = ("title", "description")
+TEXT_FIELDS = ("title", "description")
+
+# Material for MkDocs' admonition types, and the book's own (styled in docs/stylesheets/extra.css).
+ADMONITION_TYPES = (
+    "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important",
+    "success", "check", "done", "question", "help", "faq", "warning", "caution", "attention",
+    "failure", "fail", "missing", "danger", "error", "bug", "example", "quote", "cite",
+    "scenario", "consider", "reflection",
+)  # fmt: skip
+
+VAGUE_LINK_TEXTS = {"here", "click here", "click"}
+
+# Elements that run script, load another document or page, or send the reader's input away.
+UNSAFE_ELEMENTS: Mapping[str, str] = {
+    "script": "runs script",
+    "noscript": "only matters with script",
+    "iframe": "embeds another page",
+    "frame": "embeds another page",
+    "frameset": "embeds other pages",
+    "object": "embeds content from elsewhere",
+    "embed": "embeds content from elsewhere",
+    "applet": "runs a program",
+    "form": "sends what readers type to another address",
+    "base": "changes where every link of the page points",
+    "meta": "can redirect the reader",
+    "link": "loads files into the page",
+}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "poster",
+                  "background", "srcset", "cite", "ping", "lowsrc", "dynsrc"}
+LOADING_ATTRIBUTES = {"src", "srcset", "poster", "data", "background", "lowsrc", "dynsrc"}
+SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
+
+# Folders of the site the build writes itself (the downloads contract): not in docs/.
+GENERATED_FOLDERS = ("/downloads/",)
+
+# Files in docs/ copied to the site as they are, which a browser could run script from.
+MARKUP_SUFFIXES = (".html", ".htm", ".xhtml", ".svg")
+
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                 "source", "track", "wbr", "param", "keygen", "frame"}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str  # as a contributor sees it: docs/chapters/file.md
+    line: int
+    message: str  # what is wrong: how to fix it
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Source:
+    src_uri: str  # relative to docs/
+    url: str  # the built page's or file's URL, relative to the site root (MkDocs' File.url)
+    raw: bytes
+
+
+@dataclass
+class Context:
+    book: attribution.BookSettings
+    extensions: list[Any]
+    extension_configs: dict[str, Any]
+    _md: markdown.Markdown | None = None
+
+    def render(self, text: str) -> tuple[str, list[str]]:
+        """The page's HTML as MkDocs renders it, and the raw HTML the Markdown contained."""
+        if self._md is None:
+            self._md = markdown.Markdown(extensions=self.extensions,
+                                         extension_configs=self.extension_configs)
+        md = self._md.reset()
+        output = md.convert(text)
+        # Python-Markdown keeps each piece of raw HTML (and each code block, escaped) in its stash.
+        raw = [block for block in md.htmlStash.rawHtmlBlocks if isinstance(block, str)]
+        return output, raw
+
+
+@dataclass
+class PageReport:
+    """What the book-wide checks need to know about one page."""
+
+    src_uri: str
+    url: str
+    problems: list[Problem] = field(default_factory=list)
+    title: str | None = None
+    title_line: int = 1
+    ids: set[str] = field(default_factory=set)
+    raw_links: list[tuple[str, int]] = field(default_factory=list)  # (address, line)
+    lines: Lines | None = None
+
+
+@dataclass
+class BookReport:
+    problems: list[Problem]
+    lines: dict[str, Lines]
+
+
+# --- The whole book --------------------------------------------------------------------------
+
+
+def check_book(pages: Sequence[Source], others: Sequence[Source], context: Context) -> BookReport:
+    """Every problem of the book: each page alone, then what pages share (titles, slugs, links)."""
+    reports = [check_page(page, context) for page in pages]
+    problems = [p for report in reports for p in report.problems]
+    for other in others:
+        if other.src_uri.lower().endswith(MARKUP_SUFFIXES):
+            problems += check_static_markup(other)
+    problems += duplicate_titles(reports) + duplicate_slugs(reports)
+    problems += broken_raw_links(reports, {_site_path(o.url) for o in others})
+    return BookReport(
+        problems=sorted(set(problems)),
+        lines={r.src_uri: r.lines for r in reports if r.lines is not None},
+    )
+
+
+def format_problems(problems: Sequence[Problem]) -> str:
+    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    return f"The book has {count} to fix:\n" + "\n".join(map(str, problems))
+
+
+# --- One page --------------------------------------------------------------------------------
+
+
+def check_page(source: Source, context: Context) -> PageReport:
+    path = f"{DOCS}/{source.src_uri}"
+    report = PageReport(src_uri=source.src_uri, url=source.url)
+    text, problem = decode(source.raw, path)
+    if problem:
+        report.problems.append(problem)
+        return report
+    front, body_start = split_front_matter(text)
+    lines = Lines(text, body_start)
+    report.lines = lines
+    meta, problems, key_lines = check_front_matter(front, path, context.book)
+    report.problems += problems
+    title = meta.get("title")
+    if isinstance(title, str) and title.strip():
+        report.title, report.title_line = title, key_lines.get(("title",), 1)
+    body = "\n".join(text.split("\n")[body_start - 1:])
+    rendered, raw_blocks = context.render(body)
+    scan = scan_html(rendered)
+    report.problems += check_rendered(scan, lines, path)
+    report.ids = scan.ids
+    for block in raw_blocks:
+        for address in scan_html(block).addresses:
+            report.raw_links.append((address, lines.find_text(address, kind="raw-link")))
+    return report
+
+
+def decode(raw: bytes, path: str) -> tuple[str, Problem | None]:
+    """The file's text, as MkDocs reads it (UTF-8, an optional byte-order mark, any line ends)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = len(raw[line_start:error.start].decode("utf-8", "replace")) + 1
+        return "", Problem(
+            path, line,
+            f"the file is not valid UTF-8 text (byte 0x{raw[error.start]:02X} at column {column}): "
+            "save the file with the UTF-8 encoding in your editor and check the characters "
+            "on that line",
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+# --- Front matter ----------------------------------------------------------------------------
+
+# The same pattern MkDocs uses to find front matter (mkdocs.utils.meta.YAML_RE).
+_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+_FRONT_MATTER_EXAMPLE = "---\ntitle: The page's title\ndescription: One sentence about the page.\n---"
+
+
+def split_front_matter(text: str) -> tuple[str | None, int]:
+    """The front matter's YAML (None when the page has none) and the line the body starts on."""
+    match = _FRONT_MATTER.match(text if text.endswith("\n") else text + "\n")
+    if not match:
+        return None, 1
+    front = match.group(1)
+    body_start = match.group(0).count("\n") + 1
+    # MkDocs strips blank lines between the front matter and the body.
+    rest = text[match.end():]
+    return front, body_start + (len(rest) - len(rest.lstrip("\n")))
+
+
+def check_front_matter(
+    front: str | None, path: str, book: attribution.BookSettings
+) -> tuple[dict[str, Any], list[Problem], dict[tuple[str, ...], int]]:
+    """The front matter's fields, its problems, and the line of each field (by its path)."""
+    if front is None:
+        return {}, [Problem(
+            path, 1,
+            "the page has no front matter (or it is not closed with a line of three dashes): "
+            f"start the file with\n{_FRONT_MATTER_EXAMPLE}",
+        )], {}
+    try:
+        node = yaml.compose(front, Loader=yaml.SafeLoader)
+        meta = yaml.load(front, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        # The context mark is where the trouble began (an opening quote), the problem mark where
+        # PyYAML gave up (often the end): the first is the line to fix.
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark else 2
+        problem = "; ".join(
+            part for part in (getattr(error, "context", None), getattr(error, "problem", None))
+            if part
+        ) or str(error).splitlines()[0]
+        return {}, [Problem(
+            path, line,
+            f"the front matter is not valid YAML ({problem}), so MkDocs would silently ignore "
+            "all of it: write each field as 'name: value' on its own line, indent nested fields "
+            "with spaces, and put a value that contains ': ', ' #' or starts with a quote, '[', "
+            "'{', '*', '&', '!', '|' or '>' in double quotes",
+        )], {}
+    if not isinstance(meta, dict) or not isinstance(node, yaml.MappingNode):
+        return {}, [Problem(
+            path, 2,
+            f"the front matter must be fields written 'name: value', one per line, like\n"
+            f"{_FRONT_MATTER_EXAMPLE}",
+        )], {}
+    key_lines = _key_lines(node)
+    problems = [Problem(path, line, message) for line, message in _duplicate_keys(node)]
+
+    def at(*keys: str) -> int:
+        return key_lines.get(keys, 1)
+
+    allowed = ", ".join(FRONT_MATTER_FIELDS)
+    for key in meta:
+        if key not in FRONT_MATTER_FIELDS:
+            close = difflib.get_close_matches(str(key), FRONT_MATTER_FIELDS, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            problems.append(Problem(
+                path, at(str(key)),
+                f"unknown front matter field '{key}': {hint}the fields a page may have are "
+                f"{allowed}",
+            ))
+    for key in REQUIRED_FIELDS:
+        value = meta.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            problems.append(Problem(
+                path, at(key) if key in meta else 1,
+                f"the front matter has no {key}: add a line '{key}: …' with "
+                f"{FRONT_MATTER_FIELDS[key]}",
+            ))
+    for key in TEXT_FIELDS:
+        value = meta.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            problems.append(Problem(
+                path, at(key),
+                f"front matter field '{key}' must be text, not {_kind(value)}: put the text in "
+                f'double quotes, e.g. {key}: "{_plain(value)}"',
+            ))
+        else:
+            problems += [Problem(path, at(key), m) for m in plain_text_problems(key, value)]
+    if "attribution" in meta:
+        problems += _attribution_problems(meta, path, book, key_lines)
+    return meta, problems, key_lines
+
+
+def plain_text_problems(key: str, value: str) -> list[str]:
+    """Why a title or description cannot be shown as it is written.
+
+    Material's templates and the print page insert page titles and descriptions into the HTML
+    without escaping them (they treat them as HTML), so markup there would change the page or run
+    in readers' browsers. Rather than guess what the contributor meant, the text must be plain.
+    """
+    problems = []
+    if "<" in value or ">" in value:
+        problems.append(
+            f"front matter field '{key}' contains '<' or '>': the {key} is shown as plain text "
+            "in menus, tabs, search results and the printed book, where markup is not allowed: "
+            "remove the angle brackets (write 'less than' or 'more than' in words)"
+        )
+    if html.unescape(value) != value:
+        reference = re.search(r"&#?\w+;?", value)
+        shown = reference.group(0) if reference else "&"
+        problems.append(
+            f"front matter field '{key}' contains the character reference '{shown}', which "
+            f"browsers would show as '{html.unescape(shown)}': type the character itself "
+            "(a '&' followed by a space is fine)"
+        )
+    if key == "description" and '"' in value:
+        problems.append(
+            "front matter field 'description' contains a straight double quote (\"), which would "
+            "cut the description short in the page's metadata: use curly quotes “ ” or single "
+            "quotes instead"
+        )
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", value):
+        problems.append(
+            f"front matter field '{key}' contains an invisible control character: retype the "
+            f"{key}"
+        )
+    return problems
+
+
+def _attribution_problems(
+    meta: Mapping[str, Any], path: str, book: attribution.BookSettings,
+    key_lines: Mapping[tuple[str, ...], int],
+) -> list[Problem]:
+    """The attribution hook's own checks, with the line of the field at fault added."""
+    marker = "\0"
+    try:
+        attribution.page_attribution(book, meta, source=marker)
+    except PluginError as error:
+        message = str(error).removeprefix(f"{marker}: ")
+        # e.g. "front matter field 'attribution'.adapted_from.author is missing: add it as text."
+        found = re.search(r"'attribution'((?:\.\w+)*)", message)
+        keys = ("attribution", *(found.group(1).split(".")[1:] if found else []))
+        while keys and keys not in key_lines:
+            keys = keys[:-1]
+        return [Problem(path, key_lines.get(keys, 1), message.rstrip("."))]
+    # The attribution hook takes an empty field for "not given"; a contributor who wrote the
+    # field meant to fill it in.
+    return [
+        Problem(path, key_lines.get(keys, 1),
+                f"front matter field '{keys[0]}'.{'.'.join(keys[1:])} is empty: fill it in, or "
+                "remove the line")
+        for keys in _empty_fields(meta["attribution"], ("attribution",))
+    ]
+
+
+def _empty_fields(value: Any, keys: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _empty_fields(item, (*keys, str(key)))
+    elif value is None or (isinstance(value, str) and not value.strip()):
+        yield keys
+
+
+def _key_lines(node: yaml.Node, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
+    """The line (counting from the file's first line, the opening ---) of every nested field."""
+    lines: dict[tuple[str, ...], int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            keys = (*prefix, str(key_node.value))
+            lines.setdefault(keys, key_node.start_mark.line + 2)
+            lines.update({k: v for k, v in _key_lines(value_node, keys).items() if k not in lines})
+    return lines
+
+
+def _duplicate_keys(node: yaml.Node, prefix: str = "") -> Iterable[tuple[int, str]]:
+    """PyYAML keeps the last of two equal fields without a word; a contributor should know."""
+    if not isinstance(node, yaml.MappingNode):
+        return
+    seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        name = f"{prefix}{key_node.value}"
+        line = key_node.start_mark.line + 2
+        if name in seen:
+            yield line, (
+                f"front matter field '{name}' is given twice (first on line {seen[name]}): "
+                "keep one of them"
+            )
+        seen.setdefault(name, line)
+        yield from _duplicate_keys(value_node, f"{name}.")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of fields"
+    return f"a {type(value).__name__}"
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, (list, dict)):
+        return "…"
+    return str(value).replace('"', "'")[:60]
+
+
+# --- The rendered page -----------------------------------------------------------------------
+
+
+@dataclass
+class Admonition:
+    kind: str
+    body_text: str = ""
+    body_elements: int = 0
+    list_items: int = 0
+
+
+@dataclass
+class Scan:
+    """What the checks need from a rendered page, in document order."""
+
+    headings: list[tuple[int, str]] = field(default_factory=list)
+    admonitions: list[Admonition] = field(default_factory=list)
+    images: list[tuple[str, str | None]] = field(default_factory=list)  # (src, alt)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
+    addresses: list[str] = field(default_factory=list)  # href and src of links and media
+    unsafe: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (what, texts to find it by)
+    ids: set[str] = field(default_factory=set)
+
+
+class _Scanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scan = Scan()
+        self._stack: list[str] = []
+        self._open_admonitions: list[tuple[Admonition, int]] = []  # with the stack depth
+        self._title_depth: int | None = None  # inside an admonition's title
+        self._heading: tuple[int, int, list[str]] | None = None  # level, depth, text
+        self._link: tuple[str, int, list[str]] | None = None
+        self._skip_depth: int | None = None  # inside a heading's permalink
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        self._check_safety(tag, attrs)
+        for name in ("id", "name") if tag == "a" else ("id",):
+            if values.get(name):
+                self.scan.ids.add(values[name])
+        for name in ("href", "src"):
+            if values.get(name):
+                self.scan.addresses.append(values[name])
+        classes = values.get("class", "").split()
+        depth = len(self._stack)
+        if self._open_admonitions and self._title_depth is None:
+            if tag in ("p", "summary") and ("admonition-title" in classes or tag == "summary") \
+                    and depth == self._open_admonitions[-1][1] + 1:
+                self._title_depth = depth
+            else:  # the body of this admonition and of any it is nested in
+                for open_admonition, _ in self._open_admonitions:
+                    open_admonition.body_elements += tag not in ("p", "div", "span", "br")
+                    open_admonition.list_items += tag == "li"
+        if (tag == "div" and "admonition" in classes) or (tag == "details" and classes):
+            kinds = [c for c in classes if c != "admonition"]
+            admonition = Admonition(kind=kinds[0] if kinds else "")
+            self.scan.admonitions.append(admonition)
+            self._open_admonitions.append((admonition, depth))
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading = (int(tag[1]), depth, [])
+        if tag == "a" and "headerlink" in classes:
+            self._skip_depth = depth
+        elif tag == "a" and "href" in values:
+            self._link = (values["href"], depth, [])
+        if tag == "img":
+            self.scan.images.append((values.get("src", ""), values.get("alt")))
+        if tag not in VOID_ELEMENTS:
+            self._stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID_ELEMENTS:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self._stack:
+            return
+        while self._stack:
+            depth = len(self._stack) - 1
+            closed = self._stack.pop()
+            if self._title_depth == depth:
+                self._title_depth = None
+            if self._open_admonitions and self._open_admonitions[-1][1] == depth:
+                self._open_admonitions.pop()
+            if self._heading and self._heading[1] == depth:
+                level, _, text = self._heading
+                self.scan.headings.append((level, _squash("".join(text))))
+                self._heading = None
+            if self._link and self._link[1] == depth:
+                href, _, text = self._link
+                self.scan.links.append((href, _squash("".join(text))))
+                self._link = None
+            if self._skip_depth == depth:
+                self._skip_depth = None
+            if closed == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self._skip_depth is not None:
+            return
+        if self._open_admonitions and self._title_depth is None:
+            for open_admonition, _ in self._open_admonitions:
+                open_admonition.body_text += data
+        if self._heading:
+            self._heading[2].append(data)
+        if self._link:
+            self._link[2].append(data)
+
+    def _check_safety(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in UNSAFE_ELEMENTS:
+            self.scan.unsafe.append((
+                f"the raw HTML element <{tag}> {UNSAFE_ELEMENTS[tag]}, which a contributed page "
+                f"may not do: remove the <{tag}> element (to show a video or form, link to it "
+                "with a Markdown link instead)",
+                (f"<{tag}",),
+            ))
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("on"):
+                self.scan.unsafe.append((
+                    f"the raw HTML attribute {name}= on <{tag}> runs script: remove the "
+                    f"{name} attribute",
+                    (f"{name}=", name),
+                ))
+            compact = re.sub(r"[\x00-\x20]+", "", value).lower()
+            if name in URL_ATTRIBUTES and compact.startswith(SCRIPT_SCHEMES):
+                scheme = compact.split(":", 1)[0]
+                self.scan.unsafe.append((
+                    f"the address in {name}= on <{tag}> is a {scheme}: address, which runs "
+                    "script: link to a page or file with an ordinary address instead",
+                    (value.strip()[:40], f"{name}="),
+                ))
+            elif tag not in UNSAFE_ELEMENTS and name in LOADING_ATTRIBUTES and re.match(r"(?:[a-z][a-z0-9+.-]*:)?//", compact):
+                host = urlsplit(value.strip()).netloc or value.strip()
+                self.scan.unsafe.append((
+                    f"<{tag} {name}=\"{value.strip()}\"> loads a file from another site "
+                    f"({host}), which would tell that site who reads the book: save the file "
+                    "in docs/ (e.g. docs/images/) and use its relative address",
+                    (value.strip(), f"{name}="),
+                ))
+
+
+def scan_html(html_text: str) -> Scan:
+    scanner = _Scanner()
+    scanner.feed(html_text)
+    scanner.close()
+    return scanner.scan
+
+
+def unsafe_html(scan: Scan) -> list[tuple[str, tuple[str, ...]]]:
+    return scan.unsafe
+
+
+def check_rendered(scan: Scan, lines: Lines, path: str) -> list[Problem]:
+    """Problems of a page's rendered content, each placed on its source line."""
+    problems: list[Problem] = []
+
+    def problem(line: int, message: str) -> None:
+        problems.append(Problem(path, line, message))
+
+    for message, needles in scan.unsafe:
+        problem(lines.find_text(*needles, kind=f"unsafe:{needles}"), message)
+
+    first_h1: int | None = None
+    previous = 1  # Material shows the page's title as its level-1 heading when the page has none
+    for level, text in scan.headings:
+        line = lines.find_heading(level)
+        if level == 1:
+            if first_h1 is not None:
+                problem(line, (
+                    f"a second level-1 heading '{text}' (the first is on line {first_h1}): a page "
+                    f"has one level-1 heading, its title: make this one '## {text}'"
+                ))
+            first_h1 = first_h1 or line
+        elif level > previous + 1:
+            problem(line, (
+                f"heading '{text}' is level {level} but the heading before it is level "
+                f"{previous}, so level {previous + 1} is skipped: write it with "
+                f"{'#' * (previous + 1)} (or add the missing level above it)"
+            ))
+        previous = level
+
+    for admonition in scan.admonitions:
+        line = lines.find_admonition()
+        if admonition.kind not in ADMONITION_TYPES:
+            close = difflib.get_close_matches(admonition.kind, ADMONITION_TYPES, n=1, cutoff=0.6)
+            fix = (f"did you mean '{close[0]}'?" if close
+                   else f"use one of: {', '.join(ADMONITION_TYPES)}")
+            problem(line, (
+                f"unknown admonition type '{admonition.kind}', which would show as a plain note: "
+                f"{fix}"
+            ))
+        if not admonition.body_text.strip() and not admonition.body_elements:
+            problem(line, (
+                f"the '{admonition.kind}' admonition has no body: write its text on the lines "
+                "below it, each indented by four spaces"
+            ))
+        elif admonition.kind == "reflection" and not admonition.list_items:
+            problem(line, (
+                "the reflection admonition has no prompts: write each prompt as a list item "
+                "('- Can you recall…?') indented by four spaces"
+            ))
+
+    for src, alt in scan.images:
+        if not (alt or "").strip():
+            line = lines.find_text(src, kind=f"image:{src}") if src else lines.find_text("![")
+            problem(line, (
+                f"image '{src}' has no alt text: describe what the image shows for readers who "
+                f"cannot see it, e.g. ![A peer supporter listening to a student]({src})"
+            ))
+
+    for href, text in scan.links:
+        plain = re.sub(r"[^\w\s]", "", text).strip().lower()
+        if plain in VAGUE_LINK_TEXTS:
+            line = lines.find_text(f"[{text}]", f">{text}<", href, kind=f"link:{text}:{href}")
+            problem(line, (
+                f"link text '{text}' does not say where the link goes: use words that name the "
+                f"page or document it opens, e.g. [Connection, Disconnection & Reconnection]({href})"
+            ))
+        elif _is_bare_address(text, href):
+            line = lines.find_text(f"<{href}>", f"[{text}]", href, kind=f"link:{text}:{href}")
+            problem(line, (
+                f"link text '{text}' is a bare web address, hard to read aloud and to follow in "
+                f"print: name what it links to, e.g. [BCcampus's page for the book]({href})"
+            ))
+    return problems
+
+
+def _is_bare_address(text: str, href: str) -> bool:
+    text = text.strip()
+    return bool(re.fullmatch(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S*", text, re.I)) or (
+        bool(text) and text.rstrip("/") == href.strip().rstrip("/") and ":" in href
+    )
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def check_static_markup(source: Source) -> list[Problem]:
+    """HTML and SVG files in docs/ are copied as they are: they must not run script either."""
+    path = f"{DOCS}/{source.src_uri}"
+    text, problem = decode(source.raw, path)
+    if problem:
+        return [problem]
+    lines = Lines(text, 1)
+    return [Problem(path, lines.find_text(*needles, kind=f"unsafe:{needles}"), message)
+            for message, needles in scan_html(text).unsafe]
+
+
+# --- Finding source lines --------------------------------------------------------------------
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_ADMONITION_LINE = re.compile(
+    r"^\s*(?:!!!|\?\?\?\+?)|<div\b[^>]*\bclass=[\"'][^\"']*\badmonition\b|<details\b[^>]*\bclass=",
+    re.I,
+)
+
+
+class Lines:
+    """Finds the source line of something found in the rendered page.
+
+    Python-Markdown keeps no source positions, so each finding is placed by searching the source
+    for it, in document order (a cursor per kind of finding), skipping fenced code blocks, whose
+    content is shown as code and never taken as markup.
+    """
+
+    def __init__(self, text: str, body_start: int) -> None:
+        self.lines = text.split("\n")
+        self.body_start = body_start  # 1-based line where the Markdown body starts
+        self._code = _fenced_lines(self.lines)
+        self._cursor: dict[str, int] = {}
+
+    def _find(self, kind: str, matches: Callable[[int], bool]) -> int | None:
+        start = self._cursor.get(kind, self.body_start - 2) + 1
+        for index in range(max(start, 0), len(self.lines)):
+            if index not in self._code and matches(index):
+                self._cursor[kind] = index
+                return index + 1
+        return None
+
+    def _fallback(self, kind: str) -> int:
+        return self._cursor.get(kind, self.body_start - 1) + 1
+
+    def find_text(self, *needles: str, kind: str = "") -> int:
+        """The next line containing one of the needles (case-insensitive), in order of preference."""
+        kind = kind or f"text:{needles[0] if needles else ''}"
+        for needle in needles:
+            if not needle:
+                continue
+            variants = {needle.lower(), html.escape(needle, quote=True).lower(),
+                        html.escape(needle, quote=False).lower()}
+            line = self._find(kind, lambda i: any(v in self.lines[i].lower() for v in variants))
+            if line is not None:
+                return line
+        return self._fallback(kind)
+
+    def find_heading(self, level: int) -> int:
+        atx = re.compile(rf"^\s*(?:>\s*)*#{{{level}}}(?:\s|$)|<h{level}\b", re.I)
+        underline = re.compile(r"^\s*=+\s*$" if level == 1 else r"^\s*-+\s*$")
+
+        def matches(i: int) -> bool:
+            if atx.search(self.lines[i]):
+                return True
+            return (level <= 2 and i + 1 < len(self.lines) and bool(self.lines[i].strip())
+                    and bool(underline.match(self.lines[i + 1])))
+
+        return self._find("heading", matches) or self._fallback("heading")
+
+    def find_admonition(self) -> int:
+        line = self._find("admonition", lambda i: bool(_ADMONITION_LINE.search(self.lines[i])))
+        return line or self._fallback("admonition")
+
+
+def _fenced_lines(lines: Sequence[str]) -> set[int]:
+    """Indexes of lines inside fenced code blocks (``` or ~~~, as pymdownx.superfences reads them)."""
+    inside: set[int] = set()
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if fence is None:
+            if match:
+                fence = match.group(1)
+                inside.add(index)
+        else:
+            inside.add(index)
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
+                    and not line.strip()[len(match.group(1)):].strip():
+                fence = None
+    return inside
+
+
+# --- What pages share ------------------------------------------------------------------------
+
+
+def duplicate_titles(reports: Sequence[PageReport]) -> list[Problem]:
+    first: dict[str, PageReport] = {}
+    problems = []
+    for report in reports:
+        if report.title is None:
+            continue
+        key = _squash(report.title).casefold()
+        if key in first:
+            other = first[key]
+            problems.append(Problem(
+                f"{DOCS}/{report.src_uri}", report.title_line,
+                f"the title '{report.title}' is also the title of {DOCS}/{other.src_uri} "
+                f"(line {other.title_line}): give each page its own title, so readers can tell "
+                "them apart in menus, search results and the printed contents",
+            ))
+        else:
+            first[key] = report
+    return problems
+
+
+def page_slug(src_uri: str) -> str:
+    """A page's slug: its file name without .md, or its folder's name for an index page.
+
+    Downloads are named after it (handouts/<slug>.pdf), so it must be unique in the book.
+    """
+    stem = posixpath.splitext(src_uri)[0]
+    parts = stem.split("/")
+    if parts[-1] in ("index", "README"):
+        parts = parts[:-1]
+    return parts[-1].lower() if parts else ""
+
+
+def duplicate_slugs(reports: Sequence[PageReport]) -> list[Problem]:
+    first: dict[str, PageReport] = {}
+    problems = []
+    for report in reports:
+        slug = page_slug(report.src_uri)
+        if not slug:
+            continue  # the home page
+        if slug in first:
+            problems.append(Problem(
+                f"{DOCS}/{report.src_uri}", 1,
+                f"the page slug '{slug}' is also the slug of {DOCS}/{first[slug].src_uri}: "
+                "pages' web addresses and downloads are named after their file names, so rename "
+                "one of the two files (and update the navigation in mkdocs.yml)",
+            ))
+        else:
+            first[slug] = report
+    return problems
+
+
+def _site_path(url: str) -> str:
+    """A built file's URL as a path from the site root: '/', '/chapters/x/', '/images/a.png'."""
+    path = unquote(url)
+    if path in ("", ".", "./"):
+        return "/"
+    return "/" + path.removeprefix("./")
+
+
+def broken_raw_links(reports: Sequence[PageReport], file_paths: set[str]) -> list[Problem]:
+    """Links in raw HTML, which MkDocs neither rewrites nor checks, must reach a page or anchor."""
+    pages = {_site_path(r.url): r for r in reports}
+    problems = []
+    for report in reports:
+        here = _site_path(report.url)
+        for address, line in report.raw_links:
+            message = _raw_link_problem(address, here, report, pages, file_paths)
+            if message:
+                problems.append(Problem(f"{DOCS}/{report.src_uri}", line, message))
+    return problems
+
+
+def _raw_link_problem(address: str, here: str, report: PageReport,
+                      pages: Mapping[str, PageReport], file_paths: set[str]) -> str | None:
+    address = address.strip()
+    parts = urlsplit(address)
+    if parts.scheme or address.startswith("//") or not address:
+        return None  # another site (its safety is checked above), or nothing
+    if parts.path.startswith("/"):
+        return (f"the raw HTML link '{address}' starts with '/', so it breaks when the book is "
+                "published in a folder: write the address relative to this page, e.g. "
+                "'../other-page/'")
+    target_path = unquote(urlsplit(urljoin("https://book.invalid" + here, address)).path)
+    if parts.path.endswith(".md"):
+        return (f"the raw HTML link '{address}' points at a Markdown file, which only Markdown "
+                "links are rewritten from: use a Markdown link [text](page.md), or the page's "
+                "web address, e.g. '../page-name/'")
+    if not parts.path:
+        target = report  # "#anchor": this page
+    else:
+        target = (pages.get(target_path) or pages.get(target_path.removesuffix("index.html"))
+                  or pages.get(target_path + "/"))
+        if target is None:
+            if target_path in file_paths:
+                return None  # an image or another file of the book
+            if target_path.startswith(GENERATED_FOLDERS):
+                return None  # written by the build itself; hooks/downloads.py checks these links
+            return (f"the raw HTML link '{address}' points at '{target_path}', which is not a "
+                    "page or file of the book: check the address (a page's address is its file "
+                    "name without .md, ending in '/', e.g. '../connection/')")
+    fragment = unquote(parts.fragment)
+    if fragment and fragment not in target.ids:
+        close = difflib.get_close_matches(fragment, sorted(target.ids), n=1)
+        hint = f"did you mean '#{close[0]}'? " if close else ""
+        where = "this page" if target is report else f"{DOCS}/{target.src_uri}"
+        return (f"the raw HTML link '{address}' points at the anchor '#{fragment}', which "
+                f"{where} does not have: {hint}anchors are the headings' ids, shown in the "
+                "address bar when you click a heading's ¶ link")
+    return None

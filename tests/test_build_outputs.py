@@ -1,0 +1,164 @@
+"""What the build leaves behind: never half a site, the same bytes every time, every chapter whole."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from mkdocs.utils.yaml import yaml_load
+
+from tests.helpers import (
+    CHAPTER_MD,
+    ROOT,
+    chapter_text_from_page,
+    make_fixture_project,
+    missing_chapter_text,
+    mkdocs_build,
+    page_html_path,
+    soup,
+)
+
+BUILD_COMMAND = [sys.executable, "scripts/build_site.py", "site"]  # what `make book` runs
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under folder, by its path, with a hash of its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*")) if path.is_file()
+    }
+
+
+COPIES = 60
+
+
+def copy_of_the_book(tmp_path: Path, copies: int) -> Path:
+    """A copy of the project, with `copies` more chapters so that a build takes a while."""
+    fixtures = tmp_path / "fixtures"
+    docs = fixtures / "book" / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    chapter = CHAPTER_MD.read_text(encoding="utf-8")
+    for n in range(copies):
+        copy = chapter.replace("title: Connection, Disconnection & Reconnection", f"title: Chapter copy {n}", 1)
+        (docs / "chapters" / f"copy-{n}.md").write_text(copy, encoding="utf-8")
+    project = make_fixture_project("book", tmp_path / "project", fixtures=fixtures).parent
+    shutil.copytree(ROOT / "scripts", project / "scripts")
+    return project
+
+
+@pytest.fixture
+def big_book(tmp_path: Path) -> Path:
+    return copy_of_the_book(tmp_path, COPIES)
+
+
+def run_build(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(BUILD_COMMAND, cwd=project, capture_output=True, text=True,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+
+
+def interrupt_midway(project: Path) -> tuple[int, int]:
+    """Start the build, press Ctrl-C once it is writing pages; its exit code and pages written."""
+    building = project / ".site-building"
+    process = subprocess.Popen(BUILD_COMMAND, cwd=project, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    deadline = time.monotonic() + 120
+    while not (building / "assets").exists():  # static files are copied just before the pages
+        assert process.poll() is None, "the build ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    pages_written = len(list(building.rglob("index.html")))
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
+    return process.wait(timeout=60), pages_written
+
+
+def test_interrupting_a_build_keeps_the_previous_complete_site(big_book: Path) -> None:
+    first = run_build(big_book)
+    assert first.returncode == 0, first.stderr
+    before = snapshot(big_book / "site")
+    assert len([p for p in before if p.endswith("index.html")]) > COPIES
+    # A change the next build would publish, so a half-written site could not pass for the old one.
+    chapter = big_book / "docs" / "chapters" / "copy-0.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA paragraph added since.\n", encoding="utf-8")
+
+    code, pages_written = interrupt_midway(big_book)
+    assert code != 0
+    assert pages_written < COPIES  # it really was stopped midway
+    assert snapshot(big_book / "site") == before
+    assert not (big_book / ".site-building").exists()
+
+
+def test_interrupting_the_first_build_leaves_no_site(big_book: Path) -> None:
+    code, _ = interrupt_midway(big_book)
+    assert code != 0
+    assert not (big_book / "site").exists()
+    assert not (big_book / ".site-building").exists()
+
+
+def test_a_build_stopped_by_the_checks_keeps_the_previous_site(tmp_path: Path) -> None:
+    book = copy_of_the_book(tmp_path, 1)
+    assert run_build(book).returncode == 0
+    before = snapshot(book / "site")
+    (book / "docs" / "chapters" / "copy-0.md").write_text("No front matter.\n", encoding="utf-8")
+    failed = run_build(book)
+    assert failed.returncode != 0
+    assert "docs/chapters/copy-0.md:1: the page has no front matter" in failed.stderr
+    assert snapshot(book / "site") == before
+
+
+def test_two_builds_of_the_same_sources_are_byte_identical(tmp_path: Path) -> None:
+    """Every file (HTML, JSON, XML, PDF, …) the same, whatever folder and hash seed a build gets."""
+    epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True,
+                           text=True).stdout.strip() or "1700000000"
+    sites = []
+    for n, seed in ((1, "1"), (2, "2")):
+        site = tmp_path / f"build-{n}" / "site"
+        result = mkdocs_build(ROOT / "mkdocs.yml", site,
+                              env={"SOURCE_DATE_EPOCH": epoch, "PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        sites.append(snapshot(site))
+    assert sites[0].keys() == sites[1].keys()
+    different = sorted(path for path in sites[0] if sites[0][path] != sites[1][path])
+    assert different == []
+    kinds = {Path(path).suffix for path in sites[0]}
+    assert {".html", ".json", ".xml"} <= kinds
+
+
+def nav_pages(nav: list) -> list[str]:
+    """The pages of mkdocs.yml's navigation, in reading order."""
+    pages: list[str] = []
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        pages += nav_pages(value) if isinstance(value, list) else [value]
+    return pages
+
+
+def test_print_page_has_every_page_whole_in_navigation_order(site: Path) -> None:
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
+        order = nav_pages(yaml_load(f)["nav"])
+    assert "chapters/connection-disconnection-reconnection.md" in order
+    chapters = [(src, chapter_text_from_page(page_html_path(site, src))) for src in order]
+    print_text = soup(site / "print_page" / "index.html").find(id="print-site-page").get_text(" ")
+    assert missing_chapter_text(chapters, print_text) == {}
+
+
+def test_the_comparison_notices_a_lost_paragraph_and_a_swapped_order(site: Path) -> None:
+    """The helper the other outputs are checked with fails when text is lost or out of order."""
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
+        order = nav_pages(yaml_load(f)["nav"])
+    chapters = [(src, chapter_text_from_page(page_html_path(site, src))) for src in order]
+    whole = " ".join(text for _, text in chapters)
+    lost = whole.replace("This is reconnection.", "")
+    assert "chapters/connection-disconnection-reconnection.md" in missing_chapter_text(chapters, lost)
+    swapped = " ".join(text for _, text in reversed(chapters))
+    assert missing_chapter_text(chapters, swapped) != {}
+    # Line breaks, hyphenation and ligatures from a PDF's text layer are not losses.
+    pdf_like = whole.replace("disconnection", "discon-\nnection").replace("fl", "\ufb02").replace(" ", "\n")
+    assert missing_chapter_text(chapters, pdf_like) == {}

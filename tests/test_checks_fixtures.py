@@ -1,0 +1,160 @@
+"""Chapter checks, through the real build: one small fixture book per rule (tests/fixtures/check-*).
+
+Each bad fixture breaks one rule; the build must stop, name the file and the line, say what is
+wrong and how to fix it, and write no page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from tests.helpers import build_fixture, build_pages, normalise, page_html_path, soup
+from tests.test_checks_unit import FIELDS, TEXT, front_matter_with, value_at
+
+# case -> the one problem it must report: (file, line, words the message must contain)
+ONE_PROBLEM = {
+    "check-front-matter-unparsable": ("docs/index.md", 2, ["front matter is not valid YAML", "mapping values are not allowed", "double quotes"]),
+    "check-front-matter-unknown-field": ("docs/index.md", 4, ["unknown front matter field 'tags'", "title, description, attribution"]),
+    "check-front-matter-wrong-type": ("docs/index.md", 2, ["'title' must be text, not a number", 'title: "2022"']),
+    "check-front-matter-missing-title": ("docs/index.md", 1, ["no title", "title: …"]),
+    "check-front-matter-missing-description": ("docs/index.md", 1, ["no description", "description: …"]),
+    "check-front-matter-markup": ("docs/index.md", 2, ["'title' contains '<' or '>'", "remove the angle brackets"]),
+    "check-admonition-unknown-type": ("docs/index.md", 10, ["unknown admonition type 'senario'", "did you mean 'scenario'?"]),
+    "check-admonition-empty": ("docs/index.md", 10, ["'note' admonition has no body", "indented by four spaces"]),
+    "check-reflection-no-prompts": ("docs/index.md", 10, ["reflection admonition has no prompts", "list item"]),
+    "check-two-h1": ("docs/index.md", 10, ["second level-1 heading 'Reflection'", "first is on line 6", "'## Reflection'"]),
+    "check-skipped-heading": ("docs/index.md", 12, ["heading 'Disconnection' is level 4", "level 3 is skipped", "###"]),
+    "check-image-no-alt": ("docs/index.md", 10, ["image 'images/circle.png' has no alt text", "describe what the image shows"]),
+    "check-link-here": ("docs/index.md", 8, ["link text 'here' does not say where the link goes", "name the page"]),
+    "check-link-bare-address": ("docs/index.md", 9, ["'https://opentextbc.ca/peersupport/' is a bare web address", "name what it links to"]),
+    "check-raw-html-link-missing-page": ("docs/index.md", 10, ["raw HTML link 'chapters/reconnection/'", "not a page or file of the book"]),
+    "check-raw-html-link-missing-anchor": ("docs/index.md", 12, ["anchor '#reconection'", "docs/chapters/other.md does not have", "did you mean '#reconnection'?"]),
+    "check-not-utf8": ("docs/index.md", 10, ["not valid UTF-8", "byte 0xE9 at column 22", "save the file with the UTF-8 encoding"]),
+    "check-duplicate-title": ("docs/chapters/listening.md", 2, ["title 'Listening' is also the title of docs/chapters/listening-again.md (line 2)", "its own title"]),
+    "check-duplicate-slug": ("docs/part-two/introduction.md", 1, ["slug 'introduction' is also the slug of docs/part-one/introduction.md", "rename one"]),
+    "check-attribution-incomplete": ("docs/index.md", 5, ["'attribution'.adapted_from.author is missing", "add it as text"]),
+    "bad-licence": ("docs/index.md", 6, ["'attribution'.license: unknown licence 'MIT'", "use one of: CC-BY-4.0"]),
+}
+
+PROBLEM_LINE = re.compile(r"^(docs/[^:\s]+):(\d+): (.+)$", re.M)
+
+
+def reported(stderr: str) -> list[tuple[str, int, str]]:
+    return [(m.group(1), int(m.group(2)), m.group(3)) for m in PROBLEM_LINE.finditer(stderr)]
+
+
+def assert_stopped_cleanly(result, site: Path) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    # Nothing was written: the checks run before MkDocs touches the output folder.
+    assert not site.exists() or not any(site.rglob("*.html"))
+
+
+@pytest.mark.parametrize("case", sorted(ONE_PROBLEM))
+def test_each_rule_stops_the_build_naming_file_line_and_fix(case: str, tmp_path: Path) -> None:
+    result, site = build_fixture(case, tmp_path)
+    assert_stopped_cleanly(result, site)
+    file, line, words = ONE_PROBLEM[case]
+    problems = reported(result.stderr)
+    assert [(f, n) for f, n, _ in problems] == [(file, line)], result.stderr
+    for word in words:
+        assert word in problems[0][2], (word, problems[0][2])
+    assert "The book has 1 problem to fix:" in result.stderr
+
+
+def test_unsafe_raw_html_is_reported_line_by_line_and_never_written(tmp_path: Path) -> None:
+    result, site = build_fixture("check-raw-html-unsafe", tmp_path)
+    assert_stopped_cleanly(result, site)
+    by_line = {line: message for _, line, message in reported(result.stderr) if "raw HTML link" not in message}
+    expected = {
+        10: "<script> runs script",
+        12: "<iframe> embeds another page",
+        14: "<object> embeds content",
+        16: "<embed> embeds content",
+        18: "<form> sends what readers type",
+        20: "attribute onclick= on <p> runs script",
+        22: "javascript: address, which runs script",
+        24: "loads a file from another site (tracker.example.org)",
+    }
+    assert sorted(by_line) == sorted(expected), result.stderr
+    for line, words in expected.items():
+        assert words in by_line[line]
+
+
+def test_script_in_an_html_file_copied_as_it_is_stops_the_build(tmp_path: Path) -> None:
+    result, site = build_fixture("check-raw-html-static-file", tmp_path)
+    assert_stopped_cleanly(result, site)
+    assert "docs/widget.html:5: the raw HTML element <script> runs script" in result.stderr
+
+
+def test_every_problem_of_the_book_is_reported_in_one_run(tmp_path: Path) -> None:
+    result, site = build_fixture("check-several-problems", tmp_path)
+    assert_stopped_cleanly(result, site)
+    problems = reported(result.stderr)
+    expected = [
+        ("docs/chapters/one.md", 3, "front matter is not valid YAML"),
+        ("docs/chapters/three.md", 8, "has no alt text"),
+        ("docs/chapters/three.md", 10, "<iframe> embeds another page"),
+        ("docs/chapters/two.md", 1, "no description"),
+        ("docs/chapters/two.md", 2, "title 'Chapter two' is also the title of docs/chapters/three.md"),
+        ("docs/chapters/two.md", 3, "unknown front matter field 'descripton': did you mean 'description'?"),
+        ("docs/chapters/two.md", 8, "unknown admonition type 'warnng'"),
+        ("docs/chapters/two.md", 12, "reflection admonition has no prompts"),
+        ("docs/chapters/two.md", 16, "heading 'Skipped a level' is level 3"),
+        ("docs/chapters/two.md", 18, "anchor '#no-such-anchor', which docs/chapters/one.md does not have"),
+        ("docs/index.md", 8, "link text 'here'"),
+    ]
+    assert [(f, n) for f, n, _ in problems] == [(f, n) for f, n, _ in expected], result.stderr
+    for (_, _, message), (_, _, words) in zip(problems, expected):
+        assert words in message
+    assert f"The book has {len(expected)} problems to fix:" in result.stderr
+
+
+def test_a_book_that_follows_every_rule_builds(tmp_path: Path) -> None:
+    result, site = build_fixture("check-clean", tmp_path)
+    assert result.returncode == 0, result.stderr
+    chapter = soup(page_html_path(site, "chapters/listening.md"))
+    kinds = [box["class"][1] for box in chapter.select("article .admonition")] + \
+        [box["class"][0] for box in chapter.select("article details")]
+    assert kinds == ["scenario", "consider", "note", "reflection", "tip"]
+    # The title's "&" is shown as typed.
+    assert soup(page_html_path(site, "index.md")).title.get_text().startswith("Home & welcome")
+
+
+@settings(max_examples=6, deadline=None)
+@given(keys=st.sampled_from(FIELDS), text=TEXT, raw=st.booleans())
+@example(keys=("title",), text="<img src=x onerror=alert(1)>Mallory", raw=False)
+@example(keys=("description",), text="Q & A: what peers do, and don't", raw=False)
+@example(keys=("attribution", "adapted_from", "author"), text="</script><script>alert(1)</script>", raw=False)
+def test_any_front_matter_text_fails_clearly_or_is_escaped_in_the_built_book(keys: tuple[str, ...], text: str, raw: bool) -> None:
+    front = front_matter_with(keys, text, raw)
+    with tempfile.TemporaryDirectory() as workdir:
+        result, site = build_pages({"index.md": f"---\n{front}---\n\n# Home\n\nText.\n"}, Path(workdir))
+        assert "Traceback" not in result.stderr
+        if result.returncode != 0:
+            problems = reported(result.stderr)
+            assert problems and all(f == "docs/index.md" for f, _, _ in problems), result.stderr
+            assert all(": " in message for _, _, message in problems)
+            return
+        value = value_at(yaml.safe_load(front), keys)
+        page = soup(page_html_path(site, "index.md"))
+        # Nothing typed into the front matter became an element, a handler or a script.
+        assert all(not name.lower().startswith("on") for tag in page.find_all() for name in tag.attrs)
+        for script in page.find_all("script"):
+            if script.get("type") == "application/ld+json":
+                json.loads(script.string)
+            else:
+                assert "alert(" not in (script.string or "")
+        shown = {
+            ("title",): lambda: page.title.get_text(),
+            ("description",): lambda: page.find("meta", attrs={"name": "description"})["content"],
+        }.get(keys, lambda: page.select_one(".book-attribution").get_text())()
+        assert normalise(str(value)) in normalise(shown) or keys[-1] in ("license", "source_url")

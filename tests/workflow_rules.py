@@ -1,0 +1,208 @@
+"""The hardening rules for the GitHub workflows, as plain functions over a workflow file.
+
+Each rule returns a list of problems, one sentence each, naming the file, the job and the step.
+The tests apply them to `.github/workflows/*.yml` (no problem allowed) and to a deliberately
+insecure workflow under `tests/fixtures/workflows/` (every rule must speak up).
+zizmor and the workflow JSON schema check much of this too; these rules state the project's own
+policy exactly, and keep holding if those tools change their defaults.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+FULL_SHA = re.compile(r"^[^@\s]+@[0-9a-f]{40}$")
+VERSION_COMMENT = re.compile(r"#\s*v\d+\.\d+\.\d+\s*$")
+EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.S)
+# Triggers that run with the base repository's secrets and a write token while handling a
+# pull request's code or data.
+DANGEROUS_TRIGGERS = ("pull_request_target", "workflow_run")
+# The only write grants any job may have, and only on the job that deploys to Pages.
+DEPLOY_GRANTS = {"pages": "write", "id-token": "write"}
+MAX_TIMEOUT_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class Workflow:
+    path: Path
+    text: str
+    data: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def jobs(self) -> dict[str, dict[str, Any]]:
+        return self.data.get("jobs") or {}
+
+    @property
+    def triggers(self) -> dict[str, Any]:
+        # YAML 1.1 reads the bare key `on` as the boolean True.
+        raw = self.data.get("on", self.data.get(True))
+        if isinstance(raw, str):
+            return {raw: None}
+        if isinstance(raw, list):
+            return {name: None for name in raw}
+        return dict(raw or {})
+
+
+def load(path: Path) -> Workflow:
+    text = path.read_text(encoding="utf-8")
+    return Workflow(path, text, yaml.safe_load(text))
+
+
+def steps(workflow: Workflow) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    for job_id, job in workflow.jobs.items():
+        for index, step in enumerate(job.get("steps") or [], start=1):
+            yield job_id, index, step
+
+
+def _where(workflow: Workflow, job_id: str, index: int | None = None) -> str:
+    step = f", step {index}" if index is not None else ""
+    return f"{workflow.name}: job {job_id}{step}"
+
+
+def all_uses(workflow: Workflow) -> list[tuple[str, str]]:
+    """(where, reference) for every action and reusable workflow the file uses."""
+    found = [(_where(workflow, job_id), job["uses"]) for job_id, job in workflow.jobs.items() if "uses" in job]
+    found += [(_where(workflow, job_id, i), step["uses"]) for job_id, i, step in steps(workflow) if "uses" in step]
+    return found
+
+
+def pinning_problems(workflow: Workflow) -> list[str]:
+    """Every `uses:` names a full 40-hex commit SHA, with a `# vX.Y.Z` comment on its line."""
+    problems = []
+    lines = workflow.text.splitlines()
+    for where, ref in all_uses(workflow):
+        if ref.startswith("./"):
+            continue  # an action in this repository: reviewed with the pull request itself
+        if not FULL_SHA.match(ref):
+            problems.append(f"{where}: {ref} is not pinned to a full 40-character commit SHA")
+            continue
+        ref_lines = [line for line in lines if re.search(r"\buses:\s*" + re.escape(ref) + r"(\s|$)", line)]
+        if not ref_lines or not all(VERSION_COMMENT.search(line) for line in ref_lines):
+            problems.append(f"{where}: {ref} needs a '# vX.Y.Z' comment naming its release")
+    return problems
+
+
+def permission_problems(workflow: Workflow) -> list[str]:
+    """`permissions: {}` at the top; each job states its own, writing only where it deploys."""
+    problems = []
+    if workflow.data.get("permissions", None) != {}:
+        problems.append(f"{workflow.name}: the top level must say 'permissions: {{}}'")
+    for job_id, job in workflow.jobs.items():
+        where = _where(workflow, job_id)
+        grants = job.get("permissions")
+        if not isinstance(grants, dict):
+            problems.append(f"{where}: list the job's permissions as a mapping (found {grants!r})")
+            continue
+        for scope, level in grants.items():
+            if level not in ("read", "write", "none"):
+                problems.append(f"{where}: permission {scope}: {level!r} is not read, write or none")
+            elif level == "write" and not (
+                DEPLOY_GRANTS.get(scope) == "write" and is_pages_deploy_job(job)
+            ):
+                problems.append(f"{where}: {scope}: write is only allowed on the Pages deploy job")
+    return problems
+
+
+def is_pages_deploy_job(job: dict[str, Any]) -> bool:
+    """A job that deploys to the github-pages environment and runs no code of the repository."""
+    environment = job.get("environment")
+    name = environment.get("name") if isinstance(environment, dict) else environment
+    job_steps = job.get("steps") or []
+    return (
+        name == "github-pages"
+        and all("run" not in step for step in job_steps)
+        and all(not str(step.get("uses", "")).startswith("actions/checkout@") for step in job_steps)
+    )
+
+
+def checkout_problems(workflow: Workflow) -> list[str]:
+    """actions/checkout never leaves the token behind in .git/config."""
+    return [
+        f"{_where(workflow, job_id, i)}: actions/checkout needs 'persist-credentials: false'"
+        for job_id, i, step in steps(workflow)
+        if str(step.get("uses", "")).startswith("actions/checkout@")
+        and (step.get("with") or {}).get("persist-credentials") is not False
+    ]
+
+
+def timeout_problems(workflow: Workflow) -> list[str]:
+    problems = []
+    for job_id, job in workflow.jobs.items():
+        minutes = job.get("timeout-minutes")
+        if "uses" in job:
+            continue  # a reusable workflow's jobs carry their own timeouts
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 < minutes <= MAX_TIMEOUT_MINUTES:
+            problems.append(
+                f"{_where(workflow, job_id)}: set 'timeout-minutes' to at most {MAX_TIMEOUT_MINUTES} (found {minutes!r})"
+            )
+    return problems
+
+
+def trigger_problems(workflow: Workflow) -> list[str]:
+    return [
+        f"{workflow.name}: the '{name}' trigger would run pull-request code with write access or secrets"
+        for name in DANGEROUS_TRIGGERS
+        if name in workflow.triggers
+    ]
+
+
+def run_expression_problems(workflow: Workflow) -> list[str]:
+    """No `${{ … }}` inside a run script: values reach scripts through `env:` only.
+
+    An expression is pasted into the script before the shell reads it, so a pull request's
+    title or branch name could become a command; an environment variable stays data.
+    """
+    problems = []
+    for job_id, i, step in steps(workflow):
+        for expression in EXPRESSION.findall(str(step.get("run", ""))):
+            problems.append(
+                f"{_where(workflow, job_id, i)}: {expression} inside 'run:'; pass it through 'env:'"
+            )
+    return problems
+
+
+def concurrency_problems(workflow: Workflow) -> list[str]:
+    """A workflow that deploys runs one deployment at a time and never cancels one midway."""
+    deploys = any(is_pages_deploy_job(job) or job.get("environment") for job in workflow.jobs.values())
+    if not deploys:
+        return []
+    concurrency = workflow.data.get("concurrency")
+    if not isinstance(concurrency, dict) or not concurrency.get("group"):
+        return [f"{workflow.name}: a deploying workflow needs a 'concurrency' group"]
+    if concurrency.get("cancel-in-progress") is not False:
+        return [f"{workflow.name}: set 'cancel-in-progress: false' so a deployment is never cut off"]
+    return []
+
+
+def consistency_problems(workflows: list[Workflow]) -> list[str]:
+    """One action, one pinned commit, across every workflow (Dependabot updates them together)."""
+    pins: dict[str, set[str]] = {}
+    for workflow in workflows:
+        for _, ref in all_uses(workflow):
+            action, _, sha = ref.partition("@")
+            pins.setdefault(action, set()).add(sha)
+    return [f"{action} is pinned to different commits: {sorted(shas)}" for action, shas in pins.items() if len(shas) > 1]
+
+
+RULES = (
+    pinning_problems,
+    permission_problems,
+    checkout_problems,
+    timeout_problems,
+    trigger_problems,
+    run_expression_problems,
+    concurrency_problems,
+)
+
+
+def problems(workflow: Workflow) -> list[str]:
+    return [problem for rule in RULES for problem in rule(workflow)]
