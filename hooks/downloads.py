@@ -33,10 +33,7 @@ import pikepdf
 from markdown.extensions.toc import slugify
 from mkdocs.exceptions import PluginError
 
-if __name__.startswith("hooks."):  # imported by the tests as part of the `hooks` package
-    from hooks import attribution
-else:  # loaded by MkDocs from its file, with hooks/ on sys.path
-    import attribution
+import attribution  # hooks import each other by module name: MkDocs puts hooks/ on sys.path
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

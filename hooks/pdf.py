@@ -51,11 +51,8 @@ from bs4 import BeautifulSoup, Tag
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 
-if __name__.startswith("hooks."):  # imported by the tests as part of the `hooks` package
-    from hooks import attribution, downloads
-else:  # loaded by MkDocs from its file, with hooks/ on sys.path
-    import attribution
-    import downloads
+import attribution  # hooks import each other by module name: MkDocs puts hooks/ on sys.path
+import downloads
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -539,15 +536,10 @@ def worksheet_document(page_html: str, chapter: ChapterSource,
 
 
 def reflection_prompts(content: Tag) -> list[Markup]:
-    """The prompts of a chapter's reflection box: its list items, or else its paragraphs."""
-    prompts: list[Markup] = []
-    for box in content.select(".admonition.reflection, details.reflection"):
-        items = box.select("li")
-        if not items:
-            items = [p for p in box.find_all("p", recursive=False)
-                     if "admonition-title" not in p.get("class", [])]
-        prompts += [Markup(item.decode_contents().strip()) for item in items]
-    return prompts
+    """The prompts of a chapter's reflection box: its list's items (hooks/checks.py makes sure
+    each prompt is one)."""
+    items = content.select(":is(.admonition, details).reflection > :is(ul, ol) > li")
+    return [Markup(item.decode_contents().strip()) for item in items]
 
 
 def _chapter_url_path(chapter: ChapterSource, kind: downloads.Kind) -> str:

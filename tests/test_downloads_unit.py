@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from mkdocs.exceptions import PluginError
 
-from hooks import downloads as d
+import downloads as d
 
 BOOK = "post-secondary-peer-support-training-curriculum"
 CHAPTERS = {

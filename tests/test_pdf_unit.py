@@ -11,8 +11,8 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 
-from hooks import attribution as a
-from hooks import pdf as p
+import attribution as a
+import pdf as p
 from tests.helpers import ROOT, normalise
 
 
@@ -118,12 +118,12 @@ def test_online_folder_of_a_document() -> None:
     assert p.online_folder("", "chapters/x/x.handout.print.html") == ""
 
 
-def test_reflection_prompts_are_list_items_or_paragraphs() -> None:
+def test_reflection_prompts_are_the_items_of_the_reflection_list() -> None:
     listed = fragment('<div class="admonition reflection"><p class="admonition-title">For Reflection</p>'
-                      "<ul><li>One <em>thing</em>?</li><li>Two?</li></ul></div>")
-    assert p.reflection_prompts(listed) == ["One <em>thing</em>?", "Two?"]
-    paragraphs = fragment('<details class="reflection"><summary>Think</summary><p>Why?</p><p>How?</p></details>')
-    assert p.reflection_prompts(paragraphs) == ["Why?", "How?"]
+                      "<ul><li>One <em>thing</em>?<ul><li>a hint</li></ul></li><li>Two?</li></ul></div>")
+    assert p.reflection_prompts(listed) == ["One <em>thing</em>?<ul><li>a hint</li></ul>", "Two?"]
+    collapsed = fragment('<details class="reflection"><summary>Think</summary><ol><li>Why?</li></ol></details>')
+    assert p.reflection_prompts(collapsed) == ["Why?"]
     assert p.reflection_prompts(fragment('<div class="admonition note"><ul><li>No</li></ul></div>')) == []
 
 
