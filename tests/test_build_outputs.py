@@ -128,7 +128,7 @@ def test_two_builds_of_the_same_sources_are_byte_identical(tmp_path: Path) -> No
     different = sorted(path for path in sites[0] if sites[0][path] != sites[1][path])
     assert different == []
     kinds = {Path(path).suffix for path in sites[0]}
-    assert {".html", ".json", ".xml"} <= kinds
+    assert {".html", ".json", ".xml", ".pdf"} <= kinds
 
 
 def nav_pages(nav: list) -> list[str]:

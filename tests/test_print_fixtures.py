@@ -73,12 +73,12 @@ def test_collapsed_block_prints_open(printed: tuple[subprocess.CompletedProcess[
         assert "This sentence sits in a collapsed block and must still be printed." in text
 
 
-def test_worksheet_takes_prompts_from_reflection_paragraphs(printed: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+def test_worksheet_takes_prompts_from_the_reflection_box(printed: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     _, site = printed
     pdf = site / "downloads" / "worksheets" / "trust-reflection.pdf"
     text = normalise_pdf_text(body_text(pdf))
     assert text.startswith(f"{TITLE} Reflection worksheet Name Date")
-    assert "When did someone earn your trust?" in text and "What did they do that you could do too?" in text
+    assert "When did someone earn your trust?" in text and "What did they do that you could do too? Write down one thing." in text
     with pikepdf.open(pdf) as doc:
         assert str(doc.docinfo.Title) == f"Reflection worksheet: {TITLE}"
 
