@@ -72,7 +72,6 @@ PRINT_PAGE = "print_page/index.html"  # print-site's combined page, in the built
 _book: attribution.BookSettings | None = None
 _settings: PdfSettings | None = None
 _browser: str | None = None
-_chapter_order: list[str] = []
 _chapters: dict[str, ChapterSource] = {}
 
 
@@ -83,7 +82,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # Found now, so a missing browser stops the build before anything is written.
     _browser = find_browser(os.environ) if downloads.exports_enabled(os.environ) else None
     source_date_epoch(os.environ)
-    _chapter_order.clear()
     _chapters.clear()
     return config
 
@@ -94,11 +92,6 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
         "book", book=downloads.book_slug(config.site_name)
     )
     return env
-
-
-def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    _chapter_order[:] = [page.file.src_uri for page in nav.pages]
-    return nav
 
 
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
@@ -125,8 +118,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     start = time.perf_counter()
     site = Path(config.site_dir)
     epoch = source_date_epoch(os.environ)
-    order = {src: i for i, src in enumerate(_chapter_order)}
-    chapters = sorted(_chapters.values(), key=lambda c: order.get(c.src_uri, len(order)))
+    chapters = [_chapters[src] for src in sorted(_chapters)]
     book = BookInfo.from_config(_book, config, epoch)
     setup = PrintSetup(
         book=book, settings=_settings, body=body_attributes(config),
