@@ -26,12 +26,13 @@ LINT_PATHS ?= docs templates
 
 ## book: build the whole site (and downloads) into site/
 # Built beside site/ and swapped in when complete: an interrupted build never leaves half a site.
+# BOOK_EXPORTS=1 whatever the shell says: the PDFs are made, or the build stops saying why.
 book: setup
-	$(BIN)/python scripts/build_site.py site
+	BOOK_EXPORTS=1 $(BIN)/python scripts/build_site.py site
 
-## serve: preview with live reload at http://127.0.0.1:8000
+## serve: preview with live reload at http://127.0.0.1:8000 (no PDFs, so reloads stay instant)
 serve: setup
-	$(BIN)/mkdocs serve --strict
+	BOOK_EXPORTS=0 $(BIN)/mkdocs serve --strict
 
 ## test: run the whole test suite
 test: setup

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.helpers import ROOT, mkdocs_build
+from tests.helpers import BOOK_BUILD_ENV, ROOT, mkdocs_build
 from tests.site_server import serve
 
 # Hooks import each other by module name, as MkDocs lets them (it puts hooks/ on sys.path).
@@ -24,7 +24,7 @@ BROWSER_ARGS = ["--disable-background-networking", "--disable-component-update",
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real book, built once per test session with the project's own mkdocs.yml."""
     site_dir = tmp_path_factory.mktemp("built") / "site"
-    result = mkdocs_build(ROOT / "mkdocs.yml", site_dir)
+    result = mkdocs_build(ROOT / "mkdocs.yml", site_dir, BOOK_BUILD_ENV)
     assert result.returncode == 0, result.stderr
     return site_dir
 
@@ -50,9 +50,9 @@ PUBLISHED_ENV = {
 
 @pytest.fixture(scope="session")
 def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real book built as a deployment builds it, with SITE_URL and REPO_URL set."""
+    """The real book built as a deployment builds it, downloads included, with SITE_URL and REPO_URL set."""
     site_dir = tmp_path_factory.mktemp("published") / "site"
-    result = mkdocs_build(ROOT / "mkdocs.yml", site_dir, env=PUBLISHED_ENV)
+    result = mkdocs_build(ROOT / "mkdocs.yml", site_dir, env={**BOOK_BUILD_ENV, **PUBLISHED_ENV})
     assert result.returncode == 0, result.stderr
     return site_dir
 

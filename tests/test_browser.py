@@ -199,7 +199,7 @@ def test_footer_links_back_to_top_and_table_of_contents_follow_the_reader(browse
         goto(page, site_address, CHAPTER)
         footer = page.get_by_role("navigation", name="Footer")
         expect(footer.get_by_role("link", name=re.compile("Previous: Chapters"))).to_be_visible()
-        expect(footer.get_by_role("link", name=re.compile("Next: About this book"))).to_be_visible()
+        expect(footer.get_by_role("link", name=re.compile("Next: For facilitators"))).to_be_visible()
         page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
         active = page.locator(".md-sidebar--secondary .md-nav__link--active")
         expect(active).to_have_text(re.compile("Reconnection"))

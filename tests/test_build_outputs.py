@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from mkdocs.utils.yaml import yaml_load
 
+from tests.epubs import Epub, text_of
+from tests.pdfs import body_text
 from tests.helpers import (
     CHAPTER_MD,
     ROOT,
@@ -25,6 +27,7 @@ from tests.helpers import (
     soup,
 )
 
+BOOK_SLUG = "post-secondary-peer-support-training-curriculum"
 BUILD_COMMAND = [sys.executable, "scripts/build_site.py", "site"]  # what `make book` runs
 
 
@@ -128,7 +131,7 @@ def test_two_builds_of_the_same_sources_are_byte_identical(tmp_path: Path) -> No
     different = sorted(path for path in sites[0] if sites[0][path] != sites[1][path])
     assert different == []
     kinds = {Path(path).suffix for path in sites[0]}
-    assert {".html", ".json", ".xml"} <= kinds
+    assert {".html", ".json", ".xml", ".pdf"} <= kinds
 
 
 def nav_pages(nav: list) -> list[str]:
@@ -140,20 +143,52 @@ def nav_pages(nav: list) -> list[str]:
     return pages
 
 
-def test_print_page_has_every_page_whole_in_navigation_order(site: Path) -> None:
+def book_pages() -> list[str]:
+    """The pages the book holds, in reading order: the navigation less the pages print-site
+    leaves out (those about the website itself)."""
     with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
-        order = nav_pages(yaml_load(f)["nav"])
-    assert "chapters/connection-disconnection-reconnection.md" in order
-    chapters = [(src, chapter_text_from_page(page_html_path(site, src))) for src in order]
+        config = yaml_load(f)
+    (print_site,) = [p["print-site"] for p in config["plugins"] if isinstance(p, dict) and "print-site" in p]
+    excluded = set(print_site.get("exclude", []))
+    return [page for page in nav_pages(config["nav"]) if page not in excluded]
+
+
+def chapter_pages() -> list[str]:
+    """The chapters, in reading order (a section's index page is not a chapter)."""
+    return [p for p in book_pages() if p.startswith("chapters/") and not p.endswith("index.md")]
+
+
+def texts(site: Path, pages: list[str]) -> list[tuple[str, str]]:
+    return [(src, chapter_text_from_page(page_html_path(site, src))) for src in pages]
+
+
+def test_print_page_has_every_page_whole_in_navigation_order(site: Path) -> None:
+    pages = book_pages()
+    assert "chapters/connection-disconnection-reconnection.md" in pages
     print_text = soup(site / "print_page" / "index.html").find(id="print-site-page").get_text(" ")
-    assert missing_chapter_text(chapters, print_text) == {}
+    assert missing_chapter_text(texts(site, pages), print_text) == {}
+
+
+def test_book_pdf_has_every_page_whole_in_navigation_order(site: Path) -> None:
+    pdf = site / "downloads" / f"{BOOK_SLUG}.pdf"
+    assert missing_chapter_text(texts(site, book_pages()), body_text(pdf)) == {}
+
+
+@pytest.mark.parametrize("chapter", chapter_pages())
+def test_each_handout_has_its_chapter_whole(site: Path, chapter: str) -> None:
+    handout = site / "downloads" / "handouts" / f"{Path(chapter).stem}.pdf"
+    assert missing_chapter_text(texts(site, [chapter]), body_text(handout)) == {}
+
+
+def test_epub_has_every_chapter_whole_in_navigation_order(site: Path) -> None:
+    epub = Epub(site / "downloads" / f"{BOOK_SLUG}.epub")
+    epub_text = " ".join(text_of(root) for _, root in epub.chapters())
+    assert missing_chapter_text(texts(site, chapter_pages()), epub_text) == {}
 
 
 def test_the_comparison_notices_a_lost_paragraph_and_a_swapped_order(site: Path) -> None:
     """The helper the other outputs are checked with fails when text is lost or out of order."""
-    with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
-        order = nav_pages(yaml_load(f)["nav"])
-    chapters = [(src, chapter_text_from_page(page_html_path(site, src))) for src in order]
+    chapters = texts(site, book_pages())
     whole = " ".join(text for _, text in chapters)
     lost = whole.replace("This is reconnection.", "")
     assert "chapters/connection-disconnection-reconnection.md" in missing_chapter_text(chapters, lost)

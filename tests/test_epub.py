@@ -4,8 +4,6 @@ readable without colour, and the same bytes from the same sources."""
 from __future__ import annotations
 
 import posixpath
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -14,6 +12,7 @@ import yaml
 from lxml import etree
 
 from tests.helpers import (
+    BOOK_BUILD_ENV,
     ROOT,
     build_fixture,
     make_fixture_project,
@@ -28,83 +27,7 @@ from tests.helpers import (
 SLUG = "post-secondary-peer-support-training-curriculum"
 EPUB_NAME = f"{SLUG}.epub"
 OFFLINE_NAME = f"{SLUG}-offline.zip"
-NS = {
-    "x": "http://www.w3.org/1999/xhtml",
-    "opf": "http://www.idpf.org/2007/opf",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "c": "urn:oasis:names:tc:opendocument:xmlns:container",
-    "epub": "http://www.idpf.org/2007/ops",
-}
-
-
-# --- Reading an EPUB the way a reading system does: container, package, spine, navigation ----
-
-
-class Epub:
-    def __init__(self, path: Path) -> None:
-        with zipfile.ZipFile(path) as archive:
-            self.files = {name: archive.read(name) for name in archive.namelist()}
-        container = etree.fromstring(self.files["META-INF/container.xml"])
-        self.opf_path = container.find(".//c:rootfile", NS).get("full-path")
-        self.opf = etree.fromstring(self.files[self.opf_path])
-        self.base = posixpath.dirname(self.opf_path)
-        self.manifest = {item.get("id"): item for item in self.opf.iterfind(".//opf:manifest/opf:item", NS)}
-
-    def path_of(self, href: str) -> str:
-        return posixpath.normpath(posixpath.join(self.base, href))
-
-    def xml(self, path: str) -> etree._Element:
-        return etree.fromstring(self.files[path])
-
-    def dc(self, name: str) -> list[str]:
-        return [el.text for el in self.opf.iterfind(f".//opf:metadata/dc:{name}", NS)]
-
-    def meta(self, prop: str) -> list[str]:
-        return [el.text for el in self.opf.iterfind(f".//opf:metadata/opf:meta[@property='{prop}']", NS)]
-
-    def spine(self) -> list[str]:
-        """The reading order: paths of the spine's documents."""
-        return [self.path_of(self.manifest[ref.get("idref")].get("href"))
-                for ref in self.opf.iterfind(".//opf:spine/opf:itemref", NS)]
-
-    def nav_path(self) -> str:
-        (nav,) = [i for i in self.manifest.values() if "nav" in (i.get("properties") or "").split()]
-        return self.path_of(nav.get("href"))
-
-    def toc(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
-        """The table of contents: (label, target path#fragment, [its sections]) per entry."""
-        nav_path = self.nav_path()
-        toc = self.xml(nav_path).find(".//x:nav[@epub:type='toc']", NS)
-
-        def entry(li: etree._Element) -> tuple[str, str]:
-            a = li.find("x:a", NS)
-            return normalise("".join(a.itertext())), posixpath.normpath(posixpath.join(posixpath.dirname(nav_path), a.get("href")))
-
-        return [(*entry(li), [entry(sub) for sub in li.iterfind("x:ol/x:li", NS)])
-                for li in toc.iterfind("x:ol/x:li", NS)]
-
-    def chapters(self) -> list[tuple[str, etree._Element]]:
-        """The spine's documents that hold a chapter section, in reading order."""
-        found = []
-        for path in self.spine():
-            root = self.xml(path)
-            if root.find(".//x:section[@epub:type='chapter']", NS) is not None:
-                found.append((path, root))
-        return found
-
-
-def text_of(element: etree._Element) -> str:
-    return normalise(" ".join(element.itertext()))
-
-
-def epubcheck(path: Path) -> subprocess.CompletedProcess[str]:
-    """The W3C's EPUBCheck from the system's package (Debian installs it as a runnable jar)."""
-    program = shutil.which("epubcheck")
-    assert program, "epubcheck is not installed: run `bash scripts/system-deps.sh`"
-    # A short run: the JVM's quick compiler and simple collector start in half the time.
-    java = ["java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar"]
-    command = [*java, str(Path(program).resolve())] if Path(program).resolve().suffix == ".jar" else [program]
-    return subprocess.run([*command, str(path)], capture_output=True, text=True, timeout=300)
+from tests.epubs import NS, Epub, epubcheck, text_of
 
 
 def assert_epubcheck_clean(path: Path) -> None:
@@ -244,7 +167,7 @@ def test_callout_boxes_are_told_apart_without_colour_or_icons(book: Epub, browse
 
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    result, site = build_fixture("epub-book", tmp_path_factory.mktemp("epub-book"))
+    result, site = build_fixture("epub-book", tmp_path_factory.mktemp("epub-book"), env=BOOK_BUILD_ENV)
     assert result.returncode == 0, result.stderr
     return site
 

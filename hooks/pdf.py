@@ -1,0 +1,813 @@
+"""PDFs: the whole book, a handout per chapter, a reflection worksheet per chapter.
+
+After the site is built, this hook turns pages of it into print documents (HTML from the
+templates in `overrides/print/`), prints them with a headless system Chromium driven by
+Playwright, and writes them under `site/downloads/` (the downloads contract, hooks/downloads.py):
+
+- `<book-slug>.pdf`: print-site's combined page after a cover, a copyright page and a table of
+  contents whose page numbers are read back from the printed PDF (Chromium has no
+  `target-counter()`): print, read where each heading landed, write the numbers in, print again;
+- `handouts/<chapter>.pdf`: the chapter alone, with the same print styling;
+- `worksheets/<chapter>-reflection.pdf`: the prompts of the chapter's reflection box, each with
+  ruled lines to write on.
+
+Three plain steps, each a function the tests call without MkDocs:
+built pages -> `PrintDocument` (HTML) -> `render_documents` (Chromium: PDF bytes) ->
+`finalise_pdf` (metadata, fixed dates and ID for reproducible files).
+What a PDF's bytes depend on is explicit: its `PrintDocument`, the site files its HTML loads
+(stylesheets, images, fonts), the browser, and for `finalise_pdf` the epoch. A cache of
+unchanged PDFs can key on exactly that and wrap `render_documents`.
+
+Settings: `extra.pdf` in mkdocs.yml. Environment (what differs per machine): `BOOK_EXPORTS=0`
+turns the PDFs off (`make serve`), `BOOK_BROWSER` names the browser, `SOURCE_DATE_EPOCH` fixes
+the dates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import io
+import logging
+import os
+import posixpath
+import re
+import shutil
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+import jinja2
+import pikepdf
+from bs4 import BeautifulSoup, Tag
+from markupsafe import Markup
+from mkdocs.exceptions import PluginError
+
+import attribution  # hooks import each other by module name: MkDocs puts hooks/ on sys.path
+import downloads
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.plugins.book.pdf")
+
+CONFIG_FILE = "mkdocs.yml"
+TEMPLATES_DIR = "print"  # under the theme's custom_dir (overrides/)
+PRINT_PAGE = "print_page/index.html"  # print-site's combined page, in the built site
+
+
+# --- MkDocs events ---------------------------------------------------------------------------
+
+_book: attribution.BookSettings | None = None
+_settings: PdfSettings | None = None
+_browser: str | None = None
+_chapters: dict[str, ChapterSource] = {}
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _book, _settings, _browser
+    _book = attribution.parse_book_settings(config.extra.get("book"))
+    _settings = parse_pdf_settings(config.extra.get("pdf"))
+    # Found now, so a missing browser stops the build before anything is written.
+    _browser = find_browser(os.environ) if downloads.exports_enabled(os.environ) else None
+    source_date_epoch(os.environ)
+    _chapters.clear()
+    return config
+
+
+def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    # For overrides/partials/print-downloads.html: the book's PDF, linked from every page.
+    env.globals["book_pdf"] = downloads.download_path(
+        "book", book=downloads.book_slug(config.site_name)
+    )
+    return env
+
+
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
+                    nav: Navigation) -> dict[str, Any]:
+    assert _book is not None
+    if not downloads.is_chapter_page(_book, page.file.src_uri):
+        return context
+    chapter = chapter_source(_book, page, config.site_description or "")
+    _chapters[page.file.src_uri] = chapter
+    book = downloads.book_slug(config.site_name)
+    context["chapter_downloads"] = {
+        "handout": downloads.download_path("handout", book=book, chapter=chapter.slug),
+        "worksheet": (downloads.download_path("worksheet", book=book, chapter=chapter.slug)
+                      if chapter.has_prompts else ""),
+    }
+    return context
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    if not downloads.exports_enabled(os.environ):
+        log.info("PDFs: not written (%s=0).", downloads.EXPORTS_ENV)
+        return
+    assert _book is not None and _settings is not None and _browser is not None
+    start = time.perf_counter()
+    site = Path(config.site_dir)
+    epoch = source_date_epoch(os.environ)
+    chapters = [_chapters[src] for src in sorted(_chapters)]
+    book = BookInfo.from_config(_book, config, epoch)
+    setup = PrintSetup(
+        book=book, settings=_settings, body=body_attributes(config),
+        templates=template_environment(Path(str(config.theme.custom_dir)) / TEMPLATES_DIR),
+    )
+    documents = build_documents(site, chapters, setup)
+    pages = 0
+    for rendered in render_documents(documents, site, _browser):
+        data = finalise_pdf(rendered.data, rendered.document.metadata, epoch=epoch,
+                            headings=document_headings(rendered.document.html))
+        downloads.write_atomically(site / rendered.document.path, data)
+        count = page_count(data)
+        pages += count
+        log.info("PDF %s: %d pages, %.1f s", rendered.document.path, count, rendered.seconds)
+    log.info("PDFs: %d files, %d pages in %.1f s", len(documents), pages,
+             time.perf_counter() - start)
+
+
+# --- Settings and environment ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    paper: str  # a CSS page size: "letter" or "A4"
+    keywords: tuple[str, ...]
+    writing_lines: int  # ruled lines after each worksheet prompt
+
+
+PAPERS = {"letter": "letter", "a4": "A4"}
+_PDF_KEYS = {"paper", "keywords", "writing_lines"}
+MIN_WRITING_LINES = 6
+
+
+def parse_pdf_settings(raw: Any) -> PdfSettings:
+    where = f"{CONFIG_FILE}: extra.pdf"
+    raw = {} if raw is None else raw
+    if not isinstance(raw, Mapping):
+        raise PluginError(f"{where}: expected a mapping with {', '.join(sorted(_PDF_KEYS))}.")
+    unknown = sorted(set(map(str, raw)) - _PDF_KEYS)
+    if unknown:
+        raise PluginError(
+            f"{where}: unknown field {', '.join(unknown)}; allowed: {', '.join(sorted(_PDF_KEYS))}."
+        )
+    paper = raw.get("paper", "letter")
+    if not isinstance(paper, str) or paper.lower() not in PAPERS:
+        raise PluginError(f"{where}.paper: {paper!r} is not a paper size we print: use letter or a4.")
+    keywords = raw.get("keywords", [])
+    if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
+        raise PluginError(f"{where}.keywords: expected a list of words or phrases, e.g. [peer support].")
+    lines = raw.get("writing_lines", 8)
+    if not isinstance(lines, int) or isinstance(lines, bool) or not MIN_WRITING_LINES <= lines <= 40:
+        raise PluginError(
+            f"{where}.writing_lines: {lines!r}: give a number of ruled lines from "
+            f"{MIN_WRITING_LINES} to 40."
+        )
+    return PdfSettings(paper=PAPERS[paper.lower()], keywords=tuple(k.strip() for k in keywords),
+                       writing_lines=lines)
+
+
+BROWSER_ENV = "BOOK_BROWSER"
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+BROWSER_PATHS = (
+    "/usr/bin/chromium",
+    "/usr/lib/chromium/chromium",
+    "/snap/bin/chromium",
+    "/opt/google/chrome/chrome",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+)
+NO_BROWSER = (
+    "No Chromium or Chrome found to print the PDFs. On Debian or Ubuntu install it with:\n"
+    "    sudo apt-get install chromium\n"
+    f"or set {BROWSER_ENV} to the browser's path. To build without PDFs (as `make serve` "
+    f"does), set {downloads.EXPORTS_ENV}=0."
+)
+
+
+def find_browser(env: Mapping[str, str], *, names: Sequence[str] = BROWSER_NAMES,
+                 paths: Sequence[str] = BROWSER_PATHS) -> str:
+    """The system Chromium or Chrome: BOOK_BROWSER first, then the usual names and places."""
+    chosen = env.get(BROWSER_ENV, "").strip()
+    if chosen:
+        found = shutil.which(chosen)
+        if not found:
+            raise PluginError(
+                f"{BROWSER_ENV}={chosen!r}: no such program. Set it to the path of Chromium or "
+                f"Chrome, or unset it to use the one on PATH."
+            )
+        return found
+    for name in names:
+        if found := shutil.which(name):
+            return found
+    for path in paths:
+        if os.access(path, os.X_OK):
+            return path
+    raise PluginError(NO_BROWSER)
+
+
+def source_date_epoch(env: Mapping[str, str]) -> int | None:
+    value = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise PluginError(
+            f"SOURCE_DATE_EPOCH={value!r}: expected seconds since 1970 (e.g. `git log -1 --format=%ct`)."
+        )
+    return int(value)
+
+
+def body_attributes(config: MkDocsConfig) -> dict[str, str]:
+    """The `<body>` attributes Material's styles key on: text direction, and the light colour
+    scheme (print is on white paper)."""
+    palette = config.theme.get("palette") or {}
+    entries = palette if isinstance(palette, list) else [palette]
+    entry = next((p for p in entries if p.get("scheme") == "default"), entries[0] if entries else {})
+    return {
+        "dir": str(config.theme.get("direction") or "ltr"),
+        "data-md-color-scheme": "default",
+        "data-md-color-primary": str(entry.get("primary", "indigo")),
+        "data-md-color-accent": str(entry.get("accent", "indigo")),
+    }
+
+
+# --- Print documents: from the built pages to HTML ready to print ----------------------------
+
+
+@dataclass(frozen=True)
+class PdfMetadata:
+    title: str
+    author: str
+    subject: str
+    keywords: tuple[str, ...]
+    language: str
+    rights: str  # the licence statement, in words
+    licence_url: str
+
+
+@dataclass(frozen=True)
+class PrintDocument:
+    """Everything that shapes one PDF, apart from the site files its HTML links to."""
+
+    path: str  # where the PDF goes, site-relative: downloads/…
+    url_path: str  # where the browser loads the HTML, site-relative: its links resolve from there
+    html: str
+    metadata: PdfMetadata
+    toc: bool = False  # fill in the table of contents' page numbers
+
+
+@dataclass(frozen=True)
+class ChapterSource:
+    src_uri: str
+    slug: str
+    title: str
+    url: str  # site-relative URL of the chapter page
+    html_file: Path  # the built page
+    description: str
+    author: str
+    licence: attribution.Licence
+    credit: str  # the work the chapter is based on, in words
+    has_prompts: bool
+
+
+@dataclass(frozen=True)
+class BookInfo:
+    title: str
+    author: str
+    description: str
+    slug: str
+    site_url: str  # "" when the site's address is not set
+    edition: str  # e.g. "Edition of 28 November 2025"
+    settings: attribution.BookSettings
+
+    @classmethod
+    def from_config(cls, book: attribution.BookSettings, config: MkDocsConfig,
+                    epoch: int | None) -> BookInfo:
+        return cls(
+            title=config.site_name,
+            author=book.original.author,
+            description=config.site_description or "",
+            slug=downloads.book_slug(config.site_name),
+            site_url=config.site_url or "",
+            edition=edition_text(epoch),
+            settings=book,
+        )
+
+
+def edition_text(epoch: int | None) -> str:
+    when = datetime.fromtimestamp(epoch, timezone.utc) if epoch is not None else datetime.now(timezone.utc)
+    return f"Edition of {when.day} {when:%B %Y}"
+
+
+def credit_text(work: attribution.Work) -> str:
+    """“Title” by Author (Publisher, Year), the plain-text form of attribution's credit line."""
+    published = ", ".join(p for p in (work.publisher, str(work.year or "")) if p)
+    return f"“{work.title}” by {work.author}" + (f" ({published})" if published else "")
+
+
+def chapter_source(book: attribution.BookSettings, page: Page, site_description: str) -> ChapterSource:
+    credit = attribution.page_attribution(book, page.meta, source=f"docs/{page.file.src_uri}")
+    based_on = credit.adapted_from or credit.original
+    return ChapterSource(
+        src_uri=page.file.src_uri,
+        slug=downloads.chapter_slug(page.file.src_uri),
+        title=page.title or "",
+        url=page.url,
+        html_file=Path(page.file.abs_dest_path),
+        description=str(page.meta.get("description") or site_description).strip(),
+        author=credit.written_by or based_on.author,
+        licence=credit.licence,
+        credit=f"written for this edition by {credit.written_by}" if credit.written_by
+        else f"adapted from {credit_text(based_on)}",
+        has_prompts=bool(reflection_prompts(BeautifulSoup(page.content or "", "html.parser"))),
+    )
+
+
+@dataclass(frozen=True)
+class PrintSetup:
+    """What every print document of a build shares."""
+
+    book: BookInfo
+    settings: PdfSettings
+    body: Mapping[str, str]  # Material's <body> attributes (body_attributes)
+    templates: jinja2.Environment  # overrides/print/ (template_environment)
+
+
+def build_documents(site: Path, chapters: Sequence[ChapterSource],
+                    setup: PrintSetup) -> list[PrintDocument]:
+    """The book first (it takes longest), then each chapter's handout and worksheet."""
+    print_page = site / PRINT_PAGE
+    if not print_page.is_file():
+        raise PluginError(
+            f"site/{PRINT_PAGE} was not built: keep the print-site plugin in {CONFIG_FILE} "
+            "(last in `plugins:`), the book PDF is printed from its combined page."
+        )
+    documents = [book_document(print_page.read_text(encoding="utf-8"), setup)]
+    for chapter in chapters:
+        page_html = chapter.html_file.read_text(encoding="utf-8")
+        documents.append(handout_document(page_html, chapter, setup))
+        worksheet = worksheet_document(page_html, chapter, setup)
+        if worksheet is not None:
+            documents.append(worksheet)
+    return documents
+
+
+def template_environment(folder: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder), autoescape=True,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+    env.filters["css_string"] = css_string
+    return env
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal, safe inside a <style> element (which HTML does not unescape)."""
+    escaped = "".join(
+        f"\\{ord(c):x} " if c in '\\"<>&\n\r' or ord(c) < 32 else c for c in text
+    )
+    return Markup(f'"{escaped}"')
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    id: str
+    title: str
+    children: tuple[TocEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class BookPart:
+    """One page of the site (or a navigation section's title) in the book."""
+
+    id: str
+    title: str
+    html: Markup
+    toc: TocEntry
+
+
+# Chrome a print document leaves out: the site prints its content only.
+CHROME_SELECTORS = (
+    "a.headerlink", ".book-downloads", ".md-content__button",
+    ".md-source-file", ".md-feedback", "script", "noscript", "form",
+)
+
+
+def clean_content(fragment: Tag, *, base_url: str) -> None:
+    """Ready a page's content for print, in place: no chrome, blocks open, links that work.
+
+    Links to other pages of the site point at the published site (`base_url`, the online
+    address of the document's folder) or, with no address set, become plain text.
+    """
+    for selector in CHROME_SELECTORS:
+        for tag in fragment.select(selector):
+            tag.decompose()
+    for listing in fragment.select("[data-downloads-list]"):
+        # The list is filled in after the PDFs are printed; on paper, say where it is.
+        note = BeautifulSoup("<p>The list of downloads is on the book's website.</p>", "html.parser")
+        listing.replace_with(note)
+    for details in fragment.find_all("details"):
+        details["open"] = ""
+    for link in fragment.find_all("a", href=True):
+        href = str(link["href"])
+        if href.startswith("#") or urlsplit(href).scheme:
+            continue
+        if base_url:
+            link["href"] = urljoin(base_url, href)
+        else:
+            link.unwrap()
+
+
+def heading_text(tag: Tag) -> str:
+    return re.sub(r"\s+", " ", tag.get_text()).strip()
+
+
+def stylesheets(page: BeautifulSoup) -> tuple[str, ...]:
+    """The page's own stylesheets (relative to it), without print-site's screen styles."""
+    return tuple(
+        str(link["href"]) for link in page.select('head link[rel~="stylesheet"][href]')
+        if "print-site" not in str(link["href"])
+    )
+
+
+def online_folder(site_url: str, url_path: str) -> str:
+    """The published address of the folder a document is served from, or ""."""
+    if not site_url:
+        return ""
+    return urljoin(site_url.rstrip("/") + "/", url_path.rsplit("/", 1)[0] + "/")
+
+
+def book_parts(print_page_html: str, *, base_url: str) -> list[BookPart]:
+    """The pages of print-site's combined page, in order, each ready to print."""
+    page = BeautifulSoup(print_page_html, "html.parser")
+    root = page.select_one("#print-site-page")
+    if root is None:
+        raise PluginError(f"site/{PRINT_PAGE}: no #print-site-page element; is print-site enabled?")
+    clean_content(root, base_url=base_url)
+    parts: list[BookPart] = []
+    for section in root.find_all("section", class_="print-page"):
+        heading = section.find("h1")
+        if not section.get("id") or heading is None:
+            continue  # print-site's own table of contents, filled by JavaScript
+        if "md-section" in section.get("class", []):
+            # A navigation section: its title gets a page unless its first page has the same title.
+            first = section.find("section", class_="print-page")
+            first_heading = first.find("h1") if first else None
+            if first_heading is not None and heading_text(first_heading) == heading_text(heading):
+                continue
+            heading["id"] = f'{section["id"]}-title'
+            title = heading_text(heading)
+            parts.append(BookPart(id=str(section["id"]), title=title, html=Markup(str(heading)),
+                                  toc=TocEntry(str(heading["id"]), title)))
+            continue
+        if not heading.get("id"):
+            heading["id"] = f'{section["id"]}-title'
+        sections = tuple(TocEntry(str(h["id"]), heading_text(h))
+                         for h in section.find_all("h2") if h.get("id"))
+        title = heading_text(heading)
+        parts.append(BookPart(
+            id=str(section["id"]), title=title, html=Markup(section.decode_contents()),
+            toc=TocEntry(str(heading["id"]), title, sections),
+        ))
+    return parts
+
+
+def book_document(print_page_html: str, setup: PrintSetup) -> PrintDocument:
+    book = setup.book
+    url_path = "print_page/book.print.html"
+    parts = book_parts(print_page_html, base_url=online_folder(book.site_url, url_path))
+    original = book.settings.original
+    metadata = PdfMetadata(
+        title=book.title, author=book.author, subject=book.description,
+        keywords=setup.settings.keywords, language=book.settings.language,
+        rights=(f"{book.title}, adapted from {credit_text(original)}, {original.source_url}. "
+                f"Licensed under {original.licence.name}: {original.licence.url}"),
+        licence_url=original.licence.url,
+    )
+    page = BeautifulSoup(print_page_html, "html.parser")
+    return PrintDocument(
+        path=downloads.download_path("book", book=book.slug),
+        url_path=url_path,
+        html=setup.templates.get_template("book.html").render(
+            doc=document_context(metadata, page, setup, head=book.title, foot=book.site_url),
+            book=book, original=original, parts=parts,
+        ),
+        metadata=metadata,
+        toc=True,
+    )
+
+
+def handout_document(page_html: str, chapter: ChapterSource, setup: PrintSetup) -> PrintDocument:
+    page, article = _printable_chapter(page_html, chapter, "handout", setup)
+    return _chapter_document("handout", "Handout", page, chapter, setup,
+                             content=Markup(article.decode_contents()))
+
+
+def worksheet_document(page_html: str, chapter: ChapterSource,
+                       setup: PrintSetup) -> PrintDocument | None:
+    """The chapter's reflection worksheet, or None when the chapter has no reflection box."""
+    page, article = _printable_chapter(page_html, chapter, "worksheet", setup)
+    prompts = reflection_prompts(article)
+    if not prompts:
+        return None
+    credit = article.select_one(f".{attribution.BLOCK_CLASS}")
+    return _chapter_document("worksheet", "Reflection worksheet", page, chapter, setup,
+                             prompts=prompts, lines=setup.settings.writing_lines,
+                             attribution=Markup(str(credit)) if credit else Markup(""))
+
+
+def reflection_prompts(content: Tag) -> list[Markup]:
+    """The prompts of a chapter's reflection box: its list's items (hooks/checks.py makes sure
+    each prompt is one)."""
+    items = content.select(":is(.admonition, details).reflection > :is(ul, ol) > li")
+    return [Markup(item.decode_contents().strip()) for item in items]
+
+
+def _chapter_url_path(chapter: ChapterSource, kind: downloads.Kind) -> str:
+    """Where a chapter's print document is served: beside the chapter page, so its links work."""
+    folder = chapter.url if chapter.url.endswith("/") or not chapter.url else \
+        posixpath.dirname(chapter.url) + "/"
+    return f"{folder.lstrip('/')}{chapter.slug}.{kind}.print.html"
+
+
+def _printable_chapter(page_html: str, chapter: ChapterSource, kind: downloads.Kind,
+                       setup: PrintSetup) -> tuple[BeautifulSoup, Tag]:
+    """The built chapter page and its article, cleaned for print."""
+    page = BeautifulSoup(page_html, "html.parser")
+    article = page.select_one("article.md-content__inner")
+    if article is None:
+        raise PluginError(f"{chapter.html_file}: no <article> to print; is the theme Material?")
+    clean_content(article, base_url=online_folder(setup.book.site_url,
+                                                  _chapter_url_path(chapter, kind)))
+    return page, article
+
+
+def _chapter_document(kind: downloads.Kind, label: str, page: BeautifulSoup,
+                      chapter: ChapterSource, setup: PrintSetup, **context: Any) -> PrintDocument:
+    book = setup.book
+    metadata = PdfMetadata(
+        title=f"{label}: {chapter.title}", author=chapter.author, subject=chapter.description,
+        keywords=setup.settings.keywords, language=book.settings.language,
+        rights=(f"“{chapter.title}”, from {book.title}, {chapter.credit}. "
+                f"Licensed under {chapter.licence.name}: {chapter.licence.url}"),
+        licence_url=chapter.licence.url,
+    )
+    return PrintDocument(
+        path=downloads.download_path(kind, book=book.slug, chapter=chapter.slug),
+        url_path=_chapter_url_path(chapter, kind),
+        html=setup.templates.get_template(f"{kind}.html").render(
+            doc=document_context(metadata, page, setup, head=chapter.title,
+                                 foot=chapter_address(book.site_url, chapter.url)),
+            chapter=chapter, **context,
+        ),
+        metadata=metadata,
+    )
+
+
+def chapter_address(site_url: str, page_url: str) -> str:
+    return urljoin(site_url.rstrip("/") + "/", page_url) if site_url else ""
+
+
+def document_context(metadata: PdfMetadata, page: BeautifulSoup, setup: PrintSetup, *,
+                     head: str, foot: str) -> dict[str, Any]:
+    """What the base template needs: the head, the page's styles, the paper, the margin boxes."""
+    return {
+        "title": metadata.title, "author": metadata.author, "subject": metadata.subject,
+        "keywords": ", ".join(metadata.keywords), "language": metadata.language,
+        "stylesheets": stylesheets(page), "paper": setup.settings.paper, "body": setup.body,
+        "head_left": setup.book.title, "head_right": head, "foot_left": foot,
+    }
+
+
+# --- The table of contents' page numbers -----------------------------------------------------
+
+# The page-number slots the book template writes: <span class="book-toc__page" data-toc-target="ID">.
+_TOC_SLOT = re.compile(r'(<span class="book-toc__page" data-toc-target="([^"]*)">)[^<]*(</span>)')
+
+
+def toc_targets(document_html: str) -> list[str]:
+    return [html.unescape(m.group(2)) for m in _TOC_SLOT.finditer(document_html)]
+
+
+def fill_toc_pages(document_html: str, pages: Mapping[str, int]) -> str:
+    return _TOC_SLOT.sub(
+        lambda m: f"{m.group(1)}{pages[html.unescape(m.group(2))]}{m.group(3)}", document_html
+    )
+
+
+def heading_pages(pdf: bytes, targets: Sequence[str]) -> dict[str, int]:
+    """The page (from 1) each target lands on, from the PDF's named destinations.
+
+    Chromium writes a named destination for every element a link in the document points at;
+    the table of contents links to every heading it lists.
+    """
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        numbers = {page.objgen: i for i, page in enumerate(doc.pages, start=1)}
+        found: dict[str, int] = {}
+        root = doc.Root
+        if "/Dests" in root:
+            for name, dest in root.Dests.items():
+                found[name.lstrip("/")] = numbers[dest[0].objgen]
+        if "/Names" in root and "/Dests" in root.Names:
+            for name, dest in pikepdf.NameTree(root.Names.Dests).items():
+                dest = dest.D if isinstance(dest, pikepdf.Dictionary) else dest
+                found[str(name)] = numbers[dest[0].objgen]
+    missing = [t for t in targets if t not in found]
+    if missing:
+        raise PluginError(f"The printed book has no destination for the headings {missing}.")
+    return {t: found[t] for t in targets}
+
+
+# --- Printing with Chromium ------------------------------------------------------------------
+
+CHROMIUM_ARGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    # Only the local server that serves the built site may be reached.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+)
+MAX_TOC_PASSES = 4
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    document: PrintDocument
+    data: bytes
+    seconds: float
+
+
+def chromium_args() -> list[str]:
+    running_as_root = getattr(os, "geteuid", lambda: -1)() == 0
+    return [*CHROMIUM_ARGS, *(["--no-sandbox"] if running_as_root else [])]
+
+
+def render_documents(documents: Sequence[PrintDocument], site: Path, browser: str, *,
+                     workers: int = 0) -> list[RenderedPdf]:
+    """Print the documents with one browser, several pages at once: inputs -> PDF bytes.
+
+    The built site is served from 127.0.0.1; each document's HTML is answered at its
+    `url_path` by the browser page itself, so nothing is written into the site.
+    """
+    workers = workers or max(1, os.cpu_count() or 1)
+    with serve_directory(site) as origin:
+        return asyncio.run(_render_all(documents, origin, browser, workers))
+
+
+async def _render_all(documents: Sequence[PrintDocument], origin: str, browser: str,
+                      workers: int) -> list[RenderedPdf]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=browser, args=chromium_args())
+        try:
+            context = await chromium.new_context(java_script_enabled=False)
+            limit = asyncio.Semaphore(workers)
+
+            async def one(document: PrintDocument) -> RenderedPdf:
+                async with limit:
+                    return await _render_one(context, origin, document)
+
+            return list(await asyncio.gather(*(one(d) for d in documents)))
+        finally:
+            await chromium.close()
+
+
+async def _render_one(context: Any, origin: str, document: PrintDocument) -> RenderedPdf:
+    start = time.perf_counter()
+    url = f"{origin}/{document.url_path}"
+    current = document.html
+
+    async def answer(route: Any) -> None:
+        await route.fulfill(status=200, content_type="text/html; charset=utf-8", body=current)
+
+    page = await context.new_page()
+    await page.route(url, answer)
+    try:
+        for _ in range(MAX_TOC_PASSES):
+            await page.goto(url, wait_until="load")
+            data = await page.pdf(print_background=True, prefer_css_page_size=True,
+                                  outline=True, tagged=True)
+            if not document.toc:
+                break
+            # Print again only while the numbers written in differ from where headings landed.
+            filled = fill_toc_pages(current, heading_pages(data, toc_targets(current)))
+            if filled == current:
+                break
+            current = filled
+        else:
+            raise PluginError(
+                f"{document.path}: the table of contents' page numbers still moved after "
+                f"{MAX_TOC_PASSES} printings; check overrides/{TEMPLATES_DIR}/book.html."
+            )
+    finally:
+        await page.close()
+    return RenderedPdf(document=document, data=data, seconds=time.perf_counter() - start)
+
+
+class _SiteRequestHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        pass
+
+
+@contextmanager
+def serve_directory(root: Path) -> Iterator[str]:
+    """Serve a folder on 127.0.0.1 while the block runs; yields its origin."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_SiteRequestHandler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+# --- Finishing: metadata, licence, reproducible bytes ----------------------------------------
+
+
+def pdf_date(when: datetime) -> str:
+    return when.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def document_headings(document_html: str) -> list[str]:
+    """The text of every heading of a print document, in order."""
+    page = BeautifulSoup(document_html, "html.parser")
+    return [heading_text(h) for h in page.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
+
+
+def repair_outline(pdf: pikepdf.Pdf, headings: Sequence[str]) -> None:
+    """Give the bookmarks their headings' text back.
+
+    Chromium builds bookmarks from the laid-out headings and drops the space where a heading
+    wraps ("Disconnection &Reconnection"); each bookmark is matched, in order, with the heading
+    whose text is the same but for spaces.
+    """
+    def squeeze(text: str) -> str:
+        return re.sub(r"\s+", "", text)
+
+    remaining = list(headings)
+    with pdf.open_outline() as outline:
+        stack = list(reversed(outline.root))
+        while stack:
+            item = stack.pop()
+            match = next((i for i, h in enumerate(remaining) if squeeze(h) == squeeze(item.title)), None)
+            if match is not None:
+                item.title = remaining[match]
+                del remaining[: match + 1]
+            stack += reversed(item.children)
+
+
+def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
+                 headings: Sequence[str] = ()) -> bytes:
+    """Write the metadata (document info and XMP, with the licence) and fix what varies.
+
+    With SOURCE_DATE_EPOCH the dates come from it, and the file identifier is derived from
+    the content, so the same inputs give the same bytes.
+    """
+    when = (datetime.fromtimestamp(epoch, timezone.utc) if epoch is not None
+            else datetime.now(timezone.utc)).replace(microsecond=0)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        repair_outline(pdf, headings)
+        creator = str(pdf.docinfo.get("/Creator", "Chromium"))
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+            xmp["dc:title"] = metadata.title
+            xmp["dc:creator"] = [metadata.author]
+            xmp["dc:description"] = metadata.subject
+            xmp["dc:subject"] = list(metadata.keywords)
+            xmp["dc:language"] = [metadata.language]
+            xmp["dc:rights"] = metadata.rights
+            xmp["pdf:Keywords"] = ", ".join(metadata.keywords)
+            xmp["xmpRights:Marked"] = "True"
+            xmp["xmpRights:WebStatement"] = metadata.licence_url
+            xmp["xmp:CreatorTool"] = creator
+            for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
+                xmp[key] = when.isoformat()
+        info = pdf.docinfo
+        info["/Title"] = metadata.title
+        info["/Author"] = metadata.author
+        info["/Subject"] = metadata.subject
+        info["/Keywords"] = ", ".join(metadata.keywords)
+        info["/CreationDate"] = pdf_date(when)
+        info["/ModDate"] = pdf_date(when)
+        pdf.Root.Lang = pikepdf.String(metadata.language)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def page_count(data: bytes) -> int:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)

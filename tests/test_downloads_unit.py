@@ -1,0 +1,155 @@
+"""The downloads contract's functions, called directly: paths, the index, the links, the list."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pikepdf
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis import strategies as st
+from mkdocs.exceptions import PluginError
+
+import downloads as d
+
+BOOK = "post-secondary-peer-support-training-curriculum"
+CHAPTERS = {
+    "listening": d.ChapterPage("listening", "Listening <Well> & Often", "chapters/listening/", "chapters/listening.md"),
+    "connection": d.ChapterPage("connection", "Connection", "chapters/connection/", "chapters/connection.md"),
+}
+
+
+def test_book_slug_from_the_site_name() -> None:
+    assert d.book_slug("Post-Secondary Peer Support Training Curriculum") == BOOK
+
+
+@given(kind=st.sampled_from(["handout", "worksheet"]), chapter=st.from_regex(r"[a-z0-9]+(-[a-z0-9]+)*", fullmatch=True))
+def test_every_chapter_download_path_says_what_it_is(kind: d.Kind, chapter: str) -> None:
+    assert d.classify(d.download_path(kind, book=BOOK, chapter=chapter), book=BOOK) == (kind, chapter)
+
+
+@pytest.mark.parametrize("kind", ["book", "epub", "offline"])
+def test_whole_book_download_paths(kind: d.Kind) -> None:
+    path = d.download_path(kind, book=BOOK)
+    assert path.startswith(f"downloads/{BOOK}")
+    assert d.classify(path, book=BOOK) == (kind, "")
+
+
+def test_unknown_file_in_downloads_stops_the_build() -> None:
+    with pytest.raises(PluginError, match="site/downloads/notes.txt: not a known kind of download"):
+        d.classify("downloads/notes.txt", book=BOOK)
+
+
+@pytest.mark.parametrize(("value", "on"), [("", True), ("1", True), ("0", False), (" 0 ", False)])
+def test_exports_are_on_unless_book_exports_is_0(value: str, on: bool) -> None:
+    assert d.exports_enabled({"BOOK_EXPORTS": value}) is on
+    assert d.exports_enabled({}) is True
+
+
+def test_other_book_exports_values_are_an_error() -> None:
+    with pytest.raises(PluginError, match="BOOK_EXPORTS='no' is not understood: use BOOK_EXPORTS=1"):
+        d.exports_enabled({"BOOK_EXPORTS": "no"})
+
+
+@pytest.mark.parametrize(("size", "text"), [(0, "0 bytes"), (999, "999 bytes"), (1000, "1 KB"),
+                                            (210_400, "210 KB"), (999_499, "999 KB"), (1_234_567, "1.2 MB")])
+def test_human_sizes(size: int, text: str) -> None:
+    assert d.human_size(size) == text
+
+
+def test_write_atomically_leaves_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "downloads" / "handouts" / "x.pdf"
+    d.write_atomically(target, b"%PDF-1.4 data")
+    d.write_atomically(target, b"%PDF-1.4 newer")
+    assert target.read_bytes() == b"%PDF-1.4 newer"
+    assert [p.name for p in target.parent.iterdir()] == ["x.pdf"]
+
+
+def make_pdf(path: Path, pages: int) -> bytes:
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.save(path)
+    return path.read_bytes()
+
+
+def test_scan_describes_every_file_book_first_then_by_chapter(tmp_path: Path) -> None:
+    book = make_pdf(tmp_path / "downloads" / f"{BOOK}.pdf", 3)
+    make_pdf(tmp_path / "downloads" / "handouts" / "connection.pdf", 2)
+    make_pdf(tmp_path / "downloads" / "worksheets" / "listening-reflection.pdf", 1)
+    make_pdf(tmp_path / "downloads" / "handouts" / "listening.pdf", 2)
+    (tmp_path / "downloads" / f"{BOOK}.epub").write_bytes(b"PK epub")
+    (tmp_path / "downloads" / ".x.pdf.part").write_bytes(b"half")  # an exporter still writing
+    found = d.scan_downloads(tmp_path, book_title="The Book", book_slug=BOOK, chapters=CHAPTERS)
+    assert [(f.kind, f.path.split("/")[-1]) for f in found] == [
+        ("book", f"{BOOK}.pdf"), ("epub", f"{BOOK}.epub"), ("handout", "listening.pdf"),
+        ("worksheet", "listening-reflection.pdf"), ("handout", "connection.pdf")]
+    assert found[0] == d.Download("book", "The Book", "", f"downloads/{BOOK}.pdf", 3, len(book),
+                                  hashlib.sha256(book).hexdigest())
+    assert found[1].pages is None
+    assert found[2].title == "Listening <Well> & Often" and found[2].page_url == "chapters/listening/"
+    index = json.loads(d.render_index("The Book", found))
+    assert index["book"] == "The Book"
+    assert index["files"][0] == {"kind": "book", "title": "The Book", "page_url": "",
+                                 "path": f"downloads/{BOOK}.pdf", "pages": 3, "bytes": len(book),
+                                 "sha256": hashlib.sha256(book).hexdigest()}
+
+
+def test_a_handout_for_no_chapter_stops_the_build(tmp_path: Path) -> None:
+    make_pdf(tmp_path / "downloads" / "handouts" / "gone.pdf", 1)
+    with pytest.raises(PluginError, match="site/downloads/handouts/gone.pdf: no chapter page 'gone'"):
+        d.scan_downloads(tmp_path, book_title="B", book_slug=BOOK, chapters=CHAPTERS)
+
+
+def test_no_downloads_folder_means_no_downloads(tmp_path: Path) -> None:
+    assert d.scan_downloads(tmp_path, book_title="B", book_slug=BOOK, chapters=CHAPTERS) == []
+
+
+HANDOUT = d.Download("handout", "Listening", "chapters/listening/", "downloads/handouts/listening.pdf", 2, 210_400, "0" * 64)
+BOOK_PDF = d.Download("book", "The Book", "", f"downloads/{BOOK}.pdf", 12, 1_234_567, "1" * 64)
+PAGE = (
+    '<p><a href="../../downloads/handouts/listening.pdf" data-download="downloads/handouts/listening.pdf">Chapter handout</a>'
+    f' <a class="x" data-download="downloads/{BOOK}.pdf" href="../../downloads/{BOOK}.pdf">Download <b>PDF</b></a>'
+    ' <a href="../other/">Other</a></p>'
+)
+
+
+def test_download_links_get_type_and_size() -> None:
+    done = d.complete_links(PAGE, {HANDOUT.path: HANDOUT, BOOK_PDF.path: BOOK_PDF}, page="chapters/listening/index.html", require=True)
+    links = BeautifulSoup(done, "html.parser").find_all("a")
+    assert [a.get_text() for a in links] == ["Chapter handout (PDF, 210 KB)", "Download PDF (1.2 MB)", "Other"]
+    assert done.replace(" (PDF, 210 KB)", "").replace(" (1.2 MB)", "") == PAGE  # nothing else changed
+
+
+def test_a_link_to_a_missing_download_stops_the_build() -> None:
+    with pytest.raises(PluginError) as error:
+        d.complete_links(PAGE, {BOOK_PDF.path: BOOK_PDF}, page="chapters/listening/index.html", require=True)
+    assert "site/chapters/listening/index.html: links to downloads/handouts/listening.pdf" in str(error.value)
+
+
+def test_without_exports_links_keep_their_text() -> None:
+    assert d.complete_links(PAGE, {}, page="chapters/listening/index.html", require=False) == PAGE
+
+
+def test_downloads_list_replaces_its_placeholder() -> None:
+    page = '<h2>Downloads</h2>\n<div data-downloads-list></div>\n<p>After</p>'
+    hostile = d.Download("handout", "<script>alert(1)</script>", "x/", "downloads/handouts/x.pdf", 1, 5000, "2" * 64)
+    done = d.replace_downloads_lists(page, [BOOK_PDF, HANDOUT, hostile], page="facilitators/index.html")
+    html = BeautifulSoup(done, "html.parser")
+    assert html.find(attrs={"data-downloads-list": True}) is None
+    rows = [[td.get_text() for td in tr.find_all("td")] for tr in html.select("tbody tr")]
+    assert rows == [["The Book (PDF, 1.2 MB)", "Whole book", "PDF", "12", "1.2 MB"],
+                    ["Listening (PDF, 210 KB)", "Chapter handout", "PDF", "2", "210 KB"],
+                    ["<script>alert(1)</script> (PDF, 5 KB)", "Chapter handout", "PDF", "1", "5 KB"]]
+    assert html.find("script") is None
+    assert [a["href"] for a in html.select("tbody a")][:2] == [f"../downloads/{BOOK}.pdf", "../downloads/handouts/listening.pdf"]
+    assert done.endswith("<p>After</p>")
+
+
+def test_empty_downloads_list_says_so() -> None:
+    done = d.replace_downloads_lists("<div data-downloads-list></div>", [], page="facilitators/index.html")
+    assert "No downloads were built" in done

@@ -1,0 +1,302 @@
+"""The PDF hook's functions, called directly: settings, print documents, page numbers, metadata."""
+
+from __future__ import annotations
+
+import io
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pikepdf
+import pytest
+from bs4 import BeautifulSoup
+from mkdocs.exceptions import PluginError
+
+import attribution as a
+import pdf as p
+from tests.helpers import ROOT, normalise
+
+
+# --- Settings and environment ----------------------------------------------------------------
+
+
+def test_pdf_settings_default_to_us_letter() -> None:
+    settings = p.parse_pdf_settings(None)
+    assert settings.paper == "letter"
+    assert settings.writing_lines >= 6
+
+
+def test_a4_is_a_setting() -> None:
+    assert p.parse_pdf_settings({"paper": "A4"}).paper == "A4"
+    assert p.parse_pdf_settings({"paper": "a4"}).paper == "A4"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"paper": "legal"}, "mkdocs.yml: extra.pdf.paper: 'legal' is not a paper size we print: use letter or a4."),
+        ({"writing_lines": 3}, "mkdocs.yml: extra.pdf.writing_lines: 3: give a number of ruled lines from 6 to 40."),
+        ({"keywords": "peer support"}, "mkdocs.yml: extra.pdf.keywords: expected a list"),
+        ({"papr": "a4"}, "mkdocs.yml: extra.pdf: unknown field papr; allowed: keywords, paper, writing_lines."),
+        (["letter"], "mkdocs.yml: extra.pdf: expected a mapping"),
+    ],
+)
+def test_bad_pdf_settings_stop_the_build_naming_the_field(raw: object, message: str) -> None:
+    with pytest.raises(PluginError) as error:
+        p.parse_pdf_settings(raw)
+    assert message in str(error.value)
+
+
+def test_browser_from_book_browser_first() -> None:
+    assert p.find_browser({"BOOK_BROWSER": "/usr/bin/chromium"}) == "/usr/bin/chromium"
+
+
+def test_unknown_book_browser_is_an_error() -> None:
+    with pytest.raises(PluginError, match="BOOK_BROWSER='/no/such/chrome': no such program"):
+        p.find_browser({"BOOK_BROWSER": "/no/such/chrome"})
+
+
+def test_no_browser_gives_the_install_command() -> None:
+    with pytest.raises(PluginError) as error:
+        p.find_browser({}, names=("no-such-browser-here",), paths=("/no/such/chromium",))
+    assert "sudo apt-get install chromium" in str(error.value)
+    assert "BOOK_BROWSER" in str(error.value) and "BOOK_EXPORTS=0" in str(error.value)
+
+
+def test_source_date_epoch_must_be_seconds() -> None:
+    assert p.source_date_epoch({"SOURCE_DATE_EPOCH": "1700000000"}) == 1700000000
+    assert p.source_date_epoch({}) is None
+    with pytest.raises(PluginError, match="SOURCE_DATE_EPOCH='yesterday'"):
+        p.source_date_epoch({"SOURCE_DATE_EPOCH": "yesterday"})
+
+
+def test_chromium_reaches_only_the_local_server() -> None:
+    args = p.chromium_args()
+    assert "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1" in args
+    assert {"--disable-background-networking", "--disable-component-update", "--no-first-run"} <= set(args)
+    assert ("--no-sandbox" in args) == (os.geteuid() == 0)
+
+
+# --- Print documents -------------------------------------------------------------------------
+
+
+def fragment(markup: str) -> BeautifulSoup:
+    return BeautifulSoup(markup, "html.parser")
+
+
+def test_collapsed_details_print_open() -> None:
+    page = fragment('<details class="note"><summary>More</summary><p>Hidden</p></details>')
+    p.clean_content(page, base_url="")
+    assert page.find("details").has_attr("open")
+
+
+def test_chrome_is_left_out_of_print() -> None:
+    page = fragment(
+        '<nav class="book-downloads"><a data-download="downloads/x.pdf">Download PDF</a></nav>'
+        '<a class="md-content__button" href="edit">Edit</a>'
+        '<h2 id="a">Title<a class="headerlink" href="#a">¶</a></h2><script>alert(1)</script>'
+    )
+    p.clean_content(page, base_url="")
+    assert str(page) == '<h2 id="a">Title</h2>'
+
+
+def test_links_to_other_pages_point_online_or_become_text() -> None:
+    markup = ('<p><a href="../about/">About</a> <a href="#here">here</a> '
+              '<a href="https://example.org/">out</a> <a href="mailto:a@example.org">mail</a></p>')
+    online = fragment(markup)
+    p.clean_content(online, base_url="https://books.example.org/peer/chapters/x/")
+    assert [a["href"] for a in online.find_all("a")] == [
+        "https://books.example.org/peer/chapters/about/", "#here", "https://example.org/", "mailto:a@example.org"]
+    offline = fragment(markup)
+    p.clean_content(offline, base_url="")
+    assert [a["href"] for a in offline.find_all("a")] == ["#here", "https://example.org/", "mailto:a@example.org"]
+    assert offline.get_text().startswith("About here")
+
+
+def test_online_folder_of_a_document() -> None:
+    assert p.online_folder("https://b.example.org/book", "chapters/x/x.handout.print.html") == \
+        "https://b.example.org/book/chapters/x/"
+    assert p.online_folder("", "chapters/x/x.handout.print.html") == ""
+
+
+def test_reflection_prompts_are_the_items_of_the_reflection_list() -> None:
+    listed = fragment('<div class="admonition reflection"><p class="admonition-title">For Reflection</p>'
+                      "<ul><li>One <em>thing</em>?<ul><li>a hint</li></ul></li><li>Two?</li></ul></div>")
+    assert p.reflection_prompts(listed) == ["One <em>thing</em>?<ul><li>a hint</li></ul>", "Two?"]
+    collapsed = fragment('<details class="reflection"><summary>Think</summary><ol><li>Why?</li></ol></details>')
+    assert p.reflection_prompts(collapsed) == ["Why?"]
+    assert p.reflection_prompts(fragment('<div class="admonition note"><ul><li>No</li></ul></div>')) == []
+
+
+PRINT_PAGE = """<html><body><div id="print-site-page">
+<section class="print-page"><div id="print-page-toc"><h1>Contents</h1></div></section>
+<section class="print-page" id="index"><h1 id="index-home">Home<a class="headerlink" href="#index-home">¶</a></h1>
+<p>Welcome. <a href="#part-one">Part one</a></p></section>
+<section class="print-page md-section" id="section-2"><h1>Part one<a class="headerlink" href="#section-2"></a></h1>
+<section class="print-page" id="part-one"><h1 id="part-one-part-one">Part one</h1><h2 id="part-one-why">Why</h2></section>
+</section>
+<section class="print-page md-section" id="section-3"><h1>Appendices</h1>
+<section class="print-page" id="notes"><h1 id="notes-notes">Notes</h1><details><summary>s</summary>x</details></section>
+</section>
+</div></body></html>"""
+
+
+def test_book_parts_follow_the_print_page() -> None:
+    parts = p.book_parts(PRINT_PAGE, base_url="")
+    # print-site's own contents are dropped; a section titled like its first page is not repeated.
+    assert [(part.id, part.title) for part in parts] == [
+        ("index", "Home"), ("part-one", "Part one"), ("section-3", "Appendices"), ("notes", "Notes")]
+    assert parts[1].toc == p.TocEntry("part-one-part-one", "Part one", (p.TocEntry("part-one-why", "Why"),))
+    assert parts[2].toc.id == "section-3-title" and 'id="section-3-title"' in parts[2].html
+    assert "headerlink" not in "".join(part.html for part in parts)
+    assert "<details open" in parts[3].html
+
+
+def test_print_page_without_print_site_is_a_clear_error() -> None:
+    with pytest.raises(PluginError, match="no #print-site-page"):
+        p.book_parts("<html><body><p>No print page</p></body></html>", base_url="")
+
+
+def test_css_strings_cannot_break_out_of_the_style_element() -> None:
+    value = p.css_string('Quotes "here" </style><script>x</script> \\ & more')
+    assert value.startswith('"') and value.endswith('"')
+    inner = value[1:-1]
+    assert '"' not in inner and "<" not in inner and ">" not in inner and "&" not in inner
+    assert "\\5c " in inner  # the backslash, escaped
+
+
+def test_toc_page_numbers_are_filled_in_their_slots() -> None:
+    html = ('<span class="book-toc__page" data-toc-target="a-b"></span>'
+            '<span class="book-toc__page" data-toc-target="c">7</span>')
+    assert p.toc_targets(html) == ["a-b", "c"]
+    assert p.fill_toc_pages(html, {"a-b": 3, "c": 12}) == (
+        '<span class="book-toc__page" data-toc-target="a-b">3</span>'
+        '<span class="book-toc__page" data-toc-target="c">12</span>')
+
+
+def print_setup(paper: str = "letter", site_url: str = "") -> p.PrintSetup:
+    book = a.parse_book_settings({
+        "title": "Original", "author": "Jenn Cusick", "source_url": "https://opentextbc.ca/peersupport/",
+        "license": "CC-BY-4.0", "changes": "Headings added."})
+    info = p.BookInfo(title='The "Book" & <More>', author="Jenn Cusick", description="About.",
+                      slug="the-book", site_url=site_url, edition="Edition of 1 May 2025", settings=book)
+    return p.PrintSetup(book=info, settings=p.parse_pdf_settings({"paper": paper, "writing_lines": 7}),
+                        body={"dir": "ltr", "data-md-color-scheme": "default"},
+                        templates=p.template_environment(ROOT / "overrides" / "print"))
+
+
+CHAPTER = p.ChapterSource(
+    src_uri="chapters/trust.md", slug="trust", title='Trust </style> "here"', url="chapters/trust/",
+    html_file=Path("unused"), description="A chapter.", author="Jenn Cusick",
+    licence=a.LICENCES["CC-BY-4.0"], credit="adapted from the original", has_prompts=True)
+CHAPTER_PAGE = """<html><head><link rel="stylesheet" href="../../assets/main.css">
+<link rel="stylesheet" href="../../css/print-site.css"></head><body><article class="md-content__inner md-typeset">
+<nav class="book-downloads"><a data-download="downloads/x.pdf">Download PDF</a></nav>
+<h1 id="trust">Trust</h1><p>See <a href="../../about/">about</a>.</p>
+<div class="admonition reflection"><p class="admonition-title">For Reflection</p><ul><li>Why &amp; how?</li><li>When?</li></ul></div>
+<div class="book-attribution"><p>Credit.</p></div></article></body></html>"""
+
+
+def test_handout_is_the_chapter_alone_with_escaped_titles() -> None:
+    doc = p.handout_document(CHAPTER_PAGE, CHAPTER, print_setup(paper="a4", site_url="https://b.example.org/"))
+    assert doc.path == "downloads/handouts/trust.pdf"
+    assert doc.url_path == "chapters/trust/trust.handout.print.html"
+    head, body = doc.html.split("<body", 1)
+    assert "size: A4;" in head
+    assert '<link rel="stylesheet" href="../../assets/main.css">' in head and "print-site" not in head
+    assert "<title>Handout: Trust &lt;/style&gt; &#34;here&#34;</title>" in head
+    style = head.split("<style>", 1)[1].split("</style>", 1)[0]  # the title cannot end it early
+    assert "https://b.example.org/chapters/trust/" in style
+    assert 'dir="ltr"' in body and "Download PDF" not in body
+    assert '<a href="https://b.example.org/about/">about</a>' in body
+    assert body.index("Why &amp; how?") < body.index("Credit.")
+    assert doc.metadata.title == 'Handout: Trust </style> "here"'
+    assert "CC BY 4.0" in doc.metadata.rights and doc.metadata.licence_url.endswith("/by/4.0/")
+
+
+def test_worksheet_has_prompts_lines_and_credit() -> None:
+    doc = p.worksheet_document(CHAPTER_PAGE, CHAPTER, print_setup())
+    assert doc is not None and doc.path == "downloads/worksheets/trust-reflection.pdf"
+    body = BeautifulSoup(doc.html, "html.parser")
+    prompts = body.select(".book-worksheet__prompts > li")
+    assert [normalise(li.select_one(".book-worksheet__prompt").get_text()) for li in prompts] == ["Why & how?", "When?"]
+    assert all(len(li.select(".book-worksheet__line")) == 7 for li in prompts)
+    assert body.select_one("article").find_all(recursive=False)[-1].get_text() == "Credit."
+    no_prompts = CHAPTER_PAGE.replace("admonition reflection", "admonition note")
+    assert p.worksheet_document(no_prompts, CHAPTER, print_setup()) is None
+
+
+# --- Finishing -------------------------------------------------------------------------------
+
+
+def blank_pdf(outline: list[str] = ()) -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.docinfo["/CreationDate"] = "D:20200101000000Z"
+    with pdf.open_outline() as o:
+        o.root.extend(pikepdf.OutlineItem(title, 0) for title in outline)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+METADATA = p.PdfMetadata(title="Handout: A chapter", author="Jenn Cusick", subject="About it",
+                         keywords=("peer support", "training"), language="en",
+                         rights="Licensed under CC BY 4.0: https://creativecommons.org/licenses/by/4.0/",
+                         licence_url="https://creativecommons.org/licenses/by/4.0/")
+
+
+def test_finalise_writes_info_xmp_and_licence() -> None:
+    data = p.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert str(pdf.docinfo.Title) == "Handout: A chapter"
+        assert str(pdf.docinfo.Author) == "Jenn Cusick"
+        assert str(pdf.docinfo.Keywords) == "peer support, training"
+        assert str(pdf.docinfo.CreationDate) == "D:20231114221320+00'00'"
+        assert str(pdf.Root.Lang) == "en"
+        xmp = pdf.open_metadata()
+        assert xmp["xmpRights:WebStatement"] == "https://creativecommons.org/licenses/by/4.0/"
+        assert xmp["dc:rights"] == METADATA.rights
+        assert xmp["dc:subject"] == {"peer support", "training"}
+        assert xmp["xmp:CreateDate"].startswith("2023-11-14T22:13:20")
+
+
+def test_finalise_is_reproducible_with_source_date_epoch() -> None:
+    first = p.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
+    again = p.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
+    other = p.finalise_pdf(blank_pdf(), METADATA, epoch=1700000001)
+    assert first == again
+    assert first != other
+    with pikepdf.open(io.BytesIO(first)) as pdf:
+        assert len(pdf.trailer.ID) == 2  # a file identifier, derived from the content
+
+
+def test_bookmarks_get_their_headings_spaces_back() -> None:
+    data = p.finalise_pdf(blank_pdf(["Connection, Disconnection &Reconnection", "Why"]), METADATA,
+                          epoch=0, headings=["Contents", "Connection, Disconnection & Reconnection", "Why"])
+    with pikepdf.open(io.BytesIO(data)) as pdf, pdf.open_outline() as outline:
+        assert [item.title for item in outline.root] == ["Connection, Disconnection & Reconnection", "Why"]
+
+
+def test_document_headings_in_order() -> None:
+    assert p.document_headings("<h1>A <em>b</em></h1><p>x</p><h2>C\n d</h2>") == ["A b", "C d"]
+
+
+# --- Printing --------------------------------------------------------------------------------
+
+
+def test_render_documents_prints_with_the_system_browser(tmp_path: Path) -> None:
+    (tmp_path / "style.css").write_text("h1 { color: rgb(1, 2, 3); }")
+    html = ('<!doctype html><html lang="en"><head><title>T</title><link rel="stylesheet" href="style.css">'
+            '<style>@page { size: A4; margin: 20mm }</style></head><body><h1 id="t">Hello</h1>'
+            '<img src="https://example.org/x.png" alt=""></body></html>')
+    doc = p.PrintDocument(path="downloads/t.pdf", url_path="sub/t.print.html", html=html, metadata=METADATA)
+    # In its own thread: the browser tests' session-wide Playwright (sync API) may hold an event
+    # loop in this one, which MkDocs never does.
+    with ThreadPoolExecutor(1) as worker:
+        (rendered,) = worker.submit(p.render_documents, [doc], tmp_path, p.find_browser(os.environ)).result()
+    assert rendered.data.startswith(b"%PDF")
+    with pikepdf.open(io.BytesIO(rendered.data)) as pdf:
+        assert len(pdf.pages) == 1
+        assert float(pdf.pages[0].mediabox[2]) == pytest.approx(595.3, abs=1)  # A4 from the CSS
+    assert not list(tmp_path.rglob("*.print.html"))  # nothing written into the site
