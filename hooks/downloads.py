@@ -6,7 +6,7 @@ The downloads contract, shared by the exporters (PDF, EPUB, offline site):
   (`download_path` below): the book `<book-slug>.pdf`, `handouts/<chapter-slug>.pdf`,
   `worksheets/<chapter-slug>-reflection.pdf`, `<book-slug>.epub`, `<book-slug>-offline.zip`;
 - exporters write their files in `on_post_build`, each first to a temporary name, then renamed
-  (`write_atomically`);
+  (`export_files.write_atomically`);
 - this hook, listed last, then scans `site/downloads/`, writes `site/downloads/index.json`, adds
   type and size to the text of every `<a data-download="downloads/…">` in the built pages (the
   build stops if the file is missing), and replaces every `<div data-downloads-list></div>` with
@@ -30,10 +30,10 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
 
 import pikepdf
-from markdown.extensions.toc import slugify
 from mkdocs.exceptions import PluginError
 
 import attribution  # hooks import each other by module name: MkDocs puts hooks/ on sys.path
+from export_files import EXPORTS_ENV, book_slug, exports_enabled, write_atomically
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -45,7 +45,6 @@ log = logging.getLogger("mkdocs.plugins.book.downloads")
 
 DOWNLOADS_DIR = "downloads"
 INDEX_FILE = "index.json"
-EXPORTS_ENV = "BOOK_EXPORTS"
 
 Kind = Literal["book", "handout", "worksheet", "epub", "offline"]
 
@@ -129,23 +128,6 @@ class Download:
     sha256: str
 
 
-def exports_enabled(env: Mapping[str, str]) -> bool:
-    """Whether the exporters write their files: on unless BOOK_EXPORTS=0."""
-    value = env.get(EXPORTS_ENV, "").strip()
-    if value in ("", "1"):
-        return True
-    if value == "0":
-        return False
-    raise PluginError(
-        f"{EXPORTS_ENV}={value!r} is not understood: use {EXPORTS_ENV}=1 to write the PDFs and "
-        f"other downloads, or {EXPORTS_ENV}=0 to skip them (as `make serve` does)."
-    )
-
-
-def book_slug(site_name: str) -> str:
-    return slugify(site_name, "-")
-
-
 def chapter_slug(src_uri: str) -> str:
     return PurePosixPath(src_uri).stem
 
@@ -183,14 +165,6 @@ def classify(path: str, *, book: str) -> tuple[Kind, str]:
         f"{DOWNLOADS_DIR}/{book}.pdf, .epub, -offline.zip, handouts/<chapter>.pdf and "
         "worksheets/<chapter>-reflection.pdf (see hooks/downloads.py)."
     )
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write a file under a temporary name, then rename it: readers never see half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.part")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
 
 
 # --- The index -------------------------------------------------------------------------------

@@ -39,12 +39,12 @@ from urllib.parse import urljoin, urlsplit
 from ebooklib import epub
 from lxml import etree
 from lxml import html as lxml_html
-from markdown.extensions.toc import slugify
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 # MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
 import export_files
+from export_files import book_slug, exports_enabled
 from attribution import BookSettings, parse_book_settings
 
 if TYPE_CHECKING:
@@ -127,16 +127,6 @@ class EpubSettings:
     accessibility_summary: str
 
 
-def exports_enabled(environ: Mapping[str, str]) -> bool:
-    value = environ.get("BOOK_EXPORTS", "1").strip()
-    if value not in ("0", "1"):
-        raise PluginError(
-            f"BOOK_EXPORTS={value!r}: set it to 0 to skip the EPUB and offline edition, "
-            "or 1 (the default) to make them."
-        )
-    return value == "1"
-
-
 def parse_epub_settings(raw: Any) -> EpubSettings:
     where = f"{CONFIG_FILE}: extra.epub"
     if not isinstance(raw, Mapping):
@@ -158,11 +148,6 @@ def parse_epub_settings(raw: Any) -> EpubSettings:
     if any(c.isspace() for c in raw["identifier"].strip()):
         raise PluginError(f"{where}.identifier: {raw['identifier']!r} must not contain spaces.")
     return EpubSettings(**values)
-
-
-def book_slug(site_name: str) -> str:
-    """The downloads' base name, e.g. post-secondary-peer-support-training-curriculum."""
-    return slugify(site_name, "-")
 
 
 # --- The book's contents ---------------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""What the export hooks share: declared downloads, reproducible zips, all-or-nothing writes.
+"""What the export hooks share: the exports switch, the book's file name, the build's date,
+declared downloads, reproducible zips, all-or-nothing writes.
 
-Not a hook (it is not listed under `hooks:` in mkdocs.yml): `hooks/epub.py` and
-`hooks/offline.py` import it.
+Not a hook (it is not listed under `hooks:` in mkdocs.yml): `hooks/pdf.py`, `hooks/epub.py`,
+`hooks/offline.py` and `hooks/downloads.py` import it.
 
 - `Download`: a file the build writes itself after the pages, declared to MkDocs beforehand so
   that a Markdown link to it (`[E-book](downloads/….epub)`) is checked and rewritten like a link
@@ -22,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Mapping
 
+from markdown.extensions.toc import slugify
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
@@ -55,17 +57,46 @@ def declare_download(files: Files, config: MkDocsConfig, src_uri: str) -> None:
 _ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)
 
 
-def build_time(environ: Mapping[str, str]) -> datetime:
-    """The build's time: `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when set, else now."""
-    raw = environ.get("SOURCE_DATE_EPOCH", "").strip()
+EXPORTS_ENV = "BOOK_EXPORTS"
+
+
+def exports_enabled(env: Mapping[str, str]) -> bool:
+    """Whether the exporters write their files: on unless BOOK_EXPORTS=0."""
+    value = env.get(EXPORTS_ENV, "").strip()
+    if value in ("", "1"):
+        return True
+    if value == "0":
+        return False
+    raise PluginError(
+        f"{EXPORTS_ENV}={value!r} is not understood: use {EXPORTS_ENV}=1 to write the PDFs and "
+        f"other downloads, or {EXPORTS_ENV}=0 to skip them (as `make serve` does)."
+    )
+
+
+def book_slug(site_name: str) -> str:
+    """The downloads' base name, e.g. post-secondary-peer-support-training-curriculum."""
+    return slugify(site_name, "-")
+
+
+def source_date_epoch(env: Mapping[str, str]) -> int | None:
+    """`SOURCE_DATE_EPOCH` (seconds since 1970, UTC), or None when unset."""
+    raw = env.get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
-        return datetime.now(timezone.utc).replace(microsecond=0)
+        return None
     if not raw.isdigit():
         raise PluginError(
             f"SOURCE_DATE_EPOCH={raw!r} is not a time: set it to whole seconds since 1970 "
             "(e.g. `git log -1 --format=%ct`), or unset it."
         )
-    return datetime.fromtimestamp(int(raw), timezone.utc)
+    return int(raw)
+
+
+def build_time(environ: Mapping[str, str]) -> datetime:
+    """The build's time: `SOURCE_DATE_EPOCH` when set, else now."""
+    epoch = source_date_epoch(environ)
+    if epoch is None:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.fromtimestamp(epoch, timezone.utc)
 
 
 def _zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:
@@ -117,3 +148,9 @@ def written_in_one_step(dest: Path) -> Iterator[Path]:
         os.replace(temporary, dest)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write a whole file in one step (see `written_in_one_step`)."""
+    with written_in_one_step(target) as temporary:
+        temporary.write_bytes(data)

@@ -38,7 +38,7 @@ from mkdocs.structure.files import File
 
 # MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
 import export_files
-from epub import book_slug, exports_enabled
+from export_files import book_slug, exports_enabled
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

@@ -53,6 +53,7 @@ from mkdocs.exceptions import PluginError
 
 import attribution  # hooks import each other by module name: MkDocs puts hooks/ on sys.path
 import downloads
+import export_files
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -80,8 +81,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _book = attribution.parse_book_settings(config.extra.get("book"))
     _settings = parse_pdf_settings(config.extra.get("pdf"))
     # Found now, so a missing browser stops the build before anything is written.
-    _browser = find_browser(os.environ) if downloads.exports_enabled(os.environ) else None
-    source_date_epoch(os.environ)
+    _browser = find_browser(os.environ) if export_files.exports_enabled(os.environ) else None
+    export_files.source_date_epoch(os.environ)
     _chapters.clear()
     return config
 
@@ -89,7 +90,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     # For overrides/partials/print-downloads.html: the book's PDF, linked from every page.
     env.globals["book_pdf"] = downloads.download_path(
-        "book", book=downloads.book_slug(config.site_name)
+        "book", book=export_files.book_slug(config.site_name)
     )
     return env
 
@@ -101,7 +102,7 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
         return context
     chapter = chapter_source(_book, page, config.site_description or "")
     _chapters[page.file.src_uri] = chapter
-    book = downloads.book_slug(config.site_name)
+    book = export_files.book_slug(config.site_name)
     context["chapter_downloads"] = {
         "handout": downloads.download_path("handout", book=book, chapter=chapter.slug),
         "worksheet": (downloads.download_path("worksheet", book=book, chapter=chapter.slug)
@@ -111,13 +112,13 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    if not downloads.exports_enabled(os.environ):
+    if not export_files.exports_enabled(os.environ):
         log.info("PDFs: not written (%s=0).", downloads.EXPORTS_ENV)
         return
     assert _book is not None and _settings is not None and _browser is not None
     start = time.perf_counter()
     site = Path(config.site_dir)
-    epoch = source_date_epoch(os.environ)
+    epoch = export_files.source_date_epoch(os.environ)
     chapters = [_chapters[src] for src in sorted(_chapters)]
     book = BookInfo.from_config(_book, config, epoch)
     setup = PrintSetup(
@@ -129,7 +130,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     for rendered in render_documents(documents, site, _browser):
         data = finalise_pdf(rendered.data, rendered.document.metadata, epoch=epoch,
                             headings=document_headings(rendered.document.html))
-        downloads.write_atomically(site / rendered.document.path, data)
+        export_files.write_atomically(site / rendered.document.path, data)
         count = page_count(data)
         pages += count
         log.info("PDF %s: %d pages, %.1f s", rendered.document.path, count, rendered.seconds)
@@ -217,17 +218,6 @@ def find_browser(env: Mapping[str, str], *, names: Sequence[str] = BROWSER_NAMES
     raise PluginError(NO_BROWSER)
 
 
-def source_date_epoch(env: Mapping[str, str]) -> int | None:
-    value = env.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        raise PluginError(
-            f"SOURCE_DATE_EPOCH={value!r}: expected seconds since 1970 (e.g. `git log -1 --format=%ct`)."
-        )
-    return int(value)
-
-
 def body_attributes(config: MkDocsConfig) -> dict[str, str]:
     """The `<body>` attributes Material's styles key on: text direction, and the light colour
     scheme (print is on white paper)."""
@@ -298,7 +288,7 @@ class BookInfo:
             title=config.site_name,
             author=book.original.author,
             description=config.site_description or "",
-            slug=downloads.book_slug(config.site_name),
+            slug=export_files.book_slug(config.site_name),
             site_url=config.site_url or "",
             edition=edition_text(epoch),
             settings=book,

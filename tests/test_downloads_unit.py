@@ -22,10 +22,6 @@ CHAPTERS = {
 }
 
 
-def test_book_slug_from_the_site_name() -> None:
-    assert d.book_slug("Post-Secondary Peer Support Training Curriculum") == BOOK
-
-
 @given(kind=st.sampled_from(["handout", "worksheet"]), chapter=st.from_regex(r"[a-z0-9]+(-[a-z0-9]+)*", fullmatch=True))
 def test_every_chapter_download_path_says_what_it_is(kind: d.Kind, chapter: str) -> None:
     assert d.classify(d.download_path(kind, book=BOOK, chapter=chapter), book=BOOK) == (kind, chapter)
@@ -43,29 +39,10 @@ def test_unknown_file_in_downloads_stops_the_build() -> None:
         d.classify("downloads/notes.txt", book=BOOK)
 
 
-@pytest.mark.parametrize(("value", "on"), [("", True), ("1", True), ("0", False), (" 0 ", False)])
-def test_exports_are_on_unless_book_exports_is_0(value: str, on: bool) -> None:
-    assert d.exports_enabled({"BOOK_EXPORTS": value}) is on
-    assert d.exports_enabled({}) is True
-
-
-def test_other_book_exports_values_are_an_error() -> None:
-    with pytest.raises(PluginError, match="BOOK_EXPORTS='no' is not understood: use BOOK_EXPORTS=1"):
-        d.exports_enabled({"BOOK_EXPORTS": "no"})
-
-
 @pytest.mark.parametrize(("size", "text"), [(0, "0 bytes"), (999, "999 bytes"), (1000, "1 KB"),
                                             (210_400, "210 KB"), (999_499, "999 KB"), (1_234_567, "1.2 MB")])
 def test_human_sizes(size: int, text: str) -> None:
     assert d.human_size(size) == text
-
-
-def test_write_atomically_leaves_no_temporary_file(tmp_path: Path) -> None:
-    target = tmp_path / "downloads" / "handouts" / "x.pdf"
-    d.write_atomically(target, b"%PDF-1.4 data")
-    d.write_atomically(target, b"%PDF-1.4 newer")
-    assert target.read_bytes() == b"%PDF-1.4 newer"
-    assert [p.name for p in target.parent.iterdir()] == ["x.pdf"]
 
 
 def make_pdf(path: Path, pages: int) -> bytes:

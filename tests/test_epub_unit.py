@@ -148,22 +148,6 @@ def test_bad_epub_settings_name_the_field(raw: object, message: str) -> None:
         e.parse_epub_settings(raw)
 
 
-@pytest.mark.parametrize(("environ", "expected"), [({}, True), ({"BOOK_EXPORTS": "1"}, True), ({"BOOK_EXPORTS": "0"}, False)])
-def test_book_exports_switch(environ: dict[str, str], expected: bool) -> None:
-    assert e.exports_enabled(environ) is expected
-
-
-def test_book_exports_switch_rejects_other_values() -> None:
-    with pytest.raises(PluginError, match="BOOK_EXPORTS='no': set it to 0"):
-        e.exports_enabled({"BOOK_EXPORTS": "no"})
-
-
-def test_source_date_epoch_sets_the_build_time() -> None:
-    assert export_files.build_time({"SOURCE_DATE_EPOCH": "1700000000"}) == datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)
-    with pytest.raises(PluginError, match="SOURCE_DATE_EPOCH='yesterday' is not a time"):
-        export_files.build_time({"SOURCE_DATE_EPOCH": "yesterday"})
-
-
 def test_chapters_follow_the_navigation_and_leave_out_index_pages() -> None:
     pages = {
         "index.md": e.PageContent("", "Home", "<p>home</p>", is_index=True),

@@ -63,13 +63,6 @@ def test_no_browser_gives_the_install_command() -> None:
     assert "BOOK_BROWSER" in str(error.value) and "BOOK_EXPORTS=0" in str(error.value)
 
 
-def test_source_date_epoch_must_be_seconds() -> None:
-    assert p.source_date_epoch({"SOURCE_DATE_EPOCH": "1700000000"}) == 1700000000
-    assert p.source_date_epoch({}) is None
-    with pytest.raises(PluginError, match="SOURCE_DATE_EPOCH='yesterday'"):
-        p.source_date_epoch({"SOURCE_DATE_EPOCH": "yesterday"})
-
-
 def test_chromium_reaches_only_the_local_server() -> None:
     args = p.chromium_args()
     assert "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1" in args
