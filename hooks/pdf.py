@@ -148,8 +148,8 @@ def on_post_build(config: MkDocsConfig) -> None:
             if entry is not None and site_files.unchanged(entry.meta.get("loaded", {})):
                 outputs[plan.path] = entry.data
     reused = len(outputs)
-    documents = [plan.make() for plan in plans if plan.path not in outputs]
-    for rendered in render_documents(documents, site, _browser):
+
+    def finish(rendered: RenderedPdf) -> None:
         data = finalise_pdf(rendered.data, rendered.document.metadata, epoch=epoch,
                             headings=document_headings(rendered.document.html))
         outputs[rendered.document.path] = data
@@ -158,6 +158,10 @@ def on_post_build(config: MkDocsConfig) -> None:
         if cache is not None:
             cache.put(CACHE_NAMESPACE, keys[rendered.document.path],
                       {"loaded": site_files.digests(rendered.loaded)}, data)
+
+    # Each document is made, and each PDF finished, beside the browser printing the others.
+    printed = [plan.make for plan in plans if plan.path not in outputs]
+    render_documents(printed, site, _browser, finish=finish)
     pages = 0
     for plan in plans:
         export_files.write_atomically(site / plan.path, outputs[plan.path])
@@ -165,7 +169,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     if cache is not None:
         cache.prune(CACHE_NAMESPACE)
     log.info("PDFs: %d files (%d printed, %d unchanged since the last build), %d pages in %.1f s",
-             len(plans), len(documents), reused, pages, time.perf_counter() - start)
+             len(plans), len(printed), reused, pages, time.perf_counter() - start)
 
 
 # --- Settings and environment ----------------------------------------------------------------
@@ -710,24 +714,28 @@ def chromium_args() -> list[str]:
     return [*CHROMIUM_ARGS, *(["--no-sandbox"] if running_as_root else [])]
 
 
-def render_documents(documents: Sequence[PrintDocument], site: Path, browser: str, *,
-                     workers: int = 0) -> list[RenderedPdf]:
+def render_documents(documents: Sequence[PrintDocument | Callable[[], PrintDocument]], site: Path,
+                     browser: str, *, workers: int = 0,
+                     finish: Callable[[RenderedPdf], None] | None = None) -> list[RenderedPdf]:
     """Print the documents with one browser, several pages at once: inputs -> PDF bytes.
 
     The built site is served from 127.0.0.1; each document's HTML is answered at its
     `url_path` by the browser page itself, so nothing is written into the site. Each worker
     keeps one browser tab for all its documents (opening a tab costs about as much as
-    printing a handout).
+    printing a handout). A document may be given as a function that makes it, and `finish`
+    is called with each PDF as it is printed: both run in threads while the browser prints
+    other documents.
     """
     if not documents:
         return []
     workers = min(len(documents), workers or max(1, os.cpu_count() or 1))
     with serve_directory(site) as origin:
-        return asyncio.run(_render_all(documents, origin, browser, workers))
+        return asyncio.run(_render_all(documents, origin, browser, workers, finish))
 
 
-async def _render_all(documents: Sequence[PrintDocument], origin: str, browser: str,
-                      workers: int) -> list[RenderedPdf]:
+async def _render_all(documents: Sequence[PrintDocument | Callable[[], PrintDocument]], origin: str,
+                      browser: str, workers: int,
+                      finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -743,8 +751,11 @@ async def _render_all(documents: Sequence[PrintDocument], origin: str, browser: 
                 page = await context.new_page()
                 try:
                     while queue:
-                        index, document = queue.pop(0)  # the book, the longest, goes first
-                        results[index] = await _render_one(page, origin, document)
+                        index, item = queue.pop(0)  # the book, the longest, goes first
+                        document = item if isinstance(item, PrintDocument) else await asyncio.to_thread(item)
+                        results[index] = rendered = await _render_one(page, origin, document)
+                        if finish is not None:
+                            await asyncio.to_thread(finish, rendered)
                 finally:
                     await page.close()
 
