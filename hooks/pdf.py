@@ -354,7 +354,9 @@ def chapter_source(book: attribution.BookSettings, page: Page, site_description:
         licence=credit.licence,
         credit=f"written for this edition by {credit.written_by}" if credit.written_by
         else f"adapted from {credit_text(based_on)}",
-        has_prompts=bool(reflection_prompts(BeautifulSoup(page.content or "", "html.parser"))),
+        # lxml's parser: a yes or no, asked of every chapter in every build, about ten times
+        # faster than html.parser.
+        has_prompts=bool(reflection_prompts(BeautifulSoup(page.content or "", "lxml"))),
     )
 
 
