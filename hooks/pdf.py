@@ -756,6 +756,9 @@ async def _render_all(documents: Sequence[PrintDocument | Callable[[], PrintDocu
                         index, item = queue.pop(0)  # the book, the longest, goes first
                         document = item if isinstance(item, PrintDocument) else await asyncio.to_thread(item)
                         results[index] = rendered = await _render_one(page, origin, document)
+                        if document.toc:  # the whole book: a fresh tab gives its memory back
+                            await page.close()
+                            page = await context.new_page()
                         if finish is not None:
                             await asyncio.to_thread(finish, rendered)
                 finally:
