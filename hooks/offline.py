@@ -1,7 +1,7 @@
 """Offline edition: the whole site in a zip that opens from a USB stick, search included.
 
-In the book's build, `on_post_build` runs a second `mkdocs build` of the same mkdocs.yml into a
-temporary folder, with two environment variables set for it alone:
+The book's build runs a second `mkdocs build` of the same mkdocs.yml into a temporary folder,
+with two environment variables set for it alone:
 
 - `BOOK_OFFLINE=true` turns on Material's `offline` plugin (mkdocs.yml): pages are linked as
   `…/index.html` files and the search index is inlined as a script, so the site works when
@@ -20,8 +20,8 @@ Inside that second build (the offline plugin on), this hook also:
 - serves the project's own copy of Material's iframe-worker shim (`hooks/vendor/iframe-worker/`)
   instead of the plugin's link to unpkg.com: no request leaves the reader's computer, and
   search works without a network;
-- copies the book build's downloads written so far (PDFs, EPUB) into the offline site, so its
-  download links work (the path comes in `BOOK_OFFLINE_DOWNLOADS`);
+- once the book build says they are complete, copies its downloads (PDFs, EPUB) into the
+  offline site, so its download links work (the path comes in `BOOK_OFFLINE_DOWNLOADS`);
 - turns links to the offline edition itself into text: the edition cannot contain itself.
 """
 
