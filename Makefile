@@ -86,8 +86,9 @@ $(PEER_INSTALLED): benchmarks/peer-requirements.txt
 system-deps:
 	@bash scripts/system-deps.sh
 
+## clean: remove the built site and the cache of unchanged downloads (.cache/book)
 clean:
-	rm -rf site .site-building .site-previous .pytest_cache
+	rm -rf site .site-building .site-previous .pytest_cache .cache/book
 
 help:
 	@grep -E '^## ' Makefile | sed 's/^## /  make /'

@@ -5,7 +5,7 @@ For each book size it runs, alternating the commands within each repetition:
   2. site  - our build with the downloads turned off (BOOK_EXPORTS=0);
   3. full  - our full output: site, book PDF, handouts, worksheets and the other downloads;
   4. peer  - mkdocs-to-pdf (WeasyPrint) building the same Markdown into a book PDF.
-It records wall time and peak memory (resident memory summed over the process tree), then a
+It records wall time and peak memory (PSS summed over the process tree), then a
 second `full` run with nothing changed (what a contributor's next `make book` costs), and
 writes benchmarks/results.json and benchmarks/results.md.
 """
@@ -45,15 +45,26 @@ class Run:
     peak_bytes: int
 
 
+def memory(process: psutil.Process) -> int:
+    """A process's share of memory: PSS where the system reports it (Linux), else RSS.
+
+    Summing RSS over a process tree counts every shared page once per process; Chromium's
+    dozen processes share most of theirs, so the sum would be far above what the tree uses.
+    PSS divides each shared page between the processes that map it.
+    """
+    info = process.memory_full_info() if hasattr(psutil.Process, "memory_full_info") else process.memory_info()
+    return int(getattr(info, "pss", info.rss))
+
+
 def measure(command: list[str], cwd: Path, env: dict[str, str]) -> Run:
-    """Run a command to completion; sample the resident memory of its whole process tree."""
+    """Run a command to completion; sample the memory (PSS) of its whole process tree."""
     start = time.perf_counter()
     process = psutil.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
     while process.poll() is None:
         try:
             tree = [process, *process.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            peak = max(peak, sum(memory(p) for p in tree if p.is_running()))
         except psutil.Error:
             pass  # a process ended between listing and reading it
         time.sleep(0.05)
@@ -116,9 +127,11 @@ def bench_size(chapters: int, repetitions: int, workdir: Path, with_peer: bool) 
     for repetition in range(repetitions):
         for name, (command, command_env) in commands.items():
             shutil.rmtree(book.parent / f"out-{name}", ignore_errors=True)
+            if name == "full":  # each timed full build starts cold: no PDFs kept from the last
+                shutil.rmtree(book.parent / ".cache", ignore_errors=True)
             runs[name].append(measure(command, book.parent, command_env))
             print(f"  {chapters:>3} chapters, run {repetition + 1}: {name:<4} {runs[name][-1].seconds:7.2f} s", flush=True)
-    # A second full build with nothing changed: reuses what it can.
+    # A second full build with nothing changed after the last one: reuses what it can.
     rebuild = measure(commands["full"][0], book.parent, commands["full"][1])
     print(f"  {chapters:>3} chapters: full rebuild, nothing changed {rebuild.seconds:7.2f} s", flush=True)
     result: dict[str, object] = {name: summary(r) for name, r in runs.items()}
@@ -164,7 +177,8 @@ def write_markdown(results: dict[str, dict[str, object]], meta: dict[str, object
         "",
         f"Measured {meta['date']} on {meta['cores']} CPU cores ({meta['machine']}), Python {meta['python']}, "
         f"{meta['repetitions']} repetitions per command, alternating. Times are median (min–max) seconds; "
-        "memory is the peak resident memory of the whole process tree. Regenerate with `make bench`.",
+        "memory is the peak proportional set size (PSS) summed over the whole process tree. Regenerate with `make bench`.",
+        *(["", str(meta["note"])] if meta.get("note") else []),
         "",
         "| chapters | command | median s | min s | max s | peak MiB |",
         "|---:|---|---:|---:|---:|---:|",
@@ -200,6 +214,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,30,50,200", help="chapter counts, comma-separated")
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--peer-sizes", default="all", help="sizes at which the peer runs too: 'all' or a list")
+    parser.add_argument("--note", default="", help="a sentence for results.md, e.g. why fewer repetitions")
     args = parser.parse_args()
     if not PEER_PYTHON.exists():
         raise SystemExit("The peer's environment is missing: run `make bench`, which creates it.")
@@ -216,6 +231,7 @@ def main() -> None:
         "machine": platform.machine(),
         "python": platform.python_version(),
         "repetitions": args.repetitions,
+        "note": args.note,
     }
     (HERE / "results.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2) + "\n", encoding="utf-8")
     write_markdown(results, meta, HERE / "results.md")

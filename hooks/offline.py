@@ -1,23 +1,27 @@
 """Offline edition: the whole site in a zip that opens from a USB stick, search included.
 
-In the book's build, `on_post_build` runs a second `mkdocs build` of the same mkdocs.yml into a
-temporary folder, with two environment variables set for it alone:
+The book's build runs a second `mkdocs build` of the same mkdocs.yml into a temporary folder,
+with two environment variables set for it alone:
 
 - `BOOK_OFFLINE=true` turns on Material's `offline` plugin (mkdocs.yml): pages are linked as
   `…/index.html` files and the search index is inlined as a script, so the site works when
   opened from `file://`;
 - `BOOK_EXPORTS=0` turns this hook's export and the EPUB off inside it, so nothing recurses.
 
-The second build's output is zipped reproducibly, inside one folder, into
-`site/downloads/<book-slug>-offline.zip`.
+The second build starts in `on_pre_build`, once the chapter checks have passed, and runs on the
+other core while this build renders its pages and prints its PDFs; when it has rendered its
+own pages it waits for this build's downloads to be complete (`BOOK_OFFLINE_READY` names the
+file whose appearance says so), copies them, and finishes. Its output is zipped reproducibly,
+inside one folder, into `site/downloads/<book-slug>-offline.zip`. If this build fails, the
+second one is stopped; if this build dies, the second one notices and stops.
 
 Inside that second build (the offline plugin on), this hook also:
 
 - serves the project's own copy of Material's iframe-worker shim (`hooks/vendor/iframe-worker/`)
   instead of the plugin's link to unpkg.com: no request leaves the reader's computer, and
   search works without a network;
-- copies the book build's downloads written so far (PDFs, EPUB) into the offline site, so its
-  download links work (the path comes in `BOOK_OFFLINE_DOWNLOADS`);
+- once the book build says they are complete, copies its downloads (PDFs, EPUB) into the
+  offline site, so its download links work (the path comes in `BOOK_OFFLINE_DOWNLOADS`);
 - turns links to the offline edition itself into text: the edition cannot contain itself.
 """
 
@@ -30,6 +34,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
@@ -50,6 +56,7 @@ OFFLINE_PLUGIN = "material/offline"
 SHIM_SOURCE = Path(__file__).with_name("vendor") / "iframe-worker" / "shim.js"
 SHIM_URI = "assets/javascripts/iframe-worker/shim.js"
 DOWNLOADS_ENV = "BOOK_OFFLINE_DOWNLOADS"
+READY_ENV = "BOOK_OFFLINE_READY"
 log = logging.getLogger("mkdocs.plugins.offline")
 
 
@@ -57,6 +64,8 @@ log = logging.getLogger("mkdocs.plugins.offline")
 
 _export = False  # this build makes the offline edition
 _offline = False  # this build is the offline edition
+_running: OfflineBuild | None = None  # the offline edition's build, while it runs
+_parent = os.getppid()  # in the offline build: the book build that started it
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -88,42 +97,107 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return unlink_self(output, f"downloads/{book_slug(config.site_name)}-offline.zip")
 
 
+def on_pre_build(config: MkDocsConfig) -> None:
+    global _running
+    stop_offline_build()  # from an earlier build of the same process (mkdocs serve)
+    if _export:
+        _running = start_offline_build(Path(config.config_file_path),
+                                       downloads=Path(config.site_dir) / "downloads")
+
+
+def on_build_error(error: Exception) -> None:
+    stop_offline_build()
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     slug = book_slug(config.site_name)
     dest = site_dir / "downloads" / f"{slug}-offline.zip"
     if _offline and os.environ.get(DOWNLOADS_ENV):
+        wait_for_downloads(os.environ.get(READY_ENV, ""), parent=_parent)
         copy_downloads(Path(os.environ[DOWNLOADS_ENV]), site_dir / "downloads", leave_out=dest.name)
     if not _export:
         return
-    with tempfile.TemporaryDirectory(prefix="offline-edition-") as work:
-        offline_site = Path(work) / "site"
-        build_offline_site(Path(config.config_file_path), offline_site, downloads=site_dir / "downloads")
+    assert _running is not None
+    try:
+        finish_offline_build(_running)
         with export_files.written_in_one_step(dest) as temporary:
-            export_files.zip_folder(offline_site, temporary, root=f"{slug}-offline",
+            export_files.zip_folder(_running.site_dir, temporary, root=f"{slug}-offline",
                                     when=export_files.build_time(os.environ))
+    finally:
+        stop_offline_build()
     log.info(f"Offline edition written: downloads/{dest.name} ({dest.stat().st_size // 1024} KB)")
 
 
 # --- The second build ------------------------------------------------------------------------
 
 
-def offline_build_env(environ: Mapping[str, str], downloads: Path) -> dict[str, str]:
-    return {**environ, "BOOK_OFFLINE": "true", "BOOK_EXPORTS": "0", DOWNLOADS_ENV: str(downloads)}
+def offline_build_env(environ: Mapping[str, str], downloads: Path, ready: Path) -> dict[str, str]:
+    return {**environ, "BOOK_OFFLINE": "true", "BOOK_EXPORTS": "0", DOWNLOADS_ENV: str(downloads),
+            READY_ENV: str(ready)}
 
 
-def build_offline_site(config_file: Path, site_dir: Path, *, downloads: Path) -> None:
-    """Build the site again with the offline plugin on, into `site_dir`."""
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config_file), "-d", str(site_dir)],
-        capture_output=True, text=True, cwd=config_file.parent,
-        env=offline_build_env(os.environ, downloads),
-    )
-    if result.returncode != 0:
+@dataclass
+class OfflineBuild:
+    process: subprocess.Popen[bytes]
+    work: Path  # a temporary folder: the offline site, its messages, the "downloads ready" file
+    site_dir: Path
+    ready: Path
+    messages: Path
+
+
+def start_offline_build(config_file: Path, *, downloads: Path) -> OfflineBuild:
+    """Start building the site again with the offline plugin on, into a temporary folder."""
+    work = Path(tempfile.mkdtemp(prefix="offline-edition-"))
+    site_dir, ready, messages = work / "site", work / "downloads-ready", work / "messages.txt"
+    with open(messages, "wb") as stderr:  # a file, not a pipe: nothing blocks on a full pipe
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config_file),
+             "-d", str(site_dir)],
+            stdout=subprocess.DEVNULL, stderr=stderr, cwd=config_file.parent,
+            env=offline_build_env(os.environ, downloads, ready),
+        )
+    return OfflineBuild(process, work, site_dir, ready, messages)
+
+
+def finish_offline_build(build: OfflineBuild) -> None:
+    """Tell the offline build that the downloads are complete, and wait until it has finished."""
+    build.ready.touch()
+    if build.process.wait() != 0:
         raise PluginError(
             "The offline edition's build failed (the site built with BOOK_OFFLINE=true); "
-            f"its messages:\n{result.stderr.strip()[-4000:]}"
+            f"its messages:\n{build.messages.read_text(errors='replace').strip()[-4000:]}"
         )
+
+
+def stop_offline_build(build: OfflineBuild | None = None) -> None:
+    """Stop an offline build (by default this build's) if it still runs; remove its folder."""
+    global _running
+    if build is None:
+        build, _running = _running, None
+    if build is None:
+        return
+    if build.process.poll() is None:
+        build.process.kill()
+        build.process.wait()
+    shutil.rmtree(build.work, ignore_errors=True)
+
+
+READY_POLL_SECONDS = 0.05
+
+
+def wait_for_downloads(ready: str, *, parent: int) -> None:
+    """In the offline build: wait until the book build says its downloads are complete.
+
+    Stops with an error if the book build ends first (this process then has a new parent).
+    Without `BOOK_OFFLINE_READY` (a hand-run offline build) there is nothing to wait for.
+    """
+    if not ready:
+        return
+    while not os.path.exists(ready):
+        if os.getppid() != parent:
+            raise PluginError("The book build that started this offline build has ended.")
+        time.sleep(READY_POLL_SECONDS)
 
 
 def local_polyfills(polyfills: list[object]) -> list[object]:

@@ -15,27 +15,36 @@ Three plain steps, each a function the tests call without MkDocs:
 built pages -> `PrintDocument` (HTML) -> `render_documents` (Chromium: PDF bytes) ->
 `finalise_pdf` (metadata, fixed dates and ID for reproducible files).
 What a PDF's bytes depend on is explicit: its `PrintDocument`, the site files its HTML loads
-(stylesheets, images, fonts), the browser, and for `finalise_pdf` the epoch. A cache of
-unchanged PDFs can key on exactly that and wrap `render_documents`.
+(stylesheets, images, fonts), the browser, and for `finalise_pdf` the epoch.
+
+Unchanged PDFs are not printed again (`hooks/build_cache.py`, `.cache/book/pdf/`): a PDF's
+entry is keyed by a hash of what its print document is made from (the built page, the
+chapter's metadata, the book's settings, the print templates, this code, the libraries, the
+browser's version, the epoch), and also records the hash of every site file the browser loaded
+while printing it; it is reused only when all of those are the same in this build.
 
 Settings: `extra.pdf` in mkdocs.yml. Environment (what differs per machine): `BOOK_EXPORTS=0`
 turns the PDFs off (`make serve`), `BOOK_BROWSER` names the browser, `SOURCE_DATE_EPOCH` fixes
-the dates.
+the dates, `BOOK_CACHE=0` prints every PDF afresh.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import hashlib
 import html
+import importlib.metadata
 import io
 import logging
 import os
 import posixpath
 import re
 import shutil
+import subprocess
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -43,7 +52,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import jinja2
 import pikepdf
@@ -52,6 +61,7 @@ from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 
 import attribution  # hooks import each other by module name: MkDocs puts hooks/ on sys.path
+import build_cache
 import downloads
 import export_files
 
@@ -121,21 +131,45 @@ def on_post_build(config: MkDocsConfig) -> None:
     epoch = export_files.source_date_epoch(os.environ)
     chapters = [_chapters[src] for src in sorted(_chapters)]
     book = BookInfo.from_config(_book, config, epoch)
+    templates = Path(str(config.theme.custom_dir)) / TEMPLATES_DIR
     setup = PrintSetup(
         book=book, settings=_settings, body=body_attributes(config),
-        templates=template_environment(Path(str(config.theme.custom_dir)) / TEMPLATES_DIR),
+        templates=template_environment(templates),
     )
-    documents = build_documents(site, chapters, setup)
-    pages = 0
-    for rendered in render_documents(documents, site, _browser):
+    plans = print_plans(site, chapters, setup)
+    cache = build_cache.open_cache(Path(config.config_file_path), os.environ)
+    outputs: dict[str, bytes] = {}
+    if cache is not None:
+        common = render_fingerprint(_browser, epoch, setup, templates)
+        site_files = SiteFiles(site)
+        keys = {plan.path: build_cache.digest(common, plan.inputs) for plan in plans}
+        for plan in plans:
+            entry = cache.get(CACHE_NAMESPACE, keys[plan.path])
+            if entry is not None and site_files.unchanged(entry.meta.get("loaded", {})):
+                outputs[plan.path] = entry.data
+    reused = len(outputs)
+
+    def finish(rendered: RenderedPdf) -> None:
         data = finalise_pdf(rendered.data, rendered.document.metadata, epoch=epoch,
                             headings=document_headings(rendered.document.html))
-        export_files.write_atomically(site / rendered.document.path, data)
-        count = page_count(data)
-        pages += count
-        log.info("PDF %s: %d pages, %.1f s", rendered.document.path, count, rendered.seconds)
-    log.info("PDFs: %d files, %d pages in %.1f s", len(documents), pages,
-             time.perf_counter() - start)
+        outputs[rendered.document.path] = data
+        log.info("PDF %s: %d pages, %.1f s", rendered.document.path, page_count(data),
+                 rendered.seconds)
+        if cache is not None:
+            cache.put(CACHE_NAMESPACE, keys[rendered.document.path],
+                      {"loaded": site_files.digests(rendered.loaded)}, data)
+
+    # Each document is made, and each PDF finished, beside the browser printing the others.
+    printed = [plan.make for plan in plans if plan.path not in outputs]
+    render_documents(printed, site, _browser, finish=finish)
+    pages = 0
+    for plan in plans:
+        export_files.write_atomically(site / plan.path, outputs[plan.path])
+        pages += page_count(outputs[plan.path])
+    if cache is not None:
+        cache.prune(CACHE_NAMESPACE)
+    log.info("PDFs: %d files (%d printed, %d unchanged since the last build), %d pages in %.1f s",
+             len(plans), len(printed), reused, pages, time.perf_counter() - start)
 
 
 # --- Settings and environment ----------------------------------------------------------------
@@ -320,7 +354,9 @@ def chapter_source(book: attribution.BookSettings, page: Page, site_description:
         licence=credit.licence,
         credit=f"written for this edition by {credit.written_by}" if credit.written_by
         else f"adapted from {credit_text(based_on)}",
-        has_prompts=bool(reflection_prompts(BeautifulSoup(page.content or "", "html.parser"))),
+        # lxml's parser: a yes or no, asked of every chapter in every build, about ten times
+        # faster than html.parser.
+        has_prompts=bool(reflection_prompts(BeautifulSoup(page.content or "", "lxml"))),
     )
 
 
@@ -334,8 +370,17 @@ class PrintSetup:
     templates: jinja2.Environment  # overrides/print/ (template_environment)
 
 
-def build_documents(site: Path, chapters: Sequence[ChapterSource],
-                    setup: PrintSetup) -> list[PrintDocument]:
+@dataclass(frozen=True)
+class PrintPlan:
+    """A PDF to write, before its print document is made: where it goes, a hash of what the
+    document is made from, and how to make it (only done when the PDF must be printed)."""
+
+    path: str
+    inputs: str
+    make: Callable[[], PrintDocument]
+
+
+def print_plans(site: Path, chapters: Sequence[ChapterSource], setup: PrintSetup) -> list[PrintPlan]:
     """The book first (it takes longest), then each chapter's handout and worksheet."""
     print_page = site / PRINT_PAGE
     if not print_page.is_file():
@@ -343,14 +388,41 @@ def build_documents(site: Path, chapters: Sequence[ChapterSource],
             f"site/{PRINT_PAGE} was not built: keep the print-site plugin in {CONFIG_FILE} "
             "(last in `plugins:`), the book PDF is printed from its combined page."
         )
-    documents = [book_document(print_page.read_text(encoding="utf-8"), setup)]
+    book_html = print_page.read_bytes()
+    plans = [PrintPlan(
+        path=downloads.download_path("book", book=setup.book.slug),
+        inputs=build_cache.digest("book", book_html),
+        make=lambda: book_document(book_html.decode("utf-8"), setup),
+    )]
     for chapter in chapters:
-        page_html = chapter.html_file.read_text(encoding="utf-8")
-        documents.append(handout_document(page_html, chapter, setup))
-        worksheet = worksheet_document(page_html, chapter, setup)
-        if worksheet is not None:
-            documents.append(worksheet)
-    return documents
+        page_bytes = chapter.html_file.read_bytes()
+        # The built page's own path differs between builds (make book builds in a temporary folder).
+        described = repr(dataclasses.replace(chapter, html_file=Path(chapter.url)))
+
+        def handout(page: bytes = page_bytes, chapter: ChapterSource = chapter) -> PrintDocument:
+            return handout_document(page.decode("utf-8"), chapter, setup)
+
+        def worksheet(page: bytes = page_bytes, chapter: ChapterSource = chapter) -> PrintDocument:
+            document = worksheet_document(page.decode("utf-8"), chapter, setup)
+            assert document is not None  # has_prompts said so
+            return document
+
+        plans.append(PrintPlan(
+            path=downloads.download_path("handout", book=setup.book.slug, chapter=chapter.slug),
+            inputs=build_cache.digest("handout", described, page_bytes), make=handout,
+        ))
+        if chapter.has_prompts:
+            plans.append(PrintPlan(
+                path=downloads.download_path("worksheet", book=setup.book.slug, chapter=chapter.slug),
+                inputs=build_cache.digest("worksheet", described, page_bytes), make=worksheet,
+            ))
+    return plans
+
+
+def build_documents(site: Path, chapters: Sequence[ChapterSource],
+                    setup: PrintSetup) -> list[PrintDocument]:
+    """Every print document of the book, made now."""
+    return [plan.make() for plan in print_plans(site, chapters, setup)]
 
 
 def template_environment(folder: Path) -> jinja2.Environment:
@@ -636,6 +708,7 @@ class RenderedPdf:
     document: PrintDocument
     data: bytes
     seconds: float
+    loaded: tuple[str, ...] = ()  # the site files the browser loaded for it (site-relative paths)
 
 
 def chromium_args() -> list[str]:
@@ -643,47 +716,83 @@ def chromium_args() -> list[str]:
     return [*CHROMIUM_ARGS, *(["--no-sandbox"] if running_as_root else [])]
 
 
-def render_documents(documents: Sequence[PrintDocument], site: Path, browser: str, *,
-                     workers: int = 0) -> list[RenderedPdf]:
+def render_documents(documents: Sequence[PrintDocument | Callable[[], PrintDocument]], site: Path,
+                     browser: str, *, workers: int = 0,
+                     finish: Callable[[RenderedPdf], None] | None = None) -> list[RenderedPdf]:
     """Print the documents with one browser, several pages at once: inputs -> PDF bytes.
 
     The built site is served from 127.0.0.1; each document's HTML is answered at its
-    `url_path` by the browser page itself, so nothing is written into the site.
+    `url_path` by the browser page itself, so nothing is written into the site. Each worker
+    keeps one browser tab for all its documents (opening a tab costs about as much as
+    printing a handout). A document may be given as a function that makes it, and `finish`
+    is called with each PDF as it is printed: both run in threads while the browser prints
+    other documents.
     """
-    workers = workers or max(1, os.cpu_count() or 1)
+    if not documents:
+        return []
+    workers = min(len(documents), workers or max(1, os.cpu_count() or 1))
     with serve_directory(site) as origin:
-        return asyncio.run(_render_all(documents, origin, browser, workers))
+        return asyncio.run(_render_all(documents, origin, browser, workers, finish))
 
 
-async def _render_all(documents: Sequence[PrintDocument], origin: str, browser: str,
-                      workers: int) -> list[RenderedPdf]:
+async def _render_all(documents: Sequence[PrintDocument | Callable[[], PrintDocument]], origin: str,
+                      browser: str, workers: int,
+                      finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(executable_path=browser, args=chromium_args())
         try:
+            # Routing a page turns the HTTP cache off, so every file a document loads is
+            # requested (and recorded) for each document.
             context = await chromium.new_context(java_script_enabled=False)
-            limit = asyncio.Semaphore(workers)
+            queue = list(enumerate(documents))
+            results: dict[int, RenderedPdf] = {}
 
-            async def one(document: PrintDocument) -> RenderedPdf:
-                async with limit:
-                    return await _render_one(context, origin, document)
+            async def worker() -> None:
+                page = await context.new_page()
+                try:
+                    while queue:
+                        index, item = queue.pop(0)  # the book, the longest, goes first
+                        document = item if isinstance(item, PrintDocument) else await asyncio.to_thread(item)
+                        results[index] = rendered = await _render_one(page, origin, document)
+                        if document.toc:  # the whole book: a fresh tab gives its memory back
+                            await page.close()
+                            page = await context.new_page()
+                        if finish is not None:
+                            await asyncio.to_thread(finish, rendered)
+                finally:
+                    await page.close()
 
-            return list(await asyncio.gather(*(one(d) for d in documents)))
+            await asyncio.gather(*(worker() for _ in range(workers)))
+            return [results[i] for i in range(len(documents))]
         finally:
             await chromium.close()
 
 
-async def _render_one(context: Any, origin: str, document: PrintDocument) -> RenderedPdf:
+def site_path(url: str, origin: str) -> str | None:
+    """The site-relative path a URL of the local server names, or None for other URLs."""
+    if not url.startswith(origin + "/"):
+        return None
+    return unquote(urlsplit(url).path).lstrip("/")
+
+
+async def _render_one(page: Any, origin: str, document: PrintDocument) -> RenderedPdf:
     start = time.perf_counter()
     url = f"{origin}/{document.url_path}"
     current = document.html
+    loaded: set[str] = set()
 
     async def answer(route: Any) -> None:
         await route.fulfill(status=200, content_type="text/html; charset=utf-8", body=current)
 
-    page = await context.new_page()
+    def record(request: Any) -> None:
+        path = site_path(request.url, origin)
+        if path is not None and path != document.url_path:
+            loaded.add(path)
+
     await page.route(url, answer)
+    page.on("request", record)
     try:
         for _ in range(MAX_TOC_PASSES):
             await page.goto(url, wait_until="load")
@@ -702,8 +811,10 @@ async def _render_one(context: Any, origin: str, document: PrintDocument) -> Ren
                 f"{MAX_TOC_PASSES} printings; check overrides/{TEMPLATES_DIR}/book.html."
             )
     finally:
-        await page.close()
-    return RenderedPdf(document=document, data=data, seconds=time.perf_counter() - start)
+        page.remove_listener("request", record)
+        await page.unroute(url, answer)
+    return RenderedPdf(document=document, data=data, seconds=time.perf_counter() - start,
+                       loaded=tuple(sorted(loaded)))
 
 
 class _SiteRequestHandler(SimpleHTTPRequestHandler):
@@ -723,6 +834,56 @@ def serve_directory(root: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+# --- Reusing unchanged PDFs ------------------------------------------------------------------
+
+CACHE_NAMESPACE = "pdf"
+# The code and libraries that turn a print document into PDF bytes.
+_CODE_FILES = (Path(__file__), Path(export_files.__file__))
+_LIBRARIES = ("beautifulsoup4", "jinja2", "markupsafe", "pikepdf", "playwright")
+
+
+def browser_version(browser: str) -> str:
+    """The browser's own version line, e.g. "Chromium 156.0.8078.108 built on Debian…"."""
+    try:
+        result = subprocess.run([browser, "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise PluginError(f"{browser} --version failed ({error}); set {BROWSER_ENV} to a working "
+                          "Chromium or Chrome.") from error
+    return result.stdout.strip() or f"{browser} (no version)"
+
+
+def render_fingerprint(browser: str, epoch: int | None, setup: PrintSetup, templates: Path) -> str:
+    """A hash of what every PDF of the build shares: browser, epoch (None: the current time,
+    so nothing is reused), libraries, this code, the print templates and the book's settings."""
+    parts = [browser_version(browser), str(epoch if epoch is not None else time.time()),
+             *(f"{name} {importlib.metadata.version(name)}" for name in _LIBRARIES),
+             *(path.read_bytes() for path in _CODE_FILES),
+             repr(setup.book), repr(setup.settings), repr(sorted(setup.body.items()))]
+    for path in sorted(p for p in templates.rglob("*") if p.is_file()):
+        parts += [path.relative_to(templates).as_posix(), path.read_bytes()]
+    return build_cache.digest(*parts)
+
+
+class SiteFiles:
+    """The hashes of the built site's files, each read once per build ("" for a missing file)."""
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self._known: dict[str, str] = {}
+
+    def digest(self, path: str) -> str:
+        if path not in self._known:
+            file = self.site / path
+            self._known[path] = hashlib.sha256(file.read_bytes()).hexdigest() if file.is_file() else ""
+        return self._known[path]
+
+    def digests(self, paths: Sequence[str]) -> dict[str, str]:
+        return {path: self.digest(path) for path in sorted(paths)}
+
+    def unchanged(self, recorded: Mapping[str, str]) -> bool:
+        return all(self.digest(path) == digest for path, digest in recorded.items())
 
 
 # --- Finishing: metadata, licence, reproducible bytes ----------------------------------------

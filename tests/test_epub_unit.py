@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from datetime import datetime, timezone
@@ -276,5 +277,19 @@ def test_finished_downloads_are_copied_into_the_offline_site(tmp_path: Path) -> 
 
 def test_a_failed_offline_build_stops_the_book_build_with_its_messages(tmp_path: Path) -> None:
     config = make_fixture_project("bad-licence", tmp_path)
-    with pytest.raises(PluginError, match=r"(?s)offline edition's build failed.*unknown licence 'MIT'"):
-        offline.build_offline_site(config, tmp_path / "offline-site", downloads=tmp_path)
+    build = offline.start_offline_build(config, downloads=tmp_path)
+    try:
+        with pytest.raises(PluginError, match=r"(?s)offline edition's build failed.*unknown licence 'MIT'"):
+            offline.finish_offline_build(build)
+    finally:
+        offline.stop_offline_build(build)
+    assert not build.work.exists()
+
+
+def test_the_offline_build_waits_for_the_downloads_and_stops_if_the_book_build_ends(tmp_path: Path) -> None:
+    ready = tmp_path / "downloads-ready"
+    ready.touch()
+    offline.wait_for_downloads(str(ready), parent=os.getppid())  # there already: no wait
+    offline.wait_for_downloads("", parent=os.getppid())  # a hand-run offline build: no wait
+    with pytest.raises(PluginError, match="book build that started this offline build has ended"):
+        offline.wait_for_downloads(str(tmp_path / "not-yet"), parent=-1)

@@ -40,7 +40,8 @@ def test_one_log_line_per_pdf_and_a_total(printed: tuple[subprocess.CompletedPro
     lines = re.findall(r"PDF (downloads/\S+\.pdf): (\d+) pages, [\d.]+ s", result.stderr)
     assert sorted(path for path, _ in lines) == sorted(
         p.relative_to(site).as_posix() for p in (site / "downloads").rglob("*.pdf"))
-    assert re.search(rf"PDFs: {len(lines)} files, \d+ pages in [\d.]+ s", result.stderr)
+    assert re.search(rf"PDFs: {len(lines)} files \({len(lines)} printed, 0 unchanged since the last "
+                     rf"build\), \d+ pages in [\d.]+ s", result.stderr)
 
 
 def test_a_chapter_without_prompts_has_no_worksheet(printed: tuple[subprocess.CompletedProcess[str], Path]) -> None:

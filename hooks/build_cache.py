@@ -1,0 +1,123 @@
+"""A cache of finished downloads between builds, so an unchanged book is not printed again.
+
+Not a hook (it is not listed under `hooks:` in mkdocs.yml): `hooks/pdf.py` imports it.
+
+Entries live in `.cache/book/<namespace>/<key>` beside mkdocs.yml, outside the site folder
+(`make book` builds into a temporary folder and swaps it in, so nothing in site/ survives).
+The key is a hash of everything that shapes the file (the caller decides what that is); an
+entry also carries metadata the caller checks before trusting it (e.g. the hashes of the site
+files a PDF loaded). An entry is one file: a JSON header line with the data's size and SHA-256,
+then the data. It is written under a temporary name and renamed when complete, and its hash is
+checked when read, so a half-written or damaged entry is never served: it counts as a miss.
+
+`BOOK_CACHE=0` turns the cache off (every file is made afresh, nothing is read or written).
+`make clean` removes the folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from mkdocs.exceptions import PluginError
+
+CACHE_ENV = "BOOK_CACHE"
+CACHE_DIR = Path(".cache") / "book"  # beside mkdocs.yml
+
+
+def cache_enabled(env: Mapping[str, str]) -> bool:
+    """Whether the build reuses unchanged downloads: on unless BOOK_CACHE=0."""
+    value = env.get(CACHE_ENV, "").strip()
+    if value in ("", "1"):
+        return True
+    if value == "0":
+        return False
+    raise PluginError(
+        f"{CACHE_ENV}={value!r} is not understood: use {CACHE_ENV}=0 to make every download "
+        f"afresh, or {CACHE_ENV}=1 (the default) to reuse those whose inputs did not change."
+    )
+
+
+def digest(*parts: str | bytes) -> str:
+    """SHA-256 of the parts, each length-prefixed so that ("ab", "c") and ("a", "bc") differ."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    meta: dict[str, Any]
+    data: bytes
+
+
+class Cache:
+    """Entries by namespace and key, in one folder; see the module's docstring."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: dict[str, set[str]] = {}
+
+    def _path(self, namespace: str, key: str) -> Path:
+        if not key.isalnum():
+            raise ValueError(f"cache key {key!r}: expected a hex digest")
+        return self.folder / namespace / key
+
+    def get(self, namespace: str, key: str) -> Entry | None:
+        self.used.setdefault(namespace, set()).add(key)
+        path = self._path(namespace, key)
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        header, _, data = raw.partition(b"\n")
+        try:
+            meta = json.loads(header)
+            whole = (meta["size"] == len(data)
+                     and meta["sha256"] == hashlib.sha256(data).hexdigest())
+        except (ValueError, KeyError, TypeError):
+            whole = False
+        if not whole:
+            path.unlink(missing_ok=True)  # damaged: made again and rewritten by this build
+            return None
+        return Entry(meta=meta["meta"], data=data)
+
+    def put(self, namespace: str, key: str, meta: Mapping[str, Any], data: bytes) -> None:
+        self.used.setdefault(namespace, set()).add(key)
+        path = self._path(namespace, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        header = json.dumps({"size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                             "meta": dict(meta)}, sort_keys=True).encode("utf-8")
+        # A name of its own per process: two builds of the project may write the same entry.
+        temporary = path.with_name(f".{key}.{os.getpid()}.part")
+        try:
+            with open(temporary, "wb") as f:
+                f.write(header + b"\n" + data)
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+
+    def prune(self, namespace: str) -> None:
+        """Remove the entries of `namespace` this build did not ask for: the cache holds one
+        build's worth, not every version of every chapter ever printed."""
+        folder = self.folder / namespace
+        if not folder.is_dir():
+            return
+        used = self.used.get(namespace, set())
+        for path in folder.iterdir():
+            if path.name not in used and not path.name.startswith("."):
+                path.unlink(missing_ok=True)
+
+
+def open_cache(config_file: Path, env: Mapping[str, str]) -> Cache | None:
+    """The project's cache (beside its mkdocs.yml), or None when BOOK_CACHE=0."""
+    if not cache_enabled(env):
+        return None
+    return Cache(config_file.parent / CACHE_DIR)

@@ -1,0 +1,122 @@
+"""Reusing unchanged PDFs between builds: the same bytes as a clean build, never a stale file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+import build_cache
+import pdf as p
+from tests.helpers import mkdocs_build
+from tests.pdfs import body_text
+from tests.test_build_outputs import copy_of_the_book, snapshot
+
+ENV = {"BOOK_EXPORTS": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+ADDED = "A paragraph written after the first build, about listening without judgement."
+
+
+# --- The store -------------------------------------------------------------------------------
+
+
+def test_an_entry_comes_back_as_written(tmp_path: Path) -> None:
+    cache = build_cache.Cache(tmp_path)
+    key = build_cache.digest("some", "inputs")
+    assert cache.get("pdf", key) is None
+    cache.put("pdf", key, {"loaded": {"a.css": "1"}}, b"%PDF-1.7 bytes")
+    entry = build_cache.Cache(tmp_path).get("pdf", key)
+    assert entry is not None
+    assert entry.data == b"%PDF-1.7 bytes"
+    assert entry.meta == {"loaded": {"a.css": "1"}}
+
+
+def test_a_half_written_entry_is_never_served(tmp_path: Path) -> None:
+    cache = build_cache.Cache(tmp_path)
+    key = build_cache.digest("inputs")
+    cache.put("pdf", key, {}, b"%PDF-1.7 " + b"x" * 1000)
+    entry_file = tmp_path / "pdf" / key
+    entry_file.write_bytes(entry_file.read_bytes()[:-10])  # cut short, as by a crash
+    assert cache.get("pdf", key) is None
+    assert not entry_file.exists()  # removed, so the build writes it again
+    # A temporary file left by an interrupted write is not an entry either.
+    (tmp_path / "pdf" / f".{key}.123.part").write_bytes(b"{}\n%PDF")
+    assert cache.get("pdf", key) is None
+
+
+def test_digest_parts_do_not_run_together() -> None:
+    assert build_cache.digest("ab", "c") != build_cache.digest("a", "bc")
+    assert build_cache.digest("a") == build_cache.digest(b"a")
+
+
+def test_prune_keeps_only_what_this_build_used(tmp_path: Path) -> None:
+    old = build_cache.Cache(tmp_path)
+    old.put("pdf", "aaaa", {}, b"old")
+    old.put("pdf", "bbbb", {}, b"kept")
+    cache = build_cache.Cache(tmp_path)
+    assert cache.get("pdf", "bbbb") is not None
+    cache.prune("pdf")
+    assert sorted(f.name for f in (tmp_path / "pdf").iterdir()) == ["bbbb"]
+
+
+def test_book_cache_switch() -> None:
+    assert build_cache.cache_enabled({})
+    assert build_cache.cache_enabled({"BOOK_CACHE": "1"})
+    assert not build_cache.cache_enabled({"BOOK_CACHE": "0"})
+    with pytest.raises(PluginError, match="BOOK_CACHE='off'.*BOOK_CACHE=0"):
+        build_cache.cache_enabled({"BOOK_CACHE": "off"})
+
+
+def test_a_changed_stylesheet_invalidates_what_loaded_it(tmp_path: Path) -> None:
+    (tmp_path / "style.css").write_text("h1 { color: red }")
+    recorded = p.SiteFiles(tmp_path).digests(["style.css", "gone.png"])
+    assert p.SiteFiles(tmp_path).unchanged(recorded)
+    (tmp_path / "style.css").write_text("h1 { color: blue }")
+    assert not p.SiteFiles(tmp_path).unchanged(recorded)
+    (tmp_path / "style.css").write_text("h1 { color: red }")
+    (tmp_path / "gone.png").write_bytes(b"now there")  # a file that was missing appears
+    assert not p.SiteFiles(tmp_path).unchanged(recorded)
+
+
+def test_site_paths_of_the_local_server_only() -> None:
+    origin = "http://127.0.0.1:8123"
+    assert p.site_path(f"{origin}/assets/a%20b.css?v=1", origin) == "assets/a b.css"
+    assert p.site_path("http://127.0.0.1:81234/x.css", origin) is None
+    assert p.site_path("https://example.org/x.css", origin) is None
+
+
+# --- Real builds -----------------------------------------------------------------------------
+
+
+def build(project: Path, name: str, **env: str) -> tuple[Path, str]:
+    site = project / name
+    result = mkdocs_build(project / "mkdocs.yml", site, {**ENV, **env})
+    assert result.returncode == 0, result.stderr
+    return site, result.stderr
+
+
+def test_a_cached_rebuild_is_byte_identical_and_a_changed_chapter_is_printed_again(tmp_path: Path) -> None:
+    project = copy_of_the_book(tmp_path, 1)  # the real chapter and one copy of it
+    first, log = build(project, "site-1")
+    assert "(5 printed, 0 unchanged" in log  # the book, and a handout and a worksheet per chapter
+    entries = sorted((project / ".cache" / "book" / "pdf").iterdir())
+    assert len(entries) == 5
+
+    # Nothing changed: every PDF comes from the cache, and the site is the same, byte for byte.
+    second, log = build(project, "site-2")
+    assert "(0 printed, 5 unchanged since the last build)" in log
+    assert snapshot(second) == snapshot(first)
+
+    # One chapter changed: its PDFs and the book are printed again, the other chapter's reused.
+    chapter = project / "docs" / "chapters" / "copy-0.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + f"\n{ADDED}\n", encoding="utf-8")
+    third, log = build(project, "site-3")
+    assert "(3 printed, 2 unchanged since the last build)" in log
+    handout = third / "downloads" / "handouts" / "copy-0.pdf"
+    assert ADDED in body_text(handout)
+    assert ADDED in body_text(third / "downloads" / "post-secondary-peer-support-training-curriculum.pdf")
+
+    # The same sources without the cache: the same bytes.
+    clean, log = build(project, "site-clean", BOOK_CACHE="0")
+    assert "(5 printed, 0 unchanged" in log
+    assert snapshot(third) == snapshot(clean)
