@@ -69,9 +69,12 @@ def run_build(project: Path) -> subprocess.CompletedProcess[str]:
 def interrupt_midway(project: Path) -> tuple[int, int]:
     """Start the build, press Ctrl-C once it is writing pages; its exit code and pages written."""
     building = project / ".site-building"
+    # Ctrl-C reaches a build started from a terminal; a test run started in the background by a
+    # shell without job control inherits SIGINT ignored, so give the build the terminal's default.
     process = subprocess.Popen(BUILD_COMMAND, cwd=project, start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not (building / "assets").exists():  # static files are copied just before the pages
         assert process.poll() is None, "the build ended before it could be interrupted"
