@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from mkdocs.exceptions import PluginError
+from export_files import on_unless_zero  # hooks import each other by module name
 
 CACHE_ENV = "BOOK_CACHE"
 CACHE_DIR = Path(".cache") / "book"  # beside mkdocs.yml
@@ -31,15 +31,8 @@ CACHE_DIR = Path(".cache") / "book"  # beside mkdocs.yml
 
 def cache_enabled(env: Mapping[str, str]) -> bool:
     """Whether the build reuses unchanged downloads: on unless BOOK_CACHE=0."""
-    value = env.get(CACHE_ENV, "").strip()
-    if value in ("", "1"):
-        return True
-    if value == "0":
-        return False
-    raise PluginError(
-        f"{CACHE_ENV}={value!r} is not understood: use {CACHE_ENV}=0 to make every download "
-        f"afresh, or {CACHE_ENV}=1 (the default) to reuse those whose inputs did not change."
-    )
+    return on_unless_zero(env, CACHE_ENV, on="reuse the downloads whose inputs did not change (the default)",
+                          off="make every download afresh")
 
 
 def digest(*parts: str | bytes) -> str:

@@ -60,17 +60,21 @@ _ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)
 EXPORTS_ENV = "BOOK_EXPORTS"
 
 
-def exports_enabled(env: Mapping[str, str]) -> bool:
-    """Whether the exporters write their files: on unless BOOK_EXPORTS=0."""
-    value = env.get(EXPORTS_ENV, "").strip()
+def on_unless_zero(env: Mapping[str, str], name: str, *, on: str, off: str) -> bool:
+    """A switch in the environment: on when unset or 1, off when 0, anything else an error
+    that says what each value does (`on` and `off` complete "use NAME=1 to …")."""
+    value = env.get(name, "").strip()
     if value in ("", "1"):
         return True
     if value == "0":
         return False
-    raise PluginError(
-        f"{EXPORTS_ENV}={value!r} is not understood: use {EXPORTS_ENV}=1 to write the PDFs and "
-        f"other downloads, or {EXPORTS_ENV}=0 to skip them (as `make serve` does)."
-    )
+    raise PluginError(f"{name}={value!r} is not understood: use {name}=1 to {on}, or {name}=0 to {off}.")
+
+
+def exports_enabled(env: Mapping[str, str]) -> bool:
+    """Whether the exporters write their files: on unless BOOK_EXPORTS=0."""
+    return on_unless_zero(env, EXPORTS_ENV, on="write the PDFs and other downloads",
+                          off="skip them (as `make serve` does)")
 
 
 def book_slug(site_name: str) -> str:
