@@ -137,31 +137,49 @@ def on_post_build(config: MkDocsConfig) -> None:
         templates=template_environment(templates),
     )
     plans = print_plans(site, chapters, setup)
+    books = [plan for plan in plans if plan.kind == "book"]
+    batches = collections(plans, _settings.chapters_per_print)
     cache = build_cache.open_cache(Path(config.config_file_path), os.environ)
     outputs: dict[str, bytes] = {}
     if cache is not None:
         common = render_fingerprint(_browser, epoch, setup, templates)
         site_files = SiteFiles(site)
-        keys = {plan.path: build_cache.digest(common, plan.inputs) for plan in plans}
+        keys = {plan.path: build_cache.digest(common, plan.inputs) for plan in books}
+        # A chapter's PDF shares its fonts with the others printed with it: the same bytes come
+        # from the same collection, so each is keyed by the whole collection too.
+        keys |= {plan.path: build_cache.digest(common, plan.inputs, *(b.inputs for b in batch))
+                 for batch in batches for plan in batch}
         for plan in plans:
             entry = cache.get(CACHE_NAMESPACE, keys[plan.path])
             if entry is not None and site_files.unchanged(entry.meta.get("loaded", {})):
                 outputs[plan.path] = entry.data
+    # A collection is printed whole if any of its PDFs is missing.
+    jobs: list[Callable[[], PrintDocument]] = [plan.make for plan in books if plan.path not in outputs]  # type: ignore[misc]
+    for number, batch in enumerate(batches, start=1):
+        if any(plan.path not in outputs for plan in batch):
+            jobs.append(partial(collection_job, batch, setup, name=f"{batch[0].kind}s-{number}"))
+            for plan in batch:
+                outputs.pop(plan.path, None)
+    printed = [plan for plan in plans if plan.path not in outputs]
     reused = len(outputs)
 
     def finish(rendered: RenderedPdf) -> None:
-        data = finalise_pdf(rendered.data, rendered.document.metadata, epoch=epoch,
-                            headings=document_headings(rendered.document.html))
-        outputs[rendered.document.path] = data
-        log.info("PDF %s: %d pages, %.1f s", rendered.document.path, page_count(data),
-                 rendered.seconds)
-        if cache is not None:
-            cache.put(CACHE_NAMESPACE, keys[rendered.document.path],
-                      {"loaded": site_files.digests(rendered.loaded)}, data)
+        document = rendered.document
+        if document.parts:  # a collection: one PDF per chapter
+            files = [(part.path, data, part.metadata, part.headings) for part, data in
+                     zip(document.parts, split_collection(rendered.data, len(document.parts)))]
+        else:
+            assert document.metadata is not None
+            files = [(document.path, rendered.data, document.metadata, document_headings(document.html))]
+        for path, data, metadata, headings in files:
+            data = finalise_pdf(data, metadata, epoch=epoch, headings=headings)
+            outputs[path] = data
+            log.info("PDF %s: %d pages, %.1f s", path, page_count(data), rendered.seconds / len(files))
+            if cache is not None:
+                cache.put(CACHE_NAMESPACE, keys[path], {"loaded": site_files.digests(rendered.loaded)}, data)
 
     # Each document is made, and each PDF finished, beside the browser printing the others.
-    printed = [plan.make for plan in plans if plan.path not in outputs]
-    render_documents(printed, site, _browser, finish=finish)
+    render_documents(jobs, site, _browser, finish=finish)
     pages = 0
     for plan in plans:
         export_files.write_atomically(site / plan.path, outputs[plan.path])
@@ -180,10 +198,11 @@ class PdfSettings:
     paper: str  # a CSS page size: "letter" or "A4"
     keywords: tuple[str, ...]
     writing_lines: int  # ruled lines after each worksheet prompt
+    chapters_per_print: int  # handouts (or worksheets) printed in one go, then split apart
 
 
 PAPERS = {"letter": "letter", "a4": "A4"}
-_PDF_KEYS = {"paper", "keywords", "writing_lines"}
+_PDF_KEYS = {"paper", "keywords", "writing_lines", "chapters_per_print"}
 MIN_WRITING_LINES = 6
 
 
@@ -209,8 +228,14 @@ def parse_pdf_settings(raw: Any) -> PdfSettings:
             f"{where}.writing_lines: {lines!r}: give a number of ruled lines from "
             f"{MIN_WRITING_LINES} to 40."
         )
+    per_print = raw.get("chapters_per_print", 15)
+    if not isinstance(per_print, int) or isinstance(per_print, bool) or not 1 <= per_print <= 100:
+        raise PluginError(
+            f"{where}.chapters_per_print: {per_print!r}: give how many chapters' handouts to print "
+            "in one go, from 1 to 100."
+        )
     return PdfSettings(paper=PAPERS[paper.lower()], keywords=tuple(k.strip() for k in keywords),
-                       writing_lines=lines)
+                       writing_lines=lines, chapters_per_print=per_print)
 
 
 BROWSER_ENV = "BOOK_BROWSER"
@@ -281,14 +306,33 @@ class PdfMetadata:
 
 
 @dataclass(frozen=True)
-class PrintDocument:
-    """Everything that shapes one PDF, apart from the site files its HTML links to."""
+class ChapterPrint:
+    """A chapter's handout or worksheet, ready to be printed in a collection (`collection_document`)."""
 
     path: str  # where the PDF goes, site-relative: downloads/…
+    kind: downloads.Kind
+    metadata: PdfMetadata
+    head: str  # the running head's right side: the chapter's title
+    foot: str  # the footer's left side: the chapter's address online, or ""
+    body: Markup  # the <article>; its addresses are site-root-relative and its ids its own
+    stylesheets: tuple[str, ...]  # site-root-relative
+
+    @property
+    def headings(self) -> list[str]:
+        return document_headings(self.body)
+
+
+@dataclass(frozen=True)
+class PrintDocument:
+    """Everything that shapes one print of the browser, apart from the site files its HTML links
+    to: one PDF (the book), or a collection of chapters' PDFs printed together (`parts`)."""
+
+    path: str  # where the PDF goes, site-relative: downloads/… (for a collection, a name for logs)
     url_path: str  # where the browser loads the HTML, site-relative: its links resolve from there
     html: str
-    metadata: PdfMetadata
+    metadata: PdfMetadata | None  # None for a collection: each part has its own
     toc: bool = False  # fill in the table of contents' page numbers
+    parts: tuple[ChapterPrint, ...] = ()  # a collection: fill in each part's number of pages, split
 
 
 @dataclass(frozen=True)
@@ -375,9 +419,10 @@ class PrintPlan:
     """A PDF to write, before its print document is made: where it goes, a hash of what the
     document is made from, and how to make it (only done when the PDF must be printed)."""
 
+    kind: downloads.Kind
     path: str
     inputs: str
-    make: Callable[[], PrintDocument]
+    make: Callable[[], PrintDocument | ChapterPrint]
 
 
 def print_plans(site: Path, chapters: Sequence[ChapterSource], setup: PrintSetup) -> list[PrintPlan]:
@@ -390,7 +435,7 @@ def print_plans(site: Path, chapters: Sequence[ChapterSource], setup: PrintSetup
         )
     book_html = print_page.read_bytes()
     plans = [PrintPlan(
-        path=downloads.download_path("book", book=setup.book.slug),
+        kind="book", path=downloads.download_path("book", book=setup.book.slug),
         inputs=build_cache.digest("book", book_html),
         make=lambda: book_document(book_html.decode("utf-8"), setup),
     )]
@@ -399,30 +444,44 @@ def print_plans(site: Path, chapters: Sequence[ChapterSource], setup: PrintSetup
         # The built page's own path differs between builds (make book builds in a temporary folder).
         described = repr(dataclasses.replace(chapter, html_file=Path(chapter.url)))
 
-        def handout(page: bytes = page_bytes, chapter: ChapterSource = chapter) -> PrintDocument:
+        def handout(page: bytes = page_bytes, chapter: ChapterSource = chapter) -> ChapterPrint:
             return handout_document(page.decode("utf-8"), chapter, setup)
 
-        def worksheet(page: bytes = page_bytes, chapter: ChapterSource = chapter) -> PrintDocument:
+        def worksheet(page: bytes = page_bytes, chapter: ChapterSource = chapter) -> ChapterPrint:
             document = worksheet_document(page.decode("utf-8"), chapter, setup)
             assert document is not None  # has_prompts said so
             return document
 
         plans.append(PrintPlan(
-            path=downloads.download_path("handout", book=setup.book.slug, chapter=chapter.slug),
+            kind="handout", path=downloads.download_path("handout", book=setup.book.slug, chapter=chapter.slug),
             inputs=build_cache.digest("handout", described, page_bytes), make=handout,
         ))
         if chapter.has_prompts:
             plans.append(PrintPlan(
-                path=downloads.download_path("worksheet", book=setup.book.slug, chapter=chapter.slug),
+                kind="worksheet", path=downloads.download_path("worksheet", book=setup.book.slug, chapter=chapter.slug),
                 inputs=build_cache.digest("worksheet", described, page_bytes), make=worksheet,
             ))
     return plans
 
 
-def build_documents(site: Path, chapters: Sequence[ChapterSource],
-                    setup: PrintSetup) -> list[PrintDocument]:
-    """Every print document of the book, made now."""
-    return [plan.make() for plan in print_plans(site, chapters, setup)]
+def collections(plans: Sequence[PrintPlan], size: int) -> list[list[PrintPlan]]:
+    """The handouts, then the worksheets, `size` chapters to a collection printed in one go.
+
+    Each print of the browser costs about as much as printing a dozen chapters more, so
+    chapters are printed together and split apart after. The collections depend on the book
+    alone, never on what the cache holds, so a chapter's PDF is the same in every build.
+    """
+    batches = []
+    for kind in ("handout", "worksheet"):
+        chapters = [plan for plan in plans if plan.kind == kind]
+        batches += [chapters[i:i + size] for i in range(0, len(chapters), size)]
+    return batches
+
+
+def collection_job(batch: Sequence[PrintPlan], setup: PrintSetup, *, name: str) -> PrintDocument:
+    """A collection's print document, made from its chapters' pages."""
+    parts = [plan.make() for plan in batch]
+    return collection_document(parts, setup, name=name)  # type: ignore[arg-type]
 
 
 def template_environment(folder: Path) -> jinja2.Environment:
@@ -570,23 +629,25 @@ def book_document(print_page_html: str, setup: PrintSetup) -> PrintDocument:
     )
 
 
-def handout_document(page_html: str, chapter: ChapterSource, setup: PrintSetup) -> PrintDocument:
-    page, article = _printable_chapter(page_html, chapter, "handout", setup)
-    return _chapter_document("handout", "Handout", page, chapter, setup,
-                             content=Markup(article.decode_contents()))
+def handout_document(page_html: str, chapter: ChapterSource, setup: PrintSetup) -> ChapterPrint:
+    page, article = _printable_chapter(page_html, chapter, setup)
+    body = setup.templates.get_template("handout.html").render(content=Markup(article.decode_contents()))
+    return _chapter_print("handout", "Handout", page, chapter, setup, Markup(body))
 
 
 def worksheet_document(page_html: str, chapter: ChapterSource,
-                       setup: PrintSetup) -> PrintDocument | None:
+                       setup: PrintSetup) -> ChapterPrint | None:
     """The chapter's reflection worksheet, or None when the chapter has no reflection box."""
-    page, article = _printable_chapter(page_html, chapter, "worksheet", setup)
+    page, article = _printable_chapter(page_html, chapter, setup)
     prompts = reflection_prompts(article)
     if not prompts:
         return None
     credit = article.select_one(f".{attribution.BLOCK_CLASS}")
-    return _chapter_document("worksheet", "Reflection worksheet", page, chapter, setup,
-                             prompts=prompts, lines=setup.settings.writing_lines,
-                             attribution=Markup(str(credit)) if credit else Markup(""))
+    body = setup.templates.get_template("worksheet.html").render(
+        chapter=chapter, prompts=prompts, lines=setup.settings.writing_lines,
+        attribution=Markup(str(credit)) if credit else Markup(""),
+    )
+    return _chapter_print("worksheet", "Reflection worksheet", page, chapter, setup, Markup(body))
 
 
 def reflection_prompts(content: Tag) -> list[Markup]:
@@ -596,27 +657,82 @@ def reflection_prompts(content: Tag) -> list[Markup]:
     return [Markup(item.decode_contents().strip()) for item in items]
 
 
-def _chapter_url_path(chapter: ChapterSource, kind: downloads.Kind) -> str:
-    """Where a chapter's print document is served: beside the chapter page, so its links work."""
-    folder = chapter.url if chapter.url.endswith("/") or not chapter.url else \
-        posixpath.dirname(chapter.url) + "/"
-    return f"{folder.lstrip('/')}{chapter.slug}.{kind}.print.html"
-
-
-def _printable_chapter(page_html: str, chapter: ChapterSource, kind: downloads.Kind,
+def _printable_chapter(page_html: str, chapter: ChapterSource,
                        setup: PrintSetup) -> tuple[BeautifulSoup, Tag]:
-    """The built chapter page and its article, cleaned for print."""
-    page = BeautifulSoup(page_html, "html.parser")
+    """The built chapter page and its article, cleaned for print, its ids made the chapter's own
+    and its addresses site-root-relative, so it can be printed among other chapters."""
+    # lxml's parser: every chapter page of the book is read here, about ten times faster than
+    # html.parser.
+    page = BeautifulSoup(page_html, "lxml")
     article = page.select_one("article.md-content__inner")
     if article is None:
         raise PluginError(f"{chapter.html_file}: no <article> to print; is the theme Material?")
-    clean_content(article, base_url=online_folder(setup.book.site_url,
-                                                  _chapter_url_path(chapter, kind)))
+    clean_content(article, base_url=chapter_address(setup.book.site_url, chapter.url))
+    own_ids(article, prefix=f"{chapter.slug}--")
+    root_relative(article, page_url=chapter.url)
     return page, article
 
 
-def _chapter_document(kind: downloads.Kind, label: str, page: BeautifulSoup,
-                      chapter: ChapterSource, setup: PrintSetup, **context: Any) -> PrintDocument:
+# Attributes that name elements of the page by id, each a space-separated list.
+_ID_REFERENCES = ("for", "headers", "aria-labelledby", "aria-describedby", "aria-controls",
+                  "aria-owns", "aria-activedescendant", "aria-details", "aria-errormessage")
+
+
+def own_ids(fragment: Tag, *, prefix: str) -> None:
+    """Prefix every id of the fragment and every reference to one, in place: chapters printed
+    together share heading ids, and each link must still lead to its own chapter's."""
+    for tag in fragment.find_all(True):
+        if tag.get("id"):
+            tag["id"] = prefix + str(tag["id"])
+        href = tag.get("href")
+        if isinstance(href, str) and href.startswith("#") and len(href) > 1:
+            tag["href"] = "#" + prefix + href[1:]
+        for name in _ID_REFERENCES:
+            value = tag.get(name)
+            if value:
+                ids = value if isinstance(value, list) else str(value).split()
+                tag[name] = " ".join(prefix + i for i in ids)
+
+
+def root_relative(fragment: Tag, *, page_url: str) -> None:
+    """Make the fragment's images and other loaded files' addresses start at the site's root, in
+    place, so they load whichever folder the print document is served from."""
+    here = "/" + page_url.lstrip("/")
+    for tag in fragment.find_all(src=True):
+        tag["src"] = _from_root(str(tag["src"]), here)
+    for tag in fragment.find_all(srcset=True):
+        candidates = [c.strip().split(maxsplit=1) for c in str(tag["srcset"]).split(",") if c.strip()]
+        tag["srcset"] = ", ".join(" ".join([_from_root(c[0], here), *c[1:]]) for c in candidates)
+
+
+def _from_root(address: str, here: str) -> str:
+    if urlsplit(address).scheme or address.startswith(("/", "#")) or not address:
+        return address
+    return urljoin(here, address)
+
+
+def collection_document(parts: Sequence[ChapterPrint], setup: PrintSetup, *, name: str) -> PrintDocument:
+    """Chapters' handouts or worksheets, printed together and split apart after (`split_collection`)."""
+    kind = parts[0].kind
+    first = parts[0].metadata
+    doc = {
+        "title": f"{kind.capitalize()}s", "author": first.author, "subject": setup.book.description,
+        "keywords": ", ".join(first.keywords), "language": first.language,
+        "stylesheets": tuple(dict.fromkeys(href for part in parts for href in part.stylesheets)),
+        "paper": setup.settings.paper, "body": setup.body,
+        "head_left": setup.book.title, "head_right": "", "foot_left": "",
+    }
+    return PrintDocument(
+        path=f"{name} ({len(parts)} chapters)",
+        url_path=f"{posixpath.dirname(PRINT_PAGE)}/{name}.print.html",
+        html=setup.templates.get_template("collection.html").render(doc=doc, kind=kind, parts=parts),
+        metadata=None,
+        parts=tuple(parts),
+    )
+
+
+def _chapter_print(kind: downloads.Kind, label: str, page: BeautifulSoup, chapter: ChapterSource,
+                   setup: PrintSetup, body: Markup) -> ChapterPrint:
     book = setup.book
     metadata = PdfMetadata(
         title=f"{label}: {chapter.title}", author=chapter.author, subject=chapter.description,
@@ -625,15 +741,12 @@ def _chapter_document(kind: downloads.Kind, label: str, page: BeautifulSoup,
                 f"Licensed under {chapter.licence.name}: {chapter.licence.url}"),
         licence_url=chapter.licence.url,
     )
-    return PrintDocument(
+    here = "/" + chapter.url.lstrip("/")
+    return ChapterPrint(
         path=downloads.download_path(kind, book=book.slug, chapter=chapter.slug),
-        url_path=_chapter_url_path(chapter, kind),
-        html=setup.templates.get_template(f"{kind}.html").render(
-            doc=document_context(metadata, page, setup, head=chapter.title,
-                                 foot=chapter_address(book.site_url, chapter.url)),
-            chapter=chapter, **context,
-        ),
-        metadata=metadata,
+        kind=kind, metadata=metadata, head=chapter.title,
+        foot=chapter_address(book.site_url, chapter.url), body=body,
+        stylesheets=tuple(_from_root(href, here) for href in stylesheets(page)),
     )
 
 
@@ -689,6 +802,165 @@ def heading_pages(pdf: bytes, targets: Sequence[str]) -> dict[str, int]:
     if missing:
         raise PluginError(f"The printed book has no destination for the headings {missing}.")
     return {t: found[t] for t in targets}
+
+
+def measured_numbers(document: PrintDocument, html: str, pdf: bytes) -> str:
+    """The document's HTML with the page numbers a printing of it measured written in: the
+    book's contents, or each chapter's number of pages in a collection."""
+    if document.toc:
+        return fill_toc_pages(html, heading_pages(pdf, toc_targets(html)))
+    if document.parts:
+        with pikepdf.open(io.BytesIO(pdf)) as printed:
+            pages = part_pages(printed, len(document.parts))
+        return fill_page_totals(html, [len(p) for p in pages])
+    return html
+
+
+# The slots of collection.html where each chapter's number of pages goes.
+_PAGES_SLOT = re.compile(r'(/\* pages of part (\d+) \*/ )"[^"]*"')
+
+
+def fill_page_totals(document_html: str, totals: Sequence[int]) -> str:
+    return _PAGES_SLOT.sub(lambda m: f'{m.group(1)}"{totals[int(m.group(2)) - 1]}"', document_html)
+
+
+# --- Splitting a collection into one PDF per chapter -----------------------------------------
+# Written here because no library splits a tagged PDF: qpdf and pikepdf copy pages but leave
+# the structure tree (the tags screen readers use) behind. Each chapter's PDF gets its pages
+# (with the named destinations of its links, pikepdf's `add_pages_from`), its own <article>'s
+# part of the tree, the parent tree entries of its pages, and its bookmarks.
+
+
+def part_pages(pdf: pikepdf.Pdf, count: int) -> list[range]:
+    """The pages of each chapter of a printed collection. Each chapter starts a page with its
+    level-1 heading: the collection's top-level bookmarks, in order."""
+    numbers = {page.objgen: index for index, page in enumerate(pdf.pages)}
+    with pdf.open_outline() as outline:
+        starts = [numbers.get(_destination_page(item.destination), -1) for item in outline.root]
+    if len(starts) != count or starts[:1] != [0] or starts != sorted(set(starts)):
+        raise PluginError(
+            f"A printed collection of {count} chapters has bookmarks on pages {starts}: each "
+            "chapter must start on a new page with its level-1 heading (overrides/print/)."
+        )
+    return [range(a, b) for a, b in zip(starts, [*starts[1:], len(pdf.pages)])]
+
+
+def _destination_page(destination: Any) -> tuple[int, int] | None:
+    if isinstance(destination, pikepdf.Dictionary) and "/D" in destination:
+        destination = destination.D
+    if isinstance(destination, pikepdf.Array) and len(destination) and \
+            isinstance(destination[0], pikepdf.Dictionary):
+        return destination[0].objgen
+    return None
+
+
+def split_collection(data: bytes, count: int) -> list[bytes]:
+    """A printed collection's chapters, each a tagged PDF of its own."""
+    with pikepdf.open(io.BytesIO(data)) as source:
+        ranges = part_pages(source, count)
+        articles = _articles(source.Root.StructTreeRoot)
+        if len(articles) != count:
+            raise PluginError(f"A printed collection of {count} chapters has {len(articles)} "
+                              "tagged articles: each chapter must be one <article>.")
+        with source.open_outline() as outline:
+            bookmarks = list(outline.root)
+        return [_extract_part(source, pages, article, bookmark)
+                for pages, article, bookmark in zip(ranges, articles, bookmarks)]
+
+
+def _articles(element: pikepdf.Object) -> list[pikepdf.Dictionary]:
+    """The structure tree's outermost article elements, in reading order."""
+    if not isinstance(element, pikepdf.Dictionary):
+        return []
+    if element.get("/S") == pikepdf.Name.Art:
+        return [element]
+    kids = element.get("/K")
+    kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+    return [article for kid in kids for article in _articles(kid)]
+
+
+def _elements(element: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
+    """A structure element and every element below it."""
+    if isinstance(element, pikepdf.Dictionary) and element.get("/Type", pikepdf.Name.StructElem) \
+            == pikepdf.Name.StructElem and "/S" in element:
+        yield element
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            yield from _elements(kid)
+
+
+def _extract_part(source: pikepdf.Pdf, pages: range, article: pikepdf.Dictionary,
+                  bookmark: pikepdf.OutlineItem) -> bytes:
+    part = pikepdf.new()
+    # With the pages come the named destinations their links lead to. Copying the pages first
+    # makes every later copy of an object that points at one of them (structure elements)
+    # point at the part's page instead.
+    part.add_pages_from(source, pages=pages)
+    page_map = {source.pages[i].objgen: part.pages[i - pages.start].obj for i in pages}
+
+    # The article's elements, without its parent: that leads up to the whole collection's tree.
+    parent = article.P
+    del article["/P"]
+    try:
+        copied = part.copy_foreign(article)
+    finally:
+        article.P = parent
+    tree = source.Root.StructTreeRoot
+    document = part.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, K=pikepdf.Array([copied])))
+    copied.P = document
+    root = part.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot, K=document))
+    document.P = root
+    for key in ("/RoleMap", "/ClassMap"):
+        if key in tree:
+            root[key] = part.copy_foreign(source.make_indirect(tree[key]))
+
+    # The parent tree: from each marked page and annotation back to its elements.
+    inside = {element.objgen for element in _elements(article)}
+    source_parents = pikepdf.NumberTree(tree.ParentTree)
+    parents = pikepdf.NumberTree.new(part)
+    keys = []
+    for page in part.pages:
+        if "/StructParents" in page.obj:
+            keys.append(int(page.obj.StructParents))
+        keys += [int(a.StructParent) for a in page.obj.get("/Annots", []) if "/StructParent" in a]
+    for key in keys:
+        if key not in source_parents:
+            continue
+        value = source_parents[key]
+        if isinstance(value, pikepdf.Array):
+            parents[key] = pikepdf.Array([
+                part.copy_foreign(e) if isinstance(e, pikepdf.Dictionary) and e.objgen in inside else None
+                for e in value
+            ])
+        elif isinstance(value, pikepdf.Dictionary) and value.objgen in inside:
+            parents[key] = part.copy_foreign(value)
+    root.ParentTree = parents.obj
+    root.ParentTreeNextKey = max(keys, default=-1) + 1
+    part.Root.StructTreeRoot = root
+    part.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    part.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+
+    def moved(destination: Any) -> pikepdf.Array | None:
+        """A destination on one of the part's pages, pointing at the part's page."""
+        if isinstance(destination, pikepdf.Dictionary) and "/D" in destination:
+            destination = destination.D
+        page = _destination_page(destination)
+        if page not in page_map:
+            return None
+        return pikepdf.Array([page_map[page], *destination[1:]])
+
+    def copy_bookmark(item: pikepdf.OutlineItem) -> pikepdf.OutlineItem:
+        copy = pikepdf.OutlineItem(item.title, destination=moved(item.destination))
+        copy.children.extend(copy_bookmark(child) for child in item.children)
+        return copy
+
+    with part.open_outline() as outline:
+        outline.root.append(copy_bookmark(bookmark))
+
+    out = io.BytesIO()
+    part.save(out, deterministic_id=True)  # the file identifier stays when the PDF is finished
+    return out.getvalue()
 
 
 # --- Printing with Chromium ------------------------------------------------------------------
@@ -798,17 +1070,15 @@ async def _render_one(page: Any, origin: str, document: PrintDocument) -> Render
             await page.goto(url, wait_until="load")
             data = await page.pdf(print_background=True, prefer_css_page_size=True,
                                   outline=True, tagged=True)
-            if not document.toc:
-                break
-            # Print again only while the numbers written in differ from where headings landed.
-            filled = fill_toc_pages(current, heading_pages(data, toc_targets(current)))
+            # Print again only while the numbers written in differ from those just printed.
+            filled = await asyncio.to_thread(measured_numbers, document, current, data)
             if filled == current:
                 break
             current = filled
         else:
             raise PluginError(
-                f"{document.path}: the table of contents' page numbers still moved after "
-                f"{MAX_TOC_PASSES} printings; check overrides/{TEMPLATES_DIR}/book.html."
+                f"{document.path}: the page numbers still moved after {MAX_TOC_PASSES} "
+                f"printings; check the templates in overrides/{TEMPLATES_DIR}/."
             )
     finally:
         page.remove_listener("request", record)

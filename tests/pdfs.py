@@ -181,4 +181,6 @@ def named_destinations(path: Path) -> dict[str, int]:
     with pikepdf.open(path) as pdf:
         numbers = {page.objgen: i for i, page in enumerate(pdf.pages, start=1)}
         dests = pdf.Root.get("/Dests", {})
-        return {str(name).lstrip("/"): numbers[dest[0].objgen] for name, dest in dests.items()}
+        # A destination is an array [page, view…] or, equally valid, a dictionary holding it as /D.
+        return {str(name).lstrip("/"): numbers[(dest.D if isinstance(dest, pikepdf.Dictionary) else dest)[0].objgen]
+                for name, dest in dests.items()}

@@ -96,27 +96,34 @@ def build(project: Path, name: str, **env: str) -> tuple[Path, str]:
 
 
 def test_a_cached_rebuild_is_byte_identical_and_a_changed_chapter_is_printed_again(tmp_path: Path) -> None:
-    project = copy_of_the_book(tmp_path, 1)  # the real chapter and one copy of it
+    project = copy_of_the_book(tmp_path, 2)  # the real chapter and two copies of it
+    # Two chapters' handouts (and worksheets) to a print: the real chapter with copy-0, copy-1 alone.
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "chapters_per_print: 15" in text
+    config.write_text(text.replace("chapters_per_print: 15", "chapters_per_print: 2"), encoding="utf-8")
     first, log = build(project, "site-1")
-    assert "(5 printed, 0 unchanged" in log  # the book, and a handout and a worksheet per chapter
+    assert "(7 printed, 0 unchanged" in log  # the book, and a handout and a worksheet per chapter
     entries = sorted((project / ".cache" / "book" / "pdf").iterdir())
-    assert len(entries) == 5
+    assert len(entries) == 7
 
     # Nothing changed: every PDF comes from the cache, and the site is the same, byte for byte.
     second, log = build(project, "site-2")
-    assert "(0 printed, 5 unchanged since the last build)" in log
+    assert "(0 printed, 7 unchanged since the last build)" in log
     assert snapshot(second) == snapshot(first)
 
-    # One chapter changed: its PDFs and the book are printed again, the other chapter's reused.
+    # One chapter changed: the book and the chapters printed with it are printed again (they
+    # share fonts), copy-1's handout and worksheet are reused.
     chapter = project / "docs" / "chapters" / "copy-0.md"
     chapter.write_text(chapter.read_text(encoding="utf-8") + f"\n{ADDED}\n", encoding="utf-8")
     third, log = build(project, "site-3")
-    assert "(3 printed, 2 unchanged since the last build)" in log
+    assert "(5 printed, 2 unchanged since the last build)" in log
     handout = third / "downloads" / "handouts" / "copy-0.pdf"
     assert ADDED in body_text(handout)
     assert ADDED in body_text(third / "downloads" / "post-secondary-peer-support-training-curriculum.pdf")
+    assert ADDED not in body_text(third / "downloads" / "handouts" / "copy-1.pdf")
 
     # The same sources without the cache: the same bytes.
     clean, log = build(project, "site-clean", BOOK_CACHE="0")
-    assert "(5 printed, 0 unchanged" in log
+    assert "(7 printed, 0 unchanged" in log
     assert snapshot(third) == snapshot(clean)

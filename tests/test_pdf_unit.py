@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from mkdocs.exceptions import PluginError
 import attribution as a
 import pdf as p
 from tests.helpers import ROOT, normalise
+from tests.pdfs import bookmarks, full_page_texts, link_annotations, margin_texts, named_destinations
 
 
 # --- Settings and environment ----------------------------------------------------------------
@@ -36,8 +38,9 @@ def test_a4_is_a_setting() -> None:
     [
         ({"paper": "legal"}, "mkdocs.yml: extra.pdf.paper: 'legal' is not a paper size we print: use letter or a4."),
         ({"writing_lines": 3}, "mkdocs.yml: extra.pdf.writing_lines: 3: give a number of ruled lines from 6 to 40."),
+        ({"chapters_per_print": 0}, "mkdocs.yml: extra.pdf.chapters_per_print: 0: give how many chapters' handouts to print in one go, from 1 to 100."),
         ({"keywords": "peer support"}, "mkdocs.yml: extra.pdf.keywords: expected a list"),
-        ({"papr": "a4"}, "mkdocs.yml: extra.pdf: unknown field papr; allowed: keywords, paper, writing_lines."),
+        ({"papr": "a4"}, "mkdocs.yml: extra.pdf: unknown field papr; allowed: chapters_per_print, keywords, paper, writing_lines."),
         (["letter"], "mkdocs.yml: extra.pdf: expected a mapping"),
     ],
 )
@@ -191,32 +194,61 @@ CHAPTER_PAGE = """<html><head><link rel="stylesheet" href="../../assets/main.css
 
 
 def test_handout_is_the_chapter_alone_with_escaped_titles() -> None:
-    doc = p.handout_document(CHAPTER_PAGE, CHAPTER, print_setup(paper="a4", site_url="https://b.example.org/"))
-    assert doc.path == "downloads/handouts/trust.pdf"
-    assert doc.url_path == "chapters/trust/trust.handout.print.html"
-    head, body = doc.html.split("<body", 1)
-    assert "size: A4;" in head
-    assert '<link rel="stylesheet" href="../../assets/main.css">' in head and "print-site" not in head
-    assert "<title>Handout: Trust &lt;/style&gt; &#34;here&#34;</title>" in head
-    style = head.split("<style>", 1)[1].split("</style>", 1)[0]  # the title cannot end it early
-    assert "https://b.example.org/chapters/trust/" in style
-    assert 'dir="ltr"' in body and "Download PDF" not in body
+    handout = p.handout_document(CHAPTER_PAGE, CHAPTER, print_setup(paper="a4", site_url="https://b.example.org/"))
+    assert handout.path == "downloads/handouts/trust.pdf"
+    assert handout.foot == "https://b.example.org/chapters/trust/"
+    # Addresses from the site's root: the collection it is printed in is served from elsewhere.
+    assert handout.stylesheets == ("/assets/main.css",)
+    body = handout.body
+    assert "Download PDF" not in body
     assert '<a href="https://b.example.org/about/">about</a>' in body
     assert body.index("Why &amp; how?") < body.index("Credit.")
-    assert doc.metadata.title == 'Handout: Trust </style> "here"'
-    assert "CC BY 4.0" in doc.metadata.rights and doc.metadata.licence_url.endswith("/by/4.0/")
+    assert handout.metadata.title == 'Handout: Trust </style> "here"'
+    assert "CC BY 4.0" in handout.metadata.rights and handout.metadata.licence_url.endswith("/by/4.0/")
+    assert handout.headings == ["Trust"]
+
+    doc = p.collection_document([handout], print_setup(paper="a4"), name="handouts-1")
+    head, body = doc.html.split("<body", 1)
+    assert "size: A4;" in head
+    assert '<link rel="stylesheet" href="/assets/main.css">' in head and "print-site" not in head
+    style = head.split("<style>", 1)[1].split("</style>", 1)[0]  # the title cannot end it early
+    assert "</style" not in style and "Trust \\3c /style\\3e  \\22 here\\22 " in style
+    assert "https://b.example.org/chapters/trust/" in style
+    assert 'dir="ltr"' in body and 'style="page: part-1"' in body
+    assert doc.parts == (handout,) and doc.metadata is None
+
+
+def test_chapters_printed_together_keep_their_own_ids_and_links() -> None:
+    page = CHAPTER_PAGE.replace('<p>See', '<p id="see">See <a href="#trust">top</a>, <label for="x">x</label>'
+                                '<img src="../images/tree.png" srcset="../images/tree.png 1x, ../images/tree@2.png 2x" alt="A tree">')
+    handout = p.handout_document(page, CHAPTER, print_setup())
+    article = BeautifulSoup(handout.body, "html.parser")
+    assert article.find("h1")["id"] == "trust--trust"
+    assert article.find(id="trust--see").find("a", href="#trust--trust").get_text() == "top"
+    assert article.find("label")["for"] == "trust--x"
+    image = article.find("img")
+    assert image["src"] == "/chapters/images/tree.png"
+    assert image["srcset"] == "/chapters/images/tree.png 1x, /chapters/images/tree@2.png 2x"
 
 
 def test_worksheet_has_prompts_lines_and_credit() -> None:
     doc = p.worksheet_document(CHAPTER_PAGE, CHAPTER, print_setup())
     assert doc is not None and doc.path == "downloads/worksheets/trust-reflection.pdf"
-    body = BeautifulSoup(doc.html, "html.parser")
+    body = BeautifulSoup(doc.body, "html.parser")
     prompts = body.select(".book-worksheet__prompts > li")
     assert [normalise(li.select_one(".book-worksheet__prompt").get_text()) for li in prompts] == ["Why & how?", "When?"]
     assert all(len(li.select(".book-worksheet__line")) == 7 for li in prompts)
     assert body.select_one("article").find_all(recursive=False)[-1].get_text() == "Credit."
     no_prompts = CHAPTER_PAGE.replace("admonition reflection", "admonition note")
     assert p.worksheet_document(no_prompts, CHAPTER, print_setup()) is None
+
+
+def test_each_chapters_number_of_pages_is_filled_in_its_slot() -> None:
+    html = ('content: "Page " counter(part-1) " of " /* pages of part 1 */ "";\n'
+            'content: "Page " counter(part-2) " of " /* pages of part 2 */ "9";')
+    assert p.fill_page_totals(html, [3, 2]) == (
+        'content: "Page " counter(part-1) " of " /* pages of part 1 */ "3";\n'
+        'content: "Page " counter(part-2) " of " /* pages of part 2 */ "2";')
 
 
 # --- Finishing -------------------------------------------------------------------------------
@@ -293,3 +325,46 @@ def test_render_documents_prints_with_the_system_browser(tmp_path: Path) -> None
         assert len(pdf.pages) == 1
         assert float(pdf.pages[0].mediabox[2]) == pytest.approx(595.3, abs=1)  # A4 from the CSS
     assert not list(tmp_path.rglob("*.print.html"))  # nothing written into the site
+
+
+def _chapter(slug: str, title: str, paragraphs: int) -> tuple[p.ChapterSource, str]:
+    chapter = p.dataclasses.replace(CHAPTER, src_uri=f"chapters/{slug}.md", slug=slug, title=title,
+                                    url=f"chapters/{slug}/")
+    text = " ".join(["Peer supporters listen first and speak second."] * 12)
+    page = CHAPTER_PAGE.replace('<h1 id="trust">Trust</h1>', f'<h1 id="top">{title}</h1>'
+                                '<p><a href="#last">To the reflection</a></p>'
+                                + f"<p>{text}</p>" * paragraphs + '<h2 id="last">Last</h2>')
+    return chapter, page
+
+
+def test_chapters_printed_together_split_into_tagged_pdfs_of_their_own(tmp_path: Path) -> None:
+    setup = print_setup()
+    chapters = [_chapter("short", "A short chapter", 1), _chapter("long", "A long chapter", 14)]
+    parts = [p.handout_document(page, chapter, setup) for chapter, page in chapters]
+    collection = p.collection_document(parts, setup, name="handouts-1")
+    with ThreadPoolExecutor(1) as worker:  # see test_render_documents_prints_with_the_system_browser
+        (rendered,) = worker.submit(p.render_documents, [collection], tmp_path, p.find_browser(os.environ)).result()
+    short, long = p.split_collection(rendered.data, 2)
+    for data, (chapter, _), other in ((short, chapters[0], "A long chapter"), (long, chapters[1], "A short chapter")):
+        path = tmp_path / f"{chapter.slug}.pdf"
+        path.write_bytes(p.finalise_pdf(data, parts[0].metadata, epoch=0))
+        subprocess.run(["qpdf", "--check", str(path)], check=True, capture_output=True)
+        margins = margin_texts(path)
+        assert [f"Page {n} of {len(margins)}" in text for n, text in enumerate(margins, 1)] == [True] * len(margins)
+        assert all(chapter.title in text for text in margins)
+        text = "".join(full_page_texts(path))
+        assert chapter.title in text and other not in text
+        assert [b.title for b in bookmarks(path)] == [chapter.title]
+        with pikepdf.open(path) as pdf:
+            own_pages = {page.objgen for page in pdf.pages}
+            tree = pdf.Root.StructTreeRoot
+            elements = list(p._elements(tree.K))
+            assert {str(e.S) for e in elements} >= {"/Document", "/Art", "/H1", "/H2", "/P", "/Link"}
+            # Every tagged element is on this PDF's own pages, and every page finds its tags.
+            assert {e.Pg.objgen for e in elements if "/Pg" in e} <= own_pages
+            parents = pikepdf.NumberTree(tree.ParentTree)
+            assert all(int(page.obj.StructParents) in parents for page in pdf.pages)
+            # The link to a heading of the chapter lands on this PDF's page for it.
+            (link,) = [t for _, kind, t in link_annotations(path) if kind == "dest"]
+            assert link in named_destinations(path)
+    assert p.page_count(long) > p.page_count(short) >= 1
