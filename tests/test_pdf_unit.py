@@ -124,6 +124,20 @@ def test_reflection_prompts_are_the_items_of_the_reflection_list() -> None:
     assert p.reflection_prompts(fragment('<div class="admonition note"><ul><li>No</li></ul></div>')) == []
 
 
+@pytest.mark.parametrize("html", [
+    '<div class="admonition reflection"><p class="admonition-title">R</p><ul><li>Why?</li></ul></div>',
+    '<details class="reflection"><summary>Think</summary><ol><li>Why?</li></ol></details>',
+    '<div class="admonition note"><ul><li>No</li></ul></div>',
+    '<div class="admonition reflection"><p>No list</p></div>',
+    '<div class="reflection"><ul><li>Not an admonition</li></ul></div>',
+    '<div class="admonition reflection"><div><ul><li>Nested too deep</li></ul></div></div>',
+    '<p>The word reflection alone</p>',
+])
+def test_whether_a_chapter_has_prompts_agrees_with_its_prompts(html: str) -> None:
+    # The chapter page decides whether to link a worksheet; the worksheet takes the prompts.
+    assert p.has_reflection_prompts(html) == bool(p.reflection_prompts(BeautifulSoup(html, "html.parser")))
+
+
 PRINT_PAGE = """<html><body><div id="print-site-page">
 <section class="print-page"><div id="print-page-toc"><h1>Contents</h1></div></section>
 <section class="print-page" id="index"><h1 id="index-home">Home<a class="headerlink" href="#index-home">¶</a></h1>
@@ -138,7 +152,7 @@ PRINT_PAGE = """<html><body><div id="print-site-page">
 
 
 def test_book_parts_follow_the_print_page() -> None:
-    parts = p.book_parts(PRINT_PAGE, base_url="")
+    parts = p.book_parts(BeautifulSoup(PRINT_PAGE, "lxml"), base_url="")
     # print-site's own contents are dropped; a section titled like its first page is not repeated.
     assert [(part.id, part.title) for part in parts] == [
         ("index", "Home"), ("part-one", "Part one"), ("section-3", "Appendices"), ("notes", "Notes")]
@@ -150,7 +164,7 @@ def test_book_parts_follow_the_print_page() -> None:
 
 def test_print_page_without_print_site_is_a_clear_error() -> None:
     with pytest.raises(PluginError, match="no #print-site-page"):
-        p.book_parts("<html><body><p>No print page</p></body></html>", base_url="")
+        p.book_parts(BeautifulSoup("<html><body><p>No print page</p></body></html>", "lxml"), base_url="")
 
 
 def test_css_strings_cannot_break_out_of_the_style_element() -> None:
