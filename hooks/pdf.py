@@ -139,31 +139,37 @@ def on_post_build(config: MkDocsConfig) -> None:
         templates=template_environment(templates),
     )
     plans = print_plans(site, chapters, setup)
-    books = [plan for plan in plans if plan.kind == "book"]
     batches = collections(plans, _settings.chapters_per_print)
     cache = build_cache.open_cache(Path(config.config_file_path), os.environ)
-    outputs: dict[str, bytes] = {}
+    site_files = SiteFiles(site)
+    keys: dict[str, str] = {}
+    reusable: dict[str, bytes] = {}
     if cache is not None:
-        common = render_fingerprint(_browser, epoch, setup, templates)
-        site_files = SiteFiles(site)
-        keys = {plan.path: build_cache.digest(common, plan.inputs) for plan in books}
-        # A chapter's PDF shares its fonts with the others printed with it: the same bytes come
-        # from the same collection, so each is keyed by the whole collection too.
-        keys |= {plan.path: build_cache.digest(common, plan.inputs, *(b.inputs for b in batch))
-                 for batch in batches for plan in batch}
+        keys = cache_keys(plans, batches, render_fingerprint(_browser, epoch, setup, templates))
         for plan in plans:
             entry = cache.get(CACHE_NAMESPACE, keys[plan.path])
             if entry is not None and site_files.unchanged(entry.meta.get("loaded", {})):
-                outputs[plan.path] = entry.data
-    # A collection is printed whole if any of its PDFs is missing.
-    jobs: list[Callable[[], PrintDocument]] = [plan.make for plan in books if plan.path not in outputs]  # type: ignore[misc]
+                reusable[plan.path] = entry.data
+    # The book if it changed, and every collection with a chapter that changed, printed whole.
+    jobs: list[Callable[[], PrintDocument]] = [
+        plan.make for plan in plans if plan.kind == "book" and plan.path not in reusable]  # type: ignore[misc]
     for number, batch in enumerate(batches, start=1):
-        if any(plan.path not in outputs for plan in batch):
+        if any(plan.path not in reusable for plan in batch):
             jobs.append(partial(collection_job, batch, setup, name=f"{batch[0].kind}s-{number}"))
             for plan in batch:
-                outputs.pop(plan.path, None)
-    printed = [plan for plan in plans if plan.path not in outputs]
-    reused = len(outputs)
+                reusable.pop(plan.path, None)
+    printed = len(plans) - len(reusable)
+
+    pages: dict[str, int] = {}
+
+    def write(path: str, data: bytes) -> None:
+        export_files.write_atomically(site / path, data)
+        pages[path] = page_count(data)
+
+    for path, data in reusable.items():
+        write(path, data)
+    reused = len(reusable)
+    del reusable  # written: not held while the rest prints
 
     def finish(rendered: RenderedPdf) -> None:
         document = rendered.document
@@ -175,21 +181,29 @@ def on_post_build(config: MkDocsConfig) -> None:
             files = [(document.path, rendered.data, document.metadata, document_headings(document.html))]
         for path, data, metadata, headings in files:
             data = finalise_pdf(data, metadata, epoch=epoch, headings=headings)
-            outputs[path] = data
-            log.info("PDF %s: %d pages, %.1f s", path, page_count(data), rendered.seconds / len(files))
+            write(path, data)
+            log.info("PDF %s: %d pages, %.1f s", path, pages[path], rendered.seconds / len(files))
             if cache is not None:
                 cache.put(CACHE_NAMESPACE, keys[path], {"loaded": site_files.digests(rendered.loaded)}, data)
 
-    # Each document is made, and each PDF finished, beside the browser printing the others.
+    # Each document is made, and each PDF finished and written, beside the browser printing
+    # the others.
     render_documents(jobs, site, _browser, finish=finish)
-    pages = 0
-    for plan in plans:
-        export_files.write_atomically(site / plan.path, outputs[plan.path])
-        pages += page_count(outputs[plan.path])
     if cache is not None:
         cache.prune(CACHE_NAMESPACE)
     log.info("PDFs: %d files (%d printed, %d unchanged since the last build), %d pages in %.1f s",
-             len(plans), len(printed), reused, pages, time.perf_counter() - start)
+             len(plans), printed, reused, sum(pages.values()), time.perf_counter() - start)
+
+
+def cache_keys(plans: Sequence[PrintPlan], batches: Sequence[Sequence[PrintPlan]],
+               common: str) -> dict[str, str]:
+    """Each PDF's cache key: what every PDF shares (`render_fingerprint`) and what its print
+    document is made from. A chapter's PDF shares its fonts with the others printed with it:
+    the same bytes come from the same collection, so its key covers the whole collection."""
+    keys = {plan.path: build_cache.digest(common, plan.inputs) for plan in plans}
+    keys |= {plan.path: build_cache.digest(common, plan.inputs, *(b.inputs for b in batch))
+             for batch in batches for plan in batch}
+    return keys
 
 
 # --- Settings and environment ----------------------------------------------------------------
@@ -644,15 +658,15 @@ def book_document(print_page_html: str, setup: PrintSetup) -> PrintDocument:
 
 
 def handout_document(page_html: str, chapter: ChapterSource, setup: PrintSetup) -> ChapterPrint:
-    page, article = _printable_chapter(page_html, chapter, setup)
+    sheets, article = _printable_chapter(page_html, chapter, setup)
     body = setup.templates.get_template("handout.html").render(content=Markup(article.decode_contents()))
-    return _chapter_print("handout", "Handout", page, chapter, setup, Markup(body))
+    return _chapter_print("handout", "Handout", sheets, chapter, setup, Markup(body))
 
 
 def worksheet_document(page_html: str, chapter: ChapterSource,
                        setup: PrintSetup) -> ChapterPrint | None:
     """The chapter's reflection worksheet, or None when the chapter has no reflection box."""
-    page, article = _printable_chapter(page_html, chapter, setup)
+    sheets, article = _printable_chapter(page_html, chapter, setup)
     prompts = reflection_prompts(article)
     if not prompts:
         return None
@@ -661,7 +675,7 @@ def worksheet_document(page_html: str, chapter: ChapterSource,
         chapter=chapter, prompts=prompts, lines=setup.settings.writing_lines,
         attribution=Markup(str(credit)) if credit else Markup(""),
     )
-    return _chapter_print("worksheet", "Reflection worksheet", page, chapter, setup, Markup(body))
+    return _chapter_print("worksheet", "Reflection worksheet", sheets, chapter, setup, Markup(body))
 
 
 def reflection_prompts(content: Tag) -> list[Markup]:
@@ -671,20 +685,29 @@ def reflection_prompts(content: Tag) -> list[Markup]:
     return [Markup(item.decode_contents().strip()) for item in items]
 
 
+_ARTICLE = lxml_etree.XPath("//article[contains(concat(' ', normalize-space(@class), ' '), ' md-content__inner ')]")
+_STYLESHEETS = lxml_etree.XPath("//head/link[@href][contains(concat(' ', normalize-space(@rel), ' '), ' stylesheet ')]")
+
+
 def _printable_chapter(page_html: str, chapter: ChapterSource,
-                       setup: PrintSetup) -> tuple[BeautifulSoup, Tag]:
-    """The built chapter page and its article, cleaned for print, its ids made the chapter's own
-    and its addresses site-root-relative, so it can be printed among other chapters."""
-    # lxml's parser: every chapter page of the book is read here, about ten times faster than
-    # html.parser.
-    page = BeautifulSoup(page_html, "lxml")
-    article = page.select_one("article.md-content__inner")
-    if article is None:
+                       setup: PrintSetup) -> tuple[tuple[str, ...], Tag]:
+    """The built chapter page's stylesheets, and its article cleaned for print, its ids made
+    the chapter's own and its addresses site-root-relative, so it can be printed among other
+    chapters."""
+    # lxml finds the article in the whole page (whose navigation grows with the book), and
+    # BeautifulSoup reads the article alone: reading whole pages made big books slow to print.
+    root = lxml_html.fromstring(page_html)
+    found = _ARTICLE(root)
+    if not found:
         raise PluginError(f"{chapter.html_file}: no <article> to print; is the theme Material?")
+    sheets = tuple(str(link.get("href")) for link in _STYLESHEETS(root)
+                   if "print-site" not in str(link.get("href")))
+    article = BeautifulSoup(lxml_html.tostring(found[0], encoding="unicode"), "lxml").article
+    assert article is not None
     clean_content(article, base_url=chapter_address(setup.book.site_url, chapter.url))
     own_ids(article, prefix=f"{chapter.slug}--")
     root_relative(article, page_url=chapter.url)
-    return page, article
+    return sheets, article
 
 
 # Attributes that name elements of the page by id, each a space-separated list.
@@ -745,7 +768,7 @@ def collection_document(parts: Sequence[ChapterPrint], setup: PrintSetup, *, nam
     )
 
 
-def _chapter_print(kind: downloads.Kind, label: str, page: BeautifulSoup, chapter: ChapterSource,
+def _chapter_print(kind: downloads.Kind, label: str, sheets: Sequence[str], chapter: ChapterSource,
                    setup: PrintSetup, body: Markup) -> ChapterPrint:
     book = setup.book
     metadata = PdfMetadata(
@@ -760,7 +783,7 @@ def _chapter_print(kind: downloads.Kind, label: str, page: BeautifulSoup, chapte
         path=downloads.download_path(kind, book=book.slug, chapter=chapter.slug),
         kind=kind, metadata=metadata, head=chapter.title,
         foot=chapter_address(book.site_url, chapter.url), body=body,
-        stylesheets=tuple(_from_root(href, here) for href in stylesheets(page)),
+        stylesheets=tuple(_from_root(href, here) for href in sheets),
     )
 
 
@@ -985,6 +1008,9 @@ CHROMIUM_ARGS = (
     "--no-first-run",
     # Only the local server that serves the built site may be reached.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    # Blink's page memory is collected on V8's schedule even with JavaScript off; a small
+    # limit collects it often: about 150 MiB less while printing a 600-page book, same PDF.
+    "--js-flags=--max-old-space-size=64",
 )
 MAX_TOC_PASSES = 4
 
@@ -1008,11 +1034,10 @@ def render_documents(documents: Sequence[PrintDocument | Callable[[], PrintDocum
     """Print the documents with one browser, several pages at once: inputs -> PDF bytes.
 
     The built site is served from 127.0.0.1; each document's HTML is answered at its
-    `url_path` by the browser page itself, so nothing is written into the site. Each worker
-    keeps one browser tab for all its documents (opening a tab costs about as much as
-    printing a handout). A document may be given as a function that makes it, and `finish`
-    is called with each PDF as it is printed: both run in threads while the browser prints
-    other documents.
+    `url_path` by the browser page itself, so nothing is written into the site. A document
+    may be given as a function that makes it, and `finish` is called with each PDF as it is
+    printed (the PDFs are then returned to it alone): both run in threads while the browser
+    prints other documents.
     """
     if not documents:
         return []
@@ -1036,22 +1061,17 @@ async def _render_all(documents: Sequence[PrintDocument | Callable[[], PrintDocu
             results: dict[int, RenderedPdf] = {}
 
             async def worker() -> None:
-                page = await context.new_page()
-                try:
-                    while queue:
-                        index, item = queue.pop(0)  # the book, the longest, goes first
-                        document = item if isinstance(item, PrintDocument) else await asyncio.to_thread(item)
-                        results[index] = rendered = await _render_one(page, origin, document)
-                        if document.toc:  # the whole book: a fresh tab gives its memory back
-                            await page.close()
-                            page = await context.new_page()
-                        if finish is not None:
-                            await asyncio.to_thread(finish, rendered)
-                finally:
-                    await page.close()
+                while queue:
+                    index, item = queue.pop(0)  # the book, the longest, goes first
+                    document = item if isinstance(item, PrintDocument) else await asyncio.to_thread(item)
+                    rendered = await _render_one(context, origin, document)
+                    if finish is None:
+                        results[index] = rendered
+                    else:  # kept by `finish` alone: the PDFs are not all held in memory at once
+                        await asyncio.to_thread(finish, rendered)
 
             await asyncio.gather(*(worker() for _ in range(workers)))
-            return [results[i] for i in range(len(documents))]
+            return [results[i] for i in sorted(results)]
         finally:
             await chromium.close()
 
@@ -1063,7 +1083,9 @@ def site_path(url: str, origin: str) -> str | None:
     return unquote(urlsplit(url).path).lstrip("/")
 
 
-async def _render_one(page: Any, origin: str, document: PrintDocument) -> RenderedPdf:
+async def _render_one(context: Any, origin: str, document: PrintDocument) -> RenderedPdf:
+    """Print a document, again while its page numbers move, each time in a fresh tab: a tab
+    keeps the memory of the layouts it printed (hundreds of MiB for the whole book)."""
     start = time.perf_counter()
     url = f"{origin}/{document.url_path}"
     current = document.html
@@ -1077,26 +1099,26 @@ async def _render_one(page: Any, origin: str, document: PrintDocument) -> Render
         if path is not None and path != document.url_path:
             loaded.add(path)
 
-    await page.route(url, answer)
-    page.on("request", record)
-    try:
-        for _ in range(MAX_TOC_PASSES):
+    for _ in range(MAX_TOC_PASSES):
+        page = await context.new_page()
+        try:
+            await page.route(url, answer)
+            page.on("request", record)
             await page.goto(url, wait_until="load")
             data = await page.pdf(print_background=True, prefer_css_page_size=True,
                                   outline=True, tagged=True)
-            # Print again only while the numbers written in differ from those just printed.
-            filled = await asyncio.to_thread(measured_numbers, document, current, data)
-            if filled == current:
-                break
-            current = filled
-        else:
-            raise PluginError(
-                f"{document.path}: the page numbers still moved after {MAX_TOC_PASSES} "
-                f"printings; check the templates in overrides/{TEMPLATES_DIR}/."
-            )
-    finally:
-        page.remove_listener("request", record)
-        await page.unroute(url, answer)
+        finally:
+            await page.close()
+        # Print again only while the numbers written in differ from those just printed.
+        filled = await asyncio.to_thread(measured_numbers, document, current, data)
+        if filled == current:
+            break
+        current = filled
+    else:
+        raise PluginError(
+            f"{document.path}: the page numbers still moved after {MAX_TOC_PASSES} "
+            f"printings; check the templates in overrides/{TEMPLATES_DIR}/."
+        )
     return RenderedPdf(document=document, data=data, seconds=time.perf_counter() - start,
                        loaded=tuple(sorted(loaded)))
 
