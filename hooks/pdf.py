@@ -1010,7 +1010,7 @@ CHROMIUM_ARGS = (
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
     # Blink's page memory is collected on V8's schedule even with JavaScript off; a small
     # limit collects it often: about 150 MiB less while printing a 600-page book, same PDF.
-    "--js-flags=--max-old-space-size=64",
+    "--js-flags=--max-old-space-size=32",
 )
 MAX_TOC_PASSES = 4
 
