@@ -1,8 +1,9 @@
-"""How the chapter checks run: in two processes, and the last guard's quick test for unsafe HTML.
+"""What keeps the chapter checks cheap without making them less exact.
 
 The problems they report are tested in test_checks_unit.py and test_checks_fixtures.py; these
-tests keep the way they run honest: the second process's verdict stops the build before any page
-is written, no process is left behind, and the last guard skips no HTML it would have stopped.
+tests keep the way they run honest: front matter parsed once reads as both YAML parsers read it,
+the second process's verdict stops the build before any page is written, no process is left
+behind, and the last guard's quick test lets through no HTML the full scan would stop.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.config import load_config
@@ -20,7 +22,21 @@ from mkdocs.structure.pages import Page
 
 import checks
 from tests.helpers import CHAPTER_MD, make_fixture_project
-from tests.test_checks_unit import CONTEXT
+from tests.test_checks_unit import BOOK, CONTEXT, FIELDS, TEXT, front_matter_with
+
+
+@settings(max_examples=1000, deadline=None)
+@given(keys=st.sampled_from(FIELDS), text=TEXT, raw=st.booleans())
+def test_front_matter_the_checks_read_reads_the_same_in_both_yaml_parsers(keys: tuple[str, ...], text: str, raw: bool) -> None:
+    """Parsed once, with libyaml as MkDocs parses it; PyYAML, whose error messages the checks
+    quote, reads the same (libyaml alone would take some tabs PyYAML rejects)."""
+    front = front_matter_with(keys, text, raw)
+    meta, found, _ = checks.check_front_matter(front, "docs/p.md", BOOK)
+    if any("is not valid YAML" in problem.message for problem in found):
+        return
+    python = yaml.load(front, Loader=yaml.SafeLoader)  # raises if PyYAML cannot read it
+    assert python == yaml.load(front, Loader=yaml.CSafeLoader)
+    assert meta == (python if isinstance(python, dict) else {})
 
 
 def fixture_config(case: str, tmp_path: Path):
