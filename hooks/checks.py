@@ -823,27 +823,28 @@ class _Scanner(HTMLParser):
                 ))
 
 
-# Where the last guard could find something, matched in one pass of a regular expression instead
-# of parsing every page's HTML a second time in Python (the rendered checks have parsed it once):
-# the start of an unsafe element's tag; an attribute named on… given a value (without one it runs
-# nothing); an address attribute whose value starts with j, v or d (javascript:, vbscript:,
-# data:) or with a character reference (which can stand for any character); an attribute that
-# loads a file whose value starts with a scheme, '//' or a character reference. html.parser only
-# finds tags and attributes where their names are in the text, so HTML matching none of these is
-# safe; tests/test_checks_unit.py checks that for every unsafe case.
+# Where the last guard could find something, in lowercased HTML (html.parser lowercases names too),
+# matched in one pass of a regular expression instead of parsing every page's HTML a second time
+# in Python: the start of an unsafe element's tag; an attribute named on… given a value (without
+# one it runs nothing); an address attribute whose value starts with j, v or d (javascript:,
+# vbscript:, data:) or a character reference (which can stand for any character); an attribute
+# that loads a file whose value starts with a scheme, '//' or a character reference. html.parser
+# only finds an attribute after a quote, a space or a slash, and a tag after '<': HTML matching
+# none of these is safe. tests/test_checks_speed.py checks that for every unsafe case.
 _MAYBE_UNSAFE = re.compile(
     "<(?:" + "|".join(UNSAFE_ELEMENTS) + ")"
-    + r"|[\s/'\"]on[^\s/=>]*\s*="
+    + r"|[\s/'\"](?:"
+    + r"on[^\s/=>]*\s*="
     + "|(?:" + "|".join(sorted(URL_ATTRIBUTES)) + r")\s*=+\s*['\"]?[\x00-\x20]*[jvd&]"
     + "|(?:" + "|".join(sorted(LOADING_ATTRIBUTES)) + r")\s*=+\s*['\"]?"
-    + r"(?:[^/'\">]*[:&]|[\x00-\x20]*/[\x00-\x20]*[/&])",
-    re.IGNORECASE,
+    + r"(?:[^/'\">]*[:&]|[\x00-\x20]*/[\x00-\x20]*[/&])"
+    + ")"
 )
 
 
 def may_be_unsafe(html_text: str) -> bool:
     """False when the HTML certainly has nothing `unsafe_html` would find (see _MAYBE_UNSAFE)."""
-    return _MAYBE_UNSAFE.search(html_text) is not None
+    return _MAYBE_UNSAFE.search(html_text.lower()) is not None
 
 
 def scan_html(html_text: str) -> Scan:
