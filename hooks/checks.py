@@ -180,8 +180,9 @@ def start_rendered_checks(pages: Sequence[Source], others: Sequence[Source],
         max_workers=1,
         # Spawned, not forked: `mkdocs serve` runs threads, which a fork would copy half-way.
         mp_context=multiprocessing.get_context("spawn"),
-        # Ctrl-C reaches the whole process group: this process handles it and stops the other.
-        initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN),
+        # Ctrl-C reaches the whole process group: this process stops the build, the second one
+        # just ends (no traceback of its own).
+        initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_DFL),
     )
     future = executor.submit(
         worker.rendered_problems, [astuple(p) for p in pages], [astuple(o) for o in others],
