@@ -2,8 +2,8 @@
 
 MkDocs forgives too much: front matter that does not parse is silently dropped, a misspelt
 admonition type renders as a plain note, raw HTML is neither checked nor cleaned. This hook reads
-every page's source itself before any page is rendered, collects every problem of the whole
-book, and stops the build with one list, each line in the form
+every page's source itself, collects every problem of the whole book, and stops the build with
+one list, each line in the form
 
     docs/path/file.md:LINE: what is wrong: how to fix it
 
@@ -14,18 +14,39 @@ heading, no skipped level), images (alt text), link text (not "here" or a bare a
 (nothing that runs script or embeds another site; links to pages and anchors that exist), UTF-8,
 and titles and slugs unique across the book.
 
-Pages are rendered with the site's own Python-Markdown configuration and the result is read with
-`html.parser`, so the checks see what readers will see. The logic is in plain functions; the
-MkDocs event functions at the top only adapt.
+How they run, so that they add almost nothing to the build's time:
+- Before MkDocs renders anything (`on_pre_build`), this process reads every source and checks what
+  the sources alone tell: encoding, front matter, unique titles and slugs. Front matter is parsed
+  once, with the parser MkDocs itself uses.
+- The checks that need each page rendered (headings, admonitions, images, links, raw HTML, the
+  links between pages) run in a second process meanwhile, on another core: it renders the pages
+  with the site's own Python-Markdown configuration and reads the result with `html.parser`, so
+  the checks see what readers will see.
+- If the sources already have problems, the build stops in `on_pre_build` with those and the
+  rendered checks' problems together (rendered here, as the build goes no further). Otherwise
+  MkDocs converts the pages while the second process works, and the build stops in `on_env`
+  (every page converted, none written yet) if the second process found problems.
+- A last guard in `on_page_content` makes sure no page is written with script in it, whatever
+  added it.
+
+The logic is in plain functions; the MkDocs event functions at the top only adapt.
 """
 
 from __future__ import annotations
 
 import difflib
 import html
+import importlib
+import multiprocessing
+import os
 import posixpath
 import re
-from dataclasses import dataclass, field
+import signal
+import sys
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import astuple, dataclass, field
+from functools import cached_property
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import unquote, urljoin, urlsplit
@@ -40,17 +61,20 @@ from mkdocs.structure.files import get_files
 import attribution
 
 if TYPE_CHECKING:
+    import jinja2
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
 DOCS = "docs"
+HOOKS = os.path.dirname(os.path.abspath(__file__))
 
 
 # --- MkDocs events ---------------------------------------------------------------------------
 
 _context: Context | None = None
 _lines_by_page: dict[str, Lines] = {}
+_rendered: RenderedChecks | None = None  # the second process, while it checks this build's pages
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -65,8 +89,60 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    """Check every source file of the book before MkDocs empties site/ or renders anything."""
+    """Check every source of the book before MkDocs empties site/ or renders anything."""
+    global _rendered
     assert _context is not None
+    stop_rendered_checks()  # an earlier build's (mkdocs serve), if it still runs
+    pages, others = read_sources(config)
+    report = check_sources(pages, _context.book)
+    _lines_by_page.clear()
+    _lines_by_page.update(report.lines)
+    if report.problems:
+        # The build stops here: render the pages here too, so every problem is listed at once.
+        rendered = check_rendered_book(pages, others, _context.renderer)
+        raise PluginError(format_problems(sorted(set(report.problems + rendered))))
+    _rendered = start_rendered_checks(pages, others, _context)
+
+
+# Priority 100: see exactly what Python-Markdown made of the contributor's Markdown, before
+# other plugins and hooks add their own (trusted) markup. A last guard: nothing unsafe is written.
+@event_priority(100)
+def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if not may_be_unsafe(html_text):
+        return html_text
+    src_uri = page.file.src_uri
+    lines = _lines_by_page.get(src_uri) or Lines("", 1)
+    problems = [
+        Problem(f"{DOCS}/{src_uri}", lines.find_text(*needles), message)
+        for message, needles in unsafe_html(scan_html(html_text))
+    ]
+    if problems:
+        # The rendered checks have most likely found this in the page's Markdown, with the rest of
+        # the book's problems and the exact lines: their list is the more useful one.
+        raise PluginError(format_problems(finish_rendered_checks() or problems))
+    return html_text
+
+
+# Priority 100: the verdict comes before other plugins' on_env does any work for the site.
+@event_priority(100)
+def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    """Every page is converted and none written yet: the last moment to stop the build cleanly."""
+    problems = finish_rendered_checks()
+    if problems:
+        raise PluginError(format_problems(problems))
+    return env
+
+
+def on_build_error(error: Exception) -> None:
+    stop_rendered_checks()
+
+
+def on_shutdown() -> None:
+    stop_rendered_checks()
+
+
+def read_sources(config: MkDocsConfig) -> tuple[list[Source], list[Source]]:
+    """The book's pages, and its other files (with the bytes of those a browser could run)."""
     pages, others = [], []
     # MkDocs' own listing of docs/ (with exclude_docs applied): what contributors wrote.
     for file in get_files(config):
@@ -78,25 +154,76 @@ def on_pre_build(config: MkDocsConfig) -> None:
             with open(file.abs_src_path, "rb") as f:
                 raw = f.read()
         (pages if is_page else others).append(Source(src_uri=file.src_uri, url=file.url, raw=raw))
-    report = check_book(pages, others, _context)
-    _lines_by_page.update(report.lines)
-    if report.problems:
-        raise PluginError(format_problems(report.problems))
+    return pages, others
 
 
-# Priority 100: see exactly what Python-Markdown made of the contributor's Markdown, before
-# other plugins and hooks add their own (trusted) markup. A last guard: nothing unsafe is written.
-@event_priority(100)
-def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    src_uri = page.file.src_uri
-    lines = _lines_by_page.get(src_uri) or Lines("", 1)
-    problems = [
-        Problem(f"{DOCS}/{src_uri}", lines.find_text(*needles), message)
-        for message, needles in unsafe_html(scan_html(html_text))
-    ]
-    if problems:
-        raise PluginError(format_problems(problems))
-    return html_text
+# --- The second process ----------------------------------------------------------------------
+
+
+@dataclass
+class RenderedChecks:
+    executor: ProcessPoolExecutor
+    future: Future[list[tuple[str, int, str]]]
+
+
+def start_rendered_checks(pages: Sequence[Source], others: Sequence[Source],
+                          context: Context) -> RenderedChecks:
+    """Start the rendered checks in a second process, which works while MkDocs renders."""
+    # MkDocs loads this file as the module "hooks/checks.py", a name another process cannot
+    # import, so the second process imports it as "checks" (as this file imports attribution)
+    # and only plain data (tuples, strings, bytes) crosses between the two. A spawned process
+    # starts with this one's sys.path.
+    if HOOKS not in sys.path:
+        sys.path.append(HOOKS)
+    worker = importlib.import_module("checks")
+    executor = ProcessPoolExecutor(
+        max_workers=1,
+        # Spawned, not forked: `mkdocs serve` runs threads, which a fork would copy half-way.
+        mp_context=multiprocessing.get_context("spawn"),
+        # Ctrl-C reaches the whole process group: this process stops the build, the second one
+        # just ends (no traceback of its own).
+        initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_DFL),
+    )
+    future = executor.submit(
+        worker.rendered_problems, [astuple(p) for p in pages], [astuple(o) for o in others],
+        context.extensions, context.extension_configs,
+    )
+    return RenderedChecks(executor, future)
+
+
+def rendered_problems(
+    pages: list[tuple[str, str, bytes]], others: list[tuple[str, str, bytes]],
+    extensions: list[Any], extension_configs: dict[str, Any],
+) -> list[tuple[str, int, str]]:
+    """The second process's work: `check_rendered_book`, with plain data in and out."""
+    problems = check_rendered_book([Source(*p) for p in pages], [Source(*o) for o in others],
+                                   Renderer(extensions, extension_configs))
+    return [astuple(problem) for problem in problems]
+
+
+def finish_rendered_checks() -> list[Problem]:
+    """The rendered checks' problems, once the second process has them (none if it never ran)."""
+    global _rendered
+    running, _rendered = _rendered, None
+    if running is None:
+        return []
+    try:
+        return [Problem(*problem) for problem in running.future.result()]
+    except BrokenProcessPool as error:
+        raise PluginError(
+            "The chapter checks' second process stopped before it finished (was it killed, or "
+            f"out of memory?): run the build again ({error})"
+        ) from error
+    finally:
+        running.executor.shutdown()
+
+
+def stop_rendered_checks() -> None:
+    """Stop the second process: it is let finish its work (seconds at most), then it exits."""
+    global _rendered
+    running, _rendered = _rendered, None
+    if running is not None:
+        running.executor.shutdown(wait=True, cancel_futures=True)
 
 
 # --- Data ------------------------------------------------------------------------------------
@@ -167,14 +294,15 @@ class Source:
 
 
 @dataclass
-class Context:
-    book: attribution.BookSettings
+class Renderer:
+    """Python-Markdown with the site's configuration: a page's HTML as MkDocs renders it."""
+
     extensions: list[Any]
     extension_configs: dict[str, Any]
     _md: markdown.Markdown | None = None
 
     def render(self, text: str) -> tuple[str, list[str]]:
-        """The page's HTML as MkDocs renders it, and the raw HTML the Markdown contained."""
+        """The page's HTML, and the raw HTML the Markdown contained."""
         if self._md is None:
             self._md = markdown.Markdown(extensions=self.extensions,
                                          extension_configs=self.extension_configs)
@@ -183,6 +311,17 @@ class Context:
         # Python-Markdown keeps each piece of raw HTML (and each code block, escaped) in its stash.
         raw = [block for block in md.htmlStash.rawHtmlBlocks if isinstance(block, str)]
         return output, raw
+
+
+@dataclass
+class Context:
+    book: attribution.BookSettings
+    extensions: list[Any]
+    extension_configs: dict[str, Any]
+
+    @cached_property
+    def renderer(self) -> Renderer:
+        return Renderer(self.extensions, self.extension_configs)
 
 
 @dataclass
@@ -209,18 +348,34 @@ class BookReport:
 
 
 def check_book(pages: Sequence[Source], others: Sequence[Source], context: Context) -> BookReport:
-    """Every problem of the book: each page alone, then what pages share (titles, slugs, links)."""
-    reports = [check_page(page, context) for page in pages]
+    """Every problem of the book, in one process: what the build checks in two."""
+    report = check_sources(pages, context.book)
+    rendered = check_rendered_book(pages, others, context.renderer)
+    return BookReport(problems=sorted(set(report.problems + rendered)), lines=report.lines)
+
+
+def check_sources(pages: Sequence[Source], book: attribution.BookSettings) -> BookReport:
+    """What the sources alone tell: each page's encoding and front matter, unique titles and slugs."""
+    reports = [check_page_source(page, book) for page in pages]
     problems = [p for report in reports for p in report.problems]
-    for other in others:
-        if other.src_uri.lower().endswith(MARKUP_SUFFIXES):
-            problems += check_static_markup(other)
     problems += duplicate_titles(reports) + duplicate_slugs(reports)
-    problems += broken_raw_links(reports, {_site_path(o.url) for o in others})
     return BookReport(
         problems=sorted(set(problems)),
         lines={r.src_uri: r.lines for r in reports if r.lines is not None},
     )
+
+
+def check_rendered_book(pages: Sequence[Source], others: Sequence[Source],
+                        renderer: Renderer) -> list[Problem]:
+    """What needs the pages rendered: each page's content, the raw HTML links between pages, and
+    the HTML files copied as they are."""
+    reports = [check_page_rendered(page, renderer) for page in pages]
+    problems = [p for report in reports for p in report.problems]
+    for other in others:
+        if other.src_uri.lower().endswith(MARKUP_SUFFIXES):
+            problems += check_static_markup(other)
+    problems += broken_raw_links(reports, {_site_path(o.url) for o in others})
+    return sorted(set(problems))
 
 
 def format_problems(problems: Sequence[Problem]) -> str:
@@ -231,7 +386,8 @@ def format_problems(problems: Sequence[Problem]) -> str:
 # --- One page --------------------------------------------------------------------------------
 
 
-def check_page(source: Source, context: Context) -> PageReport:
+def check_page_source(source: Source, book: attribution.BookSettings) -> PageReport:
+    """A page's encoding and front matter, its title, and its lines (to place later findings)."""
     path = f"{DOCS}/{source.src_uri}"
     report = PageReport(src_uri=source.src_uri, url=source.url)
     text, problem = decode(source.raw, path)
@@ -239,15 +395,26 @@ def check_page(source: Source, context: Context) -> PageReport:
         report.problems.append(problem)
         return report
     front, body_start = split_front_matter(text)
-    lines = Lines(text, body_start)
-    report.lines = lines
-    meta, problems, key_lines = check_front_matter(front, path, context.book)
+    report.lines = Lines(text, body_start)
+    meta, problems, key_lines = check_front_matter(front, path, book)
     report.problems += problems
     title = meta.get("title")
     if isinstance(title, str) and title.strip():
         report.title, report.title_line = title, key_lines.get(("title",), 1)
+    return report
+
+
+def check_page_rendered(source: Source, renderer: Renderer) -> PageReport:
+    """A page's rendered content: its problems, its anchors, and the links in its raw HTML."""
+    path = f"{DOCS}/{source.src_uri}"
+    report = PageReport(src_uri=source.src_uri, url=source.url)
+    text, problem = decode(source.raw, path)
+    if problem:
+        return report  # check_page_source reports it; there is nothing to render
+    _, body_start = split_front_matter(text)
+    lines = Lines(text, body_start)
     body = "\n".join(text.split("\n")[body_start - 1:])
-    rendered, raw_blocks = context.render(body)
+    rendered, raw_blocks = renderer.render(body)
     scan = scan_html(rendered)
     report.problems += check_rendered(scan, lines, path)
     report.ids = scan.ids
@@ -293,6 +460,36 @@ def split_front_matter(text: str) -> tuple[str | None, int]:
     return front, body_start + (len(rest) - len(rest.lstrip("\n")))
 
 
+# The parser MkDocs reads front matter with (mkdocs.utils.meta): libyaml when PyYAML has it.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """The YAML's node tree (which knows each field's line) and its value, from a single parse.
+
+    Parsed as MkDocs parses it, so that what MkDocs would drop is reported.
+    """
+    # libyaml accepts tabs where PyYAML does not ("name: <tab>value"): with a tab in the text,
+    # PyYAML's stricter reading asks the contributor to remove it, as the checks always have.
+    if "\t" in text:
+        return _compose_and_construct(text, yaml.SafeLoader)
+    try:
+        return _compose_and_construct(text, _LOADER)
+    except yaml.YAMLError:
+        # The error of PyYAML's own parser, when it fails too: its messages say more than libyaml's.
+        _compose_and_construct(text, yaml.SafeLoader)
+        raise
+
+
+def _compose_and_construct(text: str, loader_class: type[Any]) -> tuple[yaml.Node | None, Any]:
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def check_front_matter(
     front: str | None, path: str, book: attribution.BookSettings
 ) -> tuple[dict[str, Any], list[Problem], dict[tuple[str, ...], int]]:
@@ -304,8 +501,7 @@ def check_front_matter(
             f"start the file with\n{_FRONT_MATTER_EXAMPLE}",
         )], {}
     try:
-        node = yaml.compose(front, Loader=yaml.SafeLoader)
-        meta = yaml.load(front, Loader=yaml.SafeLoader)
+        node, meta = parse_yaml(front)
     except yaml.YAMLError as error:
         # The context mark is where the trouble began (an opening quote), the problem mark where
         # PyYAML gave up (often the end): the first is the line to fix.
@@ -626,6 +822,30 @@ class _Scanner(HTMLParser):
                     "in docs/ (e.g. docs/images/) and use its relative address",
                     (value.strip(), f"{name}="),
                 ))
+
+
+# Where the last guard could find something, in lowercased HTML (html.parser lowercases names too),
+# matched in one pass of a regular expression instead of parsing every page's HTML a second time
+# in Python: the start of an unsafe element's tag; an attribute named on… given a value (without
+# one it runs nothing); an address attribute whose value starts with j, v or d (javascript:,
+# vbscript:, data:) or a character reference (which can stand for any character); an attribute
+# that loads a file whose value starts with a scheme, '//' or a character reference. html.parser
+# only finds an attribute after a quote, a space or a slash, and a tag after '<': HTML matching
+# none of these is safe. tests/test_checks_speed.py checks that for every unsafe case.
+_MAYBE_UNSAFE = re.compile(
+    "<(?:" + "|".join(UNSAFE_ELEMENTS) + ")"
+    + r"|[\s/'\"](?:"
+    + r"on[^\s/=>]*\s*="
+    + "|(?:" + "|".join(sorted(URL_ATTRIBUTES)) + r")\s*=+\s*['\"]?[\x00-\x20]*[jvd&]"
+    + "|(?:" + "|".join(sorted(LOADING_ATTRIBUTES)) + r")\s*=+\s*['\"]?"
+    + r"(?:[^/'\">]*[:&]|[\x00-\x20]*/[\x00-\x20]*[/&])"
+    + ")"
+)
+
+
+def may_be_unsafe(html_text: str) -> bool:
+    """False when the HTML certainly has nothing `unsafe_html` would find (see _MAYBE_UNSAFE)."""
+    return _MAYBE_UNSAFE.search(html_text.lower()) is not None
 
 
 def scan_html(html_text: str) -> Scan:
