@@ -85,6 +85,7 @@ PRINT_PAGE = "print_page/index.html"  # print-site's combined page, in the built
 _book: attribution.BookSettings | None = None
 _settings: PdfSettings | None = None
 _browser: str | None = None
+_printer: Printer | None = None  # launched in on_pre_build, closed when the build ends
 _chapters: dict[str, ChapterSource] = {}
 
 
@@ -97,6 +98,28 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     export_files.source_date_epoch(os.environ)
     _chapters.clear()
     return config
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    global _printer
+    close_printer()  # a rebuild (mkdocs serve) starts afresh
+    if _browser is not None:
+        _printer = Printer(_browser)  # launches beside the site's build
+
+
+def close_printer() -> None:
+    global _printer
+    if _printer is not None:
+        printer, _printer = _printer, None
+        printer.close()
+
+
+def on_build_error(error: Exception) -> None:
+    close_printer()
+
+
+def on_shutdown() -> None:
+    close_printer()
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
@@ -188,7 +211,10 @@ def on_post_build(config: MkDocsConfig) -> None:
 
     # Each document is made, and each PDF finished and written, beside the browser printing
     # the others.
-    render_documents(jobs, site, _browser, finish=finish)
+    try:
+        render_documents(jobs, site, _browser, finish=finish, printer=_printer)
+    finally:
+        close_printer()
     if cache is not None:
         cache.prune(CACHE_NAMESPACE)
     log.info("PDFs: %d files (%d printed, %d unchanged since the last build), %d pages in %.1f s",
@@ -1028,52 +1054,109 @@ def chromium_args() -> list[str]:
     return [*CHROMIUM_ARGS, *(["--no-sandbox"] if running_as_root else [])]
 
 
-def render_documents(documents: Sequence[PrintDocument | Callable[[], PrintDocument]], site: Path,
-                     browser: str, *, workers: int = 0,
-                     finish: Callable[[RenderedPdf], None] | None = None) -> list[RenderedPdf]:
+Job = PrintDocument | Callable[[], PrintDocument]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The local server: its address, and the print documents it answers with (by url_path)."""
+
+    url: str
+    documents: dict[str, str]
+
+
+class Printer:
+    """One browser for a build, launched in a thread of its own when the build starts, so it is
+    ready when the pages are (launching costs about half a second); `close` ends it."""
+
+    def __init__(self, browser: str) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="printer", daemon=True)
+        self._thread.start()
+        self._launched = asyncio.run_coroutine_threadsafe(self._launch(browser), self._loop)
+
+    async def _launch(self, browser: str) -> tuple[Any, Any]:
+        from playwright.async_api import async_playwright
+
+        playwright = await async_playwright().start()
+        try:
+            return playwright, await playwright.chromium.launch(executable_path=browser,
+                                                                args=chromium_args())
+        except BaseException:
+            await playwright.stop()
+            raise
+
+    def print(self, documents: Sequence[Job], origin: Origin, workers: int,
+              finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
+        _, chromium = self._launched.result()
+        return asyncio.run_coroutine_threadsafe(
+            _print_all(chromium, documents, origin, workers, finish), self._loop).result()
+
+    def close(self) -> None:
+        async def stop() -> None:
+            try:
+                playwright, chromium = await asyncio.wrap_future(self._launched)
+            except Exception:  # noqa: BLE001 - it never started: nothing to stop
+                return
+            try:
+                await chromium.close()
+            finally:
+                await playwright.stop()
+
+        try:
+            asyncio.run_coroutine_threadsafe(stop(), self._loop).result()
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+            self._loop.close()
+
+
+def render_documents(documents: Sequence[Job], site: Path, browser: str, *, workers: int = 0,
+                     finish: Callable[[RenderedPdf], None] | None = None,
+                     printer: Printer | None = None) -> list[RenderedPdf]:
     """Print the documents with one browser, several pages at once: inputs -> PDF bytes.
 
     The built site is served from 127.0.0.1; each document's HTML is answered at its
     `url_path` by the browser page itself, so nothing is written into the site. A document
     may be given as a function that makes it, and `finish` is called with each PDF as it is
     printed (the PDFs are then returned to it alone): both run in threads while the browser
-    prints other documents.
+    prints other documents. Without a `printer` already started, one is started and closed.
     """
     if not documents:
         return []
     workers = min(len(documents), workers or max(1, os.cpu_count() or 1))
-    with serve_directory(site) as origin:
-        return asyncio.run(_render_all(documents, origin, browser, workers, finish))
+    own = printer is None
+    printer = printer or Printer(browser)
+    served: dict[str, str] = {}  # the print documents being printed, by their url_path
+    try:
+        with serve_directory(site, served) as origin:
+            return printer.print(documents, Origin(origin, served), workers, finish)
+    finally:
+        if own:
+            printer.close()
 
 
-async def _render_all(documents: Sequence[PrintDocument | Callable[[], PrintDocument]], origin: str,
-                      browser: str, workers: int,
-                      finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
-    from playwright.async_api import async_playwright
+async def _print_all(chromium: Any, documents: Sequence[Job], origin: Origin, workers: int,
+                     finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
+    context = await chromium.new_context(java_script_enabled=False)
+    try:
+        queue = list(enumerate(documents))
+        results: dict[int, RenderedPdf] = {}
 
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=browser, args=chromium_args())
-        try:
-            # Routing a page turns the HTTP cache off, so every file a document loads is
-            # requested (and recorded) for each document.
-            context = await chromium.new_context(java_script_enabled=False)
-            queue = list(enumerate(documents))
-            results: dict[int, RenderedPdf] = {}
+        async def worker() -> None:
+            while queue:
+                index, item = queue.pop(0)  # the book, the longest, goes first
+                document = item if isinstance(item, PrintDocument) else await asyncio.to_thread(item)
+                rendered = await _render_one(context, origin, document)
+                if finish is None:
+                    results[index] = rendered
+                else:  # kept by `finish` alone: the PDFs are not all held in memory at once
+                    await asyncio.to_thread(finish, rendered)
 
-            async def worker() -> None:
-                while queue:
-                    index, item = queue.pop(0)  # the book, the longest, goes first
-                    document = item if isinstance(item, PrintDocument) else await asyncio.to_thread(item)
-                    rendered = await _render_one(context, origin, document)
-                    if finish is None:
-                        results[index] = rendered
-                    else:  # kept by `finish` alone: the PDFs are not all held in memory at once
-                        await asyncio.to_thread(finish, rendered)
-
-            await asyncio.gather(*(worker() for _ in range(workers)))
-            return [results[i] for i in sorted(results)]
-        finally:
-            await chromium.close()
+        await asyncio.gather(*(worker() for _ in range(workers)))
+        return [results[i] for i in sorted(results)]
+    finally:
+        await context.close()
 
 
 def site_path(url: str, origin: str) -> str | None:
@@ -1083,55 +1166,86 @@ def site_path(url: str, origin: str) -> str | None:
     return unquote(urlsplit(url).path).lstrip("/")
 
 
-async def _render_one(context: Any, origin: str, document: PrintDocument) -> RenderedPdf:
-    """Print a document, again while its page numbers move, each time in a fresh tab: a tab
-    keeps the memory of the layouts it printed (hundreds of MiB for the whole book)."""
+async def _render_one(context: Any, origin: Origin, document: PrintDocument) -> RenderedPdf:
+    """Print a document in a tab of its own, again while its page numbers move."""
     start = time.perf_counter()
-    url = f"{origin}/{document.url_path}"
+    url = f"{origin.url}/{document.url_path}"
     current = document.html
     loaded: set[str] = set()
 
-    async def answer(route: Any) -> None:
-        await route.fulfill(status=200, content_type="text/html; charset=utf-8", body=current)
-
-    def record(request: Any) -> None:
-        path = site_path(request.url, origin)
+    def record(request: Any) -> None:  # the browser's cache answers some: still recorded
+        path = site_path(request.url, origin.url)
         if path is not None and path != document.url_path:
             loaded.add(path)
 
-    for _ in range(MAX_TOC_PASSES):
-        page = await context.new_page()
+    async def print_in(page: Any, *, tagged: bool) -> bytes:
+        origin.documents[document.url_path] = current
+        page.on("request", record)
         try:
-            await page.route(url, answer)
-            page.on("request", record)
             await page.goto(url, wait_until="load")
-            data = await page.pdf(print_background=True, prefer_css_page_size=True,
-                                  outline=True, tagged=True)
+            return await page.pdf(print_background=True, prefer_css_page_size=True,
+                                  outline=True, tagged=tagged)
         finally:
-            await page.close()
-        # Print again only while the numbers written in differ from those just printed.
-        filled = await asyncio.to_thread(measured_numbers, document, current, data)
-        if filled == current:
-            break
-        current = filled
-    else:
-        raise PluginError(
-            f"{document.path}: the page numbers still moved after {MAX_TOC_PASSES} "
-            f"printings; check the templates in overrides/{TEMPLATES_DIR}/."
-        )
+            page.remove_listener("request", record)
+            del origin.documents[document.url_path]
+
+    # The book's first printing only measures where headings land (its named destinations):
+    # it needs no tags, which change no layout. (A collection's are measured by its bookmarks,
+    # which Chromium writes only into a tagged PDF.)
+    measuring = document.toc
+    page = await context.new_page()
+    try:
+        for printing in range(MAX_TOC_PASSES):
+            if printing and document.toc:  # the whole book: a fresh tab gives back the memory
+                await page.close()         # of the last layout (hundreds of MiB)
+                page = await context.new_page()
+            data = await print_in(page, tagged=not measuring)
+            # Print again while the numbers written in differ from those just printed.
+            filled = await asyncio.to_thread(measured_numbers, document, current, data)
+            if filled == current and not measuring:
+                break
+            current, measuring = filled, False
+        else:
+            raise PluginError(
+                f"{document.path}: the page numbers still moved after {MAX_TOC_PASSES} "
+                f"printings; check the templates in overrides/{TEMPLATES_DIR}/."
+            )
+    finally:
+        await page.close()
     return RenderedPdf(document=document, data=data, seconds=time.perf_counter() - start,
                        loaded=tuple(sorted(loaded)))
 
 
 class _SiteRequestHandler(SimpleHTTPRequestHandler):
+    """The built site's files, and the print documents being printed (never written to disk)."""
+
+    def __init__(self, *args: Any, documents: Mapping[str, str], **kwargs: Any) -> None:
+        self.documents = documents
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        document = self.documents.get(unquote(urlsplit(self.path).path).lstrip("/"))
+        if document is None:
+            return super().do_GET()
+        body = document.encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")  # printed again with new page numbers
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
         pass
 
 
 @contextmanager
-def serve_directory(root: Path) -> Iterator[str]:
-    """Serve a folder on 127.0.0.1 while the block runs; yields its origin."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_SiteRequestHandler, directory=str(root)))
+def serve_directory(root: Path, documents: Mapping[str, str] | None = None) -> Iterator[str]:
+    """Serve a folder on 127.0.0.1 while the block runs, and `documents` (site-relative path:
+    HTML) as if they were in it; yields its origin."""
+    handler = partial(_SiteRequestHandler, directory=str(root),
+                      documents=documents if documents is not None else {})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -326,14 +326,19 @@ def test_document_headings_in_order() -> None:
 
 def test_render_documents_prints_with_the_system_browser(tmp_path: Path) -> None:
     (tmp_path / "style.css").write_text("h1 { color: rgb(1, 2, 3); }")
-    html = ('<!doctype html><html lang="en"><head><title>T</title><link rel="stylesheet" href="style.css">'
+    html = ('<!doctype html><html lang="en"><head><title>T</title><link rel="stylesheet" href="../style.css">'
             '<style>@page { size: A4; margin: 20mm }</style></head><body><h1 id="t">Hello</h1>'
             '<img src="https://example.org/x.png" alt=""></body></html>')
     doc = p.PrintDocument(path="downloads/t.pdf", url_path="sub/t.print.html", html=html, metadata=METADATA)
+    again = p.dataclasses.replace(doc, path="downloads/u.pdf", url_path="sub/u.print.html")
     # In its own thread: the browser tests' session-wide Playwright (sync API) may hold an event
     # loop in this one, which MkDocs never does.
     with ThreadPoolExecutor(1) as worker:
-        (rendered,) = worker.submit(p.render_documents, [doc], tmp_path, p.find_browser(os.environ)).result()
+        rendered, second = worker.submit(p.render_documents, [doc, again], tmp_path,
+                                         p.find_browser(os.environ), workers=1).result()
+    # What each PDF was made from, for the cache: the stylesheet, even when the browser's own
+    # cache answered for the second document.
+    assert rendered.loaded == second.loaded == ("style.css",)
     assert rendered.data.startswith(b"%PDF")
     with pikepdf.open(io.BytesIO(rendered.data)) as pdf:
         assert len(pdf.pages) == 1
