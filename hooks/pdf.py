@@ -11,6 +11,13 @@ Playwright, and writes them under `site/downloads/` (the downloads contract, hoo
 - `worksheets/<chapter>-reflection.pdf`: the prompts of the chapter's reflection box, each with
   ruled lines to write on.
 
+Each print of the browser has a fixed cost about that of a dozen more chapters, so handouts
+(and worksheets) are printed `chapters_per_print` at a time: a collection in which each chapter
+has pages of its own name, with its own running head, footer and page count, printed twice (the
+second time with each chapter's number of pages written in) and split into one tagged PDF per
+chapter (`split_collection`). The collections depend on the book alone, so a chapter's PDF is
+the same in every build.
+
 Three plain steps, each a function the tests call without MkDocs:
 built pages -> `PrintDocument` (HTML) -> `render_documents` (Chromium: PDF bytes) ->
 `finalise_pdf` (metadata, fixed dates and ID for reproducible files).
@@ -20,8 +27,9 @@ What a PDF's bytes depend on is explicit: its `PrintDocument`, the site files it
 Unchanged PDFs are not printed again (`hooks/build_cache.py`, `.cache/book/pdf/`): a PDF's
 entry is keyed by a hash of what its print document is made from (the built page, the
 chapter's metadata, the book's settings, the print templates, this code, the libraries, the
-browser's version, the epoch), and also records the hash of every site file the browser loaded
-while printing it; it is reused only when all of those are the same in this build.
+browser's version, the epoch; for a handout or worksheet, that of every chapter of its
+collection), and also records the hash of every site file the browser loaded while printing
+it; it is reused only when all of those are the same in this build.
 
 Settings: `extra.pdf` in mkdocs.yml. Environment (what differs per machine): `BOOK_EXPORTS=0`
 turns the PDFs off (`make serve`), `BOOK_BROWSER` names the browser, `SOURCE_DATE_EPOCH` fixes
@@ -85,7 +93,6 @@ PRINT_PAGE = "print_page/index.html"  # print-site's combined page, in the built
 _book: attribution.BookSettings | None = None
 _settings: PdfSettings | None = None
 _browser: str | None = None
-_printer: Printer | None = None  # launched in on_pre_build, closed when the build ends
 _chapters: dict[str, ChapterSource] = {}
 
 
@@ -98,28 +105,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     export_files.source_date_epoch(os.environ)
     _chapters.clear()
     return config
-
-
-def on_pre_build(config: MkDocsConfig) -> None:
-    global _printer
-    close_printer()  # a rebuild (mkdocs serve) starts afresh
-    if _browser is not None:
-        _printer = Printer(_browser)  # launches beside the site's build
-
-
-def close_printer() -> None:
-    global _printer
-    if _printer is not None:
-        printer, _printer = _printer, None
-        printer.close()
-
-
-def on_build_error(error: Exception) -> None:
-    close_printer()
-
-
-def on_shutdown() -> None:
-    close_printer()
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
@@ -211,10 +196,7 @@ def on_post_build(config: MkDocsConfig) -> None:
 
     # Each document is made, and each PDF finished and written, beside the browser printing
     # the others.
-    try:
-        render_documents(jobs, site, _browser, finish=finish, printer=_printer)
-    finally:
-        close_printer()
+    render_documents(jobs, site, _browser, finish=finish)
     if cache is not None:
         cache.prune(CACHE_NAMESPACE)
     log.info("PDFs: %d files (%d printed, %d unchanged since the last build), %d pages in %.1f s",
@@ -1065,79 +1047,38 @@ class Origin:
     documents: dict[str, str]
 
 
-class Printer:
-    """One browser for a build, launched in a thread of its own when the build starts, so it is
-    ready when the pages are (launching costs about half a second); `close` ends it."""
-
-    def __init__(self, browser: str) -> None:
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="printer", daemon=True)
-        self._thread.start()
-        self._launched = asyncio.run_coroutine_threadsafe(self._launch(browser), self._loop)
-
-    async def _launch(self, browser: str) -> tuple[Any, Any]:
-        from playwright.async_api import async_playwright
-
-        playwright = await async_playwright().start()
-        try:
-            return playwright, await playwright.chromium.launch(executable_path=browser,
-                                                                args=chromium_args())
-        except BaseException:
-            await playwright.stop()
-            raise
-
-    def print(self, documents: Sequence[Job], origin: Origin, workers: int,
-              finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
-        _, chromium = self._launched.result()
-        return asyncio.run_coroutine_threadsafe(
-            _print_all(chromium, documents, origin, workers, finish), self._loop).result()
-
-    def close(self) -> None:
-        async def stop() -> None:
-            try:
-                playwright, chromium = await asyncio.wrap_future(self._launched)
-            except Exception:  # noqa: BLE001 - it never started: nothing to stop
-                return
-            try:
-                await chromium.close()
-            finally:
-                await playwright.stop()
-
-        try:
-            asyncio.run_coroutine_threadsafe(stop(), self._loop).result()
-        finally:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join()
-            self._loop.close()
-
-
 def render_documents(documents: Sequence[Job], site: Path, browser: str, *, workers: int = 0,
-                     finish: Callable[[RenderedPdf], None] | None = None,
-                     printer: Printer | None = None) -> list[RenderedPdf]:
+                     finish: Callable[[RenderedPdf], None] | None = None) -> list[RenderedPdf]:
     """Print the documents with one browser, several pages at once: inputs -> PDF bytes.
 
     The built site is served from 127.0.0.1; each document's HTML is answered at its
     `url_path` by the browser page itself, so nothing is written into the site. A document
     may be given as a function that makes it, and `finish` is called with each PDF as it is
     printed (the PDFs are then returned to it alone): both run in threads while the browser
-    prints other documents. Without a `printer` already started, one is started and closed.
+    prints other documents.
     """
     if not documents:
         return []
     workers = min(len(documents), workers or max(1, os.cpu_count() or 1))
-    own = printer is None
-    printer = printer or Printer(browser)
     served: dict[str, str] = {}  # the print documents being printed, by their url_path
-    try:
-        with serve_directory(site, served) as origin:
-            return printer.print(documents, Origin(origin, served), workers, finish)
-    finally:
-        if own:
-            printer.close()
+    with serve_directory(site, served) as origin:
+        return asyncio.run(_print_all(browser, documents, Origin(origin, served), workers, finish))
 
 
-async def _print_all(chromium: Any, documents: Sequence[Job], origin: Origin, workers: int,
+async def _print_all(browser: str, documents: Sequence[Job], origin: Origin, workers: int,
                      finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=browser, args=chromium_args())
+        try:
+            return await _print_with(chromium, documents, origin, workers, finish)
+        finally:
+            await chromium.close()
+
+
+async def _print_with(chromium: Any, documents: Sequence[Job], origin: Origin, workers: int,
+                      finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
     context = await chromium.new_context(java_script_enabled=False)
     try:
         queue = list(enumerate(documents))
