@@ -28,6 +28,9 @@ How they run, so that they add almost nothing to the build's time:
   (every page converted, none written yet) if the second process found problems.
 - A last guard in `on_page_content` makes sure no page is written with script in it, whatever
   added it.
+- The offline edition's build (hooks/offline.py), which the book's build runs beside itself
+  from the same sources, checks the sources and keeps the last guard, but leaves the rendered
+  checks to the book's build.
 
 The logic is in plain functions; the MkDocs event functions at the top only adapt.
 """
@@ -101,7 +104,15 @@ def on_pre_build(config: MkDocsConfig) -> None:
         # The build stops here: render the pages here too, so every problem is listed at once.
         rendered = check_rendered_book(pages, others, _context.renderer)
         raise PluginError(format_problems(sorted(set(report.problems + rendered))))
+    if is_offline_edition(config):
+        return  # its pages are the book's, whose build (running beside it) checks them
     _rendered = start_rendered_checks(pages, others, _context)
+
+
+def is_offline_edition(config: MkDocsConfig) -> bool:
+    """Whether this is the offline edition's build, which the book's build runs (hooks/offline.py)."""
+    plugin = config.plugins.get("material/offline")
+    return bool(plugin is not None and plugin.config.enabled)
 
 
 # Priority 100: see exactly what Python-Markdown made of the contributor's Markdown, before

@@ -8,7 +8,7 @@ with two environment variables set for it alone:
   opened from `file://`;
 - `BOOK_EXPORTS=0` turns this hook's export and the EPUB off inside it, so nothing recurses.
 
-The second build starts in `on_pre_build`, once the chapter checks have passed, and runs on the
+The second build starts in `on_pre_build`, once the chapters' source checks have passed, and runs on the
 other core while this build renders its pages and prints its PDFs; when it has rendered its
 own pages it waits for this build's downloads to be complete (`BOOK_OFFLINE_READY` names the
 file whose appearance says so), copies them, and finishes. Its output is zipped reproducibly,

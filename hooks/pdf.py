@@ -653,13 +653,15 @@ def book_document(print_page_html: str, setup: PrintSetup) -> PrintDocument:
                 f"Licensed under {original.licence.name}: {original.licence.url}"),
         licence_url=original.licence.url,
     )
+    doc = document_context(metadata, page, setup, head=book.title, foot=book.site_url)
+    # The whole book's tree is a web of references that only the cycle collector would free,
+    # later; freed now, its memory is there for the browser printing it.
+    page.decompose()
     return PrintDocument(
         path=downloads.download_path("book", book=book.slug),
         url_path=url_path,
         html=setup.templates.get_template("book.html").render(
-            doc=document_context(metadata, page, setup, head=book.title, foot=book.site_url),
-            book=book, original=original, parts=parts,
-        ),
+            doc=doc, book=book, original=original, parts=parts),
         metadata=metadata,
         toc=True,
     )

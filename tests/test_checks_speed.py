@@ -73,6 +73,17 @@ def test_a_build_that_fails_elsewhere_or_starts_again_leaves_no_process(tmp_path
     checks.on_shutdown()  # nothing left to stop
 
 
+def test_the_offline_editions_build_leaves_the_rendered_checks_to_the_books_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # hooks/offline.py runs it beside the book's build, from the same sources, with BOOK_OFFLINE set.
+    monkeypatch.setenv("BOOK_OFFLINE", "true")
+    config = fixture_config("check-admonition-unknown-type", tmp_path)
+    checks.on_config(config)
+    checks.on_pre_build(config)
+    assert multiprocessing.active_children() == []  # no second process: the book's build has one
+    assert checks.on_env("env", config=config, files=None) == "env"
+
+
 def test_the_last_guard_waits_for_the_book_wide_list_when_it_finds_something(tmp_path: Path) -> None:
     """Script in a page stops the build with every problem of the book, not only the guard's."""
     config = fixture_config("check-raw-html-unsafe", tmp_path)
