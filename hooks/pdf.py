@@ -53,6 +53,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -94,6 +95,8 @@ _book: attribution.BookSettings | None = None
 _settings: PdfSettings | None = None
 _browser: str | None = None
 _chapters: dict[str, ChapterSource] = {}
+_VERSION_ASKER = ThreadPoolExecutor(1, thread_name_prefix="browser-version")
+_version: dict[str, Future[str]] = {}  # the browser's version, by its path
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -102,6 +105,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _settings = parse_pdf_settings(config.extra.get("pdf"))
     # Found now, so a missing browser stops the build before anything is written.
     _browser = find_browser(os.environ) if export_files.exports_enabled(os.environ) else None
+    if _browser is not None:  # asked now, beside the site's build; the PDF cache needs it
+        _version[_browser] = _VERSION_ASKER.submit(browser_version, _browser)
     export_files.source_date_epoch(os.environ)
     _chapters.clear()
     return config
@@ -153,7 +158,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     keys: dict[str, str] = {}
     reusable: dict[str, bytes] = {}
     if cache is not None:
-        keys = cache_keys(plans, batches, render_fingerprint(_browser, epoch, setup, templates))
+        version = _version[_browser].result()
+        keys = cache_keys(plans, batches, render_fingerprint(version, epoch, setup, templates))
         for plan in plans:
             entry = cache.get(CACHE_NAMESPACE, keys[plan.path])
             if entry is not None and site_files.unchanged(entry.meta.get("loaded", {})):
@@ -1217,10 +1223,10 @@ def browser_version(browser: str) -> str:
     return result.stdout.strip() or f"{browser} (no version)"
 
 
-def render_fingerprint(browser: str, epoch: int | None, setup: PrintSetup, templates: Path) -> str:
+def render_fingerprint(version: str, epoch: int | None, setup: PrintSetup, templates: Path) -> str:
     """A hash of what every PDF of the build shares: browser, epoch (None: the current time,
     so nothing is reused), libraries, this code, the print templates and the book's settings."""
-    parts = [browser_version(browser), str(epoch if epoch is not None else time.time()),
+    parts = [version, str(epoch if epoch is not None else time.time()),
              *(f"{name} {importlib.metadata.version(name)}" for name in _LIBRARIES),
              *(path.read_bytes() for path in _CODE_FILES),
              repr(setup.book), repr(setup.settings), repr(sorted(setup.body.items()))]
