@@ -96,17 +96,17 @@ _settings: PdfSettings | None = None
 _browser: str | None = None
 _chapters: dict[str, ChapterSource] = {}
 _VERSION_ASKER = ThreadPoolExecutor(1, thread_name_prefix="browser-version")
-_version: dict[str, Future[str]] = {}  # the browser's version, by its path
+_version: Future[str] | None = None  # the browser's version line, asked in on_config
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _book, _settings, _browser
+    global _book, _settings, _browser, _version
     _book = attribution.parse_book_settings(config.extra.get("book"))
     _settings = parse_pdf_settings(config.extra.get("pdf"))
     # Found now, so a missing browser stops the build before anything is written.
     _browser = find_browser(os.environ) if export_files.exports_enabled(os.environ) else None
     if _browser is not None:  # asked now, beside the site's build; the PDF cache needs it
-        _version[_browser] = _VERSION_ASKER.submit(browser_version, _browser)
+        _version = _VERSION_ASKER.submit(browser_version, _browser)
     export_files.source_date_epoch(os.environ)
     _chapters.clear()
     return config
@@ -158,7 +158,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     keys: dict[str, str] = {}
     reusable: dict[str, bytes] = {}
     if cache is not None:
-        version = _version[_browser].result()
+        assert _version is not None
+        version = _version.result()
         keys = cache_keys(plans, batches, render_fingerprint(version, epoch, setup, templates))
         for plan in plans:
             entry = cache.get(CACHE_NAMESPACE, keys[plan.path])
@@ -214,7 +215,7 @@ def cache_keys(plans: Sequence[PrintPlan], batches: Sequence[Sequence[PrintPlan]
     """Each PDF's cache key: what every PDF shares (`render_fingerprint`) and what its print
     document is made from. A chapter's PDF shares its fonts with the others printed with it:
     the same bytes come from the same collection, so its key covers the whole collection."""
-    keys = {plan.path: build_cache.digest(common, plan.inputs) for plan in plans}
+    keys = {plan.path: build_cache.digest(common, plan.inputs) for plan in plans if plan.kind == "book"}
     keys |= {plan.path: build_cache.digest(common, plan.inputs, *(b.inputs for b in batch))
              for batch in batches for plan in batch}
     return keys
@@ -659,7 +660,7 @@ def book_document(print_page_html: str, setup: PrintSetup) -> PrintDocument:
                 f"Licensed under {original.licence.name}: {original.licence.url}"),
         licence_url=original.licence.url,
     )
-    doc = document_context(metadata, page, setup, head=book.title, foot=book.site_url)
+    doc = document_context(metadata, stylesheets(page), setup, head=book.title, foot=book.site_url)
     # The whole book's tree is a web of references that only the cycle collector would free,
     # later; freed now, its memory is there for the browser printing it.
     page.decompose()
@@ -767,14 +768,11 @@ def _from_root(address: str, here: str) -> str:
 def collection_document(parts: Sequence[ChapterPrint], setup: PrintSetup, *, name: str) -> PrintDocument:
     """Chapters' handouts or worksheets, printed together and split apart after (`split_collection`)."""
     kind = parts[0].kind
-    first = parts[0].metadata
-    doc = {
-        "title": f"{kind.capitalize()}s", "author": first.author, "subject": setup.book.description,
-        "keywords": ", ".join(first.keywords), "language": first.language,
-        "stylesheets": tuple(dict.fromkeys(href for part in parts for href in part.stylesheets)),
-        "paper": setup.settings.paper, "body": setup.body,
-        "head_left": setup.book.title, "head_right": "", "foot_left": "",
-    }
+    # Its own head and metadata never reach a reader: each part's are written in after the split.
+    metadata = dataclasses.replace(parts[0].metadata, title=f"{kind.capitalize()}s",
+                                   subject=setup.book.description)
+    sheets = dict.fromkeys(href for part in parts for href in part.stylesheets)
+    doc = document_context(metadata, tuple(sheets), setup, head="", foot="")
     return PrintDocument(
         path=f"{name} ({len(parts)} chapters)",
         url_path=f"{posixpath.dirname(PRINT_PAGE)}/{name}.print.html",
@@ -807,13 +805,13 @@ def chapter_address(site_url: str, page_url: str) -> str:
     return urljoin(site_url.rstrip("/") + "/", page_url) if site_url else ""
 
 
-def document_context(metadata: PdfMetadata, page: BeautifulSoup, setup: PrintSetup, *,
+def document_context(metadata: PdfMetadata, sheets: Sequence[str], setup: PrintSetup, *,
                      head: str, foot: str) -> dict[str, Any]:
-    """What the base template needs: the head, the page's styles, the paper, the margin boxes."""
+    """What the base template needs: the head, the styles, the paper, the margin boxes."""
     return {
         "title": metadata.title, "author": metadata.author, "subject": metadata.subject,
         "keywords": ", ".join(metadata.keywords), "language": metadata.language,
-        "stylesheets": stylesheets(page), "paper": setup.settings.paper, "body": setup.body,
+        "stylesheets": tuple(sheets), "paper": setup.settings.paper, "body": setup.body,
         "head_left": setup.book.title, "head_right": head, "foot_left": foot,
     }
 
@@ -1059,8 +1057,8 @@ def render_documents(documents: Sequence[Job], site: Path, browser: str, *, work
                      finish: Callable[[RenderedPdf], None] | None = None) -> list[RenderedPdf]:
     """Print the documents with one browser, several pages at once: inputs -> PDF bytes.
 
-    The built site is served from 127.0.0.1; each document's HTML is answered at its
-    `url_path` by the browser page itself, so nothing is written into the site. A document
+    The built site is served from 127.0.0.1, and each document's HTML by the same server at
+    its `url_path` while it prints, so nothing is written into the site. A document
     may be given as a function that makes it, and `finish` is called with each PDF as it is
     printed (the PDFs are then returned to it alone): both run in threads while the browser
     prints other documents.
