@@ -159,7 +159,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     reusable: dict[str, bytes] = {}
     if cache is not None:
         assert _version is not None
-        version = _version.result()
+        # Which program too: the headless shell and the full browser share a version number.
+        version = f"{_browser}: {_version.result()}"
         keys = cache_keys(plans, batches, render_fingerprint(version, epoch, setup, templates))
         for plan in plans:
             entry = cache.get(CACHE_NAMESPACE, keys[plan.path])
@@ -270,8 +271,13 @@ def parse_pdf_settings(raw: Any) -> PdfSettings:
 
 
 BROWSER_ENV = "BOOK_BROWSER"
-BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# Chromium's headless shell first: the same Blink layout and PDF printing as the full browser
+# (the same pages, pixel for pixel) without the desktop browser around them, so printing takes
+# about a third less time and memory. Debian packages it as chromium-headless-shell.
+BROWSER_NAMES = ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome",
+                 "google-chrome-stable")
 BROWSER_PATHS = (
+    "/usr/lib/chromium/chromium-headless-shell",
     "/usr/bin/chromium",
     "/usr/lib/chromium/chromium",
     "/snap/bin/chromium",
@@ -280,8 +286,9 @@ BROWSER_PATHS = (
     "/Applications/Chromium.app/Contents/MacOS/Chromium",
 )
 NO_BROWSER = (
-    "No Chromium or Chrome found to print the PDFs. On Debian or Ubuntu install it with:\n"
-    "    sudo apt-get install chromium\n"
+    "No Chromium or Chrome found to print the PDFs. On Debian install it with:\n"
+    "    sudo apt-get install chromium-headless-shell\n"
+    "(on Ubuntu: sudo apt-get install chromium), "
     f"or set {BROWSER_ENV} to the browser's path. To build without PDFs (as `make serve` "
     f"does), set {downloads.EXPORTS_ENV}=0."
 )
@@ -289,7 +296,8 @@ NO_BROWSER = (
 
 def find_browser(env: Mapping[str, str], *, names: Sequence[str] = BROWSER_NAMES,
                  paths: Sequence[str] = BROWSER_PATHS) -> str:
-    """The system Chromium or Chrome: BOOK_BROWSER first, then the usual names and places."""
+    """The system Chromium or Chrome: BOOK_BROWSER first, then the usual names and places
+    (the headless shell before the full browsers)."""
     chosen = env.get(BROWSER_ENV, "").strip()
     if chosen:
         found = shutil.which(chosen)

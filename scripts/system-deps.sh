@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the programs the book's PDFs and tests need are installed:
-# a Chromium or Chrome for printing, qpdf and poppler-utils for checking PDFs, epubcheck for
+# a Chromium or Chrome for printing and browser tests (and Chromium's headless shell, quicker
+# for printing, where apt has it), qpdf and poppler-utils for checking PDFs, epubcheck for
 # validating the EPUB, Node.js with npm and Java for the HTML checker (vnu-jar) and Lighthouse.
 # Installs Debian's packages when it can (root and apt); otherwise says exactly what to run.
 set -euo pipefail
@@ -11,6 +12,17 @@ for name in "${BOOK_BROWSER:-}" chromium chromium-browser google-chrome google-c
   if [ -n "$name" ] && command -v "$name" >/dev/null 2>&1; then browser_found=1; break; fi
 done
 [ -n "$browser_found" ] || missing+=(chromium)
+# The PDFs print faster, in less memory, with Chromium's headless shell. Debian's apt has it,
+# Ubuntu's may not: it is installed where apt knows it, and the full browser prints otherwise.
+want_shell=""
+if [ -z "${BOOK_BROWSER:-}" ] && ! command -v chromium-headless-shell >/dev/null 2>&1; then
+  want_shell=1
+fi
+shell_known() { apt-cache show chromium-headless-shell >/dev/null 2>&1; }
+if [ -n "$want_shell" ] && shell_known; then
+  missing+=(chromium-headless-shell)
+  want_shell=""
+fi
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v epubcheck >/dev/null 2>&1 || missing+=(epubcheck)
@@ -31,6 +43,8 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing system packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  # A fresh machine's apt knows no packages before its first update.
+  if [ -n "$want_shell" ] && shell_known; then missing+=(chromium-headless-shell); fi
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "Missing programs the book needs. Install them, then run make again:" >&2

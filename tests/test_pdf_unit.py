@@ -54,6 +54,19 @@ def test_browser_from_book_browser_first() -> None:
     assert p.find_browser({"BOOK_BROWSER": "/usr/bin/chromium"}) == "/usr/bin/chromium"
 
 
+def test_headless_shell_is_chosen_before_the_full_browser(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # Both on PATH, the full browser's name first in the folder: the headless shell still wins.
+    for name in ("chromium", "chromium-headless-shell"):
+        program = tmp_path / name
+        program.write_text("#!/bin/sh\n", encoding="utf-8")
+        program.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert p.find_browser({}, paths=()) == str(tmp_path / "chromium-headless-shell")
+    (tmp_path / "chromium-headless-shell").unlink()
+    assert p.find_browser({}, paths=()) == str(tmp_path / "chromium")
+
+
 def test_unknown_book_browser_is_an_error() -> None:
     with pytest.raises(PluginError, match="BOOK_BROWSER='/no/such/chrome': no such program"):
         p.find_browser({"BOOK_BROWSER": "/no/such/chrome"})
