@@ -97,6 +97,11 @@ class Cache:
         finally:
             temporary.unlink(missing_ok=True)
 
+    def has_entries(self, namespace: str) -> bool:
+        """Whether an earlier build left entries in `namespace`."""
+        folder = self.folder / namespace
+        return folder.is_dir() and any(not p.name.startswith(".") for p in folder.iterdir())
+
     def prune(self, namespace: str) -> None:
         """Remove the entries of `namespace` this build did not ask for: the cache holds one
         build's worth, not every version of every chapter ever printed."""

@@ -97,6 +97,7 @@ _browser: str | None = None
 _chapters: dict[str, ChapterSource] = {}
 _VERSION_ASKER = ThreadPoolExecutor(1, thread_name_prefix="browser-version")
 _version: Future[str] | None = None  # the browser's version line, asked in on_config
+_started: Browser | None = None  # launched in on_pre_build when every PDF will be printed
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -110,6 +111,29 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     export_files.source_date_epoch(os.environ)
     _chapters.clear()
     return config
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    global _started
+    close_browser()  # from an earlier build of the same process
+    if _browser is None:
+        return
+    cache = build_cache.open_cache(Path(config.config_file_path), os.environ)
+    # No PDF from an earlier build (or the cache off): every PDF will be printed, so the browser
+    # starts now, beside the site's build. Otherwise only a changed PDF starts it.
+    if cache is None or not cache.has_entries(CACHE_NAMESPACE):
+        _started = Browser(_browser)
+
+
+def on_build_error(error: Exception) -> None:
+    close_browser()
+
+
+def close_browser() -> None:
+    global _started
+    if _started is not None:
+        browser, _started = _started, None
+        browser.close()
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
@@ -204,7 +228,10 @@ def on_post_build(config: MkDocsConfig) -> None:
 
     # Each document is made, and each PDF finished and written, beside the browser printing
     # the others.
-    render_documents(jobs, site, _browser, finish=finish)
+    try:
+        render_documents(jobs, site, _started or _browser, finish=finish)
+    finally:
+        close_browser()
     if cache is not None:
         cache.prune(CACHE_NAMESPACE)
     log.info("PDFs: %d files (%d printed, %d unchanged since the last build), %d pages in %.1f s",
@@ -1061,34 +1088,75 @@ class Origin:
     documents: dict[str, str]
 
 
-def render_documents(documents: Sequence[Job], site: Path, browser: str, *, workers: int = 0,
+class Browser:
+    """One headless Chromium for the build, driven from an event loop in a thread of its own,
+    so that it can start while the site is still being built.
+
+    Playwright's async API must stay on the loop that started it; `print` hands the printing
+    to that loop and waits for it.
+    """
+
+    def __init__(self, executable: str) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="browser", daemon=True)
+        self._thread.start()
+        self._playwright: Any = None
+        self._chromium = asyncio.run_coroutine_threadsafe(self._launch(executable), self._loop)
+
+    async def _launch(self, executable: str) -> Any:
+        from playwright.async_api import async_playwright  # only when there is something to print
+
+        self._playwright = await async_playwright().start()
+        return await self._playwright.chromium.launch(executable_path=executable,
+                                                      args=chromium_args())
+
+    def print(self, documents: Sequence[Job], origin: Origin, workers: int,
+              finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
+        chromium = self._chromium.result()
+        return asyncio.run_coroutine_threadsafe(
+            _print_with(chromium, documents, origin, workers, finish), self._loop).result()
+
+    def close(self) -> None:
+        async def stop() -> None:
+            try:
+                chromium = await asyncio.wrap_future(self._chromium)
+                await chromium.close()
+            except Exception:  # noqa: BLE001 - a failed launch was already reported by `print`
+                pass
+            if self._playwright is not None:
+                await self._playwright.stop()
+
+        try:
+            asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=60)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+            self._loop.close()
+
+
+def render_documents(documents: Sequence[Job], site: Path, browser: str | Browser, *,
+                     workers: int = 0,
                      finish: Callable[[RenderedPdf], None] | None = None) -> list[RenderedPdf]:
     """Print the documents with one browser, several pages at once: inputs -> PDF bytes.
 
-    The built site is served from 127.0.0.1, and each document's HTML by the same server at
-    its `url_path` while it prints, so nothing is written into the site. A document
-    may be given as a function that makes it, and `finish` is called with each PDF as it is
-    printed (the PDFs are then returned to it alone): both run in threads while the browser
-    prints other documents.
+    `browser` is the program to launch, or a `Browser` already started (left open). The built
+    site is served from 127.0.0.1, and each document's HTML by the same server at its
+    `url_path` while it prints, so nothing is written into the site. A document may be given
+    as a function that makes it, and `finish` is called with each PDF as it is printed (the
+    PDFs are then returned to it alone): both run in threads while the browser prints other
+    documents.
     """
     if not documents:
         return []
     workers = min(len(documents), workers or max(1, os.cpu_count() or 1))
     served: dict[str, str] = {}  # the print documents being printed, by their url_path
-    with serve_directory(site, served) as origin:
-        return asyncio.run(_print_all(browser, documents, Origin(origin, served), workers, finish))
-
-
-async def _print_all(browser: str, documents: Sequence[Job], origin: Origin, workers: int,
-                     finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=browser, args=chromium_args())
-        try:
-            return await _print_with(chromium, documents, origin, workers, finish)
-        finally:
-            await chromium.close()
+    session = Browser(browser) if isinstance(browser, str) else browser
+    try:
+        with serve_directory(site, served) as origin:
+            return session.print(documents, Origin(origin, served), workers, finish)
+    finally:
+        if session is not browser:
+            session.close()
 
 
 async def _print_with(chromium: Any, documents: Sequence[Job], origin: Origin, workers: int,

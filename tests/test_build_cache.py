@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,17 @@ def test_digest_parts_do_not_run_together() -> None:
     assert build_cache.digest("a") == build_cache.digest(b"a")
 
 
+def test_has_entries_once_a_build_wrote_one(tmp_path: Path) -> None:
+    cache = build_cache.Cache(tmp_path)
+    assert not cache.has_entries("pdf")
+    (tmp_path / "pdf").mkdir()
+    (tmp_path / "pdf" / ".abcd.123.part").write_bytes(b"{}\n%PDF")  # an interrupted write
+    assert not cache.has_entries("pdf")
+    cache.put("pdf", "abcd", {}, b"%PDF-1.7")
+    assert cache.has_entries("pdf")
+    assert not cache.has_entries("epub")
+
+
 def test_prune_keeps_only_what_this_build_used(tmp_path: Path) -> None:
     old = build_cache.Cache(tmp_path)
     old.put("pdf", "aaaa", {}, b"old")
@@ -90,9 +102,25 @@ def test_site_paths_of_the_local_server_only() -> None:
 
 def build(project: Path, name: str, **env: str) -> tuple[Path, str]:
     site = project / name
-    result = mkdocs_build(project / "mkdocs.yml", site, {**ENV, **env})
+    result = mkdocs_build(project / "mkdocs.yml", site, {**ENV, "BOOK_BROWSER": str(browser_that_counts(project)), **env})
     assert result.returncode == 0, result.stderr
     return site, result.stderr
+
+
+def browser_that_counts(project: Path) -> Path:
+    """The system browser behind a script that writes a line to `launches.log` at each launch."""
+    script, log = project / "browser", project / "launches.log"
+    if not script.exists():
+        real = p.find_browser(os.environ)
+        script.write_text(f'#!/bin/sh\ncase "$*" in *--version*) ;; *) echo launch >> "{log}" ;; esac\n'
+                          f'exec "{real}" "$@"\n', encoding="utf-8")
+        script.chmod(0o755)
+    return script
+
+
+def launches(project: Path) -> int:
+    log = project / "launches.log"
+    return len(log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0
 
 
 def test_a_cached_rebuild_is_byte_identical_and_a_changed_chapter_is_printed_again(tmp_path: Path) -> None:
@@ -104,12 +132,14 @@ def test_a_cached_rebuild_is_byte_identical_and_a_changed_chapter_is_printed_aga
     config.write_text(text.replace("chapters_per_print: 15", "chapters_per_print: 2"), encoding="utf-8")
     first, log = build(project, "site-1")
     assert "(7 printed, 0 unchanged" in log  # the book, and a handout and a worksheet per chapter
+    assert launches(project) == 1  # one browser prints them all
     entries = sorted((project / ".cache" / "book" / "pdf").iterdir())
     assert len(entries) == 7
 
     # Nothing changed: every PDF comes from the cache, and the site is the same, byte for byte.
     second, log = build(project, "site-2")
     assert "(0 printed, 7 unchanged since the last build)" in log
+    assert launches(project) == 1  # nothing to print: no browser started
     assert snapshot(second) == snapshot(first)
 
     # One chapter changed: the book and the chapters printed with it are printed again (they
@@ -118,6 +148,7 @@ def test_a_cached_rebuild_is_byte_identical_and_a_changed_chapter_is_printed_aga
     chapter.write_text(chapter.read_text(encoding="utf-8") + f"\n{ADDED}\n", encoding="utf-8")
     third, log = build(project, "site-3")
     assert "(5 printed, 2 unchanged since the last build)" in log
+    assert launches(project) == 2
     handout = third / "downloads" / "handouts" / "copy-0.pdf"
     assert ADDED in body_text(handout)
     assert ADDED in body_text(third / "downloads" / "post-secondary-peer-support-training-curriculum.pdf")
