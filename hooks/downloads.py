@@ -254,6 +254,8 @@ def link_suffix(text: str, download: Download) -> str:
 def complete_links(page_html: str, downloads: Mapping[str, Download], *, page: str,
                    require: bool) -> str:
     """Add type and size to every `data-download` link; a missing file stops the build."""
+    if not downloads and not require:
+        return page_html  # no file to describe and none required: every link keeps its text
 
     def complete(m: re.Match[str]) -> str:
         path = html.unescape(m.group("path"))
