@@ -321,9 +321,11 @@ def _resolve(page: Path, href: str) -> Path:
     return Path(urljoin(page.as_uri(), href).removeprefix("file://"))
 
 
-@pytest.mark.parametrize("src_uri", docs_pages())
-def test_every_page_links_to_the_book_pdf(site: Path, src_uri: str) -> None:
-    path = page_html_path(site, src_uri)
+# Every page of the book, and print-site's print page ("Print the book").
+@pytest.mark.parametrize("page", [page_html_path(Path(), src_uri).as_posix() for src_uri in docs_pages()]
+                         + ["print_page/index.html"])
+def test_every_page_links_to_the_book_pdf(site: Path, page: str) -> None:
+    path = site / page
     link = soup(path).find("a", attrs={"data-download": BOOK_PDF})
     assert link is not None
     size = human_size((site / BOOK_PDF).stat().st_size)
