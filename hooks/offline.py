@@ -27,6 +27,9 @@ Inside that second build (the offline plugin on), this hook also:
 
 from __future__ import annotations
 
+import atexit
+import hashlib
+import importlib.metadata
 import logging
 import os
 import re
@@ -43,6 +46,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 # MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
+import build_cache
 import export_files
 from export_files import book_slug, exports_enabled
 
@@ -119,14 +123,61 @@ def on_post_build(config: MkDocsConfig) -> None:
     if not _export:
         return
     assert _running is not None
+    epoch = export_files.source_date_epoch(os.environ)
+    cache = build_cache.open_cache(Path(config.config_file_path), os.environ)
+    # Without SOURCE_DATE_EPOCH the zip's dates are the build's: nothing to reuse.
+    key = offline_key(site_dir, config, epoch=epoch, leave_out=dest) \
+        if cache is not None and epoch is not None else None
+    entry = cache.get(CACHE_NAMESPACE, key) if cache is not None and key is not None else None
     try:
-        finish_offline_build(_running)
-        with export_files.written_in_one_step(dest) as temporary:
-            export_files.zip_folder(_running.site_dir, temporary, root=f"{slug}-offline",
-                                    when=export_files.build_time(os.environ))
+        if entry is not None:  # the same site and downloads as when it was zipped
+            export_files.write_atomically(dest, entry.data)
+        else:
+            finish_offline_build(_running)
+            with export_files.written_in_one_step(dest) as temporary:
+                export_files.zip_folder(_running.site_dir, temporary, root=f"{slug}-offline",
+                                        when=export_files.build_time(os.environ))
+            if cache is not None and key is not None:
+                cache.put(CACHE_NAMESPACE, key, {}, dest.read_bytes())
     finally:
         stop_offline_build()
-    log.info(f"Offline edition written: downloads/{dest.name} ({dest.stat().st_size // 1024} KB)")
+    if cache is not None:
+        cache.prune(CACHE_NAMESPACE)
+    log.info(f"Offline edition written: downloads/{dest.name} ({dest.stat().st_size // 1024} KB"
+             f"{', unchanged since the last build' if entry is not None else ''})")
+
+
+# --- Reusing an unchanged edition ------------------------------------------------------------
+
+CACHE_NAMESPACE = "offline"
+
+
+def offline_key(site_dir: Path, config: MkDocsConfig, *, epoch: int, leave_out: Path) -> str:
+    """A hash of what the offline edition is made from.
+
+    The second build reads the same sources, templates and git history as this one, so they
+    are all in this build's finished site: its pages, assets and downloads (an older offline zip
+    left in it, `leave_out`, aside). The rest is what only the second build runs: this hook and
+    the others (hooks/), mkdocs.yml, the installed packages, Python, and the zip's date (`epoch`).
+    """
+    parts: list[str] = [str(epoch), sys.version, *installed_packages()]
+    for name, folder in (("site", site_dir), ("hooks", Path(__file__).parent)):
+        parts += [f"{name}/{path}: {digest}" for path, digest in file_digests(folder, leave_out=leave_out)]
+    parts.append(Path(config.config_file_path).read_text(encoding="utf-8"))
+    return build_cache.digest(*parts)
+
+
+def installed_packages() -> list[str]:
+    return sorted(f"{d.metadata['Name']} {d.version}" for d in importlib.metadata.distributions())
+
+
+def file_digests(folder: Path, *, leave_out: Path) -> list[tuple[str, str]]:
+    """Each file under `folder` (but `leave_out` and ".<name>" files being written), by its
+    path, with the SHA-256 of its bytes: one file in memory at a time."""
+    return [(path.relative_to(folder).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest())
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and path != leave_out and not path.name.startswith(".")
+            and "__pycache__" not in path.parts]
 
 
 # --- The second build ------------------------------------------------------------------------
@@ -182,6 +233,10 @@ def stop_offline_build(build: OfflineBuild | None = None) -> None:
         build.process.wait()
     shutil.rmtree(build.work, ignore_errors=True)
 
+
+# An interrupted build (Ctrl-C) raises no build error: the second build is stopped, and its
+# folder removed, when Python exits.
+atexit.register(stop_offline_build)
 
 READY_POLL_SECONDS = 0.05
 

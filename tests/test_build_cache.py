@@ -15,6 +15,7 @@ from tests.pdfs import body_text
 from tests.test_build_outputs import copy_of_the_book, snapshot
 
 ENV = {"BOOK_EXPORTS": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+OFFLINE_REUSED = "KB, unchanged since the last build)"
 ADDED = "A paragraph written after the first build, about listening without judgement."
 
 
@@ -140,6 +141,7 @@ def test_a_cached_rebuild_is_byte_identical_and_a_changed_chapter_is_printed_aga
     second, log = build(project, "site-2")
     assert "(0 printed, 7 unchanged since the last build)" in log
     assert launches(project) == 1  # nothing to print: no browser started
+    assert OFFLINE_REUSED in log  # nor the offline edition zipped again
     assert snapshot(second) == snapshot(first)
 
     # One chapter changed: the book and the chapters printed with it are printed again (they
@@ -149,6 +151,7 @@ def test_a_cached_rebuild_is_byte_identical_and_a_changed_chapter_is_printed_aga
     third, log = build(project, "site-3")
     assert "(5 printed, 2 unchanged since the last build)" in log
     assert launches(project) == 2
+    assert OFFLINE_REUSED not in log
     handout = third / "downloads" / "handouts" / "copy-0.pdf"
     assert ADDED in body_text(handout)
     assert ADDED in body_text(third / "downloads" / "post-secondary-peer-support-training-curriculum.pdf")

@@ -69,11 +69,13 @@ def run_build(project: Path) -> subprocess.CompletedProcess[str]:
 def interrupt_midway(project: Path) -> tuple[int, int]:
     """Start the build, press Ctrl-C once it is writing pages; its exit code and pages written."""
     building = project / ".site-building"
+    temporary = project.parent / "tmp"  # where the build makes its temporary folders
+    temporary.mkdir(exist_ok=True)
     # Ctrl-C reaches a build started from a terminal; a test run started in the background by a
     # shell without job control inherits SIGINT ignored, so give the build the terminal's default.
     process = subprocess.Popen(BUILD_COMMAND, cwd=project, start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temporary)},
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not (building / "assets").exists():  # static files are copied just before the pages
@@ -99,6 +101,7 @@ def test_interrupting_a_build_keeps_the_previous_complete_site(big_book: Path) -
     assert pages_written < COPIES  # it really was stopped midway
     assert snapshot(big_book / "site") == before
     assert not (big_book / ".site-building").exists()
+    assert not any((big_book.parent / "tmp").iterdir())  # nor the offline edition's folder
 
 
 def test_interrupting_the_first_build_leaves_no_site(big_book: Path) -> None:
