@@ -13,7 +13,9 @@ other core while this build renders its pages and prints its PDFs; when it has r
 own pages it waits for this build's downloads to be complete (`BOOK_OFFLINE_READY` names the
 file whose appearance says so), copies them, and finishes. Its output is zipped reproducibly,
 inside one folder, into `site/downloads/<book-slug>-offline.zip`. If this build fails, the
-second one is stopped; if this build dies, the second one notices and stops.
+second one is stopped; if this build dies, the second one notices and stops. When nothing it is
+made from changed since the last build (`offline_key`), the last zip is reused from
+`.cache/book/offline/` (hooks/build_cache.py) and the second build is stopped unfinished.
 
 Inside that second build (the offline plugin on), this hook also:
 
