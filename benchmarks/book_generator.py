@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from typing import Any
 
 import yaml
 from mkdocs.utils.yaml import yaml_load
@@ -26,18 +25,6 @@ def chapter_copy(text: str, number: int) -> str:
     return re.sub(r"^# (.+)$", lambda m: f"# {m.group(1)}{suffix}", text, count=1, flags=re.M)
 
 
-def _replace_chapters(nav: Any, chapter_uris: list[str]) -> Any:
-    """The project's navigation with the chapter list replaced by the generated chapters."""
-    if isinstance(nav, list):
-        if REAL_CHAPTER in nav:
-            index = nav.index(REAL_CHAPTER)
-            return nav[:index] + chapter_uris + nav[index + 1 :]
-        return [_replace_chapters(item, chapter_uris) for item in nav]
-    if isinstance(nav, dict):
-        return {key: _replace_chapters(value, chapter_uris) for key, value in nav.items()}
-    return nav
-
-
 def generate_book(dest: Path, chapters: int) -> Path:
     """Write a book of `chapters` chapters into `dest`; return its mkdocs.yml."""
     if dest.exists():
@@ -51,17 +38,27 @@ def generate_book(dest: Path, chapters: int) -> Path:
         uri = f"chapters/connection-disconnection-reconnection-{number:03d}.md"
         (dest / "docs" / uri).write_text(chapter_copy(real, number), encoding="utf-8")
         uris.append(uri)
-    with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
-        config = yaml_load(f)
-    config["nav"] = _replace_chapters(config["nav"], uris)
     config_file = dest / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    config_file.write_text(with_chapters((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), uris),
+                           encoding="utf-8")
     return config_file
+
+
+def with_chapters(config_text: str, chapter_uris: list[str]) -> str:
+    """The project's mkdocs.yml with the real chapter's navigation entry replaced by a list of
+    chapters. Edited as text: loading and writing the YAML again would resolve its `!ENV` tags
+    (the site's address, the offline edition's switch) once and for all."""
+    entry = re.search(rf"^(?P<indent>[ \t]*)- {re.escape(REAL_CHAPTER)}\n", config_text, re.M)
+    if entry is None:
+        raise SystemExit(f"mkdocs.yml: no navigation entry '- {REAL_CHAPTER}' to replace.")
+    lines = "".join(f"{entry['indent']}- {uri}\n" for uri in chapter_uris)
+    return config_text[: entry.start()] + lines + config_text[entry.end():]
 
 
 def bare_config(book_config: Path) -> Path:
     """The bare engine on the same Markdown: Material, the same extensions, nothing else."""
-    config = yaml.safe_load(book_config.read_text(encoding="utf-8"))
+    with open(book_config, encoding="utf-8") as f:
+        config = yaml_load(f)
     bare = {
         "site_name": config["site_name"],
         "docs_dir": "docs",

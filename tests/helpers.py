@@ -14,7 +14,6 @@ from typing import Any, Sequence
 
 import yaml
 from bs4 import BeautifulSoup
-from mkdocs.utils.yaml import yaml_load
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -58,15 +57,32 @@ def make_fixture_project(case: str, workdir: Path, fixtures: Path = FIXTURES) ->
         shutil.copytree(ROOT / folder, project / folder)
     for assets in ("stylesheets", "javascripts"):
         shutil.copytree(ROOT / "docs" / assets, project / "docs" / assets, dirs_exist_ok=True)
-    with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
-        config = yaml_load(f)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_KeepEnvTags)
     config.pop("nav", None)
     override_file = fixture / "mkdocs.override.yml"
     if override_file.exists():
         config = _deep_merge(config, yaml.safe_load(override_file.read_text(encoding="utf-8")) or {})
     config = _drop_nulls(config)
-    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    (project / "mkdocs.yml").write_text(yaml.dump(config, Dumper=_WriteEnvTags, sort_keys=False), encoding="utf-8")
     return project / "mkdocs.yml"
+
+
+# The project's `!ENV` settings (the site's address, the offline edition's switch) stay tags in a
+# fixture's mkdocs.yml, read when the fixture is built, as in the project's own builds.
+class EnvTag(list):  # type: ignore[type-arg]
+    """`!ENV [NAME, default]`, kept as written."""
+
+
+class _KeepEnvTags(yaml.SafeLoader):
+    pass
+
+
+class _WriteEnvTags(yaml.SafeDumper):
+    pass
+
+
+_KeepEnvTags.add_constructor("!ENV", lambda loader, node: EnvTag(loader.construct_sequence(node)))  # type: ignore[arg-type]
+_WriteEnvTags.add_representer(EnvTag, lambda dumper, tag: dumper.represent_sequence("!ENV", tag, flow_style=True))
 
 
 def _drop_nulls(value: Any) -> Any:
