@@ -15,7 +15,9 @@ file whose appearance says so), copies them, and finishes. Its output is zipped 
 inside one folder, into `site/downloads/<book-slug>-offline.zip`. If this build fails, the
 second one is stopped; if this build dies, the second one notices and stops. When nothing it is
 made from changed since the last build (`offline_key`), the last zip is reused from
-`.cache/book/offline/` (hooks/build_cache.py) and the second build is stopped unfinished.
+`.cache/book/offline/` (hooks/build_cache.py). When the book's sources are those of the last
+build (`sources_key`), the second build is not even started unless the zip turns out to have
+changed after all.
 
 Inside that second build (the offline plugin on), this hook also:
 
@@ -106,9 +108,15 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 def on_pre_build(config: MkDocsConfig) -> None:
     global _running
     stop_offline_build()  # from an earlier build of the same process (mkdocs serve)
-    if _export:
-        _running = start_offline_build(Path(config.config_file_path),
-                                       downloads=Path(config.site_dir) / "downloads")
+    if not _export:
+        return
+    cache = build_cache.open_cache(Path(config.config_file_path), os.environ)
+    # The last build from the same sources left a zip, which this build will most likely reuse:
+    # the second build is then started only if it does not (on_post_build).
+    if cache is not None and cache.get(SOURCES_NAMESPACE, sources_key(config)) is not None:
+        return
+    _running = start_offline_build(Path(config.config_file_path),
+                                   downloads=Path(config.site_dir) / "downloads")
 
 
 def on_build_error(error: Exception) -> None:
@@ -124,7 +132,6 @@ def on_post_build(config: MkDocsConfig) -> None:
         copy_downloads(Path(os.environ[DOWNLOADS_ENV]), site_dir / "downloads", leave_out=dest.name)
     if not _export:
         return
-    assert _running is not None
     epoch = export_files.source_date_epoch(os.environ)
     cache = build_cache.open_cache(Path(config.config_file_path), os.environ)
     # Without SOURCE_DATE_EPOCH the zip's dates are the build's: nothing to reuse.
@@ -135,23 +142,36 @@ def on_post_build(config: MkDocsConfig) -> None:
         if entry is not None:  # the same site and downloads as when it was zipped
             export_files.write_atomically(dest, entry.data)
         else:
-            finish_offline_build(_running)
-            with export_files.written_in_one_step(dest) as temporary:
-                export_files.zip_folder(_running.site_dir, temporary, root=f"{slug}-offline",
-                                        when=export_files.build_time(os.environ))
+            zip_offline_edition(config, dest)
             if cache is not None and key is not None:
                 cache.put(CACHE_NAMESPACE, key, {}, dest.read_bytes())
+        if cache is not None and key is not None:
+            cache.put(SOURCES_NAMESPACE, sources_key(config), {}, b"")
     finally:
         stop_offline_build()
     if cache is not None:
         cache.prune(CACHE_NAMESPACE)
+        cache.prune(SOURCES_NAMESPACE)
     log.info(f"Offline edition written: downloads/{dest.name} ({dest.stat().st_size // 1024} KB"
              f"{', unchanged since the last build' if entry is not None else ''})")
+
+
+def zip_offline_edition(config: MkDocsConfig, dest: Path) -> None:
+    """Finish the second build (started now if on_pre_build expected to reuse the last zip)
+    and zip its site into `dest`."""
+    global _running
+    if _running is None:
+        _running = start_offline_build(Path(config.config_file_path), downloads=dest.parent)
+    finish_offline_build(_running)
+    with export_files.written_in_one_step(dest) as temporary:
+        export_files.zip_folder(_running.site_dir, temporary, root=f"{book_slug(config.site_name)}-offline",
+                                when=export_files.build_time(os.environ))
 
 
 # --- Reusing an unchanged edition ------------------------------------------------------------
 
 CACHE_NAMESPACE = "offline"
+SOURCES_NAMESPACE = "offline-sources"  # an empty entry per source of a zip in CACHE_NAMESPACE
 
 
 def offline_key(site_dir: Path, config: MkDocsConfig, *, epoch: int, leave_out: Path) -> str:
@@ -169,11 +189,23 @@ def offline_key(site_dir: Path, config: MkDocsConfig, *, epoch: int, leave_out: 
     return build_cache.digest(*parts)
 
 
+def sources_key(config: MkDocsConfig) -> str:
+    """A hash of the book's own sources (docs/, templates, hooks, mkdocs.yml): when it is that of
+    the last build, the offline edition is most likely unchanged. Only a guess: `offline_key`
+    decides."""
+    parts = [Path(config.config_file_path).read_text(encoding="utf-8")]
+    folders = {"docs": config.docs_dir, "hooks": Path(__file__).parent, "theme": config.theme.custom_dir}
+    for name, folder in folders.items():
+        if folder:
+            parts += [f"{name}/{path}: {digest}" for path, digest in file_digests(Path(folder))]
+    return build_cache.digest(*parts)
+
+
 def installed_packages() -> list[str]:
     return sorted(f"{d.metadata['Name']} {d.version}" for d in importlib.metadata.distributions())
 
 
-def file_digests(folder: Path, *, leave_out: Path) -> list[tuple[str, str]]:
+def file_digests(folder: Path, *, leave_out: Path | None = None) -> list[tuple[str, str]]:
     """Each file under `folder` (but `leave_out` and ".<name>" files being written), by its
     path, with the SHA-256 of its bytes: one file in memory at a time."""
     return [(path.relative_to(folder).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import build_cache
 import pdf as p
 from tests.helpers import mkdocs_build
 from tests.pdfs import body_text
-from tests.test_build_outputs import copy_of_the_book, snapshot
+from tests.test_build_outputs import BOOK_SLUG, copy_of_the_book, snapshot
 
 ENV = {"BOOK_EXPORTS": "1", "SOURCE_DATE_EPOCH": "1700000000"}
 OFFLINE_REUSED = "KB, unchanged since the last build)"
@@ -161,3 +162,12 @@ def test_a_cached_rebuild_is_byte_identical_and_a_changed_chapter_is_printed_aga
     clean, log = build(project, "site-clean", BOOK_CACHE="0")
     assert "(7 printed, 0 unchanged" in log
     assert snapshot(third) == snapshot(clean)
+
+    # The same sources built with another date: every PDF changes, so the offline edition (whose
+    # second build was not started, the sources being unchanged) is made after all.
+    fourth, log = build(project, "site-4", SOURCE_DATE_EPOCH="1800000000")  # January 2027
+    assert OFFLINE_REUSED not in log
+    with zipfile.ZipFile(fourth / "downloads" / f"{BOOK_SLUG}-offline.zip") as offline:
+        assert {entry.date_time[0] for entry in offline.infolist()} == {2027}
+        book_pdf = offline.read(f"{BOOK_SLUG}-offline/downloads/{BOOK_SLUG}.pdf")
+    assert book_pdf == (fourth / "downloads" / f"{BOOK_SLUG}.pdf").read_bytes()
