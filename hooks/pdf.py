@@ -29,7 +29,9 @@ entry is keyed by a hash of what its print document is made from (the built page
 chapter's metadata, the book's settings, the print templates, this code, the libraries, the
 browser's version, the epoch; for a handout or worksheet, that of every chapter of its
 collection), and also records the hash of every site file the browser loaded while printing
-it; it is reused only when all of those are the same in this build.
+it; it is reused only when all of those are the same in this build. With no PDF in the cache
+(a first build, or the cache off), everything will be printed: the browser is then launched in
+`on_pre_build` and starts while the site is built.
 
 Settings: `extra.pdf` in mkdocs.yml. Environment (what differs per machine): `BOOK_EXPORTS=0`
 turns the PDFs off (`make serve`), `BOOK_BROWSER` names the browser, `SOURCE_DATE_EPOCH` fixes
