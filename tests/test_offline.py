@@ -3,12 +3,14 @@ included, and asks nothing of the network."""
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import soup
+import offline
+from tests.helpers import ROOT, soup
 
 SLUG = "post-secondary-peer-support-training-curriculum"
 CHAPTER_TITLE = "Connection, Disconnection & Reconnection"
@@ -59,3 +61,14 @@ def test_downloads_travel_with_it_but_not_itself(site: Path, unzipped: Path) -> 
     assert home.select(f'a[data-download="downloads/{SLUG}-offline.zip"]') == []
     assert "Offline edition (this copy)" in home.select_one("article").get_text()
     assert not (unzipped / "downloads" / f"{SLUG}-offline.zip").exists()
+
+
+def test_the_second_build_gives_way_to_the_printing(tmp_path: Path) -> None:
+    # It runs beside the PDFs' printing and waits for them at its end: it is the one to wait.
+    build = offline.start_offline_build(ROOT / "mkdocs.yml", downloads=tmp_path)
+    try:
+        expected = min(19, os.getpriority(os.PRIO_PROCESS, 0) + offline.OFFLINE_NICENESS)
+        assert os.getpriority(os.PRIO_PROCESS, build.process.pid) == expected
+    finally:
+        offline.stop_offline_build(build)
+    assert build.process.poll() is not None and not build.work.exists()
