@@ -1163,22 +1163,39 @@ def render_documents(documents: Sequence[Job], site: Path, browser: str | Browse
 
 async def _print_with(chromium: Any, documents: Sequence[Job], origin: Origin, workers: int,
                       finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
+    """Print with `workers` tabs. The Python work around each print (making the next document,
+    finishing the PDF just printed) runs in threads while the browser prints, instead of
+    keeping a tab waiting."""
     context = await chromium.new_context(java_script_enabled=False)
     try:
-        queue = list(enumerate(documents))
+        queue = list(enumerate(documents))  # the book, the longest, goes first
         results: dict[int, RenderedPdf] = {}
+        making: dict[int, asyncio.Task[PrintDocument]] = {}
+        finishing: list[asyncio.Task[None]] = []
+
+        async def made(item: Job) -> PrintDocument:
+            return item if isinstance(item, PrintDocument) else await asyncio.to_thread(item)
+
+        def start_making(index: int, item: Job) -> asyncio.Task[PrintDocument]:
+            if index not in making:
+                making[index] = asyncio.create_task(made(item))
+            return making[index]
 
         async def worker() -> None:
             while queue:
-                index, item = queue.pop(0)  # the book, the longest, goes first
-                document = item if isinstance(item, PrintDocument) else await asyncio.to_thread(item)
+                index, item = queue.pop(0)
+                document = await start_making(index, item)
+                del making[index]
+                if queue:  # the next document is made while this one prints
+                    start_making(*queue[0])
                 rendered = await _render_one(context, origin, document)
                 if finish is None:
                     results[index] = rendered
                 else:  # kept by `finish` alone: the PDFs are not all held in memory at once
-                    await asyncio.to_thread(finish, rendered)
+                    finishing.append(asyncio.create_task(asyncio.to_thread(finish, rendered)))
 
         await asyncio.gather(*(worker() for _ in range(workers)))
+        await asyncio.gather(*finishing)
         return [results[i] for i in sorted(results)]
     finally:
         await context.close()
