@@ -73,6 +73,7 @@ log = logging.getLogger("mkdocs.plugins.offline")
 _export = False  # this build makes the offline edition
 _offline = False  # this build is the offline edition
 _running: OfflineBuild | None = None  # the offline edition's build, while it runs
+_sources: str | None = None  # sources_key of this build, read when it starts
 _parent = os.getppid()  # in the offline build: the book build that started it
 
 
@@ -106,14 +107,15 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    global _running
+    global _running, _sources
     stop_offline_build()  # from an earlier build of the same process (mkdocs serve)
     if not _export:
         return
     cache = build_cache.open_cache(Path(config.config_file_path), os.environ)
+    _sources = sources_key(config) if cache is not None else None
     # The last build from the same sources left a zip, which this build will most likely reuse:
     # the second build is then started only if it does not (on_post_build).
-    if cache is not None and cache.get(SOURCES_NAMESPACE, sources_key(config)) is not None:
+    if cache is not None and _sources is not None and cache.get(SOURCES_NAMESPACE, _sources) is not None:
         return
     _running = start_offline_build(Path(config.config_file_path),
                                    downloads=Path(config.site_dir) / "downloads")
@@ -145,8 +147,8 @@ def on_post_build(config: MkDocsConfig) -> None:
             zip_offline_edition(config, dest)
             if cache is not None and key is not None:
                 cache.put(CACHE_NAMESPACE, key, {}, dest.read_bytes())
-        if cache is not None and key is not None:
-            cache.put(SOURCES_NAMESPACE, sources_key(config), {}, b"")
+        if cache is not None and key is not None and _sources is not None:
+            cache.put(SOURCES_NAMESPACE, _sources, {}, b"")
     finally:
         stop_offline_build()
     if cache is not None:
