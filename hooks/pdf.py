@@ -67,7 +67,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import jinja2
 import pikepdf
-from bs4 import BeautifulSoup, Tag
 from lxml import etree as lxml_etree
 from lxml import html as lxml_html
 from markupsafe import Markup
@@ -78,7 +77,11 @@ import build_cache
 import downloads
 import export_files
 
+# BeautifulSoup (with soupsieve, a tenth of a second to import) is imported by the functions
+# that make print documents: a build without PDFs (`make serve`, an unchanged rebuild) never
+# loads it.
 if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
@@ -616,6 +619,8 @@ def clean_content(fragment: Tag, *, base_url: str) -> None:
             tag.decompose()
     for listing in fragment.select("[data-downloads-list]"):
         # The list is filled in after the PDFs are printed; on paper, say where it is.
+        from bs4 import BeautifulSoup  # see the note at the imports
+
         note = BeautifulSoup("<p>The list of downloads is on the book's website.</p>", "html.parser")
         listing.replace_with(note)
     for details in fragment.find_all("details"):
@@ -687,6 +692,8 @@ def book_document(print_page_html: str, setup: PrintSetup) -> PrintDocument:
     book = setup.book
     url_path = "print_page/book.print.html"
     # lxml's parser: the whole book is read here, about ten times faster than html.parser.
+    from bs4 import BeautifulSoup  # see the note at the imports
+
     page = BeautifulSoup(print_page_html, "lxml")
     parts = book_parts(page, base_url=online_folder(book.site_url, url_path))
     original = book.settings.original
@@ -756,6 +763,8 @@ def _printable_chapter(page_html: str, chapter: ChapterSource,
         raise PluginError(f"{chapter.html_file}: no <article> to print; is the theme Material?")
     sheets = tuple(str(link.get("href")) for link in _STYLESHEETS(root)
                    if "print-site" not in str(link.get("href")))
+    from bs4 import BeautifulSoup  # see the note at the imports
+
     article = BeautifulSoup(lxml_html.tostring(found[0], encoding="unicode"), "lxml").article
     assert article is not None
     clean_content(article, base_url=chapter_address(setup.book.site_url, chapter.url))

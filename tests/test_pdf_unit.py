@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from mkdocs.exceptions import PluginError
 
 import attribution as a
 import pdf as p
-from tests.helpers import ROOT, normalise
+from tests.helpers import ROOT, make_fixture_project, normalise
 from tests.pdfs import bookmarks, full_page_texts, link_annotations, margin_texts, named_destinations
 
 
@@ -400,3 +401,20 @@ def test_chapters_printed_together_split_into_tagged_pdfs_of_their_own(tmp_path:
             (link,) = [t for _, kind, t in link_annotations(path) if kind == "dest"]
             assert link in named_destinations(path)
     assert p.page_count(long) > p.page_count(short) >= 1
+
+
+def test_a_build_without_downloads_never_loads_the_printing_libraries(tmp_path: Path) -> None:
+    # `make serve` rebuilds on every save: BeautifulSoup (with soupsieve) and Playwright cost a
+    # tenth of a second or more to import, and only the making of PDFs needs them.
+    config = make_fixture_project("check-clean", tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "mkdocs", "build", "--strict", "-f", str(config),
+         "-d", str(tmp_path / "site")],
+        capture_output=True, text=True, cwd=config.parent,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "BOOK_EXPORTS": "0"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "mkdocs.structure.pages" in imported  # the list is the build's own
+    assert not imported & {"bs4", "soupsieve", "playwright"}
