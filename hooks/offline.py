@@ -137,8 +137,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     epoch = export_files.source_date_epoch(os.environ)
     cache = build_cache.open_cache(Path(config.config_file_path), os.environ)
     # Without SOURCE_DATE_EPOCH the zip's dates are the build's: nothing to reuse.
-    key = offline_key(site_dir, config, epoch=epoch, leave_out=dest) \
-        if cache is not None and epoch is not None else None
+    key = offline_key(site_dir, _sources, epoch=epoch, leave_out=dest) \
+        if cache is not None and _sources is not None and epoch is not None else None
     entry = cache.get(CACHE_NAMESPACE, key) if cache is not None and key is not None else None
     try:
         if entry is not None:  # the same site and downloads as when it was zipped
@@ -147,7 +147,7 @@ def on_post_build(config: MkDocsConfig) -> None:
             zip_offline_edition(config, dest)
             if cache is not None and key is not None:
                 cache.put(CACHE_NAMESPACE, key, {}, dest.read_bytes())
-        if cache is not None and key is not None and _sources is not None:
+        if cache is not None and key is not None:
             cache.put(SOURCES_NAMESPACE, _sources, {}, b"")
     finally:
         stop_offline_build()
@@ -176,18 +176,17 @@ CACHE_NAMESPACE = "offline"
 SOURCES_NAMESPACE = "offline-sources"  # an empty entry per source of a zip in CACHE_NAMESPACE
 
 
-def offline_key(site_dir: Path, config: MkDocsConfig, *, epoch: int, leave_out: Path) -> str:
+def offline_key(site_dir: Path, sources: str, *, epoch: int, leave_out: Path) -> str:
     """A hash of what the offline edition is made from.
 
     The second build reads the same sources, templates and git history as this one, so they
     are all in this build's finished site: its pages, assets and downloads (an older offline zip
-    left in it, `leave_out`, aside). The rest is what only the second build runs: this hook and
-    the others (hooks/), mkdocs.yml, the installed packages, Python, and the zip's date (`epoch`).
+    left in it, `leave_out`, aside). The rest is what only the second build runs: the hooks and
+    mkdocs.yml (in `sources`, `sources_key`), the installed packages, Python, and the zip's
+    date (`epoch`).
     """
-    parts: list[str] = [str(epoch), sys.version, *installed_packages()]
-    for name, folder in (("site", site_dir), ("hooks", Path(__file__).parent)):
-        parts += [f"{name}/{path}: {digest}" for path, digest in file_digests(folder, leave_out=leave_out)]
-    parts.append(Path(config.config_file_path).read_text(encoding="utf-8"))
+    parts = [str(epoch), sys.version, sources, *installed_packages()]
+    parts += [f"site/{path}: {digest}" for path, digest in file_digests(site_dir, leave_out=leave_out)]
     return build_cache.digest(*parts)
 
 
