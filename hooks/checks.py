@@ -102,8 +102,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     _lines_by_page.update(report.lines)
     if report.problems:
         # The build stops here: render the pages here too, so every problem is listed at once.
-        rendered = check_rendered_book(pages, others, _context.renderer)
-        raise PluginError(format_problems(sorted(set(report.problems + rendered))))
+        raise PluginError(format_problems(check_book(pages, others, _context).problems))
     if is_offline_edition(config):
         return  # its pages are the book's, whose build (running beside it) checks them
     _rendered = start_rendered_checks(pages, others, _context)
