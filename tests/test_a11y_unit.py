@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 from mkdocs.exceptions import PluginError
 
@@ -80,8 +78,3 @@ def test_edit_links_only_with_a_repository() -> None:
     assert repository.edit_uri("", "edit/main/docs/") is None
     assert repository.edit_uri("https://git.example.org/book", "edit/main/docs/") == "edit/main/docs/"
 
-
-def test_shallow_clone_advice_is_information_not_a_warning() -> None:
-    record = logging.LogRecord(repository.SHALLOW_CLONE_LOGGER, logging.WARNING, "", 0, "shallow", None, None)
-    assert repository.ShallowCloneNotice().filter(record) is True
-    assert record.levelno == logging.INFO and record.levelname == "INFO"

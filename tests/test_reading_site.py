@@ -220,32 +220,58 @@ def footer_date(site: Path, src_uri: str) -> str:
     return soup(page_html_path(site, src_uri)).select_one(".md-footer .book-updated time")["datetime"]
 
 
-def test_last_updated_comes_from_git_history_even_in_a_shallow_clone(tmp_path: Path) -> None:
-    full = tmp_path / "full"
+def footer_text(site: Path, src_uri: str) -> str:
+    return normalise(soup(page_html_path(site, src_uri)).select_one(".md-footer .book-updated").get_text(" "))
+
+
+def copy_project(dest: Path) -> Path:
     for name in project_files():
-        (full / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, full / name)
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, dest / name)
+    return dest
+
+
+def test_last_updated_comes_from_git_history_even_in_a_shallow_clone(tmp_path: Path) -> None:
+    full = copy_project(tmp_path / "full")
     git(full, "init", "-q")
     git(full, "add", "-A")
     git(full, "commit", "-qm", "First", date="2024-03-01T12:00:00+00:00")
     about = full / "docs" / "about.md"
     about.write_text(about.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     git(full, "commit", "-qam", "Second", date="2025-01-15T23:30:00-05:00")  # 16 January in UTC
+    # Edits not committed yet do not change a page's date.
+    (full / "docs" / "index.md").write_text((full / "docs" / "index.md").read_text(encoding="utf-8") + "\nDraft.\n",
+                                            encoding="utf-8")
 
-    built = mkdocs_build(full / "mkdocs.yml", tmp_path / "full-site")
+    built = mkdocs_build(full / "mkdocs.yml", tmp_path / "full-site", env={"BOOK_EXPORTS": "0"})
     assert built.returncode == 0, built.stderr
     assert footer_date(tmp_path / "full-site", CHAPTER) == "2024-03-01"
+    assert footer_text(tmp_path / "full-site", CHAPTER) == "Last updated: March 1, 2024"
     assert footer_date(tmp_path / "full-site", "about.md") == "2025-01-16"
+    assert footer_text(tmp_path / "full-site", "about.md") == "Last updated: January 16, 2025"
+    assert footer_date(tmp_path / "full-site", "index.md") == "2024-03-01"
 
     # A CI checkout of one commit: every page has that commit's date, and the build still passes
     # in strict mode although the plugin advises fetching the full history.
     shallow = tmp_path / "shallow"
     git(tmp_path, "clone", "-q", "--depth", "1", full.as_uri(), str(shallow))
-    built = mkdocs_build(shallow / "mkdocs.yml", tmp_path / "shallow-site", env={"GITHUB_ACTIONS": "true"})
+    built = mkdocs_build(shallow / "mkdocs.yml", tmp_path / "shallow-site",
+                         env={"GITHUB_ACTIONS": "true", "BOOK_EXPORTS": "0"})
     assert built.returncode == 0, built.stderr
-    assert "shallow" in built.stderr.lower()  # the advice is still shown, as information
+    assert "shallow clone" in built.stderr and "fetch-depth: 0" in built.stderr  # said, as information
     for src_uri in (CHAPTER, "about.md"):
         assert footer_date(tmp_path / "shallow-site", src_uri) == "2025-01-16"
+
+
+def test_outside_git_every_page_shows_the_build_date(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "no-git")
+    epoch = int(datetime(2026, 2, 3, 4, 5, tzinfo=timezone.utc).timestamp())
+    built = mkdocs_build(project / "mkdocs.yml", tmp_path / "site",
+                         env={"BOOK_EXPORTS": "0", "SOURCE_DATE_EPOCH": str(epoch)})
+    assert built.returncode == 0, built.stderr
+    assert "every page shows the build date" in built.stderr
+    for src_uri in docs_pages():
+        assert footer_text(tmp_path / "site", src_uri) == "Last updated: February 3, 2026", src_uri
 
 
 def test_every_page_shows_when_it_was_last_updated(site: Path) -> None:

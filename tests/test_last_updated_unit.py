@@ -1,0 +1,101 @@
+"""hooks/last_updated.py: each page's last change, read from real git repositories."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from hooks import last_updated
+
+# Author dates of the commits below (seconds since 1970, UTC).
+JAN_1 = 1704110400  # 2024-01-01 12:00
+FEB_1 = 1706788800  # 2024-02-01 12:00
+MAR_1 = 1709294400  # 2024-03-01 12:00
+APR_1 = 1711972800  # 2024-04-01 12:00
+
+
+def git(cwd: Path, *args: str, when: int | None = None) -> None:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    if when is not None:
+        env |= {"GIT_AUTHOR_DATE": f"@{when} +0000", "GIT_COMMITTER_DATE": f"@{when} +0000"}
+    subprocess.run(["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org",
+                    "-c", "init.defaultBranch=main", *args], cwd=cwd, env=env, check=True,
+                   capture_output=True)
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def paragraphs(n: int) -> str:
+    return "".join(f"Paragraph {i} of a chapter long enough for git to see a rename.\n" for i in range(n))
+
+
+def test_each_page_has_the_date_of_the_last_commit_that_changed_its_text(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    write(tmp_path / "README.md", "Outside the docs folder.\n")
+    write(docs / "moved.md", paragraphs(20))
+    write(docs / "renamed-and-edited.md", paragraphs(20))
+    write(docs / "untouched.md", "Never changed.\n")
+    write(docs / "chapters/été 2024.md", "A name with a space and accents.\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "First", when=JAN_1)
+
+    write(docs / "chapters/été 2024.md", "Changed.\n")
+    git(tmp_path, "commit", "-qam", "Edit", when=FEB_1)
+
+    # A move alone is not a change to the text; a move with an edit is.
+    (docs / "chapters").mkdir(exist_ok=True)
+    git(tmp_path, "mv", "docs/moved.md", "docs/chapters/moved.md")
+    git(tmp_path, "mv", "docs/renamed-and-edited.md", "docs/edited.md")
+    write(docs / "edited.md", paragraphs(20) + "One more paragraph.\n")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "Move", when=MAR_1)
+
+    write(docs / "untracked.md", "Not committed yet.\n")
+    write(docs / "untouched.md", "Edited but not committed.\n")
+    write(tmp_path / "README.md", "Changed outside the docs folder.\n")
+    git(tmp_path, "commit", "-qm", "Outside", "--", "README.md", when=APR_1)
+
+    history = last_updated.read_history(docs)
+    assert history.note == ""
+    assert history.timestamps == {
+        "chapters/moved.md": JAN_1,
+        "edited.md": MAR_1,
+        "untouched.md": JAN_1,
+        "chapters/été 2024.md": FEB_1,
+    }
+
+
+def test_outside_git_there_are_no_dates_and_the_build_says_why(tmp_path: Path) -> None:
+    write(tmp_path / "docs" / "index.md", "Home.\n")
+    history = last_updated.read_history(tmp_path / "docs")
+    assert history.timestamps == {}
+    assert "build date" in history.note
+
+
+def test_a_shallow_clone_says_its_dates_stop_at_its_oldest_commit(tmp_path: Path) -> None:
+    full = tmp_path / "full"
+    write(full / "docs" / "index.md", "Home.\n")
+    write(full / "docs" / "about.md", "About.\n")
+    git(full, "init", "-q")
+    git(full, "add", "-A")
+    git(full, "commit", "-qm", "First", when=JAN_1)
+    write(full / "docs" / "index.md", "Home, edited.\n")
+    git(full, "commit", "-qam", "Second", when=FEB_1)
+    git(tmp_path, "clone", "-q", "--depth", "1", full.as_uri(), "shallow")
+
+    history = last_updated.read_history(tmp_path / "shallow" / "docs")
+    assert history.timestamps == {"index.md": FEB_1, "about.md": FEB_1}
+    assert "shallow clone" in history.note and "fetch-depth: 0" in history.note
+
+
+def test_the_date_is_written_in_the_books_language_in_utc() -> None:
+    late_evening_in_toronto = 1737001800  # 2025-01-15 23:30 at UTC-5, the 16th in UTC
+    assert last_updated.last_updated(late_evening_in_toronto, "en") == last_updated.LastUpdated(
+        iso_date="2025-01-16", text="January 16, 2025")
+    assert last_updated.last_updated(late_evening_in_toronto, "fr").text == "16 janvier 2025"
+    assert last_updated.last_updated(late_evening_in_toronto, "pt-BR").text == "16 de janeiro de 2025"
