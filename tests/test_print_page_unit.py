@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import mkdocs_print_site_plugin
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mkdocs.theme import Theme
+from mkdocs_print_site_plugin import urls as print_site_urls
 
 import print_page
 
@@ -28,3 +34,50 @@ def test_the_theme_hands_out_the_sites_environment_until_the_build_ends(end: str
         print_page.on_build_error(RuntimeError("the build failed"))
     fresh = theme.get_env()
     assert fresh is not site_env and "book_pdf" not in fresh.globals
+
+
+# --- The print page's anchor ids, line by line -----------------------------------------------
+
+
+def print_sites_own_update_anchor_ids() -> Any:
+    """print-site's update_anchor_ids as released, from a fresh copy of its module."""
+    spec = importlib.util.find_spec("mkdocs_print_site_plugin.urls")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.update_anchor_ids
+
+
+def test_print_site_is_the_release_the_anchor_ids_were_compared_with() -> None:
+    # A new print-site release: compare again (the tests below), then update PRINT_SITE_COMPARED.
+    assert mkdocs_print_site_plugin.__version__ == print_page.PRINT_SITE_COMPARED
+    print_page.on_config(SimpleNamespace())  # type: ignore[arg-type]
+    print_page.on_config(SimpleNamespace())  # type: ignore[arg-type]  # a second build of `mkdocs serve`
+    patched = print_site_urls.update_anchor_ids
+    assert patched.func is print_page.only_lines_with_ids  # type: ignore[attr-defined]
+    released = patched.args[0]  # type: ignore[attr-defined]
+    assert released.__module__ == "mkdocs_print_site_plugin.urls" and released.__name__ == "update_anchor_ids"
+
+
+def test_anchor_ids_are_print_sites_own_on_every_page_of_the_book(site: Path) -> None:
+    own = print_sites_own_update_anchor_ids()
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 5
+    for path in pages:
+        page_html = path.read_text(encoding="utf-8")
+        expected = own(page_html, "chapters-a-page")
+        assert 'id="chapters-a-page-' in expected or path.name == "404.html", path
+        assert print_page.only_lines_with_ids(own, page_html, "chapters-a-page") == expected, path
+
+
+HTML_BITS = ["<", ">", "h2", "li", "sup", "p", "div", " ", "\n", "\r", "\t", "id=\"", "ID=\"", "iD=\"",
+             "\"", "x", "-", "=", "class=\"", "<h1 id=\"a\">", "<li id=\"fn:1\">", "<p>", "</p>",
+             "<sup id=\"fnref:1\">", "<h3 class=\"c\" id=\"b\">", "id=\"\""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(HTML_BITS), max_size=60), st.sampled_from(["index", "chapters-one"]))
+def test_anchor_ids_are_print_sites_own_on_generated_html(bits: list[str], page_key: str) -> None:
+    page_html = "".join(bits)
+    own = print_sites_own_update_anchor_ids()
+    assert print_page.only_lines_with_ids(own, page_html, page_key) == own(page_html, page_key)
