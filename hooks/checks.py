@@ -21,7 +21,8 @@ How they run, so that they add almost nothing to the build's time:
 - The checks that need each page rendered (headings, admonitions, images, links, raw HTML, the
   links between pages) run in a second process meanwhile, on another core: it renders the pages
   with the site's own Python-Markdown configuration and reads the result with `html.parser`, so
-  the checks see what readers will see.
+  the checks see what readers will see. It is started in `on_config`, as a new Python takes a
+  fifth of a second to start, and exits in the background once it has given its verdict.
 - If the sources already have problems, the build stops in `on_pre_build` with those and the
   rendered checks' problems together (rendered here, as the build goes no further). Otherwise
   MkDocs converts the pages while the second process works, and the build stops in `on_env`
@@ -46,6 +47,7 @@ import posixpath
 import re
 import signal
 import sys
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import astuple, dataclass, field
@@ -77,25 +79,27 @@ HOOKS = os.path.dirname(os.path.abspath(__file__))
 
 _context: Context | None = None
 _lines_by_page: dict[str, Lines] = {}
-_rendered: RenderedChecks | None = None  # the second process, while it checks this build's pages
+_second: SecondProcess | None = None  # from on_config until it has given this build's verdict
+_exiting: threading.Thread | None = None  # the second process exiting, once it has given it
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _context
+    global _context, _second
     _context = Context(
         book=attribution.parse_book_settings(config.extra.get("book")),
         extensions=list(config.markdown_extensions),
         extension_configs=dict(config.mdx_configs),
     )
     _lines_by_page.clear()
+    stop_second_process()  # an earlier build's (mkdocs serve), if it still runs
+    if not is_offline_edition(config):  # its pages are the book's, whose build checks them
+        _second = start_second_process()
     return config
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
     """Check every source of the book before MkDocs empties site/ or renders anything."""
-    global _rendered
     assert _context is not None
-    stop_rendered_checks()  # an earlier build's (mkdocs serve), if it still runs
     pages, others = read_sources(config)
     report = check_sources(pages, _context.book)
     _lines_by_page.clear()
@@ -103,9 +107,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
     if report.problems:
         # The build stops here: render the pages here too, so every problem is listed at once.
         raise PluginError(format_problems(check_book(pages, others, _context).problems))
-    if is_offline_edition(config):
-        return  # its pages are the book's, whose build (running beside it) checks them
-    _rendered = start_rendered_checks(pages, others, _context)
+    if _second is not None:
+        _second.check(pages, others, _context)
 
 
 def is_offline_edition(config: MkDocsConfig) -> bool:
@@ -144,11 +147,11 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
 
 
 def on_build_error(error: Exception) -> None:
-    stop_rendered_checks()
+    stop_second_process()
 
 
 def on_shutdown() -> None:
-    stop_rendered_checks()
+    stop_second_process()
 
 
 def read_sources(config: MkDocsConfig) -> tuple[list[Source], list[Source]]:
@@ -171,21 +174,32 @@ def read_sources(config: MkDocsConfig) -> tuple[list[Source], list[Source]]:
 
 
 @dataclass
-class RenderedChecks:
+class SecondProcess:
+    """The process that runs the rendered checks, and this build's verdict once asked for."""
+
     executor: ProcessPoolExecutor
-    future: Future[list[tuple[str, int, str]]]
+    verdict: Future[list[tuple[str, int, str]]] | None = None
+
+    def check(self, pages: Sequence[Source], others: Sequence[Source], context: Context) -> None:
+        """Start the rendered checks of these pages, which run while MkDocs renders."""
+        self.verdict = self.executor.submit(
+            _worker().rendered_problems, [astuple(p) for p in pages], [astuple(o) for o in others],
+            context.extensions, context.extension_configs,
+        )
 
 
-def start_rendered_checks(pages: Sequence[Source], others: Sequence[Source],
-                          context: Context) -> RenderedChecks:
-    """Start the rendered checks in a second process, which works while MkDocs renders."""
+def _worker() -> Any:
     # MkDocs loads this file as the module "hooks/checks.py", a name another process cannot
     # import, so the second process imports it as "checks" (as this file imports attribution)
     # and only plain data (tuples, strings, bytes) crosses between the two. A spawned process
     # starts with this one's sys.path.
     if HOOKS not in sys.path:
         sys.path.append(HOOKS)
-    worker = importlib.import_module("checks")
+    return importlib.import_module("checks")
+
+
+def start_second_process() -> SecondProcess:
+    """Start the second process now; it loads the checks and waits for pages to check."""
     executor = ProcessPoolExecutor(
         max_workers=1,
         # Spawned, not forked: `mkdocs serve` runs threads, which a fork would copy half-way.
@@ -194,11 +208,12 @@ def start_rendered_checks(pages: Sequence[Source], others: Sequence[Source],
         # just ends (no traceback of its own).
         initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_DFL),
     )
-    future = executor.submit(
-        worker.rendered_problems, [astuple(p) for p in pages], [astuple(o) for o in others],
-        context.extensions, context.extension_configs,
-    )
-    return RenderedChecks(executor, future)
+    executor.submit(_worker().loaded)  # starts the process, which imports the checks to run it
+    return SecondProcess(executor)
+
+
+def loaded() -> None:
+    """The second process's first task: to receive it, the process has imported the checks."""
 
 
 def rendered_problems(
@@ -213,27 +228,35 @@ def rendered_problems(
 
 def finish_rendered_checks() -> list[Problem]:
     """The rendered checks' problems, once the second process has them (none if it never ran)."""
-    global _rendered
-    running, _rendered = _rendered, None
-    if running is None:
+    global _second, _exiting
+    running, _second = _second, None
+    if running is None or running.verdict is None:
+        if running is not None:
+            running.executor.shutdown(cancel_futures=True)
         return []
     try:
-        return [Problem(*problem) for problem in running.future.result()]
+        return [Problem(*problem) for problem in running.verdict.result()]
     except BrokenProcessPool as error:
         raise PluginError(
             "The chapter checks' second process stopped before it finished (was it killed, or "
             f"out of memory?): run the build again ({error})"
         ) from error
     finally:
-        running.executor.shutdown()
+        # It exits in the background (a twentieth of a second) while the pages are written;
+        # stop_second_process waits for it.
+        _exiting = threading.Thread(target=running.executor.shutdown, name="checks-exit")
+        _exiting.start()
 
 
-def stop_rendered_checks() -> None:
+def stop_second_process() -> None:
     """Stop the second process: it is let finish its work (seconds at most), then it exits."""
-    global _rendered
-    running, _rendered = _rendered, None
+    global _second, _exiting
+    running, _second = _second, None
     if running is not None:
         running.executor.shutdown(wait=True, cancel_futures=True)
+    exiting, _exiting = _exiting, None
+    if exiting is not None:
+        exiting.join()
 
 
 # --- Data ------------------------------------------------------------------------------------

@@ -51,14 +51,17 @@ def test_problems_found_by_the_second_process_stop_the_build_in_on_env(tmp_path:
         checks.on_env(None, config=config, files=None)
     assert "The book has 1 problem to fix:\ndocs/index.md:10: unknown admonition type 'senario'" \
         in str(stopped.value)
+    checks.on_build_error(stopped.value)
     assert multiprocessing.active_children() == []
 
 
 def test_a_clean_book_passes_and_the_second_process_exits(tmp_path: Path) -> None:
     config = fixture_config("check-clean", tmp_path)
     checks.on_config(config)
+    assert len(multiprocessing.active_children()) == 1  # started early, while MkDocs reads files
     checks.on_pre_build(config)
     assert checks.on_env("env", config=config, files=None) == "env"
+    checks.on_shutdown()  # it exits while the pages are written; the build's end waits for it
     assert multiprocessing.active_children() == []
 
 
@@ -66,11 +69,22 @@ def test_a_build_that_fails_elsewhere_or_starts_again_leaves_no_process(tmp_path
     config = fixture_config("check-clean", tmp_path)
     checks.on_config(config)
     checks.on_pre_build(config)
-    checks.on_pre_build(config)  # mkdocs serve: a change starts the next build before on_env
-    assert len(multiprocessing.active_children()) <= 1
+    checks.on_config(config)  # mkdocs serve: a change starts the next build before on_env
+    checks.on_pre_build(config)
+    assert len(multiprocessing.active_children()) == 1
     checks.on_build_error(RuntimeError("another plugin failed"))
     assert multiprocessing.active_children() == []
     checks.on_shutdown()  # nothing left to stop
+
+
+def test_sources_with_problems_stop_the_build_and_the_second_process(tmp_path: Path) -> None:
+    config = fixture_config("check-front-matter-missing-description", tmp_path)
+    checks.on_config(config)
+    with pytest.raises(PluginError) as stopped:
+        checks.on_pre_build(config)
+    assert "description" in str(stopped.value)
+    checks.on_build_error(stopped.value)  # what MkDocs calls next
+    assert multiprocessing.active_children() == []
 
 
 def test_the_offline_editions_build_leaves_the_rendered_checks_to_the_books_build(
@@ -95,6 +109,7 @@ def test_the_last_guard_waits_for_the_book_wide_list_when_it_finds_something(tmp
     message = str(stopped.value)
     assert "docs/index.md:10: the raw HTML element <script> runs script" in message
     assert "docs/index.md:24:" in message and "tracker.example.org" in message
+    checks.on_build_error(stopped.value)
     assert multiprocessing.active_children() == []
 
 
