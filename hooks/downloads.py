@@ -29,10 +29,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
 
-import pikepdf
 from mkdocs.exceptions import PluginError
 
 import attribution  # hooks import each other by module name: MkDocs puts hooks/ on sys.path
+import pdf_files
 from export_files import EXPORTS_ENV, book_slug, exports_enabled, write_atomically
 
 if TYPE_CHECKING:
@@ -210,8 +210,7 @@ def scan_downloads(site: Path, *, book_title: str, book_slug: str,
 
 
 def pdf_pages(path: Path) -> int:
-    with pikepdf.open(path) as pdf:
-        return len(pdf.pages)
+    return pdf_files.page_count(path.read_bytes())
 
 
 def render_index(book_title: str, downloads: Sequence[Download]) -> str:

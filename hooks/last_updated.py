@@ -18,6 +18,7 @@ The footer of every page says when its text last changed (overrides/partials/cop
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import subprocess
@@ -80,6 +81,7 @@ class LastUpdated:
     text: str  # January 16, 2025, in the book's language
 
 
+@functools.lru_cache(maxsize=None)  # many pages share a commit; Babel takes a while per date
 def last_updated(timestamp: int, language: str) -> LastUpdated:
     # Imported here: Babel's date tables take a few hundredths of a second to load.
     from babel.dates import format_date

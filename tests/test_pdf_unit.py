@@ -16,6 +16,7 @@ from mkdocs.exceptions import PluginError
 
 import attribution as a
 import pdf as p
+import pdf_files
 from tests.helpers import ROOT, make_fixture_project, normalise
 from tests.pdfs import bookmarks, full_page_texts, link_annotations, margin_texts, named_destinations
 
@@ -300,7 +301,7 @@ METADATA = p.PdfMetadata(title="Handout: A chapter", author="Jenn Cusick", subje
 
 
 def test_finalise_writes_info_xmp_and_licence() -> None:
-    data = p.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
+    data = pdf_files.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert str(pdf.docinfo.Title) == "Handout: A chapter"
         assert str(pdf.docinfo.Author) == "Jenn Cusick"
@@ -315,9 +316,9 @@ def test_finalise_writes_info_xmp_and_licence() -> None:
 
 
 def test_finalise_is_reproducible_with_source_date_epoch() -> None:
-    first = p.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
-    again = p.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
-    other = p.finalise_pdf(blank_pdf(), METADATA, epoch=1700000001)
+    first = pdf_files.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
+    again = pdf_files.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
+    other = pdf_files.finalise_pdf(blank_pdf(), METADATA, epoch=1700000001)
     assert first == again
     assert first != other
     with pikepdf.open(io.BytesIO(first)) as pdf:
@@ -325,7 +326,7 @@ def test_finalise_is_reproducible_with_source_date_epoch() -> None:
 
 
 def test_bookmarks_get_their_headings_spaces_back() -> None:
-    data = p.finalise_pdf(blank_pdf(["Connection, Disconnection &Reconnection", "Why"]), METADATA,
+    data = pdf_files.finalise_pdf(blank_pdf(["Connection, Disconnection &Reconnection", "Why"]), METADATA,
                           epoch=0, headings=["Contents", "Connection, Disconnection & Reconnection", "Why"])
     with pikepdf.open(io.BytesIO(data)) as pdf, pdf.open_outline() as outline:
         assert [item.title for item in outline.root] == ["Connection, Disconnection & Reconnection", "Why"]
@@ -377,10 +378,10 @@ def test_chapters_printed_together_split_into_tagged_pdfs_of_their_own(tmp_path:
     collection = p.collection_document(parts, setup, name="handouts-1")
     with ThreadPoolExecutor(1) as worker:  # see test_render_documents_prints_with_the_system_browser
         (rendered,) = worker.submit(p.render_documents, [collection], tmp_path, p.find_browser(os.environ)).result()
-    short, long = p.split_collection(rendered.data, 2)
+    short, long = pdf_files.split_collection(rendered.data, 2)
     for data, (chapter, _), other in ((short, chapters[0], "A long chapter"), (long, chapters[1], "A short chapter")):
         path = tmp_path / f"{chapter.slug}.pdf"
-        path.write_bytes(p.finalise_pdf(data, parts[0].metadata, epoch=0))
+        path.write_bytes(pdf_files.finalise_pdf(data, parts[0].metadata, epoch=0))
         subprocess.run(["qpdf", "--check", str(path)], check=True, capture_output=True)
         margins = margin_texts(path)
         assert [f"Page {n} of {len(margins)}" in text for n, text in enumerate(margins, 1)] == [True] * len(margins)
@@ -391,7 +392,7 @@ def test_chapters_printed_together_split_into_tagged_pdfs_of_their_own(tmp_path:
         with pikepdf.open(path) as pdf:
             own_pages = {page.objgen for page in pdf.pages}
             tree = pdf.Root.StructTreeRoot
-            elements = list(p._elements(tree.K))
+            elements = list(pdf_files._elements(tree.K))
             assert {str(e.S) for e in elements} >= {"/Document", "/Art", "/H1", "/H2", "/P", "/Link"}
             # Every tagged element is on this PDF's own pages, and every page finds its tags.
             assert {e.Pg.objgen for e in elements if "/Pg" in e} <= own_pages
@@ -400,12 +401,12 @@ def test_chapters_printed_together_split_into_tagged_pdfs_of_their_own(tmp_path:
             # The link to a heading of the chapter lands on this PDF's page for it.
             (link,) = [t for _, kind, t in link_annotations(path) if kind == "dest"]
             assert link in named_destinations(path)
-    assert p.page_count(long) > p.page_count(short) >= 1
+    assert pdf_files.page_count(long) > pdf_files.page_count(short) >= 1
 
 
 def test_a_build_without_downloads_never_loads_the_printing_libraries(tmp_path: Path) -> None:
-    # `make serve` rebuilds on every save: BeautifulSoup (with soupsieve) and Playwright cost a
-    # tenth of a second or more to import, and only the making of PDFs needs them.
+    # `make serve` rebuilds on every save: BeautifulSoup (with soupsieve), Playwright and pikepdf
+    # cost a tenth of a second or more to import, and only the making of PDFs needs them.
     config = make_fixture_project("check-clean", tmp_path)
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "mkdocs", "build", "--strict", "-f", str(config),
@@ -417,4 +418,5 @@ def test_a_build_without_downloads_never_loads_the_printing_libraries(tmp_path: 
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()
                 if line.startswith("import time:")}
     assert "mkdocs.structure.pages" in imported  # the list is the build's own
-    assert not imported & {"bs4", "soupsieve", "playwright"}
+    printing = {"bs4", "soupsieve", "playwright", "pikepdf"}
+    assert not {name for name in imported if name.split(".")[0] in printing}

@@ -1,0 +1,283 @@
+"""PDF files: reading what Chromium printed, splitting collections, finishing each PDF (pikepdf).
+
+Not a hook: the PDF-file side of hooks/pdf.py, and the page counts of hooks/downloads.py.
+pikepdf takes a few hundredths of a second to import, so each function that uses it imports it:
+a build without PDFs (`make serve`, the site alone) never loads it. (Python 3.11's lazy loader
+is not safe to use from the threads that finish the PDFs.)
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.exceptions import PluginError
+
+if TYPE_CHECKING:
+    import pikepdf
+
+    from pdf import PdfMetadata
+
+
+# --- Reading a printed PDF -------------------------------------------------------------------
+
+
+def heading_pages(pdf: bytes, targets: Sequence[str]) -> dict[str, int]:
+    """The page (from 1) each target lands on, from the PDF's named destinations.
+
+    Chromium writes a named destination for every element a link in the document points at;
+    the table of contents links to every heading it lists.
+    """
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        numbers = {page.objgen: i for i, page in enumerate(doc.pages, start=1)}
+        found: dict[str, int] = {}
+        root = doc.Root
+        if "/Dests" in root:
+            for name, dest in root.Dests.items():
+                found[name.lstrip("/")] = numbers[dest[0].objgen]
+        if "/Names" in root and "/Dests" in root.Names:
+            for name, dest in pikepdf.NameTree(root.Names.Dests).items():
+                dest = dest.D if isinstance(dest, pikepdf.Dictionary) else dest
+                found[str(name)] = numbers[dest[0].objgen]
+    missing = [t for t in targets if t not in found]
+    if missing:
+        raise PluginError(f"The printed book has no destination for the headings {missing}.")
+    return {t: found[t] for t in targets}
+
+
+def part_page_counts(pdf: bytes, count: int) -> list[int]:
+    """How many pages each of the `count` chapters of a printed collection has."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as printed:
+        return [len(pages) for pages in part_pages(printed, count)]
+
+
+def page_count(data: bytes) -> int:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
+# --- Splitting a collection into one PDF per chapter -----------------------------------------
+# Written here because no library splits a tagged PDF: qpdf and pikepdf copy pages but leave
+# the structure tree (the tags screen readers use) behind. Each chapter's PDF gets its pages
+# (with the named destinations of its links, pikepdf's `add_pages_from`), its own <article>'s
+# part of the tree, the parent tree entries of its pages, and its bookmarks.
+
+
+def part_pages(pdf: pikepdf.Pdf, count: int) -> list[range]:
+    """The pages of each chapter of a printed collection. Each chapter starts a page with its
+    level-1 heading: the collection's top-level bookmarks, in order."""
+    numbers = {page.objgen: index for index, page in enumerate(pdf.pages)}
+    with pdf.open_outline() as outline:
+        starts = [numbers.get(_destination_page(item.destination), -1) for item in outline.root]
+    if len(starts) != count or starts[:1] != [0] or starts != sorted(set(starts)):
+        raise PluginError(
+            f"A printed collection of {count} chapters has bookmarks on pages {starts}: each "
+            "chapter must start on a new page with its level-1 heading (overrides/print/)."
+        )
+    return [range(a, b) for a, b in zip(starts, [*starts[1:], len(pdf.pages)])]
+
+
+def _destination_page(destination: Any) -> tuple[int, int] | None:
+    import pikepdf
+
+    if isinstance(destination, pikepdf.Dictionary) and "/D" in destination:
+        destination = destination.D
+    if isinstance(destination, pikepdf.Array) and len(destination) and \
+            isinstance(destination[0], pikepdf.Dictionary):
+        return destination[0].objgen
+    return None
+
+
+def split_collection(data: bytes, count: int) -> list[bytes]:
+    """A printed collection's chapters, each a tagged PDF of its own."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as source:
+        ranges = part_pages(source, count)
+        articles = _articles(source.Root.StructTreeRoot)
+        if len(articles) != count:
+            raise PluginError(f"A printed collection of {count} chapters has {len(articles)} "
+                              "tagged articles: each chapter must be one <article>.")
+        with source.open_outline() as outline:
+            bookmarks = list(outline.root)
+        return [_extract_part(source, pages, article, bookmark)
+                for pages, article, bookmark in zip(ranges, articles, bookmarks)]
+
+
+def _articles(element: pikepdf.Object) -> list[pikepdf.Dictionary]:
+    """The structure tree's outermost article elements, in reading order."""
+    import pikepdf
+
+    if not isinstance(element, pikepdf.Dictionary):
+        return []
+    if element.get("/S") == pikepdf.Name.Art:
+        return [element]
+    kids = element.get("/K")
+    kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+    return [article for kid in kids for article in _articles(kid)]
+
+
+def _elements(element: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
+    """A structure element and every element below it."""
+    import pikepdf
+
+    if isinstance(element, pikepdf.Dictionary) and element.get("/Type", pikepdf.Name.StructElem) \
+            == pikepdf.Name.StructElem and "/S" in element:
+        yield element
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            yield from _elements(kid)
+
+
+def _extract_part(source: pikepdf.Pdf, pages: range, article: pikepdf.Dictionary,
+                  bookmark: pikepdf.OutlineItem) -> bytes:
+    import pikepdf
+
+    part = pikepdf.new()
+    # With the pages come the named destinations their links lead to. Copying the pages first
+    # makes every later copy of an object that points at one of them (structure elements)
+    # point at the part's page instead.
+    part.add_pages_from(source, pages=pages)
+    page_map = {source.pages[i].objgen: part.pages[i - pages.start].obj for i in pages}
+
+    # The article's elements, without its parent: that leads up to the whole collection's tree.
+    parent = article.P
+    del article["/P"]
+    try:
+        copied = part.copy_foreign(article)
+    finally:
+        article.P = parent
+    tree = source.Root.StructTreeRoot
+    document = part.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, K=pikepdf.Array([copied])))
+    copied.P = document
+    root = part.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot, K=document))
+    document.P = root
+    for key in ("/RoleMap", "/ClassMap"):
+        if key in tree:
+            root[key] = part.copy_foreign(source.make_indirect(tree[key]))
+
+    # The parent tree: from each marked page and annotation back to its elements.
+    inside = {element.objgen for element in _elements(article)}
+    source_parents = pikepdf.NumberTree(tree.ParentTree)
+    parents = pikepdf.NumberTree.new(part)
+    keys = []
+    for page in part.pages:
+        if "/StructParents" in page.obj:
+            keys.append(int(page.obj.StructParents))
+        keys += [int(a.StructParent) for a in page.obj.get("/Annots", []) if "/StructParent" in a]
+    for key in keys:
+        if key not in source_parents:
+            continue
+        value = source_parents[key]
+        if isinstance(value, pikepdf.Array):
+            parents[key] = pikepdf.Array([
+                part.copy_foreign(e) if isinstance(e, pikepdf.Dictionary) and e.objgen in inside else None
+                for e in value
+            ])
+        elif isinstance(value, pikepdf.Dictionary) and value.objgen in inside:
+            parents[key] = part.copy_foreign(value)
+    root.ParentTree = parents.obj
+    root.ParentTreeNextKey = max(keys, default=-1) + 1
+    part.Root.StructTreeRoot = root
+    part.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    part.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+
+    def moved(destination: Any) -> pikepdf.Array | None:
+        """A destination on one of the part's pages, pointing at the part's page."""
+        if isinstance(destination, pikepdf.Dictionary) and "/D" in destination:
+            destination = destination.D
+        page = _destination_page(destination)
+        if page not in page_map:
+            return None
+        return pikepdf.Array([page_map[page], *destination[1:]])
+
+    def copy_bookmark(item: pikepdf.OutlineItem) -> pikepdf.OutlineItem:
+        copy = pikepdf.OutlineItem(item.title, destination=moved(item.destination))
+        copy.children.extend(copy_bookmark(child) for child in item.children)
+        return copy
+
+    with part.open_outline() as outline:
+        outline.root.append(copy_bookmark(bookmark))
+
+    out = io.BytesIO()
+    part.save(out, deterministic_id=True)  # the file identifier stays when the PDF is finished
+    return out.getvalue()
+
+
+# --- Finishing: metadata, licence, reproducible bytes ----------------------------------------
+
+
+def pdf_date(when: datetime) -> str:
+    return when.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def repair_outline(pdf: pikepdf.Pdf, headings: Sequence[str]) -> None:
+    """Give the bookmarks their headings' text back.
+
+    Chromium builds bookmarks from the laid-out headings and drops the space where a heading
+    wraps ("Disconnection &Reconnection"); each bookmark is matched, in order, with the heading
+    whose text is the same but for spaces.
+    """
+    def squeeze(text: str) -> str:
+        return re.sub(r"\s+", "", text)
+
+    remaining = list(headings)
+    with pdf.open_outline() as outline:
+        stack = list(reversed(outline.root))
+        while stack:
+            item = stack.pop()
+            match = next((i for i, h in enumerate(remaining) if squeeze(h) == squeeze(item.title)), None)
+            if match is not None:
+                item.title = remaining[match]
+                del remaining[: match + 1]
+            stack += reversed(item.children)
+
+
+def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
+                 headings: Sequence[str] = ()) -> bytes:
+    """Write the metadata (document info and XMP, with the licence) and fix what varies.
+
+    With SOURCE_DATE_EPOCH the dates come from it, and the file identifier is derived from
+    the content, so the same inputs give the same bytes.
+    """
+    import pikepdf
+
+    when = (datetime.fromtimestamp(epoch, timezone.utc) if epoch is not None
+            else datetime.now(timezone.utc)).replace(microsecond=0)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        repair_outline(pdf, headings)
+        creator = str(pdf.docinfo.get("/Creator", "Chromium"))
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+            xmp["dc:title"] = metadata.title
+            xmp["dc:creator"] = [metadata.author]
+            xmp["dc:description"] = metadata.subject
+            xmp["dc:subject"] = list(metadata.keywords)
+            xmp["dc:language"] = [metadata.language]
+            xmp["dc:rights"] = metadata.rights
+            xmp["pdf:Keywords"] = ", ".join(metadata.keywords)
+            xmp["xmpRights:Marked"] = "True"
+            xmp["xmpRights:WebStatement"] = metadata.licence_url
+            xmp["xmp:CreatorTool"] = creator
+            for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
+                xmp[key] = when.isoformat()
+        info = pdf.docinfo
+        info["/Title"] = metadata.title
+        info["/Author"] = metadata.author
+        info["/Subject"] = metadata.subject
+        info["/Keywords"] = ", ".join(metadata.keywords)
+        info["/CreationDate"] = pdf_date(when)
+        info["/ModDate"] = pdf_date(when)
+        pdf.Root.Lang = pikepdf.String(metadata.language)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
