@@ -248,7 +248,9 @@ def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
     """Write the metadata (document info and XMP, with the licence) and fix what varies.
 
     With SOURCE_DATE_EPOCH the dates come from it, and the file identifier is derived from
-    the content, so the same inputs give the same bytes.
+    the content, so the same inputs give the same bytes. The objects Chromium leaves loose (the
+    structure tree's thousands of small dictionaries, above all) are packed into compressed
+    object streams (PDF 1.5): each PDF is about a fifth smaller to download.
     """
     import pikepdf
 
@@ -279,5 +281,5 @@ def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
         info["/ModDate"] = pdf_date(when)
         pdf.Root.Lang = pikepdf.String(metadata.language)
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=True)
+        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
