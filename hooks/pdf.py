@@ -31,7 +31,11 @@ browser's version, the epoch; for a handout or worksheet, that of every chapter 
 collection), and also records the hash of every site file the browser loaded while printing
 it; it is reused only when all of those are the same in this build. With no PDF in the cache
 (a first build, or the cache off), everything will be printed: the browser is then launched in
-`on_pre_build` and starts while the site is built.
+`on_pre_build` and starts while the site is built. A document printed again starts from the
+numbers the last build measured for it (`.cache/book/pdf-numbers/`: the contents' page numbers,
+each chapter's number of pages): when the layout kept them, as after most edits of a chapter,
+its first printing is its last. Otherwise it is printed until its numbers hold, as in a first
+build, which gives the same bytes.
 
 Settings: `extra.pdf` in mkdocs.yml. Environment (what differs per machine): `BOOK_EXPORTS=0`
 turns the PDFs off (`make serve`), `BOOK_BROWSER` names the browser, `SOURCE_DATE_EPOCH` fixes
@@ -45,6 +49,7 @@ import dataclasses
 import hashlib
 import html
 import importlib.metadata
+import json
 import logging
 import os
 import posixpath
@@ -185,6 +190,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     site_files = SiteFiles(site)
     keys: dict[str, str] = {}
     reusable: dict[str, bytes] = {}
+    last_numbers = load_numbers(cache, plans)
     if cache is not None:
         assert _version is not None
         # Which program too: the headless shell and the full browser share a version number.
@@ -202,6 +208,7 @@ def on_post_build(config: MkDocsConfig) -> None:
             jobs.append(partial(collection_job, batch, setup, name=f"{batch[0].kind}s-{number}"))
             for plan in batch:
                 reusable.pop(plan.path, None)
+    jobs = [partial(with_last_numbers, job, last_numbers) for job in jobs]
     printed = len(plans) - len(reusable)
 
     pages: dict[str, int] = {}
@@ -217,6 +224,9 @@ def on_post_build(config: MkDocsConfig) -> None:
 
     def finish(rendered: RenderedPdf) -> None:
         document = rendered.document
+        if cache is not None:
+            save_numbers(cache, rendered)
+        printings = f"{rendered.printings} printing{'s' if rendered.printings > 1 else ''}"
         if document.parts:  # a collection: one PDF per chapter
             files = [(part.path, data, part.metadata, part.headings) for part, data in
                      zip(document.parts, pdf_files.split_collection(rendered.data, len(document.parts)))]
@@ -226,7 +236,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         for path, data, metadata, headings in files:
             data = pdf_files.finalise_pdf(data, metadata, epoch=epoch, headings=headings)
             write(path, data)
-            log.info("PDF %s: %d pages, %.1f s", path, pages[path], rendered.seconds / len(files))
+            log.info("PDF %s: %d pages, %.1f s (%s)", path, pages[path], rendered.seconds / len(files),
+                     printings)
             if cache is not None:
                 cache.put(CACHE_NAMESPACE, keys[path], {"loaded": site_files.digests(rendered.loaded)}, data)
 
@@ -238,6 +249,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         close_browser()
     if cache is not None:
         cache.prune(CACHE_NAMESPACE)
+        cache.prune(NUMBERS_NAMESPACE)
     log.info("PDFs: %d files (%d printed, %d unchanged since the last build), %d pages in %.1f s",
              len(plans), printed, reused, sum(pages.values()), time.perf_counter() - start)
 
@@ -403,6 +415,9 @@ class PrintDocument:
     metadata: PdfMetadata | None  # None for a collection: each part has its own
     toc: bool = False  # fill in the table of contents' page numbers
     parts: tuple[ChapterPrint, ...] = ()  # a collection: fill in each part's number of pages, split
+    # The numbers the last build measured for it (`with_last_numbers`): written in before the
+    # first printing, which is then the last one if the layout kept them.
+    last_numbers: Mapping[str, int] | None = dataclasses.field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -877,14 +892,41 @@ def fill_toc_pages(document_html: str, pages: Mapping[str, int]) -> str:
     )
 
 
-def measured_numbers(document: PrintDocument, html: str, pdf: bytes) -> str:
-    """The document's HTML with the page numbers a printing of it measured written in: the
-    book's contents, or each chapter's number of pages in a collection."""
+def numbered(document: PrintDocument) -> list[str]:
+    """What the document's numbers are of: the targets of the book's contents, or the PDF of
+    each chapter of a collection (whose number of pages its footers give)."""
     if document.toc:
-        return fill_toc_pages(html, pdf_files.heading_pages(pdf, toc_targets(html)))
+        return toc_targets(document.html)
+    return [part.path for part in document.parts]
+
+
+def measured_numbers(document: PrintDocument, pdf: bytes) -> dict[str, int]:
+    """The numbers a printing of the document measured, by what they are of (`numbered`): the
+    page each of the book's contents entries landed on, or each chapter's number of pages."""
+    if document.toc:
+        return pdf_files.heading_pages(pdf, numbered(document))
     if document.parts:
-        return fill_page_totals(html, pdf_files.part_page_counts(pdf, len(document.parts)))
-    return html
+        return dict(zip(numbered(document), pdf_files.part_page_counts(pdf, len(document.parts))))
+    return {}
+
+
+def with_numbers(document: PrintDocument, numbers: Mapping[str, int]) -> str:
+    """The document's HTML with these numbers written in."""
+    if document.toc:
+        return fill_toc_pages(document.html, numbers)
+    if document.parts:
+        return fill_page_totals(document.html, [numbers[path] for path in numbered(document)])
+    return document.html
+
+
+def with_last_numbers(make: Callable[[], PrintDocument], last: Mapping[str, int]) -> PrintDocument:
+    """The document `make` makes, given the numbers the last build measured for it (`last`,
+    by what they are of) when it measured them all."""
+    document = make()
+    wanted = numbered(document)
+    if wanted and all(name in last for name in wanted):
+        return dataclasses.replace(document, last_numbers={name: last[name] for name in wanted})
+    return document
 
 
 # The slots of collection.html where each chapter's number of pages goes.
@@ -916,6 +958,8 @@ class RenderedPdf:
     data: bytes
     seconds: float
     loaded: tuple[str, ...] = ()  # the site files the browser loaded for it (site-relative paths)
+    numbers: Mapping[str, int] = dataclasses.field(default_factory=dict)  # `measured_numbers`
+    printings: int = 1
 
 
 def chromium_args() -> list[str]:
@@ -1075,19 +1119,23 @@ async def _render_one(context: Any, origin: Origin, document: PrintDocument) -> 
             page.remove_listener("request", record)
             del origin.documents[document.url_path]
 
-    # The book's first printing only measures where headings land (its named destinations):
-    # it needs no tags, which change no layout. (A collection's are measured by its bookmarks,
-    # which Chromium writes only into a tagged PDF.)
-    measuring = document.toc
+    # With the last build's numbers written in, the first printing is the last if the layout
+    # kept them. Without, the book's first printing only measures where headings land (its
+    # named destinations): it needs no tags, which change no layout. (A collection's are
+    # measured by its bookmarks, which Chromium writes only into a tagged PDF.)
+    if document.last_numbers:
+        current = with_numbers(document, document.last_numbers)
+    measuring = document.toc and not document.last_numbers
     page = await context.new_page()
     try:
-        for printing in range(MAX_TOC_PASSES):
-            if printing and document.toc:  # the whole book: a fresh tab gives back the memory
-                await page.close()         # of the last layout (hundreds of MiB)
+        for printing in range(1, MAX_TOC_PASSES + 1):
+            if printing > 1 and document.toc:  # the whole book: a fresh tab gives back the
+                await page.close()             # memory of the last layout (hundreds of MiB)
                 page = await context.new_page()
             data = await print_in(page, tagged=not measuring)
             # Print again while the numbers written in differ from those just printed.
-            filled = await asyncio.to_thread(measured_numbers, document, current, data)
+            numbers = await asyncio.to_thread(measured_numbers, document, data)
+            filled = with_numbers(document, numbers)
             if filled == current and not measuring:
                 break
             current, measuring = filled, False
@@ -1099,7 +1147,7 @@ async def _render_one(context: Any, origin: Origin, document: PrintDocument) -> 
     finally:
         await page.close()
     return RenderedPdf(document=document, data=data, seconds=time.perf_counter() - start,
-                       loaded=tuple(sorted(loaded)))
+                       loaded=tuple(sorted(loaded)), numbers=numbers, printings=printing)
 
 
 class _SiteRequestHandler(SimpleHTTPRequestHandler):
@@ -1170,6 +1218,30 @@ def render_fingerprint(version: str, epoch: int | None, setup: PrintSetup, templ
     for path in sorted(p for p in templates.rglob("*") if p.is_file()):
         parts += [path.relative_to(templates).as_posix(), path.read_bytes()]
     return build_cache.digest(*parts)
+
+
+# The numbers the last build measured (`measured_numbers`), an entry per PDF: the book's
+# contents page numbers, or a chapter's number of pages.
+NUMBERS_NAMESPACE = "pdf-numbers"
+
+
+def load_numbers(cache: build_cache.Cache | None, plans: Sequence[PrintPlan]) -> dict[str, int]:
+    """The numbers the last build measured for these PDFs, by what they are of (`numbered`)."""
+    numbers: dict[str, int] = {}
+    for plan in plans if cache is not None else ():
+        entry = cache.get(NUMBERS_NAMESPACE, build_cache.digest(plan.path))
+        if entry is not None:
+            numbers.update(json.loads(entry.data) if plan.kind == "book" else {plan.path: int(entry.data)})
+    return numbers
+
+
+def save_numbers(cache: build_cache.Cache, rendered: RenderedPdf) -> None:
+    document = rendered.document
+    if document.toc:
+        cache.put(NUMBERS_NAMESPACE, build_cache.digest(document.path), {},
+                  json.dumps(rendered.numbers, sort_keys=True).encode("utf-8"))
+    for path in numbered(document) if document.parts else ():
+        cache.put(NUMBERS_NAMESPACE, build_cache.digest(path), {}, str(rendered.numbers[path]).encode())
 
 
 class SiteFiles:

@@ -163,6 +163,21 @@ def test_a_cached_rebuild_is_byte_identical_and_a_changed_chapter_is_printed_aga
     assert "(7 printed, 0 unchanged" in log
     assert snapshot(third) == snapshot(clean)
 
+    # A change that moves no page (two letters swapped): the page numbers the last build
+    # measured hold, so the book and copy-1's handout and worksheet are each printed once,
+    # instead of once to measure and once more, and the bytes are still a clean build's.
+    chapter = project / "docs" / "chapters" / "copy-1.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("Like electricity", "Like eletcricity", 1),
+                       encoding="utf-8")
+    swapped, log = build(project, "site-swapped")
+    assert "(3 printed, 4 unchanged since the last build)" in log
+    printed = [line for line in log.splitlines() if "INFO    -  PDF downloads/" in line]
+    assert len(printed) == 3 and all(line.endswith("(1 printing)") for line in printed), printed
+    assert "eletcricity" in body_text(swapped / "downloads" / "handouts" / "copy-1.pdf")
+    clean, log = build(project, "site-swapped-clean", BOOK_CACHE="0")
+    assert "(2 printings)" in log  # without the last build's numbers: measured first
+    assert snapshot(swapped) == snapshot(clean)
+
     # The same sources built with another date: every PDF changes, so the offline edition (whose
     # second build was not started, the sources being unchanged) is made after all.
     fourth, log = build(project, "site-4", SOURCE_DATE_EPOCH="1800000000")  # January 2027

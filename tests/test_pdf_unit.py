@@ -423,3 +423,16 @@ def test_a_build_without_downloads_never_loads_the_printing_libraries(tmp_path: 
     assert "mkdocs.structure.pages" in imported  # the list is the build's own
     printing = {"bs4", "soupsieve", "playwright", "pikepdf"}
     assert not {name for name in imported if name.split(".")[0] in printing}
+
+
+def test_the_last_builds_numbers_are_written_in_first_only_when_they_cover_the_whole_document() -> None:
+    slot = '<span class="book-toc__page" data-toc-target="{}">0</span>'
+    book = p.PrintDocument(path="downloads/b.pdf", url_path="b.print.html", metadata=METADATA, toc=True,
+                           html=slot.format("why") + slot.format("how"))
+    guessed = p.with_last_numbers(lambda: book, {"why": 3, "how": 5, "a-heading-since-removed": 9})
+    assert guessed.last_numbers == {"why": 3, "how": 5}
+    assert p.with_numbers(guessed, guessed.last_numbers) == slot.format("why").replace(">0<", ">3<") + \
+        slot.format("how").replace(">0<", ">5<")
+    # A heading new since the last build: nothing to go on, so the first printing measures.
+    assert p.with_last_numbers(lambda: book, {"why": 3}).last_numbers is None
+    assert p.with_last_numbers(lambda: book, {}).last_numbers is None
