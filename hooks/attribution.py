@@ -272,7 +272,10 @@ def render_block(attribution: PageAttribution) -> str:
         f"{_link(attribution.licence.url, attribution.licence.name, rel='license')}.</p>"
     )
     body = "\n".join(lines)
-    return f'\n<div class="{BLOCK_CLASS}" role="note" aria-label="Attribution">\n{body}\n</div>\n'
+    # Left out of the search index (Material's data-search-exclude): the same credit on every
+    # page would make every page a result for its words, and the index a tenth larger.
+    return (f'\n<div class="{BLOCK_CLASS}" role="note" aria-label="Attribution" data-search-exclude="">'
+            f'\n{body}\n</div>\n')
 
 
 def _person(name: str) -> dict[str, str]:

@@ -122,6 +122,15 @@ def test_search_index_has_the_chapter_text(site: Path) -> None:
     assert "This is reconnection." in text
 
 
+def test_search_finds_pages_by_their_text_not_by_the_credit_every_page_carries(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not [d["location"] for d in index["docs"] if "Original work" in d["text"]]
+    # The credit is still on the page, for every reader, and About this book is still found.
+    chapter = soup(page_html_path(site, "chapters/connection-disconnection-reconnection.md"))
+    assert "Original work:" in chapter.select_one(".book-attribution").get_text()
+    assert any(d["location"].startswith("about/") and "CC BY 4.0" in d["text"] for d in index["docs"])
+
+
 # Material's JavaScript names these hosts but only loads from them when a page needs it; each
 # condition is checked below against the built HTML, so the test fails if one becomes true.
 CONDITIONAL_JS_HOSTS = {
