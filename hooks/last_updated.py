@@ -5,8 +5,7 @@ The footer of every page says when its text last changed (overrides/partials/cop
 - One `git log` over the docs folder gives the date of every page at once. (A per-page
   lookup, as mkdocs-git-revision-date-localized-plugin does it, runs one git process per page:
   about a second at 200 chapters, in every preview and pull request.)
-- The date is the commit's author date, in UTC, written out in the book's language (Babel, as
-  Material's own dates are).
+- The date is the commit's author date, in UTC, written out in the book's language (Babel).
 - A commit that only renamed or moved a file does not count: the date stays that of the last
   change to its text, followed across the rename.
 - A page not committed yet, or a build outside git (or without git installed), shows the build
@@ -36,7 +35,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-log = logging.getLogger("mkdocs.hooks.last_updated")
+log = logging.getLogger("mkdocs.plugins.book.last_updated")
 
 
 # --- MkDocs events ---------------------------------------------------------------------------

@@ -15,8 +15,8 @@ Each print of the browser has a fixed cost about that of a dozen more chapters, 
 (and worksheets) are printed `chapters_per_print` at a time: a collection in which each chapter
 has pages of its own name, with its own running head, footer and page count, printed twice (the
 second time with each chapter's number of pages written in) and split into one tagged PDF per
-chapter (`pdf_files.split_collection`). The collections depend on the book alone, so a chapter's PDF is
-the same in every build.
+chapter (`pdf_files.split_collection`). The collections depend on the book alone, so a
+chapter's PDF is the same in every build.
 
 Three plain steps, each a function the tests call without MkDocs:
 built pages -> `PrintDocument` (HTML) -> `render_documents` (Chromium: PDF bytes) ->
@@ -228,16 +228,17 @@ def on_post_build(config: MkDocsConfig) -> None:
             save_numbers(cache, rendered)
         printings = f"{rendered.printings} printing{'s' if rendered.printings > 1 else ''}"
         if document.parts:  # a collection: one PDF per chapter
-            files = [(part.path, data, part.metadata, part.headings) for part, data in
-                     zip(document.parts, pdf_files.split_collection(rendered.data, len(document.parts)))]
+            split = pdf_files.split_collection(rendered.data, len(document.parts))
+            files = [(part.path, data, part.metadata, part.headings)
+                     for part, data in zip(document.parts, split)]
         else:
             assert document.metadata is not None
             files = [(document.path, rendered.data, document.metadata, document_headings(document.html))]
         for path, data, metadata, headings in files:
             data = pdf_files.finalise_pdf(data, metadata, epoch=epoch, headings=headings)
             write(path, data)
-            log.info("PDF %s: %d pages, %.1f s (%s)", path, pages[path], rendered.seconds / len(files),
-                     printings)
+            log.info("PDF %s: %d pages, %.1f s (%s)", path, pages[path],
+                     rendered.seconds / len(files), printings)
             if cache is not None:
                 cache.put(CACHE_NAMESPACE, keys[path], {"loaded": site_files.digests(rendered.loaded)}, data)
 

@@ -77,11 +77,11 @@ def restore_theme() -> None:
         _theme = None
 
 
-
 _HAS_ID = re.compile(r"id=\"", flags=re.IGNORECASE)
 
 
-def only_lines_with_ids(update_anchor_ids: Callable[[str, str], str], page_html: str, page_key: str) -> str:
+def only_lines_with_ids(update_anchor_ids: Callable[[str, str], str], page_html: str,
+                        page_key: str) -> str:
     """print-site's `update_anchor_ids(page_html, page_key)`, run on the lines that hold an id.
 
     Its pattern (`<tag ... id="..." ...>`, case-insensitive) cannot match across a line break,
