@@ -202,15 +202,11 @@ def scan_downloads(site: Path, *, book_title: str, book_slug: str,
         data = file.read_bytes()
         download = Download(
             kind=kind, title=title, page_url=page_url, path=path,
-            pages=pdf_pages(file) if file.suffix == ".pdf" else None,
+            pages=pdf_files.page_count(data) if file.suffix == ".pdf" else None,
             bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
         )
         ranked.append(((chapter_rank.get(slug, -1), KIND_ORDER.index(kind), path), download))
     return [download for _, download in sorted(ranked, key=lambda pair: pair[0])]
-
-
-def pdf_pages(path: Path) -> int:
-    return pdf_files.page_count(path.read_bytes())
 
 
 def render_index(book_title: str, downloads: Sequence[Download]) -> str:
