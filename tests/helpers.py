@@ -201,3 +201,15 @@ def missing_chapter_text(chapters: Sequence[tuple[str, str]], extracted: str) ->
         if blocks:
             start += blocks[-1].b + blocks[-1].size
     return missing
+
+
+def git(cwd: Path, *args: str, date: str | None = None) -> str:
+    """Run git with no user or system settings; `date` (any form git reads) dates a commit."""
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    if date:
+        env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    result = subprocess.run(
+        ["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org", "-c", "init.defaultBranch=main", *args],
+        cwd=cwd, env=env, capture_output=True, text=True, check=True,
+    )
+    return result.stdout

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 from hooks import last_updated
+from tests.helpers import git
 
 # Author dates of the commits below (seconds since 1970, UTC).
 JAN_1 = 1704110400  # 2024-01-01 12:00
 FEB_1 = 1706788800  # 2024-02-01 12:00
 MAR_1 = 1709294400  # 2024-03-01 12:00
 APR_1 = 1711972800  # 2024-04-01 12:00
-
-
-def git(cwd: Path, *args: str, when: int | None = None) -> None:
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-    if when is not None:
-        env |= {"GIT_AUTHOR_DATE": f"@{when} +0000", "GIT_COMMITTER_DATE": f"@{when} +0000"}
-    subprocess.run(["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org",
-                    "-c", "init.defaultBranch=main", *args], cwd=cwd, env=env, check=True,
-                   capture_output=True)
 
 
 def write(path: Path, text: str) -> None:
@@ -42,10 +32,10 @@ def test_each_page_has_the_date_of_the_last_commit_that_changed_its_text(tmp_pat
     write(docs / "chapters/été 2024.md", "A name with a space and accents.\n")
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "First", when=JAN_1)
+    git(tmp_path, "commit", "-qm", "First", date=f"@{JAN_1} +0000")
 
     write(docs / "chapters/été 2024.md", "Changed.\n")
-    git(tmp_path, "commit", "-qam", "Edit", when=FEB_1)
+    git(tmp_path, "commit", "-qam", "Edit", date=f"@{FEB_1} +0000")
 
     # A move alone is not a change to the text; a move with an edit is.
     (docs / "chapters").mkdir(exist_ok=True)
@@ -53,12 +43,12 @@ def test_each_page_has_the_date_of_the_last_commit_that_changed_its_text(tmp_pat
     git(tmp_path, "mv", "docs/renamed-and-edited.md", "docs/edited.md")
     write(docs / "edited.md", paragraphs(20) + "One more paragraph.\n")
     git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "Move", when=MAR_1)
+    git(tmp_path, "commit", "-qm", "Move", date=f"@{MAR_1} +0000")
 
     write(docs / "untracked.md", "Not committed yet.\n")
     write(docs / "untouched.md", "Edited but not committed.\n")
     write(tmp_path / "README.md", "Changed outside the docs folder.\n")
-    git(tmp_path, "commit", "-qm", "Outside", "--", "README.md", when=APR_1)
+    git(tmp_path, "commit", "-qm", "Outside", "--", "README.md", date=f"@{APR_1} +0000")
 
     history = last_updated.read_history(docs)
     assert history.note == ""
@@ -83,9 +73,9 @@ def test_a_shallow_clone_says_its_dates_stop_at_its_oldest_commit(tmp_path: Path
     write(full / "docs" / "about.md", "About.\n")
     git(full, "init", "-q")
     git(full, "add", "-A")
-    git(full, "commit", "-qm", "First", when=JAN_1)
+    git(full, "commit", "-qm", "First", date=f"@{JAN_1} +0000")
     write(full / "docs" / "index.md", "Home, edited.\n")
-    git(full, "commit", "-qam", "Second", when=FEB_1)
+    git(full, "commit", "-qam", "Second", date=f"@{FEB_1} +0000")
     git(tmp_path, "clone", "-q", "--depth", "1", full.as_uri(), "shallow")
 
     history = last_updated.read_history(tmp_path / "shallow" / "docs")

@@ -6,7 +6,6 @@ deployment builds it (tests/conftest.py); the fixture and git-history tests buil
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -17,7 +16,7 @@ import pytest
 import yaml
 
 from tests.conftest import PUBLISHED_ENV
-from tests.helpers import ROOT, build_fixture, docs_pages, mkdocs_build, normalise, page_html_path, soup
+from tests.helpers import ROOT, build_fixture, docs_pages, git, mkdocs_build, normalise, page_html_path, soup
 
 CHAPTER = "chapters/connection-disconnection-reconnection.md"
 SITE_URL = PUBLISHED_ENV["SITE_URL"]
@@ -196,17 +195,6 @@ def test_every_link_to_a_file_says_type_and_size_and_none_opens_a_silent_new_tab
 
 
 # --- Last updated, from git, in full and shallow clones ----------------------------------------
-
-
-def git(cwd: Path, *args: str, date: str | None = None) -> str:
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-    if date:
-        env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-    result = subprocess.run(
-        ["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org", "-c", "init.defaultBranch=main", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, check=True,
-    )
-    return result.stdout
 
 
 def project_files() -> list[str]:
