@@ -15,20 +15,20 @@ heading, no skipped level), images (alt text), link text (not "here" or a bare a
 and titles and slugs unique across the book.
 
 How they run, so that they add almost nothing to the build's time:
-- Before MkDocs renders anything (`on_pre_build`), this process reads every source and checks what
-  the sources alone tell: encoding, front matter, unique titles and slugs. Front matter is parsed
-  once, with the parser MkDocs itself uses.
+- Before MkDocs renders anything (`on_pre_build`), the sources are read and checked for what they
+  alone tell: encoding, front matter, unique titles and slugs. Front matter is parsed once, with
+  the parser MkDocs itself uses.
 - The checks that need each page rendered (headings, admonitions, images, links, raw HTML, the
-  links between pages) run in a second process meanwhile, on another core: it renders the pages
-  with the site's own Python-Markdown configuration and reads the result with `html.parser`, so
-  the checks see what readers will see. It is started in `on_config`, as a new Python takes a
-  fifth of a second to start, and exits in the background once it has given its verdict.
+  links between pages) read the HTML MkDocs renders anyway, with `html.parser`, so they see what
+  readers will see. A Markdown extension (`RenderedHtml`) keeps each page's HTML as
+  Python-Markdown makes it, before MkDocs rewrites its links, since the checks quote the
+  addresses the contributor wrote.
 - If the sources already have problems, the build stops in `on_pre_build` with those and the
-  rendered checks' problems together (rendered here, as the build goes no further). Otherwise
-  MkDocs converts the pages while the second process works, and the build stops in `on_env`
-  (every page converted, none written yet) if the second process found problems.
+  rendered checks' problems together (the pages rendered here, as the build goes no further).
+  Otherwise the build stops in `on_env` (every page converted, none written yet) if the rendered
+  pages have problems.
 - A last guard in `on_page_content` makes sure no page is written with script in it, whatever
-  added it.
+  added it: what it finds stops the build in `on_env` too, with the rest of the book's problems.
 - The offline edition's build (hooks/offline.py), which the book's build runs beside itself
   from the same sources, checks the sources and keeps the last guard, but leaves the rendered
   checks to the book's build.
@@ -40,17 +40,9 @@ from __future__ import annotations
 
 import difflib
 import html
-import importlib
-import multiprocessing
-import os
 import posixpath
 import re
-import signal
-import sys
-import threading
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
@@ -58,6 +50,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import markdown
 import yaml
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import get_files
@@ -72,28 +66,33 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 DOCS = "docs"
-HOOKS = os.path.dirname(os.path.abspath(__file__))
 
 
 # --- MkDocs events ---------------------------------------------------------------------------
 
 _context: Context | None = None
 _lines_by_page: dict[str, Lines] = {}
-_second: SecondProcess | None = None  # from on_config until it has given this build's verdict
-_exiting: threading.Thread | None = None  # the second process exiting, once it has given it
+_others: list[Source] = []  # the book's other files: the rendered checks' links may lead there
+_reports: list[PageReport] = []  # each page's rendered checks, as MkDocs renders the pages
+_guarded: list[Problem] = []  # what the last guard found
+_checking = False  # the rendered checks run in this build (not in the offline edition's)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _context, _second
+    global _context, _checking
     _context = Context(
         book=attribution.parse_book_settings(config.extra.get("book")),
         extensions=list(config.markdown_extensions),
         extension_configs=dict(config.mdx_configs),
     )
     _lines_by_page.clear()
-    stop_second_process()  # an earlier build's (mkdocs serve), if it still runs
-    if not is_offline_edition(config):  # its pages are the book's, whose build checks them
-        _second = start_second_process()
+    _others.clear()
+    _reports.clear()
+    _guarded.clear()
+    # The offline edition's pages are the book's, whose build (running beside it) checks them.
+    _checking = not is_offline_edition(config)
+    if _checking and not any(isinstance(e, RenderedHtml) for e in config.markdown_extensions):
+        config.markdown_extensions.append(RenderedHtml())
     return config
 
 
@@ -107,8 +106,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     if report.problems:
         # The build stops here: render the pages here too, so every problem is listed at once.
         raise PluginError(format_problems(check_book(pages, others, _context).problems))
-    if _second is not None:
-        _second.check(pages, others, _context)
+    _others[:] = others
 
 
 def is_offline_edition(config: MkDocsConfig) -> bool:
@@ -118,21 +116,19 @@ def is_offline_edition(config: MkDocsConfig) -> bool:
 
 
 # Priority 100: see exactly what Python-Markdown made of the contributor's Markdown, before
-# other plugins and hooks add their own (trusted) markup. A last guard: nothing unsafe is written.
+# other plugins and hooks add their own (trusted) markup.
 @event_priority(100)
 def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if not may_be_unsafe(html_text):
-        return html_text
     src_uri = page.file.src_uri
     lines = _lines_by_page.get(src_uri) or Lines("", 1)
-    problems = [
-        Problem(f"{DOCS}/{src_uri}", lines.find_text(*needles), message)
-        for message, needles in unsafe_html(scan_html(html_text))
-    ]
-    if problems:
-        # The rendered checks have most likely found this in the page's Markdown, with the rest of
-        # the book's problems and the exact lines: their list is the more useful one.
-        raise PluginError(format_problems(finish_rendered_checks() or problems))
+    rendered = RenderedHtml.taken(config) or ("", [])  # Python-Markdown skips an empty page
+    if _checking:
+        report = PageReport(src_uri=src_uri, url=page.file.url)
+        _reports.append(check_rendering(report, *rendered, lines))
+    # A last guard, whatever made the page: nothing unsafe is written.
+    if may_be_unsafe(html_text):
+        _guarded.extend(Problem(f"{DOCS}/{src_uri}", lines.find_text(*needles), message)
+                        for message, needles in unsafe_html(scan_html(html_text)))
     return html_text
 
 
@@ -140,18 +136,10 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
 @event_priority(100)
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     """Every page is converted and none written yet: the last moment to stop the build cleanly."""
-    problems = finish_rendered_checks()
+    problems = _guarded + (rendered_book_problems(_reports, _others) if _checking else [])
     if problems:
-        raise PluginError(format_problems(problems))
+        raise PluginError(format_problems(sorted(set(problems))))
     return env
-
-
-def on_build_error(error: Exception) -> None:
-    stop_second_process()
-
-
-def on_shutdown() -> None:
-    stop_second_process()
 
 
 def read_sources(config: MkDocsConfig) -> tuple[list[Source], list[Source]]:
@@ -170,93 +158,65 @@ def read_sources(config: MkDocsConfig) -> tuple[list[Source], list[Source]]:
     return pages, others
 
 
-# --- The second process ----------------------------------------------------------------------
+# --- The HTML the rendered checks read ----------------------------------------------------
 
 
-@dataclass
-class SecondProcess:
-    """The process that runs the rendered checks, and this build's verdict once asked for."""
+class RenderedHtml(Extension):
+    """Keeps each page's HTML as Python-Markdown makes it, with its raw HTML, for the checks.
 
-    executor: ProcessPoolExecutor
-    verdict: Future[list[tuple[str, int, str]]] | None = None
+    By `on_page_content` MkDocs has rewritten the page's links and image addresses (its `relpath`
+    treeprocessor), and the checks quote those and look them up in the source. This extension's
+    treeprocessor runs at the same priority, registered before MkDocs registers `relpath`, so
+    after Python-Markdown's own and before the rewrite: the HTML it keeps is the one
+    `Renderer` makes (a test compares them on every page of the book and of the test fixtures).
+    """
 
-    def check(self, pages: Sequence[Source], others: Sequence[Source], context: Context) -> None:
-        """Start the rendered checks of these pages, which run while MkDocs renders."""
-        self.verdict = self.executor.submit(
-            _worker().rendered_problems, [astuple(p) for p in pages], [astuple(o) for o in others],
-            context.extensions, context.extension_configs,
-        )
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: tuple[str, list[str]] | None = None
 
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        md.treeprocessors.register(_KeepHtml(md, self), "book_checks_rendered_html", 0)
 
-def _worker() -> Any:
-    # MkDocs loads this file as the module "hooks/checks.py", a name another process cannot
-    # import, so the second process imports it as "checks" (as this file imports attribution)
-    # and only plain data (tuples, strings, bytes) crosses between the two. A spawned process
-    # starts with this one's sys.path.
-    if HOOKS not in sys.path:
-        sys.path.append(HOOKS)
-    return importlib.import_module("checks")
-
-
-def start_second_process() -> SecondProcess:
-    """Start the second process now; it loads the checks and waits for pages to check."""
-    executor = ProcessPoolExecutor(
-        max_workers=1,
-        # Spawned, not forked: `mkdocs serve` runs threads, which a fork would copy half-way.
-        mp_context=multiprocessing.get_context("spawn"),
-        # Ctrl-C reaches the whole process group: this process stops the build, the second one
-        # just ends (no traceback of its own).
-        initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_DFL),
-    )
-    executor.submit(_worker().loaded)  # starts the process, which imports the checks to run it
-    return SecondProcess(executor)
+    @staticmethod
+    def taken(config: MkDocsConfig) -> tuple[str, list[str]] | None:
+        """The HTML and raw HTML of the page just rendered, once."""
+        for extension in config.markdown_extensions:
+            if isinstance(extension, RenderedHtml):
+                kept, extension.kept = extension.kept, None
+                return kept
+        return None
 
 
-def loaded() -> None:
-    """The second process's first task: to receive it, the process has imported the checks."""
+class _KeepHtml(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, owner: RenderedHtml) -> None:
+        super().__init__(md)
+        self.owner = owner
+
+    def run(self, root: Any) -> None:
+        self.owner.kept = (serialized(self.md, root), raw_html_blocks(self.md))
 
 
-def rendered_problems(
-    pages: list[tuple[str, str, bytes]], others: list[tuple[str, str, bytes]],
-    extensions: list[Any], extension_configs: dict[str, Any],
-) -> list[tuple[str, int, str]]:
-    """The second process's work: `check_rendered_book`, with plain data in and out."""
-    problems = check_rendered_book([Source(*p) for p in pages], [Source(*o) for o in others],
-                                   Renderer(extensions, extension_configs))
-    return [astuple(problem) for problem in problems]
+def serialized(md: markdown.Markdown, root: Any) -> str:
+    """What `md.convert` returns for this tree: serialized, unwrapped, post-processed.
+
+    The end of Python-Markdown's `Markdown.convert`, which has no function of its own.
+    """
+    output = md.serializer(root)
+    start, end = f"<{md.doc_tag}>", f"</{md.doc_tag}>"
+    if start in output:
+        output = output[output.index(start) + len(start):output.rindex(end)].strip()
+    else:  # an empty document: <div />
+        output = ""
+    for postprocessor in md.postprocessors:
+        output = postprocessor.run(output)
+    return output.strip()
 
 
-def finish_rendered_checks() -> list[Problem]:
-    """The rendered checks' problems, once the second process has them (none if it never ran)."""
-    global _second, _exiting
-    running, _second = _second, None
-    if running is None or running.verdict is None:
-        if running is not None:
-            running.executor.shutdown(cancel_futures=True)
-        return []
-    try:
-        return [Problem(*problem) for problem in running.verdict.result()]
-    except BrokenProcessPool as error:
-        raise PluginError(
-            "The chapter checks' second process stopped before it finished (was it killed, or "
-            f"out of memory?): run the build again ({error})"
-        ) from error
-    finally:
-        # It exits in the background (a twentieth of a second) while the pages are written;
-        # stop_second_process waits for it.
-        _exiting = threading.Thread(target=running.executor.shutdown, name="checks-exit")
-        _exiting.start()
-
-
-def stop_second_process() -> None:
-    """Stop the second process: it is let finish its work (seconds at most), then it exits."""
-    global _second, _exiting
-    running, _second = _second, None
-    if running is not None:
-        running.executor.shutdown(wait=True, cancel_futures=True)
-    exiting, _exiting = _exiting, None
-    if exiting is not None:
-        exiting.join()
+def raw_html_blocks(md: markdown.Markdown) -> list[str]:
+    """The raw HTML the Markdown contained: Python-Markdown keeps each piece (and each code
+    block, escaped) in its stash."""
+    return [block for block in md.htmlStash.rawHtmlBlocks if isinstance(block, str)]
 
 
 # --- Data ------------------------------------------------------------------------------------
@@ -341,9 +301,7 @@ class Renderer:
                                          extension_configs=self.extension_configs)
         md = self._md.reset()
         output = md.convert(text)
-        # Python-Markdown keeps each piece of raw HTML (and each code block, escaped) in its stash.
-        raw = [block for block in md.htmlStash.rawHtmlBlocks if isinstance(block, str)]
-        return output, raw
+        return output, raw_html_blocks(md)
 
 
 @dataclass
@@ -381,7 +339,8 @@ class BookReport:
 
 
 def check_book(pages: Sequence[Source], others: Sequence[Source], context: Context) -> BookReport:
-    """Every problem of the book, in one process: what the build checks in two."""
+    """Every problem of the book, the pages rendered here: what the build checks as MkDocs
+    renders them."""
     report = check_sources(pages, context.book)
     rendered = check_rendered_book(pages, others, context.renderer)
     return BookReport(problems=sorted(set(report.problems + rendered)), lines=report.lines)
@@ -402,7 +361,12 @@ def check_rendered_book(pages: Sequence[Source], others: Sequence[Source],
                         renderer: Renderer) -> list[Problem]:
     """What needs the pages rendered: each page's content, the raw HTML links between pages, and
     the HTML files copied as they are."""
-    reports = [check_page_rendered(page, renderer) for page in pages]
+    return rendered_book_problems([check_page_rendered(page, renderer) for page in pages], others)
+
+
+def rendered_book_problems(reports: Sequence[PageReport], others: Sequence[Source]) -> list[Problem]:
+    """The pages' rendered problems, the HTML files copied as they are, and the raw HTML links
+    between pages."""
     problems = [p for report in reports for p in report.problems]
     for other in others:
         if other.src_uri.lower().endswith(MARKUP_SUFFIXES):
@@ -445,11 +409,14 @@ def check_page_rendered(source: Source, renderer: Renderer) -> PageReport:
     if problem:
         return report  # check_page_source reports it; there is nothing to render
     _, body_start = split_front_matter(text)
-    lines = Lines(text, body_start)
     body = "\n".join(text.split("\n")[body_start - 1:])
-    rendered, raw_blocks = renderer.render(body)
+    return check_rendering(report, *renderer.render(body), Lines(text, body_start))
+
+
+def check_rendering(report: PageReport, rendered: str, raw_blocks: Sequence[str], lines: Lines) -> PageReport:
+    """A page's problems in its rendered HTML, its anchors, and the links in its raw HTML."""
     scan = scan_html(rendered)
-    report.problems += check_rendered(scan, lines, path)
+    report.problems += check_rendered(scan, lines, f"{DOCS}/{report.src_uri}")
     report.ids = scan.ids
     for block in raw_blocks:
         for address in scan_html(block).addresses:

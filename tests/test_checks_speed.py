@@ -2,13 +2,13 @@
 
 The problems they report are tested in test_checks_unit.py and test_checks_fixtures.py; these
 tests keep the way they run honest: front matter parsed once reads as both YAML parsers read it,
-the second process's verdict stops the build before any page is written, no process is left
-behind, and the last guard's quick test lets through no HTML the full scan would stop.
+the pages are checked in the HTML MkDocs renders (as `check_book` renders it) and their problems
+stop the build before any page is written, and the last guard's quick test lets through no HTML
+the full scan would stop.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -17,11 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, get_files
 from mkdocs.structure.pages import Page
 
 import checks
-from tests.helpers import CHAPTER_MD, make_fixture_project
+from tests.helpers import CHAPTER_MD, FIXTURES, ROOT, make_fixture_project
 from tests.test_checks_unit import BOOK, CONTEXT, FIELDS, TEXT, front_matter_with
 
 
@@ -43,48 +43,46 @@ def fixture_config(case: str, tmp_path: Path):
     return load_config(str(make_fixture_project(case, tmp_path)))
 
 
-def test_problems_found_by_the_second_process_stop_the_build_in_on_env(tmp_path: Path) -> None:
+def render_like_mkdocs(config) -> None:
+    """What MkDocs does between `on_pre_build` and `on_env`: render every page, each followed by
+    `on_page_content`."""
+    files = get_files(config)
+    for file in files.documentation_pages():
+        page = Page(None, file, config)
+        page.read_source(config)
+        page.render(config, files)
+        checks.on_page_content(page.content, page=page, config=config, files=files)
+
+
+def test_problems_in_the_rendered_pages_stop_the_build_in_on_env(tmp_path: Path) -> None:
     config = fixture_config("check-admonition-unknown-type", tmp_path)
     checks.on_config(config)
-    checks.on_pre_build(config)  # the sources are fine: the rendered checks are left running
+    checks.on_pre_build(config)  # the sources are fine: the pages are checked as MkDocs renders them
+    render_like_mkdocs(config)
     with pytest.raises(PluginError) as stopped:
         checks.on_env(None, config=config, files=None)
     assert "The book has 1 problem to fix:\ndocs/index.md:10: unknown admonition type 'senario'" \
         in str(stopped.value)
-    checks.on_build_error(stopped.value)
-    assert multiprocessing.active_children() == []
 
 
-def test_a_clean_book_passes_and_the_second_process_exits(tmp_path: Path) -> None:
+def test_a_clean_book_passes(tmp_path: Path) -> None:
     config = fixture_config("check-clean", tmp_path)
     checks.on_config(config)
-    assert len(multiprocessing.active_children()) == 1  # started early, while MkDocs reads files
     checks.on_pre_build(config)
+    render_like_mkdocs(config)
     assert checks.on_env("env", config=config, files=None) == "env"
-    checks.on_shutdown()  # it exits while the pages are written; the build's end waits for it
-    assert multiprocessing.active_children() == []
 
 
-def test_a_build_that_fails_elsewhere_or_starts_again_leaves_no_process(tmp_path: Path) -> None:
-    config = fixture_config("check-clean", tmp_path)
-    checks.on_config(config)
-    checks.on_pre_build(config)
-    checks.on_config(config)  # mkdocs serve: a change starts the next build before on_env
-    checks.on_pre_build(config)
-    assert len(multiprocessing.active_children()) == 1
-    checks.on_build_error(RuntimeError("another plugin failed"))
-    assert multiprocessing.active_children() == []
-    checks.on_shutdown()  # nothing left to stop
-
-
-def test_sources_with_problems_stop_the_build_and_the_second_process(tmp_path: Path) -> None:
-    config = fixture_config("check-front-matter-missing-description", tmp_path)
-    checks.on_config(config)
-    with pytest.raises(PluginError) as stopped:
-        checks.on_pre_build(config)
-    assert "description" in str(stopped.value)
-    checks.on_build_error(stopped.value)  # what MkDocs calls next
-    assert multiprocessing.active_children() == []
+def test_a_build_starts_again_with_nothing_of_the_last_one(tmp_path: Path) -> None:
+    broken = fixture_config("check-admonition-unknown-type", tmp_path / "broken")
+    checks.on_config(broken)
+    checks.on_pre_build(broken)
+    render_like_mkdocs(broken)
+    clean = fixture_config("check-clean", tmp_path / "clean")  # mkdocs serve: the next build
+    checks.on_config(clean)
+    checks.on_pre_build(clean)
+    render_like_mkdocs(clean)
+    assert checks.on_env("env", config=clean, files=None) == "env"
 
 
 def test_the_offline_editions_build_leaves_the_rendered_checks_to_the_books_build(
@@ -93,24 +91,55 @@ def test_the_offline_editions_build_leaves_the_rendered_checks_to_the_books_buil
     monkeypatch.setenv("BOOK_OFFLINE", "true")
     config = fixture_config("check-admonition-unknown-type", tmp_path)
     checks.on_config(config)
+    assert not any(isinstance(e, checks.RenderedHtml) for e in config.markdown_extensions)
     checks.on_pre_build(config)
-    assert multiprocessing.active_children() == []  # no second process: the book's build has one
+    render_like_mkdocs(config)
     assert checks.on_env("env", config=config, files=None) == "env"
 
 
-def test_the_last_guard_waits_for_the_book_wide_list_when_it_finds_something(tmp_path: Path) -> None:
+def test_what_the_last_guard_finds_stops_the_build_with_every_problem_of_the_book(tmp_path: Path) -> None:
     """Script in a page stops the build with every problem of the book, not only the guard's."""
     config = fixture_config("check-raw-html-unsafe", tmp_path)
     checks.on_config(config)
     checks.on_pre_build(config)
     page = Page("Home", File("index.md", config.docs_dir, config.site_dir, True), config)
+    checks.on_page_content("<p>Fine.</p><iframe src=x></iframe>", page=page, config=config, files=None)
+    render_like_mkdocs(config)
     with pytest.raises(PluginError) as stopped:
-        checks.on_page_content("<script>alert(1)</script>", page=page, config=config, files=None)
+        checks.on_env(None, config=config, files=None)
     message = str(stopped.value)
     assert "docs/index.md:10: the raw HTML element <script> runs script" in message
     assert "docs/index.md:24:" in message and "tracker.example.org" in message
-    checks.on_build_error(stopped.value)
-    assert multiprocessing.active_children() == []
+    assert "the raw HTML element <iframe>" in message  # the guard's own finding
+
+
+FIXTURE_CASES = sorted(p.parent.name for p in FIXTURES.glob("check-*/docs"))
+
+
+@pytest.mark.parametrize("case", ["the book", *FIXTURE_CASES])
+def test_the_checks_read_the_html_the_renderer_makes(case: str, tmp_path: Path) -> None:
+    """The HTML kept while MkDocs renders a page is what `check_book` renders for it: the
+    build and `check_book` check the same thing. (A book whose sources have problems stops in
+    `on_pre_build`, with `check_book`'s list, before MkDocs renders anything.)"""
+    config = load_config(str(ROOT / "mkdocs.yml")) if case == "the book" else fixture_config(case, tmp_path)
+    checks.on_config(config)
+    if checks.check_sources(checks.read_sources(config)[0], checks._context.book).problems:
+        with pytest.raises(PluginError):
+            checks.on_pre_build(config)
+        return
+    renderer = checks.Renderer(checks._context.extensions, checks._context.extension_configs)
+    files = get_files(config)
+    compared = 0
+    for file in files.documentation_pages():
+        text = Path(file.abs_src_path).read_bytes().decode("utf-8-sig", errors="replace")
+        _, body_start = checks.split_front_matter(text)
+        page = Page(None, file, config)
+        page.read_source(config)
+        page.render(config, files)
+        kept = checks.RenderedHtml.taken(config) or ("", [])
+        assert kept == renderer.render("\n".join(text.split("\n")[body_start - 1:])), file.src_uri
+        compared += 1
+    assert compared >= 1
 
 
 # --- The last guard's quick test -------------------------------------------------------------

@@ -171,8 +171,11 @@ def test_the_last_guard_stops_unsafe_html_that_reached_the_rendered_page() -> No
     file = File("chapters/listening.md", str(ROOT / "docs"), str(ROOT / "site"), True)
     guarded = Page("Listening", file, CONFIG)
     assert checks.on_page_content("<p>Fine.</p>", page=guarded, config=CONFIG, files=None) == "<p>Fine.</p>"
+    assert checks.on_env("env", config=CONFIG, files=None) == "env"
+    # Found in on_page_content, it stops the build in on_env: every page converted, none written.
+    checks.on_page_content("<p>Fine.</p><script>alert(1)</script>", page=guarded, config=CONFIG, files=None)
     with pytest.raises(PluginError, match=r"docs/chapters/listening\.md:\d+: the raw HTML element <script> runs script"):
-        checks.on_page_content("<p>Fine.</p><script>alert(1)</script>", page=guarded, config=CONFIG, files=None)
+        checks.on_env("env", config=CONFIG, files=None)
 
 
 def test_page_slugs_are_file_names_or_folder_names_for_index_pages() -> None:
