@@ -264,7 +264,7 @@ def render_block(attribution: PageAttribution) -> str:
             f"<p>This page was written for this edition by {_e(attribution.written_by)}.</p>"
         )
     else:
-        lines.append(f"<p>This page is adapted from the original work.</p>")
+        lines.append("<p>This page is adapted from the original work.</p>")
     if attribution.changes:
         lines.append(f"<p>Changes: {_e(attribution.changes)}</p>")
     lines.append(

@@ -91,7 +91,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _guarded.clear()
     # The offline edition's pages are the book's, whose build (running beside it) checks them.
     _checking = not is_offline_edition(config)
-    if _checking and not any(isinstance(e, RenderedHtml) for e in config.markdown_extensions):
+    if _checking and rendered_html(config) is None:
         config.markdown_extensions.append(RenderedHtml())
     return config
 
@@ -121,7 +121,8 @@ def is_offline_edition(config: MkDocsConfig) -> bool:
 def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     src_uri = page.file.src_uri
     lines = _lines_by_page.get(src_uri) or Lines("", 1)
-    rendered = RenderedHtml.taken(config) or ("", [])  # Python-Markdown skips an empty page
+    keeper = rendered_html(config)
+    rendered = (keeper.take() if keeper else None) or ("", [])  # Python-Markdown skips an empty page
     if _checking:
         report = PageReport(src_uri=src_uri, url=page.file.url)
         _reports.append(check_rendering(report, *rendered, lines))
@@ -178,14 +179,15 @@ class RenderedHtml(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's name
         md.treeprocessors.register(_KeepHtml(md, self), "book_checks_rendered_html", 0)
 
-    @staticmethod
-    def taken(config: MkDocsConfig) -> tuple[str, list[str]] | None:
+    def take(self) -> tuple[str, list[str]] | None:
         """The HTML and raw HTML of the page just rendered, once."""
-        for extension in config.markdown_extensions:
-            if isinstance(extension, RenderedHtml):
-                kept, extension.kept = extension.kept, None
-                return kept
-        return None
+        kept, self.kept = self.kept, None
+        return kept
+
+
+def rendered_html(config: MkDocsConfig) -> RenderedHtml | None:
+    """The build's `RenderedHtml`, once `on_config` has added it to the Markdown extensions."""
+    return next((e for e in config.markdown_extensions if isinstance(e, RenderedHtml)), None)
 
 
 class _KeepHtml(Treeprocessor):

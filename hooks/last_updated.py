@@ -41,12 +41,14 @@ log = logging.getLogger("mkdocs.plugins.book.last_updated")
 # --- MkDocs events ---------------------------------------------------------------------------
 
 _history: DocsHistory | None = None
+_build_time = 0  # for a page git has no date for
 _language = "en"
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    global _history, _language
+    global _history, _build_time, _language
     _history = read_history(Path(config.docs_dir))
+    _build_time = int(export_files.build_time(os.environ).timestamp())
     _language = str(config.theme.get("language") or "en")
     if _history.note:
         log.info("Last updated: %s", _history.note)
@@ -56,9 +58,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
                     nav: Navigation) -> dict[str, Any]:
     assert _history is not None
-    timestamp = _history.timestamps.get(page.file.src_uri)
-    if timestamp is None:
-        timestamp = int(export_files.build_time(os.environ).timestamp())
+    timestamp = _history.timestamps.get(page.file.src_uri, _build_time)
     context["last_updated"] = last_updated(timestamp, _language)
     return context
 

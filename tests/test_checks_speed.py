@@ -91,7 +91,7 @@ def test_the_offline_editions_build_leaves_the_rendered_checks_to_the_books_buil
     monkeypatch.setenv("BOOK_OFFLINE", "true")
     config = fixture_config("check-admonition-unknown-type", tmp_path)
     checks.on_config(config)
-    assert not any(isinstance(e, checks.RenderedHtml) for e in config.markdown_extensions)
+    assert checks.rendered_html(config) is None
     checks.on_pre_build(config)
     render_like_mkdocs(config)
     assert checks.on_env("env", config=config, files=None) == "env"
@@ -136,7 +136,7 @@ def test_the_checks_read_the_html_the_renderer_makes(case: str, tmp_path: Path) 
         page = Page(None, file, config)
         page.read_source(config)
         page.render(config, files)
-        kept = checks.RenderedHtml.taken(config) or ("", [])
+        kept = checks.rendered_html(config).take() or ("", [])
         assert kept == renderer.render("\n".join(text.split("\n")[body_start - 1:])), file.src_uri
         compared += 1
     assert compared >= 1
