@@ -64,20 +64,39 @@ def name_search_dialog(html: str, *, where: str) -> str:
     """Material's search dialog has role="dialog" and no accessible name (axe: aria-dialog-name)."""
     before = '<div class="md-search" data-md-component="search" role="dialog">'
     after = f'<div class="md-search" data-md-component="search" role="dialog" aria-label="{SEARCH_NAME}">'
+    # Looked for in this order because Material writes the dialog near the top of the page:
+    # finding it stops the search there, where looking for what is absent reads the whole page.
+    if before in html:
+        return html.replace(before, after, 1)
     if after in html:
         return html
-    if before not in html:
-        raise PluginError(f"{where}: Material's search dialog markup changed; update hooks/a11y.py.")
-    return html.replace(before, after, 1)
+    raise PluginError(f"{where}: Material's search dialog markup changed; update hooks/a11y.py.")
 
 
-_CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*\btype="checkbox"[^>]*?)\s+autocomplete="off"')
+_AUTOCOMPLETE_OFF = 'autocomplete="off"'
+# Material writes its checkboxes and search dialog at the top of <body>, before this (base.html).
+_CONTAINER = '<div class="md-container" data-md-component="container">'
+_CHECKBOX_AUTOCOMPLETE = re.compile(r'<input\b[^>]*\btype="checkbox"[^>]*?(\s+autocomplete="off")')
 
 
 def drop_checkbox_autocomplete(html: str) -> str:
     """Material puts autocomplete="off" on its drawer and search checkboxes; HTML allows it only on
     text-like inputs (Nu HTML Checker error). Firefox may now restore an open drawer on "Back"."""
-    return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
+    # Only the top of the page, before Material's container, is searched, and only the tags
+    # holding the attribute are matched: one regular expression over the whole page (about
+    # 100 KB) took most of this hook's time.
+    end = html.find(_CONTAINER)
+    end = len(html) if end == -1 else end
+    kept, copied = [], 0
+    at = html.find(_AUTOCOMPLETE_OFF, 0, end)
+    while at != -1:
+        start = html.rfind("<input", copied, at)
+        tag = _CHECKBOX_AUTOCOMPLETE.match(html, start) if start != -1 else None
+        if tag and tag.end() == at + len(_AUTOCOMPLETE_OFF):
+            kept.append(html[copied:tag.start(1)])
+            copied = tag.end()
+        at = html.find(_AUTOCOMPLETE_OFF, at + 1, end)
+    return "".join(kept) + html[copied:] if kept else html
 
 
 def label_toc_toggle(html: str) -> str:
@@ -95,14 +114,18 @@ def label_toc_toggle(html: str) -> str:
     return html
 
 
-_SKIP_BLOCK = re.compile(r'<div data-md-component="skip">\s*</div>')
+_SKIP_OPEN = '<div data-md-component="skip">'
+_SKIP_BLOCK = re.compile(re.escape(_SKIP_OPEN) + r"\s*</div>")
 _ARTICLE = '<article class="md-content__inner md-typeset">'
 
 
 def ensure_skip_link(html: str, *, where: str) -> str:
     """Material renders "Skip to content" only when the page's table of contents has an entry
     (base.html: `{% if page.toc | first is defined %}`): add one to the content when it is missing."""
-    if not _SKIP_BLOCK.search(html):
+    # Found with str.find first: a regular expression searching the page for a block that is
+    # not there reads all of it.
+    at = html.find(_SKIP_OPEN)
+    if at == -1 or not _SKIP_BLOCK.match(html, at):
         return html  # Material's own link, or ours from an earlier run
     if _ARTICLE not in html:
         raise PluginError(f"{where}: Material's content markup changed; update hooks/a11y.py.")
