@@ -95,10 +95,14 @@ def on_post_build(config: MkDocsConfig) -> None:
         write_atomically(folder / INDEX_FILE, render_index(config.site_name, downloads).encode("utf-8"))
         log.info("Downloads: %d files listed in %s/%s", len(downloads), DOWNLOADS_DIR, INDEX_FILE)
     by_path = {d.path: d for d in downloads}
+    # Without files to describe or require, links keep their text: only lists are replaced.
+    # Looked for in the bytes, so that pages with nothing to change are not decoded.
+    marker = b"data-download" if downloads or exports else b"data-downloads-list"
     for page in sorted(site.rglob("*.html")):
-        text = page.read_text(encoding="utf-8")
-        if "data-download" not in text:
+        raw = page.read_bytes()
+        if marker not in raw:
             continue
+        text = raw.decode("utf-8")
         where = page.relative_to(site).as_posix()
         new = complete_links(text, by_path, page=where, require=exports)
         new = replace_downloads_lists(new, downloads, page=where)
