@@ -45,13 +45,17 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from html.parser import HTMLParser
+from xml.etree.ElementTree import Comment, ProcessingInstruction
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import unquote, urljoin, urlsplit
 
 import markdown
 import yaml
 from markdown.extensions import Extension
+# The serializer's own escaping, so that the tree is read as its HTML will be (see scan_tree).
+from markdown.serializers import BOOLEAN_ATTRIBUTES, HTML_EMPTY, _escape_attrib_html, _escape_cdata
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import STX
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import get_files
@@ -174,13 +178,14 @@ class RenderedHtml(Extension):
 
     def __init__(self) -> None:
         super().__init__()
-        self.kept: tuple[str, list[str]] | None = None
+        self.kept: tuple[Scan | str, list[str]] | None = None
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's name
         md.treeprocessors.register(_KeepHtml(md, self), "book_checks_rendered_html", 0)
 
-    def take(self) -> tuple[str, list[str]] | None:
-        """The HTML and raw HTML of the page just rendered, once."""
+    def take(self) -> tuple[Scan | str, list[str]] | None:
+        """The page just rendered, once: its HTML, or what `scan_html` would find in it, with
+        its raw HTML."""
         kept, self.kept = self.kept, None
         return kept
 
@@ -196,7 +201,8 @@ class _KeepHtml(Treeprocessor):
         self.owner = owner
 
     def run(self, root: Any) -> None:
-        self.owner.kept = (serialized(self.md, root), raw_html_blocks(self.md))
+        scan = scan_tree(self.md, root)
+        self.owner.kept = (scan, []) if scan is not None else (serialized(self.md, root), raw_html_blocks(self.md))
 
 
 def serialized(md: markdown.Markdown, root: Any) -> str:
@@ -259,6 +265,7 @@ UNSAFE_ELEMENTS: Mapping[str, str] = {
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "poster",
                   "background", "srcset", "cite", "ping", "lowsrc", "dynsrc"}
 LOADING_ATTRIBUTES = {"src", "srcset", "poster", "data", "background", "lowsrc", "dynsrc"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
 
 # Folders of the site the build writes itself (the downloads contract): not in docs/.
@@ -415,9 +422,11 @@ def check_page_rendered(source: Source, renderer: Renderer) -> PageReport:
     return check_rendering(report, *renderer.render(body), Lines(text, body_start))
 
 
-def check_rendering(report: PageReport, rendered: str, raw_blocks: Sequence[str], lines: Lines) -> PageReport:
-    """A page's problems in its rendered HTML, its anchors, and the links in its raw HTML."""
-    scan = scan_html(rendered)
+def check_rendering(report: PageReport, rendered: Scan | str, raw_blocks: Sequence[str],
+                    lines: Lines) -> PageReport:
+    """A page's problems in its rendered HTML (or its scan), its anchors, and the links in its
+    raw HTML."""
+    scan = rendered if isinstance(rendered, Scan) else scan_html(rendered)
     report.problems += check_rendered(scan, lines, f"{DOCS}/{report.src_uri}")
     report.ids = scan.ids
     for block in raw_blocks:
@@ -742,7 +751,7 @@ class _Scanner(HTMLParser):
             admonition = Admonition(kind=kinds[0] if kinds else "")
             self.scan.admonitions.append(admonition)
             self._open_admonitions.append((admonition, depth))
-        if re.fullmatch(r"h[1-6]", tag):
+        if tag in HEADINGS:
             self._heading = (int(tag[1]), depth, [])
         if tag == "a" and "headerlink" in classes:
             self._skip_depth = depth
@@ -808,6 +817,8 @@ class _Scanner(HTMLParser):
                     f"{name} attribute",
                     (f"{name}=", name),
                 ))
+            if name not in URL_ATTRIBUTES and name not in LOADING_ATTRIBUTES:
+                continue
             compact = re.sub(r"[\x00-\x20]+", "", value).lower()
             if name in URL_ATTRIBUTES and compact.startswith(SCRIPT_SCHEMES):
                 scheme = compact.split(":", 1)[0]
@@ -855,6 +866,100 @@ def scan_html(html_text: str) -> Scan:
     scanner.feed(html_text)
     scanner.close()
     return scanner.scan
+
+
+class _NeedsHtml(Exception):
+    """The tree holds something only its HTML shows as readers' browsers will read it."""
+
+
+# Names html.parser reads as one name, as browsers do: an attribute named `x/onclick` in the tree
+# is two attributes in the HTML (`x` and `onclick`), so anything else is left to the HTML.
+_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]*")
+
+
+def scan_tree(md: markdown.Markdown, root: Any) -> Scan | None:
+    """What `scan_html` finds in the HTML Python-Markdown makes of this tree, read from the tree
+    itself: serializing the page and parsing it again took most of the checks' time.
+
+    None when the HTML would differ from the tree: raw HTML, which Python-Markdown pastes into
+    the HTML after serializing (a page with any is read from its HTML), script or style
+    elements, a name html.parser would read differently, or a placeholder whose replacement is
+    markup. Each event is the one html.parser sends for the serialized tree: attributes sorted,
+    as the serializer writes them; text and values as the serializer escapes them, the
+    postprocessors complete them and html.parser unescapes them. Tests compare both scans on
+    every page of the book and of the fixtures, and on generated Markdown.
+    """
+    if md.htmlStash.html_counter:
+        return None
+    scanner = _Scanner()
+    try:
+        _feed_text(scanner, md, root.text)  # the document's own <div> is not in the page
+        for child in root:
+            _feed_element(scanner, md, child, xhtml=md.output_format == "xhtml")
+    except _NeedsHtml:
+        return None
+    return scanner.scan
+
+
+def _feed_element(scanner: _Scanner, md: markdown.Markdown, element: Any, *, xhtml: bool) -> None:
+    tag = element.tag
+    if tag is None:  # the serializer writes its content only
+        _feed_text(scanner, md, element.text)
+        for child in element:
+            _feed_element(scanner, md, child, xhtml=xhtml)
+    elif isinstance(tag, str):
+        name = tag.lower()
+        if not _PLAIN_NAME.fullmatch(tag) or name in ("script", "style"):
+            raise _NeedsHtml
+        attrs: list[tuple[str, str | None]] = []
+        for key, value in sorted(element.items()):
+            if not isinstance(key, str) or not _PLAIN_NAME.fullmatch(key):
+                raise _NeedsHtml
+            if value is not None and not (value == key and not xhtml and key in BOOLEAN_ATTRIBUTES["html"]):
+                value = _attribute_text(md, value)
+            else:
+                value = None  # written as a bare name
+            attrs.append((key.lower(), value))
+        if xhtml and name in HTML_EMPTY:  # written `<img ... />`, without its text or children
+            scanner.handle_startendtag(name, attrs)
+        else:
+            scanner.handle_starttag(name, attrs)
+            _feed_text(scanner, md, element.text)
+            for child in element:
+                _feed_element(scanner, md, child, xhtml=xhtml)
+            if name not in HTML_EMPTY:
+                scanner.handle_endtag(name)
+    elif tag is not Comment and tag is not ProcessingInstruction:
+        raise _NeedsHtml
+    _feed_text(scanner, md, element.tail)
+
+
+def _feed_text(scanner: _Scanner, md: markdown.Markdown, text: str | None) -> None:
+    if not text:
+        return
+    # An entity ("&amp;", which the serializer keeps) or a placeholder the postprocessors
+    # replace (an entity, a footnote's arrow): as written to the HTML, then read by html.parser.
+    if "&" in text or STX in text:
+        text = _postprocessed(md, _escape_cdata(text))
+        if "<" in text:
+            raise _NeedsHtml
+        text = html.unescape(text)
+    scanner.handle_data(text)
+
+
+def _attribute_text(md: markdown.Markdown, value: str) -> str:
+    if "&" not in value and STX not in value:  # as in _feed_text
+        return value
+    value = _postprocessed(md, _escape_attrib_html(value))
+    if '"' in value:
+        raise _NeedsHtml
+    return html.unescape(value)
+
+
+def _postprocessed(md: markdown.Markdown, text: str) -> str:
+    for postprocessor in md.postprocessors:
+        text = postprocessor.run(text)
+    return text
 
 
 def unsafe_html(scan: Scan) -> list[tuple[str, tuple[str, ...]]]:

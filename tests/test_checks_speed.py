@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import markdown
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, get_files
@@ -129,17 +132,24 @@ def test_the_checks_read_the_html_the_renderer_makes(case: str, tmp_path: Path) 
         return
     renderer = checks.Renderer(checks._context.extensions, checks._context.extension_configs)
     files = get_files(config)
-    compared = 0
+    compared = from_tree = 0
     for file in files.documentation_pages():
         text = Path(file.abs_src_path).read_bytes().decode("utf-8-sig", errors="replace")
         _, body_start = checks.split_front_matter(text)
         page = Page(None, file, config)
         page.read_source(config)
         page.render(config, files)
-        kept = checks.rendered_html(config).take() or ("", [])
-        assert kept == renderer.render("\n".join(text.split("\n")[body_start - 1:])), file.src_uri
+        kept, kept_raw = checks.rendered_html(config).take() or ("", [])
+        html_text, raw = renderer.render("\n".join(text.split("\n")[body_start - 1:]))
+        if isinstance(kept, checks.Scan):  # read from the tree: what the HTML would show
+            assert (kept, kept_raw) == (checks.scan_html(html_text), raw), file.src_uri
+            from_tree += 1
+        else:
+            assert (kept, kept_raw) == (html_text, raw), file.src_uri
         compared += 1
     assert compared >= 1
+    if case == "the book":
+        assert from_tree >= 1  # the chapter, which has no raw HTML
 
 
 # --- The last guard's quick test -------------------------------------------------------------
@@ -214,3 +224,87 @@ def test_the_real_chapter_needs_no_full_scan() -> None:
     html_text, _ = CONTEXT.renderer.render("\n".join(text.split("\n")[body_start - 1:]))
     assert "<a " in html_text and "<h2" in html_text
     assert not checks.may_be_unsafe(html_text)
+
+
+# --- The rendered checks read the tree as its HTML would be read ---------------------------
+
+
+class BothScans(Extension):
+    """Scans each page both ways, where the build's RenderedHtml reads it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scans: tuple[checks.Scan | None, checks.Scan] | None = None
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+        owner = self
+
+        class Both(Treeprocessor):
+            def run(self, root: object) -> None:
+                owner.scans = (checks.scan_tree(self.md, root), checks.scan_html(checks.serialized(self.md, root)))
+
+        md.treeprocessors.register(Both(md), "both_scans", 0)
+
+
+def both_scans(source: str) -> tuple[checks.Scan | None, checks.Scan]:
+    scans = BothScans()
+    markdown.Markdown(extensions=[*CONTEXT.extensions, scans], extension_configs=CONTEXT.extension_configs).convert(source)
+    assert scans.scans is not None
+    return scans.scans
+
+
+TREE_CASES = [
+    "# Title\n\nText with AT&T, a & b, 1 < 2 > 0, and `&copy; &amp; <b>` as code.\n",
+    "Text[^1] and more[^note].\n\n[^1]: A note.\n[^note]: Another, with a [link](other.md).\n",
+    "[here](page.md), [Click here!](p.md#a), <https://example.org>, [x](javascript:alert(1)).\n",
+    "Paragraph\n{ onclick=\"alert(1)\" }\n",
+    "# Heading { #custom-id .cls data-x=\"a&b\" title='\"quoted\"' }\n\n### Skipped\n",
+    "![](pic.png) ![A picture](pic.png){ width=\"10\" } ![x](https://cdn.example.org/a.png)\n",
+    "!!! note\n\n    Body with [a link](a.md).\n\n    !!! reflection\n\n        - Why?\n        - How?\n",
+    "!!! warning\n\n!!! senario \"Title\"\n    Text\n",
+    "??? reflection \"Think\"\n\n    1. First\n\n???+ tip\n    Open.\n",
+    "| A | B |\n|---|---|\n| [t](t.md) | x & y |\n",
+    "Term\n:   Definition with *emphasis*.\n",
+    "*[HTML]: Hyper Text Markup Language\n\nHTML and more HTML.\n",
+    '[a](b.md "T \\"q\\"") [c](d.md?e=1&f=2) [g](h.md?i=1&amp;j=2) <mailto:a@b.org>\n',
+    "Escaped \\*stars\\* and \\& and \\< and emoji 🌱 and accents éà.\n",
+    "# One\n\n# Two\n\n## Sub with `code` and **bold**\n",
+    "Line  \nbreak and ---\n\n***\n\n> Quote with [link](q.md)\n",
+]
+
+
+@pytest.mark.parametrize("source", TREE_CASES)
+def test_the_tree_is_read_as_its_html_would_be(source: str) -> None:
+    from_tree, from_html = both_scans(source)
+    assert from_tree is not None  # no raw HTML: the page is read from its tree
+    assert from_tree == from_html
+
+
+# Python-Markdown keeps these aside and pastes them into the HTML after serializing the tree.
+@pytest.mark.parametrize("source", [
+    "<div>Raw HTML</div>\n",
+    "An entity: &copy; &#169;\n",
+    "- [x] done (the book's check boxes are HTML)\n",
+    "Inline <span onclick=\"x\">raw</span> HTML.\n",
+    "```python\nprint('code')\n```\n",
+    '<div class="admonition reflection" markdown>\n\n- In HTML, as Markdown\n\n</div>\n',
+])
+def test_a_page_with_html_kept_aside_is_read_from_its_html(source: str) -> None:
+    from_tree, _ = both_scans(source)
+    assert from_tree is None
+
+
+FRAGMENTS = [*TREE_CASES, "<p>raw</p>\n", "Text & more &amp; &lt;tag&gt; &#38; &unknown; &copy\n",
+             "[^x]\n\n[^x]: Note &amp; arrow\n", "Text { #id }\n", "`a & b`\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.one_of(st.sampled_from(FRAGMENTS),
+                                st.text(alphabet="&<>;#\"'`*_[]()!{}=.:/ abx\n\u00e9", max_size=40)),
+                      max_size=6))
+def test_any_markdown_reads_the_same_from_its_tree(parts: list[str]) -> None:
+    source = "\n\n".join(parts)
+    assume(source.strip())  # Python-Markdown renders nothing of a blank page
+    from_tree, from_html = both_scans(source)
+    if from_tree is not None:
+        assert from_tree == from_html
