@@ -19,10 +19,11 @@ How they run, so that they add almost nothing to the build's time:
   alone tell: encoding, front matter, unique titles and slugs. Front matter is parsed once, with
   the parser MkDocs itself uses.
 - The checks that need each page rendered (headings, admonitions, images, links, raw HTML, the
-  links between pages) read the HTML MkDocs renders anyway, with `html.parser`, so they see what
-  readers will see. A Markdown extension (`RenderedHtml`) keeps each page's HTML as
+  links between pages) read the page MkDocs renders anyway, as `html.parser` reads its HTML, so
+  they see what readers will see. A Markdown extension (`RenderedHtml`) reads each page as
   Python-Markdown makes it, before MkDocs rewrites its links, since the checks quote the
-  addresses the contributor wrote.
+  addresses the contributor wrote: from its tree (`scan_tree`), or from its HTML when the page
+  has raw HTML, which only the HTML holds.
 - If the sources already have problems, the build stops in `on_pre_build` with those and the
   rendered checks' problems together (the pages rendered here, as the build goes no further).
   Otherwise the build stops in `on_env` (every page converted, none written yet) if the rendered
@@ -167,13 +168,14 @@ def read_sources(config: MkDocsConfig) -> tuple[list[Source], list[Source]]:
 
 
 class RenderedHtml(Extension):
-    """Keeps each page's HTML as Python-Markdown makes it, with its raw HTML, for the checks.
+    """Keeps each page as Python-Markdown makes it, for the checks: what `scan_html` finds in
+    its HTML, read from the tree (`scan_tree`), or else its HTML and its raw HTML.
 
     By `on_page_content` MkDocs has rewritten the page's links and image addresses (its `relpath`
     treeprocessor), and the checks quote those and look them up in the source. This extension's
     treeprocessor runs at the same priority, registered before MkDocs registers `relpath`, so
-    after Python-Markdown's own and before the rewrite: the HTML it keeps is the one
-    `Renderer` makes (a test compares them on every page of the book and of the test fixtures).
+    after Python-Markdown's own and before the rewrite: what it keeps is what `Renderer` makes
+    (a test compares them on every page of the book and of the test fixtures).
     """
 
     def __init__(self) -> None:
