@@ -970,6 +970,14 @@ def unsafe_html(scan: Scan) -> list[tuple[str, tuple[str, ...]]]:
 
 def check_rendered(scan: Scan, lines: Lines, path: str) -> list[Problem]:
     """Problems of a page's rendered content, each placed on its source line."""
+    # Placing a finding searches the source, and most pages have nothing to place: they are
+    # checked first without placing anything, and again, placing, only if they have a problem.
+    if not _rendered_problems(scan, _UNPLACED, path):
+        return []
+    return _rendered_problems(scan, lines, path)
+
+
+def _rendered_problems(scan: Scan, lines: Lines, path: str) -> list[Problem]:
     problems: list[Problem] = []
 
     def problem(line: int, message: str) -> None:
@@ -1145,6 +1153,25 @@ def _fenced_lines(lines: Sequence[str]) -> set[int]:
                     and not line.strip()[len(match.group(1)):].strip():
                 fence = None
     return inside
+
+
+class _Unplaced(Lines):
+    """Places every finding on line 1, without reading any source."""
+
+    def __init__(self) -> None:
+        super().__init__("", 1)
+
+    def find_text(self, *needles: str, kind: str = "") -> int:
+        return 1
+
+    def find_heading(self, level: int) -> int:
+        return 1
+
+    def find_admonition(self) -> int:
+        return 1
+
+
+_UNPLACED = _Unplaced()
 
 
 # --- What pages share ------------------------------------------------------------------------
