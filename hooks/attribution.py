@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 CONFIG_FILE = "mkdocs.yml"
@@ -56,8 +58,11 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     return html_text + render_block(attribution)
 
 
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return output.replace("</head>", _head_by_page[page.file.src_uri] + "</head>", 1)
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
+                    nav: Navigation) -> dict[str, Any]:
+    # For overrides/main.html, which writes it at the end of <head>.
+    context["attribution_head"] = Markup(_head_by_page[page.file.src_uri])
+    return context
 
 
 # --- Data ------------------------------------------------------------------------------------
