@@ -216,7 +216,8 @@ def write_markdown(results: dict[str, dict[str, object]], meta: dict[str, object
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,30,50,200", help="chapter counts, comma-separated")
-    parser.add_argument("--repetitions", type=int, default=3)
+    # Five: on a shared machine a median of three still moved the ratios by a tenth between runs.
+    parser.add_argument("--repetitions", type=int, default=5)
     parser.add_argument("--peer-sizes", default="all", help="sizes at which the peer runs too: 'all' or a list")
     parser.add_argument("--note", default="", help="a sentence for results.md, e.g. why fewer repetitions")
     args = parser.parse_args()
