@@ -82,6 +82,7 @@ def summary(runs: list[Run]) -> dict[str, float]:
         "min_s": round(min(times), 3),
         "max_s": round(max(times), 3),
         "peak_mib": round(max(r.peak_bytes for r in runs) / 2**20, 1),
+        "runs_s": [round(t, 3) for t in times],  # in the order run, each beside the others' same run
     }
 
 
@@ -152,6 +153,13 @@ def ratio(a: float, b: float) -> float:
     return round(a / b, 3) if b else float("nan")
 
 
+def paired_ratio(result: dict[str, object], a: str, b: str) -> float:
+    """The median of a/b over the repetitions: each pair ran one after the other, on the
+    machine as it was then (the ratio of medians may take them from different moments)."""
+    pairs = zip(result[a]["runs_s"], result[b]["runs_s"])  # type: ignore[index]
+    return round(statistics.median(x / y for x, y in pairs), 3)
+
+
 def targets(results: dict[str, dict[str, object]]) -> list[tuple[str, float, str, bool]]:
     """(target, measured, limit, met) for each target in the benchmark's brief."""
     def median(size: str, name: str) -> float:
@@ -192,12 +200,16 @@ def write_markdown(results: dict[str, dict[str, object]], meta: dict[str, object
             if name in result:
                 s = result[name]  # type: ignore[index]
                 lines.append(f"| {size} | {name} | {s['median_s']} | {s['min_s']} | {s['max_s']} | {s['peak_mib']} |")
-    lines += ["", "## Ratios", "", "| chapters | site / bare | full / peer | unchanged rebuild / full |", "|---:|---:|---:|---:|"]
+    lines += ["", "## Ratios", "",
+              "Of the medians; in brackets, the median of each repetition's own ratio.", "",
+              "| chapters | site / bare | full / peer | unchanged rebuild / full |", "|---:|---:|---:|---:|"]
     for size, result in results.items():
         site_bare = ratio(result["site"]["median_s"], result["bare"]["median_s"])  # type: ignore[index]
-        full_peer = ratio(result["full"]["median_s"], result["peer"]["median_s"]) if "peer" in result else "–"  # type: ignore[index]
+        site_bare_paired = paired_ratio(result, "site", "bare")
+        full_peer = (f'{ratio(result["full"]["median_s"], result["peer"]["median_s"])} '  # type: ignore[index]
+                     f'({paired_ratio(result, "full", "peer")})') if "peer" in result else "–"
         rebuild = ratio(result["rebuild"]["median_s"], result["full"]["median_s"])  # type: ignore[index]
-        lines.append(f"| {size} | {site_bare} | {full_peer} | {rebuild} |")
+        lines.append(f"| {size} | {site_bare} ({site_bare_paired}) | {full_peer} | {rebuild} |")
     lines += ["", "## Targets", "", "| target | measured | limit | met |", "|---|---:|---|---|"]
     for name, measured, limit, met in targets(results):
         lines.append(f"| {name} | {measured} | {limit} | {'yes' if met else '**no**'} |")
