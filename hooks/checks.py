@@ -52,10 +52,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import markdown
 import yaml
-from markdown.extensions import Extension
 # The serializer's own escaping, so that the tree is read as its HTML will be (see scan_tree).
 from markdown.serializers import BOOLEAN_ATTRIBUTES, HTML_EMPTY, _escape_attrib_html, _escape_cdata
-from markdown.treeprocessors import Treeprocessor
 from markdown.util import STX
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -63,6 +61,7 @@ from mkdocs.structure.files import get_files
 
 # MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
 import attribution
+import page_tree
 
 if TYPE_CHECKING:
     import jinja2
@@ -167,44 +166,26 @@ def read_sources(config: MkDocsConfig) -> tuple[list[Source], list[Source]]:
 # --- The HTML the rendered checks read ----------------------------------------------------
 
 
-class RenderedHtml(Extension):
+class RenderedHtml(page_tree.PageTreeReader["tuple[Scan | str, list[str]]"]):
     """Keeps each page as Python-Markdown makes it, for the checks: what `scan_html` finds in
     its HTML, read from the tree (`scan_tree`), or else its HTML and its raw HTML.
 
     By `on_page_content` MkDocs has rewritten the page's links and image addresses (its `relpath`
-    treeprocessor), and the checks quote those and look them up in the source. This extension's
-    treeprocessor runs at the same priority, registered before MkDocs registers `relpath`, so
-    after Python-Markdown's own and before the rewrite: what it keeps is what `Renderer` makes
-    (a test compares them on every page of the book and of the test fixtures).
+    treeprocessor), and the checks quote those and look them up in the source. The tree is read
+    before that rewrite (see `page_tree`): what is kept is what `Renderer` makes (a test compares
+    them on every page of the book and of the test fixtures).
     """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.kept: tuple[Scan | str, list[str]] | None = None
+    name = "book_checks_rendered_html"
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's name
-        md.treeprocessors.register(_KeepHtml(md, self), "book_checks_rendered_html", 0)
-
-    def take(self) -> tuple[Scan | str, list[str]] | None:
-        """The page just rendered, once: its HTML, or what `scan_html` would find in it, with
-        its raw HTML."""
-        kept, self.kept = self.kept, None
-        return kept
+    def read(self, md: markdown.Markdown, root: Any) -> tuple[Scan | str, list[str]]:
+        scan = scan_tree(md, root)
+        return (scan, []) if scan is not None else (serialized(md, root), raw_html_blocks(md))
 
 
 def rendered_html(config: MkDocsConfig) -> RenderedHtml | None:
     """The build's `RenderedHtml`, once `on_config` has added it to the Markdown extensions."""
-    return next((e for e in config.markdown_extensions if isinstance(e, RenderedHtml)), None)
-
-
-class _KeepHtml(Treeprocessor):
-    def __init__(self, md: markdown.Markdown, owner: RenderedHtml) -> None:
-        super().__init__(md)
-        self.owner = owner
-
-    def run(self, root: Any) -> None:
-        scan = scan_tree(self.md, root)
-        self.owner.kept = (scan, []) if scan is not None else (serialized(self.md, root), raw_html_blocks(self.md))
+    return RenderedHtml.in_config(config)
 
 
 def serialized(md: markdown.Markdown, root: Any) -> str:

@@ -69,8 +69,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import jinja2
 import markdown
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 
@@ -78,6 +76,7 @@ import attribution  # hooks import each other by module name: MkDocs puts hooks/
 import build_cache
 import downloads
 import export_files
+import page_tree
 import pdf_files
 
 # BeautifulSoup (with soupsieve, a tenth of a second to import), lxml, asyncio and the HTTP
@@ -540,7 +539,7 @@ def has_reflection_prompts(content_html: str) -> bool:
     return bool(xpath(_REFLECTION_PROMPTS)(parse_html(content_html)))
 
 
-class ReflectionPrompts(Extension):
+class ReflectionPrompts(page_tree.PageTreeReader["bool | None"]):
     """Answers `has_reflection_prompts` for each page from the tree Python-Markdown builds, so
     that the page's HTML is not parsed again (about a third of a millisecond a chapter).
 
@@ -549,31 +548,14 @@ class ReflectionPrompts(Extension):
     answer (None) and its HTML is parsed. A test compares the answers on every page of the book.
     """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: bool | None = None
+    name = "book_pdf_reflection_prompts"
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's name
-        # Priority 0: after the extensions' treeprocessors, which may still move elements.
-        md.treeprocessors.register(_FindReflectionPrompts(md, self), "book_pdf_reflection_prompts", 0)
-
-    def take(self) -> bool | None:
-        """The answer for the page just rendered, once."""
-        found, self.found = self.found, None
-        return found
+    def read(self, md: markdown.Markdown, root: Any) -> bool | None:
+        return None if md.htmlStash.rawHtmlBlocks else tree_has_prompts(root)
 
 
 def reflection_prompts_finder(config: MkDocsConfig) -> ReflectionPrompts | None:
-    return next((e for e in config.markdown_extensions if isinstance(e, ReflectionPrompts)), None)
-
-
-class _FindReflectionPrompts(Treeprocessor):
-    def __init__(self, md: markdown.Markdown, owner: ReflectionPrompts) -> None:
-        super().__init__(md)
-        self.owner = owner
-
-    def run(self, root: Any) -> None:
-        self.owner.found = None if self.md.htmlStash.rawHtmlBlocks else tree_has_prompts(root)
+    return ReflectionPrompts.in_config(config)
 
 
 def tree_has_prompts(root: Any) -> bool:
