@@ -95,7 +95,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _guarded.clear()
     # The offline edition's pages are the book's, whose build (running beside it) checks them.
     _checking = not is_offline_edition(config)
-    if _checking and rendered_html(config) is None:
+    if _checking and RenderedHtml.in_config(config) is None:
         config.markdown_extensions.append(RenderedHtml())
     return config
 
@@ -109,7 +109,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
     _lines_by_page.update(report.lines)
     if report.problems:
         # The build stops here: render the pages here too, so every problem is listed at once.
-        raise PluginError(format_problems(check_book(pages, others, _context).problems))
+        rendered = check_rendered_book(pages, others, _context.renderer)
+        raise PluginError(format_problems(sorted(set(report.problems + rendered))))
     _others[:] = others
 
 
@@ -125,7 +126,7 @@ def is_offline_edition(config: MkDocsConfig) -> bool:
 def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     src_uri = page.file.src_uri
     lines = _lines_by_page.get(src_uri) or Lines("", 1)
-    keeper = rendered_html(config)
+    keeper = RenderedHtml.in_config(config)
     rendered = (keeper.take() if keeper else None) or ("", [])  # Python-Markdown skips an empty page
     if _checking:
         report = PageReport(src_uri=src_uri, url=page.file.url)
@@ -133,7 +134,7 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     # A last guard, whatever made the page: nothing unsafe is written.
     if may_be_unsafe(html_text):
         _guarded.extend(Problem(f"{DOCS}/{src_uri}", lines.find_text(*needles), message)
-                        for message, needles in unsafe_html(scan_html(html_text)))
+                        for message, needles in scan_html(html_text).unsafe)
     return html_text
 
 
@@ -181,11 +182,6 @@ class RenderedHtml(page_tree.PageTreeReader["tuple[Scan | str, list[str]]"]):
     def read(self, md: markdown.Markdown, root: Any) -> tuple[Scan | str, list[str]]:
         scan = scan_tree(md, root)
         return (scan, []) if scan is not None else (serialized(md, root), raw_html_blocks(md))
-
-
-def rendered_html(config: MkDocsConfig) -> RenderedHtml | None:
-    """The build's `RenderedHtml`, once `on_config` has added it to the Markdown extensions."""
-    return RenderedHtml.in_config(config)
 
 
 def serialized(md: markdown.Markdown, root: Any) -> str:
@@ -840,7 +836,7 @@ _MAYBE_UNSAFE = re.compile(
 
 
 def may_be_unsafe(html_text: str) -> bool:
-    """False when the HTML certainly has nothing `unsafe_html` would find (see _MAYBE_UNSAFE)."""
+    """False when the HTML certainly has nothing unsafe for `scan_html` (see _MAYBE_UNSAFE)."""
     return _MAYBE_UNSAFE.search(html_text.lower()) is not None
 
 
@@ -943,10 +939,6 @@ def _postprocessed(md: markdown.Markdown, text: str) -> str:
     for postprocessor in md.postprocessors:
         text = postprocessor.run(text)
     return text
-
-
-def unsafe_html(scan: Scan) -> list[tuple[str, tuple[str, ...]]]:
-    return scan.unsafe
 
 
 def check_rendered(scan: Scan, lines: Lines, path: str) -> list[Problem]:

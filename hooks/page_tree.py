@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
 Reading = TypeVar("Reading")
+Reader = TypeVar("Reader", bound="PageTreeReader[Any]")
 
 
 class PageTreeReader(Extension, Generic[Reading]):
@@ -44,7 +45,7 @@ class PageTreeReader(Extension, Generic[Reading]):
         return kept
 
     @classmethod
-    def in_config(cls, config: MkDocsConfig) -> Any:
+    def in_config(cls: type[Reader], config: MkDocsConfig) -> Reader | None:
         """The build's reader of this class, once a hook's `on_config` has added it."""
         return next((e for e in config.markdown_extensions if isinstance(e, cls)), None)
 

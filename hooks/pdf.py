@@ -122,7 +122,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     export_files.source_date_epoch(os.environ)
     _chapters.clear()
     _prompts_found.clear()
-    if reflection_prompts_finder(config) is None:
+    if ReflectionPrompts.in_config(config) is None:
         config.markdown_extensions.append(ReflectionPrompts())
     return config
 
@@ -168,7 +168,7 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
 
 
 def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    finder = reflection_prompts_finder(config)
+    finder = ReflectionPrompts.in_config(config)
     _prompts_found[page.file.src_uri] = finder.take() if finder else None
     return html_text
 
@@ -554,10 +554,6 @@ class ReflectionPrompts(page_tree.PageTreeReader["bool | None"]):
         return None if md.htmlStash.rawHtmlBlocks else tree_has_prompts(root)
 
 
-def reflection_prompts_finder(config: MkDocsConfig) -> ReflectionPrompts | None:
-    return ReflectionPrompts.in_config(config)
-
-
 def tree_has_prompts(root: Any) -> bool:
     """What _REFLECTION_PROMPTS asks, of an ElementTree."""
     for box in root.iter():
@@ -698,13 +694,13 @@ def clean_content(fragment: Tag, *, base_url: str) -> None:
     Links to other pages of the site point at the published site (`base_url`, the online
     address of the document's folder) or, with no address set, become plain text.
     """
+    from bs4 import BeautifulSoup  # see the note at the imports
+
     for selector in CHROME_SELECTORS:
         for tag in fragment.select(selector):
             tag.decompose()
     for listing in fragment.select("[data-downloads-list]"):
         # The list is filled in after the PDFs are printed; on paper, say where it is.
-        from bs4 import BeautifulSoup  # see the note at the imports
-
         note = BeautifulSoup("<p>The list of downloads is on the book's website.</p>", "html.parser")
         listing.replace_with(note)
     for details in fragment.find_all("details"):
@@ -841,9 +837,9 @@ def _printable_chapter(page_html: str, chapter: ChapterSource,
     chapters."""
     # lxml finds the article in the whole page (whose navigation grows with the book), and
     # BeautifulSoup reads the article alone: reading whole pages made big books slow to print.
-    from lxml import html as lxml_html
+    from lxml import html as lxml_html  # for tostring
 
-    root = lxml_html.fromstring(page_html)
+    root = parse_html(page_html)
     found = xpath(_ARTICLE)(root)
     if not found:
         raise PluginError(f"{chapter.html_file}: no <article> to print; is the theme Material?")

@@ -16,14 +16,13 @@ import pytest
 import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, get_files
 from mkdocs.structure.pages import Page
 
 import checks
+import page_tree
 from tests.helpers import CHAPTER_MD, FIXTURES, ROOT, make_fixture_project
 from tests.test_checks_unit import BOOK, CONTEXT, FIELDS, TEXT, front_matter_with
 
@@ -112,7 +111,7 @@ def test_the_offline_editions_build_leaves_the_rendered_checks_to_the_books_buil
     monkeypatch.setenv("BOOK_OFFLINE", "true")
     config = fixture_config("check-admonition-unknown-type", tmp_path)
     checks.on_config(config)
-    assert checks.rendered_html(config) is None
+    assert checks.RenderedHtml.in_config(config) is None
     checks.on_pre_build(config)
     render_like_mkdocs(config)
     assert checks.on_env("env", config=config, files=None) == "env"
@@ -157,7 +156,7 @@ def test_the_checks_read_the_html_the_renderer_makes(case: str, tmp_path: Path) 
         page = Page(None, file, config)
         page.read_source(config)
         page.render(config, files)
-        kept, kept_raw = checks.rendered_html(config).take() or ("", [])
+        kept, kept_raw = checks.RenderedHtml.in_config(config).take() or ("", [])
         html_text, raw = renderer.render("\n".join(text.split("\n")[body_start - 1:]))
         if isinstance(kept, checks.Scan):  # read from the tree: what the HTML would show
             assert (kept, kept_raw) == (checks.scan_html(html_text), raw), file.src_uri
@@ -247,28 +246,21 @@ def test_the_real_chapter_needs_no_full_scan() -> None:
 # --- The rendered checks read the tree as its HTML would be read ---------------------------
 
 
-class BothScans(Extension):
+class BothScans(page_tree.PageTreeReader["tuple[checks.Scan | None, checks.Scan]"]):
     """Scans each page both ways, where the build's RenderedHtml reads it."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.scans: tuple[checks.Scan | None, checks.Scan] | None = None
+    name = "both_scans"
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
-        owner = self
-
-        class Both(Treeprocessor):
-            def run(self, root: object) -> None:
-                owner.scans = (checks.scan_tree(self.md, root), checks.scan_html(checks.serialized(self.md, root)))
-
-        md.treeprocessors.register(Both(md), "both_scans", 0)
+    def read(self, md: markdown.Markdown, root: object) -> tuple[checks.Scan | None, checks.Scan]:
+        return checks.scan_tree(md, root), checks.scan_html(checks.serialized(md, root))
 
 
 def both_scans(source: str) -> tuple[checks.Scan | None, checks.Scan]:
     scans = BothScans()
     markdown.Markdown(extensions=[*CONTEXT.extensions, scans], extension_configs=CONTEXT.extension_configs).convert(source)
-    assert scans.scans is not None
-    return scans.scans
+    both = scans.take()
+    assert both is not None
+    return both
 
 
 TREE_CASES = [

@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
+from mkdocs.utils.meta import get_data
 
 import attribution as a
 import pdf as p
@@ -195,7 +196,7 @@ def test_every_page_of_the_book_gets_the_same_answer_from_its_tree() -> None:
     md, finder = markdown_with_prompt_finder()
     answers = {}
     for page in sorted((ROOT / "docs").rglob("*.md")):
-        body = page.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
+        body, _ = get_data(page.read_text(encoding="utf-8"))  # as MkDocs parts it from its front matter
         html = md.reset().convert(body)
         answers[page.name] = (finder.take(), p.has_reflection_prompts(html))
     assert answers["connection-disconnection-reconnection.md"] == (True, True)
