@@ -195,9 +195,7 @@ def serialized(md: markdown.Markdown, root: Any) -> str:
         output = output[output.index(start) + len(start):output.rindex(end)].strip()
     else:  # an empty document: <div />
         output = ""
-    for postprocessor in md.postprocessors:
-        output = postprocessor.run(output)
-    return output.strip()
+    return _postprocessed(md, output).strip()
 
 
 def raw_html_blocks(md: markdown.Markdown) -> list[str]:
@@ -868,7 +866,7 @@ def scan_tree(md: markdown.Markdown, root: Any) -> Scan | None:
     postprocessors complete them and html.parser unescapes them. Tests compare both scans on
     every page of the book and of the fixtures, and on generated Markdown.
     """
-    if md.htmlStash.html_counter:
+    if page_tree.holds_stashed_html(md):
         return None
     scanner = _Scanner()
     try:

@@ -50,6 +50,13 @@ class PageTreeReader(Extension, Generic[Reading]):
         return next((e for e in config.markdown_extensions if isinstance(e, cls)), None)
 
 
+def holds_stashed_html(md: markdown.Markdown) -> bool:
+    """Whether Python-Markdown kept part of the page aside (raw HTML, code blocks, some
+    extensions' markup) to paste into its HTML after serializing: the tree is then not the
+    whole page, and a reader must read its HTML instead."""
+    return md.htmlStash.html_counter > 0
+
+
 class _Read(Treeprocessor):
     def __init__(self, md: markdown.Markdown, reader: PageTreeReader[Any]) -> None:
         super().__init__(md)

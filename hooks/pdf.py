@@ -551,7 +551,7 @@ class ReflectionPrompts(page_tree.PageTreeReader["bool | None"]):
     name = "book_pdf_reflection_prompts"
 
     def read(self, md: markdown.Markdown, root: Any) -> bool | None:
-        return None if md.htmlStash.rawHtmlBlocks else tree_has_prompts(root)
+        return None if page_tree.holds_stashed_html(md) else tree_has_prompts(root)
 
 
 def tree_has_prompts(root: Any) -> bool:
