@@ -24,7 +24,6 @@ and fills in the metadata. The layout of the EPUB's own files:
 
 from __future__ import annotations
 
-import functools
 import html
 import io
 import logging
@@ -37,6 +36,9 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from urllib.parse import urljoin, urlsplit
 
+from ebooklib import epub
+from lxml import etree
+from lxml import html as lxml_html
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -45,11 +47,7 @@ import export_files
 from export_files import book_slug, exports_enabled
 from attribution import BookSettings, parse_book_settings
 
-# ebooklib and lxml are imported by the functions that write the EPUB: a build without downloads
-# (`make serve`) never loads them.
 if TYPE_CHECKING:
-    from ebooklib import epub
-    from lxml import etree
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
@@ -286,9 +284,6 @@ def convert_chapter(
 
     `epub_files` maps the site URL of every page in the EPUB to its file in the EPUB.
     """
-    from lxml import etree
-    from lxml import html as lxml_html
-
     where = f"docs/{chapter.src_uri}"
     root = lxml_html.fragment_fromstring(chapter.html, create_parent="div")
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
@@ -395,8 +390,6 @@ def _e(text: str) -> str:
 
 def xhtml_document(*, title: str, lang: str, css: str, body: str, body_type: str, where: str) -> bytes:
     """A complete XHTML document, checked to be well-formed XML."""
-    from lxml import etree
-
     document = _XHTML.format(
         title=_e(title), lang=_e(lang), css=_e(css), body=body, body_type=body_type
     ).encode("utf-8")
@@ -481,17 +474,11 @@ def title_document(meta: Metadata) -> bytes:
                           body_type="frontmatter", where="the EPUB's title page")
 
 
-@functools.cache
-def _document_class() -> type[epub.EpubHtml]:
-    from ebooklib import epub
+class _Document(epub.EpubHtml):  # type: ignore[misc]
+    """An XHTML document written here in full: ebooklib only files it in the package."""
 
-    class Document(epub.EpubHtml):  # type: ignore[misc]
-        """An XHTML document written here in full: ebooklib only files it in the package."""
-
-        def get_content(self, default: bytes | None = None) -> bytes:
-            return self.content
-
-    return Document
+    def get_content(self, default: bytes | None = None) -> bytes:
+        return self.content
 
 
 # --- The package -----------------------------------------------------------------------------
@@ -505,9 +492,6 @@ def build_epub(
     meta: Metadata, chapters: Sequence[Chapter], *, site_dir: Path, site_url: str | None
 ) -> bytes:
     """The EPUB file's bytes. Depends only on its arguments (and the images in `site_dir`)."""
-    from ebooklib import epub
-
-    _Document = _document_class()  # noqa: N806 - a class
     book = epub.EpubBook()
     book.set_identifier(meta.identifier)
     book.set_title(meta.title)
@@ -578,8 +562,6 @@ def build_epub(
 
 
 def _image_item(site_path: str, site_dir: Path, *, where: str) -> epub.EpubImage:
-    from ebooklib import epub
-
     media_type = CORE_IMAGE_TYPES.get(PurePosixPath(site_path).suffix.lower())
     if media_type is None:
         raise PluginError(

@@ -45,7 +45,6 @@ the dates, `BOOK_CACHE=0` prints every PDF afresh.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import html
 import importlib.metadata
@@ -59,16 +58,20 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import jinja2
 import markdown
+from lxml import etree as lxml_etree
+from lxml import html as lxml_html
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 
@@ -79,13 +82,11 @@ import export_files
 import page_tree
 import pdf_files
 
-# BeautifulSoup (with soupsieve, a tenth of a second to import), lxml, asyncio and the HTTP
-# server are imported by the functions that make and print documents: a build without PDFs
-# (`make serve`, an unchanged rebuild) never loads them. (Python 3.11's lazy loader is not safe
-# from the threads that make the documents.)
+# BeautifulSoup (with soupsieve, a tenth of a second to import) and asyncio are imported by the
+# functions that make and print documents: a build without PDFs (`make serve`, an unchanged
+# rebuild) never loads them. (Python 3.11's lazy loader is not safe from the threads that make
+# the documents.)
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ThreadPoolExecutor
-
     from bs4 import BeautifulSoup, Tag
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
@@ -106,9 +107,9 @@ _settings: PdfSettings | None = None
 _browser: str | None = None
 _chapters: dict[str, ChapterSource] = {}
 _prompts_found: dict[str, bool | None] = {}  # by page, from ReflectionPrompts (None: not known)
-_version_asker: ThreadPoolExecutor | None = None
 _version: Future[str] | None = None  # the browser's version line, asked in on_config
 _started: Browser | None = None  # launched in on_pre_build when every PDF will be printed
+_VERSION_ASKER = ThreadPoolExecutor(1, thread_name_prefix="browser-version")
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -118,22 +119,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # Found now, so a missing browser stops the build before anything is written.
     _browser = find_browser(os.environ) if export_files.exports_enabled(os.environ) else None
     if _browser is not None:  # asked now, beside the site's build; the PDF cache needs it
-        _version = version_asker().submit(browser_version, _browser)
+        _version = _VERSION_ASKER.submit(browser_version, _browser)
     export_files.source_date_epoch(os.environ)
     _chapters.clear()
     _prompts_found.clear()
     if ReflectionPrompts.in_config(config) is None:
         config.markdown_extensions.append(ReflectionPrompts())
     return config
-
-
-def version_asker() -> ThreadPoolExecutor:
-    global _version_asker
-    if _version_asker is None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        _version_asker = ThreadPoolExecutor(1, thread_name_prefix="browser-version")
-    return _version_asker
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
@@ -513,30 +505,16 @@ def chapter_source(book: attribution.BookSettings, page: Page, site_description:
 
 # What reflection_prompts selects, as XPath: a yes or no asked of every chapter in every build,
 # answered by lxml alone (about twenty times quicker than building a BeautifulSoup tree).
-_REFLECTION_PROMPTS = (
+_REFLECTION_PROMPTS = lxml_etree.XPath(
     "//*[self::div[contains(concat(' ', normalize-space(@class), ' '), ' admonition ')] or self::details]"
     "[contains(concat(' ', normalize-space(@class), ' '), ' reflection ')]/*[self::ul or self::ol]/li"
 )
 
 
-@functools.cache
-def xpath(expression: str) -> Any:
-    """The compiled XPath expression (lxml loaded only when one is needed)."""
-    from lxml import etree
-
-    return etree.XPath(expression)
-
-
-def parse_html(text: str) -> Any:
-    from lxml import html as lxml_html
-
-    return lxml_html.fromstring(text)
-
-
 def has_reflection_prompts(content_html: str) -> bool:
     if "reflection" not in content_html:
         return False
-    return bool(xpath(_REFLECTION_PROMPTS)(parse_html(content_html)))
+    return bool(_REFLECTION_PROMPTS(lxml_html.fromstring(content_html)))
 
 
 class ReflectionPrompts(page_tree.PageTreeReader["bool | None"]):
@@ -826,8 +804,8 @@ def reflection_prompts(content: Tag) -> list[Markup]:
     return [Markup(item.decode_contents().strip()) for item in items]
 
 
-_ARTICLE = "//article[contains(concat(' ', normalize-space(@class), ' '), ' md-content__inner ')]"
-_STYLESHEETS = "//head/link[@href][contains(concat(' ', normalize-space(@rel), ' '), ' stylesheet ')]"
+_ARTICLE = lxml_etree.XPath("//article[contains(concat(' ', normalize-space(@class), ' '), ' md-content__inner ')]")
+_STYLESHEETS = lxml_etree.XPath("//head/link[@href][contains(concat(' ', normalize-space(@rel), ' '), ' stylesheet ')]")
 
 
 def _printable_chapter(page_html: str, chapter: ChapterSource,
@@ -837,13 +815,11 @@ def _printable_chapter(page_html: str, chapter: ChapterSource,
     chapters."""
     # lxml finds the article in the whole page (whose navigation grows with the book), and
     # BeautifulSoup reads the article alone: reading whole pages made big books slow to print.
-    from lxml import html as lxml_html  # for tostring
-
-    root = parse_html(page_html)
-    found = xpath(_ARTICLE)(root)
+    root = lxml_html.fromstring(page_html)
+    found = _ARTICLE(root)
     if not found:
         raise PluginError(f"{chapter.html_file}: no <article> to print; is the theme Material?")
-    sheets = tuple(str(link.get("href")) for link in xpath(_STYLESHEETS)(root)
+    sheets = tuple(str(link.get("href")) for link in _STYLESHEETS(root)
                    if "print-site" not in str(link.get("href")))
     from bs4 import BeautifulSoup  # see the note at the imports
 
@@ -1228,42 +1204,34 @@ async def _render_one(context: Any, origin: Origin, document: PrintDocument) -> 
                        loaded=tuple(sorted(loaded)), numbers=numbers, printings=printing)
 
 
-@functools.cache
-def site_request_handler() -> type:
-    from http.server import SimpleHTTPRequestHandler
+class _SiteRequestHandler(SimpleHTTPRequestHandler):
+    """The built site's files, and the print documents being printed (never written to disk)."""
 
-    class SiteRequestHandler(SimpleHTTPRequestHandler):
-        """The built site's files, and the print documents being printed (never on disk)."""
+    def __init__(self, *args: Any, documents: Mapping[str, str], **kwargs: Any) -> None:
+        self.documents = documents
+        super().__init__(*args, **kwargs)
 
-        def __init__(self, *args: Any, documents: Mapping[str, str], **kwargs: Any) -> None:
-            self.documents = documents
-            super().__init__(*args, **kwargs)
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        document = self.documents.get(unquote(urlsplit(self.path).path).lstrip("/"))
+        if document is None:
+            return super().do_GET()
+        body = document.encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")  # printed again with new page numbers
+        self.end_headers()
+        self.wfile.write(body)
 
-        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-            document = self.documents.get(unquote(urlsplit(self.path).path).lstrip("/"))
-            if document is None:
-                return super().do_GET()
-            body = document.encode("utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")  # printed again with new page numbers
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
-            pass
-
-    return SiteRequestHandler
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        pass
 
 
 @contextmanager
 def serve_directory(root: Path, documents: Mapping[str, str] | None = None) -> Iterator[str]:
     """Serve a folder on 127.0.0.1 while the block runs, and `documents` (site-relative path:
     HTML) as if they were in it; yields its origin."""
-    from http.server import ThreadingHTTPServer
-
-    handler = partial(site_request_handler(), directory=str(root),
+    handler = partial(_SiteRequestHandler, directory=str(root),
                       documents=documents if documents is not None else {})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -1353,9 +1321,10 @@ class SiteFiles:
 # --- The bookmarks' text ---------------------------------------------------------------------
 
 
-_HEADINGS = "//h1|//h2|//h3|//h4|//h5|//h6"
+_HEADINGS = lxml_etree.XPath("//h1|//h2|//h3|//h4|//h5|//h6")
 
 
 def document_headings(document_html: str) -> list[str]:
     """The text of every heading of a print document, in order."""
-    return [re.sub(r"\s+", " ", h.text_content()).strip() for h in xpath(_HEADINGS)(parse_html(document_html))]
+    root = lxml_html.fromstring(document_html)
+    return [re.sub(r"\s+", " ", h.text_content()).strip() for h in _HEADINGS(root)]

@@ -459,9 +459,8 @@ def test_chapters_printed_together_split_into_tagged_pdfs_of_their_own(tmp_path:
 
 def test_a_build_without_downloads_never_loads_the_printing_libraries(tmp_path: Path) -> None:
     # `make serve` rebuilds on every save: BeautifulSoup (with soupsieve), Playwright and pikepdf
-    # cost a tenth of a second or more to import, asyncio and ebooklib some hundredths, and
-    # only the making of the PDFs and the EPUB needs them. (lxml may load: it reads a chapter
-    # with raw HTML for its reflection prompts.)
+    # cost a tenth of a second or more to import, asyncio more than a hundredth, and only the
+    # making of the PDFs needs them.
     config = make_fixture_project("check-clean", tmp_path)
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "mkdocs", "build", "--strict", "-f", str(config),
@@ -473,7 +472,7 @@ def test_a_build_without_downloads_never_loads_the_printing_libraries(tmp_path: 
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()
                 if line.startswith("import time:")}
     assert "mkdocs.structure.pages" in imported  # the list is the build's own
-    printing = {"bs4", "soupsieve", "playwright", "pikepdf", "asyncio", "ebooklib"}
+    printing = {"bs4", "soupsieve", "playwright", "pikepdf", "asyncio"}
     assert not {name for name in imported if name.split(".")[0] in printing}
 
 
