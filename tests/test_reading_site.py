@@ -19,6 +19,10 @@ from tests.conftest import PUBLISHED_ENV
 from tests.helpers import ROOT, build_fixture, docs_pages, git, mkdocs_build, normalise, page_html_path, soup
 
 CHAPTER = "chapters/connection-disconnection-reconnection.md"
+# A build's time late on a UTC day: a build that took the day from the local time zone instead of
+# UTC (TZ=Pacific/Kiritimati is 14 hours ahead) would show the next day.
+BUILD_EPOCH = 1700000000  # 2023-11-14 22:13:20 UTC
+BUILD_DAY = "2023-11-14"
 SITE_URL = PUBLISHED_ENV["SITE_URL"]
 REPO_URL = PUBLISHED_ENV["REPO_URL"]
 
@@ -105,7 +109,9 @@ def test_book_without_site_or_repository_address_builds_cleanly_without_them(
 ) -> None:
     for name in ("SITE_URL", "REPO_URL", "EDIT_URI"):
         monkeypatch.delenv(name, raising=False)
-    result, site = build_fixture("page-meta", tmp_path)  # outside any git repository, too
+    # Outside any git repository the date falls back to the build's: the epoch the build reads
+    # (`make test` exports one from the last commit; here a fixed one, whatever the clock says).
+    result, site = build_fixture("page-meta", tmp_path, env={"SOURCE_DATE_EPOCH": str(BUILD_EPOCH)})
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr
     for src_uri in ("index.md", "meta.md"):
@@ -113,8 +119,7 @@ def test_book_without_site_or_repository_address_builds_cleanly_without_them(
         assert page.head.find("link", rel="canonical") is None
         assert meta_content(page, property="og:url") is None
         assert page.find("a", rel="edit") is None and page.select_one("a.md-source") is None
-        # Outside git the date falls back to the day of the build.
-        assert page.select_one(".md-footer time")["datetime"] == datetime.now(timezone.utc).date().isoformat()
+        assert page.select_one(".md-footer time")["datetime"] == BUILD_DAY
     assert "<url>" not in (site / "sitemap.xml").read_text(encoding="utf-8")
 
 
