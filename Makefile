@@ -1,4 +1,6 @@
-# The few verbs a person types. `make book` and `make test` do their own set-up.
+# The few verbs a person types. Each does its own set-up, and no more than it needs:
+# `make serve` only Python's packages (a preview needs Python 3.11 and make alone), `make book`
+# also a browser to print with, `make test` also the checkers (qpdf, epubcheck, Java, Node).
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := book
@@ -18,7 +20,7 @@ export SOURCE_DATE_EPOCH
 # Material 9.8 announces its successor at every build; the notice is not ours to act on.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: book serve test lint lock bench clean setup system-deps lighthouse
+.PHONY: book serve test lint chapter lock bench clean setup system-deps book-deps lighthouse help
 
 # What `make lint` checks: the book's pages and the chapter template (`make lint LINT_PATHS=…`
 # checks other files or folders with the same settings).
@@ -27,19 +29,19 @@ LINT_PATHS ?= docs templates
 ## book: build the whole site (and downloads) into site/
 # Built beside site/ and swapped in when complete: an interrupted build never leaves half a site.
 # BOOK_EXPORTS=1 whatever the shell says: the PDFs are made, or the build stops saying why.
-book: setup
+book: $(INSTALLED) book-deps
 	BOOK_EXPORTS=1 $(BIN)/python scripts/build_site.py site
 
 ## serve: preview with live reload at http://127.0.0.1:8000 (no PDFs, so reloads stay instant)
-serve: setup
+serve: $(INSTALLED)
 	BOOK_EXPORTS=0 $(BIN)/mkdocs serve --strict
 
-## test: run the whole test suite
+## test: run the whole test suite (`make test PYTEST_ARGS=-q`: options for pytest)
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## lighthouse: score the built home and chapter pages (mobile) and measure a chapter's weight
-lighthouse: book
+lighthouse: book $(NODE_INSTALLED)
 	CHROME_PATH="$${CHROME_PATH:-$$(command -v chromium || command -v chromium-browser || command -v google-chrome)}" \
 	  $(BIN)/python scripts/lighthouse.py site
 
@@ -85,6 +87,10 @@ $(PEER_INSTALLED): benchmarks/peer-requirements.txt
 # The programs the PDFs and their tests need, from the system's packages.
 system-deps:
 	@bash scripts/system-deps.sh
+
+# Only what printing the book needs (a browser, the fonts).
+book-deps:
+	@bash scripts/system-deps.sh --book
 
 ## clean: remove the built site and the cache of unchanged downloads (.cache/book)
 clean:

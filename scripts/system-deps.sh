@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # Make sure the programs the book's PDFs and tests need are installed:
 # a Chromium or Chrome for printing and browser tests (and Chromium's headless shell, quicker
-# for printing, where apt has it), qpdf and poppler-utils for checking PDFs, epubcheck for
-# validating the EPUB, Node.js with npm and Java for the HTML checker (vnu-jar) and Lighthouse.
+# for printing, where apt has it) and the DejaVu fonts the PDFs are laid out with; for the
+# tests also qpdf and poppler-utils for checking PDFs, epubcheck for validating the EPUB,
+# Node.js with npm and Java for the HTML checker (vnu-jar) and Lighthouse.
 # Installs Debian's packages when it can (root and apt); otherwise says exactly what to run.
+#
+#   bash scripts/system-deps.sh          everything (`make test`, CI)
+#   bash scripts/system-deps.sh --book   only what printing the book needs (`make book`)
+#   bash scripts/system-deps.sh --peer   everything, and the benchmark peer's libraries
+# `make serve` needs none of them: a preview is Python alone.
 set -euo pipefail
+
+mode="${1:-}"
 
 missing=()
 browser_found=""
@@ -23,15 +31,18 @@ if [ -n "$want_shell" ] && shell_known; then
   missing+=(chromium-headless-shell)
   want_shell=""
 fi
-command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
-command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
-command -v epubcheck >/dev/null 2>&1 || missing+=(epubcheck)
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core)
-command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
-command -v node >/dev/null 2>&1 || missing+=(nodejs)
-command -v npm >/dev/null 2>&1 || missing+=(npm)
+# The test tool chain: checkers of the finished files, not needed to make them.
+if [ "$mode" != "--book" ]; then
+  command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
+  command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+  command -v epubcheck >/dev/null 2>&1 || missing+=(epubcheck)
+  command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+fi
 # `--peer`: the libraries WeasyPrint needs, for the benchmark's peer.
-if [ "${1:-}" = "--peer" ]; then
+if [ "$mode" = "--peer" ]; then
   for pkg in libpango-1.0-0 libpangoft2-1.0-0; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
