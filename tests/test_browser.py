@@ -10,14 +10,16 @@ from typing import Iterator
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+import yaml
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import PUBLISHED_ENV
-from tests.helpers import docs_pages, page_html_path
+from tests.helpers import ROOT, docs_pages, page_html_path
 
 CHAPTER = "chapters/connection-disconnection-reconnection/"
+SITE_NAME = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["site_name"]
 MISSING = "no-such-page/"  # served with the site's 404 page
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
@@ -294,6 +296,25 @@ def test_text_spacing_overrides_lose_no_content(browser: Browser, site_address: 
         assert after - before == set()
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0
+
+
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_the_books_title_is_never_cut_in_the_header_or_the_menu(browser: Browser, site_address: str, width: int) -> None:
+    with new_page(browser, viewport={"width": width, "height": 800}) as page:
+        goto(page, site_address, CHAPTER)
+        title = page.locator(".md-header__topic").first
+        expect(title).to_have_text(SITE_NAME)
+        assert title.evaluate(FITS), f"the header cuts the title at {width}px"
+        if width < 1220:  # the menu is a drawer, opened from the header
+            page.locator(".md-header label[for=__drawer]").click()
+            menu_title = page.locator('.md-nav--primary > .md-nav__title[for="__drawer"]')
+            expect(menu_title).to_contain_text(SITE_NAME)
+            assert menu_title.evaluate(FITS), f"the menu cuts the title at {width}px"
+
+
+# Whether an element shows all its text: none of it hidden by overflow or an ellipsis.
+FITS = """e => [e, ...e.querySelectorAll("*")].every(x =>
+    x.scrollWidth <= x.clientWidth + 1 && x.scrollHeight <= x.clientHeight + 1)"""
 
 
 MOVING = """() => [...document.querySelectorAll("*")].filter(e => {
