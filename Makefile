@@ -45,6 +45,13 @@ lighthouse: book $(NODE_INSTALLED)
 	CHROME_PATH="$${CHROME_PATH:-$$(command -v chromium || command -v chromium-browser || command -v google-chrome)}" \
 	  $(BIN)/python scripts/lighthouse.py site
 
+## chapter: start a new chapter from the template, listed in nav: (TITLE="…", optional AUTHOR="…")
+# Creates docs/chapters/<name>.md from templates/chapter.md and adds it to nav: in mkdocs.yml.
+# TITLE, AUTHOR (default: git's user.name) and SLUG (the file name, when the title has no Latin
+# letters) reach the script through the environment, so quotes and colons in them stay as typed.
+chapter: $(INSTALLED)
+	@$(BIN)/python scripts/new_chapter.py
+
 ## lint: check the pages' Markdown and spelling (reports problems, never changes a file)
 lint: $(INSTALLED)
 	@status=0; \
