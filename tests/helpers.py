@@ -125,6 +125,58 @@ def page_html_path(site: Path, src_uri: str) -> Path:
     return site / stem / "index.html"
 
 
+# --- The real book's reading order, from mkdocs.yml: tests of the real book hold for whatever ----
+# --- chapters it has, so they read its chapters from here instead of naming them. ------------
+
+
+def nav_entries(nav: list[Any]) -> list[tuple[str | None, str]]:
+    """The pages of a `nav:` list, in reading order: (the title the list gives it, or None; page)."""
+    entries: list[tuple[str | None, str]] = []
+    for item in nav:
+        label, value = next(iter(item.items())) if isinstance(item, dict) else (None, item)
+        entries += nav_entries(value) if isinstance(value, list) else [(label, value)]
+    return entries
+
+
+def nav_pages(nav: list[Any]) -> list[str]:
+    """The pages of a `nav:` list, in reading order."""
+    return [page for _, page in nav_entries(nav)]
+
+
+def nav_titles() -> dict[str, str]:
+    """Each page of the navigation with the title the site gives it: the navigation's, or the
+    page's own."""
+    return {page: label or front_matter(page)["title"] for label, page in nav_entries(book_config()["nav"])}
+
+
+def book_config() -> dict[str, Any]:
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_KeepEnvTags)
+
+
+def reading_order() -> list[str]:
+    """Every page of the site's navigation, in reading order."""
+    return nav_pages(book_config()["nav"])
+
+
+def book_pages() -> list[str]:
+    """The pages the book holds, in reading order: the navigation less the pages print-site
+    leaves out (those about the website itself)."""
+    (print_site,) = [p["print-site"] for p in book_config()["plugins"] if isinstance(p, dict) and "print-site" in p]
+    excluded = set(print_site.get("exclude", []))
+    return [page for page in reading_order() if page not in excluded]
+
+
+def chapter_pages() -> list[str]:
+    """The chapters, in reading order (a section's index page is not a chapter)."""
+    chapters_dir = book_config()["extra"]["book"]["chapters_dir"]
+    return [p for p in book_pages() if p.startswith(chapters_dir + "/") and not p.endswith("index.md")]
+
+
+def front_matter(src_uri: str, docs: Path = ROOT / "docs") -> dict[str, Any]:
+    text = (docs / src_uri).read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("---\n", 2)[1])
+
+
 def docs_pages(docs: Path = ROOT / "docs") -> list[str]:
     return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
 

@@ -12,13 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
-from mkdocs.utils.yaml import yaml_load
 
 from tests.epubs import Epub, text_of
 from tests.pdfs import body_text
 from tests.helpers import (
     CHAPTER_MD,
     ROOT,
+    book_pages,
+    chapter_pages,
     chapter_text_from_page,
     make_fixture_project,
     missing_chapter_text,
@@ -40,14 +41,29 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 COPIES = 60
+COPIES_HOME = """---
+title: Home
+description: A book made of copies of one chapter.
+attribution:
+  written_by: the editors of this edition
+---
+
+# A book of copies
+
+The chapters are copies of [the original chapter](chapters/connection-disconnection-reconnection.md).
+"""
 
 
 def copy_of_the_book(tmp_path: Path, copies: int) -> Path:
-    """A copy of the project, with `copies` more chapters so that a build takes a while."""
+    """The project's code and configuration with a book of fixed content, whatever chapters the
+    real book has: a home page, the original chapter and `copies` copies of it (so that a build
+    takes a while)."""
     fixtures = tmp_path / "fixtures"
     docs = fixtures / "book" / "docs"
-    shutil.copytree(ROOT / "docs", docs)
+    (docs / "chapters").mkdir(parents=True)
+    (docs / "index.md").write_text(COPIES_HOME, encoding="utf-8")
     chapter = CHAPTER_MD.read_text(encoding="utf-8")
+    (docs / "chapters" / CHAPTER_MD.name).write_text(chapter, encoding="utf-8")
     for n in range(copies):
         copy = chapter.replace("title: Connection, Disconnection & Reconnection", f"title: Chapter copy {n}", 1)
         (docs / "chapters" / f"copy-{n}.md").write_text(copy, encoding="utf-8")
@@ -139,30 +155,6 @@ def test_two_builds_of_the_same_sources_are_byte_identical(tmp_path: Path) -> No
     assert different == []
     kinds = {Path(path).suffix for path in sites[0]}
     assert {".html", ".json", ".xml", ".pdf"} <= kinds
-
-
-def nav_pages(nav: list) -> list[str]:
-    """The pages of mkdocs.yml's navigation, in reading order."""
-    pages: list[str] = []
-    for item in nav:
-        value = next(iter(item.values())) if isinstance(item, dict) else item
-        pages += nav_pages(value) if isinstance(value, list) else [value]
-    return pages
-
-
-def book_pages() -> list[str]:
-    """The pages the book holds, in reading order: the navigation less the pages print-site
-    leaves out (those about the website itself)."""
-    with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
-        config = yaml_load(f)
-    (print_site,) = [p["print-site"] for p in config["plugins"] if isinstance(p, dict) and "print-site" in p]
-    excluded = set(print_site.get("exclude", []))
-    return [page for page in nav_pages(config["nav"]) if page not in excluded]
-
-
-def chapter_pages() -> list[str]:
-    """The chapters, in reading order (a section's index page is not a chapter)."""
-    return [p for p in book_pages() if p.startswith("chapters/") and not p.endswith("index.md")]
 
 
 def texts(site: Path, pages: list[str]) -> list[tuple[str, str]]:

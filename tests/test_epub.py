@@ -13,7 +13,9 @@ from lxml import etree
 
 from tests.helpers import (
     BOOK_BUILD_ENV,
+    CHAPTER_MD,
     ROOT,
+    chapter_pages,
     build_fixture,
     make_fixture_project,
     mkdocs_build,
@@ -42,6 +44,13 @@ def book(site: Path) -> Epub:
     return Epub(site / "downloads" / EPUB_NAME)
 
 
+def original_chapter(book: Epub) -> tuple[str, etree._Element]:
+    """The chapter this book started from (the source text's), whatever other chapters it has."""
+    (found,) = [(path, root) for path, root in book.chapters()
+                if posixpath.basename(path) == f"{CHAPTER_MD.stem}.xhtml"]
+    return found
+
+
 # --- The real book ---------------------------------------------------------------------------
 
 
@@ -65,15 +74,26 @@ def test_epubcheck_finds_no_error_and_no_warning(site: Path) -> None:
 
 
 def test_every_sentence_of_the_source_is_in_the_epub_word_for_word(book: Epub) -> None:
-    ((_, chapter),) = book.chapters()
+    _, chapter = original_chapter(book)
     text = text_of(chapter.find("x:body", NS))
     missing = [s for s in source_sentences() if s not in text]
     assert not missing
     assert "Share This Book" not in text
 
 
-def test_chapter_keeps_its_attribution_and_its_callout_boxes(book: Epub) -> None:
-    ((_, chapter),) = book.chapters()
+def test_every_chapter_keeps_its_attribution_and_its_licence_link(book: Epub, site: Path) -> None:
+    chapters = book.chapters()
+    assert len(chapters) == len(chapter_pages())
+    for (path, chapter), src_uri in zip(chapters, chapter_pages()):
+        (block,) = chapter.iterfind(".//x:div[@class='book-attribution']", NS)
+        page_block = soup(page_html_path(site, src_uri)).select_one("article .book-attribution")
+        assert text_of(block) == normalise(page_block.get_text(" ")), path
+        licence = page_block.find("a", rel="license") or page_block.find("a", href=lambda h: h and "creativecommons.org" in h)
+        assert licence["href"] in [a.get("href") for a in block.iterfind(".//x:a", NS)], path
+
+
+def test_original_chapter_keeps_its_attribution_and_its_callout_boxes(book: Epub) -> None:
+    _, chapter = original_chapter(book)
     (block,) = chapter.iterfind(".//x:div[@class='book-attribution']", NS)
     hrefs = [a.get("href") for a in block.iterfind(".//x:a", NS)]
     assert "https://opentextbc.ca/peersupport/" in hrefs and "https://creativecommons.org/licenses/by/4.0/" in hrefs
@@ -126,11 +146,17 @@ def test_cover_title_page_and_contents_come_before_the_chapter(book: Epub) -> No
     assert "CC BY 4.0" in text_of(book.xml(spine[1])) and "Jenn Cusick" in text_of(book.xml(spine[1]))
     assert spine[2] == book.nav_path()
     assert [path for path, _ in book.chapters()] == spine[3:]
-    assert book.toc() == [("Connection, Disconnection & Reconnection", spine[3], [
-        ("Connection", f"{spine[3]}#connection"),
-        ("Disconnection", f"{spine[3]}#disconnection"),
-        ("Reconnection", f"{spine[3]}#reconnection"),
-    ])]
+
+
+def test_contents_list_every_chapter_and_its_sections_in_reading_order(book: Epub, site: Path) -> None:
+    chapter_files = [path for path, _ in book.chapters()]
+    expected = []
+    for path, src_uri in zip(chapter_files, chapter_pages(), strict=True):
+        article = soup(page_html_path(site, src_uri)).find("article")
+        sections = [(normalise(h2.get_text()).rstrip("¶").strip(), f"{path}#{h2['id']}") for h2 in article.find_all("h2")
+                    if "book-attribution" not in " ".join(cls for parent in h2.parents for cls in parent.get("class", []))]
+        expected.append((normalise(article.h1.get_text()).rstrip("¶").strip(), path, sections))
+    assert book.toc() == expected
 
 
 def test_callout_boxes_are_told_apart_without_colour_or_icons(book: Epub, browser, tmp_path: Path) -> None:
@@ -140,7 +166,7 @@ def test_callout_boxes_are_told_apart_without_colour_or_icons(book: Epub, browse
     for name, data in book.files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(data)
-    ((chapter_path, _),) = book.chapters()
+    chapter_path, _ = original_chapter(book)
     page = browser.new_page(viewport={"width": 600, "height": 900})
     page.goto((tmp_path / chapter_path).as_uri())
     # A standard box beside them, as Material writes it: the book's kinds must differ from it too.

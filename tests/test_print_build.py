@@ -159,12 +159,28 @@ def test_book_has_a_bookmark_for_every_chapter_and_its_sections(site: Path) -> N
     assert [b.title for b in top][:1] == ["Contents"]
 
 
+def contents_entries(page_text: str) -> list[tuple[str, int]]:
+    """(title, page number) of each line of a contents page, as pdftotext lays it out. A title too
+    long for one line goes on below its page number."""
+    entries: list[tuple[str, int]] = []
+    after_entry = False
+    for line in page_text.splitlines():
+        if found := re.match(r"^\s*(\S.*?)\s{2,}(\d+)\s*$", line):
+            entries.append((normalise(found.group(1)), int(found.group(2))))
+            after_entry = True
+        elif after_entry and line.strip():
+            title, number = entries[-1]
+            entries[-1] = (f"{title} {normalise(line)}", number)
+        else:
+            after_entry = False
+    return entries
+
+
 def test_table_of_contents_page_numbers_are_where_the_headings_are(site: Path) -> None:
     pdf = site / BOOK_PDF
     texts = full_page_texts(pdf, layout=True)
     toc_page = next(i for i, t in enumerate(texts) if t.strip().startswith("Contents"))
-    entries = [(normalise(m.group(1)), int(m.group(2)))
-               for m in re.finditer(r"^\s*(\S.*?)\s{2,}(\d+)\s*$", texts[toc_page], re.M)]
+    entries = contents_entries(texts[toc_page])
     assert {"Connection, Disconnection & Reconnection", "Connection", "Disconnection", "Reconnection"} <= {e[0] for e in entries}
     # The same headings, in the same order, as the bookmarks Chromium made from the layout.
     marks = [(b.title, b.page) for b in flatten(bookmarks(pdf), depth=2) if b.title != "Contents"]

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from tests.conftest import PUBLISHED_ENV
-from tests.helpers import ROOT, build_fixture, docs_pages, git, mkdocs_build, normalise, page_html_path, soup
+from tests.helpers import ROOT, build_fixture, docs_pages, front_matter, git, mkdocs_build, normalise, page_html_path, soup
 
 CHAPTER = "chapters/connection-disconnection-reconnection.md"
 # A build's time late on a UTC day: a build that took the day from the local time zone instead of
@@ -25,11 +25,6 @@ BUILD_EPOCH = 1700000000  # 2023-11-14 22:13:20 UTC
 BUILD_DAY = "2023-11-14"
 SITE_URL = PUBLISHED_ENV["SITE_URL"]
 REPO_URL = PUBLISHED_ENV["REPO_URL"]
-
-
-def front_matter(src_uri: str, docs: Path = ROOT / "docs") -> dict:
-    text = (docs / src_uri).read_text(encoding="utf-8")
-    return yaml.safe_load(text.split("---\n", 2)[1])
 
 
 def meta_content(page, **attrs: str) -> str | None:
