@@ -994,6 +994,8 @@ CHROMIUM_ARGS = (
     "--js-flags=--max-old-space-size=32",
 )
 MAX_TOC_PASSES = 4
+# Times a print that Chromium reports as failed is tried (see _render_one).
+PRINT_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -1167,8 +1169,17 @@ async def _render_one(context: Any, origin: Origin, document: PrintDocument) -> 
         page.on("request", record)
         try:
             await page.goto(url, wait_until="load")
-            return await page.pdf(print_background=True, prefer_css_page_size=True,
-                                  outline=True, tagged=tagged)
+            for attempt in range(1, PRINT_ATTEMPTS + 1):
+                try:
+                    return await page.pdf(print_background=True, prefer_css_page_size=True,
+                                          outline=True, tagged=tagged)
+                except Exception as error:  # Playwright's Error, imported only when printing
+                    # Chromium now and then answers a print with "Printing failed" and prints
+                    # the same page the next time: only that is tried again.
+                    if "Printing failed" not in str(error) or attempt == PRINT_ATTEMPTS:
+                        raise
+                    log.info("%s: Chromium could not print it; trying again", document.path)
+            raise AssertionError("unreachable")
         finally:
             page.remove_listener("request", record)
             del origin.documents[document.url_path]
