@@ -4,7 +4,8 @@ Each rule returns a list of problems, one sentence each, naming the file, the jo
 The tests apply them to `.github/workflows/*.yml` (no problem allowed) and to a deliberately
 insecure workflow under `tests/fixtures/workflows/` (every rule must speak up).
 zizmor and the workflow JSON schema check much of this too; these rules state the project's own
-policy exactly, and keep holding if those tools change their defaults.
+policy exactly, and keep holding if those tools change their defaults. `run_job` at the end says
+which steps of a job run when some of them fail, as GitHub reads the steps' `if:` conditions.
 """
 
 from __future__ import annotations
@@ -17,6 +18,16 @@ from typing import Any, Iterator
 import yaml
 
 FULL_SHA = re.compile(r"^[^@\s]+@[0-9a-f]{40}$")
+# An expression that hands a step a token or a secret.
+TOKEN_EXPRESSION = re.compile(r"\$\{\{[^}]*?\b(?:github\.token|secrets\b)", re.I)
+# Actions whose `token` input defaults to the job's token: they hold it without being given it.
+TOKEN_BY_DEFAULT = (
+    "actions/checkout",
+    "actions/setup-python",
+    "actions/configure-pages",
+    "actions/deploy-pages",
+    "zizmorcore/zizmor-action",
+)
 VERSION_COMMENT = re.compile(r"#\s*v\d+\.\d+\.\d+\s*$")
 EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.S)
 # Triggers that run with the base repository's secrets and a write token while handling a
@@ -183,6 +194,49 @@ def concurrency_problems(workflow: Workflow) -> list[str]:
     return []
 
 
+def token_problems(workflow: Workflow) -> list[str]:
+    """No token reaches a program that the repository's code installed, changed or started.
+
+    A step holds a token when `github.token` or a secret is in its `env:` or `with:`, or when it
+    is an action that takes the job's token by default. Such a step must be an action from
+    another repository (pinned by `pinning_problems`), never a `run:` script or an action of
+    this repository, and must come before the job's first one of those: once the pull request's
+    code has run, it may have changed PATH or GITHUB_ENV, replaced a package, or left a process
+    behind that reads the next step's environment. A token in a workflow's or job's `env:` would
+    reach every step.
+    """
+    problems = []
+    if TOKEN_EXPRESSION.search(str(workflow.data.get("env") or "")):
+        problems.append(f"{workflow.name}: a token in the workflow's 'env:' reaches every step")
+    for job_id, job in workflow.jobs.items():
+        if TOKEN_EXPRESSION.search(str(job.get("env") or "")):
+            problems.append(f"{_where(workflow, job_id)}: a token in the job's 'env:' reaches every step")
+        first_own_code = None
+        for index, step in enumerate(job.get("steps") or [], start=1):
+            where = _where(workflow, job_id, index)
+            uses = str(step.get("uses", ""))
+            own_code = "run" in step or uses.startswith("./")
+            if holds_token(step):
+                if own_code:
+                    problems.append(f"{where}: a token is given to the repository's own code; "
+                                    "use a pinned action, or a workflow of the base branch")
+                elif first_own_code is not None:
+                    problems.append(f"{where}: {uses.partition('@')[0]} holds a token after step "
+                                    f"{first_own_code} ran the repository's code; move it before, "
+                                    "or into a job of its own")
+            if own_code and first_own_code is None:
+                first_own_code = index
+    return problems
+
+
+def holds_token(step: dict[str, Any]) -> bool:
+    given = {**(step.get("env") or {}), **(step.get("with") or {})}
+    if any(TOKEN_EXPRESSION.search(str(value)) for value in given.values()):
+        return True
+    action = str(step.get("uses", "")).partition("@")[0]
+    return action in TOKEN_BY_DEFAULT and (step.get("with") or {}).get("token", None) != ""
+
+
 def consistency_problems(workflows: list[Workflow]) -> list[str]:
     """One action, one pinned commit, across every workflow (Dependabot updates them together)."""
     pins: dict[str, set[str]] = {}
@@ -201,8 +255,129 @@ RULES = (
     trigger_problems,
     run_expression_problems,
     concurrency_problems,
+    token_problems,
 )
 
 
 def problems(workflow: Workflow) -> list[str]:
     return [problem for rule in RULES for problem in rule(workflow)]
+
+
+# --- Which steps run ---------------------------------------------------------------------------
+# The `if:` conditions of a job, evaluated as GitHub does for the part of its expression language
+# the workflows use: status functions, `steps.<id>.outcome`, strings, `!`, `==`, `!=`, `&&`, `||`
+# and parentheses. Anything else raises, so a condition this cannot read is never guessed at.
+
+STATUS_FUNCTION = re.compile(r"\b(?:success|failure|always|cancelled)\s*\(")
+_TOKEN = re.compile(r"\s*(?:(\(|\)|&&|\|\||==|!=|!)|'((?:[^']|'')*)'|([A-Za-z_][\w.-]*))")
+
+
+def run_job(job: dict[str, Any], failing: set[str] = frozenset()) -> dict[str, str]:
+    """Each step's outcome, 'success', 'failure' or 'skipped', when the steps named in `failing`
+    (by id, else by name) fail and every other step that runs succeeds."""
+    outcomes: dict[str, str] = {}
+    by_id: dict[str, str] = {}
+    job_failed = False
+    for step in job.get("steps") or []:
+        key = step.get("id") or step.get("name")
+        condition = str(step.get("if", "success()")).strip()
+        if condition.startswith("${{") and condition.endswith("}}"):
+            condition = condition[3:-2]
+        # A condition without a status function runs only while every earlier step succeeded.
+        if not STATUS_FUNCTION.search(condition):
+            condition = f"success() && ({condition})"
+        status = {"success": not job_failed, "failure": job_failed, "always": True, "cancelled": False}
+        runs = _truthy(_Expression(condition, status, by_id).value())
+        outcome = "skipped" if not runs else "failure" if key in failing else "success"
+        if outcome == "failure" and not step.get("continue-on-error"):
+            job_failed = True
+        outcomes[key] = outcome
+        if "id" in step:
+            by_id[step["id"]] = outcome
+    return outcomes
+
+
+def _truthy(value: Any) -> bool:
+    return value not in (False, None, "", 0)
+
+
+class _Expression:
+    def __init__(self, text: str, status: dict[str, bool], steps: dict[str, str]) -> None:
+        self.text, self.status, self.steps = text, status, steps
+        self.tokens: list[tuple[str, str]] = []
+        position = 0
+        while text[position:].strip():
+            match = _TOKEN.match(text, position)
+            if not match:
+                raise ValueError(f"cannot read {text[position:]!r} in {text!r}")
+            operator, string, name = match.groups()
+            self.tokens.append(("op", operator) if operator else ("str", string.replace("''", "'"))
+                               if string is not None else ("name", name))
+            position = match.end()
+        self.position = 0
+
+    def value(self) -> Any:
+        result = self._or()
+        if self.position != len(self.tokens):
+            raise ValueError(f"unexpected {self.tokens[self.position][1]!r} in {self.text!r}")
+        return result
+
+    def _peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def _take(self, operator: str) -> bool:
+        if self._peek() == ("op", operator):
+            self.position += 1
+            return True
+        return False
+
+    def _or(self) -> Any:
+        left = self._and()
+        while self._take("||"):
+            right = self._and()
+            left = left if _truthy(left) else right
+        return left
+
+    def _and(self) -> Any:
+        left = self._not()
+        while self._take("&&"):
+            right = self._not()
+            left = right if _truthy(left) else left
+        return left
+
+    def _not(self) -> Any:
+        if self._take("!"):
+            return not _truthy(self._not())
+        left = self._primary()
+        for operator in ("==", "!="):
+            if self._take(operator):
+                right = self._primary()
+                # GitHub compares strings case-insensitively.
+                same = str(left).lower() == str(right).lower()
+                return same if operator == "==" else not same
+        return left
+
+    def _primary(self) -> Any:
+        if self._take("("):
+            inner = self._or()
+            if not self._take(")"):
+                raise ValueError(f"missing ')' in {self.text!r}")
+            return inner
+        token = self._peek()
+        if token is None:
+            raise ValueError(f"unexpected end of {self.text!r}")
+        self.position += 1
+        kind, text = token
+        if kind == "str":
+            return text
+        if kind == "name" and text in self.status:
+            if not (self._take("(") and self._take(")")):
+                raise ValueError(f"{text} takes no arguments in {self.text!r}")
+            return self.status[text]
+        if kind == "name" and text in ("true", "false"):
+            return text == "true"
+        parts = text.split(".")
+        if kind == "name" and len(parts) == 3 and parts[0] == "steps" and parts[2] in ("outcome", "conclusion"):
+            # A step that has not run yet (or does not exist) has no outcome: GitHub reads ''.
+            return self.steps.get(parts[1], "")
+        raise ValueError(f"cannot evaluate {text!r} in {self.text!r}")
