@@ -53,14 +53,10 @@ chapter: $(INSTALLED)
 	@$(BIN)/python scripts/new_chapter.py
 
 ## lint: check the pages' Markdown and spelling (reports problems, never changes a file)
+# Markdown: pymarkdown (settings in .pymarkdown.json); spelling: codespell (.codespellrc, names
+# in .codespell-words). One line when all is well, otherwise `path:line: problem` for each.
 lint: $(INSTALLED)
-	@status=0; \
-	echo "Markdown check (pymarkdown, settings in .pymarkdown.json): $(LINT_PATHS)"; \
-	$(BIN)/pymarkdown --strict-config --config .pymarkdown.json scan --recurse $(LINT_PATHS) || status=1; \
-	echo "Spelling check (codespell, settings in .codespellrc, names in .codespell-words): $(LINT_PATHS)"; \
-	$(BIN)/codespell --config .codespellrc $(LINT_PATHS) || status=1; \
-	if [ $$status -ne 0 ]; then echo "Lint found problems (file:line above); CONTRIBUTING.md explains each check." >&2; fi; \
-	exit $$status
+	@$(BIN)/python scripts/lint.py $(LINT_PATHS)
 
 ## lock: regenerate requirements.txt (pinned, with hashes) from requirements.in
 # pip-tools itself is one of the locked requirements, so it too was installed with its hashes.
