@@ -1,13 +1,15 @@
 """The Makefile's verbs set up only what each needs: a preview is Python and make alone.
 
-Read with `make -n` (what make would run, nothing run), and scripts/system-deps.sh run on a
-PATH where none of the programs exist, as a non-root user (so it only says what is missing).
+Read with `make -n` (what make would run, nothing run); scripts/system-deps.sh run on a PATH
+where none of the programs exist, as a non-root user (so it only says what is missing); and the
+preview's build run with nothing on PATH but the virtual environment.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,17 @@ def test_system_deps_asks_for_the_test_tools_only_for_the_tests(tmp_path: Path, 
     assert result.returncode == 1
     (line,) = [line for line in result.stderr.splitlines() if "apt-get install" in line]
     assert sorted(line.split("apt-get install ", 1)[1].split()) == sorted(expected)
+
+
+def test_the_preview_builds_with_python_alone(tmp_path: Path) -> None:
+    """What `make serve` builds, with nothing on PATH but the virtual environment: no browser,
+    git, Java or Node."""
+    venv_bin = Path(sys.executable).parent
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+        cwd=ROOT, capture_output=True, text=True,
+        env={"PATH": str(venv_bin), "HOME": str(tmp_path), "BOOK_EXPORTS": "0",
+             "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "index.html").is_file()
