@@ -48,9 +48,13 @@ lighthouse: book $(NODE_INSTALLED)
 ## chapter: start a new chapter from the template, listed in nav: (TITLE="…", optional AUTHOR="…")
 # Creates docs/chapters/<name>.md from templates/chapter.md and adds it to nav: in mkdocs.yml.
 # TITLE, AUTHOR (default: git's user.name) and SLUG (the file name, when the title has no Latin
-# letters) reach the script through the environment, so quotes and colons in them stay as typed.
+# letters) reach the script exactly as typed: quotes, colons and `$` included.
 chapter: $(INSTALLED)
-	@$(BIN)/python scripts/new_chapter.py
+	@TITLE=$(call shell_quote,TITLE) AUTHOR=$(call shell_quote,AUTHOR) SLUG=$(call shell_quote,SLUG) \
+	  $(BIN)/python scripts/new_chapter.py
+
+# A variable's text as typed, unexpanded by make (a `$` stays a `$`), in single quotes for the shell.
+shell_quote = '$(subst ','\'',$(value $(1)))'
 
 ## lint: check the pages' Markdown and spelling (reports problems, never changes a file)
 # Markdown: pymarkdown (settings in .pymarkdown.json); spelling: codespell (.codespellrc, names

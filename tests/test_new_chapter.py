@@ -483,10 +483,10 @@ def test_make_chapter_then_the_book_builds_with_it_in_the_navigation(tmp_path: P
     # The copy uses this checkout's virtual environment, never installing into it (-o: taken as
     # up to date whatever the copy's requirements.txt says).
     make = ["make", "--no-print-directory", "-s", "chapter", f"VENV={venv}", "-o", f"{venv}/.installed"]
-    env = {**os.environ, "TITLE": FRENCH, "AUTHOR": "Alex Martin", "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SLUG", None)
+    env = {k: v for k, v in os.environ.items() if k not in ("TITLE", "AUTHOR", "SLUG")}
+    make_french = [*make, f"TITLE={FRENCH}", "AUTHOR=Alex Martin"]
     config_before = (copy / "mkdocs.yml").read_text(encoding="utf-8")
-    result = subprocess.run(make, cwd=copy, env=env, capture_output=True, text=True)
+    result = subprocess.run(make_french, cwd=copy, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     slug = "ecoute-active-les-bases-dune-presence-attentive"
     chapter = copy / "docs" / "chapters" / f"{slug}.md"
@@ -495,7 +495,7 @@ def test_make_chapter_then_the_book_builds_with_it_in_the_navigation(tmp_path: P
     assert len(config_after.splitlines()) == len(config_before.splitlines()) + 1
 
     # Again: refused in one line, nothing changed.
-    again = subprocess.run(make, cwd=copy, env=env, capture_output=True, text=True)
+    again = subprocess.run(make_french, cwd=copy, env=env, capture_output=True, text=True)
     assert again.returncode != 0
     assert again.stderr.splitlines()[0] == (
         f"make chapter: docs/chapters/{slug}.md already exists: edit that file, or choose another "
@@ -530,3 +530,12 @@ def test_make_chapter_then_the_book_builds_with_it_in_the_navigation(tmp_path: P
     page = BeautifulSoup((site / "chapters" / slug / "index.html").read_text(encoding="utf-8"), "html.parser")
     h1 = page.find("h1")
     assert h1 is not None and h1.get_text().replace("¶", "").strip() == FRENCH
+
+    # Through make's command line, a title and a name reach the chapter exactly as typed.
+    title, author = """Cost: $5 $(shell echo x) "deal" — it's `fine` #1""", "Pat O'Brien: $HOME"
+    hostile = subprocess.run([*make, f"TITLE={title}", f"AUTHOR={author}"], cwd=copy, env=env,
+                             capture_output=True, text=True)
+    assert hostile.returncode == 0, hostile.stdout + hostile.stderr
+    meta = front_matter_of((copy / "docs" / "chapters" / "cost-5-shell-echo-x-deal-its-fine-1.md")
+                           .read_text(encoding="utf-8"))
+    assert (meta["title"], meta["attribution"]) == (title, {"written_by": author})
