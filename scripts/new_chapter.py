@@ -12,7 +12,7 @@ is written. Both files are written to a temporary file beside them, then renamed
 
 The logic is plain functions (text in, text out); `main()` only reads and writes the files.
 Usage: python scripts/new_chapter.py --title "…" [--author "…"] [--slug …] [--root DIR]
-(`make chapter` passes TITLE, AUTHOR and SLUG through the environment, untouched by the shell).
+(`make chapter` passes TITLE, AUTHOR and SLUG in the environment, exactly as they were typed).
 """
 
 from __future__ import annotations
