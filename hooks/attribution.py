@@ -109,6 +109,7 @@ class BookSettings:
     changes: str  # what this edition changed, for pages adapted from the original
     chapters_dir: str
     language: str
+    chapter_template: str  # the file new chapters start from, relative to mkdocs.yml
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def parse_book_settings(raw: Any) -> BookSettings:
     if not isinstance(raw, Mapping):
         raise PluginError(f"{where} is missing: add the book's title, author, source_url and license.")
     book = dict(raw)
-    extra_keys = {"edition_title", "changes", "chapters_dir", "language"}
+    extra_keys = {"edition_title", "changes", "chapters_dir", "language", "chapter_template"}
     original = parse_work(
         {k: v for k, v in book.items() if k not in extra_keys}, where=where
     )
@@ -141,6 +142,7 @@ def parse_book_settings(raw: Any) -> BookSettings:
         changes=_text(book, "changes", where),
         chapters_dir=_text(book, "chapters_dir", where, default="chapters").strip("/"),
         language=_text(book, "language", where, default="en"),
+        chapter_template=_text(book, "chapter_template", where, default="templates/chapter.md"),
     )
 
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -58,10 +59,13 @@ from markdown.util import STX
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import get_files
+from mkdocs.structure.nav import get_navigation
 
 # MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
 import attribution
+import mkdocs_warnings
 import page_tree
+import source_lines
 
 if TYPE_CHECKING:
     import jinja2
@@ -80,14 +84,17 @@ _others: list[Source] = []  # the book's other files: the rendered checks' links
 _reports: list[PageReport] = []  # each page's rendered checks, as MkDocs renders the pages
 _guarded: list[Problem] = []  # what the last guard found
 _checking = False  # the rendered checks run in this build (not in the offline edition's)
+_warnings: mkdocs_warnings.FoldedWarnings | None = None  # MkDocs' own, while they are folded in
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _context, _checking
+    global _context, _checking, _warnings
+    book = attribution.parse_book_settings(config.extra.get("book"))
     _context = Context(
-        book=attribution.parse_book_settings(config.extra.get("book")),
+        book=book,
         extensions=list(config.markdown_extensions),
         extension_configs=dict(config.mdx_configs),
+        placeholders=read_template_placeholders(config, book),
     )
     _lines_by_page.clear()
     _others.clear()
@@ -97,6 +104,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _checking = not is_offline_edition(config)
     if _checking and RenderedHtml.in_config(config) is None:
         config.markdown_extensions.append(RenderedHtml())
+    if _warnings is not None:  # an earlier build of the same process (mkdocs serve) stopped early
+        _warnings.remove()
+    _warnings = None
+    if _checking and config.strict:  # warnings stop only a strict build: fold them only there
+        _warnings = mkdocs_warnings.FoldedWarnings(os.path.basename(config.config_file_path))
+        _warnings.install()
     return config
 
 
@@ -104,13 +117,15 @@ def on_pre_build(config: MkDocsConfig) -> None:
     """Check every source of the book before MkDocs empties site/ or renders anything."""
     assert _context is not None
     pages, others = read_sources(config)
-    report = check_sources(pages, _context.book)
+    report = check_sources(pages, _context.book, _context.placeholders)
     _lines_by_page.clear()
     _lines_by_page.update(report.lines)
     if report.problems:
-        # The build stops here: render the pages here too, so every problem is listed at once.
+        # The build stops here: render the pages here too, and read the navigation as MkDocs
+        # will, so every problem is listed at once.
         rendered = check_rendered_book(pages, others, _context.renderer)
-        raise PluginError(format_problems(sorted(set(report.problems + rendered))))
+        get_navigation(get_files(config), config)
+        raise PluginError(format_problems(sorted(set(report.problems + rendered + folded_warnings(config)))))
     _others[:] = others
 
 
@@ -143,9 +158,52 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     """Every page is converted and none written yet: the last moment to stop the build cleanly."""
     problems = _guarded + (rendered_book_problems(_reports, _others) if _checking else [])
+    if _warnings is not None:
+        # MkDocs checks the links to sections only after writing every page: check them now.
+        for file in files.documentation_pages():
+            if file.page is not None:
+                file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+        problems += folded_warnings(config)
     if problems:
         raise PluginError(format_problems(sorted(set(problems))))
     return env
+
+
+def folded_warnings(config: MkDocsConfig) -> list[Problem]:
+    """MkDocs' warnings so far, placed on their lines; MkDocs warns of anything later itself."""
+    global _warnings
+    if _warnings is None:
+        return []
+    _warnings.remove()
+    folded, _warnings = _warnings.folded, None
+    config_lines = Lines(_read_text(config.config_file_path), 1)
+    problems = []
+    for item in folded:
+        lines = config_lines if not item.path.startswith(f"{DOCS}/") \
+            else _lines_by_page.get(item.path.removeprefix(f"{DOCS}/"))
+        line = lines.find_text(item.needle, kind=f"warning:{item.needle}") if lines and item.needle else 1
+        problems.append(Problem(item.path, line, item.message))
+    return problems
+
+
+def _read_text(path: str) -> str:
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def read_template_placeholders(config: MkDocsConfig,
+                               book: attribution.BookSettings) -> tuple[source_lines.Placeholder, ...]:
+    """The chapter template's sample text, which no page may keep."""
+    path = os.path.join(os.path.dirname(config.config_file_path), book.chapter_template)
+    try:
+        with open(path, encoding="utf-8") as f:
+            return source_lines.template_placeholders(f.read())
+    except (OSError, UnicodeDecodeError) as error:
+        raise PluginError(
+            f"{os.path.basename(config.config_file_path)}: extra.book.chapter_template: cannot read "
+            f"{book.chapter_template} ({error.__class__.__name__}): give the path of the chapter "
+            "template, relative to this file"
+        ) from None
 
 
 def read_sources(config: MkDocsConfig) -> tuple[list[Source], list[Source]]:
@@ -211,6 +269,12 @@ FRONT_MATTER_FIELDS: Mapping[str, str] = {
     "description": "one or two sentences for search engines and link previews",
     "attribution": "who wrote or adapted the page (see Attribution in CONTRIBUTING.md)",
 }
+NO_ATTRIBUTION = (
+    "the chapter does not say who wrote it: add to its front matter 'attribution:' with "
+    "'written_by: ' and your name for a chapter written for this book, or 'adapted_from:' with the "
+    "title, author, source_url and license of the work it adapts (the original book included; see "
+    "\"Credit adapted material\" in CONTRIBUTING.md)"
+)
 REQUIRED_FIELDS = ("title", "description")
 TEXT_FIELDS = ("title", "description")
 
@@ -295,6 +359,7 @@ class Context:
     book: attribution.BookSettings
     extensions: list[Any]
     extension_configs: dict[str, Any]
+    placeholders: Sequence[source_lines.Placeholder] = ()  # the chapter template's sample text
 
     @cached_property
     def renderer(self) -> Renderer:
@@ -327,14 +392,16 @@ class BookReport:
 def check_book(pages: Sequence[Source], others: Sequence[Source], context: Context) -> BookReport:
     """Every problem of the book, the pages rendered here: what the build checks as MkDocs
     renders them."""
-    report = check_sources(pages, context.book)
+    report = check_sources(pages, context.book, context.placeholders)
     rendered = check_rendered_book(pages, others, context.renderer)
     return BookReport(problems=sorted(set(report.problems + rendered)), lines=report.lines)
 
 
-def check_sources(pages: Sequence[Source], book: attribution.BookSettings) -> BookReport:
-    """What the sources alone tell: each page's encoding and front matter, unique titles and slugs."""
-    reports = [check_page_source(page, book) for page in pages]
+def check_sources(pages: Sequence[Source], book: attribution.BookSettings,
+                  placeholders: Sequence[source_lines.Placeholder] = ()) -> BookReport:
+    """What the sources alone tell: each page's encoding, front matter and lines, unique titles
+    and slugs."""
+    reports = [check_page_source(page, book, placeholders) for page in pages]
     problems = [p for report in reports for p in report.problems]
     problems += duplicate_titles(reports) + duplicate_slugs(reports)
     return BookReport(
@@ -369,8 +436,10 @@ def format_problems(problems: Sequence[Problem]) -> str:
 # --- One page --------------------------------------------------------------------------------
 
 
-def check_page_source(source: Source, book: attribution.BookSettings) -> PageReport:
-    """A page's encoding and front matter, its title, and its lines (to place later findings)."""
+def check_page_source(source: Source, book: attribution.BookSettings,
+                      placeholders: Sequence[source_lines.Placeholder] = ()) -> PageReport:
+    """A page's encoding, front matter and lines, its title, and its lines (to place later
+    findings)."""
     path = f"{DOCS}/{source.src_uri}"
     report = PageReport(src_uri=source.src_uri, url=source.url)
     text, problem = decode(source.raw, path)
@@ -378,9 +447,15 @@ def check_page_source(source: Source, book: attribution.BookSettings) -> PageRep
         report.problems.append(problem)
         return report
     front, body_start = split_front_matter(text)
-    report.lines = Lines(text, body_start)
+    report.lines = lines = Lines(text, body_start)
     meta, problems, key_lines = check_front_matter(front, path, book)
     report.problems += problems
+    if meta and "attribution" not in meta and attribution.is_chapter(book, source.src_uri):
+        report.problems.append(Problem(path, 1, NO_ATTRIBUTION))
+    findings = source_lines.box_line_problems(lines.lines, body_start) \
+        + source_lines.box_indent_problems(lines.lines, body_start) \
+        + source_lines.placeholder_problems(lines.lines, placeholders)
+    report.problems += [Problem(path, line, message) for line, message in findings]
     title = meta.get("title")
     if isinstance(title, str) and title.strip():
         report.title, report.title_line = title, key_lines.get(("title",), 1)
@@ -1046,7 +1121,6 @@ def check_static_markup(source: Source) -> list[Problem]:
 
 # --- Finding source lines --------------------------------------------------------------------
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _ADMONITION_LINE = re.compile(
     r"^\s*(?:!!!|\?\?\?\+?)|<div\b[^>]*\bclass=[\"'][^\"']*\badmonition\b|<details\b[^>]*\bclass=",
     re.I,
@@ -1064,7 +1138,7 @@ class Lines:
     def __init__(self, text: str, body_start: int) -> None:
         self.lines = text.split("\n")
         self.body_start = body_start  # 1-based line where the Markdown body starts
-        self._code = _fenced_lines(self.lines)
+        self._code = source_lines.fenced_lines(self.lines)
         self._cursor: dict[str, int] = {}
 
     def _find(self, kind: str, matches: Callable[[int], bool]) -> int | None:
@@ -1106,24 +1180,6 @@ class Lines:
     def find_admonition(self) -> int:
         line = self._find("admonition", lambda i: bool(_ADMONITION_LINE.search(self.lines[i])))
         return line or self._fallback("admonition")
-
-
-def _fenced_lines(lines: Sequence[str]) -> set[int]:
-    """Indexes of lines inside fenced code blocks (``` or ~~~, as pymdownx.superfences reads them)."""
-    inside: set[int] = set()
-    fence: str | None = None
-    for index, line in enumerate(lines):
-        match = _FENCE.match(line)
-        if fence is None:
-            if match:
-                fence = match.group(1)
-                inside.add(index)
-        else:
-            inside.add(index)
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
-                    and not line.strip()[len(match.group(1)):].strip():
-                fence = None
-    return inside
 
 
 class _Unplaced(Lines):

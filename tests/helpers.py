@@ -53,7 +53,7 @@ def make_fixture_project(case: str, workdir: Path, fixtures: Path = FIXTURES) ->
     fixture = fixtures / case
     project = workdir / case
     shutil.copytree(fixture / "docs", project / "docs")
-    for folder in ("hooks", "overrides"):
+    for folder in ("hooks", "overrides", "templates"):
         shutil.copytree(ROOT / folder, project / folder)
     for assets in ("stylesheets", "javascripts"):
         shutil.copytree(ROOT / "docs" / assets, project / "docs" / assets, dirs_exist_ok=True)

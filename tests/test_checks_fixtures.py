@@ -42,6 +42,14 @@ ONE_PROBLEM = {
     "check-duplicate-slug": ("docs/part-two/introduction.md", 1, ["slug 'introduction' is also the slug of docs/part-one/introduction.md", "rename one"]),
     "check-attribution-incomplete": ("docs/index.md", 5, ["'attribution'.adapted_from.author is missing", "add it as text"]),
     "bad-licence": ("docs/index.md", 6, ["'attribution'.license: unknown licence 'MIT'", "use one of: CC-BY-4.0"]),
+    "check-box-typographic-quotes": ("docs/index.md", 10, ["not in straight double quotes", 'e.g. !!! scenario "Example: Jesse and Sam"']),
+    "check-box-indent": ("docs/index.md", 12, ["indented by 2 spaces", "falls outside the box", "indent it by 4 spaces"]),
+    "check-chapter-no-attribution": ("docs/chapters/listening.md", 1, ["does not say who wrote it", "written_by: "]),
+    # MkDocs' own warnings, told the same way and stopping the build before anything is written.
+    "check-page-not-in-nav": ("docs/chapters/listening.md", 1, ["not in the book's navigation", "'- chapters/listening.md'", "nav: in mkdocs.yml"]),
+    "check-link-missing-page": ("docs/index.md", 10, ["the link 'chapters/reconection.md' leads to no page or file of the book", "relative to this file"]),
+    "check-image-missing": ("docs/index.md", 10, ["the link 'images/two-people.png' leads to no page or file", "put the image in docs/images/"]),
+    "check-link-missing-anchor": ("docs/index.md", 12, ["'#reconection' that this page does not have", "lower case with hyphens"]),
 }
 
 PROBLEM_LINE = re.compile(r"^(docs/[^:\s]+):(\d+): (.+)$", re.M)
@@ -68,6 +76,38 @@ def test_each_rule_stops_the_build_naming_file_line_and_fix(case: str, tmp_path:
     for word in words:
         assert word in problems[0][2], (word, problems[0][2])
     assert "The book has 1 problem to fix:" in result.stderr
+
+
+def test_a_navigation_entry_without_its_file_is_reported_on_its_line_of_mkdocs_yml(tmp_path: Path) -> None:
+    result, site = build_fixture("check-nav-missing-file", tmp_path)
+    assert_stopped_cleanly(result, site)
+    (found,) = re.findall(r"^mkdocs\.yml:(\d+): (.+)$", result.stderr, re.M)
+    config_lines = (site.parent / "mkdocs.yml").read_text(encoding="utf-8").split("\n")
+    assert "chapters/listenning.md" in config_lines[int(found[0]) - 1]
+    assert "nav: lists 'chapters/listenning.md', which is not a file in docs/" in found[1]
+    assert "The book has 1 problem to fix:" in result.stderr
+
+
+def test_mkdocs_own_warnings_are_listed_with_the_sources_problems_before_any_pdf(tmp_path: Path) -> None:
+    """A page with broken front matter stops the build before MkDocs reads the navigation: the
+    navigation's problems are still in the same list, and no PDF is printed."""
+    pages = {
+        "index.md": "---\ntitle: Home\ndescription: The home page.\n---\n\n# Home\n\nSee [a chapter](chapters/two.md).\n",
+        "chapters/one.md": "---\ntitle: One\ndescriptin: A misspelt field.\nattribution: {written_by: Sam}\n---\n\n# One\n",
+        "chapters/two.md": "---\ntitle: Two\ndescription: A chapter.\nattribution: {written_by: Sam}\n---\n\n# Two\n",
+    }
+    override = "nav:\n  - Home: index.md\n  - Chapters:\n      - chapters/one.md\n"
+    fixtures = tmp_path / "fixtures"
+    for name, text in pages.items():
+        (fixtures / "made" / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (fixtures / "made" / "docs" / name).write_text(text, encoding="utf-8")
+    (fixtures / "made" / "mkdocs.override.yml").write_text(override, encoding="utf-8")
+    result, site = build_fixture("made", tmp_path / "project", fixtures=fixtures, env={"BOOK_EXPORTS": "1"})
+    assert_stopped_cleanly(result, site)
+    problems = [(f, n) for f, n, _ in reported(result.stderr)]
+    assert problems == [("docs/chapters/one.md", 1), ("docs/chapters/one.md", 3), ("docs/chapters/two.md", 1)], result.stderr
+    assert "not in the book's navigation" in result.stderr and "The book has 3 problems to fix:" in result.stderr
+    assert "PDF" not in result.stderr and not (site / "downloads").exists()
 
 
 def test_unsafe_raw_html_is_reported_line_by_line_and_never_written(tmp_path: Path) -> None:
@@ -101,8 +141,10 @@ def test_every_problem_of_the_book_is_reported_in_one_run(tmp_path: Path) -> Non
     problems = reported(result.stderr)
     expected = [
         ("docs/chapters/one.md", 3, "front matter is not valid YAML"),
+        ("docs/chapters/three.md", 1, "the chapter does not say who wrote it"),
         ("docs/chapters/three.md", 8, "has no alt text"),
         ("docs/chapters/three.md", 10, "<iframe> embeds another page"),
+        ("docs/chapters/two.md", 1, "the chapter does not say who wrote it"),
         ("docs/chapters/two.md", 1, "no description"),
         ("docs/chapters/two.md", 2, "title 'Chapter two' is also the title of docs/chapters/three.md"),
         ("docs/chapters/two.md", 3, "unknown front matter field 'descripton': did you mean 'description'?"),

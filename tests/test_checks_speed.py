@@ -18,7 +18,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, get_files
+from mkdocs.structure.files import File, Files, get_files
 from mkdocs.structure.pages import Page
 
 import checks
@@ -80,7 +80,7 @@ def test_problems_in_the_rendered_pages_stop_the_build_in_on_env(tmp_path: Path)
     checks.on_pre_build(config)  # the sources are fine: the pages are checked as MkDocs renders them
     render_like_mkdocs(config)
     with pytest.raises(PluginError) as stopped:
-        checks.on_env(None, config=config, files=None)
+        checks.on_env(None, config=config, files=Files([]))
     assert "The book has 1 problem to fix:\ndocs/index.md:10: unknown admonition type 'senario'" \
         in str(stopped.value)
 
@@ -90,7 +90,7 @@ def test_a_clean_book_passes(tmp_path: Path) -> None:
     checks.on_config(config)
     checks.on_pre_build(config)
     render_like_mkdocs(config)
-    assert checks.on_env("env", config=config, files=None) == "env"
+    assert checks.on_env("env", config=config, files=Files([])) == "env"
 
 
 def test_a_build_starts_again_with_nothing_of_the_last_one(tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_a_build_starts_again_with_nothing_of_the_last_one(tmp_path: Path) -> No
     checks.on_config(clean)
     checks.on_pre_build(clean)
     render_like_mkdocs(clean)
-    assert checks.on_env("env", config=clean, files=None) == "env"
+    assert checks.on_env("env", config=clean, files=Files([])) == "env"
 
 
 def test_the_offline_editions_build_leaves_the_rendered_checks_to_the_books_build(
@@ -114,7 +114,7 @@ def test_the_offline_editions_build_leaves_the_rendered_checks_to_the_books_buil
     assert checks.RenderedHtml.in_config(config) is None
     checks.on_pre_build(config)
     render_like_mkdocs(config)
-    assert checks.on_env("env", config=config, files=None) == "env"
+    assert checks.on_env("env", config=config, files=Files([])) == "env"
 
 
 def test_what_the_last_guard_finds_stops_the_build_with_every_problem_of_the_book(tmp_path: Path) -> None:
@@ -123,10 +123,10 @@ def test_what_the_last_guard_finds_stops_the_build_with_every_problem_of_the_boo
     checks.on_config(config)
     checks.on_pre_build(config)
     page = Page("Home", File("index.md", config.docs_dir, config.site_dir, True), config)
-    checks.on_page_content("<p>Fine.</p><iframe src=x></iframe>", page=page, config=config, files=None)
+    checks.on_page_content("<p>Fine.</p><iframe src=x></iframe>", page=page, config=config, files=Files([]))
     render_like_mkdocs(config)
     with pytest.raises(PluginError) as stopped:
-        checks.on_env(None, config=config, files=None)
+        checks.on_env(None, config=config, files=Files([]))
     message = str(stopped.value)
     assert "docs/index.md:10: the raw HTML element <script> runs script" in message
     assert "docs/index.md:24:" in message and "tracker.example.org" in message

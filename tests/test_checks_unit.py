@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 import attribution
@@ -23,7 +23,8 @@ CONFIG = load_config(str(ROOT / "mkdocs.yml"))
 BOOK = attribution.parse_book_settings(CONFIG.extra["book"])
 CONTEXT = checks.Context(book=BOOK, extensions=list(CONFIG.markdown_extensions),
                          extension_configs=dict(CONFIG.mdx_configs))
-FRONT = "---\ntitle: Listening\ndescription: How peers listen.\n---\n\n"
+# A chapter must say who wrote it: one line of front matter, so the body starts on line 7.
+FRONT = "---\ntitle: Listening\ndescription: How peers listen.\nattribution: {written_by: Sam Contributor}\n---\n\n"
 
 
 def page(body: str, front: str = FRONT, src_uri: str = "chapters/listening.md", url: str = "chapters/listening/") -> checks.Source:
@@ -55,9 +56,9 @@ def test_a_line_inside_a_fenced_code_block_is_never_taken_for_the_real_thing() -
     )
     found = problems(page(body))
     assert found == [
-        "docs/chapters/listening.md:13: heading 'Skipped' is level 4 but the heading before it is level 1, "
+        "docs/chapters/listening.md:14: heading 'Skipped' is level 4 but the heading before it is level 1, "
         "so level 2 is skipped: write it with ## (or add the missing level above it)",
-        "docs/chapters/listening.md:19: unknown admonition type 'senario', which would show as a plain note: "
+        "docs/chapters/listening.md:20: unknown admonition type 'senario', which would show as a plain note: "
         "did you mean 'scenario'?",
     ]
 
@@ -65,13 +66,13 @@ def test_a_line_inside_a_fenced_code_block_is_never_taken_for_the_real_thing() -
 def test_setext_headings_and_headings_in_raw_html_count() -> None:
     body = "Listening\n=========\n\nText.\n\nAgain\n=====\n\n<h4>Raw</h4>\n"
     found = problems(page(body))
-    assert found[0].startswith("docs/chapters/listening.md:11: a second level-1 heading 'Again'")
-    assert found[1].startswith("docs/chapters/listening.md:14: heading 'Raw' is level 4")
+    assert found[0].startswith("docs/chapters/listening.md:12: a second level-1 heading 'Again'")
+    assert found[1].startswith("docs/chapters/listening.md:15: heading 'Raw' is level 4")
 
 
 def test_collapsible_admonitions_are_checked_like_the_others() -> None:
     found = problems(page("# L\n\n??? warnig \"Careful\"\n\n    Text.\n\n???+ reflection\n\n    No prompts.\n"))
-    assert [f.split(": ", 1)[0] for f in found] == ["docs/chapters/listening.md:8", "docs/chapters/listening.md:12"]
+    assert [f.split(": ", 1)[0] for f in found] == ["docs/chapters/listening.md:9", "docs/chapters/listening.md:13"]
     assert "did you mean 'warning'?" in found[0] and "no prompts" in found[1]
 
 
@@ -97,7 +98,7 @@ def test_an_admonition_with_only_an_image_or_a_nested_box_has_a_body() -> None:
 )
 def test_unsafe_html_in_any_disguise_is_found(markup: str, words: str) -> None:
     found = problems(page(f"# L\n\nText.\n\n{markup}\n"))
-    assert any(f.startswith("docs/chapters/listening.md:10: ") and words in f for f in found), found
+    assert any(f.startswith("docs/chapters/listening.md:11: ") and words in f for f in found), found
 
 
 def test_a_markdown_link_with_a_javascript_address_is_unsafe_too() -> None:
@@ -117,9 +118,9 @@ def test_raw_html_links_are_resolved_from_the_built_pages_address() -> None:
     report = checks.check_book([one, two, home], [image], CONTEXT)
     found = {(p.line, p.message.split(", which")[0].split(" starts")[0].split(" points")[0]) for p in report.problems}
     assert found == {
-        (10, "the raw HTML link '../two/#nope'"),
-        (11, "the raw HTML link 'two.md'"),
-        (11, "the raw HTML link '/chapters/two/'"),
+        (11, "the raw HTML link '../two/#nope'"),
+        (12, "the raw HTML link 'two.md'"),
+        (12, "the raw HTML link '/chapters/two/'"),
     }, report.problems
     messages = " ".join(p.message for p in report.problems)
     assert "anchor '#nope', which docs/chapters/two.md does not have" in messages
@@ -129,7 +130,7 @@ def test_raw_html_links_are_resolved_from_the_built_pages_address() -> None:
 def test_not_utf8_names_the_line_and_column() -> None:
     raw = FRONT.encode() + b"# L\n\nCaf\xe9\n"
     found = problems(checks.Source("index.md", "./", raw))
-    assert found == ["docs/index.md:8: the file is not valid UTF-8 text (byte 0xE9 at column 4): save the file "
+    assert found == ["docs/index.md:9: the file is not valid UTF-8 text (byte 0xE9 at column 4): save the file "
                      "with the UTF-8 encoding in your editor and check the characters on that line"]
 
 
@@ -170,12 +171,12 @@ def test_the_last_guard_stops_unsafe_html_that_reached_the_rendered_page() -> No
     checks.on_config(CONFIG)
     file = File("chapters/listening.md", str(ROOT / "docs"), str(ROOT / "site"), True)
     guarded = Page("Listening", file, CONFIG)
-    assert checks.on_page_content("<p>Fine.</p>", page=guarded, config=CONFIG, files=None) == "<p>Fine.</p>"
-    assert checks.on_env("env", config=CONFIG, files=None) == "env"
+    assert checks.on_page_content("<p>Fine.</p>", page=guarded, config=CONFIG, files=Files([])) == "<p>Fine.</p>"
+    assert checks.on_env("env", config=CONFIG, files=Files([])) == "env"
     # Found in on_page_content, it stops the build in on_env: every page converted, none written.
-    checks.on_page_content("<p>Fine.</p><script>alert(1)</script>", page=guarded, config=CONFIG, files=None)
+    checks.on_page_content("<p>Fine.</p><script>alert(1)</script>", page=guarded, config=CONFIG, files=Files([]))
     with pytest.raises(PluginError, match=r"docs/chapters/listening\.md:\d+: the raw HTML element <script> runs script"):
-        checks.on_env("env", config=CONFIG, files=None)
+        checks.on_env("env", config=CONFIG, files=Files([]))
 
 
 def test_page_slugs_are_file_names_or_folder_names_for_index_pages() -> None:

@@ -470,8 +470,7 @@ def test_mkdocs_own_warnings_in_the_report_become_annotations_too(tmp_path: Path
     output = result.stdout + result.stderr
     assert result.returncode != 0
     heading = REPORT_HEADING.search(output)
-    if heading is None:
-        pytest.xfail("MkDocs' own warnings are not folded into the chapter checks' report yet (issue 16, item 5)")
+    assert heading is not None, output
     found = annotations(output)
     assert len(found) == int(heading.group(1))
     assert sorted((a["file"], a["line"]) for a in found) == [("docs/index.md", "10"), ("docs/index.md", "8")]

@@ -1,0 +1,175 @@
+"""Checks of a page's Markdown lines, for what Python-Markdown reads without a word of warning.
+
+Not a hook: the chapter checks (hooks/checks.py) call these and report what they find.
+
+- A box's first line that Python-Markdown does not read as a box (its title in typographic
+  quotes, say): the line shows as text and the box's text as code.
+- A paragraph meant for a box but indented by fewer than four spaces: it falls outside the box.
+- The chapter template's sample text left in a page (templates/chapter.md).
+
+Each check takes the page's lines and gives (line number, message) pairs, the message in the
+checks' form "what is wrong: how to fix it".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import yaml
+
+Finding = tuple[int, str]  # (1-based line, message)
+
+# Python-Markdown's admonition line, and pymdownx.details' collapsible one ("???" or "???+").
+_BOX_LINE = re.compile(r'(?P<marker>!!!|\?\?\?\+?) ?[\w\-]+(?: +[\w\-]+)*(?: +"(?:.*?)")? *$')
+_BOX_START = re.compile(r"(?P<marker>!!!|\?\?\?\+?)(?=\s|[\w\"“”‘’'«»„]|$)")
+_TYPOGRAPHIC_QUOTES = "“”‘’«»„‚"
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def box_line_problems(lines: Sequence[str], first: int) -> list[Finding]:
+    """Lines that start like a box (`!!!` or `???`) but that Python-Markdown would not read as one.
+
+    `first` is the 1-based line where the Markdown body starts (after the front matter).
+    """
+    findings = []
+    for number, line in _body_lines(lines, first):
+        text = line.strip()
+        start = _BOX_START.match(text)
+        if not start or _BOX_LINE.match(text):
+            continue
+        marker = start.group("marker")
+        if any(quote in text for quote in _TYPOGRAPHIC_QUOTES) or "'" in text:
+            fixed = re.sub(r"[“”„«»]|(?<![\w])[‘’‚']|[‘’‚'](?![\w])", '"', text)
+            findings.append((number, (
+                "the box's title is not in straight double quotes, so this line would show as "
+                "text and the box's text as code: write the title between two \" signs, "
+                f"e.g. {fixed}"
+            )))
+        else:
+            findings.append((number, (
+                f"this line starts with '{marker}' but is not written as a box, so it would show "
+                "as text and the box's text as code: write the box's type in lower-case letters "
+                f'and its title in double quotes, e.g. {marker} scenario "Example: a first '
+                'conversation"'
+            )))
+    return findings
+
+
+def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
+    """Paragraphs after a blank line inside a box, indented by more than the box's first line
+    but fewer than its text: Python-Markdown ends the box there and shows them after it."""
+    findings = []
+    open_boxes: list[int] = []  # the indent of each open box's text, innermost last
+    after_blank = False
+    for number, line in _body_lines(lines, first):
+        if not line.strip():
+            after_blank = True
+            continue
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        if after_blank:
+            while open_boxes and indent < open_boxes[-1]:
+                if indent > open_boxes[-1] - 4:
+                    findings.append((number, (
+                        f"this paragraph is indented by {indent} space{'s' if indent != 1 else ''}, "
+                        f"so it falls outside the box above it: indent it by {open_boxes[-1]} "
+                        "spaces to keep it in the box, or by none to end the box"
+                    )))
+                    break
+                open_boxes.pop()
+        if _BOX_LINE.match(line.strip()):
+            open_boxes.append(indent + 4)
+        after_blank = False
+    return findings
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A piece of the chapter template's sample text, as the words a page would repeat."""
+
+    text: str  # as the template writes it
+    words: tuple[str, ...]  # as written: "your name" in a note is not the placeholder "Your Name"
+
+
+def template_placeholders(template: str) -> tuple[Placeholder, ...]:
+    """What in the chapter template is there to be replaced: its front matter's title,
+    description and author, and every sentence of its sample paragraphs and list items (titles
+    of headings and boxes aside: a chapter may well use the same short titles)."""
+    found: list[str] = []
+    front = re.match(r"^---[ \t]*\n(.*?\n)---[ \t]*\n", template, re.DOTALL)
+    body = template[front.end():] if front else template
+    meta = yaml.safe_load(front.group(1)) if front else None
+    if isinstance(meta, dict):
+        attribution = meta.get("attribution")
+        author = attribution.get("written_by") if isinstance(attribution, dict) else None
+        found += [str(value) for value in (meta.get("title"), meta.get("description"), author) if value]
+    for paragraph in _paragraphs(body):
+        found += [s for s in re.split(r"(?<=[.?!:])\s+", paragraph) if len(_words(s)) >= 4]
+    return tuple(Placeholder(text=" ".join(s.split()), words=_words(s)) for s in dict.fromkeys(found))
+
+
+def placeholder_problems(lines: Sequence[str], placeholders: Sequence[Placeholder]) -> list[Finding]:
+    """Where the page still has the template's sample text: the first line of each time a piece
+    of it is found."""
+    words = [(word, number) for number, line in enumerate(lines, start=1) for word in _words(line)]
+    where: dict[str, list[int]] = {}
+    for index, (word, _) in enumerate(words):
+        where.setdefault(word, []).append(index)
+    findings = []
+    for placeholder in placeholders:
+        size = len(placeholder.words)
+        for start in where.get(placeholder.words[0], []) if size else []:
+            if tuple(w for w, _ in words[start:start + size]) == placeholder.words:
+                quoted = placeholder.text if len(placeholder.text) <= 60 else placeholder.text[:57] + "…"
+                findings.append((words[start][1], (
+                    f"the chapter template's sample text \"{quoted}\" is still here: replace it "
+                    "with the chapter's own words"
+                )))
+    return sorted(findings)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+(?:[’']\w+)*", text))
+
+
+def _paragraphs(body: str) -> Iterable[str]:
+    """The template's prose: paragraphs and list items, without headings or box lines."""
+    current: list[str] = []
+    for line in body.split("\n") + [""]:
+        text = line.strip()
+        if not text or text.startswith(("#", "!!!", "???", "---")) or re.match(r"[-*+] |\d+\. ", text):
+            if current:
+                yield " ".join(current)
+            current = []
+            if re.match(r"[-*+] |\d+\. ", text):
+                current = [re.sub(r"^(?:[-*+]|\d+\.) ", "", text)]
+            continue
+        current.append(text)
+
+
+def _body_lines(lines: Sequence[str], first: int) -> Iterable[tuple[int, str]]:
+    """(1-based number, line) of the body's lines outside fenced code blocks."""
+    code = fenced_lines(lines)
+    for index in range(max(first - 1, 0), len(lines)):
+        if index not in code:
+            yield index + 1, lines[index]
+
+
+def fenced_lines(lines: Sequence[str]) -> set[int]:
+    """Indexes of lines inside fenced code blocks (``` or ~~~, as pymdownx.superfences reads
+    them), whose text shows as code and is never read as Markdown."""
+    inside: set[int] = set()
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if fence is None:
+            if match:
+                fence = match.group(1)
+                inside.add(index)
+        else:
+            inside.add(index)
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
+                    and not line.strip()[len(match.group(1)):].strip():
+                fence = None
+    return inside

@@ -1,0 +1,44 @@
+"""hooks/mkdocs_warnings.py: MkDocs' warnings, told as the chapter checks tell problems. The
+messages are MkDocs' own, made by MkDocs itself in the fixture builds (tests/test_checks_fixtures.py)."""
+
+from __future__ import annotations
+
+import logging
+
+import mkdocs_warnings as w
+
+
+def test_each_page_missing_from_the_navigation_is_its_own_problem() -> None:
+    message = ('The following pages exist in the docs directory, but are not included in the "nav" '
+               "configuration:\n  - chapters/a.md\n  - chapters/b.md")
+    found = w.explain(message, "mkdocs.yml")
+    assert [(f.path, f.needle) for f in found] == [("docs/chapters/a.md", ""), ("docs/chapters/b.md", "")]
+    assert "add the line '- chapters/b.md' under nav: in mkdocs.yml" in found[1].message
+
+
+def test_a_missing_link_target_keeps_mkdocs_suggestion() -> None:
+    message = ("Doc file 'chapters/a.md' contains a link 'b.md', but the target 'chapters/b.md' is not "
+               "found among documentation files. Did you mean '../b.md'?")
+    (found,) = w.explain(message)
+    assert (found.path, found.needle) == ("docs/chapters/a.md", "b.md")
+    assert "did you mean '../b.md'?" in found.message
+
+
+def test_a_missing_image_says_where_images_go() -> None:
+    message = ("Doc file 'index.md' contains a link 'images/x.PNG', but the target is not found among "
+               "documentation files.")
+    (found,) = w.explain(message)
+    assert "put the image in docs/images/" in found.message
+
+
+def test_warnings_it_does_not_know_are_left_to_mkdocs() -> None:
+    assert w.explain("Config value 'foo': Unrecognised configuration name: foo") == []
+    collector = w.FoldedWarnings("mkdocs.yml")
+    logger = logging.getLogger(w.LOGGERS[1])
+    unknown = logger.makeRecord(logger.name, logging.WARNING, __file__, 1, "Something else", None, None)
+    known = logger.makeRecord(logger.name, logging.WARNING, __file__, 1,
+                              "Doc file 'a.md' contains a link '#x', but there is no such anchor on this page.", None, None)
+    info = logger.makeRecord(logger.name, logging.INFO, __file__, 1, known.msg, None, None)
+    assert collector.filter(unknown) and collector.filter(info)
+    assert not collector.filter(known)
+    assert [f.path for f in collector.folded] == ["docs/a.md"]

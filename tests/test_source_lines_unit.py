@@ -1,0 +1,107 @@
+"""hooks/source_lines.py: the checks of a page's Markdown lines, called directly."""
+
+from __future__ import annotations
+
+import pytest
+
+import source_lines as s
+
+BOX = '!!! scenario "Example: Jesse and Sam"'
+
+
+@pytest.mark.parametrize("line", [
+    BOX, '!!! note', '!!!note', '??? reflection "For Reflection"', '???+ tip "Open"', '    !!! consider "Another way"',
+    '!!! scenario inline end "Title"', '!!! note ""',
+])
+def test_box_lines_python_markdown_reads_are_left_alone(line: str) -> None:
+    assert s.box_line_problems([line, "", "    Text."], 1) == []
+
+
+@pytest.mark.parametrize("line, fixed", [
+    ("!!! scenario “Example: Jesse and Sam”", '!!! scenario "Example: Jesse and Sam"'),
+    ("!!! scenario „Beispiel“", '!!! scenario "Beispiel"'),
+    ("!!! consider 'Another way it could go'", '!!! consider "Another way it could go"'),
+    ("??? reflection ‘For Reflection’", '??? reflection "For Reflection"'),
+])
+def test_a_title_in_other_quotes_is_found_with_the_line_written_right(line: str, fixed: str) -> None:
+    ((number, message),) = s.box_line_problems(["Text.", "", line, "", "    Body."], 1)
+    assert number == 3
+    assert "not in straight double quotes" in message and message.endswith(f"e.g. {fixed}")
+
+
+def test_an_apostrophe_inside_a_straight_quoted_title_is_fine() -> None:
+    assert s.box_line_problems(['!!! scenario "Sam’s first visit"', "", "    Text."], 1) == []
+
+
+@pytest.mark.parametrize("line", ["!!! Scenario: Jesse and Sam", "!!! scenario \"Unclosed", "???"])
+def test_other_lines_that_start_like_a_box_are_found(line: str) -> None:
+    ((number, message),) = s.box_line_problems([line], 1)
+    assert number == 1 and "is not written as a box" in message
+
+
+def test_box_lines_in_fenced_code_and_front_matter_are_not_read() -> None:
+    lines = ["---", "title: “!!! x”", "---", "", "```markdown", "!!! scenario “Shown as code”", "```"]
+    assert s.box_line_problems(lines, 4) == []
+
+
+def test_a_paragraph_indented_less_than_its_box_is_found() -> None:
+    lines = [BOX, "", "    In the box.", "", "   Three spaces: outside it.", "", "Not indented: after the box."]
+    ((number, message),) = s.box_indent_problems(lines, 1)
+    assert number == 5
+    assert "indented by 3 spaces" in message and "indent it by 4 spaces" in message
+
+
+def test_nested_boxes_and_lists_keep_their_own_indents() -> None:
+    lines = [
+        BOX, "", "    - a prompt", "", "      continued under the prompt", "",
+        '    !!! note "Inside"', "", "        In the inner box.", "", "      Six spaces: meant for the inner box.",
+    ]
+    ((number, message),) = s.box_indent_problems(lines, 1)
+    assert number == 11 and "indent it by 8 spaces" in message
+
+
+def test_a_lazy_continuation_line_stays_in_its_paragraph() -> None:
+    assert s.box_indent_problems([BOX, "", "    A paragraph", "  that goes on, as Markdown allows."], 1) == []
+
+
+TEMPLATE = """---
+# A note: put your name below.
+title: Your Chapter Title
+description: >-
+  One or two sentences on what the chapter covers.
+attribution:
+  written_by: Your Name
+---
+
+# Your Chapter Title
+
+A short introduction: what the reader will learn in this chapter, and why it
+matters to a peer supporter.
+
+!!! reflection "For Reflection"
+
+    - A first question for the reader to think about?
+    - A second question?
+"""
+
+
+def test_placeholders_are_the_templates_fields_and_its_sentences_but_not_its_titles() -> None:
+    texts = [p.text for p in s.template_placeholders(TEMPLATE)]
+    assert texts == [
+        "Your Chapter Title", "One or two sentences on what the chapter covers.", "Your Name",
+        "what the reader will learn in this chapter, and why it matters to a peer supporter.",
+        "A first question for the reader to think about?",
+    ]
+
+
+def test_sample_text_left_in_is_found_on_every_line_it_starts() -> None:
+    page = TEMPLATE.replace("Your Name", "Robin Example").split("\n")
+    found = s.placeholder_problems(page, s.template_placeholders(TEMPLATE))
+    assert [number for number, _ in found] == [3, 5, 10, 12, 17]
+    assert all("template's sample text" in message for _, message in found)
+
+
+def test_own_words_and_notes_in_other_case_are_not_sample_text() -> None:
+    page = ["---", "# Put your name below.", "title: Listening", "---", "", "# Listening", "",
+            "!!! reflection \"For Reflection\"", "", "    - What would you say?"]
+    assert s.placeholder_problems(page, s.template_placeholders(TEMPLATE)) == []
