@@ -12,8 +12,11 @@ The downloads contract, shared by the exporters (PDF, EPUB, offline site):
   build stops if the file is missing), and replaces every `<div data-downloads-list></div>` with
   the list of all downloads (the facilitators' page).
 
-`BOOK_EXPORTS=0` (set by `make serve`) turns the exporters off: then a missing file is no error
-and, without a downloads folder, no index is written and links keep their plain text.
+`BOOK_EXPORTS=0` (set by `make serve`) turns the exporters off: a preview. Then a missing file is
+no error: its link becomes text that says `make book` makes the file (`missing_download`), so a
+preview has no link that leads nowhere, and an empty list says the same. Without a downloads
+folder no index is written. The offline edition's build also runs with the exporters off, but
+with the book build's downloads copied in first (hooks/offline.py): its links find their files.
 """
 
 from __future__ import annotations
@@ -85,7 +88,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     exports = exports_enabled(os.environ)
     folder = site / DOWNLOADS_DIR
     if not folder.is_dir() and not exports:
-        log.info("Downloads: none in this build (%s=0); links keep their plain text.", EXPORTS_ENV)
+        log.info("Downloads: none in this build (%s=0); their links say that `make book` makes them.",
+                 EXPORTS_ENV)
         downloads: list[Download] = []
     else:
         order = {src: i for i, src in enumerate(_chapter_order)}
@@ -95,17 +99,16 @@ def on_post_build(config: MkDocsConfig) -> None:
         write_atomically(folder / INDEX_FILE, render_index(config.site_name, downloads).encode("utf-8"))
         log.info("Downloads: %d files listed in %s/%s", len(downloads), DOWNLOADS_DIR, INDEX_FILE)
     by_path = {d.path: d for d in downloads}
-    # Without files to describe or require, links keep their text: only lists are replaced.
-    # Looked for in the bytes, so that pages with nothing to change are not decoded.
-    marker = b"data-download" if downloads or exports else b"data-downloads-list"
+    # Looked for in the bytes, so that pages with nothing to change are not decoded; the marker
+    # also finds `data-downloads-list`.
     for page in sorted(site.rglob("*.html")):
         raw = page.read_bytes()
-        if marker not in raw:
+        if b"data-download" not in raw:
             continue
         text = raw.decode("utf-8")
         where = page.relative_to(site).as_posix()
         new = complete_links(text, by_path, page=where, require=exports)
-        new = replace_downloads_lists(new, downloads, page=where)
+        new = replace_downloads_lists(new, downloads, page=where, exports=exports)
         if new != text:
             write_atomically(page, new.encode("utf-8"))
 
@@ -245,23 +248,27 @@ def link_suffix(text: str, download: Download) -> str:
     """" (PDF, 210 KB)", or " (210 KB)" when the link text already names the type."""
     kind = file_type(download.path)
     size = human_size(download.bytes)
-    if re.search(rf"\b{re.escape(kind)}\b", html.unescape(re.sub(r"<[^>]+>", "", text)), re.I):
+    if names_type(text, kind):
         return f" ({size})"
     return f" ({kind}, {size})"
 
 
+def names_type(text: str, kind: str) -> bool:
+    """Whether a link's text (HTML) already names the file's type ("Download PDF")."""
+    return bool(re.search(rf"\b{re.escape(kind)}\b", html.unescape(re.sub(r"<[^>]+>", "", text)), re.I))
+
+
 def complete_links(page_html: str, downloads: Mapping[str, Download], *, page: str,
                    require: bool) -> str:
-    """Add type and size to every `data-download` link; a missing file stops the build."""
-    if not downloads and not require:
-        return page_html  # no file to describe and none required: every link keeps its text
+    """Add type and size to every `data-download` link. A missing file stops the build when
+    files are `require`d; otherwise (a preview) its link becomes text that says so."""
 
     def complete(m: re.Match[str]) -> str:
         path = html.unescape(m.group("path"))
         download = downloads.get(path)
         if download is None:
             if not require:
-                return m.group(0)
+                return missing_download(m.group("text"), path)
             raise PluginError(
                 f"site/{page}: links to {path} (data-download), but no such file was built "
                 f"under site/{DOWNLOADS_DIR}/. Fix the link, or the exporter that should write it."
@@ -272,10 +279,23 @@ def complete_links(page_html: str, downloads: Mapping[str, Download], *, page: s
     return _DOWNLOAD_LINK.sub(complete, page_html)
 
 
-def replace_downloads_lists(page_html: str, downloads: Sequence[Download], *, page: str) -> str:
+def missing_download(text: str, path: str) -> str:
+    """A preview's stand-in for the link (`text`, its HTML) to a file it does not have.
+
+    Text, not a link: a link would lead to "page not found". It names the file's type as the
+    finished link does (`link_suffix`), and the command that makes the file.
+    """
+    kind = file_type(path)
+    prefix = "" if not kind or names_type(text, kind) else f"{html.escape(kind)}; "
+    return (f'<span class="book-download-missing">{text} ({prefix}made by <code>make book</code>, '
+            "not in this preview)</span>")
+
+
+def replace_downloads_lists(page_html: str, downloads: Sequence[Download], *, page: str,
+                            exports: bool) -> str:
     if not _DOWNLOADS_LIST.search(page_html):
         return page_html
-    listing = render_downloads_list(downloads, page=page)
+    listing = render_downloads_list(downloads, page=page, exports=exports)
     return _DOWNLOADS_LIST.sub(lambda _: listing, page_html)
 
 
@@ -284,9 +304,12 @@ def relative_url(target: str, *, page: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
 
-def render_downloads_list(downloads: Sequence[Download], *, page: str) -> str:
+def render_downloads_list(downloads: Sequence[Download], *, page: str, exports: bool) -> str:
     """The table of every download (title, kind, type, pages, size), linked from `page`."""
     e = html.escape
+    if not downloads and not exports:
+        return ('<div class="book-downloads-list"><p>This preview has no downloads: '
+                "<code>make book</code> makes the PDFs, the EPUB and the offline edition.</p></div>")
     if not downloads:
         return ('<div class="book-downloads-list"><p>No downloads were built with this version '
                 "of the site.</p></div>")

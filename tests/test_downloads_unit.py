@@ -108,14 +108,49 @@ def test_a_link_to_a_missing_download_stops_the_build() -> None:
     assert "site/chapters/listening/index.html: links to downloads/handouts/listening.pdf" in str(error.value)
 
 
-def test_without_exports_links_keep_their_text() -> None:
-    assert d.complete_links(PAGE, {}, page="chapters/listening/index.html", require=False) == PAGE
+MISSING = ' (made by <code>make book</code>, not in this preview)</span>'
+
+
+def test_in_a_preview_a_link_to_a_missing_file_says_make_book_makes_it() -> None:
+    done = d.complete_links(PAGE, {}, page="chapters/listening/index.html", require=False)
+    assert done == (
+        '<p><span class="book-download-missing">Chapter handout (PDF; made by <code>make book</code>, '
+        'not in this preview)</span>'
+        f' <span class="book-download-missing">Download <b>PDF</b>{MISSING}'  # the text names the type
+        ' <a href="../other/">Other</a></p>'
+    )
+    text = BeautifulSoup(done, "html.parser").get_text()
+    assert "Chapter handout (PDF; made by make book, not in this preview)" in text
+
+
+def test_in_a_preview_links_to_files_it_has_are_completed() -> None:
+    # The offline edition's build: exports off, the book build's downloads copied in.
+    done = d.complete_links(PAGE, {BOOK_PDF.path: BOOK_PDF}, page="chapters/listening/index.html", require=False)
+    page = BeautifulSoup(done, "html.parser")
+    assert [a.get_text() for a in page.find_all("a")] == ["Download PDF (1.2 MB)", "Other"]
+    assert page.select_one(".book-download-missing").get_text() == (
+        "Chapter handout (PDF; made by make book, not in this preview)")
+
+
+@pytest.mark.parametrize(("link", "text"), [
+    (f'<a data-download="downloads/{BOOK}.epub" href="downloads/{BOOK}.epub">E-book</a>',
+     "E-book (EPUB; made by make book, not in this preview)"),
+    (f'<a href="downloads/{BOOK}-offline.zip" data-download="downloads/{BOOK}-offline.zip">Offline edition</a>',
+     "Offline edition (ZIP; made by make book, not in this preview)"),
+    ('<a data-download="downloads/x.&lt;img src=x onerror=alert(1)&gt;" href="x">A &lt;b&gt; &amp; c</a>',
+     "A <b> & c (<IMG SRC=X ONERROR=ALERT(1)>; made by make book, not in this preview)"),
+], ids=["epub", "offline", "hostile"])
+def test_a_missing_file_names_its_type_and_everything_is_escaped(link: str, text: str) -> None:
+    done = BeautifulSoup(d.complete_links(link, {}, page="index.html", require=False), "html.parser")
+    assert done.find("a") is None and done.find("img") is None and done.find("b") is None
+    assert done.get_text() == text
 
 
 def test_downloads_list_replaces_its_placeholder() -> None:
     page = '<h2>Downloads</h2>\n<div data-downloads-list></div>\n<p>After</p>'
     hostile = d.Download("handout", "<script>alert(1)</script>", "x/", "downloads/handouts/x.pdf", 1, 5000, "2" * 64)
-    done = d.replace_downloads_lists(page, [BOOK_PDF, HANDOUT, hostile], page="facilitators/index.html")
+    done = d.replace_downloads_lists(page, [BOOK_PDF, HANDOUT, hostile], page="facilitators/index.html",
+                                     exports=True)
     html = BeautifulSoup(done, "html.parser")
     assert html.find(attrs={"data-downloads-list": True}) is None
     rows = [[td.get_text() for td in tr.find_all("td")] for tr in html.select("tbody tr")]
@@ -128,5 +163,23 @@ def test_downloads_list_replaces_its_placeholder() -> None:
 
 
 def test_empty_downloads_list_says_so() -> None:
-    done = d.replace_downloads_lists("<div data-downloads-list></div>", [], page="facilitators/index.html")
+    done = d.replace_downloads_lists("<div data-downloads-list></div>", [], page="facilitators/index.html",
+                                     exports=True)
     assert "No downloads were built" in done
+
+
+def test_a_preview_without_downloads_says_make_book_makes_them() -> None:
+    done = d.replace_downloads_lists("<p>Before</p><div data-downloads-list></div>", [],
+                                     page="facilitators/index.html", exports=False)
+    assert done == ('<p>Before</p><div class="book-downloads-list"><p>This preview has no downloads: '
+                    "<code>make book</code> makes the PDFs, the EPUB and the offline edition.</p></div>")
+
+
+def test_a_preview_with_downloads_lists_them() -> None:
+    # The offline edition's build, with the book build's downloads copied in.
+    done = d.replace_downloads_lists("<div data-downloads-list></div>", [BOOK_PDF],
+                                     page="index.html", exports=False)
+    assert d.replace_downloads_lists("<div data-downloads-list></div>", [BOOK_PDF],
+                                     page="index.html", exports=True) == done
+    assert [td.get_text() for td in BeautifulSoup(done, "html.parser").select("td")][:2] == [
+        "The Book (PDF, 1.2 MB)", "Whole book"]
