@@ -1,0 +1,98 @@
+"""A preview (`make serve`, BOOK_EXPORTS=0) has no downloads: its pages say that `make book` makes
+them instead of linking to files that are not there. The offline edition's build, also without
+exports but with the book build's downloads copied in, still links to them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pikepdf
+import pytest
+
+from downloads import human_size
+from tests.helpers import build_fixture, normalise, page_html_path, soup
+
+CASE = "preview-downloads"
+SLUG = "post-secondary-peer-support-training-curriculum"
+
+
+def links_to_missing_downloads(site: Path) -> list[str]:
+    """Every link, on every page, to a download that is not in the site."""
+    problems, downloads = [], (site / "downloads").resolve()
+    for page in sorted(site.rglob("*.html")):
+        for link in soup(page).find_all("a"):
+            targets = []
+            if link.has_attr("data-download"):
+                targets.append(site / link["data-download"])
+            href = urlsplit(link.get("href", ""))
+            if href.path and not href.scheme and not href.netloc:
+                targets.append((page.parent / unquote(href.path)).resolve())
+            for target in targets:
+                if downloads in target.resolve().parents and not target.is_file():
+                    problems.append(f"{page.relative_to(site)}: {link}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    result, site = build_fixture(CASE, tmp_path_factory.mktemp("preview"))  # BOOK_EXPORTS=0
+    assert result.returncode == 0, result.stderr
+    assert not (site / "downloads").exists()
+    return site
+
+
+def test_no_link_in_a_preview_leads_to_a_missing_download(preview: Path) -> None:
+    assert links_to_missing_downloads(preview) == []
+    # The pages did have them to replace: the home page's EPUB and offline edition.
+    home = soup(page_html_path(preview, "index.md")).select_one("article")
+    assert [normalise(s.get_text()) for s in home.select(".book-download-missing")] == [
+        "Download PDF (made by make book, not in this preview)",
+        "E-book (EPUB; made by make book, not in this preview)",
+        "Offline edition (ZIP; made by make book, not in this preview)",
+    ]
+
+
+def test_the_chapter_says_make_book_makes_its_handout(preview: Path) -> None:
+    nav = soup(page_html_path(preview, "chapters/listening.md")).select_one("nav.book-downloads")
+    assert nav.select("a") == []
+    assert [normalise(li.get_text()) for li in nav.select("li")] == [
+        "Download PDF (made by make book, not in this preview)",
+        "Chapter handout (PDF; made by make book, not in this preview)",
+        "Reflection worksheet (PDF; made by make book, not in this preview)",
+    ]
+
+
+def test_the_list_of_downloads_says_make_book_makes_them(preview: Path) -> None:
+    listing = soup(page_html_path(preview, "facilitators.md")).select_one(".book-downloads-list")
+    assert normalise(listing.get_text()) == (
+        "This preview has no downloads: make book makes the PDFs, the EPUB and the offline edition.")
+
+
+def blank_pdf(path: Path) -> None:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.save(path)
+
+
+def test_the_offline_editions_build_links_to_the_downloads_it_carries(tmp_path: Path) -> None:
+    # As hooks/offline.py runs it: exports off, the book build's downloads copied in.
+    downloads = tmp_path / "book-downloads"
+    for name in (f"{SLUG}.pdf", "handouts/listening.pdf", "worksheets/listening-reflection.pdf"):
+        blank_pdf(downloads / name)
+    (downloads / f"{SLUG}.epub").write_bytes(b"PK an e-book")
+    (downloads / f"{SLUG}-offline.zip").write_bytes(b"PK an older edition, left out")
+    result, site = build_fixture(CASE, tmp_path, env={"BOOK_OFFLINE": "true",
+                                                      "BOOK_OFFLINE_DOWNLOADS": str(downloads)})
+    assert result.returncode == 0, result.stderr
+    assert links_to_missing_downloads(site) == []
+    pages = {page: page.read_text(encoding="utf-8") for page in site.rglob("*.html")}
+    assert not [page for page, text in pages.items() if "book-download-missing" in text]
+    chapter = soup(site / "chapters" / "listening.html").select_one("nav.book-downloads")
+    size = human_size((downloads / f"{SLUG}.pdf").stat().st_size)
+    assert [normalise(a.get_text()) for a in chapter.select("a")] == [
+        f"Download PDF ({size})", f"Chapter handout (PDF, {size})", f"Reflection worksheet (PDF, {size})"]
+    home = soup(site / "index.html").select_one("article")
+    assert "Offline edition (this copy)" in normalise(home.get_text())
+    assert soup(site / "facilitators.html").select(".book-downloads-list tbody tr")
