@@ -20,6 +20,16 @@ sys.path.insert(0, str(ROOT / "hooks"))
 BROWSER_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run"]
 
 
+# A test that uses one of these reads the real book as built: it is a test of the real book.
+REAL_BOOK_FIXTURES = {"site", "published_site", "site_address"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if REAL_BOOK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.book)
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real book, built once per test session with the project's own mkdocs.yml."""

@@ -35,6 +35,7 @@ def problems(*sources: checks.Source) -> list[str]:
     return [str(p) for p in checks.check_book(list(sources), [], CONTEXT).problems]
 
 
+@pytest.mark.book
 def test_the_real_book_has_no_problems() -> None:
     sources = [checks.Source(p.relative_to(ROOT / "docs").as_posix(), "", p.read_bytes())
                for p in sorted((ROOT / "docs").rglob("*.md"))]

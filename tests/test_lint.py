@@ -131,6 +131,7 @@ def rules_in(output: str) -> set[str]:
     return set(re.findall(r":\d+:\d+: (MD\d{3}):", output))
 
 
+@pytest.mark.book
 def test_lint_passes_on_the_repository_in_one_line_and_changes_nothing() -> None:
     before = digests(ROOT / "docs", ROOT / "templates")
     result = run_make_lint()

@@ -192,6 +192,7 @@ def test_the_prompts_found_in_the_markdown_tree_are_those_of_the_html(source: st
     assert finder.take() is None  # given once: the next page cannot get this page's answer
 
 
+@pytest.mark.book
 def test_every_page_of_the_book_gets_the_same_answer_from_its_tree() -> None:
     md, finder = markdown_with_prompt_finder()
     answers = {}

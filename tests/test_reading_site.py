@@ -55,6 +55,7 @@ def test_page_description_is_the_meta_description_and_open_graph(site: Path, src
         assert meta_content(page, property="og:title") == title
 
 
+@pytest.mark.book
 def test_every_page_has_a_front_matter_title_and_description() -> None:
     for src_uri in docs_pages():
         meta = front_matter(src_uri)

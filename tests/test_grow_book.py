@@ -1,0 +1,101 @@
+"""The book grows: three chapters added as CONTRIBUTING.md says, and every test of the real book
+(marked `book`) still passes on the grown copy.
+
+The chapters (tests/fixtures/grown-chapters/) are what contributors write: long titles,
+non-ASCII characters, scenario, consider and reflection boxes. Each is started with the
+repository's own `make chapter` script, written over with the contributor's text, and listed on
+the home page and the chapters' page, in one commit.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import FIXTURES, ROOT, front_matter, git
+
+GROWN = FIXTURES / "grown-chapters"
+
+
+def copy_of_the_repository(destination: Path) -> Path:
+    """The repository's tracked files as they are now, with its installed tools beside them."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode("utf-8").split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / name)
+    # The virtual environment and the Node checkers `make` would otherwise install again.
+    for installed in (".venv", "node_modules"):
+        if (ROOT / installed).exists():
+            (destination / installed).symlink_to(ROOT / installed)
+    return destination
+
+
+def add_to_chapter_list(page: Path, after_heading: str | None, line: str) -> None:
+    """Add a numbered item after the last one of the page's chapter list, as a contributor does."""
+    lines = page.read_text(encoding="utf-8").split("\n")
+    start = lines.index(after_heading) if after_heading else 0
+    items = [i for i in range(start, len(lines)) if re.match(r"\d+\. \[", lines[i])]
+    last = items[-1]
+    # The list's first item after a heading that ends it, at its item or its continuation lines.
+    end = next((i for i in range(last + 1, len(lines)) if not lines[i].startswith("   ")), len(lines))
+    number = int(lines[last].split(".")[0]) + 1
+    lines.insert(end, f"{number}. {line}")
+    page.write_text("\n".join(lines), encoding="utf-8")
+
+
+def add_chapter(project: Path, written: Path) -> None:
+    meta = front_matter(written.name, docs=written.parent)
+    subprocess.run([sys.executable, "scripts/new_chapter.py", "--title", meta["title"],
+                    "--author", meta["attribution"]["written_by"]],
+                   cwd=project, capture_output=True, text=True, check=True)
+    (created,) = [p for p in (project / "docs" / "chapters").glob("*.md")
+                  if p.name != "index.md" and "Your Chapter Title" not in p.read_text(encoding="utf-8")
+                  and front_matter(p.name, docs=p.parent)["title"] == meta["title"]]
+    created.write_text(written.read_text(encoding="utf-8"), encoding="utf-8")
+    description = " ".join(meta["description"].split())
+    add_to_chapter_list(project / "docs" / "chapters" / "index.md", None,
+                        f"[{meta['title']}]({created.name}): {description}")
+    add_to_chapter_list(project / "docs" / "index.md", "## Chapters",
+                        f"[{meta['title']}](chapters/{created.name}): {description}")
+
+
+@pytest.fixture(scope="module")
+def grown(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_of_the_repository(tmp_path_factory.mktemp("grown"))
+    for written in sorted(GROWN.glob("*.md")):
+        if written.name != "README.md":
+            add_chapter(project, written)
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "Three chapters", date="2026-01-15T10:00:00Z")
+    return project
+
+
+def test_the_chapters_are_added_where_contributing_says(grown: Path) -> None:
+    nav = (grown / "mkdocs.yml").read_text(encoding="utf-8")
+    added = [p for p in sorted((grown / "docs" / "chapters").glob("*.md")) if not (ROOT / "docs" / "chapters" / p.name).exists()]
+    assert len(added) == len(list(GROWN.glob("*.md"))) - 1  # the README is not a chapter
+    for chapter in added:
+        assert f"- chapters/{chapter.name}" in nav
+        assert f"]({chapter.name})" in (grown / "docs" / "chapters" / "index.md").read_text(encoding="utf-8")
+
+
+def test_every_test_of_the_real_book_passes_on_the_grown_book(grown: Path) -> None:
+    epoch = git(grown, "log", "-1", "--format=%ct").strip()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-m", "book", "-q", "-x", "--no-header", "-p", "no:cacheprovider",
+         "--tb=short"],
+        cwd=grown, env=env, capture_output=True, text=True,
+    )
+    tail = "\n".join(result.stdout.splitlines()[-60:])
+    assert result.returncode == 0, f"the real book's tests fail on a book with more chapters:\n{tail}"
+    assert re.search(r"\d+ passed", tail) and "skipped" not in tail
