@@ -232,7 +232,13 @@ def _licence(value: Any, where: str) -> Licence:
 
 
 def is_chapter(book: BookSettings, src_uri: str) -> bool:
+    """A page in the chapters folder, its index page included."""
     return src_uri.startswith(book.chapters_dir + "/")
+
+
+def is_chapter_page(book: BookSettings, src_uri: str) -> bool:
+    """A chapter: a page in the chapters folder other than the folder's index page."""
+    return is_chapter(book, src_uri) and src_uri.rsplit("/", 1)[-1] != "index.md"
 
 
 # --- Rendering (every value escaped) ---------------------------------------------------------

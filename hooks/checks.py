@@ -450,7 +450,7 @@ def check_page_source(source: Source, book: attribution.BookSettings,
     report.lines = lines = Lines(text, body_start)
     meta, problems, key_lines = check_front_matter(front, path, book)
     report.problems += problems
-    if meta and "attribution" not in meta and attribution.is_chapter(book, source.src_uri):
+    if meta and "attribution" not in meta and attribution.is_chapter_page(book, source.src_uri):
         report.problems.append(Problem(path, 1, NO_ATTRIBUTION))
     findings = source_lines.box_line_problems(lines.lines, body_start) \
         + source_lines.box_indent_problems(lines.lines, body_start) \

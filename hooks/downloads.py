@@ -76,7 +76,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
                     nav: Navigation) -> dict[str, Any]:
     assert _book is not None
-    if is_chapter_page(_book, page.file.src_uri):
+    if attribution.is_chapter_page(_book, page.file.src_uri):
         slug = chapter_slug(page.file.src_uri)
         _chapters[slug] = ChapterPage(slug=slug, title=page.title or slug, url=page.url,
                                       src_uri=page.file.src_uri)
@@ -137,11 +137,6 @@ class Download:
 
 def chapter_slug(src_uri: str) -> str:
     return PurePosixPath(src_uri).stem
-
-
-def is_chapter_page(book: attribution.BookSettings, src_uri: str) -> bool:
-    """A chapter: a page in the chapters folder other than the folder's index page."""
-    return attribution.is_chapter(book, src_uri) and PurePosixPath(src_uri).name != "index.md"
 
 
 def download_path(kind: Kind, *, book: str, chapter: str = "") -> str:

@@ -168,7 +168,7 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
                     nav: Navigation) -> dict[str, Any]:
     assert _book is not None
-    if not downloads.is_chapter_page(_book, page.file.src_uri):
+    if not attribution.is_chapter_page(_book, page.file.src_uri):
         return context
     found = _prompts_found.get(page.file.src_uri)
     has_prompts = found if found is not None else has_reflection_prompts(page.content or "")

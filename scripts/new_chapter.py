@@ -359,17 +359,6 @@ def _mkdocs_yaml(text: str) -> Any:
     return yaml_load(text)
 
 
-# --- The chapter lists that are still kept by hand -------------------------------------------
-
-
-def lists_to_update(docs: Path, chapters_dir: str = CHAPTERS_DIR) -> list[str]:
-    """The pages (docs-relative) that list the chapters by hand, linking to one of them."""
-    pages = {f"{chapters_dir}/index.md": r"\]\((?!index\.md)[^)/]+\.md[)#]",
-             "index.md": rf"\]\({re.escape(chapters_dir)}/(?!index\.md)[^)/]+\.md[)#]"}
-    return [page for page, link in pages.items()
-            if (docs / page).is_file() and re.search(link, (docs / page).read_text(encoding="utf-8"))]
-
-
 # --- Files -------------------------------------------------------------------------------------
 
 
@@ -434,7 +423,6 @@ class Result:
     nav: NavInsertion
     author: str
     placeholder_author: bool
-    lists: list[str]
 
 
 def new_chapter(root: Path, title: str, author: str = "", slug: str = "") -> Result:
@@ -482,8 +470,7 @@ def new_chapter(root: Path, title: str, author: str = "", slug: str = "") -> Res
                       "title (or SLUG=…) for a new chapter") from None
     if not nav.already_listed:
         write_atomically(root / CONFIG, nav.text)
-    return Result(chapter, nav, author, author == placeholder,
-                  lists_to_update(root / "docs", chapters_dir))
+    return Result(chapter, nav, author, author == placeholder)
 
 
 def _title_problems(title: str) -> list[str]:
@@ -513,10 +500,6 @@ def report(result: Result, title: str) -> str:
     if result.placeholder_author:
         steps.append(f"Put your name in place of '{result.author}' under 'attribution:' "
                      "(or run again with AUTHOR=\"…\").")
-    if result.lists:
-        pages = " and ".join(f"docs/{page}" for page in result.lists)
-        steps.append(f"Add the chapter to the list of chapters in {pages}, like the lines "
-                     "already there.")
     steps.append("make serve   preview it at http://127.0.0.1:8000 (the chapter checks report "
                  "what still needs fixing).")
     steps.append("make test    before you open the pull request, with the chapter and "

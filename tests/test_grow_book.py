@@ -3,8 +3,8 @@
 
 The chapters (tests/fixtures/grown-chapters/) are what contributors write: long titles,
 non-ASCII characters, scenario, consider and reflection boxes. Each is started with the
-repository's own `make chapter` script, written over with the contributor's text, and listed on
-the home page and the chapters' page, in one commit.
+repository's own `make chapter` script (which adds it to `nav:`) and written over with the
+contributor's text, in one commit; the home page and the chapters' page list it by themselves.
 """
 
 from __future__ import annotations
@@ -38,19 +38,6 @@ def copy_of_the_repository(destination: Path) -> Path:
     return destination
 
 
-def add_to_chapter_list(page: Path, after_heading: str | None, line: str) -> None:
-    """Add a numbered item after the last one of the page's chapter list, as a contributor does."""
-    lines = page.read_text(encoding="utf-8").split("\n")
-    start = lines.index(after_heading) if after_heading else 0
-    items = [i for i in range(start, len(lines)) if re.match(r"\d+\. \[", lines[i])]
-    last = items[-1]
-    # The list's first item after a heading that ends it, at its item or its continuation lines.
-    end = next((i for i in range(last + 1, len(lines)) if not lines[i].startswith("   ")), len(lines))
-    number = int(lines[last].split(".")[0]) + 1
-    lines.insert(end, f"{number}. {line}")
-    page.write_text("\n".join(lines), encoding="utf-8")
-
-
 def add_chapter(project: Path, written: Path) -> None:
     meta = front_matter(written.name, docs=written.parent)
     subprocess.run([sys.executable, "scripts/new_chapter.py", "--title", meta["title"],
@@ -60,11 +47,6 @@ def add_chapter(project: Path, written: Path) -> None:
                   if p.name != "index.md" and "Your Chapter Title" not in p.read_text(encoding="utf-8")
                   and front_matter(p.name, docs=p.parent)["title"] == meta["title"]]
     created.write_text(written.read_text(encoding="utf-8"), encoding="utf-8")
-    description = " ".join(meta["description"].split())
-    add_to_chapter_list(project / "docs" / "chapters" / "index.md", None,
-                        f"[{meta['title']}]({created.name}): {description}")
-    add_to_chapter_list(project / "docs" / "index.md", "## Chapters",
-                        f"[{meta['title']}](chapters/{created.name}): {description}")
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +67,6 @@ def test_the_chapters_are_added_where_contributing_says(grown: Path) -> None:
     assert len(added) == len(list(GROWN.glob("*.md"))) - 1  # the README is not a chapter
     for chapter in added:
         assert f"- chapters/{chapter.name}" in nav
-        assert f"]({chapter.name})" in (grown / "docs" / "chapters" / "index.md").read_text(encoding="utf-8")
 
 
 def test_every_test_of_the_real_book_passes_on_the_grown_book(grown: Path) -> None:

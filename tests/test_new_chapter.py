@@ -392,16 +392,6 @@ def test_write_atomically_never_replaces_a_chapter(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
 
 
-def test_lists_kept_by_hand_are_named_in_the_next_steps(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    (docs / "chapters").mkdir(parents=True)
-    (docs / "index.md").write_text("# Home\n\n1. [One](chapters/one.md): about one.\n", encoding="utf-8")
-    (docs / "chapters" / "index.md").write_text("# Chapters\n\nAll of them.\n", encoding="utf-8")
-    assert nc.lists_to_update(docs) == ["index.md"]
-    (docs / "chapters" / "index.md").write_text("# Chapters\n\n1. [One](one.md#top)\n", encoding="utf-8")
-    assert nc.lists_to_update(docs) == ["chapters/index.md", "index.md"]
-
-
 def run_main(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
              git_name: str | None, **env: str) -> tuple[int, str, str]:
     gitconfig = root.parent / "gitconfig"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import (
+    chapter_pages,
     docs_pages,
     normalise,
     page_html_path,
@@ -199,3 +200,10 @@ def test_no_google_fonts(site: Path) -> None:
     for path in list(site.rglob("*.html")) + list(site.rglob("*.css")):
         text = path.read_text(encoding="utf-8")
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, path
+
+
+@pytest.mark.parametrize("src_uri", ["index.md", "chapters/index.md"])
+def test_the_home_page_and_the_chapters_page_list_every_chapter_in_reading_order(site: Path, src_uri: str) -> None:
+    page = page_html_path(site, src_uri)
+    links = [(page.parent / a["href"]).resolve() for a in soup(page).select("article ol > li > a")]
+    assert links == [page_html_path(site, chapter).parent.resolve() for chapter in chapter_pages()]
