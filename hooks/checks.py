@@ -267,7 +267,7 @@ def raw_html_blocks(md: markdown.Markdown) -> list[str]:
 FRONT_MATTER_FIELDS: Mapping[str, str] = {
     "title": "the page's title, as plain text",
     "description": "one or two sentences for search engines and link previews",
-    "attribution": "who wrote or adapted the page (see Attribution in CONTRIBUTING.md)",
+    "attribution": "who wrote or adapted the page (see \"Credit adapted material\" in CONTRIBUTING.md)",
 }
 NO_ATTRIBUTION = (
     "the chapter does not say who wrote it: add to its front matter 'attribution:' with "

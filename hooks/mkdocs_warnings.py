@@ -95,8 +95,8 @@ def explain(message: str, config_name: str = "mkdocs.yml") -> list[Folded]:
         link = found.group("link")
         did_you_mean = f"did you mean '{found.group('suggestion')}'? " if found.group("suggestion") else ""
         if "downloads/" in link:
-            fix = ("check the name against the files the build writes to downloads/ (listed, with "
-                   "their names, in the README and in downloads/index.json)")
+            fix = ("check the name against the files the build writes to downloads/ (listed in "
+                   "DEVELOPMENT.md, and in a built site's downloads/index.json)")
         elif link.split("#")[0].split("?")[0].lower().endswith(IMAGE_SUFFIXES):
             fix = ("put the image in docs/images/ and give its path from this file, e.g. "
                    "../images/file-name.png from a chapter")

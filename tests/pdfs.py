@@ -63,6 +63,15 @@ def margin_texts(path: Path) -> list[str]:
     return [normalise(f"{top} {bottom}") for top, bottom in zip(*texts)]
 
 
+def footer_lines(path: Path) -> list[list[str]]:
+    """Each page's footer as laid out: its lines, as a reader sees them."""
+    width, height = page_size(path)
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-x", "0", "-y", str(int(height - BOTTOM_MARGIN)), "-W", str(int(width)),
+         "-H", str(int(BOTTOM_MARGIN)), str(path), "-"], capture_output=True, text=True, check=True)
+    return [[line.strip() for line in page.splitlines() if line.strip()] for page in result.stdout.split("\f")[:-1]]
+
+
 @dataclass(frozen=True)
 class Bookmark:
     level: int

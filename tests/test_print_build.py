@@ -16,6 +16,7 @@ from mkdocs.utils.yaml import yaml_load
 
 from downloads import human_size
 from tests.helpers import (
+    chapter_pages,
     BOOK_BUILD_ENV,
     CHAPTER_MD,
     ROOT,
@@ -30,6 +31,7 @@ from tests.pdfs import (
     body_text,
     bookmarks,
     flatten,
+    footer_lines,
     full_page_texts,
     horizontal_rules,
     link_annotations,
@@ -276,6 +278,19 @@ def test_handout_has_book_and_chapter_in_its_head_and_page_x_of_y_below(site: Pa
     for number, text in enumerate(margins, start=1):
         assert BOOK_TITLE in text and CHAPTER_TITLE in text
         assert f"Page {number} of {len(margins)}" in text
+
+
+@pytest.mark.parametrize("chapter", chapter_pages())
+def test_every_handout_and_worksheet_page_says_page_x_of_y_on_one_line(published_site: Path, chapter: str) -> None:
+    """Published, the footer also gives the chapter's address, as long as its name."""
+    slug = Path(chapter).stem
+    downloads = published_site / "downloads"
+    for pdf in (downloads / f"handouts/{slug}.pdf", downloads / f"worksheets/{slug}-reflection.pdf"):
+        if not pdf.exists():  # a chapter without reflection prompts has no worksheet
+            continue
+        pages = footer_lines(pdf)
+        for number, lines in enumerate(pages, start=1):
+            assert any(re.search(rf"Page {number} of {len(pages)}$", line) for line in lines), (pdf.name, lines)
 
 
 def test_worksheet_has_every_prompt_with_room_to_write(site: Path) -> None:
