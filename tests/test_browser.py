@@ -20,6 +20,7 @@ from tests.helpers import ROOT, docs_pages, nav_titles, page_html_path, reading_
 
 CHAPTER = "chapters/connection-disconnection-reconnection/"  # the original chapter
 CHAPTER_SRC = "chapters/connection-disconnection-reconnection.md"
+SECTION = "reconnection"  # the original chapter's last section
 SITE_NAME = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["site_name"]
 MISSING = "no-such-page/"  # served with the site's 404 page
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -315,6 +316,20 @@ def test_the_books_title_is_never_cut_in_the_header_or_the_menu(browser: Browser
             menu_title = page.locator('.md-nav--primary > .md-nav__title[for="__drawer"]')
             expect(menu_title).to_contain_text(SITE_NAME)
             assert menu_title.evaluate(FITS), f"the menu cuts the title at {width}px"
+
+
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_the_header_holds_the_pages_title_once_scrolled_and_a_linked_section_lands_below_it(
+        browser: Browser, site_address: str, width: int) -> None:
+    with new_page(browser, viewport={"width": width, "height": 700}) as page:
+        goto(page, site_address, CHAPTER + "#" + SECTION)
+        header = page.locator(".md-header").bounding_box()
+        assert page.locator(f"#{SECTION}").bounding_box()["y"] >= header["y"] + header["height"]
+        page.mouse.wheel(0, 200)  # Material shows the page's title once its heading is gone
+        topic = page.locator(".md-header__topic").nth(1)
+        expect(topic).to_have_css("opacity", "1")
+        box = topic.bounding_box()
+        assert header["y"] <= box["y"] and box["y"] + box["height"] <= header["y"] + header["height"], (box, header)
 
 
 # Whether an element shows all its text: none of it hidden by overflow or an ellipsis.
