@@ -124,7 +124,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
         # The build stops here: render the pages here too, and read the navigation as MkDocs
         # will, so every problem is listed at once.
         rendered = check_rendered_book(pages, others, _context.renderer)
-        get_navigation(get_files(config), config)
+        if _warnings is not None:
+            render_as_mkdocs(config)
         raise PluginError(format_problems(sorted(set(report.problems + rendered + folded_warnings(config)))))
     _others[:] = others
 
@@ -167,6 +168,23 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
     if problems:
         raise PluginError(format_problems(sorted(set(problems))))
     return env
+
+
+def render_as_mkdocs(config: MkDocsConfig) -> None:
+    """Read the navigation and render every page as MkDocs would, for the warnings it gives (a
+    page left out of nav, a link to a missing page, image or section): when the build stops
+    before MkDocs does this itself, they are listed with the sources' problems all the same."""
+    files = get_files(config)
+    get_navigation(files, config)
+    pages = [file.page for file in files.documentation_pages() if file.page is not None]
+    for page in pages:
+        try:
+            page.read_source(config)
+            page.render(config, files)
+        except Exception:  # noqa: BLE001 - a page the checks found unreadable: already reported
+            continue
+    for page in pages:
+        page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
 
 
 def folded_warnings(config: MkDocsConfig) -> list[Problem]:

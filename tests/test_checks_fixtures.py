@@ -89,10 +89,11 @@ def test_a_navigation_entry_without_its_file_is_reported_on_its_line_of_mkdocs_y
 
 
 def test_mkdocs_own_warnings_are_listed_with_the_sources_problems_before_any_pdf(tmp_path: Path) -> None:
-    """A page with broken front matter stops the build before MkDocs reads the navigation: the
-    navigation's problems are still in the same list, and no PDF is printed."""
+    """A page with broken front matter stops the build before MkDocs reads the navigation and the
+    links: their problems are still in the same list, and no PDF is printed."""
     pages = {
-        "index.md": "---\ntitle: Home\ndescription: The home page.\n---\n\n# Home\n\nSee [a chapter](chapters/two.md).\n",
+        "index.md": "---\ntitle: Home\ndescription: The home page.\n---\n\n# Home\n\nSee [a chapter](chapters/two.md).\n\n"
+                    "And [one that is gone](chapters/gone.md), [a section](chapters/two.md#nowhere).\n",
         "chapters/one.md": "---\ntitle: One\ndescriptin: A misspelt field.\nattribution: {written_by: Sam}\n---\n\n# One\n",
         "chapters/two.md": "---\ntitle: Two\ndescription: A chapter.\nattribution: {written_by: Sam}\n---\n\n# Two\n",
     }
@@ -105,8 +106,11 @@ def test_mkdocs_own_warnings_are_listed_with_the_sources_problems_before_any_pdf
     result, site = build_fixture("made", tmp_path / "project", fixtures=fixtures, env={"BOOK_EXPORTS": "1"})
     assert_stopped_cleanly(result, site)
     problems = [(f, n) for f, n, _ in reported(result.stderr)]
-    assert problems == [("docs/chapters/one.md", 1), ("docs/chapters/one.md", 3), ("docs/chapters/two.md", 1)], result.stderr
-    assert "not in the book's navigation" in result.stderr and "The book has 3 problems to fix:" in result.stderr
+    assert problems == [("docs/chapters/one.md", 1), ("docs/chapters/one.md", 3), ("docs/chapters/two.md", 1),
+                        ("docs/index.md", 10), ("docs/index.md", 10)], result.stderr
+    for words in ("not in the book's navigation", "'chapters/gone.md' leads to no page", "'#nowhere'"):
+        assert words in result.stderr
+    assert "The book has 5 problems to fix:" in result.stderr
     assert "PDF" not in result.stderr and not (site / "downloads").exists()
 
 
