@@ -174,7 +174,7 @@ def render_as_mkdocs(config: MkDocsConfig) -> None:
     """Read the navigation and render every page as MkDocs would, for the warnings it gives (a
     page left out of nav, a link to a missing page, image or section): when the build stops
     before MkDocs does this itself, they are listed with the sources' problems all the same."""
-    files = get_files(config)
+    files = config.plugins.on_files(get_files(config), config=config)  # the downloads are added there
     get_navigation(files, config)
     pages = [file.page for file in files.documentation_pages() if file.page is not None]
     for page in pages:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -35,7 +36,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real book, built once per test session with the project's own mkdocs.yml."""
     site_dir = tmp_path_factory.mktemp("built") / "site"
     result = mkdocs_build(ROOT / "mkdocs.yml", site_dir, BOOK_BUILD_ENV)
-    assert result.returncode == 0, result.stderr
+    stop_unless_built(result)
     return site_dir
 
 
@@ -63,8 +64,17 @@ def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real book built as a deployment builds it, downloads included, with SITE_URL and REPO_URL set."""
     site_dir = tmp_path_factory.mktemp("published") / "site"
     result = mkdocs_build(ROOT / "mkdocs.yml", site_dir, env={**BOOK_BUILD_ENV, **PUBLISHED_ENV})
-    assert result.returncode == 0, result.stderr
+    stop_unless_built(result)
     return site_dir
+
+
+def stop_unless_built(result: subprocess.CompletedProcess[str]) -> None:
+    """A book that does not build fails each test of the real book in one line; its report is
+    printed once, with the first of them, instead of once for each."""
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr)
+        pytest.fail("the book does not build: its report is under 'Captured stderr' of the first "
+                    "test that failed this way, and `make book` prints it too", pytrace=False)
 
 
 @pytest.fixture(scope="session")

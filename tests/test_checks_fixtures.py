@@ -93,7 +93,8 @@ def test_mkdocs_own_warnings_are_listed_with_the_sources_problems_before_any_pdf
     links: their problems are still in the same list, and no PDF is printed."""
     pages = {
         "index.md": "---\ntitle: Home\ndescription: The home page.\n---\n\n# Home\n\nSee [a chapter](chapters/two.md).\n\n"
-                    "And [one that is gone](chapters/gone.md), [a section](chapters/two.md#nowhere).\n",
+                    "And [one that is gone](chapters/gone.md), [a section](chapters/two.md#nowhere).\n\n"
+                    "[A download the build makes](downloads/post-secondary-peer-support-training-curriculum.epub)\n",
         "chapters/one.md": "---\ntitle: One\ndescriptin: A misspelt field.\nattribution: {written_by: Sam}\n---\n\n# One\n",
         "chapters/two.md": "---\ntitle: Two\ndescription: A chapter.\nattribution: {written_by: Sam}\n---\n\n# Two\n",
     }
