@@ -33,8 +33,10 @@ book: $(INSTALLED) book-deps
 	BOOK_EXPORTS=1 $(BIN)/python scripts/build_site.py site
 
 ## serve: preview with live reload at http://127.0.0.1:8000 (no PDFs, so reloads stay instant)
+# Not strict: the chapter checks list what is left to fix (a new chapter's sample text, say) and
+# the preview goes on; make book and make test stop on the same problems.
 serve: $(INSTALLED)
-	BOOK_EXPORTS=0 $(BIN)/mkdocs serve --strict
+	BOOK_EXPORTS=0 $(BIN)/mkdocs serve --no-strict
 
 ## test: run the whole test suite (`make test PYTEST_ARGS=-q`: options for pytest)
 test: setup

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import logging
 import os
 import posixpath
 import re
@@ -74,6 +75,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 DOCS = "docs"
+log = logging.getLogger("mkdocs.plugins.book.checks")
 
 
 # --- MkDocs events ---------------------------------------------------------------------------
@@ -85,6 +87,13 @@ _reports: list[PageReport] = []  # each page's rendered checks, as MkDocs render
 _guarded: list[Problem] = []  # what the last guard found
 _checking = False  # the rendered checks run in this build (not in the offline edition's)
 _warnings: mkdocs_warnings.FoldedWarnings | None = None  # MkDocs' own, while they are folded in
+_serving = False  # `mkdocs serve`: problems are reported, and the preview goes on (see on_env)
+_source_problems: list[Problem] = []  # found before the build, reported with the rest (serve)
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -100,6 +109,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _others.clear()
     _reports.clear()
     _guarded.clear()
+    _source_problems.clear()
     # The offline edition's pages are the book's, whose build (running beside it) checks them.
     _checking = not is_offline_edition(config)
     if _checking and RenderedHtml.in_config(config) is None:
@@ -107,7 +117,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if _warnings is not None:  # an earlier build of the same process (mkdocs serve) stopped early
         _warnings.remove()
     _warnings = None
-    if _checking and config.strict:  # warnings stop only a strict build: fold them only there
+    if _checking and (config.strict or _serving):  # where they stop a build, or are reported
         _warnings = mkdocs_warnings.FoldedWarnings(os.path.basename(config.config_file_path))
         _warnings.install()
     return config
@@ -120,14 +130,16 @@ def on_pre_build(config: MkDocsConfig) -> None:
     report = check_sources(pages, _context.book, _context.placeholders)
     _lines_by_page.clear()
     _lines_by_page.update(report.lines)
-    if report.problems:
+    _others[:] = others
+    if report.problems and _serving:
+        _source_problems[:] = report.problems  # with the rendered pages' problems, in on_env
+    elif report.problems:
         # The build stops here: render the pages here too, and read the navigation as MkDocs
         # will, so every problem is listed at once.
         rendered = check_rendered_book(pages, others, _context.renderer)
         if _warnings is not None:
             render_as_mkdocs(config)
         raise PluginError(format_problems(sorted(set(report.problems + rendered + folded_warnings(config)))))
-    _others[:] = others
 
 
 def is_offline_edition(config: MkDocsConfig) -> bool:
@@ -165,7 +177,13 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
             if file.page is not None:
                 file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
         problems += folded_warnings(config)
-    if problems:
+    problems += _source_problems
+    if problems and _serving and not _guarded:
+        # A preview shows a chapter while it is being written (a new chapter keeps the
+        # template's sample text for a while): the problems are listed, the pages still written.
+        # Nothing unsafe ever is.
+        log.warning("%s\n%s", format_problems(sorted(set(problems))), PREVIEW_GOES_ON)
+    elif problems:
         raise PluginError(format_problems(sorted(set(problems))))
     return env
 
@@ -185,6 +203,10 @@ def render_as_mkdocs(config: MkDocsConfig) -> None:
             continue
     for page in pages:
         page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+
+
+PREVIEW_GOES_ON = ("The preview shows the book as it is now; `make book`, `make test` and the pull "
+                   "request's checks stop until these are fixed.")
 
 
 def folded_warnings(config: MkDocsConfig) -> list[Problem]:

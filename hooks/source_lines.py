@@ -90,43 +90,56 @@ class Placeholder:
 
     text: str  # as the template writes it
     words: tuple[str, ...]  # as written: "your name" in a note is not the placeholder "Your Name"
+    fix: str = "replace it with the chapter's own words"
 
 
 def template_placeholders(template: str) -> tuple[Placeholder, ...]:
     """What in the chapter template is there to be replaced: its front matter's title,
     description and author, and every sentence of its sample paragraphs and list items (titles
     of headings and boxes aside: a chapter may well use the same short titles)."""
-    found: list[str] = []
+    found: dict[str, str] = {}  # sample text: how to fix it
     front = re.match(r"^---[ \t]*\n(.*?\n)---[ \t]*\n", template, re.DOTALL)
     body = template[front.end():] if front else template
     meta = yaml.safe_load(front.group(1)) if front else None
     if isinstance(meta, dict):
         attribution = meta.get("attribution")
         author = attribution.get("written_by") if isinstance(attribution, dict) else None
-        found += [str(value) for value in (meta.get("title"), meta.get("description"), author) if value]
+        for value, fix in ((meta.get("title"), "give the chapter's own title"),
+                           (meta.get("description"), "write one or two sentences about this chapter"),
+                           (author, "put the name of whoever wrote the chapter")):
+            if value:
+                found.setdefault(" ".join(str(value).split()), fix)
     for paragraph in _paragraphs(body):
-        found += [s for s in re.split(r"(?<=[.?!:])\s+", paragraph) if len(_words(s)) >= 4]
-    return tuple(Placeholder(text=" ".join(s.split()), words=_words(s)) for s in dict.fromkeys(found))
+        for sentence in re.split(r"(?<=[.?!:])\s+", paragraph):
+            if len(_words(sentence)) >= 4:
+                found.setdefault(" ".join(sentence.split()), Placeholder.fix)
+    return tuple(Placeholder(text=text, words=_words(text), fix=fix) for text, fix in found.items())
 
 
 def placeholder_problems(lines: Sequence[str], placeholders: Sequence[Placeholder]) -> list[Finding]:
-    """Where the page still has the template's sample text: the first line of each time a piece
-    of it is found."""
+    """Where the page still has the template's sample text: one finding for each line where a
+    piece of it starts."""
     words = [(word, number) for number, line in enumerate(lines, start=1) for word in _words(line)]
     where: dict[str, list[int]] = {}
     for index, (word, _) in enumerate(words):
         where.setdefault(word, []).append(index)
-    findings = []
+    by_line: dict[int, list[Placeholder]] = {}
     for placeholder in placeholders:
         size = len(placeholder.words)
         for start in where.get(placeholder.words[0], []) if size else []:
             if tuple(w for w, _ in words[start:start + size]) == placeholder.words:
-                quoted = placeholder.text if len(placeholder.text) <= 60 else placeholder.text[:57] + "…"
-                findings.append((words[start][1], (
-                    f"the chapter template's sample text \"{quoted}\" is still here: replace it "
-                    "with the chapter's own words"
-                )))
-    return sorted(findings)
+                by_line.setdefault(words[start][1], []).append(placeholder)
+    findings = []
+    for number, found in sorted(by_line.items()):
+        quoted = ", ".join(f'"{_shortened(p.text)}"' for p in found)
+        fixes = list(dict.fromkeys(p.fix for p in found))
+        findings.append((number, f"the chapter template's sample text {quoted} is still here: "
+                                 f"{'; '.join(fixes)}"))
+    return findings
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "…"
 
 
 def _words(text: str) -> tuple[str, ...]:

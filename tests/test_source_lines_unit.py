@@ -99,6 +99,14 @@ def test_sample_text_left_in_is_found_on_every_line_it_starts() -> None:
     found = s.placeholder_problems(page, s.template_placeholders(TEMPLATE))
     assert [number for number, _ in found] == [3, 5, 10, 12, 17]
     assert all("template's sample text" in message for _, message in found)
+    assert found[0][1].endswith("give the chapter's own title")
+
+
+def test_pieces_on_one_line_are_one_finding_and_a_name_asks_for_a_name() -> None:
+    page = ["Your Name wrote: One or two sentences on what the chapter covers."]
+    ((number, message),) = s.placeholder_problems(page, s.template_placeholders(TEMPLATE))
+    assert number == 1 and '"One or two sentences' in message and '"Your Name"' in message
+    assert "write one or two sentences about this chapter; put the name of whoever wrote the chapter" in message
 
 
 def test_own_words_and_notes_in_other_case_are_not_sample_text() -> None:

@@ -46,11 +46,15 @@ def test_a_copy_of_the_template_is_stopped_at_each_piece_of_sample_text(tmp_path
     assert result.returncode != 0
     found = {int(line): message for line, message in PROBLEM.findall(result.stderr)}
     template_lines = template.split("\n")
-    for sample in ("title: Your Chapter Title", "written_by: Your Name", "# Your Chapter Title",
-                   "A short introduction: what the reader will learn", "- A first question for the reader"):
+    for sample, fix in (("title: Your Chapter Title", "give the chapter's own title"),
+                        ("written_by: Your Name", "put the name of whoever wrote the chapter"),
+                        ("# Your Chapter Title", "give the chapter's own title"),
+                        ("A short introduction: what the reader will learn", "replace it with the chapter's own words"),
+                        ("- A first question for the reader", "replace it with the chapter's own words")):
         line = next(n for n, text in enumerate(template_lines, start=1) if sample in text)
         assert line in found and "template's sample text" in found[line], (sample, result.stderr)
-        assert "replace it" in found[line]
+        assert found[line].endswith(fix), found[line]
+    assert len(PROBLEM.findall(result.stderr)) == len(found)  # one finding a line
     assert not (site / "chapters" / "new-chapter" / "index.html").exists()
 
 

@@ -1,0 +1,80 @@
+"""The preview (`make serve`): a chapter still being written is shown, with what is left to fix;
+a page with anything unsafe in it is not."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.helpers import ROOT, make_fixture_project
+
+TEMPLATE = ROOT / "templates" / "chapter.md"
+
+
+def serve_command() -> list[str]:
+    """`make serve`'s mkdocs command, as the Makefile writes it."""
+    recipe = re.search(r"^serve:.*\n\t(.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1)
+    assert recipe.startswith("BOOK_EXPORTS=0 $(BIN)/mkdocs serve"), recipe
+    return [sys.executable, "-m", "mkdocs", *recipe.split("$(BIN)/mkdocs ", 1)[1].split()]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def preview(config: Path, page: str, seconds: float = 60) -> tuple[int | None, str, str]:
+    """Start the preview; (HTTP status of `page` once it serves, or None if it stopped; its
+    body; what the preview printed)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [*serve_command(), "-f", str(config), "-a", f"127.0.0.1:{port}"], cwd=config.parent,
+        env={**os.environ, "BOOK_EXPORTS": "0", "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output: list[str] = []
+    try:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:  # the preview stopped
+                return None, "", "".join(output)
+            output.append(line)
+            if "Serving on" in line:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/{page}", timeout=10) as response:
+                    return response.status, response.read().decode("utf-8"), "".join(output)
+        raise AssertionError("the preview did not start:\n" + "".join(output))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def book_with_chapter(tmp_path: Path, text: str) -> Path:
+    config = make_fixture_project("chapter-template", tmp_path)
+    (config.parent / "docs" / "chapters").mkdir()
+    (config.parent / "docs" / "chapters" / "new-chapter.md").write_text(text, encoding="utf-8")
+    return config
+
+
+def test_a_new_chapter_with_the_templates_sample_text_is_previewed_with_what_is_left(tmp_path: Path) -> None:
+    config = book_with_chapter(tmp_path, TEMPLATE.read_text(encoding="utf-8"))
+    status, body, printed = preview(config, "chapters/new-chapter/")
+    assert status == 200, printed
+    assert "Your Chapter Title" in body
+    assert re.search(r"The book has \d+ problems to fix:\ndocs/chapters/new-chapter\.md:\d+: the chapter "
+                     r"template's sample text", printed), printed
+    assert "`make book`, `make test` and the pull request's checks stop until these are fixed" in printed
+
+
+def test_a_chapter_with_script_in_it_is_never_previewed(tmp_path: Path) -> None:
+    text = TEMPLATE.read_text(encoding="utf-8") + '\n<img src="x.png" alt="x" onerror="alert(1)">\n'
+    config = book_with_chapter(tmp_path, text)
+    status, _, printed = preview(config, "chapters/new-chapter/")
+    assert status is None, printed
+    assert "onerror= on <img> runs script" in printed
