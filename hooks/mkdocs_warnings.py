@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 # The loggers MkDocs warns through about the navigation and the pages' links.
@@ -31,10 +30,6 @@ class Folded:
     path: str  # as a contributor sees it: docs/chapters/x.md, or mkdocs.yml
     needle: str  # text to find the line by (empty: the file's first line)
     message: str  # what is wrong: how to fix it
-
-
-# Where a needle is: (path, needle) -> line. The checks place findings in their sources.
-Placer = Callable[[str, str], int]
 
 
 class FoldedWarnings(logging.Filter):

@@ -1169,7 +1169,8 @@ async def _render_one(context: Any, origin: Origin, document: PrintDocument) -> 
         page.on("request", record)
         try:
             await page.goto(url, wait_until="load")
-            for attempt in range(1, PRINT_ATTEMPTS + 1):
+            attempt = 1
+            while True:
                 try:
                     return await page.pdf(print_background=True, prefer_css_page_size=True,
                                           outline=True, tagged=tagged)
@@ -1179,7 +1180,7 @@ async def _render_one(context: Any, origin: Origin, document: PrintDocument) -> 
                     if "Printing failed" not in str(error) or attempt == PRINT_ATTEMPTS:
                         raise
                     log.info("%s: Chromium could not print it; trying again", document.path)
-            raise AssertionError("unreachable")
+                    attempt += 1
         finally:
             page.remove_listener("request", record)
             del origin.documents[document.url_path]

@@ -411,10 +411,16 @@ def git_user_name(root: Path) -> str:
 
 def chapters_dir_of(config: Any) -> str:
     """extra.book.chapters_dir of the configuration MkDocs read, or the default."""
+    return book_setting(config, "chapters_dir", CHAPTERS_DIR).strip("/") or CHAPTERS_DIR
+
+
+def book_setting(config: Any, key: str, default: str) -> str:
+    """A text setting under extra.book of the configuration MkDocs read (the build reads the
+    same ones, hooks/attribution.py), or its default."""
     extra = config.get("extra") if isinstance(config, dict) else None
     book = extra.get("book") if isinstance(extra, dict) else None
-    value = book.get("chapters_dir") if isinstance(book, dict) else None
-    return value.strip("/") if isinstance(value, str) and value.strip("/") else CHAPTERS_DIR
+    value = book.get(key) if isinstance(book, dict) else None
+    return value if isinstance(value, str) and value.strip() else default
 
 
 @dataclass(frozen=True)
@@ -435,13 +441,16 @@ def new_chapter(root: Path, title: str, author: str = "", slug: str = "") -> Res
     problems = _title_problems(title)
     if problems:
         raise Refusal(f"TITLE: {problems[0]}")
-    template = (root / TEMPLATE).read_text(encoding="utf-8")
     config_text = (root / CONFIG).read_text(encoding="utf-8")
     try:
-        chapters_dir = chapters_dir_of(_mkdocs_yaml(config_text))
+        config = _mkdocs_yaml(config_text)
     except Exception as error:  # MkDocs' ConfigurationError, with the line at fault
         message = " ".join(str(error).split())
         raise Refusal(f"{CONFIG}: MkDocs cannot read it ({message}); fix it first") from None
+    chapters_dir = chapters_dir_of(config)
+    template = (root / book_setting(config, "chapter_template", TEMPLATE.as_posix())).read_text(encoding="utf-8")
+    docs_dir = config.get("docs_dir") if isinstance(config, dict) else None
+    docs = Path(docs_dir.strip("/") if isinstance(docs_dir, str) and docs_dir.strip("/") else "docs")
     slug = slug.strip()
     if slug and not is_slug(slug):
         raise Refusal(f"SLUG={slug!r} is not a file name for a chapter: use lower-case ASCII "
@@ -451,7 +460,7 @@ def new_chapter(root: Path, title: str, author: str = "", slug: str = "") -> Res
     if not slug:
         raise Refusal(f"TITLE {title!r} has no Latin letters or digits to name the file with: "
                       "give a file name too, e.g. SLUG=active-listening")
-    chapter = Path("docs") / chapters_dir / f"{slug}.md"
+    chapter = docs / chapters_dir / f"{slug}.md"
     if (root / chapter).exists():
         raise Refusal(f"{chapter.as_posix()} already exists: edit that file, or choose another "
                       "title (or SLUG=…) for a new chapter")

@@ -192,7 +192,7 @@ def test_jobs_have_exactly_the_permissions_they_need() -> None:
 
 
 def test_only_pinned_actions_hold_a_token_and_before_any_repository_code() -> None:
-    """Issue 17: no token reaches a program that the pull request installed."""
+    """No token reaches a program that the pull request installed."""
     held = {
         (path.name, job_id): [str(s.get("uses", "run")).partition("@")[0] for s in job["steps"] if rules.holds_token(s)]
         for path in WORKFLOW_FILES

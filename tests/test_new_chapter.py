@@ -529,3 +529,13 @@ def test_make_chapter_then_the_book_builds_with_it_in_the_navigation(tmp_path: P
     meta = front_matter_of((copy / "docs" / "chapters" / "cost-5-shell-echo-x-deal-its-fine-1.md")
                            .read_text(encoding="utf-8"))
     assert (meta["title"], meta["attribution"]) == (title, {"written_by": author})
+
+
+def test_the_template_and_the_docs_folder_are_the_configurations(tmp_path: Path) -> None:
+    config = MADE_UP_CONFIG + "docs_dir: book\nextra:\n  book:\n    chapter_template: templates/short.md\n"
+    root = make_project(tmp_path, config)
+    (root / "templates" / "short.md").write_text(MADE_UP_TEMPLATE.replace("Someone", "Another one"), encoding="utf-8")
+    (root / "book" / "chapters").mkdir(parents=True)
+    result = nc.new_chapter(root, "Listening", "")
+    assert result.chapter == Path("book", "chapters", "listening.md")
+    assert result.author == "Another one"

@@ -13,7 +13,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.conftest import PUBLISHED_ENV
 from tests.helpers import ROOT, build_fixture, docs_pages, front_matter, git, mkdocs_build, normalise, page_html_path, soup
