@@ -58,30 +58,67 @@ def box_line_problems(lines: Sequence[str], first: int) -> list[Finding]:
 
 
 def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
-    """Paragraphs after a blank line inside a box, indented by more than the box's first line
-    but fewer than its text: Python-Markdown ends the box there and shows them after it."""
+    """Lines of a box's text indented so that Python-Markdown does not read them as the box's text:
+    - after a blank line, indented by more than the box's first line but fewer than its text:
+      the box ends there and they show after it;
+    - right below a line of the box's text (a line wrapped by hand), indented by less: the box
+      ends there too (Python-Markdown does not continue a box's paragraph on a line less indented);
+    - after a blank line, indented by four spaces more than the box's text, outside a list: they
+      show as code;
+    - a box's first line indented by other than a multiple of four spaces: not read as a box."""
     findings = []
     open_boxes: list[int] = []  # the indent of each open box's text, innermost last
     after_blank = False
+    previous: tuple[int, str] | None = None  # the last line with text: (indent, text)
     for number, line in _body_lines(lines, first):
         if not line.strip():
             after_blank = True
             continue
-        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
-        if after_blank:
+        indent = _indent(line)
+        text = line.strip()
+        spaces = f"{indent} space{'s' if indent != 1 else ''}"
+        if open_boxes and indent < open_boxes[-1] and previous and previous[0] >= open_boxes[-1] \
+                and not after_blank:
+            findings.append((number, (
+                f"this line is indented by {spaces}, so the box ends on the line above and this "
+                f"line shows after the box: indent it by {open_boxes[-1]} spaces like the line above"
+            )))
+        elif after_blank:
             while open_boxes and indent < open_boxes[-1]:
                 if indent > open_boxes[-1] - 4:
                     findings.append((number, (
-                        f"this paragraph is indented by {indent} space{'s' if indent != 1 else ''}, "
-                        f"so it falls outside the box above it: indent it by {open_boxes[-1]} "
-                        "spaces to keep it in the box, or by none to end the box"
+                        f"this paragraph is indented by {spaces}, so it falls outside the box above "
+                        f"it: indent it by {open_boxes[-1]} spaces to keep it in the box, or by none "
+                        "to end the box"
                     )))
                     break
                 open_boxes.pop()
-        if _BOX_LINE.match(line.strip()):
-            open_boxes.append(indent + 4)
+            if open_boxes and indent >= open_boxes[-1] + 4 and previous \
+                    and previous[0] <= open_boxes[-1] and not _LIST_ITEM.match(previous[1]):
+                findings.append((number, (
+                    f"this paragraph is indented by {spaces}, so it shows as code in the box: "
+                    f"indent it by {open_boxes[-1]} spaces, like the box's other text"
+                )))
+        if _BOX_LINE.match(text):
+            if indent % 4:
+                findings.append((number, (
+                    f"this box's first line is indented by {spaces}, so it is not read as a box: "
+                    "start it at the left margin (or four spaces in for a box inside a box), with "
+                    "its text four spaces further in"
+                )))
+            else:
+                open_boxes.append(indent + 4)
         after_blank = False
+        previous = (indent, text)
     return findings
+
+
+_LIST_ITEM = re.compile(r"(?:[-*+]|\d+[.)])(?:\s|$)")
+
+
+def _indent(line: str) -> int:
+    expanded = line.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip())
 
 
 @dataclass(frozen=True)

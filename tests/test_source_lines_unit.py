@@ -60,10 +60,6 @@ def test_nested_boxes_and_lists_keep_their_own_indents() -> None:
     assert number == 11 and "indent it by 8 spaces" in message
 
 
-def test_a_lazy_continuation_line_stays_in_its_paragraph() -> None:
-    assert s.box_indent_problems([BOX, "", "    A paragraph", "  that goes on, as Markdown allows."], 1) == []
-
-
 TEMPLATE = """---
 # A note: put your name below.
 title: Your Chapter Title
@@ -113,3 +109,21 @@ def test_own_words_and_notes_in_other_case_are_not_sample_text() -> None:
     page = ["---", "# Put your name below.", "title: Listening", "---", "", "# Listening", "",
             "!!! reflection \"For Reflection\"", "", "    - What would you say?"]
     assert s.placeholder_problems(page, s.template_placeholders(TEMPLATE)) == []
+
+
+def test_a_line_of_box_text_broken_in_two_by_hand_is_found() -> None:
+    for second in ("where Sam is waiting.", "  where Sam is waiting.", "  - What would you say?"):
+        ((number, message),) = s.box_indent_problems([BOX, "", "    Jesse sits down at the table", second], 1)
+        assert number == 4 and "the box ends on the line above" in message and "indent it by 4 spaces" in message
+
+
+def test_box_text_indented_twice_shows_as_code_unless_it_continues_a_list_item() -> None:
+    ((number, message),) = s.box_indent_problems([BOX, "", "        Eight spaces."], 1)
+    assert number == 3 and "shows as code" in message
+    assert s.box_indent_problems([BOX, "", "    - A prompt", "", "        More about it."], 1) == []
+    assert s.box_indent_problems([BOX, "", "    1. A prompt", "", "        More about it."], 1) == []
+
+
+def test_a_box_line_off_the_four_space_steps_is_found() -> None:
+    ((number, message),) = s.box_indent_problems(["Text.", "", "  " + BOX, "", "    Body."], 1)
+    assert number == 3 and "not read as a box" in message
