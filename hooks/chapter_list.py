@@ -59,7 +59,8 @@ class ListedChapter:
 def listed(file: File) -> ListedChapter:
     """A chapter's title and description, from its front matter (the chapter checks have made
     sure both are there, as plain text, before the navigation is read)."""
-    with open(file.abs_src_path, encoding="utf-8-sig") as f:
+    # A file that is not UTF-8 is the checks' to report: its list entry only needs to not crash.
+    with open(file.abs_src_path, encoding="utf-8-sig", errors="replace") as f:
         _, meta = get_data(f.read())
     return ListedChapter(
         src_uri=file.src_uri,
