@@ -128,6 +128,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     assert _context is not None
     pages, others = read_sources(config)
     report = check_sources(pages, _context.book, _context.placeholders)
+    report.problems += nav_problems(config)
     _lines_by_page.clear()
     _lines_by_page.update(report.lines)
     _others[:] = others
@@ -1243,6 +1244,35 @@ _UNPLACED = _Unplaced()
 
 
 # --- What pages share ------------------------------------------------------------------------
+
+
+def nav_problems(config: MkDocsConfig) -> list[Problem]:
+    """A page listed twice in `nav:`: the site would link it twice and the EPUB hold it twice."""
+    if not isinstance(config.nav, list):
+        return []
+    lines = Lines(_read_text(config.config_file_path), 1)
+    problems, seen = [], set()
+    for page in _nav_pages(config.nav):
+        line = lines.find_text(page, kind=f"nav:{page}")
+        if page in seen:
+            problems.append(Problem(
+                os.path.basename(config.config_file_path), line,
+                f"nav: lists '{page}' a second time: keep one of its lines, where it belongs in "
+                "reading order",
+            ))
+        seen.add(page)
+    return problems
+
+
+def _nav_pages(nav: Any) -> list[str]:
+    """The files `nav:` lists, in order (its links to other sites aside)."""
+    if isinstance(nav, str):
+        return [] if "://" in nav else [nav]
+    if isinstance(nav, dict):
+        return [page for value in nav.values() for page in _nav_pages(value)]
+    if isinstance(nav, list):
+        return [page for item in nav for page in _nav_pages(item)]
+    return []
 
 
 def duplicate_titles(reports: Sequence[PageReport]) -> list[Problem]:

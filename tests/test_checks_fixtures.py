@@ -88,6 +88,22 @@ def test_a_navigation_entry_without_its_file_is_reported_on_its_line_of_mkdocs_y
     assert "The book has 1 problem to fix:" in result.stderr
 
 
+def test_a_page_listed_twice_in_the_navigation_is_reported_on_its_second_line(tmp_path: Path) -> None:
+    fixtures = tmp_path / "fixtures"
+    (fixtures / "made" / "docs" / "chapters").mkdir(parents=True)
+    (fixtures / "made" / "docs" / "index.md").write_text("---\ntitle: Home\ndescription: Home.\n---\n\n# Home\n", encoding="utf-8")
+    (fixtures / "made" / "docs" / "chapters" / "one.md").write_text(
+        "---\ntitle: One\ndescription: A chapter.\nattribution: {written_by: Sam}\n---\n\n# One\n", encoding="utf-8")
+    (fixtures / "made" / "mkdocs.override.yml").write_text(
+        "nav:\n  - Home: index.md\n  - Chapters:\n      - chapters/one.md\n      - Again: chapters/one.md\n", encoding="utf-8")
+    result, site = build_fixture("made", tmp_path / "project", fixtures=fixtures)
+    assert_stopped_cleanly(result, site)
+    (found,) = re.findall(r"^mkdocs\.yml:(\d+): (.+)$", result.stderr, re.M)
+    config_lines = (site.parent / "mkdocs.yml").read_text(encoding="utf-8").split("\n")
+    assert "Again: chapters/one.md" in config_lines[int(found[0]) - 1]
+    assert "nav: lists 'chapters/one.md' a second time" in found[1]
+
+
 def test_mkdocs_own_warnings_are_listed_with_the_sources_problems_before_any_pdf(tmp_path: Path) -> None:
     """A page with broken front matter stops the build before MkDocs reads the navigation and the
     links: their problems are still in the same list, and no PDF is printed."""
