@@ -141,22 +141,30 @@ def template_placeholders(template: str) -> tuple[Placeholder, ...]:
     if isinstance(meta, dict):
         attribution = meta.get("attribution")
         author = attribution.get("written_by") if isinstance(attribution, dict) else None
+        description = str(meta.get("description") or "")
         for value, fix in ((meta.get("title"), "give the chapter's own title"),
-                           (meta.get("description"), "write one or two sentences about this chapter"),
+                           (description, "write one or two sentences about this chapter"),
+                           *((s, "write one or two sentences about this chapter") for s in _sentences(description)),
                            (author, "put the name of whoever wrote the chapter")):
             if value:
                 found.setdefault(" ".join(str(value).split()), fix)
+    if front:
+        # The notes' sample credit for adapted work, once its lines are uncommented.
+        for key, value in re.findall(r"(?m)^\s*#\s*(title|author|publisher|source_url|changes):[ \t]*(\S.*)$",
+                                     front.group(1)):
+            found.setdefault(" ".join(value.split()), "give the original work's own details")
     for paragraph in _paragraphs(body):
-        for sentence in re.split(r"(?<=[.?!:])\s+", paragraph):
-            if len(_words(sentence)) >= 4:
-                found.setdefault(" ".join(sentence.split()), Placeholder.fix)
+        for sentence in _sentences(paragraph):
+            found.setdefault(" ".join(sentence.split()), Placeholder.fix)
     return tuple(Placeholder(text=text, words=_words(text), fix=fix) for text, fix in found.items())
 
 
 def placeholder_problems(lines: Sequence[str], placeholders: Sequence[Placeholder]) -> list[Finding]:
     """Where the page still has the template's sample text: one finding for each line where a
     piece of it starts."""
-    words = [(word, number) for number, line in enumerate(lines, start=1) for word in _words(line)]
+    notes = _front_matter_notes(lines)
+    words = [(word, number) for number, line in enumerate(lines, start=1) if number not in notes
+             for word in _words(line)]
     where: dict[str, list[int]] = {}
     for index, (word, _) in enumerate(words):
         where.setdefault(word, []).append(index)
@@ -175,8 +183,22 @@ def placeholder_problems(lines: Sequence[str], placeholders: Sequence[Placeholde
     return findings
 
 
+def _front_matter_notes(lines: Sequence[str]) -> set[int]:
+    """The numbers of the front matter's comment lines: the template's notes, which quote its
+    sample text and are read by no one but the contributor."""
+    if not lines or lines[0].strip() != "---":
+        return set()
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), 0)
+    return {i + 1 for i in range(1, end) if lines[i].lstrip().startswith("#")}
+
+
 def _shortened(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "…"
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a piece of text long enough to be told from a chapter's own words."""
+    return [s for s in re.split(r"(?<=[.?!:])\s+", text) if len(_words(s)) >= 3]
 
 
 def _words(text: str) -> tuple[str, ...]:

@@ -84,16 +84,16 @@ matters to a peer supporter.
 def test_placeholders_are_the_templates_fields_and_its_sentences_but_not_its_titles() -> None:
     texts = [p.text for p in s.template_placeholders(TEMPLATE)]
     assert texts == [
-        "Your Chapter Title", "One or two sentences on what the chapter covers.", "Your Name",
+        "Your Chapter Title", "One or two sentences on what the chapter covers.", "Your Name", "A short introduction:",
         "what the reader will learn in this chapter, and why it matters to a peer supporter.",
-        "A first question for the reader to think about?",
+        "A first question for the reader to think about?", "A second question?",
     ]
 
 
 def test_sample_text_left_in_is_found_on_every_line_it_starts() -> None:
     page = TEMPLATE.replace("Your Name", "Robin Example").split("\n")
     found = s.placeholder_problems(page, s.template_placeholders(TEMPLATE))
-    assert [number for number, _ in found] == [3, 5, 10, 12, 17]
+    assert [number for number, _ in found] == [3, 5, 10, 12, 17, 18]
     assert all("template's sample text" in message for _, message in found)
     assert found[0][1].endswith("give the chapter's own title")
 
@@ -127,3 +127,18 @@ def test_box_text_indented_twice_shows_as_code_unless_it_continues_a_list_item()
 def test_a_box_line_off_the_four_space_steps_is_found() -> None:
     ((number, message),) = s.box_indent_problems(["Text.", "", "  " + BOX, "", "    Body."], 1)
     assert number == 3 and "not read as a box" in message
+
+
+def test_the_templates_sample_credit_counts_once_uncommented_but_not_as_a_note() -> None:
+    template = TEMPLATE.replace("attribution:\n", "attribution:\n  # adapted_from:\n  #   title: Title of the Original Work\n")
+    placeholders = s.template_placeholders(template)
+    kept_as_note = template.replace("Your Name", "Robin").replace("Your Chapter Title", "Mine").split("\n")
+    assert not any("Title of the Original" in m for _, m in s.placeholder_problems(kept_as_note, placeholders))
+    used = ["---", "attribution:", "  adapted_from:", "    title: Title of the Original Work", "---"]
+    ((number, message),) = s.placeholder_problems(used, placeholders)
+    assert number == 4 and message.endswith("give the original work's own details")
+
+
+def test_a_short_prompt_and_half_a_description_are_sample_text_too() -> None:
+    page = ["---", "description: One or two sentences on what the chapter covers.", "---", "", "    - A second question?"]
+    assert [n for n, _ in s.placeholder_problems(page, s.template_placeholders(TEMPLATE))] == [2, 5]
