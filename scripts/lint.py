@@ -98,7 +98,10 @@ def markdown_problems(pages: Sequence[Page], config: Path = PYMARKDOWN_CONFIG) -
         copies: dict[str, Page] = {}
         for number, page in enumerate(pages):
             copy = Path(folder) / f"{number:05d}.md"
-            copy.write_text(mask_front_matter(page.path.read_text(encoding="utf-8")), encoding="utf-8")
+            # As MkDocs reads a page: a byte-order mark is not text. A file that is not UTF-8 is
+            # the chapter checks' to report (with its line and column): here it must not crash.
+            text = page.path.read_text(encoding="utf-8-sig", errors="replace")
+            copy.write_text(mask_front_matter(text), encoding="utf-8")
             copies[copy.name] = page
         try:
             result = api.scan_path(folder, recurse_if_directory=True)

@@ -149,6 +149,22 @@ def test_correct_chapter_with_lists_in_boxes_and_four_space_indents_lints_clean(
     assert max(len(line) for line in CORRECT.splitlines()) > 250  # a one-line paragraph
 
 
+def test_a_page_saved_with_a_byte_order_mark_and_windows_line_ends_lints_as_the_build_reads_it(tmp_path: Path) -> None:
+    write_chapter(tmp_path, CORRECT)
+    chapter = next((tmp_path / "docs").rglob("*.md"))
+    chapter.write_bytes(b"\xef\xbb\xbf" + chapter.read_bytes().replace(b"\n", b"\r\n"))
+    result = run_lint_in(tmp_path, "docs")
+    assert (result.stdout, result.stderr) == ("Lint: 1 file checked, no problems.\n", ""), result.stdout
+
+
+def test_a_page_that_is_not_utf8_is_left_to_the_chapter_checks_without_a_crash(tmp_path: Path) -> None:
+    write_chapter(tmp_path, CORRECT)
+    chapter = next((tmp_path / "docs").rglob("*.md"))
+    chapter.write_bytes(chapter.read_text(encoding="utf-8").replace("Listening", "Écoute").encode("latin-1", "replace"))
+    result = run_lint_in(tmp_path, "docs")
+    assert "Traceback" not in result.stderr, result.stderr
+
+
 def test_the_four_space_indents_are_what_the_build_needs() -> None:
     """What the clean lint above accepts is what Python-Markdown nests: with two spaces it would not."""
     body = CORRECT.split("\n---\n", 1)[1]
