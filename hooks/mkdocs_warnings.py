@@ -89,7 +89,9 @@ def explain(message: str, config_name: str = "mkdocs.yml") -> list[Folded]:
     if found := _LINK_NOT_FOUND.match(message):
         link = found.group("link")
         did_you_mean = f"did you mean '{found.group('suggestion')}'? " if found.group("suggestion") else ""
-        if "downloads/" in link:
+        if re.match(r"(?:www\.|[\w-]+\.(?:com|org|net|edu|ca|gov)(?:[/?#]|$))", link, re.I):
+            fix = f"write the whole web address, starting with https://, e.g. https://{link}"
+        elif "downloads/" in link:
             fix = ("check the name against the files the build writes to downloads/ (listed in "
                    "DEVELOPMENT.md, and in a built site's downloads/index.json)")
         elif link.split("#")[0].split("?")[0].lower().endswith(IMAGE_SUFFIXES):

@@ -251,7 +251,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         for path, data, metadata, headings in files:
             data = pdf_files.finalise_pdf(data, metadata, epoch=epoch, headings=headings)
             write(path, data)
-            log.info("PDF %s: %d pages, %.1f s (%s)", path, pages[path],
+            log.info("PDF %s: %d page%s, %.1f s (%s)", path, pages[path], "s" * (pages[path] != 1),
                      rendered.seconds / len(files), printings)
             if cache is not None:
                 cache.put(CACHE_NAMESPACE, keys[path], {"loaded": site_files.digests(rendered.loaded)}, data)

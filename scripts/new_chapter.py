@@ -451,7 +451,7 @@ def new_chapter(root: Path, title: str, author: str = "", slug: str = "") -> Res
     template = (root / book_setting(config, "chapter_template", TEMPLATE.as_posix())).read_text(encoding="utf-8")
     docs_dir = config.get("docs_dir") if isinstance(config, dict) else None
     docs = Path(docs_dir.strip("/") if isinstance(docs_dir, str) and docs_dir.strip("/") else "docs")
-    slug = slug.strip()
+    slug = slug.strip().removesuffix(".md")  # the file's name, as some will give it
     if slug and not is_slug(slug):
         raise Refusal(f"SLUG={slug!r} is not a file name for a chapter: use lower-case ASCII "
                       f"letters and digits in words joined by hyphens, at most {SLUG_MAX} "
@@ -507,8 +507,8 @@ def report(result: Result, title: str) -> str:
     steps.append("Replace the description (the sentences under 'description:' at the top) with "
                  "one or two sentences about this chapter.")
     if result.placeholder_author:
-        steps.append(f"Put your name in place of '{result.author}' under 'attribution:' "
-                     "(or run again with AUTHOR=\"…\").")
+        steps.append(f"Put your name in place of '{result.author}' under 'attribution:' (next "
+                     "time, make chapter puts it there with AUTHOR=\"…\").")
     steps.append("make serve   preview it at http://127.0.0.1:8000 (the chapter checks report "
                  "what still needs fixing).")
     steps.append("make test    before you open the pull request, with the chapter and "

@@ -42,3 +42,10 @@ def test_warnings_it_does_not_know_are_left_to_mkdocs() -> None:
     assert collector.filter(unknown) and collector.filter(info)
     assert not collector.filter(known)
     assert [f.path for f in collector.folded] == ["docs/a.md"]
+
+
+def test_a_web_address_without_https_is_told_to_start_with_it() -> None:
+    message = ("Doc file 'index.md' contains a link 'www.bccampus.ca', but the target is not found among "
+               "documentation files.")
+    (found,) = w.explain(message)
+    assert found.message.endswith("e.g. https://www.bccampus.ca")

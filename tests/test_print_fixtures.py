@@ -37,7 +37,7 @@ def test_a4_paper_by_setting(printed: tuple[subprocess.CompletedProcess[str], Pa
 
 def test_one_log_line_per_pdf_and_a_total(printed: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     result, site = printed
-    lines = re.findall(r"PDF (downloads/\S+\.pdf): (\d+) pages, [\d.]+ s", result.stderr)
+    lines = re.findall(r"PDF (downloads/\S+\.pdf): (\d+) pages?, [\d.]+ s", result.stderr)
     assert sorted(path for path, _ in lines) == sorted(
         p.relative_to(site).as_posix() for p in (site / "downloads").rglob("*.pdf"))
     assert re.search(rf"PDFs: {len(lines)} files \({len(lines)} printed, 0 unchanged since the last "
