@@ -125,6 +125,7 @@ class PageAttribution:
 
 _WORK_KEYS = {"title", "author", "source_url", "license", "publisher", "year"}
 _PAGE_KEYS = {"adapted_from", "written_by", "license", "changes"}
+PAGE_FIELDS = frozenset(_PAGE_KEYS)  # the fields under a page's `attribution:`
 
 
 def parse_book_settings(raw: Any) -> BookSettings:

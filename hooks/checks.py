@@ -640,6 +640,8 @@ def check_front_matter(
         if key not in FRONT_MATTER_FIELDS:
             close = difflib.get_close_matches(str(key), FRONT_MATTER_FIELDS, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
+            if str(key) in attribution.PAGE_FIELDS:
+                hint = "it belongs under 'attribution:', on the line below it, indented by two spaces; "
             problems.append(Problem(
                 path, at(str(key)),
                 f"unknown front matter field '{key}': {hint}the fields a page may have are "
@@ -725,9 +727,12 @@ def _attribution_problems(
     # The attribution hook takes an empty field for "not given"; a contributor who wrote the
     # field meant to fill it in.
     return [
-        Problem(path, key_lines.get(keys, 1),
-                f"front matter field '{keys[0]}'.{'.'.join(keys[1:])} is empty: fill it in, or "
-                "remove the line")
+        Problem(path, key_lines.get(keys, 1), (
+            f"front matter field '{'.'.join(keys)}' is empty: fill it in"
+            + (", with its fields on the lines below it, each indented by two spaces, as in "
+               "the chapter template" if len(keys) == 1
+               else " with the names of whoever wrote the page" if keys[-1] == "written_by"
+               else ", or remove the line")))
         for keys in _empty_fields(meta["attribution"], ("attribution",))
     ]
 

@@ -272,3 +272,19 @@ def test_text_that_passes_the_checks_is_plain_in_every_html_context(text: str) -
     soup = BeautifulSoup(f"<title>{text} - Book</title><p>{text}</p><a aria-label='x'>{text}</a>", "html.parser")
     assert [t.name for t in soup.find_all()] == ["title", "p", "a"]
     assert normalise(soup.p.get_text()) == normalise(text)  # HTML collapses whitespace
+
+
+def test_an_attribution_field_not_indented_under_attribution_is_told_where_it_goes() -> None:
+    front = "---\ntitle: Listening\ndescription: How peers listen.\nattribution:\nwritten_by: Sam\n---\n\n"
+    found = problems(page("# Listening\n", front=front))
+    assert found == [
+        "docs/chapters/listening.md:4: front matter field 'attribution' is empty: fill it in, with its fields "
+        "on the lines below it, each indented by two spaces, as in the chapter template",
+        "docs/chapters/listening.md:5: unknown front matter field 'written_by': it belongs under "
+        "'attribution:', on the line below it, indented by two spaces; the fields a page may have are "
+        "title, description, attribution",
+    ]
+    empty_name = front.replace("written_by: Sam", "  written_by:")
+    assert problems(page("# Listening\n", front=empty_name)) == [
+        "docs/chapters/listening.md:5: front matter field 'attribution.written_by' is empty: fill it in with "
+        "the names of whoever wrote the page"]
