@@ -82,6 +82,12 @@ def explain(message: str, config_name: str = "mkdocs.yml") -> list[Folded]:
         )) for page in found.group("pages").splitlines() if page.strip()]
     if found := _NAV_NOT_FOUND.match(message):
         target = found.group("target")
+        if " - " in target:  # a line indented further than the one above it: YAML joins the two
+            joined = target.rsplit(" - ", 1)[1]
+            return [Folded(config_name, joined, (
+                f"nav: the line '- {joined}' is indented further than the line above it, so the two "
+                "are read as one file name: indent it exactly like the line above"
+            ))]
         return [Folded(config_name, target, (
             f"nav: lists '{target}', which is not a file in docs/: correct the file name (it is "
             f"relative to docs/, e.g. chapters/active-listening.md), or remove the line"

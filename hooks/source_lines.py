@@ -176,6 +176,8 @@ def placeholder_problems(lines: Sequence[str], placeholders: Sequence[Placeholde
                 by_line.setdefault(words[start][1], []).append(placeholder)
     findings = []
     for number, found in sorted(by_line.items()):
+        # The description, and its first sentence in it: only the longer is worth quoting.
+        found = [p for p in found if not any(p.text != q.text and p.text in q.text for q in found)]
         quoted = ", ".join(f'"{_shortened(p.text)}"' for p in found)
         fixes = list(dict.fromkeys(p.fix for p in found))
         findings.append((number, f"the chapter template's sample text {quoted} is still here: "

@@ -49,3 +49,11 @@ def test_a_web_address_without_https_is_told_to_start_with_it() -> None:
                "documentation files.")
     (found,) = w.explain(message)
     assert found.message.endswith("e.g. https://www.bccampus.ca")
+
+
+def test_a_nav_line_indented_under_the_one_above_is_told_to_line_up() -> None:
+    message = ("A reference to 'chapters/one.md - chapters/two.md' is included in the 'nav' configuration, "
+               "which is not found in the documentation files.")
+    (found,) = w.explain(message)
+    assert (found.path, found.needle) == ("mkdocs.yml", "chapters/two.md")
+    assert "indent it exactly like the line above" in found.message
