@@ -126,9 +126,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_pre_build(config: MkDocsConfig) -> None:
     """Check every source of the book before MkDocs empties site/ or renders anything."""
     assert _context is not None
-    pages, others = read_sources(config)
+    pages, others, refused = read_sources(config)
     report = check_sources(pages, _context.book, _context.placeholders)
-    report.problems += nav_problems(config)
+    report.problems += nav_problems(config) + refused
     _lines_by_page.clear()
     _lines_by_page.update(report.lines)
     _others[:] = others
@@ -248,12 +248,19 @@ def read_template_placeholders(config: MkDocsConfig,
         ) from None
 
 
-def read_sources(config: MkDocsConfig) -> tuple[list[Source], list[Source]]:
-    """The book's pages, and its other files (with the bytes of those a browser could run)."""
-    pages, others = [], []
+def read_sources(config: MkDocsConfig) -> tuple[list[Source], list[Source], list[Problem]]:
+    """The book's pages, its other files (with the bytes of those a browser could run), and the
+    problems of the files it will not read: a link to a file outside the repository, a name
+    outside the safe set."""
+    pages, others, refused = [], [], []
+    root = os.path.realpath(os.path.dirname(config.config_file_path))
     # MkDocs' own listing of docs/ (with exclude_docs applied): what contributors wrote.
     for file in get_files(config):
         if file.inclusion.is_excluded():
+            continue
+        problem = file_problem(file.src_uri, file.abs_src_path, root)
+        if problem:
+            refused.append(problem)
             continue
         is_page = file.is_documentation_page()
         raw = b""
@@ -261,7 +268,31 @@ def read_sources(config: MkDocsConfig) -> tuple[list[Source], list[Source]]:
             with open(file.abs_src_path, "rb") as f:
                 raw = f.read()
         (pages if is_page else others).append(Source(src_uri=file.src_uri, url=file.url, raw=raw))
-    return pages, others
+    return pages, others, refused
+
+
+# A file's name: lower-case letters, digits, hyphens, underscores and dots, as web addresses and
+# every file system take them alike, and short enough for every file system with room to spare.
+_SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")
+
+
+def file_problem(src_uri: str, path: str | None, root: str) -> Problem | None:
+    """Why a file of docs/ is not published, if it is not: a link to a file outside the
+    repository (it would be copied into the site), or a name outside the safe set."""
+    where = f"{DOCS}/{src_uri}"
+    if path is not None and os.path.commonpath([os.path.realpath(path), root]) != root:
+        return Problem(where, 1, (
+            "this is a link to a file outside the repository, which would be published with the "
+            "book: copy the file itself into docs/ instead, or delete the link"
+        ))
+    bad = [part for part in src_uri.split("/") if not _SAFE_NAME.fullmatch(part)]
+    if bad:
+        return Problem(where, 1, (
+            f"the name '{bad[0]}' has capitals, spaces or other signs, or is too long: rename it "
+            "with lower-case letters, digits and hyphens only, at most 100 characters, e.g. "
+            "active-listening.md or two-people-talking.png"
+        ))
+    return None
 
 
 # --- The HTML the rendered checks read ----------------------------------------------------

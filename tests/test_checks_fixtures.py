@@ -16,7 +16,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import build_fixture, build_pages, normalise, page_html_path, soup
+from tests.helpers import build_fixture, build_pages, make_fixture_project, mkdocs_build, normalise, page_html_path, soup
 from tests.test_checks_unit import FIELDS, TEXT, front_matter_with, value_at
 
 # case -> the one problem it must report: (file, line, words the message must contain)
@@ -86,6 +86,26 @@ def test_a_navigation_entry_without_its_file_is_reported_on_its_line_of_mkdocs_y
     assert "chapters/listenning.md" in config_lines[int(found[0]) - 1]
     assert "nav: lists 'chapters/listenning.md', which is not a file in docs/" in found[1]
     assert "The book has 1 problem to fix:" in result.stderr
+
+
+def test_links_to_files_outside_the_repository_and_unsafe_names_stop_the_build(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_text("---\ntitle: Outside\ndescription: Not the book's.\n---\n\n# Outside\n", encoding="utf-8")
+    config = make_fixture_project("check-clean", tmp_path / "project")
+    docs = config.parent / "docs"
+    (docs / "images").mkdir(exist_ok=True)
+    (docs / "images" / "passwd.png").symlink_to("/etc/passwd")
+    (docs / "chapters" / "outside.md").symlink_to(outside)
+    (docs / "chapters" / "Active Listening.md").write_text(
+        "---\ntitle: Active\ndescription: A chapter.\nattribution: {written_by: Sam}\n---\n\n# Active\n", encoding="utf-8")
+    site = config.parent / "site"
+    result = mkdocs_build(config, site)
+    assert_stopped_cleanly(result, site)
+    found = {(f, n): message for f, n, message in reported(result.stderr)}
+    for link in ("docs/images/passwd.png", "docs/chapters/outside.md"):
+        assert "a link to a file outside the repository" in found[(link, 1)], result.stderr
+    assert "docs/chapters/Active Listening.md:1: the name 'Active Listening.md' has capitals, spaces" in result.stderr
+    assert "root:" not in result.stderr  # the linked file is never read
 
 
 def test_a_page_listed_twice_in_the_navigation_is_reported_on_its_second_line(tmp_path: Path) -> None:
