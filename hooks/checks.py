@@ -61,6 +61,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import get_files
 from mkdocs.structure.nav import get_navigation
+from mkdocs.utils.meta import YAML_RE
 
 # MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
 import attribution
@@ -579,14 +580,12 @@ def decode(raw: bytes, path: str) -> tuple[str, Problem | None]:
 
 # --- Front matter ----------------------------------------------------------------------------
 
-# The same pattern MkDocs uses to find front matter (mkdocs.utils.meta.YAML_RE).
-_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _FRONT_MATTER_EXAMPLE = "---\ntitle: The page's title\ndescription: One sentence about the page.\n---"
 
 
 def split_front_matter(text: str) -> tuple[str | None, int]:
     """The front matter's YAML (None when the page has none) and the line the body starts on."""
-    match = _FRONT_MATTER.match(text if text.endswith("\n") else text + "\n")
+    match = YAML_RE.match(text if text.endswith("\n") else text + "\n")
     if not match:
         return None, 1
     front = match.group(1)

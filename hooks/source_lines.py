@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import yaml
+from mkdocs.utils.meta import YAML_RE
 
 Finding = tuple[int, str]  # (1-based line, message)
 
@@ -135,7 +136,7 @@ def template_placeholders(template: str) -> tuple[Placeholder, ...]:
     description and author, and every sentence of its sample paragraphs and list items (titles
     of headings and boxes aside: a chapter may well use the same short titles)."""
     found: dict[str, str] = {}  # sample text: how to fix it
-    front = re.match(r"^---[ \t]*\n(.*?\n)---[ \t]*\n", template, re.DOTALL)
+    front = YAML_RE.match(template)  # where MkDocs finds a page's front matter
     body = template[front.end():] if front else template
     meta = yaml.safe_load(front.group(1)) if front else None
     if isinstance(meta, dict):

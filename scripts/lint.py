@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from mkdocs.utils.meta import YAML_RE
+
 ROOT = Path(__file__).resolve().parent.parent
 PYMARKDOWN_CONFIG = ROOT / ".pymarkdown.json"
 CODESPELL_CONFIG = ROOT / ".codespellrc"  # its word list's path is relative to ROOT
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-# MkDocs' own rule for where a page's front matter is (mkdocs.utils.meta), as the checks use it.
-_FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def mask_front_matter(text: str) -> str:
     The stand-in is valid YAML (a field, then comment lines), so pymarkdown takes it as front
     matter and lints only the Markdown below it, on the lines where the file has it.
     """
-    match = _FRONT_MATTER.match(text)
+    match = YAML_RE.match(text)
     if not match:
         return text
     inner = match.group(1).count("\n")

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import yaml
+from mkdocs.utils.meta import YAML_RE
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path("templates") / "chapter.md"
@@ -131,13 +132,12 @@ def markdown_text(text: str) -> str:
     return re.sub(r"(#+)$", lambda m: "\\#" * len(m.group(1)), escaped)
 
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 _TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:")
 
 
 def template_author(template: str) -> str:
     """The template's placeholder for the author's name (`written_by:`), or "Your Name"."""
-    match = _FRONT_MATTER.match(template)
+    match = YAML_RE.match(template)
     meta = _load(match.group(1), yaml.SafeLoader) if match else None
     if isinstance(meta, dict) and isinstance(meta.get("attribution"), dict):
         written_by = meta["attribution"].get("written_by")
@@ -155,7 +155,7 @@ def chapter_from_template(template: str, title: str, author: str) -> str:
     description's placeholder included, stays as the template has it. In the text, the first
     level-1 heading becomes the title.
     """
-    match = _FRONT_MATTER.match(template)
+    match = YAML_RE.match(template)
     if not match:
         raise Refusal(f"{TEMPLATE}: does not start with front matter between two '---' lines; "
                       "restore the template from the repository")
@@ -203,8 +203,8 @@ def _top_level_blocks(front: str) -> list[tuple[str, list[str]]]:
 
 def _verify_chapter(text: str, title: str, author: str, template: str) -> None:
     """The new front matter reads back as meant, for every YAML reader the book uses."""
-    new = _FRONT_MATTER.match(text)
-    old = _FRONT_MATTER.match(template)
+    new = YAML_RE.match(text)
+    old = YAML_RE.match(template)
     assert new and old
     expected = {k: v for k, v in (_load(old.group(1), yaml.SafeLoader) or {}).items()}
     expected.update(title=title, attribution={"written_by": author})
