@@ -133,8 +133,10 @@ def on_pre_build(config: MkDocsConfig) -> None:
     _lines_by_page.clear()
     _lines_by_page.update(report.lines)
     _others[:] = others
-    if report.problems and _serving and all(page.src_uri in report.lines for page in pages):
-        # The preview goes on (see on_env), unless a page cannot even be read as text.
+    if report.problems and _serving and not refused \
+            and all(page.src_uri in report.lines for page in pages):
+        # The preview goes on (see on_env), unless a file must not be read or published, or a
+        # page cannot even be read as text.
         _source_problems[:] = report.problems  # with the rendered pages' problems, in on_env
     elif report.problems:
         # The build stops here: render the pages here too, and read the navigation as MkDocs

@@ -88,3 +88,12 @@ def test_a_chapter_saved_in_another_encoding_stops_the_preview_with_the_checks_m
     assert status is None
     assert "docs/chapters/new-chapter.md:" in printed and "not valid UTF-8" in printed
     assert "Traceback" not in printed
+
+
+def test_a_link_to_a_file_outside_the_repository_stops_the_preview_before_it_is_read(tmp_path: Path) -> None:
+    config = book_with_chapter(tmp_path, TEMPLATE.read_text(encoding="utf-8"))
+    (config.parent / "docs" / "chapters" / "passwd.md").symlink_to("/etc/passwd")
+    status, _, printed = preview(config, "chapters/new-chapter/")
+    assert status is None
+    assert "docs/chapters/passwd.md:1: this is a link to a file outside the repository" in printed
+    assert "root:" not in printed
