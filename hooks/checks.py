@@ -10,9 +10,10 @@ one list, each line in the form
 The checks (each documented with a good and a bad example in CONTRIBUTING.md, "Chapter checks"):
 front matter (parses, known fields, types, title and description present, plain text, attribution
 complete), admonitions (known type, a body, prompts in reflections), headings (one level-1
-heading, no skipped level), images (alt text), link text (not "here" or a bare address), raw HTML
-(nothing that runs script or embeds another site; links to pages and anchors that exist), UTF-8,
-and titles and slugs unique across the book.
+heading, no skipped level), images (alt text), link text (not "here" or a bare address), HTML
+(only what an allowlist keeps, read as browsers read it: hooks/html_allowlist.py; links to pages
+and anchors that exist), files (UTF-8, safe names, the kinds the book publishes, no link out of
+the repository), navigation titles, and titles and slugs unique across the book.
 
 How they run, so that they add almost nothing to the build's time:
 - Before MkDocs renders anything (`on_pre_build`), the sources are read and checked for what they
@@ -28,10 +29,11 @@ How they run, so that they add almost nothing to the build's time:
   rendered checks' problems together (the pages rendered here, as the build goes no further).
   Otherwise the build stops in `on_env` (every page converted, none written yet) if the rendered
   pages have problems.
-- A last guard in `on_page_content` makes sure no page is written with script in it, whatever
-  added it: what it finds stops the build in `on_env` too, with the rest of the book's problems.
+- The allowlist reads each page's HTML in `on_page_content`, whatever made it (raw HTML,
+  attribute lists, boxes' titles, footnotes): what it refuses stops the build in `on_env` too,
+  with the rest of the book's problems, and even a preview never writes it.
 - The offline edition's build (hooks/offline.py), which the book's build runs beside itself
-  from the same sources, checks the sources and keeps the last guard, but leaves the rendered
+  from the same sources, checks the sources and keeps the allowlist, but leaves the rendered
   checks to the book's build.
 
 The logic is in plain functions; the MkDocs event functions at the top only adapt.
@@ -65,6 +67,7 @@ from mkdocs.utils.meta import YAML_RE
 
 # MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
 import attribution
+import html_allowlist
 import mkdocs_warnings
 import page_tree
 import source_lines
@@ -85,7 +88,7 @@ _context: Context | None = None
 _lines_by_page: dict[str, Lines] = {}
 _others: list[Source] = []  # the book's other files: the rendered checks' links may lead there
 _reports: list[PageReport] = []  # each page's rendered checks, as MkDocs renders the pages
-_guarded: list[Problem] = []  # what the last guard found
+_refused: list[Problem] = []  # what the allowlist refused in the pages' HTML
 _checking = False  # the rendered checks run in this build (not in the offline edition's)
 _warnings: mkdocs_warnings.FoldedWarnings | None = None  # MkDocs' own, while they are folded in
 _serving = False  # `mkdocs serve`: problems are reported, and the preview goes on (see on_env)
@@ -109,7 +112,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _lines_by_page.clear()
     _others.clear()
     _reports.clear()
-    _guarded.clear()
+    _refused.clear()
     _source_problems.clear()
     # The offline edition's pages are the book's, whose build (running beside it) checks them.
     _checking = not is_offline_edition(config)
@@ -128,6 +131,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     """Check every source of the book before MkDocs empties site/ or renders anything."""
     assert _context is not None
     pages, others, refused = read_sources(config)
+    refused += nav_title_problems(config)
     report = check_sources(pages, _context.book, _context.placeholders)
     report.problems += nav_problems(config) + refused
     _lines_by_page.clear()
@@ -135,8 +139,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
     _others[:] = others
     if report.problems and _serving and not refused \
             and all(page.src_uri in report.lines for page in pages):
-        # The preview goes on (see on_env), unless a file must not be read or published, or a
-        # page cannot even be read as text.
+        # The preview goes on (see on_env), unless a file must not be read or published, a
+        # navigation title holds markup, or a page cannot even be read as text.
         _source_problems[:] = report.problems  # with the rendered pages' problems, in on_env
     elif report.problems:
         # The build stops here: render the pages here too, and read the navigation as MkDocs
@@ -164,10 +168,8 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     if _checking:
         report = PageReport(src_uri=src_uri, url=page.file.url)
         _reports.append(check_rendering(report, *rendered, lines))
-    # A last guard, whatever made the page: nothing unsafe is written.
-    if may_be_unsafe(html_text):
-        _guarded.extend(Problem(f"{DOCS}/{src_uri}", lines.find_text(*needles), message)
-                        for message, needles in scan_html(html_text).unsafe)
+    # The allowlist, on the HTML MkDocs will write: nothing it refuses is ever written.
+    _refused.extend(refused_problems(html_text, lines, f"{DOCS}/{src_uri}"))
     return html_text
 
 
@@ -175,7 +177,7 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
 @event_priority(100)
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     """Every page is converted and none written yet: the last moment to stop the build cleanly."""
-    problems = _guarded + (rendered_book_problems(_reports, _others) if _checking else [])
+    problems = _refused + (rendered_book_problems(_reports, _others) if _checking else [])
     if _warnings is not None:
         # MkDocs checks the links to sections only after writing every page: check them now.
         for file in files.documentation_pages():
@@ -183,7 +185,7 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
                 file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
         problems += folded_warnings(config)
     problems += _source_problems
-    if problems and _serving and not _guarded:
+    if problems and _serving and not _refused:
         # A preview shows a chapter while it is being written (a new chapter keeps the
         # template's sample text for a while): the problems are listed, the pages still written.
         # Nothing unsafe ever is.
@@ -255,19 +257,21 @@ def read_sources(config: MkDocsConfig) -> tuple[list[Source], list[Source], list
     """The book's pages, its other files (with the bytes of those a browser could run), and the
     problems of the files it will not read: a link to a file outside the repository, a name
     outside the safe set."""
-    pages, others, refused = [], [], []
+    pages, others = [], []
     root = os.path.realpath(os.path.dirname(config.config_file_path))
+    refused = outside_links(root, _folders_read(config))
+    scripts = {str(script) for script in config.extra_javascript}
     # MkDocs' own listing of docs/ (with exclude_docs applied): what contributors wrote.
     for file in get_files(config):
         if file.inclusion.is_excluded():
             continue
-        problem = file_problem(file.src_uri, file.abs_src_path, root)
+        problem = file_problem(file.src_uri, file.abs_src_path, root, scripts)
         if problem:
             refused.append(problem)
             continue
         is_page = file.is_documentation_page()
         raw = b""
-        if is_page or file.src_uri.lower().endswith(MARKUP_SUFFIXES):
+        if is_page:
             with open(file.abs_src_path, "rb") as f:
                 raw = f.read()
         (pages if is_page else others).append(Source(src_uri=file.src_uri, url=file.url, raw=raw))
@@ -279,15 +283,14 @@ def read_sources(config: MkDocsConfig) -> tuple[list[Source], list[Source], list
 _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")
 
 
-def file_problem(src_uri: str, path: str | None, root: str) -> Problem | None:
+def file_problem(src_uri: str, path: str | None, root: str,
+                 scripts: Iterable[str] = ()) -> Problem | None:
     """Why a file of docs/ is not published, if it is not: a link to a file outside the
-    repository (it would be copied into the site), or a name outside the safe set."""
+    repository (it would be copied into the site), a name outside the safe set, or a kind of
+    file the book does not publish (`scripts`: the book's own, which mkdocs.yml lists)."""
     where = f"{DOCS}/{src_uri}"
-    if path is not None and os.path.commonpath([os.path.realpath(path), root]) != root:
-        return Problem(where, 1, (
-            "this is a link to a file outside the repository, which would be published with the "
-            "book: copy the file itself into docs/ instead, or delete the link"
-        ))
+    if path is not None and not _inside(path, root):
+        return Problem(where, 1, OUTSIDE_LINK)
     bad = [part for part in src_uri.split("/") if not _SAFE_NAME.fullmatch(part)]
     if bad:
         return Problem(where, 1, (
@@ -295,7 +298,47 @@ def file_problem(src_uri: str, path: str | None, root: str) -> Problem | None:
             "with lower-case letters, digits and hyphens only, at most 100 characters, e.g. "
             "active-listening.md or two-people-talking.png"
         ))
-    return None
+    suffix = posixpath.splitext(src_uri)[1].lower()
+    if suffix in PUBLISHED_TYPES or (suffix == ".js" and src_uri in scripts):
+        return None
+    reason = (SCRIPT_RUNNING_TYPES.get(suffix) or ("a script the book does not load" if suffix == ".js"
+              else "not a page, an image, a stylesheet or a font"))
+    return Problem(where, 1, (
+        f"the book does not publish {suffix or 'extensionless'} files ({reason}): write pages "
+        "in Markdown (.md), save images as PNG, JPEG, WebP or GIF, or delete the file (the "
+        "book's own scripts and stylesheets are listed in mkdocs.yml, by a maintainer)"
+    ))
+
+
+OUTSIDE_LINK = ("this is a link to a file outside the repository, which would be published with "
+                "the book: copy the file itself into the repository instead, or delete the link")
+
+
+def outside_links(root: str, folders: Iterable[str]) -> list[Problem]:
+    """Links among the files the build reads (the theme's overrides, the hooks) that lead out of
+    the repository: a template or an asset of the theme is published, or read into pages."""
+    problems = []
+    for folder in folders:
+        for where, dirs, names in os.walk(os.path.join(root, folder)):
+            for name in sorted(dirs + names):
+                path = os.path.join(where, name)
+                if os.path.islink(path) and not _inside(path, root):
+                    problems.append(Problem(os.path.relpath(path, root).replace(os.sep, "/"), 1,
+                                            OUTSIDE_LINK))
+    return problems
+
+
+def _inside(path: str, root: str) -> bool:
+    return os.path.commonpath([os.path.realpath(path), root]) == root
+
+
+def _folders_read(config: MkDocsConfig) -> list[str]:
+    """The repository's folders the build reads besides docs/: the theme's overrides, the hooks."""
+    root = os.path.dirname(config.config_file_path)
+    folders = {os.path.dirname(os.path.relpath(hook, root)) for hook in config.hooks}
+    if config.theme.custom_dir:
+        folders.add(os.path.relpath(config.theme.custom_dir, root))
+    return sorted(f for f in folders if f and not f.startswith(".."))
 
 
 # --- The HTML the rendered checks read ----------------------------------------------------
@@ -364,32 +407,21 @@ ADMONITION_TYPES = (
 
 VAGUE_LINK_TEXTS = {"here", "click here", "click"}
 
-# Elements that run script, load another document or page, or send the reader's input away.
-UNSAFE_ELEMENTS: Mapping[str, str] = {
-    "script": "runs script",
-    "noscript": "only matters with script",
-    "iframe": "embeds another page",
-    "frame": "embeds another page",
-    "frameset": "embeds other pages",
-    "object": "embeds content from elsewhere",
-    "embed": "embeds content from elsewhere",
-    "applet": "runs a program",
-    "form": "sends what readers type to another address",
-    "base": "changes where every link of the page points",
-    "meta": "can redirect the reader",
-    "link": "loads files into the page",
-}
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "poster",
-                  "background", "srcset", "cite", "ping", "lowsrc", "dynsrc"}
-LOADING_ATTRIBUTES = {"src", "srcset", "poster", "data", "background", "lowsrc", "dynsrc"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
+
+# What docs/ may hold besides the scripts mkdocs.yml lists: pages, images, stylesheets, fonts.
+PUBLISHED_TYPES = {".md", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".css",
+                   ".woff", ".woff2", ".ttf", ".otf"}
+# Files a browser runs script from when they are opened directly, where no check of a page and
+# no policy of the book's pages applies.
+SCRIPT_RUNNING_TYPES = dict.fromkeys(
+    (".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt",
+     ".mht", ".mhtml", ".pdf", ".swf"),
+    "a browser can run script from it",
+)
 
 # Folders of the site the build writes itself (the downloads contract): not in docs/.
 GENERATED_FOLDERS = ("/downloads/",)
-
-# Files in docs/ copied to the site as they are, which a browser could run script from.
-MARKUP_SUFFIXES = (".html", ".htm", ".xhtml", ".svg")
 
 VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                  "source", "track", "wbr", "param", "keygen", "frame"}
@@ -494,12 +526,8 @@ def check_rendered_book(pages: Sequence[Source], others: Sequence[Source],
 
 
 def rendered_book_problems(reports: Sequence[PageReport], others: Sequence[Source]) -> list[Problem]:
-    """The pages' rendered problems, the HTML files copied as they are, and the raw HTML links
-    between pages."""
+    """The pages' rendered problems and the raw HTML links between pages."""
     problems = [p for report in reports for p in report.problems]
-    for other in others:
-        if other.src_uri.lower().endswith(MARKUP_SUFFIXES):
-            problems += check_static_markup(other)
     problems += broken_raw_links(reports, {_site_path(o.url) for o in others})
     return sorted(set(problems))
 
@@ -547,7 +575,16 @@ def check_page_rendered(source: Source, renderer: Renderer) -> PageReport:
         return report  # check_page_source reports it; there is nothing to render
     _, body_start = split_front_matter(text)
     body = "\n".join(text.split("\n")[body_start - 1:])
-    return check_rendering(report, *renderer.render(body), Lines(text, body_start))
+    html_text, raw_blocks = renderer.render(body)
+    lines = Lines(text, body_start)
+    report.problems += refused_problems(html_text, lines, path)
+    return check_rendering(report, html_text, raw_blocks, lines)
+
+
+def refused_problems(html_text: str, lines: Lines, path: str) -> list[Problem]:
+    """What the allowlist refuses in a page's HTML (hooks/html_allowlist.py), placed on its lines."""
+    return [Problem(path, lines.find_text(*refusal.needles, kind=f"refused:{refusal.needles}"), refusal.message)
+            for refusal in html_allowlist.refusals(html_text)]
 
 
 def check_rendering(report: PageReport, rendered: Scan | str, raw_blocks: Sequence[str],
@@ -843,7 +880,6 @@ class Scan:
     images: list[tuple[str, str | None]] = field(default_factory=list)  # (src, alt)
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
     addresses: list[str] = field(default_factory=list)  # href and src of links and media
-    unsafe: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (what, texts to find it by)
     ids: set[str] = field(default_factory=set)
 
 
@@ -860,7 +896,6 @@ class _Scanner(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
-        self._check_safety(tag, attrs)
         for name in ("id", "name") if tag == "a" else ("id",):
             if values.get(name):
                 self.scan.ids.add(values[name])
@@ -931,65 +966,6 @@ class _Scanner(HTMLParser):
             self._heading[2].append(data)
         if self._link:
             self._link[2].append(data)
-
-    def _check_safety(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in UNSAFE_ELEMENTS:
-            self.scan.unsafe.append((
-                f"the raw HTML element <{tag}> {UNSAFE_ELEMENTS[tag]}, which a contributed page "
-                f"may not do: remove the <{tag}> element (to show a video or form, link to it "
-                "with a Markdown link instead)",
-                (f"<{tag}",),
-            ))
-        for name, value in attrs:
-            value = value or ""
-            if name.startswith("on"):
-                self.scan.unsafe.append((
-                    f"the raw HTML attribute {name}= on <{tag}> runs script: remove the "
-                    f"{name} attribute",
-                    (f"{name}=", name),
-                ))
-            if name not in URL_ATTRIBUTES and name not in LOADING_ATTRIBUTES:
-                continue
-            compact = re.sub(r"[\x00-\x20]+", "", value).lower()
-            if name in URL_ATTRIBUTES and compact.startswith(SCRIPT_SCHEMES):
-                scheme = compact.split(":", 1)[0]
-                self.scan.unsafe.append((
-                    f"the address in {name}= on <{tag}> is a {scheme}: address, which runs "
-                    "script: link to a page or file with an ordinary address instead",
-                    (value.strip()[:40], f"{name}="),
-                ))
-            elif tag not in UNSAFE_ELEMENTS and name in LOADING_ATTRIBUTES and re.match(r"(?:[a-z][a-z0-9+.-]*:)?//", compact):
-                host = urlsplit(value.strip()).netloc or value.strip()
-                self.scan.unsafe.append((
-                    f"<{tag} {name}=\"{value.strip()}\"> loads a file from another site "
-                    f"({host}), which would tell that site who reads the book: save the file "
-                    "in docs/ (e.g. docs/images/) and use its relative address",
-                    (value.strip(), f"{name}="),
-                ))
-
-
-# Where the last guard could find something, in lowercased HTML (html.parser lowercases names too),
-# matched in one pass of a regular expression instead of parsing every page's HTML a second time
-# in Python: the start of an unsafe element's tag; an attribute named on… given a value (without
-# one it runs nothing); an address attribute whose value starts with j, v or d (javascript:,
-# vbscript:, data:) or a character reference (which can stand for any character); an attribute
-# that loads a file whose value starts with a scheme, '//' or a character reference. html.parser
-# only finds an attribute after a quote, a space or a slash, and a tag after '<': HTML matching
-# none of these is safe. tests/test_checks_speed.py checks that for every unsafe case.
-_MAYBE_UNSAFE = re.compile(
-    "<(?:" + "|".join(UNSAFE_ELEMENTS) + ")"
-    + r"|[\s/'\"](?:"
-    + r"on[^\s/=>]*\s*="
-    + "|(?:" + "|".join(sorted(URL_ATTRIBUTES)) + r")\s*=+\s*['\"]?[\x00-\x20]*[jvd&]"
-    + "|(?:" + "|".join(sorted(LOADING_ATTRIBUTES)) + r")\s*=+\s*['\"]?"
-    + r"(?:[^/'\">]*[:&]|[\x00-\x20]*/[\x00-\x20]*[/&])"
-    + ")"
-)
-
-
-def may_be_unsafe(html_text: str) -> bool:
-    """False when the HTML certainly has nothing unsafe for `scan_html` (see _MAYBE_UNSAFE)."""
-    return _MAYBE_UNSAFE.search(html_text.lower()) is not None
 
 
 def scan_html(html_text: str) -> Scan:
@@ -1108,9 +1084,6 @@ def _rendered_problems(scan: Scan, lines: Lines, path: str) -> list[Problem]:
     def problem(line: int, message: str) -> None:
         problems.append(Problem(path, line, message))
 
-    for message, needles in scan.unsafe:
-        problem(lines.find_text(*needles, kind=f"unsafe:{needles}"), message)
-
     first_h1: int | None = None
     previous = 1  # Material shows the page's title as its level-1 heading when the page has none
     for level, text in scan.headings:
@@ -1185,17 +1158,6 @@ def _is_bare_address(text: str, href: str) -> bool:
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
-
-
-def check_static_markup(source: Source) -> list[Problem]:
-    """HTML and SVG files in docs/ are copied as they are: they must not run script either."""
-    path = f"{DOCS}/{source.src_uri}"
-    text, problem = decode(source.raw, path)
-    if problem:
-        return [problem]
-    lines = Lines(text, 1)
-    return [Problem(path, lines.find_text(*needles, kind=f"unsafe:{needles}"), message)
-            for message, needles in scan_html(text).unsafe]
 
 
 # --- Finding source lines --------------------------------------------------------------------
@@ -1299,6 +1261,32 @@ def nav_problems(config: MkDocsConfig) -> list[Problem]:
             ))
         seen.add(page)
     return problems
+
+
+def nav_title_problems(config: MkDocsConfig) -> list[Problem]:
+    """Titles in `nav:` with markup: the theme writes them into every page as HTML."""
+    if not isinstance(config.nav, list):
+        return []
+    lines = Lines(_read_text(config.config_file_path), 1)
+    problems = []
+    for title in _nav_titles(config.nav):
+        if "<" in title or ">" in title or html.unescape(title) != title:
+            problems.append(Problem(
+                os.path.basename(config.config_file_path), lines.find_text(title, kind="nav-title"),
+                f"the navigation title '{title}' contains '<', '>' or a character reference: "
+                "titles in nav: are shown as plain text on every page, where markup is not "
+                "allowed: write the title in plain words",
+            ))
+    return problems
+
+
+def _nav_titles(nav: Any) -> list[str]:
+    """The titles `nav:` gives its pages, sections and links, in order."""
+    if isinstance(nav, dict):
+        return [str(title) for title in nav] + _nav_titles(list(nav.values()))
+    if isinstance(nav, list):
+        return [title for item in nav for title in _nav_titles(item)]
+    return []
 
 
 def _nav_pages(nav: Any) -> list[str]:

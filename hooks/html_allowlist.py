@@ -1,0 +1,246 @@
+"""What a contributor's HTML may contain: an allowlist, read as browsers read HTML.
+
+A page's HTML (raw HTML, attribute lists, admonition titles, footnotes, abbreviations: whatever
+Python-Markdown made of the contributor's Markdown) is given to ammonia's sanitizer (`nh3`),
+which parses it as browsers do (html5ever) and keeps only the elements, attributes, addresses and
+styles below. If that changes anything, the page is refused, never silently rewritten: both HTMLs
+are parsed again by a second browser-grade parser (lexbor, through `selectolax`) and compared.
+
+A blocklist over a parser browsers do not share cannot be complete (`<textarea>`, `<noembed>`,
+`<!-->` or CDATA read differently by `html.parser` let script through); an allowlist on the
+browsers' own parsing rules can. What to tell the contributor is worked out here from the same
+tables and the same `attribute_verdict` that the sanitizer is given, so the messages say what
+the sanitizer would remove; if the sanitizer changes something these tables cannot name (the two
+parsers disagreeing on broken HTML, say), the page is refused all the same, quoting the HTML.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Mapping
+from urllib.parse import urlsplit
+
+import nh3
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+# What Python-Markdown and the book's extensions make, and what the book's pages write by hand.
+ALLOWED_ELEMENTS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
+    "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "label", "li", "mark", "ol", "p",
+    "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
+})  # fmt: skip
+EVERY_ELEMENT = frozenset({"class", "id", "title", "lang", "dir"})
+ALLOWED_ATTRIBUTES: Mapping[str, frozenset[str]] = {
+    "a": frozenset({"href", "data-download"}),  # a link to a download (hooks/downloads.py)
+    "img": frozenset({"src", "alt", "width", "height", "loading"}),
+    "td": frozenset({"colspan", "rowspan", "style"}),  # tables' column alignment
+    "th": frozenset({"colspan", "rowspan", "style", "scope"}),
+    "col": frozenset({"span"}),
+    "colgroup": frozenset({"span"}),
+    "div": frozenset({"data-downloads-list"}),  # the list of downloads (hooks/downloads.py)
+    "ol": frozenset({"start", "reversed", "type"}),
+    "li": frozenset({"value"}),
+    "details": frozenset({"open"}),
+    "input": frozenset({"type", "disabled", "checked"}),  # task lists' boxes
+    "blockquote": frozenset({"cite"}),
+    "q": frozenset({"cite"}),
+    "del": frozenset({"cite", "datetime"}),
+    "ins": frozenset({"cite", "datetime"}),
+    "time": frozenset({"datetime"}),
+}
+# Addresses a link may have besides relative ones: following one is the reader's choice.
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+# Attributes whose address the browser loads by itself, as the page opens: the book's own files.
+LOADED = {("img", "src")}
+# Attributes whose value is an address (ammonia's list, for the ones allowed above).
+ADDRESSES = {"href", "src", "cite"}
+# The one inline style Python-Markdown writes (table columns' alignment).
+ALIGNMENT = re.compile(r"\s*text-align:\s*(?:left|right|center|justify)\s*;?\s*", re.I)
+# Ids the theme's own page uses (Material's all start so): a page's id must not take one.
+THEME_ID = re.compile(r"__")
+
+# Why an element is refused, where there is more to say than that the book does not use it.
+ELEMENT_REASONS: Mapping[str, str] = {
+    "script": "runs script",
+    "noscript": "only matters with script",
+    "iframe": "embeds another page",
+    "frame": "embeds another page",
+    "frameset": "embeds other pages",
+    "object": "embeds content from elsewhere",
+    "embed": "embeds content from elsewhere",
+    "applet": "runs a program",
+    "form": "sends what readers type to another address",
+    "button": "belongs in a form",
+    "base": "changes where every link of the page points",
+    "meta": "can redirect the reader",
+    "link": "loads files into the page",
+    "style": "restyles the whole site and can load files from other sites",
+    "svg": "can run script and load files",
+    "math": "can hide other markup",
+    "video": "loads its media as the page opens",
+    "audio": "loads its media as the page opens",
+    "template": "hides markup from the checks",
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    message: str  # what is wrong: how to fix it
+    needles: tuple[str, ...]  # text to find its line by in the source, in order of preference
+
+
+def refusals(html_text: str) -> list[Refusal]:
+    """What the allowlist refuses in the HTML, each once, in document order; [] if nothing."""
+    original, kept = _document(html_text), _document(sanitized(html_text))
+    if original == kept:
+        return []
+    found: dict[Refusal, None] = {}
+    root = LexborHTMLParser(_AS_BODY + html_text).root
+    assert root is not None
+    for node in root.traverse():
+        # <html> and <body> in the page's content are not elements: browsers add their
+        # attributes to the document's own (an onload= there runs).
+        if node.tag in _DOCUMENT_ELEMENTS and not node.attributes:
+            continue
+        for refusal in _refusals_of(node):
+            found.setdefault(refusal)
+    if not found:
+        quoted = _first_difference(original, kept)
+        found[Refusal(
+            f"the raw HTML '{quoted}' is not read the same way by every browser: write it as "
+            "plain Markdown (see \"Raw HTML\" in CONTRIBUTING.md)",
+            (quoted[:30],),
+        )] = None
+    return list(found)
+
+
+def sanitized(html_text: str) -> str:
+    """What ammonia keeps of the HTML, by the book's allowlist."""
+    return nh3.clean(
+        html_text,
+        tags=set(ALLOWED_ELEMENTS),
+        clean_content_tags={"script", "style"},
+        attributes={"*": set(EVERY_ELEMENT), **{k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()}},
+        attribute_filter=_keep_attribute,
+        strip_comments=False,
+        link_rel=None,
+        url_schemes=set(LINK_SCHEMES),
+    )
+
+
+def attribute_verdict(element: str, name: str, value: str) -> str | None:
+    """Why an allowed attribute's value is refused, or None: the rules ammonia has no option for."""
+    if name in ADDRESSES:
+        address = _as_browsers_read(value)
+        scheme = re.match(r"([a-z][a-z0-9+.-]*):", address, re.I)
+        if (element, name) in LOADED and (scheme or re.match(r"[/\\]{2}", address)):
+            return "loads a file from another site"
+        if scheme and scheme.group(1).lower() not in LINK_SCHEMES:
+            return f"is a {scheme.group(1).lower()}: address"
+    if name == "style" and not ALIGNMENT.fullmatch(value):
+        return "sets a style"
+    if name == "id" and THEME_ID.match(value):
+        return "takes an id of the site's own page"
+    if element == "input" and name == "type" and value.lower() != "checkbox":
+        return "makes a form field"
+    return None
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+_AS_BODY = "<!DOCTYPE html><html><head></head><body>"  # so that <meta> or <title> stay in the body
+_DOCUMENT_ELEMENTS = {"html", "head", "body"}
+_PRE_LINE_END = re.compile(r"(<pre\b[^>]*>)\n")
+
+
+def _document(html_text: str) -> str:
+    # A <pre>'s first line end is dropped by the parser, and not written back by html5ever.
+    return _PRE_LINE_END.sub(r"\1", LexborHTMLParser(_AS_BODY + html_text).html or "")
+
+
+def _first_difference(original: str, kept: str) -> str:
+    """The original's markup where the two documents part, from the tag it is in."""
+    at = len(os.path.commonprefix([original, kept]))
+    start = original.rfind("<", 0, at + 1)
+    return original[max(start, 0):][:80].strip()
+
+
+def _keep_attribute(element: str, name: str, value: str) -> str | None:
+    return None if attribute_verdict(element, name, value) else value
+
+
+def _as_browsers_read(address: str) -> str:
+    """An address as a browser's URL parser starts on it: spaces and controls around it, and
+    tabs and line ends within it, do not count (`java&#9;script:` is `javascript:`)."""
+    return re.sub(r"[\t\n\r]", "", address).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a"
+                                                 "\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15"
+                                                 "\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x20")
+
+
+def _refusals_of(node: LexborNode) -> list[Refusal]:
+    tag = (node.tag or "").lower()
+    if tag.startswith("-"):  # text or comment
+        return []
+    if tag not in ALLOWED_ELEMENTS:
+        reason = ELEMENT_REASONS.get(tag, "is not one the book uses")
+        return [Refusal(
+            f"the raw HTML element <{tag}> {reason}, which a contributed page may not do: remove "
+            f"the <{tag}> element (to show a video or form, link to it with a Markdown link; "
+            "see \"Raw HTML\" in CONTRIBUTING.md for the elements a page may use)",
+            (f"<{tag}",),
+        )]
+    found = []
+    allowed = EVERY_ELEMENT | ALLOWED_ATTRIBUTES.get(tag, frozenset())
+    for name, value in node.attributes.items():
+        name, value = name.lower(), value or ""
+        if name.startswith("on"):
+            found.append(Refusal(
+                f"the raw HTML attribute {name}= on <{tag}> runs script: remove the {name} attribute",
+                (f"{name}=", name),
+            ))
+        elif name == "style" and name not in allowed:
+            found.append(Refusal(_STYLE, ("style=",)))
+        elif name not in allowed:
+            found.append(Refusal(
+                f"the raw HTML attribute {name}= on <{tag}> is not one the book uses: remove it "
+                "(see \"Raw HTML\" in CONTRIBUTING.md for the attributes a page may use)",
+                (f"{name}=", name),
+            ))
+        elif verdict := attribute_verdict(tag, name, value):
+            found.append(_attribute_refusal(tag, name, value, verdict))
+    return found
+
+
+_STYLE = ("a style= attribute sets the look of one element, and can load files from other sites: "
+          "remove it (the book's look is set for every page in docs/stylesheets/extra.css: ask a "
+          "maintainer for a class if a box needs one)")
+
+
+def _attribute_refusal(tag: str, name: str, value: str, verdict: str) -> Refusal:
+    shown = value.strip()[:60]
+    needles = (shown[:40], f"{name}=")
+    if verdict == "loads a file from another site":
+        host = urlsplit(_as_browsers_read(value).replace("\\", "/")).netloc or shown
+        return Refusal(
+            f"<{tag} {name}=\"{shown}\"> loads a file from another site ({host}), which would "
+            "tell that site who reads the book: save the file in docs/ (e.g. docs/images/) and "
+            "use its relative address", needles)
+    if verdict.endswith(": address"):
+        scheme = verdict.removeprefix("is a ").removesuffix(" address")
+        return Refusal(
+            f"the address in {name}= on <{tag}> is a {scheme} address, which a page may not "
+            "link to (it can run script or open another program): link to a page or file with "
+            "an ordinary address (https://… or a relative one) instead", needles)
+    if verdict == "sets a style":
+        return Refusal(_STYLE, ("style=",))
+    if verdict == "takes an id of the site's own page":
+        return Refusal(
+            f"the id '{shown}' starts with two underscores, as the ids of the site's own page do: "
+            "choose another id", (f"{shown}",))
+    return Refusal(
+        f"<{tag} {name}=\"{shown}\"> makes a form field, which a contributed page may not have: "
+        "remove it (a task list's boxes are written '- [ ] task')", needles)
