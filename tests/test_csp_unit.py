@@ -9,6 +9,7 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 import csp
+from tests.helpers import ROOT
 
 SCOPE = '__md_scope=new URL("\x00base\x00",location)'  # a template as theme_scripts returns it
 CONFIG = '<script id="__config" type="application/json">{"base": "../..", "search": "../../w.js"}</script>'
@@ -87,3 +88,13 @@ def test_the_project_s_shim_still_writes_its_frame_as_expected() -> None:
     assert script.startswith("postMessage=function c(") and 'filename:"w.js"' in script
     with pytest.raises(PluginError, match="update shim_frame_script"):
         csp.shim_frame_script("var x=1", worker_url="w.js")
+
+
+def test_the_documents_the_pdfs_are_printed_from_allow_no_script_and_no_other_host() -> None:
+    template = (ROOT / "overrides" / "print" / "base.html").read_text(encoding="utf-8")
+    head = template.split("<head>", 1)[1].split("</head>", 1)[0]
+    assert head.index(csp.META_OPEN) < min(head.index("<link"), head.index("<style"))
+    directives = policy_of(head)
+    assert directives["script-src"] == ["'none'"] and directives["default-src"] == ["'self'"]
+    assert all(source in ("'self'", "'none'", "data:", "'unsafe-inline'")
+               for name, sources in directives.items() for source in sources)
