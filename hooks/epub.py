@@ -29,6 +29,7 @@ import io
 import logging
 import os
 import posixpath
+import re
 import textwrap
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -272,7 +273,11 @@ class ConvertedChapter:
 
 
 _LINK_SCHEMES = ("http", "https", "mailto")
-_UNSUPPORTED = ("script", "iframe", "object", "embed", "video", "audio", "form")
+# Elements that run, embed, load or restyle from elsewhere; SVG animations can turn a link
+# into script. The EPUB has no script at all, and loads nothing from outside itself.
+_UNSUPPORTED = ("script", "iframe", "object", "embed", "video", "audio", "form", "frame", "frameset",
+                "applet", "style", "link", "meta", "base", "animate", "set", "animatemotion",
+                "animatetransform", "foreignobject", "portal")
 # Links are resolved against the page's URL on this placeholder origin, then taken apart again.
 _ORIGIN = "https://book.invalid/"
 
@@ -291,6 +296,7 @@ def convert_chapter(
     unsupported = next(root.iter(*_UNSUPPORTED), None)
     if unsupported is not None:
         raise PluginError(f"{where}: a <{unsupported.tag}> cannot go into the EPUB; remove it from the chapter.")
+    refuse_script_and_remote(root, where=where)
     for permalink in root.xpath(".//a[contains(concat(' ', @class, ' '), ' headerlink ')]"):
         permalink.drop_tree()
     for details in list(root.iter("details")):
@@ -310,6 +316,39 @@ def convert_chapter(
     parts = [html.escape(root.text or "", quote=False)]
     parts += [etree.tostring(child, encoding="unicode", method="xml") for child in root]
     return ConvertedChapter("".join(parts).strip(), headings, images)
+
+
+# Attributes that make a reader fetch something; only a link's href may lead out of the book.
+_RESOURCE_ATTRIBUTES = ("src", "srcset", "poster", "data", "background", "lowsrc", "dynsrc", "ping",
+                        "action", "formaction", "xlink:href", "href", "codebase", "archive", "manifest")
+_SCRIPT_URL = re.compile(r"^[\x00-\x20]*(?:j[\s]*a[\s]*v[\s]*a[\s]*s[\s]*c[\s]*r[\s]*i[\s]*p[\s]*t|vbscript|data)[\s]*:", re.I)
+
+
+def refuse_script_and_remote(root: etree._Element, *, where: str) -> None:
+    """Stop the build at anything in the chapter that would run script in the EPUB or make a
+    reading system fetch from another site: event handlers (`on…`), script addresses, inline
+    styles with `url(…)`, and resources that are not files of the book."""
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            name = name.lower()
+            said = f"{where}: the attribute {name}={value[:60]!r} of a <{element.tag}>"
+            if name.startswith("on"):
+                raise PluginError(f"{said} would run script; the EPUB has none: remove it from the chapter.")
+            if _SCRIPT_URL.match(value) and not (element.tag == "a" and name == "href"):
+                raise PluginError(f"{said} is a script or data address; remove it from the chapter.")
+            if name == "style" and re.search(r"url\s*\(|@import|image-set|expression", value, re.I):
+                raise PluginError(f"{said} loads a file from its style; remove the style from the chapter.")
+            # A link may lead out of the book; an image's own check says more (_site_image).
+            if name in _RESOURCE_ATTRIBUTES and (element.tag, name) not in (("a", "href"), ("img", "src")) \
+                    and _leaves_the_book(value, several=name in ("srcset", "ping", "archive")):
+                raise PluginError(f"{said} loads a file from another site; put the file in docs/ "
+                                  "and link to it there (books load nothing from other sites).")
+
+
+def _leaves_the_book(value: str, *, several: bool) -> bool:
+    """Whether an address (or each of a list's, for srcset and the like) is not a relative path."""
+    addresses = [c.strip().split()[0] for c in value.split(",") if c.strip()] if several else [value.strip()]
+    return any(urlsplit(a).scheme or a.startswith(("//", "\\")) or "\\" in a for a in addresses)
 
 
 def _open_out(details: etree._Element) -> None:
