@@ -306,6 +306,8 @@ def local_polyfills(polyfills: list[object]) -> list[object]:
 def copy_downloads(source: Path, target: Path, *, leave_out: str) -> None:
     """Copy the book build's finished downloads into the offline site, but an older offline
     edition (`leave_out`, left there by `mkdocs serve` or `--dirty`)."""
+    if not source.exists():
+        return  # a book without other downloads (its PDF and EPUB hooks not listed)
     if not source.is_dir():
         raise PluginError(f"{DOWNLOADS_ENV}={source}: not a folder; it must name the book build's downloads.")
     for path in sorted(source.rglob("*")):
