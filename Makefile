@@ -27,7 +27,8 @@ export NO_MKDOCS_2_WARNING := 1
 LINT_PATHS ?= docs templates
 
 ## book: build the whole site (and downloads) into site/
-# Built beside site/ and swapped in when complete: an interrupted build never leaves half a site.
+# Built beside site/ and swapped in when complete: an interrupted or killed build never leaves
+# half a site; a second `make book` in the same folder waits for the first.
 # BOOK_EXPORTS=1 whatever the shell says: the PDFs are made, or the build stops saying why.
 book: $(INSTALLED) book-deps
 	BOOK_EXPORTS=1 $(BIN)/python scripts/build_site.py site

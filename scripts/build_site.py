@@ -1,53 +1,145 @@
-"""Build the book into a temporary folder beside site/, then swap it in whole.
+"""Build the book into a folder beside site/, then swap it in whole; one build at a time.
 
 `mkdocs build` empties site/ first and writes page after page, so an interrupted build (Ctrl-C, a
-failed check, a crash) would leave a half-written site. Here the build goes to `.site-building/`;
-only when it has finished is the old site/ moved aside and the new one renamed into place, with
-interrupts held back for those two renames. Whatever happens, site/ is the previous complete
-build, or the new complete build, or (only if there was none before) absent.
+failed check, a crash) would leave a half-written site. Here:
+
+- The build goes to `.site-building/`. That name is never trusted: whatever is left there (a
+  build that did not finish, an old site on its way out) is deleted by the next build.
+- Only a finished build is swapped in: exchanged with site/ in one atomic step (Linux's
+  `renameat2(RENAME_EXCHANGE)`). Where the system cannot exchange two folders, site/ is renamed
+  to `.site-previous/` and the new build to site/. `.site-previous/` only ever holds a whole
+  site, moved there by a rename: when site/ is missing (the build was killed between the two
+  renames), the next build puts it back before anything else, and it is deleted only once
+  site/ is there. A folder being deleted is first renamed to `.site-building/`, so a kill
+  halfway through a deletion never leaves part of a site under a name that is trusted.
+- One build at a time: `.site.lock` beside site/ is locked (`flock`) for the whole build, swap
+  included, and the lock is shared with the mkdocs process, so that a build whose script was
+  killed keeps it until its mkdocs ends. A second build in the same folder waits for the first,
+  saying so in one line: it was started later, with newer sources, and builds them next.
+
+Whatever happens, site/ is the previous complete build, or the new complete build, or (only if
+there was none before) absent; a failed or killed build never deletes or changes it.
 
 Usage: python scripts/build_site.py [SITE_DIR]   (default: site, next to mkdocs.yml)
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Iterator
 
 HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+WAITING = "Another build of the book is running in this folder; waiting for it to finish…"
+
+
+class Folders:
+    """site/ and the names beside it that the build uses."""
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self.building = site.with_name(f".{site.name}-building")
+        self.previous = site.with_name(f".{site.name}-previous")
+        self.lock = site.with_name(f".{site.name}.lock")
 
 
 def build(site: Path) -> int:
-    building = site.with_name(f".{site.name}-building")
-    previous = site.with_name(f".{site.name}-previous")
-    for leftover in (building, previous):
-        shutil.rmtree(leftover, ignore_errors=True)
+    folders = Folders(site)
+    with build_lock(folders.lock) as lock:
+        recover(folders)
+        try:
+            result = subprocess.run(
+                [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folders.building)],
+                pass_fds=(lock,),
+            )
+            if result.returncode == 0:
+                swap_in(folders)
+        finally:  # a failed or interrupted build's half-written folder (or the old site, swapped out)
+            shutil.rmtree(folders.building, ignore_errors=True)
+    return result.returncode
+
+
+@contextlib.contextmanager
+def build_lock(path: Path) -> Iterator[int]:
+    """Hold the folder's build lock, waiting (and saying so) while another build holds it.
+
+    The kernel releases an flock when the last process holding it ends, however it ends: a
+    killed build never leaves a stale lock behind."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(building)]
-        )
-        if result.returncode != 0:
-            return result.returncode
-        swap_in(building, site, previous)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(WAITING, file=sys.stderr, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield fd
     finally:
-        shutil.rmtree(building, ignore_errors=True)
-    shutil.rmtree(previous, ignore_errors=True)
-    return 0
+        os.close(fd)
 
 
-def swap_in(new: Path, site: Path, previous: Path) -> None:
-    """Replace site/ by new/ with two renames that no interrupt can come between."""
+def recover(folders: Folders) -> None:
+    """Undo what a killed build left: site/ back if it is missing, every leftover deleted."""
+    if folders.previous.exists():
+        if folders.site.exists():
+            discard(folders.previous, folders)
+        else:  # killed between the two renames of `swap_in`: the site before it, whole
+            os.rename(folders.previous, folders.site)
+            print(f"{folders.site.name}/ was missing (a build was stopped while swapping it in): "
+                  f"the site built before it is back in place.", file=sys.stderr, flush=True)
+    shutil.rmtree(folders.building, ignore_errors=True)
+
+
+def swap_in(folders: Folders) -> None:
+    """Replace site/ by the finished build, with no instant at which a kill loses both."""
+    site, building, previous = folders.site, folders.building, folders.previous
+    # Ctrl-C and the like wait until the renames are done; SIGKILL cannot wait (see `recover`).
     old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
     try:
-        if site.exists():
+        if not site.exists():
+            os.rename(building, site)
+        elif not exchange(building, site):  # (exchanged: the old site is in .site-building/)
             os.rename(site, previous)
-        os.rename(new, site)
+            os.rename(building, site)
+            os.rename(previous, building)  # the old site out of the name `recover` trusts
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+
+
+def discard(path: Path, folders: Folders) -> None:
+    """Delete a folder, renamed to the untrusted name first: a kill halfway through the deletion
+    then leaves a part of it only where the next build deletes whatever it finds."""
+    shutil.rmtree(folders.building, ignore_errors=True)
+    os.rename(path, folders.building)
+    shutil.rmtree(folders.building, ignore_errors=True)
+
+
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step; False where the system cannot (not Linux, an old C
+    library, a file system without the operation)."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None) \
+        if sys.platform.startswith("linux") else None
+    if renameat2 is None:
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(error, os.strerror(error), str(a), None, str(b))
 
 
 if __name__ == "__main__":
@@ -55,5 +147,8 @@ if __name__ == "__main__":
     try:
         sys.exit(build(target.absolute()))
     except KeyboardInterrupt:
-        print("Interrupted: site/ is unchanged.", file=sys.stderr)
+        print(f"Interrupted: {target.name}/ holds the last complete build.", file=sys.stderr)
         sys.exit(130)
+    except OSError as error:  # a folder that cannot be written, a full disk: one line, no traceback
+        print(f"Could not build into {target.name}/: {error}", file=sys.stderr)
+        sys.exit(1)

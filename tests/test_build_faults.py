@@ -1,0 +1,228 @@
+"""Faults, nothing lost: two builds at once, a kill at any step of the site swap.
+
+Real processes, signals and files, on a tiny MkDocs project (`scripts/build_site.py` builds any
+MkDocs project), so that a kill can be tried at every step in a few seconds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT
+from tests.test_build_outputs import snapshot
+
+BUILD_SITE = ROOT / "scripts" / "build_site.py"  # what `make book` runs
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+WAITING = "Another build of the book is running in this folder; waiting for it to finish…"
+
+
+# --- A tiny project: a page, a bare theme, no plugins -----------------------------------------
+
+TINY_CONFIG = """site_name: Faults
+theme:
+  name: null
+  custom_dir: theme
+plugins: []
+hooks: [gate.py]
+"""
+# Holds a build once its pages are written, before its site is swapped in, until the file GATE
+# names exists; creates GATE.reached to say it got there.
+GATE_HOOK = """import os, time
+def on_post_build(config):
+    gate = os.environ.get("GATE")
+    if gate:
+        open(gate + ".reached", "w").close()
+        while not os.path.exists(gate):
+            time.sleep(0.01)
+"""
+TINY_FILES = ["index.html", "sitemap.xml", "sitemap.xml.gz"]
+
+
+def tiny_project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    (project / "theme").mkdir(parents=True)
+    (project / "docs").mkdir()
+    (project / "mkdocs.yml").write_text(TINY_CONFIG, encoding="utf-8")
+    (project / "gate.py").write_text(GATE_HOOK, encoding="utf-8")
+    (project / "theme" / "main.html").write_text("<!doctype html><title>{{ page.title }}</title>{{ page.content }}\n",
+                                                 encoding="utf-8")
+    return project
+
+
+def write_version(project: Path, number: int, *, broken: bool = False) -> None:
+    """The page's text names its version; a broken version links to a missing page, which stops
+    a strict build."""
+    text = f"# Version {number}\n" + ("\n[Missing](missing.md)\n" if broken else "")
+    (project / "docs" / "index.md").write_text(text, encoding="utf-8")
+
+
+def run_script(project: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(BUILD_SITE), "site"], cwd=project, capture_output=True,
+                          text=True, env={**ENV, **env})
+
+
+def start_script(project: Path, **env: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, str(BUILD_SITE), "site"], cwd=project, text=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**ENV, **env})
+
+
+def wait_until_held(gate: Path, process: subprocess.Popen[str]) -> None:
+    reached = gate.with_name(gate.name + ".reached")
+    deadline = time.monotonic() + 120  # not a measure: a bound, should the build hang
+    while not reached.exists():
+        assert process.poll() is None, process.communicate()[1]
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+def leftovers(project: Path) -> list[str]:
+    """What the build leaves beside site/ besides its lock file."""
+    return sorted(p.name for p in project.iterdir() if p.name.startswith(".site") and p.name != ".site.lock")
+
+
+def complete_site(project: Path, number: int) -> bool:
+    site = project / "site"
+    return (sorted(p.name for p in site.iterdir()) == TINY_FILES
+            and f"Version {number}" in (site / "index.html").read_text(encoding="utf-8"))
+
+
+# --- One build at a time ----------------------------------------------------------------------
+
+
+def test_two_builds_at_once_run_one_after_the_other(tmp_path: Path) -> None:
+    project = tiny_project(tmp_path)
+    write_version(project, 1)
+    gate = tmp_path / "gate"
+    first = start_script(project, GATE=str(gate))
+    try:
+        wait_until_held(gate, first)  # its pages written into .site-building/, not yet swapped in
+        write_version(project, 2)  # what the second build was started for
+        second = start_script(project)
+        assert second.stderr is not None
+        assert second.stderr.readline().rstrip("\n") == WAITING  # before it writes anything
+    finally:
+        gate.touch()
+    first_err = first.communicate()[1]
+    second_err = second.communicate()[1]
+    assert first.returncode == 0, first_err
+    assert second.returncode == 0, second_err
+    assert "Traceback" not in first_err + second_err
+    assert complete_site(project, 2)
+    assert leftovers(project) == []
+
+
+def test_a_build_killed_midway_changes_nothing_and_holds_the_folder_until_its_mkdocs_ends(tmp_path: Path) -> None:
+    project = tiny_project(tmp_path)
+    write_version(project, 1)
+    assert run_script(project).returncode == 0
+    before = snapshot(project / "site")
+    write_version(project, 2)
+    gate = tmp_path / "gate"
+    killed = start_script(project, GATE=str(gate))
+    try:
+        wait_until_held(gate, killed)
+        killed.kill()  # the script alone: its mkdocs is still writing into .site-building/
+        killed.wait()  # (its stderr stays open: the orphaned mkdocs holds it too)
+        assert killed.stderr is not None
+        killed.stderr.close()
+        assert snapshot(project / "site") == before
+        after = start_script(project)
+        assert after.stderr is not None
+        assert after.stderr.readline().rstrip("\n") == WAITING
+    finally:
+        gate.touch()  # the orphaned mkdocs ends, and with it the lock it shared
+    err = after.communicate()[1]
+    assert after.returncode == 0, err
+    assert complete_site(project, 2)
+    assert leftovers(project) == []
+
+
+# --- A kill at every step of the swap ----------------------------------------------------------
+
+# Runs the script's own build() with each step that changes the folders counted (a rename, an
+# exchange, a file or folder deleted, in the script or in the shutil.rmtree it calls), and kills
+# itself with SIGKILL just before step KILL_AT: run with KILL_AT = 1, 2, 3…, the kills leave every
+# state the folders pass through. Prints the number of steps if it gets to the end. With
+# "rename", the exchange is refused, as on a system without it.
+DRIVER = """
+import os, signal, sys
+sys.path.insert(0, sys.argv[1])
+import build_site
+kill_at, how = int(sys.argv[2]), sys.argv[3]
+steps = 0
+def counted(real):
+    def step(*args, **kwargs):
+        global steps
+        steps += 1
+        if steps == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+    return step
+os.rename, os.replace, os.unlink, os.rmdir = map(counted, (os.rename, os.replace, os.unlink, os.rmdir))
+build_site.exchange = counted(build_site.exchange) if how == "exchange" else (lambda a, b: False)
+code = build_site.build(build_site.Path("site").absolute())
+print(steps)
+sys.exit(code)
+"""
+
+
+def reset(project: Path, tmp_path: Path, *, stale: bool) -> None:
+    """Where each kill starts from: site/ is version 1, the sources are version 2; if `stale`, a
+    build killed after its swap left the site before it in .site-previous/ (to be deleted)."""
+    for folder in (project / "site", *(project / name for name in leftovers(project))):
+        shutil.rmtree(folder)
+    shutil.copytree(tmp_path / "version-1", project / "site")
+    if stale:
+        shutil.copytree(tmp_path / "version-1", project / ".site-previous")
+    write_version(project, 2)
+
+
+@pytest.mark.parametrize("how", ["exchange", "rename"])
+def test_a_kill_at_any_step_of_the_swap_leaves_a_complete_site(tmp_path: Path, how: str) -> None:
+    project = tiny_project(tmp_path)
+    sites = {}
+    for number in (1, 2):
+        write_version(project, number)
+        assert run_script(project).returncode == 0
+        sites[number] = snapshot(project / "site")
+        shutil.copytree(project / "site", tmp_path / f"version-{number}")
+    site_missing_after = []
+    for kill_at in itertools.count(1):
+        reset(project, tmp_path, stale=how == "rename")  # the deletion's steps, tried once
+        driven = subprocess.run([sys.executable, "-c", DRIVER, str(BUILD_SITE.parent), str(kill_at), how],
+                                cwd=project, capture_output=True, text=True, env=ENV)
+        if driven.returncode == 0:  # no step left to kill at
+            assert int(driven.stdout.split()[-1]) == kill_at - 1
+            break
+        assert driven.returncode == -signal.SIGKILL, driven.stderr
+        missing = not (project / "site").exists()
+        if missing:
+            site_missing_after.append(kill_at)
+
+        # The next build fails: the last complete site stays, whichever it was.
+        write_version(project, 3, broken=True)
+        failed = run_script(project)
+        assert failed.returncode == 1 and "Traceback" not in failed.stderr, failed.stderr
+        assert (project / "site").is_dir(), f"killed before step {kill_at}, then a failed build: no site/"
+        assert snapshot(project / "site") in (sites[1], sites[2]), f"killed before step {kill_at}"
+        assert ("the site built before it is back in place" in failed.stderr) == missing
+        assert leftovers(project) == []
+
+        # The next build succeeds: its site, and nothing else left.
+        write_version(project, 2)
+        rebuilt = run_script(project)
+        assert rebuilt.returncode == 0, rebuilt.stderr
+        assert snapshot(project / "site") == sites[2]
+        assert leftovers(project) == []
+    assert kill_at > 5  # there were steps to kill at: renames, deletions
+    # Only between the two renames is there an instant without site/; the exchange has none.
+    assert bool(site_missing_after) == (how == "rename"), site_missing_after
