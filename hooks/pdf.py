@@ -1035,6 +1035,7 @@ class Browser:
     def __init__(self, executable: str) -> None:
         import asyncio
 
+        self.executable = executable
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="browser", daemon=True)
         self._thread.start()
@@ -1052,7 +1053,10 @@ class Browser:
               finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
         import asyncio
 
-        chromium = self._chromium.result()
+        try:
+            chromium = self._chromium.result()
+        except Exception as error:  # Playwright's Error (imported only when printing), OSError
+            raise PluginError(not_started(self.executable, error)) from None
         return asyncio.run_coroutine_threadsafe(
             _print_with(chromium, documents, origin, workers, finish), self._loop).result()
 
@@ -1269,9 +1273,19 @@ def browser_version(browser: str) -> str:
     try:
         result = subprocess.run([browser, "--version"], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise PluginError(f"{browser} --version failed ({error}); set {BROWSER_ENV} to a working "
-                          "Chromium or Chrome.") from error
+        raise PluginError(not_started(browser, error)) from None
+    if result.returncode != 0:  # a program that is not a browser, or one that cannot start here
+        raise PluginError(not_started(browser, f"`{browser} --version` ended with status {result.returncode}"))
     return result.stdout.strip() or f"{browser} (no version)"
+
+
+def not_started(browser: str, reason: object) -> str:
+    """One line: which browser, why (the first line of the error: Playwright's next lines are
+    its whole command line and call log), and what to do."""
+    first = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
+    return (f"The browser {browser} does not start ({first}). Install Chromium (on Debian: "
+            f"sudo apt-get install chromium-headless-shell), or set {BROWSER_ENV} to a working "
+            f"Chromium or Chrome.")
 
 
 def render_fingerprint(version: str, epoch: int | None, setup: PrintSetup, templates: Path) -> str:

@@ -1,7 +1,9 @@
-"""Faults, nothing lost: two builds at once, a kill at any step of the site swap.
+"""Faults, nothing lost: two builds at once, a kill at any step of the site swap, a damaged or
+read-only cache, a browser that does not start.
 
-Real processes, signals and files, on a tiny MkDocs project (`scripts/build_site.py` builds any
-MkDocs project), so that a kill can be tried at every step in a few seconds.
+Real processes, signals and files. The lock and the swap are tried on a tiny MkDocs project
+(`scripts/build_site.py` builds any MkDocs project), so that a kill can be tried at every step in
+a few seconds; the cache and the browser on a copy of the book, downloads included.
 """
 
 from __future__ import annotations
@@ -16,13 +18,17 @@ import time
 from pathlib import Path
 
 import pytest
+from mkdocs.exceptions import PluginError
 
+import build_cache
 from tests.helpers import ROOT
-from tests.test_build_outputs import snapshot
+from tests.test_build_outputs import copy_of_the_book, snapshot
 
 BUILD_SITE = ROOT / "scripts" / "build_site.py"  # what `make book` runs
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
 WAITING = "Another build of the book is running in this folder; waiting for it to finish…"
+CACHE_UNUSABLE = ".cache/book: the cache of unchanged downloads cannot be used ("
+CACHE_FIX = "Delete the folder (`make clean`) and build again, or build without it with BOOK_CACHE=0."
 
 
 # --- A tiny project: a page, a bare theme, no plugins -----------------------------------------
@@ -226,3 +232,109 @@ def test_a_kill_at_any_step_of_the_swap_leaves_a_complete_site(tmp_path: Path, h
     assert kill_at > 5  # there were steps to kill at: renames, deletions
     # Only between the two renames is there an instant without site/; the exchange has none.
     assert bool(site_missing_after) == (how == "rename"), site_missing_after
+
+
+# --- The cache and the browser -----------------------------------------------------------------
+
+
+def test_a_damaged_cache_entry_is_made_again_and_a_folder_in_its_place_stops_with_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = build_cache.Cache(tmp_path / ".cache" / "book")
+    cache.put("pdf", "abcd", {}, b"%PDF-1.7")
+    (tmp_path / ".cache" / "book" / "pdf" / "abcd").write_bytes(b"\x00garbage")
+    assert cache.get("pdf", "abcd") is None  # a miss: printed again and rewritten
+    cache.put("pdf", "abcd", {}, b"%PDF-1.7")
+    assert cache.get("pdf", "abcd") is not None
+    (tmp_path / ".cache" / "book" / "pdf" / "abcd").unlink()
+    (tmp_path / ".cache" / "book" / "pdf" / "abcd").mkdir()
+    monkeypatch.chdir(tmp_path)  # the message names the folder as the build, run beside it, sees it
+    for use in (lambda: cache.get("pdf", "abcd"), lambda: cache.put("pdf", "abcd", {}, b"x"),
+                lambda: build_cache.Cache(cache.folder).prune("pdf")):
+        with pytest.raises(PluginError) as raised:
+            use()
+        assert str(raised.value) == f"{CACHE_UNUSABLE}Is a directory: .cache/book/pdf/abcd). {CACHE_FIX}"
+
+
+@pytest.fixture(scope="module")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A book of one chapter built as `make book` builds it: its site and a full cache."""
+    project = copy_of_the_book(tmp_path_factory.mktemp("faults"), 0)
+    result = run_script(project, BOOK_EXPORTS="1")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture
+def book(built_book: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "book"
+    shutil.copytree(built_book, copy, symlinks=True)
+    return copy
+
+
+def assert_stops_in_one_line(result: subprocess.CompletedProcess[str], *expected: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1, result.stderr
+    for text in expected:
+        assert text in errors[0], errors[0]
+
+
+def edit_chapter(project: Path) -> None:
+    """A change that makes the build print PDFs again, and write them into the cache."""
+    chapter = project / "docs" / "chapters" / "connection-disconnection-reconnection.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace("Like electricity", "Like eletcricity", 1), encoding="utf-8")
+
+
+def test_a_folder_in_place_of_a_cache_entry_stops_the_build_in_one_line(book: Path) -> None:
+    before = snapshot(book / "site")
+    entry = sorted((book / ".cache" / "book" / "pdf").iterdir())[0]
+    entry.unlink()
+    entry.mkdir()
+    result = run_script(book, BOOK_EXPORTS="1")
+    assert_stops_in_one_line(result, CACHE_UNUSABLE, f"Is a directory: .cache/book/pdf/{entry.name}", CACHE_FIX)
+    assert snapshot(book / "site") == before
+
+
+def read_only(folder: Path, command: list[str]) -> list[str]:
+    """`command` with `folder` read-only: by its permissions, or for root (who writes whatever
+    they say) by a read-only mount that only the command sees."""
+    if os.geteuid() != 0:
+        for path in (folder, *folder.rglob("*")):
+            if path.is_dir():
+                path.chmod(0o555)
+        return command
+    probe = subprocess.run(["unshare", "--mount", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("root, and no mount namespace to make the cache read-only in")
+    mount = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@"'
+    return ["unshare", "--mount", "sh", "-c", mount, "sh", str(folder), *command]
+
+
+def test_a_read_only_cache_stops_the_build_in_one_line(book: Path) -> None:
+    before = snapshot(book / "site")
+    edit_chapter(book)
+    cache = book / ".cache" / "book"
+    command = read_only(cache, [sys.executable, str(BUILD_SITE), "site"])
+    try:
+        result = subprocess.run(command, cwd=book, capture_output=True, text=True, env={**ENV, "BOOK_EXPORTS": "1"})
+    finally:
+        for path in (cache, *cache.rglob("*")):
+            if path.is_dir():
+                path.chmod(0o755)
+    assert_stops_in_one_line(result, CACHE_UNUSABLE, CACHE_FIX)
+    assert "Read-only file system" in result.stderr or "Permission denied" in result.stderr
+    assert snapshot(book / "site") == before
+
+
+# With the cache, the browser's version is asked first (it is part of every PDF's key); without
+# it, the browser is launched straight away.
+@pytest.mark.parametrize("cache", ["1", "0"])
+def test_a_browser_that_does_not_start_stops_the_build_in_one_line(book: Path, cache: str) -> None:
+    before = snapshot(book / "site")
+    broken = shutil.which("false")
+    assert broken
+    result = run_script(book, BOOK_EXPORTS="1", BOOK_BROWSER=broken, BOOK_CACHE=cache)
+    assert_stops_in_one_line(result, f"The browser {broken} does not start (",
+                             "Install Chromium", "or set BOOK_BROWSER to a working Chromium or Chrome.")
+    assert snapshot(book / "site") == before
