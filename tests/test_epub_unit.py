@@ -195,6 +195,19 @@ def test_metadata_with_markup_stays_text() -> None:
     assert title_page.find(f".//{XHTML}h1").text == "A Book <of> Tests & Trials"
 
 
+def test_every_document_of_the_book_refuses_script_and_other_sites_first_thing() -> None:
+    with zipfile.ZipFile(io.BytesIO(small_book())) as archive:
+        documents = {name: etree.fromstring(archive.read(name)) for name in archive.namelist()
+                     if name.endswith(".xhtml")}
+    assert {"EPUB/cover.xhtml", "EPUB/title.xhtml", "EPUB/nav.xhtml", "EPUB/text/chapters/one.xhtml"} <= set(documents)
+    for name, root in documents.items():
+        first = root.find(f"{XHTML}head")[0]
+        assert first.get("http-equiv") == "Content-Security-Policy", name
+        directives = dict(d.strip().split(" ", 1) for d in first.get("content").split(";"))
+        assert directives["script-src"] == "'none'" and directives["default-src"] == "'self'", name
+        assert directives["object-src"] == "'none'", name
+
+
 def test_a_file_is_replaced_only_when_complete(tmp_path: Path) -> None:
     dest = tmp_path / "downloads" / "book.epub"
     dest.parent.mkdir()
