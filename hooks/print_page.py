@@ -16,6 +16,11 @@ the whole page once per id: about a third of a second at 200 chapters, in every 
 runs on only the lines that hold an id (`only_lines_with_ids`), with the same result: tests compare
 the two on every page of the book and on generated HTML. This is done only for the print-site
 release they compared.
+
+print-site renders its page with the context of the 404 page, whose `base_url` is the site's
+root (`/`): Material's scripts then looked for the search index at the root of the reader's disk
+in the offline edition. Once the 404 page is written, that context's `base_url` becomes the print
+page's own way back to the site's root, as on every other page.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import mkdocs_print_site_plugin
+from mkdocs.utils import get_relative_url
 from mkdocs_print_site_plugin import urls as print_site_urls
 
 if TYPE_CHECKING:
@@ -55,6 +61,19 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
     _theme = config.theme
     share_environment(_theme, env)
     return env
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    if template_name == "404.html":
+        plugin = config.plugins.get("print-site")
+        print_page_context(getattr(plugin, "context", {}), getattr(plugin, "print_page", None))
+    return output_content
+
+
+def print_page_context(context: dict[str, object], print_page: object) -> None:
+    """Give the context print-site kept from the 404 page the print page's own `base_url`."""
+    if context and print_page is not None:
+        context["base_url"] = get_relative_url(".", print_page.file.url)  # type: ignore[attr-defined]
 
 
 def on_post_build(config: MkDocsConfig) -> None:  # after print-site's: plugins run before hooks

@@ -104,3 +104,16 @@ def test_offline_search_works_under_the_policy_from_file_urls(browser: Browser, 
     expect(page.locator(".md-search-result__item").first).to_contain_text("Jesse")
     page.close()
     assert violations(messages) == []
+
+
+def test_the_offline_print_page_asks_for_nothing_outside_the_edition(browser: Browser, unzipped: Path) -> None:
+    # print-site renders with the 404 page's context, whose site root is "/": the search index
+    # was asked for at the root of the reader's disk.
+    page = browser.new_page()
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto((unzipped / "print_page.html").as_uri())
+    page.wait_for_load_state("networkidle")
+    page.close()
+    assert any(url.endswith("/search/search_index.js") for url in asked), asked
+    assert [url for url in asked if not url.startswith((unzipped.as_uri() + "/", "data:", "about:"))] == []
