@@ -13,7 +13,9 @@ offline edition the script the iframe-worker shim writes into its frame. An inli
 event handler anywhere else (a chapter, a navigation title) is refused. Nothing is fetched
 from another host: styles, images, fonts, frames, workers and requests from scripts come from
 the site itself (images also from `data:` addresses, which Material's icons use); plugins,
-`<base>` and form submissions are refused outright.
+`<base>` and form submissions are refused outright. Style attributes are refused but for the
+one pages hold, a table column's alignment, allowed by hash (`'unsafe-hashes'`). The preview
+(`mkdocs serve`) allows inline scripts, for its live reload (see `policy`).
 
 The hashes are those of the scripts Material's partials render for the page
 (`partials/javascripts/*.html`, rendered once per build with a placeholder for the page's
@@ -57,13 +59,19 @@ _BASE = "\x00base\x00"  # stands for the page's relative address while the parti
 
 # --- MkDocs events ---------------------------------------------------------------------------
 
+_serving = False  # `mkdocs serve`: its live reload is an inline script (see policy)
 _theme_scripts: tuple[str, ...] = ()  # Material's inline scripts, with _BASE for the address
 _shim: str | None = None  # the shim's source, in a build that loads it (the offline edition)
 
 
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
+
+
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     global _theme_scripts, _shim
-    env.globals["content_security_policy"] = policy()
+    env.globals["content_security_policy"] = policy(serving=_serving)
     _theme_scripts = theme_scripts(env, config)
     polyfills = config.extra.get("polyfills", [])
     _shim = SHIM_SOURCE.read_text(encoding="utf-8") \
@@ -105,15 +113,24 @@ def protect(html: str, *, where: str, own_head: bool = False) -> str:
         head = html[:html.find("</head>")]
         scripts += inline_elements(head, "script")
         styles += inline_elements(head, "style")
-    return with_policy(html, policy(scripts=scripts, styles=styles), where=where)
+    return with_policy(html, policy(scripts=scripts, styles=styles, serving=_serving), where=where)
 
 
 # --- The policy ------------------------------------------------------------------------------
 
 
-def policy(*, scripts: Iterable[str] = (), styles: Iterable[str] = ()) -> str:
-    """The policy's text, allowing the inline scripts and stylesheets given by their text."""
-    extra = {"script-src": [source_hash(s) for s in scripts], "style-src": [source_hash(s) for s in styles]}
+def policy(*, scripts: Iterable[str] = (), styles: Iterable[str] = (), serving: bool = False) -> str:
+    """The policy's text, allowing the inline scripts and stylesheets given by their text.
+
+    `serving`: the preview's policy. `mkdocs serve` adds to every page, as it serves it, an
+    inline script that reloads the page when a file is saved, different at every request, so
+    no hash can allow it: the preview allows inline scripts (and only it; the chapter checks
+    never let a page with script be previewed, hooks/html_allowlist.py).
+    """
+    extra = {
+        "script-src": ["'unsafe-inline'"] if serving else [source_hash(s) for s in scripts],
+        "style-src": [source_hash(s) for s in styles] + ["'unsafe-hashes'", *map(source_hash, ALIGNMENTS)],
+    }
     return "; ".join(
         " ".join([name, *sources, *dict.fromkeys(extra.get(name, []))]) for name, sources in POLICY
     )
@@ -219,6 +236,9 @@ def function_source(source: str, name: str) -> str | None:
 
 
 # --- Data ------------------------------------------------------------------------------------
+
+# The one style attribute pages hold: Python-Markdown's tables align their columns with it.
+ALIGNMENTS = ("text-align: left;", "text-align: center;", "text-align: right;")
 
 # Each directive with the sources it allows; script-src and style-src get the page's hashes.
 POLICY: tuple[tuple[str, Sequence[str]], ...] = (

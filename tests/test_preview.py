@@ -10,7 +10,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
+
+from playwright.sync_api import Browser
 
 from tests.helpers import ROOT, make_fixture_project
 
@@ -33,6 +37,16 @@ def free_port() -> int:
 def preview(config: Path, page: str, seconds: float = 60) -> tuple[int | None, str, str]:
     """Start the preview; (HTTP status of `page` once it serves, or None if it stopped; its
     body; what the preview printed)."""
+    with previewing(config, seconds) as (address, output):
+        if address is None:
+            return None, "", "".join(output)
+        with urllib.request.urlopen(f"{address}{page}", timeout=10) as response:
+            return response.status, response.read().decode("utf-8"), "".join(output)
+
+
+@contextmanager
+def previewing(config: Path, seconds: float = 60) -> Iterator[tuple[str | None, list[str]]]:
+    """The preview running: (its address once it serves, or None if it stopped; what it printed)."""
     port = free_port()
     process = subprocess.Popen(
         [*serve_command(), "-f", str(config), "-a", f"127.0.0.1:{port}"], cwd=config.parent,
@@ -44,11 +58,12 @@ def preview(config: Path, page: str, seconds: float = 60) -> tuple[int | None, s
         while time.monotonic() < deadline:
             line = process.stdout.readline()
             if not line:  # the preview stopped
-                return None, "", "".join(output)
+                yield None, output
+                return
             output.append(line)
             if "Serving on" in line:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/{page}", timeout=10) as response:
-                    return response.status, response.read().decode("utf-8"), "".join(output)
+                yield f"http://127.0.0.1:{port}/", output
+                return
         raise AssertionError("the preview did not start:\n" + "".join(output))
     finally:
         process.terminate()
@@ -97,3 +112,26 @@ def test_a_link_to_a_file_outside_the_repository_stops_the_preview_before_it_is_
     assert status is None
     assert "docs/chapters/passwd.md:1: this is a link to a file outside the repository" in printed
     assert "root:" not in printed
+
+
+def test_the_preview_reloads_when_a_chapter_is_saved(tmp_path: Path, browser: Browser) -> None:
+    """The preview's pages keep a security policy, one that lets MkDocs' live reload run."""
+    config = book_with_chapter(tmp_path, TEMPLATE.read_text(encoding="utf-8"))
+    chapter = config.parent / "docs" / "chapters" / "new-chapter.md"
+    with previewing(config) as (address, output):
+        assert address is not None, "".join(output)
+        page = browser.new_page()
+        refused: list[str] = []
+        page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+        try:
+            page.goto(f"{address}chapters/new-chapter/")
+            assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
+            page.wait_for_timeout(500)  # the live reload starts polling once the page has loaded
+            with page.expect_navigation(timeout=30_000):
+                chapter.write_text(chapter.read_text(encoding="utf-8").replace("# Your Chapter Title", "# Saved Again"),
+                                   encoding="utf-8")
+            page.wait_for_load_state()
+            assert "Saved Again" in page.content()
+        finally:
+            page.close()
+    assert refused == []
