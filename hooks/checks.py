@@ -259,11 +259,15 @@ def read_sources(config: MkDocsConfig) -> tuple[list[Source], list[Source], list
     outside the safe set."""
     pages, others = [], []
     root = os.path.realpath(os.path.dirname(config.config_file_path))
-    refused = outside_links(root, _folders_read(config))
+    docs = os.path.relpath(config.docs_dir, root)
+    refused = outside_links(root, [docs, *_folders_read(config)])
+    links = {problem.path for problem in refused}
+    in_links = tuple(f"{link}/" for link in links)  # a linked folder's files: said once, of it
     scripts = {str(script) for script in config.extra_javascript}
     # MkDocs' own listing of docs/ (with exclude_docs applied): what contributors wrote.
     for file in get_files(config):
-        if file.inclusion.is_excluded():
+        where = f"{DOCS}/{file.src_uri}"
+        if file.inclusion.is_excluded() or where in links or where.startswith(in_links):
             continue
         problem = file_problem(file.src_uri, file.abs_src_path, root, scripts)
         if problem:
@@ -596,7 +600,8 @@ def check_rendering(report: PageReport, rendered: Scan | str, raw_blocks: Sequen
     report.ids = scan.ids
     for block in raw_blocks:
         for address in scan_html(block).addresses:
-            report.raw_links.append((address, lines.find_text(address, kind="raw-link")))
+            line = lines.find_text(f'"{address}"', f"'{address}'", f"={address}", address, kind="raw-link")
+            report.raw_links.append((address, line))
     return report
 
 
