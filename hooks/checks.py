@@ -201,7 +201,9 @@ def render_as_mkdocs(config: MkDocsConfig) -> None:
     before MkDocs does this itself, they are listed with the sources' problems all the same."""
     files = config.plugins.on_files(get_files(config), config=config)  # the downloads are added there
     get_navigation(files, config)
-    pages = [file.page for file in files.documentation_pages() if file.page is not None]
+    # A page the checks could not read (not UTF-8, or over a limit) is not read here either.
+    pages = [file.page for file in files.documentation_pages()
+             if file.page is not None and file.src_uri in _lines_by_page]
     for page in pages:
         try:
             page.read_source(config)
@@ -555,7 +557,14 @@ def check_page_source(source: Source, book: attribution.BookSettings,
         report.problems.append(problem)
         return report
     front, body_start = split_front_matter(text)
-    report.lines = lines = Lines(text, body_start)
+    lines = Lines(text, body_start)
+    refused = limit_problems(front, lines.lines, body_start, path)
+    if refused:
+        # Neither these checks nor MkDocs read such a page any further: with no lines kept, the
+        # build stops before MkDocs parses or renders it, even in a preview (see on_pre_build).
+        report.problems += refused
+        return report
+    report.lines = lines
     meta, problems, key_lines = check_front_matter(front, path, book)
     report.problems += problems
     if meta and "attribution" not in meta and attribution.is_chapter_page(book, source.src_uri):
@@ -578,7 +587,10 @@ def check_page_rendered(source: Source, renderer: Renderer) -> PageReport:
     if problem:
         return report  # check_page_source reports it; there is nothing to render
     _, body_start = split_front_matter(text)
-    body = "\n".join(text.split("\n")[body_start - 1:])
+    page_lines = text.split("\n")
+    if _too_deep_or_slow(page_lines, body_start):
+        return report  # check_page_source reports it; rendering it would never end
+    body = "\n".join(page_lines[body_start - 1:])
     html_text, raw_blocks = renderer.render(body)
     lines = Lines(text, body_start)
     report.problems += refused_problems(html_text, lines, path)
@@ -603,6 +615,26 @@ def check_rendering(report: PageReport, rendered: Scan | str, raw_blocks: Sequen
             line = lines.find_text(f'"{address}"', f"'{address}'", f"={address}", address, kind="raw-link")
             report.raw_links.append((address, line))
     return report
+
+
+def limit_problems(front: str | None, lines: Sequence[str], body_start: int, path: str) -> list[Problem]:
+    """What no page may have, because the build could not read it in reasonable time or at all:
+    front matter that YAML would blow up, nesting deeper than Python-Markdown can read, signs
+    left open that make it read a page over and over. Found in time linear in the page's size."""
+    problems = [Problem(path, line, message) for line, message in _too_deep_or_slow(lines, body_start)]
+    if front is not None:
+        try:
+            screen_yaml(front, yaml.SafeLoader if "\t" in front else _LOADER)
+        except FrontMatterRefused as refused:
+            problems.append(Problem(path, refused.line, refused.message))
+        except yaml.YAMLError:
+            pass  # check_front_matter says what is wrong
+    return problems
+
+
+def _too_deep_or_slow(lines: Sequence[str], body_start: int) -> list[source_lines.Finding]:
+    return source_lines.nesting_problems(lines, body_start) \
+        + source_lines.unclosed_sign_problems(lines, body_start)
 
 
 def decode(raw: bytes, path: str) -> tuple[str, Problem | None]:
@@ -646,7 +678,8 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     """The YAML's node tree (which knows each field's line) and its value, from a single parse.
 
-    Parsed as MkDocs parses it, so that what MkDocs would drop is reported.
+    Parsed as MkDocs parses it, so that what MkDocs would drop is reported. What YAML could blow
+    up (see `screen_yaml`) raises `FrontMatterRefused` before anything is built from it.
     """
     # libyaml accepts tabs where PyYAML does not ("name: <tab>value"): with a tab in the text,
     # PyYAML's stricter reading asks the contributor to remove it, as the checks always have.
@@ -661,10 +694,66 @@ def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
 
 
 def _compose_and_construct(text: str, loader_class: type[Any]) -> tuple[yaml.Node | None, Any]:
+    screen_yaml(text, loader_class)
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
         return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
+class FrontMatterRefused(Exception):
+    """Front matter the checks will not build: `line` (in the file) and the message."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+# More than any page needs (a title, a description, a credit), far less than would slow anything.
+FRONT_MATTER_MAX_CHARACTERS = 10_000
+FRONT_MATTER_MAX_NESTING = 10
+# The tags that only say what plain YAML says anyway; any other is of no use in front matter.
+_PLAIN_TAGS = {None, "!", *(f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null"))}
+
+
+def screen_yaml(text: str, loader_class: type[Any]) -> None:
+    """Refuse, from the parser's events alone (nothing built, nothing expanded, no recursion),
+    what YAML could blow up: an alias repeats a piece of the document, and nine lines of aliases
+    of aliases stand for billions of values; nesting hundreds deep exhausts Python's stack."""
+    if len(text) > FRONT_MATTER_MAX_CHARACTERS:
+        raise FrontMatterRefused(2, (
+            f"the front matter is {len(text):,} characters long, more than the "
+            f"{FRONT_MATTER_MAX_CHARACTERS:,} a page's title, description and credit need: "
+            "shorten it, and move long text into the page itself"
+        ))
+    loader = loader_class(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 2  # the opening --- is the file's first line
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise FrontMatterRefused(line, (
+                    "the front matter uses a YAML anchor ('&name') or alias ('*name'), which "
+                    "repeats another value and can make the build run out of memory: write the "
+                    "value out in full; front matter has no use for YAML anchors"
+                ))
+            if getattr(event, "tag", None) not in _PLAIN_TAGS:
+                raise FrontMatterRefused(line, (
+                    f"the front matter uses the YAML tag '{event.tag}', which MkDocs cannot read: "
+                    "remove the tag (the word starting with '!') and write the value as plain "
+                    "text, in double quotes if it starts with '!'"
+                ))
+            depth += isinstance(event, yaml.CollectionStartEvent)
+            depth -= isinstance(event, yaml.CollectionEndEvent)
+            if depth > FRONT_MATTER_MAX_NESTING:
+                raise FrontMatterRefused(line, (
+                    f"the front matter's fields are nested more than {FRONT_MATTER_MAX_NESTING} "
+                    "levels deep here: a page's fields nest two or three levels at most, as in "
+                    "the chapter template"
+                ))
     finally:
         loader.dispose()
 
@@ -681,6 +770,8 @@ def check_front_matter(
         )], {}
     try:
         node, meta = parse_yaml(front)
+    except FrontMatterRefused as refused:
+        return {}, [Problem(path, refused.line, refused.message)], {}
     except yaml.YAMLError as error:
         # The context mark is where the trouble began (an opening quote), the problem mark where
         # PyYAML gave up (often the end): the first is the line to fix.

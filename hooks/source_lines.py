@@ -6,6 +6,8 @@ Not a hook: the chapter checks (hooks/checks.py) call these and report what they
   quotes, say): the line shows as text and the box's text as code.
 - A paragraph meant for a box but indented by fewer than four spaces: it falls outside the box.
 - The chapter template's sample text left in a page (templates/chapter.md).
+- What the build could not read in reasonable time or at all: lists, quotes, boxes, emphasis or
+  raw HTML nested more than 50 levels deep, and brackets left open by the thousand.
 
 Each check takes the page's lines and gives (line number, message) pairs, the message in the
 checks' form "what is wrong: how to fix it".
@@ -248,3 +250,131 @@ def fenced_lines(lines: Sequence[str]) -> set[int]:
                     and not line.strip()[len(match.group(1)):].strip():
                 fence = None
     return inside
+
+
+# --- What would take Python-Markdown too long, or too deep -----------------------------------
+
+# Python-Markdown reads nested lists, quotes and boxes by calling itself once per level and
+# stops with a RecursionError at about 300 levels (fewer with boxes and raw HTML read as
+# Markdown); each level also costs more than the one before. A book needs a handful.
+MAX_NESTING = 50
+_MARKER = re.compile(r"[>\-*+]|\d+[.)]")
+_CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))*")
+# Each pair of '*' or '_' around text is one more level of emphasis: '**' * 50 is 50 levels.
+_EMPHASIS_RUN = re.compile(rf"[*_]{{{2 * MAX_NESTING + 1},}}")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr", "param", "keygen", "frame"})
+# Elements whose end tag browsers take as given when the next one starts: <p><p> is not nested.
+_SIBLINGS = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
+                       "tbody", "tfoot", "rt", "rp"})
+
+
+def nesting_problems(lines: Sequence[str], first: int) -> list[Finding]:
+    """The first line where lists, quotes and boxes, or raw HTML elements, nest more than
+    MAX_NESTING levels deep, in one pass over the page."""
+    findings = []
+    markdown_line = html_line = None
+    open_tags: list[str] = []
+    counts: dict[str, int] = {}  # how many of each element are open: a close tag finds its own at once
+    for number, line in _body_lines(lines, first):
+        if markdown_line is None:
+            prefix = _CONTAINERS.match(line).group(0)  # type: ignore[union-attr]
+            markers = len(_MARKER.findall(prefix))
+            if _indent(line) // 4 + markers > MAX_NESTING or _EMPHASIS_RUN.search(line) \
+                    and line.strip(" *_-"):  # a line of signs alone is a horizontal rule
+                markdown_line = number
+        if html_line is None and "<" in line:
+            for close, name, rest in _TAG.findall(line):
+                name = name.lower()
+                if close:
+                    while counts.get(name):
+                        counts[open_tags[-1]] -= 1
+                        if open_tags.pop() == name:
+                            break
+                elif name not in _VOID and not rest.rstrip().endswith("/"):
+                    if name in _SIBLINGS and open_tags and open_tags[-1] == name:
+                        continue
+                    open_tags.append(name)
+                    counts[name] = counts.get(name, 0) + 1
+                    if len(open_tags) > MAX_NESTING:
+                        html_line = number
+                        break
+    if markdown_line is not None:
+        findings.append((markdown_line, (
+            f"lists, quotes, boxes or emphasis are nested more than {MAX_NESTING} levels deep "
+            "here, more than the build can read: nest them a few levels at most (each level is "
+            "four more spaces or one more '>' or list sign at the start of the line, or one more "
+            "'*' or '_' on each side of the text)"
+        )))
+    if html_line is not None:
+        findings.append((html_line, (
+            f"raw HTML elements are nested more than {MAX_NESTING} levels deep here, more than "
+            "the build can read: close each element with its end tag before the next one "
+            "starts, or write the page in Markdown"
+        )))
+    return findings
+
+
+# Python-Markdown looks for the end of a link's text (']'), of its address (')') and of an HTML
+# tag or autolink ('>') from every sign that starts one: a sign that nothing closes makes it read
+# the rest of the paragraph again (the rest of the page, for '<'). A page full of them takes
+# minutes. Each sign is given, as a budget, what a closed one costs, plus room to spare.
+_READ_AGAIN_BUDGET = 20  # times the page's length
+_READ_AGAIN_ALLOWANCE = 200_000  # characters, for short pages
+
+
+def unclosed_sign_problems(lines: Sequence[str], first: int) -> list[Finding]:
+    """Where '[', '](' or '<' signs left open would make Python-Markdown read the same text
+    again and again: the first line of the paragraph (or page) that costs most."""
+    body = list(_body_lines(lines, first))
+    budget = _READ_AGAIN_BUDGET * sum(len(line) + 1 for _, line in body) + _READ_AGAIN_ALLOWANCE
+    paragraphs: list[tuple[int, list[str]]] = []  # (first line, its lines)
+    previous = 0
+    for number, line in body:
+        if not line.strip():
+            continue
+        if paragraphs and previous == number - 1:
+            paragraphs[-1][1].append(line)
+        else:
+            paragraphs.append((number, [line]))
+        previous = number
+    cost = 0
+    worst: tuple[int, int, str] = (0, 0, "")  # (cost, line, sign)
+    for start, paragraph in paragraphs:
+        text = "\n".join(paragraph).replace("\\[", "").replace("\\<", "")  # escaped: text, not a start
+        for sign, closer in (("[", "]"), ("](", ")")):
+            spent = _read_again(text, sign, closer)
+            cost += spent
+            worst = max(worst, (spent, start, sign))
+    whole = "\n".join(line for _, line in body).replace("\\<", "")
+    spent = _read_again(whole, "<", ">")
+    cost += spent
+    if cost > budget:
+        sign = "<" if spent >= worst[0] else worst[2]
+        line = _first_line_of(body, "<") if sign == "<" else worst[1]
+        what = {"[": "'[' signs that no ']' closes", "](": "links whose address no ')' closes",
+                "<": "'<' signs that no '>' closes"}[sign]
+        return [(line, (
+            f"this {'page' if sign == '<' else 'paragraph'} has so many {what} that the build "
+            "would take minutes to read it: close each one, or write '\\[' or '&lt;' for a "
+            "bracket that is only text"
+        ))]
+    return []
+
+
+def _read_again(text: str, sign: str, closer: str) -> int:
+    """About how many characters Python-Markdown reads looking for the closer of each sign: from
+    each sign to the next closer (an upper bound), counted piece by piece."""
+    if sign not in text:
+        return 0
+    if sign == "<":  # only a '<' that starts a tag, a comment or an autolink: '2 < 3' is text
+        return sum(len(_TAG_START.findall(piece)) * len(piece) for piece in text.split(closer))
+    return sum(piece.count(sign) * len(piece) for piece in text.split(closer))
+
+
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
+
+
+def _first_line_of(body: Sequence[tuple[int, str]], sign: str) -> int:
+    return next((number for number, line in body if sign in line), body[0][0] if body else 1)

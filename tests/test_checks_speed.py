@@ -35,8 +35,8 @@ def test_front_matter_the_checks_read_reads_the_same_in_both_yaml_parsers(keys: 
     and the checks take it as a missing value either way."""
     front = front_matter_with(keys, text, raw)
     meta, found, _ = checks.check_front_matter(front, "docs/p.md", BOOK)
-    if any("is not valid YAML" in problem.message for problem in found):
-        return
+    if any("is not valid YAML" in problem.message or "the front matter uses " in problem.message for problem in found):
+        return  # refused, nothing read
     libyaml = yaml.load(front, Loader=yaml.CSafeLoader)
     assert meta == (libyaml if isinstance(libyaml, dict) else {})  # what MkDocs reads
     python = yaml.load(front, Loader=yaml.SafeLoader)  # raises if PyYAML cannot read it
