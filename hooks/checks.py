@@ -131,7 +131,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     """Check every source of the book before MkDocs empties site/ or renders anything."""
     assert _context is not None
     pages, others, refused = read_sources(config)
-    refused += nav_title_problems(config)
+    refused += nav_unsafe_problems(config)
     report = check_sources(pages, _context.book, _context.placeholders)
     report.problems += nav_problems(config) + refused
     _lines_by_page.clear()
@@ -256,9 +256,9 @@ def read_template_placeholders(config: MkDocsConfig,
 
 
 def read_sources(config: MkDocsConfig) -> tuple[list[Source], list[Source], list[Problem]]:
-    """The book's pages, its other files (with the bytes of those a browser could run), and the
-    problems of the files it will not read: a link to a file outside the repository, a name
-    outside the safe set."""
+    """The book's pages, its other files, and the problems of the files it will not read or
+    publish: a link that leads out of its folder (in docs/, the theme's overrides, the hooks),
+    a name outside the safe set, a kind of file the book does not publish."""
     pages, others = [], []
     root = os.path.realpath(os.path.dirname(config.config_file_path))
     docs = os.path.relpath(config.docs_dir, root)
@@ -271,7 +271,7 @@ def read_sources(config: MkDocsConfig) -> tuple[list[Source], list[Source], list
         where = f"{DOCS}/{file.src_uri}"
         if file.inclusion.is_excluded() or where in links or where.startswith(in_links):
             continue
-        problem = file_problem(file.src_uri, file.abs_src_path, root, scripts)
+        problem = file_problem(file.src_uri, file.abs_src_path, os.path.join(root, docs), scripts)
         if problem:
             refused.append(problem)
             continue
@@ -289,14 +289,15 @@ def read_sources(config: MkDocsConfig) -> tuple[list[Source], list[Source], list
 _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")
 
 
-def file_problem(src_uri: str, path: str | None, root: str,
+def file_problem(src_uri: str, path: str | None, docs: str,
                  scripts: Iterable[str] = ()) -> Problem | None:
-    """Why a file of docs/ is not published, if it is not: a link to a file outside the
-    repository (it would be copied into the site), a name outside the safe set, or a kind of
-    file the book does not publish (`scripts`: the book's own, which mkdocs.yml lists)."""
+    """Why a file of docs/ is not published, if it is not: a link to a file outside docs/ (it
+    would be copied into the site: the repository's own .git/config or .env as well as any file
+    of the computer), a name outside the safe set, or a kind of file the book does not publish
+    (`scripts`: the book's own, which mkdocs.yml lists)."""
     where = f"{DOCS}/{src_uri}"
-    if path is not None and not _inside(path, root):
-        return Problem(where, 1, OUTSIDE_LINK)
+    if path is not None and not _inside(path, os.path.realpath(docs)):
+        return Problem(where, 1, outside_link(DOCS))
     bad = [part for part in src_uri.split("/") if not _SAFE_NAME.fullmatch(part)]
     if bad:
         return Problem(where, 1, (
@@ -316,21 +317,24 @@ def file_problem(src_uri: str, path: str | None, root: str,
     ))
 
 
-OUTSIDE_LINK = ("this is a link to a file outside the repository, which would be published with "
-                "the book: copy the file itself into the repository instead, or delete the link")
+def outside_link(folder: str) -> str:
+    return (f"this is a link to a file outside {folder}/, which would be published with the book "
+            f"or read into it: copy the file itself into {folder}/ instead, or delete the link")
 
 
 def outside_links(root: str, folders: Iterable[str]) -> list[Problem]:
-    """Links among the files the build reads (the theme's overrides, the hooks) that lead out of
-    the repository: a template or an asset of the theme is published, or read into pages."""
+    """Links among the files the build reads (docs/, the theme's overrides, the hooks) that lead
+    out of their folder: a page, a template or an asset of the theme is published, or read into
+    pages, and nothing outside the folder (not even the repository's .git/) is meant to be."""
     problems = []
     for folder in folders:
+        top = os.path.realpath(os.path.join(root, folder))
         for where, dirs, names in os.walk(os.path.join(root, folder)):
             for name in sorted(dirs + names):
                 path = os.path.join(where, name)
-                if os.path.islink(path) and not _inside(path, root):
+                if os.path.islink(path) and not _inside(path, top):
                     problems.append(Problem(os.path.relpath(path, root).replace(os.sep, "/"), 1,
-                                            OUTSIDE_LINK))
+                                            outside_link(folder)))
     return problems
 
 
@@ -1359,8 +1363,9 @@ def nav_problems(config: MkDocsConfig) -> list[Problem]:
     return problems
 
 
-def nav_title_problems(config: MkDocsConfig) -> list[Problem]:
-    """Titles in `nav:` with markup: the theme writes them into every page as HTML."""
+def nav_unsafe_problems(config: MkDocsConfig) -> list[Problem]:
+    """Titles in `nav:` with markup (the theme writes them into every page as HTML), and links
+    with an address of a kind a page may not link to (`javascript:`)."""
     if not isinstance(config.nav, list):
         return []
     lines = Lines(_read_text(config.config_file_path), 1)
@@ -1373,7 +1378,27 @@ def nav_title_problems(config: MkDocsConfig) -> list[Problem]:
                 "titles in nav: are shown as plain text on every page, where markup is not "
                 "allowed: write the title in plain words",
             ))
+    for address in _nav_links(config.nav):
+        scheme = html_allowlist.address_scheme(address)
+        if scheme is not None and scheme not in html_allowlist.LINK_SCHEMES:
+            problems.append(Problem(
+                os.path.basename(config.config_file_path), lines.find_text(address, kind="nav-link"),
+                f"the navigation link '{address}' is a {scheme}: address, which every page would "
+                "link to (it can run script or open another program): link to a page of the book "
+                "or to an https:// address",
+            ))
     return problems
+
+
+def _nav_links(nav: Any) -> list[str]:
+    """The addresses `nav:` gives, pages and links alike, in order."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return _nav_links(list(nav.values()))
+    if isinstance(nav, list):
+        return [address for item in nav for address in _nav_links(item)]
+    return []
 
 
 def _nav_titles(nav: Any) -> list[str]:

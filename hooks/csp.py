@@ -42,6 +42,9 @@ from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 
+# MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
+import html_allowlist
+
 if TYPE_CHECKING:
     import jinja2
     from mkdocs.config.defaults import MkDocsConfig
@@ -110,7 +113,9 @@ def protect(html: str, *, where: str, own_head: bool = False) -> str:
         scripts.append(shim_frame_script(_shim, worker_url=config["search"]))
     styles: list[str] = []
     if own_head:
-        head = html[:html.find("</head>")]
+        if "</head>" not in html:  # all of it would be taken for the head, a chapter's script too
+            raise PluginError(f"{where}: no </head>; update hooks/csp.py.")
+        head = html[:html.index("</head>")]
         scripts += inline_elements(head, "script")
         styles += inline_elements(head, "style")
     return with_policy(html, policy(scripts=scripts, styles=styles, serving=_serving), where=where)
@@ -129,7 +134,7 @@ def policy(*, scripts: Iterable[str] = (), styles: Iterable[str] = (), serving: 
     """
     extra = {
         "script-src": ["'unsafe-inline'"] if serving else [source_hash(s) for s in scripts],
-        "style-src": [source_hash(s) for s in styles] + ["'unsafe-hashes'", *map(source_hash, ALIGNMENTS)],
+        "style-src": [source_hash(s) for s in styles] + ["'unsafe-hashes'", *map(source_hash, html_allowlist.ALIGNMENTS)],
     }
     return "; ".join(
         " ".join([name, *sources, *dict.fromkeys(extra.get(name, []))]) for name, sources in POLICY
@@ -145,7 +150,7 @@ def with_policy(html: str, text: str, *, where: str) -> str:
     """The page with the content of the policy the template wrote replaced by `text`."""
     start = html.find(META_OPEN)
     head_end = html.find("</head>")
-    if start == -1 or -1 < head_end < start:
+    if start == -1 or head_end < start:
         raise PluginError(
             f"{where}: no Content-Security-Policy <meta> in <head>; overrides/partials/page-meta.html "
             "writes it after <meta charset> (see hooks/csp.py)."
@@ -237,8 +242,6 @@ def function_source(source: str, name: str) -> str | None:
 
 # --- Data ------------------------------------------------------------------------------------
 
-# The one style attribute pages hold: Python-Markdown's tables align their columns with it.
-ALIGNMENTS = ("text-align: left;", "text-align: center;", "text-align: right;")
 
 # Each directive with the sources it allows; script-src and style-src get the page's hashes.
 POLICY: tuple[tuple[str, Sequence[str]], ...] = (

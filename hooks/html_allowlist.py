@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from enum import Enum
 from typing import Mapping
 from urllib.parse import urlsplit
 
@@ -58,8 +59,9 @@ LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 LOADED = {("img", "src")}
 # Attributes whose value is an address (ammonia's list, for the ones allowed above).
 ADDRESSES = {"href", "src", "cite"}
-# The one inline style Python-Markdown writes (table columns' alignment).
-ALIGNMENT = re.compile(r"\s*text-align:\s*(?:left|right|center|justify)\s*;?\s*", re.I)
+# The one inline style pages hold, as Python-Markdown writes it for a table column's alignment
+# (hooks/csp.py allows exactly these by hash).
+ALIGNMENTS = ("text-align: left;", "text-align: center;", "text-align: right;")
 # Ids the theme's own page uses (Material's all start so): a page's id must not take one.
 THEME_ID = re.compile(r"__")
 
@@ -87,6 +89,17 @@ ELEMENT_REASONS: Mapping[str, str] = {
 }
 
 
+class Verdict(Enum):
+    """Why an allowed attribute's value is refused."""
+
+    LOADS_FROM_ELSEWHERE = "loads a file from another site"
+    REFUSED_SCHEME = "is an address of a kind a page may not link to"
+    STYLE = "sets a style"
+    THEME_ID = "takes an id of the site's own page"
+    BREAKS_OUT = "holds quotes, angle brackets or spaces"
+    FORM_FIELD = "makes a form field"
+
+
 @dataclass(frozen=True)
 class Refusal:
     message: str  # what is wrong: how to fix it
@@ -95,9 +108,10 @@ class Refusal:
 
 def refusals(html_text: str) -> list[Refusal]:
     """What the allowlist refuses in the HTML, each once, in document order; [] if nothing."""
+    left_open = _left_open(html_text)
     original, kept = _document(html_text), _document(sanitized(html_text))
     if original == kept:
-        return []
+        return left_open
     found: dict[Refusal, None] = {}
     root = LexborHTMLParser(_AS_BODY + html_text).root
     assert root is not None
@@ -115,7 +129,7 @@ def refusals(html_text: str) -> list[Refusal]:
             "plain Markdown (see \"Raw HTML\" in CONTRIBUTING.md)",
             (quoted[:30],),
         )] = None
-    return list(found)
+    return list(found) + left_open
 
 
 def sanitized(html_text: str) -> str:
@@ -132,22 +146,32 @@ def sanitized(html_text: str) -> str:
     )
 
 
-def attribute_verdict(element: str, name: str, value: str) -> str | None:
+def attribute_verdict(element: str, name: str, value: str) -> Verdict | None:
     """Why an allowed attribute's value is refused, or None: the rules ammonia has no option for."""
     if name in ADDRESSES:
         address = _as_browsers_read(value)
-        scheme = re.match(r"([a-z][a-z0-9+.-]*):", address, re.I)
+        scheme = address_scheme(address)
         if (element, name) in LOADED and (scheme or re.match(r"[/\\]{2}", address)):
-            return "loads a file from another site"
-        if scheme and scheme.group(1).lower() not in LINK_SCHEMES:
-            return f"is a {scheme.group(1).lower()}: address"
-    if name == "style" and not ALIGNMENT.fullmatch(value):
-        return "sets a style"
+            return Verdict.LOADS_FROM_ELSEWHERE
+        if scheme and scheme not in LINK_SCHEMES:
+            return Verdict.REFUSED_SCHEME
+    # print-site rewrites ids and addresses with patterns that unescape them and paste them back
+    # between double quotes: a quote there would start a new attribute on the print page.
+    if (name in ADDRESSES or name == "id") and _BREAKS_OUT.search(value):
+        return Verdict.BREAKS_OUT
+    if name == "style" and value not in ALIGNMENTS:
+        return Verdict.STYLE
     if name == "id" and THEME_ID.match(value):
-        return "takes an id of the site's own page"
+        return Verdict.THEME_ID
     if element == "input" and name == "type" and value.lower() != "checkbox":
-        return "makes a form field"
+        return Verdict.FORM_FIELD
     return None
+
+
+def address_scheme(address: str) -> str | None:
+    """The scheme of an address as browsers read it (`javascript`), or None for a relative one."""
+    found = re.match(r"([a-z][a-z0-9+.-]*):", _as_browsers_read(address), re.I)
+    return found.group(1).lower() if found else None
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -162,6 +186,35 @@ def _document(html_text: str) -> str:
     return _PRE_LINE_END.sub(r"\1", LexborHTMLParser(_AS_BODY + html_text).html or "")
 
 
+_END = "<!--the end of the page's content-->"
+# Elements HTML closes by itself when their parent closes (end tags optional by the standard).
+_END_TAG_OPTIONAL = {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup",
+                     "caption"}
+
+
+def _left_open(html_text: str) -> list[Refusal]:
+    """An element the content opens and never closes: the theme's navigation and footer, written
+    after the content, would fall inside it (inside a box, a table or a link)."""
+    root = LexborHTMLParser(_AS_BODY + html_text + _END).root
+    assert root is not None
+    end = next((node for node in root.traverse(include_text=True) if node.tag == "-comment"
+                and node.html == _END), None)
+    outermost = None
+    node = end.parent if end is not None else None
+    while node is not None and node.tag not in _DOCUMENT_ELEMENTS:
+        if node.tag not in _END_TAG_OPTIONAL:
+            outermost = node
+        node = node.parent
+    if outermost is None:
+        return []
+    tag = outermost.tag
+    return [Refusal(
+        f"the raw HTML element <{tag}> is never closed, so the rest of the page (its navigation "
+        f"and footer) would fall inside it: close it with its end tag, where it should end",
+        (f"<{tag}",),
+    )]
+
+
 def _first_difference(original: str, kept: str) -> str:
     """The original's markup where the two documents part, from the tag it is in."""
     at = len(os.path.commonprefix([original, kept]))
@@ -171,6 +224,11 @@ def _first_difference(original: str, kept: str) -> str:
 
 def _keep_attribute(element: str, name: str, value: str) -> str | None:
     return None if attribute_verdict(element, name, value) else value
+
+
+_BREAKS_OUT = re.compile(r"[\s\"'<>`]")
+
+
 
 
 def _as_browsers_read(address: str) -> str:
@@ -220,27 +278,32 @@ _STYLE = ("a style= attribute sets the look of one element, and can load files f
           "maintainer for a class if a box needs one)")
 
 
-def _attribute_refusal(tag: str, name: str, value: str, verdict: str) -> Refusal:
+def _attribute_refusal(tag: str, name: str, value: str, verdict: Verdict) -> Refusal:
     shown = value.strip()[:60]
     needles = (shown[:40], f"{name}=")
-    if verdict == "loads a file from another site":
+    if verdict is Verdict.LOADS_FROM_ELSEWHERE:
         host = urlsplit(_as_browsers_read(value).replace("\\", "/")).netloc or shown
         return Refusal(
             f"<{tag} {name}=\"{shown}\"> loads a file from another site ({host}), which would "
             "tell that site who reads the book: save the file in docs/ (e.g. docs/images/) and "
             "use its relative address", needles)
-    if verdict.endswith(": address"):
-        scheme = verdict.removeprefix("is a ").removesuffix(" address")
+    if verdict is Verdict.REFUSED_SCHEME:
         return Refusal(
-            f"the address in {name}= on <{tag}> is a {scheme} address, which a page may not "
-            "link to (it can run script or open another program): link to a page or file with "
-            "an ordinary address (https://… or a relative one) instead", needles)
-    if verdict == "sets a style":
+            f"the address in {name}= on <{tag}> is a {address_scheme(value)}: address, "
+            "which a page may not link to (it can run script or open another program): link to a "
+            "page or file with an ordinary address (https://… or a relative one) instead", needles)
+    if verdict is Verdict.STYLE:
         return Refusal(_STYLE, ("style=",))
-    if verdict == "takes an id of the site's own page":
+    if verdict is Verdict.THEME_ID:
         return Refusal(
             f"the id '{shown}' starts with two underscores, as the ids of the site's own page do: "
             "choose another id", (f"{shown}",))
+    if verdict is Verdict.BREAKS_OUT:
+        return Refusal(
+            f"the {name}= on <{tag}> holds a quote, an angle bracket or a space, which the print "
+            "page could read as more markup: write ids with letters, digits and hyphens, and "
+            "addresses with %20 for a space", needles)
+    assert verdict is Verdict.FORM_FIELD, verdict
     return Refusal(
         f"<{tag} {name}=\"{shown}\"> makes a form field, which a contributed page may not have: "
         "remove it (a task list's boxes are written '- [ ] task')", needles)

@@ -96,14 +96,15 @@ def test_links_to_files_outside_the_repository_and_unsafe_names_stop_the_build(t
     (docs / "images").mkdir(exist_ok=True)
     (docs / "images" / "passwd.png").symlink_to("/etc/passwd")
     (docs / "chapters" / "outside.md").symlink_to(outside)
+    (docs / "images" / "settings.png").symlink_to(config.parent / "mkdocs.yml")  # the repository's own
     (docs / "chapters" / "Active Listening.md").write_text(
         "---\ntitle: Active\ndescription: A chapter.\nattribution: {written_by: Sam}\n---\n\n# Active\n", encoding="utf-8")
     site = config.parent / "site"
     result = mkdocs_build(config, site)
     assert_stopped_cleanly(result, site)
     found = {(f, n): message for f, n, message in reported(result.stderr)}
-    for link in ("docs/images/passwd.png", "docs/chapters/outside.md"):
-        assert "a link to a file outside the repository" in found[(link, 1)], result.stderr
+    for link in ("docs/images/passwd.png", "docs/chapters/outside.md", "docs/images/settings.png"):
+        assert "a link to a file outside docs/" in found[(link, 1)], result.stderr
     assert "docs/chapters/Active Listening.md:1: the name 'Active Listening.md' has capitals, spaces" in result.stderr
     assert "root:" not in result.stderr  # the linked file is never read
 

@@ -289,3 +289,38 @@ def test_an_attribution_field_not_indented_under_attribution_is_told_where_it_go
     assert problems(page("# Listening\n", front=empty_name)) == [
         "docs/chapters/listening.md:5: front matter field 'attribution.written_by' is empty: fill it in with "
         "the names of whoever wrote the page"]
+
+
+# --- Files and the navigation ------------------------------------------------------------------
+
+
+def test_a_link_out_of_the_theme_or_the_hooks_is_named_even_inside_the_repository(tmp_path: Any) -> None:
+    """A link in overrides/ or hooks/ is published or read into pages: it must stay in its folder,
+    not reach the computer's files nor the repository's own (.git/config holds its remotes)."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("[remote]\n", encoding="utf-8")
+    for folder in ("overrides/assets", "hooks"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "overrides" / "assets" / "logo.png").symlink_to("/etc/passwd")
+    (tmp_path / "hooks" / "notes.txt").symlink_to(tmp_path / ".git" / "config")
+    (tmp_path / "hooks" / "shared.py").write_text("", encoding="utf-8")
+    (tmp_path / "hooks" / "same.py").symlink_to(tmp_path / "hooks" / "shared.py")  # stays in its folder
+    found = checks.outside_links(str(tmp_path), ["overrides", "hooks"])
+    assert [(p.path, p.line) for p in found] == [("overrides/assets/logo.png", 1), ("hooks/notes.txt", 1)]
+    assert "a link to a file outside overrides/" in found[0].message
+    assert "a link to a file outside hooks/" in found[1].message
+
+
+@pytest.mark.parametrize(("item", "words"), [
+    ("- '<img src=x onerror=alert(1)>': chapters/a.md", "the navigation title '<img src=x onerror=alert(1)>' contains '<'"),
+    ("- Help: 'javascript:alert(1)'", "the navigation link 'javascript:alert(1)' is a javascript: address"),
+    ("- Help: ' JaVaScRiPt:alert(1)'", "is a javascript: address"),
+])
+def test_markup_and_script_addresses_in_nav_are_named_on_their_line(tmp_path: Any, item: str, words: str) -> None:
+    (tmp_path / "docs" / "chapters").mkdir(parents=True)
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: Book\nnav:\n  - Home: index.md\n  {item}\n", encoding="utf-8")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    found = checks.nav_unsafe_problems(config)
+    assert [(p.path, p.line) for p in found] == [("mkdocs.yml", 4)], found
+    assert words in found[0].message
+    assert checks.nav_unsafe_problems(load_config(str(ROOT / "mkdocs.yml"))) == []

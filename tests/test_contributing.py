@@ -278,6 +278,7 @@ NOT_MESSAGES = {
     "extra.book": "mkdocs.yml's book settings: a maintainer's mistake, stopping the build at once",
     "extra.book.chapter_template": "the same, for the template's path",
     "use one of": "a part of the admonition message's fix, not a message",
+    "text-align": "the one style attribute pages may hold (html_allowlist.ALIGNMENTS)",
 }
 
 

@@ -110,7 +110,7 @@ def test_a_link_to_a_file_outside_the_repository_stops_the_preview_before_it_is_
     (config.parent / "docs" / "chapters" / "passwd.md").symlink_to("/etc/passwd")
     status, _, printed = preview(config, "chapters/new-chapter/")
     assert status is None
-    assert "docs/chapters/passwd.md:1: this is a link to a file outside the repository" in printed
+    assert "docs/chapters/passwd.md:1: this is a link to a file outside docs/" in printed
     assert "root:" not in printed
 
 
