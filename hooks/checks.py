@@ -13,15 +13,17 @@ complete), admonitions (known type, a body, prompts in reflections), headings (o
 heading, no skipped level), images (alt text), link text (not "here" or a bare address), HTML
 (only what an allowlist keeps, read as browsers read it: hooks/html_allowlist.py; links to pages
 and anchors that exist), files (UTF-8, safe names, the kinds the book publishes, no link out of
-the repository), navigation titles, and titles and slugs unique across the book.
+their folder), sizes and nesting the build can read (front matter, lists, raw HTML), navigation
+titles and links, and titles and slugs unique across the book.
 
 How they run, so that they add almost nothing to the build's time:
 - Before MkDocs renders anything (`on_pre_build`), the sources are read and checked for what they
-  alone tell: encoding, front matter, unique titles and slugs. Front matter is parsed once, with
-  the parser MkDocs itself uses.
-- The checks that need each page rendered (headings, admonitions, images, links, raw HTML, the
-  links between pages) read the page MkDocs renders anyway, as `html.parser` reads its HTML, so
-  they see what readers will see. A Markdown extension (`RenderedHtml`) reads each page as
+  alone tell: encoding, limits, front matter, unique titles and slugs. Front matter is parsed
+  once, with the parser MkDocs itself uses, after a screen of its YAML that nothing expands.
+- The checks of each page's content (headings, admonitions, images, link text, the links in raw
+  HTML and between pages) read the page MkDocs renders anyway, with `html.parser`: enough to find
+  a heading or a box, never trusted with safety, which is the allowlist's (below, read as
+  browsers read HTML). A Markdown extension (`RenderedHtml`) reads each page as
   Python-Markdown makes it, before MkDocs rewrites its links, since the checks quote the
   addresses the contributor wrote: from its tree (`scan_tree`), or from its HTML when the page
   has raw HTML, which only the HTML holds.
@@ -433,8 +435,6 @@ SCRIPT_RUNNING_TYPES = dict.fromkeys(
 # Folders of the site the build writes itself (the downloads contract): not in docs/.
 GENERATED_FOLDERS = ("/downloads/",)
 
-VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                 "source", "track", "wbr", "param", "keygen", "frame"}
 
 
 @dataclass(frozen=True, order=True)
@@ -530,8 +530,7 @@ def check_sources(pages: Sequence[Source], book: attribution.BookSettings,
 
 def check_rendered_book(pages: Sequence[Source], others: Sequence[Source],
                         renderer: Renderer) -> list[Problem]:
-    """What needs the pages rendered: each page's content, the raw HTML links between pages, and
-    the HTML files copied as they are."""
+    """What needs the pages rendered: each page's content and the raw HTML links between pages."""
     return rendered_book_problems([check_page_rendered(page, renderer) for page in pages], others)
 
 
@@ -1025,12 +1024,12 @@ class _Scanner(HTMLParser):
             self._link = (values["href"], depth, [])
         if tag == "img":
             self.scan.images.append((values.get("src", ""), values.get("alt")))
-        if tag not in VOID_ELEMENTS:
+        if tag not in source_lines.VOID_ELEMENTS:
             self._stack.append(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
-        if tag not in VOID_ELEMENTS:
+        if tag not in source_lines.VOID_ELEMENTS:
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
@@ -1498,7 +1497,7 @@ def _raw_link_problem(address: str, here: str, report: PageReport,
     address = address.strip()
     parts = urlsplit(address)
     if parts.scheme or address.startswith("//") or not address:
-        return None  # another site (its safety is checked above), or nothing
+        return None  # another site (html_allowlist decides whether it may be linked), or nothing
     if parts.path.startswith("/"):
         return (f"the raw HTML link '{address}' starts with '/', so it breaks when the book is "
                 "published in a folder: write the address relative to this page, e.g. "

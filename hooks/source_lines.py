@@ -263,8 +263,9 @@ _CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))*"
 # Each pair of '*' or '_' around text is one more level of emphasis: '**' * 50 is 50 levels.
 _EMPHASIS_RUN = re.compile(rf"[*_]{{{2 * MAX_NESTING + 1},}}")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)")
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "source", "track", "wbr", "param", "keygen", "frame"})
+# Elements that have no end tag.
+VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                           "meta", "source", "track", "wbr", "param", "keygen", "frame"})
 # Elements whose end tag browsers take as given when the next one starts: <p><p> is not nested.
 _SIBLINGS = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
                        "tbody", "tfoot", "rt", "rp"})
@@ -292,7 +293,7 @@ def nesting_problems(lines: Sequence[str], first: int) -> list[Finding]:
                         counts[open_tags[-1]] -= 1
                         if open_tags.pop() == name:
                             break
-                elif name not in _VOID and not rest.rstrip().endswith("/"):
+                elif name not in VOID_ELEMENTS and not rest.rstrip().endswith("/"):
                     if name in _SIBLINGS and open_tags and open_tags[-1] == name:
                         continue
                     open_tags.append(name)
