@@ -436,7 +436,6 @@ SCRIPT_RUNNING_TYPES = dict.fromkeys(
 GENERATED_FOLDERS = ("/downloads/",)
 
 
-
 @dataclass(frozen=True, order=True)
 class Problem:
     path: str  # as a contributor sees it: docs/chapters/file.md
