@@ -1,5 +1,5 @@
-"""Faults, nothing lost: two builds at once, a kill at any step of the site swap, a damaged or
-read-only cache, a browser that does not start.
+"""Faults, nothing lost: two builds at once, a kill at any step of the site swap, a damaged
+cache or one that cannot be written, a browser that does not start.
 
 Real processes, signals and files. The lock and the swap are tried on a tiny MkDocs project
 (`scripts/build_site.py` builds any MkDocs project), so that a kill can be tried at every step in
@@ -181,29 +181,37 @@ sys.exit(code)
 """
 
 
-def reset(project: Path, tmp_path: Path, *, stale: bool) -> None:
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny project's site at versions 1 and 2, in version-1/ and version-2/."""
+    folder = tmp_path_factory.mktemp("versions")
+    project = tiny_project(folder)
+    for number in (1, 2):
+        write_version(project, number)
+        assert run_script(project).returncode == 0
+        shutil.copytree(project / "site", folder / f"version-{number}")
+    return folder
+
+
+def reset(project: Path, versions: Path, *, stale: bool) -> None:
     """Where each kill starts from: site/ is version 1, the sources are version 2; if `stale`, a
     build killed after its swap left the site before it in .site-previous/ (to be deleted)."""
     for folder in (project / "site", *(project / name for name in leftovers(project))):
-        shutil.rmtree(folder)
-    shutil.copytree(tmp_path / "version-1", project / "site")
+        shutil.rmtree(folder, ignore_errors=True)  # (no site/ yet at the first kill)
+    shutil.copytree(versions / "version-1", project / "site")
     if stale:
-        shutil.copytree(tmp_path / "version-1", project / ".site-previous")
+        shutil.copytree(versions / "version-1", project / ".site-previous")
     write_version(project, 2)
 
 
 @pytest.mark.parametrize("how", ["exchange", "rename"])
-def test_a_kill_at_any_step_of_the_swap_leaves_a_complete_site(tmp_path: Path, how: str) -> None:
+def test_a_kill_at_any_step_of_the_swap_leaves_a_complete_site(tmp_path: Path, versions: Path, how: str) -> None:
     project = tiny_project(tmp_path)
-    sites = {}
-    for number in (1, 2):
-        write_version(project, number)
-        assert run_script(project).returncode == 0
-        sites[number] = snapshot(project / "site")
-        shutil.copytree(project / "site", tmp_path / f"version-{number}")
+    sites = {number: snapshot(versions / f"version-{number}") for number in (1, 2)}
     site_missing_after = []
+    rebuilt_from = []
     for kill_at in itertools.count(1):
-        reset(project, tmp_path, stale=how == "rename")  # the deletion's steps, tried once
+        reset(project, versions, stale=how == "rename")  # the deletion's steps, tried once
         driven = subprocess.run([sys.executable, "-c", DRIVER, str(BUILD_SITE.parent), str(kill_at), how],
                                 cwd=project, capture_output=True, text=True, env=ENV)
         if driven.returncode == 0:  # no step left to kill at
@@ -219,16 +227,20 @@ def test_a_kill_at_any_step_of_the_swap_leaves_a_complete_site(tmp_path: Path, h
         failed = run_script(project)
         assert failed.returncode == 1 and "Traceback" not in failed.stderr, failed.stderr
         assert (project / "site").is_dir(), f"killed before step {kill_at}, then a failed build: no site/"
-        assert snapshot(project / "site") in (sites[1], sites[2]), f"killed before step {kill_at}"
+        kept = snapshot(project / "site")
+        assert kept in (sites[1], sites[2]), f"killed before step {kill_at}"
         assert ("the site built before it is back in place" in failed.stderr) == missing
         assert leftovers(project) == []
 
-        # The next build succeeds: its site, and nothing else left.
-        write_version(project, 2)
-        rebuilt = run_script(project)
-        assert rebuilt.returncode == 0, rebuilt.stderr
-        assert snapshot(project / "site") == sites[2]
-        assert leftovers(project) == []
+        # The next build succeeds: its site, and nothing else left. After the failed build the
+        # folder holds one of the two sites and nothing beside it, so once from each is enough.
+        if kept not in rebuilt_from:
+            rebuilt_from.append(kept)
+            write_version(project, 2)
+            rebuilt = run_script(project)
+            assert rebuilt.returncode == 0, rebuilt.stderr
+            assert snapshot(project / "site") == sites[2]
+            assert leftovers(project) == []
     assert kill_at > 5  # there were steps to kill at: renames, deletions
     # Only between the two renames is there an instant without site/; the exchange has none.
     assert bool(site_missing_after) == (how == "rename"), site_missing_after
@@ -296,34 +308,16 @@ def test_a_folder_in_place_of_a_cache_entry_stops_the_build_in_one_line(book: Pa
     assert snapshot(book / "site") == before
 
 
-def read_only(folder: Path, command: list[str]) -> list[str]:
-    """`command` with `folder` read-only: by its permissions, or for root (who writes whatever
-    they say) by a read-only mount that only the command sees."""
-    if os.geteuid() != 0:
-        for path in (folder, *folder.rglob("*")):
-            if path.is_dir():
-                path.chmod(0o555)
-        return command
-    probe = subprocess.run(["unshare", "--mount", "true"], capture_output=True)
-    if probe.returncode != 0:
-        pytest.skip("root, and no mount namespace to make the cache read-only in")
-    mount = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@"'
-    return ["unshare", "--mount", "sh", "-c", mount, "sh", str(folder), *command]
-
-
-def test_a_read_only_cache_stops_the_build_in_one_line(book: Path) -> None:
+def test_a_cache_that_cannot_be_written_stops_the_build_in_one_line(book: Path) -> None:
+    """A file where the cache's folder of PDFs belongs: the build can neither read nor write an
+    entry there, whoever runs it (permissions would not stop root)."""
     before = snapshot(book / "site")
     edit_chapter(book)
-    cache = book / ".cache" / "book"
-    command = read_only(cache, [sys.executable, str(BUILD_SITE), "site"])
-    try:
-        result = subprocess.run(command, cwd=book, capture_output=True, text=True, env={**ENV, "BOOK_EXPORTS": "1"})
-    finally:
-        for path in (cache, *cache.rglob("*")):
-            if path.is_dir():
-                path.chmod(0o755)
-    assert_stops_in_one_line(result, CACHE_UNUSABLE, CACHE_FIX)
-    assert "Read-only file system" in result.stderr or "Permission denied" in result.stderr
+    pdfs = book / ".cache" / "book" / "pdf"
+    shutil.rmtree(pdfs)
+    pdfs.write_bytes(b"")
+    result = run_script(book, BOOK_EXPORTS="1")
+    assert_stops_in_one_line(result, CACHE_UNUSABLE, "Not a directory: .cache/book/pdf/", CACHE_FIX)
     assert snapshot(book / "site") == before
 
 
