@@ -14,8 +14,8 @@ from mkdocs.exceptions import PluginError
 import epub as e
 from tests.epubs import Epub
 from tests.helpers import BOOK_BUILD_ENV, build_fixture
+from tests.test_build_outputs import BOOK_SLUG
 
-EPUB_NAME = "post-secondary-peer-support-training-curriculum.epub"
 EPUB_FILES = {"chapters/one/": "text/chapters/one.xhtml"}
 
 
@@ -81,7 +81,7 @@ def script_or_remote(book: Epub) -> list[str]:
 
 
 def test_the_real_book_s_epub_has_no_script_and_nothing_remote(site: Path) -> None:
-    book = Epub(site / "downloads" / EPUB_NAME)
+    book = Epub(site / "downloads" / f"{BOOK_SLUG}.epub")
     assert any(name.endswith(".xhtml") for name in book.files)
     assert script_or_remote(book) == []
 
@@ -89,7 +89,7 @@ def test_the_real_book_s_epub_has_no_script_and_nothing_remote(site: Path) -> No
 def test_a_fixture_book_s_epub_has_no_script_and_nothing_remote(tmp_path: Path) -> None:
     result, site = build_fixture("epub-book", tmp_path, env=BOOK_BUILD_ENV)
     assert result.returncode == 0, result.stderr
-    assert script_or_remote(Epub(site / "downloads" / EPUB_NAME)) == []
+    assert script_or_remote(Epub(site / "downloads" / f"{BOOK_SLUG}.epub")) == []
 
 
 def test_the_check_of_the_built_book_finds_what_it_looks_for() -> None:
