@@ -7,18 +7,20 @@ failed check, a crash) would leave a half-written site. Here:
   build that did not finish, an old site on its way out) is deleted by the next build.
 - Only a finished build is swapped in: exchanged with site/ in one atomic step (Linux's
   `renameat2(RENAME_EXCHANGE)`). Where the system cannot exchange two folders, site/ is renamed
-  to `.site-previous/` and the new build to site/. `.site-previous/` only ever holds a whole
-  site, moved there by a rename: when site/ is missing (the build was killed between the two
-  renames), the next build puts it back before anything else, and it is deleted only once
-  site/ is there. A folder being deleted is first renamed to `.site-building/`, so a kill
-  halfway through a deletion never leaves part of a site under a name that is trusted.
+  to `.site-previous/` and the new build to site/, so a kill between the two renames leaves
+  site/ missing until the next build puts it back. `.site-previous/` only ever holds a whole
+  site, moved there by a rename: when site/ is missing, the next build renames it back before
+  anything else (even a build that then fails), and it is deleted only once site/ is there. A
+  folder being deleted is first renamed to `.site-building/`, so a kill halfway through a
+  deletion never leaves part of a site under a name that is trusted.
 - One build at a time: `.site.lock` beside site/ is locked (`flock`) for the whole build, swap
   included, and the lock is shared with the mkdocs process, so that a build whose script was
   killed keeps it until its mkdocs ends. A second build in the same folder waits for the first,
   saying so in one line: it was started later, with newer sources, and builds them next.
 
-Whatever happens, site/ is the previous complete build, or the new complete build, or (only if
-there was none before) absent; a failed or killed build never deletes or changes it.
+Whatever happens, site/ is the previous complete build, or the new complete build, or absent:
+if there was none before, or (without the exchange) until the next build after a kill between
+the two renames. A failed or killed build never deletes or changes a complete site.
 
 Usage: python scripts/build_site.py [SITE_DIR]   (default: site, next to mkdocs.yml)
 """
