@@ -43,8 +43,10 @@ The logic is in plain functions; the MkDocs event functions at the top only adap
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import html
+import itertools
 import logging
 import os
 import posixpath
@@ -298,6 +300,8 @@ def file_problem(src_uri: str, path: str | None, docs: str,
     of the computer), a name outside the safe set, or a kind of file the book does not publish
     (`scripts`: the book's own, which mkdocs.yml lists)."""
     where = f"{DOCS}/{src_uri}"
+    if path is not None and not os.path.exists(path):
+        return Problem(where, 1, BROKEN_LINK)
     if path is not None and not _inside(path, os.path.realpath(docs)):
         return Problem(where, 1, outside_link(DOCS))
     bad = [part for part in src_uri.split("/") if not _SAFE_NAME.fullmatch(part)]
@@ -319,6 +323,10 @@ def file_problem(src_uri: str, path: str | None, docs: str,
     ))
 
 
+BROKEN_LINK = ("this is a link to a file that does not exist, or to a folder that holds the link "
+               "itself: copy the file itself here instead, or delete the link")
+
+
 def outside_link(folder: str) -> str:
     return (f"this is a link to a file outside {folder}/, which would be published with the book "
             f"or read into it: copy the file itself into {folder}/ instead, or delete the link")
@@ -334,9 +342,13 @@ def outside_links(root: str, folders: Iterable[str]) -> list[Problem]:
         for where, dirs, names in os.walk(os.path.join(root, folder)):
             for name in sorted(dirs + names):
                 path = os.path.join(where, name)
-                if os.path.islink(path) and not _inside(path, top):
-                    problems.append(Problem(os.path.relpath(path, root).replace(os.sep, "/"), 1,
-                                            outside_link(folder)))
+                if not os.path.islink(path):
+                    continue
+                shown = os.path.relpath(path, root).replace(os.sep, "/")
+                if not os.path.exists(path) or _inside(where, os.path.realpath(path)):  # a loop
+                    problems.append(Problem(shown, 1, BROKEN_LINK))
+                elif not _inside(path, top):
+                    problems.append(Problem(shown, 1, outside_link(folder)))
     return problems
 
 
@@ -1233,7 +1245,7 @@ def _rendered_problems(scan: Scan, lines: Lines, path: str) -> list[Problem]:
     for href, text in scan.links:
         plain = re.sub(r"[^\w\s]", "", text).strip().lower()
         if plain in VAGUE_LINK_TEXTS:
-            line = lines.find_text(f"[{text}]", f">{text}<", href, kind=f"link:{text}:{href}")
+            line = lines.find_text(f"[{text}]({href}", f"[{text}]", f">{text}<", href, kind=f"link:{text}:{href}")
             problem(line, (
                 f"link text '{text}' does not say where the link goes: use words that name the "
                 f"page or document it opens, e.g. [Connection, Disconnection & Reconnection]({href})"
@@ -1279,6 +1291,8 @@ class Lines:
         self.body_start = body_start  # 1-based line where the Markdown body starts
         self._code = source_lines.fenced_lines(self.lines)
         self._cursor: dict[str, int] = {}
+        self._lower: str | None = None  # the text lower-cased, for find_text, made when first needed
+        self._starts: list[int] = []  # where each line starts in it
 
     def _find(self, kind: str, matches: Callable[[int], bool]) -> int | None:
         start = self._cursor.get(kind, self.body_start - 2) + 1
@@ -1292,17 +1306,41 @@ class Lines:
         return self._cursor.get(kind, self.body_start - 1) + 1
 
     def find_text(self, *needles: str, kind: str = "") -> int:
-        """The next line containing one of the needles (case-insensitive), in order of preference."""
+        """The next line containing one of the needles (case-insensitive), in order of preference.
+
+        Searched in the whole text at once (str.find), not line by line: a page with thousands of
+        findings is placed in time proportional to their number times its length at C speed."""
         kind = kind or f"text:{needles[0] if needles else ''}"
+        if self._lower is None:
+            self._lower = "\n".join(self.lines).lower()
+            self._starts = list(itertools.accumulate((len(line) + 1 for line in self.lines[:-1]), initial=0))
+        start = max(self._cursor.get(kind, self.body_start - 2) + 1, 0)
         for needle in needles:
             if not needle:
                 continue
             variants = {needle.lower(), html.escape(needle, quote=True).lower(),
                         html.escape(needle, quote=False).lower()}
-            line = self._find(kind, lambda i: any(v in self.lines[i].lower() for v in variants))
-            if line is not None:
-                return line
+            found = [index for v in variants if "\n" not in v
+                     and (index := self._line_of(v, start)) is not None]
+            if found:
+                self._cursor[kind] = min(found)
+                return min(found) + 1
         return self._fallback(kind)
+
+    def _line_of(self, variant: str, start: int) -> int | None:
+        """The first line from `start` (0-based), outside code blocks, holding the variant."""
+        assert self._lower is not None
+        if start >= len(self._starts):
+            return None
+        at = self._lower.find(variant, self._starts[start])
+        while at != -1:
+            index = bisect.bisect_right(self._starts, at) - 1
+            if index not in self._code:
+                return index
+            if index + 1 >= len(self._starts):
+                return None
+            at = self._lower.find(variant, self._starts[index + 1])
+        return None
 
     def find_heading(self, level: int) -> int:
         atx = re.compile(rf"^\s*(?:>\s*)*#{{{level}}}(?:\s|$)|<h{level}\b", re.I)

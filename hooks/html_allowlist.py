@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from dataclasses import dataclass
 from enum import Enum
 from typing import Mapping
@@ -155,9 +156,10 @@ def attribute_verdict(element: str, name: str, value: str) -> Verdict | None:
             return Verdict.LOADS_FROM_ELSEWHERE
         if scheme and scheme not in LINK_SCHEMES:
             return Verdict.REFUSED_SCHEME
-    # print-site rewrites ids and addresses with patterns that unescape them and paste them back
-    # between double quotes: a quote there would start a new attribute on the print page.
-    if (name in ADDRESSES or name == "id") and _BREAKS_OUT.search(value):
+    # Later steps (print-site, the downloads' links) find tags and rewrite ids and addresses with
+    # patterns, not a parser: a '<' or '>' in a value could be taken for a tag's edge, and a quote
+    # or space in an id or address pasted back between quotes would start a new attribute.
+    if "<" in value or ">" in value or (name in ADDRESSES or name == "id") and _BREAKS_OUT.search(value):
         return Verdict.BREAKS_OUT
     if name == "style" and value not in ALIGNMENTS:
         return Verdict.STYLE
@@ -186,19 +188,28 @@ def _document(html_text: str) -> str:
     return _PRE_LINE_END.sub(r"\1", LexborHTMLParser(_AS_BODY + html_text).html or "")
 
 
-_END = "<!--the end of the page's content-->"
 # Elements HTML closes by itself when their parent closes (end tags optional by the standard).
 _END_TAG_OPTIONAL = {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup",
                      "caption"}
 
 
 def _left_open(html_text: str) -> list[Refusal]:
-    """An element the content opens and never closes: the theme's navigation and footer, written
-    after the content, would fall inside it (inside a box, a table or a link)."""
-    root = LexborHTMLParser(_AS_BODY + html_text + _END).root
+    """A tag, a quoted value or a comment the content leaves unfinished, or an element it never
+    closes: the markup written after the content (the credit, the theme's navigation and footer)
+    would fall inside it, or finish it into another element."""
+    end_mark = f"<!--{secrets.token_hex(16)}-->"  # a mark the content cannot know in advance
+    root = LexborHTMLParser(_AS_BODY + html_text + end_mark).root
     assert root is not None
     end = next((node for node in root.traverse(include_text=True) if node.tag == "-comment"
-                and node.html == _END), None)
+                and node.html == end_mark), None)
+    if end is None:
+        start = html_text.rfind("<")
+        return [Refusal(
+            "the raw HTML at the end of the page is not finished (a tag, a quoted value or a "
+            f"comment is still open: '{html_text[start:][:60].strip()}'), so what the book writes "
+            "after it would complete it: finish the tag, close the quotes, or end the comment",
+            (html_text[start:][:30].strip(),),
+        )]
     outermost = None
     node = end.parent if end is not None else None
     while node is not None and node.tag not in _DOCUMENT_ELEMENTS:
@@ -300,9 +311,10 @@ def _attribute_refusal(tag: str, name: str, value: str, verdict: Verdict) -> Ref
             "choose another id", (f"{shown}",))
     if verdict is Verdict.BREAKS_OUT:
         return Refusal(
-            f"the {name}= on <{tag}> holds a quote, an angle bracket or a space, which the print "
-            "page could read as more markup: write ids with letters, digits and hyphens, and "
-            "addresses with %20 for a space", needles)
+            f"the {name}= on <{tag}> holds an angle bracket (or, in an id or address, a quote or a "
+            "space), which the book's later steps could read as more markup: write 'less than' "
+            "in words, ids with letters, digits and hyphens, and addresses with %20 for a space",
+            needles)
     assert verdict is Verdict.FORM_FIELD, verdict
     return Refusal(
         f"<{tag} {name}=\"{shown}\"> makes a form field, which a contributed page may not have: "

@@ -63,6 +63,13 @@ ONE_LINE = {
     "- ": "- " * (SIZE // 2),
     "> ": "> " * (SIZE // 2),
 }
+# Thousands of findings on a long page, each placed on its own line of the source.
+FILLER = "Peer supporters listen first and speak second.\n\n" * 15_000
+MANY_FINDINGS = {
+    "images without alt text": FILLER + "\n\n".join(f"![](../images/pic.png?v={i})" for i in range(3000)),
+    "links saying 'here'": FILLER + "\n\n".join(f"[here](../page-{i}/)" for i in range(3000)),
+    "ids of the theme's own": FILLER + "\n\n".join(f'<p id="__x{i}">x</p>' for i in range(3000)),
+}
 # Each with the line where it goes deeper than 50 levels (the body starts on line 7).
 NESTED = {
     "lists": ("\n".join("    " * i + "- item" for i in range(300)), 57),
@@ -75,9 +82,9 @@ NESTED = {
 }
 
 
-@pytest.mark.parametrize("name", [*ONE_LINE, *NESTED])
+@pytest.mark.parametrize("name", [*ONE_LINE, *NESTED, *MANY_FINDINGS])
 def test_a_huge_or_deep_page_is_checked_in_linear_time(name: str, ordinary_rendering: float) -> None:
-    body = ONE_LINE[name] if name in ONE_LINE else NESTED[name][0]
+    body = ONE_LINE.get(name) or MANY_FINDINGS.get(name) or NESTED[name][0]
     found: list[checks.Problem] = []
     spent = cpu_time(lambda: found.extend(checks.check_book([page(body + "\n")], [], CONTEXT).problems))
     assert spent <= BUDGET * ordinary_rendering, (name, spent, ordinary_rendering)
@@ -85,6 +92,9 @@ def test_a_huge_or_deep_page_is_checked_in_linear_time(name: str, ordinary_rende
         (problem,) = found
         assert "nested more than 50 levels deep here" in problem.message
         assert problem.line == NESTED[name][1]
+    if name in MANY_FINDINGS:  # each placed on its own line, in order
+        lines = [p.line for p in found]
+        assert len(lines) >= 3000 and lines == sorted(lines) and len(set(lines)) >= 3000, lines[:20]
 
 
 @pytest.mark.parametrize("name", ["[", "![", "[a](", "<http://", "<a "])

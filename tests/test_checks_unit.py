@@ -324,3 +324,16 @@ def test_markup_and_script_addresses_in_nav_are_named_on_their_line(tmp_path: An
     assert [(p.path, p.line) for p in found] == [("mkdocs.yml", 4)], found
     assert words in found[0].message
     assert checks.nav_unsafe_problems(load_config(str(ROOT / "mkdocs.yml"))) == []
+
+
+def test_a_link_to_nothing_or_to_its_own_folder_is_named_once(tmp_path: Any) -> None:
+    (tmp_path / "docs" / "images").mkdir(parents=True)
+    (tmp_path / "docs" / "images" / "gone.png").symlink_to("nothere.png")
+    (tmp_path / "docs" / "images" / "a.png").symlink_to("b.png")
+    (tmp_path / "docs" / "images" / "b.png").symlink_to("a.png")
+    (tmp_path / "docs" / "images" / "again").symlink_to(".")
+    found = checks.outside_links(str(tmp_path), ["docs"])
+    assert sorted(p.path for p in found) == ["docs/images/a.png", "docs/images/again", "docs/images/b.png",
+                                             "docs/images/gone.png"]
+    assert all("a link to a file that does not exist, or to a folder that holds the link itself" in p.message
+               for p in found)

@@ -153,6 +153,11 @@ def names_in(message: str) -> set[str]:
 def test_whatever_the_sanitizer_would_change_is_refused_by_name(fragment: str) -> None:
     written = fragment.lower()
     for message in refused(fragment):
+        if message.startswith("the raw HTML at the end of the page is not finished"):
+            # It quotes the unfinished end as the contributor wrote it, so they can find it.
+            quoted = message.split("still open: '", 1)[1].split("'), so what", 1)[0]
+            assert quoted and quoted.lower() in written, (fragment, message)
+            continue
         # The element or attribute it names is one the contributor wrote, so they can find it.
         named = names_in(message)
         assert any(re.search(rf"<{re.escape(name)}[\s/>]|[\s/]{re.escape(name)}=", written) for name in named), \
