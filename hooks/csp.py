@@ -136,9 +136,18 @@ def policy(*, scripts: Iterable[str] = (), styles: Iterable[str] = (), serving: 
         "script-src": ["'unsafe-inline'"] if serving else [source_hash(s) for s in scripts],
         "style-src": [source_hash(s) for s in styles] + ["'unsafe-hashes'", *map(source_hash, html_allowlist.ALIGNMENTS)],
     }
-    return "; ".join(
-        " ".join([name, *sources, *dict.fromkeys(extra.get(name, []))]) for name, sources in POLICY
-    )
+    return _text(POLICY, extra)
+
+
+def document_policy() -> str:
+    """The policy of the documents that run no script: those the PDFs are printed from, and the
+    EPUB's."""
+    return _text(DOCUMENT_POLICY)
+
+
+def _text(directives: Sequence[tuple[str, Sequence[str]]], extra: Mapping[str, Sequence[str]] | None = None) -> str:
+    return "; ".join(" ".join([name, *sources, *dict.fromkeys((extra or {}).get(name, []))])
+                     for name, sources in directives)
 
 
 def source_hash(text: str) -> str:
@@ -251,6 +260,18 @@ POLICY: tuple[tuple[str, Sequence[str]], ...] = (
     ("img-src", ("'self'", "data:")),
     ("font-src", ("'self'",)),
     ("connect-src", ("'self'",)),
+    ("object-src", ("'none'",)),
+    ("base-uri", ("'none'",)),
+    ("form-action", ("'none'",)),
+)
+# No script at all; inline styles stay (the print templates and the chapters' tables use them),
+# and under default-src they fetch nothing.
+DOCUMENT_POLICY: tuple[tuple[str, Sequence[str]], ...] = (
+    ("default-src", ("'self'",)),
+    ("script-src", ("'none'",)),
+    ("style-src", ("'self'", "'unsafe-inline'")),
+    ("img-src", ("'self'", "data:")),
+    ("font-src", ("'self'",)),
     ("object-src", ("'none'",)),
     ("base-uri", ("'none'",)),
     ("form-action", ("'none'",)),

@@ -44,6 +44,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 # MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
+import csp
 import export_files
 from export_files import book_slug, exports_enabled
 from attribution import BookSettings, parse_book_settings
@@ -409,10 +410,8 @@ def _relative(target: str, from_file: str) -> str:
 # --- Documents -------------------------------------------------------------------------------
 
 # Every document's policy: reading systems that honour one refuse script and anything from
-# outside the book even if a chapter slipped it past the checks above. Inline styles stay (the
-# chapters' tables align their cells with them); they cannot fetch anything under default-src.
-POLICY = ("default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; object-src 'none'; "
-          "base-uri 'none'; form-action 'none'")
+# outside the book even if a chapter slipped it past the checks above.
+POLICY = csp.document_policy()
 POLICY_META = f'<meta http-equiv="Content-Security-Policy" content="{POLICY}"/>'
 
 _XHTML = """<?xml version="1.0" encoding="utf-8"?>

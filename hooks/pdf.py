@@ -77,6 +77,7 @@ from mkdocs.exceptions import PluginError
 
 import attribution  # hooks import each other by module name: MkDocs puts hooks/ on sys.path
 import build_cache
+import csp
 import downloads
 import export_files
 import page_tree
@@ -631,6 +632,7 @@ def template_environment(folder: Path) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
     env.filters["css_string"] = css_string
+    env.globals["document_policy"] = csp.document_policy()  # script-free, as the EPUB's
     return env
 
 

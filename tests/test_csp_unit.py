@@ -94,7 +94,8 @@ def test_the_documents_the_pdfs_are_printed_from_allow_no_script_and_no_other_ho
     template = (ROOT / "overrides" / "print" / "base.html").read_text(encoding="utf-8")
     head = template.split("<head>", 1)[1].split("</head>", 1)[0]
     assert head.index(csp.META_OPEN) < min(head.index("<link"), head.index("<style"))
-    directives = policy_of(head)
+    assert f'{csp.META_OPEN}{{{{ document_policy }}}}"' in head  # the one the EPUB has too
+    directives = policy_of(f'{csp.META_OPEN}{csp.document_policy()}">')
     assert directives["script-src"] == ["'none'"] and directives["default-src"] == ["'self'"]
     assert all(source in ("'self'", "'none'", "data:", "'unsafe-inline'")
                for name, sources in directives.items() for source in sources)
