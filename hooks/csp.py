@@ -22,8 +22,9 @@ The hashes are those of the scripts Material's partials render for the page
 address), not of every script the page holds: a chapter's `<script>` is never allowed. The
 print page's `<head>`, which only the templates and print-site write, has its scripts and its
 one stylesheet allowed as they are. The documents the PDFs are printed from carry a policy of
-their own, with no script at all (`overrides/print/base.html`). `frame-ancestors`, `sandbox`
-and reporting cannot be set from a `<meta>` element, so they are not.
+their own, with no script at all (`document_policy`, which `overrides/print/base.html` writes
+and the EPUB's documents carry too). `frame-ancestors`, `sandbox` and reporting cannot be set
+from a `<meta>` element, so they are not.
 
 Pages go through `on_post_page`; the 404 page through `on_post_template`; the print page,
 which print-site writes in its own `on_post_build`, is completed here in `on_post_build`
