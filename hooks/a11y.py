@@ -11,10 +11,12 @@ are fixed in `docs/stylesheets/a11y.css`; the footer's new-tab link in `override
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
+
+# MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
+from print_page import print_page_file
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -40,12 +42,8 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    print_site = config.plugins.get("print-site")
-    print_page = getattr(print_site, "print_page", None)
-    if print_page is None:
-        return
-    path = Path(print_page.file.abs_dest_path)
-    path.write_text(fix_print_page(path.read_text(encoding="utf-8")), encoding="utf-8")
+    if (path := print_page_file(config)) is not None:
+        path.write_text(fix_print_page(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 # --- Corrections to every page ---------------------------------------------------------------

@@ -45,6 +45,7 @@ from mkdocs.exceptions import PluginError
 
 # MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
 import html_allowlist
+from print_page import print_page_file
 
 if TYPE_CHECKING:
     import jinja2
@@ -97,12 +98,6 @@ def on_post_build(config: MkDocsConfig) -> None:
     if (path := print_page_file(config)) is not None:
         html = path.read_text(encoding="utf-8")
         path.write_text(protect(html, where="the print page", own_head=True), encoding="utf-8")
-
-
-def print_page_file(config: MkDocsConfig) -> Path | None:
-    """Where print-site wrote its print page in this build, if it did."""
-    print_page = getattr(config.plugins.get("print-site"), "print_page", None)
-    return None if print_page is None else Path(print_page.file.abs_dest_path)
 
 
 def protect(html: str, *, where: str, own_head: bool = False) -> str:

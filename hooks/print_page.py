@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import mkdocs_print_site_plugin
@@ -78,6 +79,13 @@ def print_page_context(context: dict[str, object], print_page: object) -> None:
 
 def on_post_build(config: MkDocsConfig) -> None:  # after print-site's: plugins run before hooks
     restore_theme()
+
+
+def print_page_file(config: MkDocsConfig) -> Path | None:
+    """Where print-site wrote its print page in this build, if it did (a11y.py and csp.py
+    complete it)."""
+    print_page = getattr(config.plugins.get("print-site"), "print_page", None)
+    return None if print_page is None else Path(print_page.file.abs_dest_path)
 
 
 def on_build_error(error: Exception) -> None:

@@ -124,9 +124,10 @@ def test_the_preview_reloads_when_a_chapter_is_saved(tmp_path: Path, browser: Br
         refused: list[str] = []
         page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
         try:
-            page.goto(f"{address}chapters/new-chapter/")
+            # The live reload asks the preview, once the page has loaded, whether a file changed.
+            with page.expect_request(lambda request: "/livereload/" in request.url, timeout=30_000):
+                page.goto(f"{address}chapters/new-chapter/")
             assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
-            page.wait_for_timeout(500)  # the live reload starts polling once the page has loaded
             with page.expect_navigation(timeout=30_000):
                 chapter.write_text(chapter.read_text(encoding="utf-8").replace("# Your Chapter Title", "# Saved Again"),
                                    encoding="utf-8")
