@@ -110,13 +110,13 @@ class Refusal:
 def refusals(html_text: str) -> list[Refusal]:
     """What the allowlist refuses in the HTML, each once, in document order; [] if nothing."""
     left_open = _left_open(html_text)
-    original, kept = _document(html_text), _document(sanitized(html_text))
+    parsed = LexborHTMLParser(_AS_BODY + html_text)
+    original, kept = _normalized(parsed), _normalized(LexborHTMLParser(_AS_BODY + sanitized(html_text)))
     if original == kept:
         return left_open
     found: dict[Refusal, None] = {}
-    root = LexborHTMLParser(_AS_BODY + html_text).root
-    assert root is not None
-    for node in root.traverse():
+    assert parsed.root is not None
+    for node in parsed.root.traverse():
         # <html> and <body> in the page's content are not elements: browsers add their
         # attributes to the document's own (an onload= there runs).
         if node.tag in _DOCUMENT_ELEMENTS and not node.attributes:
@@ -183,9 +183,9 @@ _DOCUMENT_ELEMENTS = {"html", "head", "body"}
 _PRE_LINE_END = re.compile(r"(<pre\b[^>]*>)\n")
 
 
-def _document(html_text: str) -> str:
+def _normalized(parsed: LexborHTMLParser) -> str:
     # A <pre>'s first line end is dropped by the parser, and not written back by html5ever.
-    return _PRE_LINE_END.sub(r"\1", LexborHTMLParser(_AS_BODY + html_text).html or "")
+    return _PRE_LINE_END.sub(r"\1", parsed.html or "")
 
 
 # Elements HTML closes by itself when their parent closes (end tags optional by the standard).
@@ -245,9 +245,10 @@ _BREAKS_OUT = re.compile(r"[\s\"'<>`]")
 def _as_browsers_read(address: str) -> str:
     """An address as a browser's URL parser starts on it: spaces and controls around it, and
     tabs and line ends within it, do not count (`java&#9;script:` is `javascript:`)."""
-    return re.sub(r"[\t\n\r]", "", address).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a"
-                                                 "\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15"
-                                                 "\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x20")
+    return re.sub(r"[\t\n\r]", "", address).strip(_CONTROLS_AND_SPACE)
+
+
+_CONTROLS_AND_SPACE = "".join(map(chr, range(0x21)))
 
 
 def _refusals_of(node: LexborNode) -> list[Refusal]:
