@@ -483,11 +483,11 @@ def new_chapter(root: Path, title: str, author: str = "", slug: str = "") -> Res
 
 
 def _title_problems(title: str) -> list[str]:
-    """What the chapter checks would say against this title (hooks/checks.py), said now."""
+    """What the chapter checks would say against this title (hooks/ebook/checks.py), said now."""
     hooks = str(ROOT / "hooks")
     if hooks not in sys.path:
-        sys.path.insert(0, hooks)  # hooks import each other by module name, as MkDocs lets them
-    import checks
+        sys.path.insert(0, hooks)  # where MkDocs finds the package when it loads the hooks
+    from ebook import checks
 
     return list(checks.plain_text_problems("title", title))
 

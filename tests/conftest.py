@@ -14,9 +14,6 @@ from playwright.sync_api import Browser, sync_playwright
 from tests.helpers import BOOK_BUILD_ENV, ROOT, mkdocs_build
 from tests.site_server import serve
 
-# Hooks import each other by module name, as MkDocs lets them (it puts hooks/ on sys.path).
-sys.path.insert(0, str(ROOT / "hooks"))
-
 # Chromium here must not try to reach the hosts it calls home (the network is closed).
 BROWSER_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from mkdocs.exceptions import PluginError
 
-from hooks import a11y, repository
+from ebook import a11y, repository
 
 SEARCH = '<div class="md-search" data-md-component="search" role="dialog">'
 ARTICLE = '<article class="md-content__inner md-typeset">'

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 
-from hooks import attribution as a
+from ebook import attribution as a
 
 BOOK: dict[str, Any] = {
     "title": "Post-Secondary Peer Support Training Curriculum",

@@ -7,8 +7,8 @@ from pathlib import Path
 import markdown
 import pytest
 
-import attribution
-import chapter_list as c
+from ebook import attribution
+from ebook import chapter_list as c
 from tests.helpers import build_pages, page_html_path, soup
 
 CHAPTERS = [

@@ -15,8 +15,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-import attribution
-import checks
+from ebook import attribution
+from ebook import checks
 from tests.helpers import ROOT, normalise
 
 CONFIG = load_config(str(ROOT / "mkdocs.yml"))

@@ -15,10 +15,9 @@ from pathlib import Path, PurePosixPath
 import yaml
 from markdown.extensions.toc import slugify
 
-from hooks.attribution import _PAGE_KEYS, _WORK_KEYS, LICENCES
+from ebook.attribution import _PAGE_KEYS, _WORK_KEYS, LICENCES
 from tests.helpers import ROOT
 
-sys.path.insert(0, str(ROOT / "scripts"))
 import new_chapter  # noqa: E402
 
 GUIDE = ROOT / "CONTRIBUTING.md"
@@ -124,7 +123,7 @@ def test_links_in_the_documents_reach_a_file_and_a_heading() -> None:
 def test_sections_the_checks_messages_name_exist_in_the_guide() -> None:
     """A message that says 'see "X" in CONTRIBUTING.md' sends the contributor to a heading."""
     named = set()
-    for path in (ROOT / "hooks").glob("*.py"):
+    for path in (ROOT / "hooks").rglob("*.py"):
         named |= set(re.findall(r'\\?"([^"\\]+)\\?" in CONTRIBUTING\.md', path.read_text(encoding="utf-8")))
     assert named
     for heading in named:
@@ -220,7 +219,7 @@ def test_guide_adds_the_chapter_and_its_nav_line_in_the_same_pull_request() -> N
 
 
 def test_guide_leaves_the_chapter_lists_to_the_build() -> None:
-    from hooks.chapter_list import MARKER
+    from ebook.chapter_list import MARKER
 
     adding = section(TEXT, "## Add a new chapter")
     assert f"`{MARKER}`" in adding and "You do not edit the lists of chapters" in adding
@@ -242,7 +241,7 @@ def test_image_rule_has_one_correct_example_that_resolves() -> None:
     target = PurePosixPath("docs/chapters") / "../images/file-name.png"
     assert re.sub(r"[^/]+/\.\./", "", str(target)) == "docs/images/file-name.png"
     # The build's own hint for a missing image gives the same path.
-    assert "../images/file-name.png" in (ROOT / "hooks" / "mkdocs_warnings.py").read_text(encoding="utf-8")
+    assert "../images/file-name.png" in (PACKAGE / "mkdocs_warnings.py").read_text(encoding="utf-8")
     # Every image a good example shows is in docs/images/, reached from a chapter.
     for block in CODE_BLOCK.findall(TEXT):
         good = re.split(r"Bad", block)[0]
@@ -270,6 +269,8 @@ def test_guide_lists_every_attribution_field_and_licence_the_build_accepts() -> 
 # --- Every message of the chapter checks, in the table -----------------------------------------
 
 # The modules whose messages a contributor reads in the chapter checks' report.
+# The package under hooks/ that holds the generator's logic.
+PACKAGE = ROOT / "hooks" / "ebook"
 CHECK_MODULES = ("checks.py", "html_allowlist.py", "source_lines.py", "mkdocs_warnings.py",
                  "attribution.py")
 # Text in those modules that has the shape of a message but is none: not a problem a page can have.
@@ -290,7 +291,7 @@ def message_templates() -> list[tuple[str, int, str]]:
     """
     found = []
     for module in CHECK_MODULES:
-        tree = ast.parse((ROOT / "hooks" / module).read_text(encoding="utf-8"))
+        tree = ast.parse((PACKAGE / module).read_text(encoding="utf-8"))
         skip: set[int] = set()
         for node in ast.walk(tree):
             body = getattr(node, "body", None)
@@ -342,7 +343,7 @@ def test_the_table_names_every_check_of_the_chapter_checks() -> None:
         if wrong in NOT_MESSAGES or not re.search(r"[a-z]{3}", wrong.replace("{}", "")):
             continue
         if not any(as_pattern(wrong).search(row) for row in rows):
-            missing.append(f"hooks/{module}:{line}: {wrong}")
+            missing.append(f"hooks/ebook/{module}:{line}: {wrong}")
     assert not missing, "CONTRIBUTING.md's table of messages lacks:\n" + "\n".join(missing)
 
 
@@ -380,7 +381,7 @@ def test_development_names_every_hook_every_verb_and_every_variable() -> None:
     for verb in verbs:
         assert f"`make {verb}`" in DEVELOPMENT, verb
     variables = set(re.findall(r"!ENV \[(\w+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8")))
-    for path in (ROOT / "hooks").glob("*.py"):
+    for path in (ROOT / "hooks").rglob("*.py"):
         variables |= set(re.findall(r'"((?:BOOK|SOURCE_DATE)_[A-Z_]+)"', path.read_text(encoding="utf-8")))
     assert {"SITE_URL", "BOOK_EXPORTS", "SOURCE_DATE_EPOCH"} <= variables
     for variable in variables:

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from mkdocs.exceptions import PluginError
 
-import downloads as d
+from ebook import downloads as d
 
 BOOK = "post-secondary-peer-support-training-curriculum"
 CHAPTERS = {

@@ -16,10 +16,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 # The hooks by module name, as MkDocs loads them (tests/conftest.py puts hooks/ on sys.path).
-import epub as e
-import export_files
-import offline
-from attribution import parse_book_settings
+from ebook import epub as e
+from ebook import export_files
+from ebook import offline
+from ebook.attribution import parse_book_settings
 from tests.helpers import make_fixture_project
 
 BOOK = parse_book_settings({

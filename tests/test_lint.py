@@ -21,7 +21,6 @@ from bs4 import BeautifulSoup
 
 from tests.helpers import ROOT
 
-sys.path.insert(0, str(ROOT / "scripts"))
 import lint  # noqa: E402
 
 # A correct chapter, as the build wants it: front matter, one-line paragraphs (one long), boxes

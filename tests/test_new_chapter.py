@@ -23,7 +23,6 @@ from mkdocs.utils.yaml import yaml_load
 
 from tests.helpers import ROOT
 
-sys.path.insert(0, str(ROOT / "scripts"))
 import new_chapter as nc  # noqa: E402
 
 TEMPLATE_TEXT = (ROOT / "templates" / "chapter.md").read_text(encoding="utf-8")

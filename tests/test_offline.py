@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import offline
+from ebook import offline
 from tests.helpers import ROOT, soup
 
 SLUG = "post-secondary-peer-support-training-curriculum"

@@ -17,9 +17,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
 
-import attribution as a
-import pdf as p
-import pdf_files
+from ebook import attribution as a
+from ebook import pdf as p
+from ebook import pdf_files
 from tests.helpers import ROOT, make_fixture_project, normalise
 from tests.pdfs import bookmarks, full_page_texts, link_annotations, margin_texts, named_destinations
 

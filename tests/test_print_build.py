@@ -14,7 +14,7 @@ import pytest
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
-from downloads import human_size
+from ebook.downloads import human_size
 from tests.helpers import (
     chapter_pages,
     BOOK_BUILD_ENV,

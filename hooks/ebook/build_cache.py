@@ -32,7 +32,7 @@ from typing import Any, Iterator, Mapping
 
 from mkdocs.exceptions import PluginError
 
-from export_files import on_unless_zero  # hooks import each other by module name
+from ebook.export_files import on_unless_zero
 
 CACHE_ENV = "BOOK_CACHE"
 CACHE_DIR = Path(".cache") / "book"  # beside mkdocs.yml

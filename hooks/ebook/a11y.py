@@ -1,0 +1,141 @@
+"""Accessibility: correct the markup Material for MkDocs 9.8 gets wrong, on every built page.
+
+Each correction below names the upstream problem it works around. They run on the finished
+HTML of every page (`on_post_page`), of the 404 page (`on_post_template`) and of print-site's
+print page, which passes through neither (`on_post_build`). Each looks for Material's exact
+markup; when that markup is missing where a correction needs it, the build stops with a message
+naming the page, so a theme upgrade cannot silently undo a fix. Colours, focus rings and motion
+are fixed in `docs/stylesheets/a11y.css`; the footer's new-tab link in `overrides/partials/`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import PluginError
+
+# MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
+from ebook.print_page import print_page_file
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
+
+CONTENT_ID = "book-content"
+SKIP_TEXT = "Skip to content"
+SEARCH_NAME = "Search"
+TOC_NAME = "Table of contents"
+
+
+# --- MkDocs events ---------------------------------------------------------------------------
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return fix_page(output, where=f"docs/{page.file.src_uri}")
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    if template_name != "404.html":
+        return output_content
+    return fix_page(output_content, where="the 404 page")
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    if (path := print_page_file(config)) is not None:
+        path.write_text(fix_print_page(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+# --- Corrections to every page ---------------------------------------------------------------
+
+
+def fix_page(html: str, *, where: str) -> str:
+    """Every correction a page built with Material needs; running it twice changes nothing."""
+    html = name_search_dialog(html, where=where)
+    html = drop_checkbox_autocomplete(html)
+    html = label_toc_toggle(html)
+    html = ensure_skip_link(html, where=where)
+    return html
+
+
+def name_search_dialog(html: str, *, where: str) -> str:
+    """Material's search dialog has role="dialog" and no accessible name (axe: aria-dialog-name)."""
+    before = '<div class="md-search" data-md-component="search" role="dialog">'
+    after = f'<div class="md-search" data-md-component="search" role="dialog" aria-label="{SEARCH_NAME}">'
+    # Looked for in this order because Material writes the dialog near the top of the page:
+    # finding it stops the search there, where looking for what is absent reads the whole page.
+    if before in html:
+        return html.replace(before, after, 1)
+    if after in html:
+        return html
+    raise PluginError(f"{where}: Material's search dialog markup changed; update hooks/a11y.py.")
+
+
+# Material writes its checkboxes and search dialog at the top of <body>, before this (base.html).
+_CONTAINER = '<div class="md-container" data-md-component="container">'
+_CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*\btype="checkbox"[^>]*?)\s+autocomplete="off"')
+
+
+def drop_checkbox_autocomplete(html: str) -> str:
+    """Material puts autocomplete="off" on its drawer and search checkboxes; HTML allows it only on
+    text-like inputs (Nu HTML Checker error). Firefox may now restore an open drawer on "Back"."""
+    # Only the top of the page, before Material's container, is searched: the same regular
+    # expression over the whole page (about 100 KB) took most of this hook's time.
+    end = html.find(_CONTAINER)
+    end = len(html) if end == -1 else end
+    top = _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html[:end])
+    return top + html[end:] if len(top) != end else html
+
+
+def label_toc_toggle(html: str) -> str:
+    """Material renders the `#__toc` checkbox on pages whose table of contents is empty, with no
+    label, and a `<label for="__toc">` on pages without the checkbox (the print page): name the
+    lone checkbox, and unbind the lone label (Nu HTML Checker: `for` must name a form control)."""
+    has_input = 'id="__toc"' in html
+    has_label = 'for="__toc"' in html
+    if has_input and not has_label:
+        html = re.sub(
+            r'(<input\b[^>]*\bid="__toc")(?![^>]*aria-label)', rf'\1 aria-label="{TOC_NAME}"', html, count=1
+        )
+    elif has_label and not has_input:
+        html = html.replace(' for="__toc"', "")
+    return html
+
+
+_SKIP_OPEN = '<div data-md-component="skip">'
+_SKIP_BLOCK = re.compile(re.escape(_SKIP_OPEN) + r"\s*</div>")
+_ARTICLE = '<article class="md-content__inner md-typeset">'
+
+
+def ensure_skip_link(html: str, *, where: str) -> str:
+    """Material renders "Skip to content" only when the page's table of contents has an entry
+    (base.html: `{% if page.toc | first is defined %}`): add one to the content when it is missing."""
+    # Found with str.find first: a regular expression searching the page for a block that is
+    # not there reads all of it.
+    at = html.find(_SKIP_OPEN)
+    if at == -1 or not _SKIP_BLOCK.match(html, at):
+        return html  # Material's own link, or ours from an earlier run
+    if _ARTICLE not in html:
+        raise PluginError(f"{where}: Material's content markup changed; update hooks/a11y.py.")
+    link = f'<div data-md-component="skip"><a href="#{CONTENT_ID}" class="md-skip">{SKIP_TEXT}</a></div>'
+    html = _SKIP_BLOCK.sub(link, html, count=1)
+    return html.replace(_ARTICLE, f'<article class="md-content__inner md-typeset" id="{CONTENT_ID}" tabindex="-1">', 1)
+
+
+# --- Corrections to print-site's print page --------------------------------------------------
+
+_HEADING_NUMBER = re.compile(r'(<section\b[^>]*?\s)heading-number=')
+_BODY_STYLE = re.compile(r"<style>(?:(?!</style>).)*?print-site-enumerate-headings.*?</style>", re.S)
+
+
+def fix_print_page(html: str) -> str:
+    """print-site writes attributes and elements HTML does not allow (Nu HTML Checker errors)."""
+    html = fix_page(html, where="the print page")
+    # `heading-number` is not an HTML attribute: custom data goes in `data-*` (nothing reads it).
+    html = _HEADING_NUMBER.sub(r"\1data-heading-number=", html)
+    # Its heading-numbering rules sit in a <style> inside <body>; HTML allows them in <head> only.
+    styles = _BODY_STYLE.findall(html)
+    if styles:
+        html = _BODY_STYLE.sub("", html)
+        html = html.replace("</head>", "".join(styles) + "</head>", 1)
+    return html

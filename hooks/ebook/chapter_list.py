@@ -1,0 +1,96 @@
+"""Chapter lists: the home page and the chapters' page list the chapters by themselves.
+
+A page's line `<!-- chapter list -->` is replaced by a numbered list of the book's chapters in
+reading order (the order of `nav:` in mkdocs.yml), each linked by its title with its
+description, both from its front matter. A chapter added to `nav:` is listed everywhere at once,
+and no list can forget one or keep one that was removed. The logic is in plain functions; the
+MkDocs event functions at the top only adapt.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mkdocs.utils.meta import get_data
+
+# MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
+from ebook import attribution
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+MARKER = "<!-- chapter list -->"
+
+
+# --- MkDocs events ---------------------------------------------------------------------------
+
+_chapters: list[ListedChapter] = []  # this build's, in reading order
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    book = attribution.parse_book_settings(config.extra.get("book"))
+    _chapters[:] = [listed(page.file) for page in nav.pages if attribution.is_chapter_page(book, page.file.src_uri)]
+    return nav
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if MARKER not in markdown:
+        return markdown
+    return with_chapter_list(markdown, _chapters, page.file.src_uri)
+
+
+# --- Logic -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListedChapter:
+    src_uri: str
+    title: str
+    description: str
+
+
+def listed(file: File) -> ListedChapter:
+    """A chapter's title and description, from its front matter (the chapter checks have made
+    sure both are there, as plain text, before the navigation is read)."""
+    # A file that is not UTF-8 is the checks' to report: its list entry only needs to not crash.
+    with open(file.abs_src_path, encoding="utf-8-sig", errors="replace") as f:
+        _, meta = get_data(f.read())
+    return ListedChapter(
+        src_uri=file.src_uri,
+        title=str(meta.get("title") or posixpath.splitext(posixpath.basename(file.src_uri))[0]),
+        description=" ".join(str(meta.get("description") or "").split()),
+    )
+
+
+def with_chapter_list(markdown: str, chapters: Sequence[ListedChapter], page_src_uri: str) -> str:
+    """The page's Markdown with each marker line replaced by the list, linked from the page."""
+    listing = chapter_list(chapters, page_src_uri)
+    lines = markdown.split("\n")
+    return "\n".join(listing if line.strip() == MARKER else line for line in lines)
+
+
+def chapter_list(chapters: Sequence[ListedChapter], page_src_uri: str) -> str:
+    here = posixpath.dirname(page_src_uri)
+    items = []
+    for number, chapter in enumerate(chapters, start=1):
+        link = posixpath.relpath(chapter.src_uri, here or ".")
+        item = f"{number}. [{_escape(chapter.title)}](<{link}>)"
+        items.append(f"{item}: {_escape(chapter.description)}" if chapter.description else item)
+    return "\n".join(items)
+
+
+# What Python-Markdown and the attribute lists would read as markup in a title or a description,
+# which are plain text: the characters it lets a backslash escape (the chapter checks already
+# refuse "<", ">" and "&" followed by a name in both).
+_MARKUP = re.compile(r"([\\`*_{}\[\]()#!])")
+
+
+def _escape(text: str) -> str:
+    return _MARKUP.sub(r"\\\1", text)

@@ -1,0 +1,323 @@
+"""Downloads: the index of every downloadable file, and the links to them on the website.
+
+The downloads contract, shared by the exporters (PDF, EPUB, offline site):
+
+- every downloadable file lives under `site/downloads/`, at a path that says what it is
+  (`download_path` below): the book `<book-slug>.pdf`, `handouts/<chapter-slug>.pdf`,
+  `worksheets/<chapter-slug>-reflection.pdf`, `<book-slug>.epub`, `<book-slug>-offline.zip`;
+- exporters write their files in `on_post_build`, each first to a temporary name, then renamed
+  (`export_files.write_atomically`);
+- this hook, listed last, then scans `site/downloads/`, writes `site/downloads/index.json`, adds
+  type and size to the text of every `<a data-download="downloads/…">` in the built pages (the
+  build stops if the file is missing), and replaces every `<div data-downloads-list></div>` with
+  the list of all downloads (the facilitators' page).
+
+`BOOK_EXPORTS=0` (set by `make serve`) turns the exporters off: a preview. Then a missing file is
+no error: its link becomes text that says `make book` makes the file (`missing_download`), so a
+preview has no link that leads nowhere, and an empty list says the same. Without a downloads
+folder no index is written. The offline edition's build also runs with the exporters off, but
+with the book build's downloads copied in first (hooks/offline.py): its links find their files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+import os
+import posixpath
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
+
+from mkdocs.exceptions import PluginError
+
+from ebook import attribution, pdf_files
+from ebook.export_files import EXPORTS_ENV, book_slug, exports_enabled, write_atomically
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.plugins.book.downloads")
+
+DOWNLOADS_DIR = "downloads"
+INDEX_FILE = "index.json"
+
+Kind = Literal["book", "handout", "worksheet", "epub", "offline"]
+
+
+# --- MkDocs events ---------------------------------------------------------------------------
+
+_book: attribution.BookSettings | None = None
+_chapter_order: list[str] = []
+_chapters: dict[str, ChapterPage] = {}
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _book
+    _book = attribution.parse_book_settings(config.extra.get("book"))
+    exports_enabled(os.environ)  # a bad value stops the build before anything is written
+    _chapter_order.clear()
+    _chapters.clear()
+    return config
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    _chapter_order[:] = [page.file.src_uri for page in nav.pages]
+    return nav
+
+
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
+                    nav: Navigation) -> dict[str, Any]:
+    assert _book is not None
+    if attribution.is_chapter_page(_book, page.file.src_uri):
+        slug = chapter_slug(page.file.src_uri)
+        _chapters[slug] = ChapterPage(slug=slug, title=page.title or slug, url=page.url,
+                                      src_uri=page.file.src_uri)
+    return context
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    site = Path(config.site_dir)
+    exports = exports_enabled(os.environ)
+    folder = site / DOWNLOADS_DIR
+    if not folder.is_dir() and not exports:
+        log.info("Downloads: none in this build (%s=0); their links say that `make book` makes them.",
+                 EXPORTS_ENV)
+        downloads: list[Download] = []
+    else:
+        order = {src: i for i, src in enumerate(_chapter_order)}
+        chapters = dict(sorted(_chapters.items(), key=lambda kv: order.get(kv[1].src_uri, len(order))))
+        downloads = scan_downloads(site, book_title=config.site_name,
+                                   book_slug=book_slug(config.site_name), chapters=chapters)
+        write_atomically(folder / INDEX_FILE, render_index(config.site_name, downloads).encode("utf-8"))
+        log.info("Downloads: %d files listed in %s/%s", len(downloads), DOWNLOADS_DIR, INDEX_FILE)
+    by_path = {d.path: d for d in downloads}
+    # Looked for in the bytes, so that pages with nothing to change are not decoded; the marker
+    # also finds `data-downloads-list`.
+    for page in sorted(site.rglob("*.html")):
+        raw = page.read_bytes()
+        if b"data-download" not in raw:
+            continue
+        text = raw.decode("utf-8")
+        where = page.relative_to(site).as_posix()
+        new = complete_links(text, by_path, page=where, require=exports)
+        new = replace_downloads_lists(new, downloads, page=where, exports=exports)
+        if new != text:
+            write_atomically(page, new.encode("utf-8"))
+
+
+# --- The contract: names and paths -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChapterPage:
+    slug: str  # the chapter file's stem
+    title: str
+    url: str  # site-relative URL of the chapter page
+    src_uri: str
+
+
+@dataclass(frozen=True)
+class Download:
+    kind: Kind
+    title: str
+    page_url: str
+    path: str
+    pages: int | None
+    bytes: int
+    sha256: str
+
+
+def chapter_slug(src_uri: str) -> str:
+    return PurePosixPath(src_uri).stem
+
+
+def download_path(kind: Kind, *, book: str, chapter: str = "") -> str:
+    """Where a download lives, site-relative (`book` and `chapter` are slugs)."""
+    paths: dict[Kind, str] = {
+        "book": f"{book}.pdf",
+        "handout": f"handouts/{chapter}.pdf",
+        "worksheet": f"worksheets/{chapter}-reflection.pdf",
+        "epub": f"{book}.epub",
+        "offline": f"{book}-offline.zip",
+    }
+    return f"{DOWNLOADS_DIR}/{paths[kind]}"
+
+
+def classify(path: str, *, book: str) -> tuple[Kind, str]:
+    """The kind of a download and its chapter slug ("" for whole-book files), from its path."""
+    relative = path.removeprefix(f"{DOWNLOADS_DIR}/")
+    whole_book: dict[str, Kind] = {f"{book}.pdf": "book", f"{book}.epub": "epub",
+                                   f"{book}-offline.zip": "offline"}
+    if relative in whole_book:
+        return whole_book[relative], ""
+    if m := re.fullmatch(r"handouts/([^/]+)\.pdf", relative):
+        return "handout", m.group(1)
+    if m := re.fullmatch(r"worksheets/([^/]+)-reflection\.pdf", relative):
+        return "worksheet", m.group(1)
+    raise PluginError(
+        f"site/{path}: not a known kind of download. Exporters write only "
+        f"{DOWNLOADS_DIR}/{book}.pdf, .epub, -offline.zip, handouts/<chapter>.pdf and "
+        "worksheets/<chapter>-reflection.pdf (see hooks/downloads.py)."
+    )
+
+
+# --- The index -------------------------------------------------------------------------------
+
+KIND_ORDER: tuple[Kind, ...] = ("book", "epub", "offline", "handout", "worksheet")
+KIND_LABELS: Mapping[Kind, str] = {
+    "book": "Whole book",
+    "epub": "Whole book for e-readers",
+    "offline": "Whole website, offline",
+    "handout": "Chapter handout",
+    "worksheet": "Reflection worksheet",
+}
+FILE_TYPES = {".pdf": "PDF", ".epub": "EPUB", ".zip": "ZIP"}
+
+
+def scan_downloads(site: Path, *, book_title: str, book_slug: str,
+                   chapters: Mapping[str, ChapterPage]) -> list[Download]:
+    """Every file under site/downloads/, described; whole-book files first, then by chapter."""
+    folder = site / DOWNLOADS_DIR
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
+             and p != folder / INDEX_FILE] if folder.is_dir() else []
+    chapter_rank = {slug: i for i, slug in enumerate(chapters)}
+    ranked: list[tuple[tuple[int, int, str], Download]] = []
+    for file in files:
+        path = file.relative_to(site).as_posix()
+        kind, slug = classify(path, book=book_slug)
+        if slug:
+            if slug not in chapters:
+                raise PluginError(
+                    f"site/{path}: no chapter page '{slug}' in the navigation for this {kind}."
+                )
+            title, page_url = chapters[slug].title, chapters[slug].url
+        else:
+            title, page_url = book_title, ""
+        data = file.read_bytes()
+        download = Download(
+            kind=kind, title=title, page_url=page_url, path=path,
+            pages=pdf_files.page_count(data) if file.suffix == ".pdf" else None,
+            bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
+        )
+        ranked.append(((chapter_rank.get(slug, -1), KIND_ORDER.index(kind), path), download))
+    return [download for _, download in sorted(ranked, key=lambda pair: pair[0])]
+
+
+def render_index(book_title: str, downloads: Sequence[Download]) -> str:
+    return json.dumps({"book": book_title, "files": [asdict(d) for d in downloads]},
+                      ensure_ascii=False, indent=2) + "\n"
+
+
+def human_size(size: int) -> str:
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{round(size / 1000)} KB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def file_type(path: str) -> str:
+    return FILE_TYPES.get(PurePosixPath(path).suffix, PurePosixPath(path).suffix.lstrip(".").upper())
+
+
+# --- The links in the built pages ------------------------------------------------------------
+
+# The markers are written by our own templates and Markdown, in one known form; editing just
+# them keeps every other byte of a page as MkDocs wrote it (a parser would reformat the page).
+_DOWNLOAD_LINK = re.compile(
+    r'(?P<open><a\b[^>]*?\bdata-download="(?P<path>[^"]*)"[^>]*>)(?P<text>.*?)(?P<close></a>)',
+    re.S,
+)
+_DOWNLOADS_LIST = re.compile(r"<div\b[^>]*\bdata-downloads-list\b[^>]*>\s*</div>")
+
+
+def link_suffix(text: str, download: Download) -> str:
+    """" (PDF, 210 KB)", or " (210 KB)" when the link text already names the type."""
+    kind = file_type(download.path)
+    size = human_size(download.bytes)
+    if names_type(text, kind):
+        return f" ({size})"
+    return f" ({kind}, {size})"
+
+
+def names_type(text: str, kind: str) -> bool:
+    """Whether a link's text (HTML) already names the file's type ("Download PDF")."""
+    return bool(re.search(rf"\b{re.escape(kind)}\b", html.unescape(re.sub(r"<[^>]+>", "", text)), re.I))
+
+
+def complete_links(page_html: str, downloads: Mapping[str, Download], *, page: str,
+                   require: bool) -> str:
+    """Add type and size to every `data-download` link. A missing file stops the build when
+    files are `require`d; otherwise (a preview) its link becomes text that says so."""
+
+    def complete(m: re.Match[str]) -> str:
+        path = html.unescape(m.group("path"))
+        download = downloads.get(path)
+        if download is None:
+            if not require:
+                return missing_download(m.group("text"), path)
+            raise PluginError(
+                f"site/{page}: links to {path} (data-download), but no such file was built "
+                f"under site/{DOWNLOADS_DIR}/. Fix the link, or the exporter that should write it."
+            )
+        suffix = html.escape(link_suffix(m.group("text"), download))
+        return f'{m.group("open")}{m.group("text")}{suffix}{m.group("close")}'
+
+    return _DOWNLOAD_LINK.sub(complete, page_html)
+
+
+def missing_download(text: str, path: str) -> str:
+    """A preview's stand-in for the link (`text`, its HTML) to a file it does not have.
+
+    Text, not a link: a link would lead to "page not found". It names the file's type as the
+    finished link does (`link_suffix`), and the command that makes the file.
+    """
+    kind = file_type(path)
+    prefix = "" if not kind or names_type(text, kind) else f"{html.escape(kind)}; "
+    return (f'<span class="book-download-missing">{text} ({prefix}made by <code>make book</code>, '
+            "not in this preview)</span>")
+
+
+def replace_downloads_lists(page_html: str, downloads: Sequence[Download], *, page: str,
+                            exports: bool) -> str:
+    if not _DOWNLOADS_LIST.search(page_html):
+        return page_html
+    listing = render_downloads_list(downloads, page=page, exports=exports)
+    return _DOWNLOADS_LIST.sub(lambda _: listing, page_html)
+
+
+def relative_url(target: str, *, page: str) -> str:
+    """The URL of the site-relative `target` from the built HTML file `page`."""
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+def render_downloads_list(downloads: Sequence[Download], *, page: str, exports: bool) -> str:
+    """The table of every download (title, kind, type, pages, size), linked from `page`."""
+    e = html.escape
+    if not downloads and not exports:
+        return ('<div class="book-downloads-list"><p>This preview has no downloads: '
+                "<code>make book</code> makes the PDFs, the EPUB and the offline edition.</p></div>")
+    if not downloads:
+        return ('<div class="book-downloads-list"><p>No downloads were built with this version '
+                "of the site.</p></div>")
+    rows = []
+    for d in downloads:
+        rows.append(
+            # The link itself says type and size too: a link read out of its row still tells.
+            f'<tr><td><a href="{e(relative_url(d.path, page=page))}">{e(d.title + link_suffix(d.title, d))}</a></td>'
+            f"<td>{e(KIND_LABELS[d.kind])}</td><td>{e(file_type(d.path))}</td>"
+            f'<td>{d.pages if d.pages is not None else "–"}</td><td>{e(human_size(d.bytes))}</td></tr>'
+        )
+    return (
+        '<div class="book-downloads-list"><table>\n'
+        "<thead><tr><th scope=\"col\">Download</th><th scope=\"col\">Kind</th>"
+        "<th scope=\"col\">Type</th><th scope=\"col\">Pages</th><th scope=\"col\">Size</th></tr></thead>\n"
+        "<tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>"
+    )
