@@ -1,5 +1,34 @@
-"""Attribution: every page credits the original work (title, author, source, licence). Entry points only: the logic is in ebook/attribution.py."""
+"""Attribution: every page credits the original work (ebook/site/attribution.py)."""
 
-from ebook.attribution import on_config, on_page_content, on_page_context
+from __future__ import annotations
 
-__all__ = ['on_config', 'on_page_content', 'on_page_context']
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+from mkdocs.plugins import event_priority
+
+from ebook.model import state
+from ebook.site import attribution
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+
+# Priority 50: run before print-site stores each page's HTML for the combined print page.
+@event_priority(50)
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    credit = state.book_of(config).page_attribution(page.meta, source=f"docs/{page.file.src_uri}")
+    return html + attribution.render_block(credit)
+
+
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
+                    nav: Navigation) -> dict[str, Any]:
+    book = state.book_of(config)
+    credit = book.page_attribution(page.meta, source=f"docs/{page.file.src_uri}")
+    # For overrides/main.html, which writes it at the end of <head>.
+    context["attribution_head"] = Markup(attribution.render_head(
+        credit, page_title=page.title or "", is_chapter=book.in_chapters_folder(page.file.src_uri)))
+    return context

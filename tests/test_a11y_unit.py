@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from mkdocs.exceptions import PluginError
 
-from ebook import a11y, repository
+from ebook.site import a11y
+
+from ebook.site import repository
 
 SEARCH = '<div class="md-search" data-md-component="search" role="dialog">'
 ARTICLE = '<article class="md-content__inner md-typeset">'

@@ -10,7 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 
-from ebook import attribution as a
+from ebook.model import credits
+from ebook.model.settings import BookSettings, parse_book_settings
+from ebook.site import attribution as a
 
 BOOK: dict[str, Any] = {
     "title": "Post-Secondary Peer Support Training Curriculum",
@@ -30,12 +32,16 @@ OTHER_WORK = {
 }
 
 
-def book(**changes: Any) -> a.BookSettings:
-    return a.parse_book_settings({**BOOK, **changes})
+def book(**changes: Any) -> BookSettings:
+    return parse_book_settings({**BOOK, **changes})
 
 
-def block(meta: dict[str, Any], settings: a.BookSettings | None = None) -> BeautifulSoup:
-    attribution = a.page_attribution(settings or book(), meta, source="docs/page.md")
+def page_attribution(settings: BookSettings, meta: dict[str, Any], *, source: str) -> credits.PageAttribution:
+    return credits.page_attribution(settings.original, settings.changes, meta, source=source)
+
+
+def block(meta: dict[str, Any], settings: BookSettings | None = None) -> BeautifulSoup:
+    attribution = page_attribution(settings or book(), meta, source="docs/page.md")
     return BeautifulSoup(a.render_block(attribution), "html.parser")
 
 
@@ -44,7 +50,7 @@ def links(html: BeautifulSoup) -> dict[str, str]:
 
 
 def head_jsonld(meta: dict[str, Any], *, is_chapter: bool, title: str = "A page") -> dict[str, Any]:
-    attribution = a.page_attribution(book(), meta, source="docs/page.md")
+    attribution = page_attribution(book(), meta, source="docs/page.md")
     head = BeautifulSoup(a.render_head(attribution, page_title=title, is_chapter=is_chapter), "html.parser")
     return json.loads(head.find("script", type="application/ld+json").string)
 
@@ -107,7 +113,7 @@ def test_other_pages_describe_the_book() -> None:
 
 
 def test_head_links_the_page_licence() -> None:
-    attribution = a.page_attribution(book(), {"attribution": {"adapted_from": OTHER_WORK}}, source="docs/p.md")
+    attribution = page_attribution(book(), {"attribution": {"adapted_from": OTHER_WORK}}, source="docs/p.md")
     head = BeautifulSoup(a.render_head(attribution, page_title="P", is_chapter=False), "html.parser")
     assert head.find("link", rel="license")["href"] == "https://creativecommons.org/licenses/by-sa/4.0/"
 
@@ -117,7 +123,7 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 def test_metadata_is_escaped_in_the_block() -> None:
     html_text = a.render_block(
-        a.page_attribution(book(), {"attribution": {"adapted_from": {**OTHER_WORK, "author": HOSTILE, "title": HOSTILE}}}, source="docs/p.md")
+        page_attribution(book(), {"attribution": {"adapted_from": {**OTHER_WORK, "author": HOSTILE, "title": HOSTILE}}}, source="docs/p.md")
     )
     parsed = BeautifulSoup(html_text, "html.parser")
     assert parsed.find("script") is None and parsed.find("img") is None
@@ -125,7 +131,7 @@ def test_metadata_is_escaped_in_the_block() -> None:
 
 
 def test_metadata_cannot_break_out_of_the_jsonld_script() -> None:
-    attribution = a.page_attribution(book(author=HOSTILE), {}, source="docs/p.md")
+    attribution = page_attribution(book(author=HOSTILE), {}, source="docs/p.md")
     head = a.render_head(attribution, page_title="</script><script>alert(2)</script>", is_chapter=True)
     assert head.count("<script") == 1 and head.count("</script>") == 1
     parsed = BeautifulSoup(head, "html.parser")
@@ -136,7 +142,7 @@ def test_metadata_cannot_break_out_of_the_jsonld_script() -> None:
 
 def test_quote_in_a_url_cannot_break_out_of_the_attribute() -> None:
     html_text = a.render_block(
-        a.page_attribution(book(source_url='https://example.org/"onmouseover="alert(1)'), {}, source="docs/p.md")
+        page_attribution(book(source_url='https://example.org/"onmouseover="alert(1)'), {}, source="docs/p.md")
     )
     assert 'onmouseover="' not in html_text
     assert BeautifulSoup(html_text, "html.parser").find("a")["href"] == 'https://example.org/"onmouseover="alert(1)'
@@ -156,7 +162,7 @@ def test_quote_in_a_url_cannot_break_out_of_the_attribute() -> None:
 )
 def test_bad_book_settings_name_the_file_and_field(raw: Any, expected: str) -> None:
     with pytest.raises(PluginError, match=expected):
-        a.parse_book_settings(raw)
+        parse_book_settings(raw)
 
 
 @pytest.mark.parametrize(
@@ -173,9 +179,9 @@ def test_bad_book_settings_name_the_file_and_field(raw: Any, expected: str) -> N
 )
 def test_bad_front_matter_names_the_file_and_field(attribution: Any, expected: str) -> None:
     with pytest.raises(PluginError, match=expected):
-        a.page_attribution(book(), {"attribution": attribution}, source="docs/page.md")
+        page_attribution(book(), {"attribution": attribution}, source="docs/page.md")
 
 
 def test_every_licence_in_the_table_links_a_creative_commons_deed() -> None:
-    for key, licence in a.LICENCES.items():
+    for key, licence in credits.LICENCES.items():
         assert re.fullmatch(r"https://creativecommons\.org/(licenses|publicdomain)/[a-z-]+/\d\.\d/", licence.url), key

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
-from ebook import build_cache
-from ebook import pdf as p
+from ebook.model import cache as build_cache
+from ebook.pdf import export as p
 from tests.helpers import mkdocs_build
 from tests.pdfs import body_text
 from tests.test_build_outputs import BOOK_SLUG, copy_of_the_book, snapshot

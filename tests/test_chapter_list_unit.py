@@ -7,8 +7,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from ebook import attribution
-from ebook import chapter_list as c
+from ebook.site import chapter_list as c
 from tests.helpers import build_pages, page_html_path, soup
 
 CHAPTERS = [
@@ -34,12 +33,6 @@ def test_only_a_marker_line_of_its_own_is_replaced() -> None:
     result = c.with_chapter_list(page, CHAPTERS[:1], "index.md")
     assert result.startswith("# Home\n\n1. [Connection & Care]")
     assert f"`{c.MARKER}` in the text" in result
-
-
-@pytest.mark.parametrize("src_uri, listed", [("chapters/one.md", True), ("chapters/index.md", False), ("about.md", False)])
-def test_the_chapters_pages_own_index_is_not_a_chapter(src_uri: str, listed: bool) -> None:
-    from tests.test_checks_unit import BOOK
-    assert attribution.is_chapter_page(BOOK, src_uri) is listed
 
 
 def test_a_built_book_lists_its_chapters_in_navigation_order_on_every_marked_page(tmp_path: Path) -> None:

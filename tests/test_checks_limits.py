@@ -24,7 +24,7 @@ from typing import Callable
 import markdown
 import pytest
 
-from ebook import checks
+from ebook.checks import book as checks
 from tests.helpers import CHAPTER_MD, build_pages
 from tests.test_checks_unit import BOOK, CONTEXT, page
 

@@ -20,8 +20,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, get_files
 from mkdocs.structure.pages import Page
 
-from ebook import checks
-from ebook import page_tree
+from ebook.checks import book as checks
+from ebook.model import page_tree
 from tests.helpers import CHAPTER_MD, FIXTURES, ROOT, make_fixture_project
 from tests.test_checks_unit import BOOK, CONTEXT, FIELDS, TEXT, front_matter_with
 

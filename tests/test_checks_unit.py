@@ -15,12 +15,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from ebook import attribution
-from ebook import checks
+from ebook.model import credits, state
+from ebook.model import settings as book_settings
+from ebook.model.book import page_slug
+from ebook.site import attribution
+from ebook.checks import book as checks
 from tests.helpers import ROOT, normalise
 
 CONFIG = load_config(str(ROOT / "mkdocs.yml"))
-BOOK = attribution.parse_book_settings(CONFIG.extra["book"])
+BOOK = book_settings.parse_book_settings(CONFIG.extra["book"])
 CONTEXT = checks.Context(book=BOOK, extensions=list(CONFIG.markdown_extensions),
                          extension_configs=dict(CONFIG.mdx_configs))
 # A chapter must say who wrote it: one line of front matter, so the body starts on line 7.
@@ -170,6 +173,7 @@ def test_a_page_without_front_matter_is_told_how_to_start() -> None:
 
 def test_the_last_guard_stops_unsafe_html_that_reached_the_rendered_page() -> None:
     """Whatever produced it, a page's content with script in it is never written."""
+    state.start(CONFIG)
     checks.on_config(CONFIG)
     file = File("chapters/listening.md", str(ROOT / "docs"), str(ROOT / "site"), True)
     guarded = Page("Listening", file, CONFIG)
@@ -182,9 +186,9 @@ def test_the_last_guard_stops_unsafe_html_that_reached_the_rendered_page() -> No
 
 
 def test_page_slugs_are_file_names_or_folder_names_for_index_pages() -> None:
-    assert checks.page_slug("chapters/connection.md") == "connection"
-    assert checks.page_slug("chapters/index.md") == "chapters"
-    assert checks.page_slug("index.md") == ""
+    assert page_slug("chapters/connection.md") == "connection"
+    assert page_slug("chapters/index.md") == "chapters"
+    assert page_slug("index.md") == ""
     found = problems(page("# A\n", src_uri="chapters.md", url="chapters/"),
                      page("# B\n", front=FRONT.replace("Listening", "B"), src_uri="chapters/index.md", url="chapters/"))
     assert found and "slug 'chapters' is also the slug of docs/chapters.md" in found[0]
@@ -245,7 +249,7 @@ def assert_shown_as_typed(keys: tuple[str, ...], value: str, meta: dict[str, Any
         if keys == ("description",):
             assert normalise(attribute.meta["content"]) == normalise(value)
         return
-    page_attribution = attribution.page_attribution(BOOK, meta, source="docs/p.md")
+    page_attribution = credits.page_attribution(BOOK.original, BOOK.changes, meta, source="docs/p.md")
     block = BeautifulSoup(attribution.render_block(page_attribution), "html.parser")
     assert not block.find_all(["script", "img", "iframe", "title"])
     assert all(not name.startswith("on") for tag in block.find_all() for name in tag.attrs)

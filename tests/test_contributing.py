@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 from markdown.extensions.toc import slugify
 
-from ebook.attribution import _PAGE_KEYS, _WORK_KEYS, LICENCES
+from ebook.model.credits import LICENCES, PAGE_FIELDS, WORK_KEYS
 from tests.helpers import ROOT
 
 import new_chapter  # noqa: E402
@@ -219,7 +219,7 @@ def test_guide_adds_the_chapter_and_its_nav_line_in_the_same_pull_request() -> N
 
 
 def test_guide_leaves_the_chapter_lists_to_the_build() -> None:
-    from ebook.chapter_list import MARKER
+    from ebook.site.chapter_list import MARKER
 
     adding = section(TEXT, "## Add a new chapter")
     assert f"`{MARKER}`" in adding and "You do not edit the lists of chapters" in adding
@@ -241,7 +241,7 @@ def test_image_rule_has_one_correct_example_that_resolves() -> None:
     target = PurePosixPath("docs/chapters") / "../images/file-name.png"
     assert re.sub(r"[^/]+/\.\./", "", str(target)) == "docs/images/file-name.png"
     # The build's own hint for a missing image gives the same path.
-    assert "../images/file-name.png" in (PACKAGE / "mkdocs_warnings.py").read_text(encoding="utf-8")
+    assert "../images/file-name.png" in (PACKAGE / "checks" / "mkdocs_warnings.py").read_text(encoding="utf-8")
     # Every image a good example shows is in docs/images/, reached from a chapter.
     for block in CODE_BLOCK.findall(TEXT):
         good = re.split(r"Bad", block)[0]
@@ -261,7 +261,7 @@ def test_guide_shows_lints_one_line_when_all_is_well(tmp_path: Path) -> None:
 
 def test_guide_lists_every_attribution_field_and_licence_the_build_accepts() -> None:
     credit = TEXT[TEXT.index("## Credit adapted material"):TEXT.index("## Preview your change")]
-    for field in _PAGE_KEYS | _WORK_KEYS:
+    for field in PAGE_FIELDS | WORK_KEYS:
         assert f"{field}:" in credit or f"`{field}`" in credit, field
     assert re.findall(r"`(CC[-A-Z0-9.]+)`", credit) == list(LICENCES)
 
@@ -271,8 +271,8 @@ def test_guide_lists_every_attribution_field_and_licence_the_build_accepts() -> 
 # The modules whose messages a contributor reads in the chapter checks' report.
 # The package under hooks/ that holds the generator's logic.
 PACKAGE = ROOT / "hooks" / "ebook"
-CHECK_MODULES = ("checks.py", "html_allowlist.py", "source_lines.py", "mkdocs_warnings.py",
-                 "attribution.py")
+CHECK_MODULES = (*(path.relative_to(PACKAGE).as_posix() for path in sorted((PACKAGE / "checks").glob("*.py"))),
+                 "model/credits.py")
 # Text in those modules that has the shape of a message but is none: not a problem a page can have.
 NOT_MESSAGES = {
     "---\ntitle": "the example of a front matter that a message shows",

@@ -37,7 +37,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, BrowserContext, Page, Request
 
-from ebook import csp
+from ebook.site import csp
 from tests.helpers import BOOK_BUILD_ENV, FIXTURES, build_fixture
 from tests.site_server import serve
 from tests.test_build_outputs import BOOK_SLUG

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 from mkdocs.exceptions import PluginError
 
-from ebook import epub as e
+from ebook.epub import export as e
 from tests.epubs import Epub
 from tests.helpers import BOOK_BUILD_ENV, build_fixture
 from tests.test_build_outputs import BOOK_SLUG

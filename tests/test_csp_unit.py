@@ -8,7 +8,7 @@ import hashlib
 import pytest
 from mkdocs.exceptions import PluginError
 
-from ebook import csp
+from ebook.site import csp
 from tests.helpers import ROOT
 
 SCOPE = '__md_scope=new URL("\x00base\x00",location)'  # a template as theme_scripts returns it

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from mkdocs.exceptions import PluginError
 
 from ebook import downloads as d
+from ebook.model.book import Kind, download_path
 
 BOOK = "post-secondary-peer-support-training-curriculum"
 CHAPTERS = {
@@ -23,13 +24,13 @@ CHAPTERS = {
 
 
 @given(kind=st.sampled_from(["handout", "worksheet"]), chapter=st.from_regex(r"[a-z0-9]+(-[a-z0-9]+)*", fullmatch=True))
-def test_every_chapter_download_path_says_what_it_is(kind: d.Kind, chapter: str) -> None:
-    assert d.classify(d.download_path(kind, book=BOOK, chapter=chapter), book=BOOK) == (kind, chapter)
+def test_every_chapter_download_path_says_what_it_is(kind: Kind, chapter: str) -> None:
+    assert d.classify(download_path(kind, book=BOOK, chapter=chapter), book=BOOK) == (kind, chapter)
 
 
 @pytest.mark.parametrize("kind", ["book", "epub", "offline"])
-def test_whole_book_download_paths(kind: d.Kind) -> None:
-    path = d.download_path(kind, book=BOOK)
+def test_whole_book_download_paths(kind: Kind) -> None:
+    path = download_path(kind, book=BOOK)
     assert path.startswith(f"downloads/{BOOK}")
     assert d.classify(path, book=BOOK) == (kind, "")
 

@@ -16,10 +16,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 # The hooks by module name, as MkDocs loads them (tests/conftest.py puts hooks/ on sys.path).
-from ebook import epub as e
-from ebook import export_files
+from ebook.epub import export as e
+from ebook.model import files as export_files
 from ebook import offline
-from ebook.attribution import parse_book_settings
+from ebook.model.settings import EpubSettings, parse_book_settings, parse_epub_settings
 from tests.helpers import make_fixture_project
 
 BOOK = parse_book_settings({
@@ -32,7 +32,7 @@ BOOK = parse_book_settings({
     "changes": "Headings added.",
     "chapters_dir": "chapters",
 })
-SETTINGS = e.EpubSettings(identifier="urn:uuid:00000000-0000-4000-8000-000000000000",
+SETTINGS = EpubSettings(identifier="urn:uuid:00000000-0000-4000-8000-000000000000",
                           accessibility_summary="Structured text.")
 WHEN = datetime(2024, 3, 1, 12, 30, 0, tzinfo=timezone.utc)
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -146,7 +146,7 @@ def test_sloppy_html_becomes_well_formed_xhtml_with_every_word() -> None:
 ])
 def test_bad_epub_settings_name_the_field(raw: object, message: str) -> None:
     with pytest.raises(PluginError, match=message.replace(".", r"\.").replace("(", r"\(")):
-        e.parse_epub_settings(raw)
+        parse_epub_settings(raw)
 
 
 def test_chapters_follow_the_navigation_and_leave_out_index_pages() -> None:

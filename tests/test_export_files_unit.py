@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
-from ebook import export_files as x
+from ebook.model import files as x
 
 
 def test_book_slug_from_the_site_name() -> None:

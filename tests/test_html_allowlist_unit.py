@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ebook import html_allowlist
+from ebook.checks import html_allowlist
 from tests.test_checks_unit import CONTEXT
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ebook import last_updated
+from ebook.site import last_updated
 from tests.helpers import git
 
 # Author dates of the commits below (seconds since 1970, UTC).

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from ebook import mkdocs_warnings as w
+from ebook.checks import mkdocs_warnings as w
 
 
 def test_each_page_missing_from_the_navigation_is_its_own_problem() -> None:

@@ -17,9 +17,11 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
 
-from ebook import attribution as a
-from ebook import pdf as p
-from ebook import pdf_files
+from ebook.model.credits import LICENCES
+from ebook.model.settings import parse_book_settings, parse_pdf_settings
+from ebook.site import attribution as a
+from ebook.pdf import export as p
+from ebook.pdf import files as pdf_files
 from tests.helpers import ROOT, make_fixture_project, normalise
 from tests.pdfs import bookmarks, full_page_texts, link_annotations, margin_texts, named_destinations
 
@@ -28,14 +30,14 @@ from tests.pdfs import bookmarks, full_page_texts, link_annotations, margin_text
 
 
 def test_pdf_settings_default_to_us_letter() -> None:
-    settings = p.parse_pdf_settings(None)
+    settings = parse_pdf_settings(None)
     assert settings.paper == "letter"
     assert settings.writing_lines >= 6
 
 
 def test_a4_is_a_setting() -> None:
-    assert p.parse_pdf_settings({"paper": "A4"}).paper == "A4"
-    assert p.parse_pdf_settings({"paper": "a4"}).paper == "A4"
+    assert parse_pdf_settings({"paper": "A4"}).paper == "A4"
+    assert parse_pdf_settings({"paper": "a4"}).paper == "A4"
 
 
 @pytest.mark.parametrize(
@@ -51,7 +53,7 @@ def test_a4_is_a_setting() -> None:
 )
 def test_bad_pdf_settings_stop_the_build_naming_the_field(raw: object, message: str) -> None:
     with pytest.raises(PluginError) as error:
-        p.parse_pdf_settings(raw)
+        parse_pdf_settings(raw)
     assert message in str(error.value)
 
 
@@ -251,12 +253,12 @@ def test_toc_page_numbers_are_filled_in_their_slots() -> None:
 
 
 def print_setup(paper: str = "letter", site_url: str = "") -> p.PrintSetup:
-    book = a.parse_book_settings({
+    book = parse_book_settings({
         "title": "Original", "author": "Jenn Cusick", "source_url": "https://opentextbc.ca/peersupport/",
         "license": "CC-BY-4.0", "changes": "Headings added."})
     info = p.BookInfo(title='The "Book" & <More>', author="Jenn Cusick", description="About.",
                       slug="the-book", site_url=site_url, edition="Edition of 1 May 2025", settings=book)
-    return p.PrintSetup(book=info, settings=p.parse_pdf_settings({"paper": paper, "writing_lines": 7}),
+    return p.PrintSetup(book=info, settings=parse_pdf_settings({"paper": paper, "writing_lines": 7}),
                         body={"dir": "ltr", "data-md-color-scheme": "default"},
                         templates=p.template_environment(ROOT / "overrides" / "print"))
 
@@ -264,7 +266,7 @@ def print_setup(paper: str = "letter", site_url: str = "") -> p.PrintSetup:
 CHAPTER = p.ChapterSource(
     src_uri="chapters/trust.md", slug="trust", title='Trust </style> "here"', url="chapters/trust/",
     html_file=Path("unused"), description="A chapter.", author="Jenn Cusick",
-    licence=a.LICENCES["CC-BY-4.0"], credit="adapted from the original", has_prompts=True)
+    licence=LICENCES["CC-BY-4.0"], credit="adapted from the original", has_prompts=True)
 CHAPTER_PAGE = """<html><head><link rel="stylesheet" href="../../assets/main.css">
 <link rel="stylesheet" href="../../css/print-site.css"></head><body><article class="md-content__inner md-typeset">
 <nav class="book-downloads"><a data-download="downloads/x.pdf">Download PDF</a></nav>

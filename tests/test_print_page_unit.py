@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from mkdocs.theme import Theme
 from mkdocs_print_site_plugin import urls as print_site_urls
 
-from ebook import print_page
+from ebook.site import print_page
 
 
 @pytest.mark.parametrize("end", ["on_post_build", "on_build_error"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ebook import source_lines as s
+from ebook.checks import source_lines as s
 
 BOX = '!!! scenario "Example: Jesse and Sam"'
 

@@ -30,12 +30,16 @@ import posixpath
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from mkdocs.exceptions import PluginError
 
-from ebook import attribution, pdf_files
-from ebook.export_files import EXPORTS_ENV, book_slug, exports_enabled, write_atomically
+from ebook.model import state
+from ebook.model.book import DOWNLOADS_DIR, Kind, download_path, page_slug
+from ebook.model.settings import BookSettings
+
+from ebook.pdf import files as pdf_files
+from ebook.model.files import EXPORTS_ENV, book_slug, exports_enabled, write_atomically
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -45,22 +49,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.book.downloads")
 
-DOWNLOADS_DIR = "downloads"
 INDEX_FILE = "index.json"
 
-Kind = Literal["book", "handout", "worksheet", "epub", "offline"]
 
 
 # --- MkDocs events ---------------------------------------------------------------------------
 
-_book: attribution.BookSettings | None = None
+_book: BookSettings | None = None
 _chapter_order: list[str] = []
 _chapters: dict[str, ChapterPage] = {}
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _book
-    _book = attribution.parse_book_settings(config.extra.get("book"))
+    _book = state.book_of(config).settings.book
     exports_enabled(os.environ)  # a bad value stops the build before anything is written
     _chapter_order.clear()
     _chapters.clear()
@@ -75,8 +77,8 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
                     nav: Navigation) -> dict[str, Any]:
     assert _book is not None
-    if attribution.is_chapter_page(_book, page.file.src_uri):
-        slug = chapter_slug(page.file.src_uri)
+    if state.book_of(config).is_chapter(page.file.src_uri):
+        slug = page_slug(page.file.src_uri)
         _chapters[slug] = ChapterPage(slug=slug, title=page.title or slug, url=page.url,
                                       src_uri=page.file.src_uri)
     return context
@@ -132,22 +134,6 @@ class Download:
     pages: int | None
     bytes: int
     sha256: str
-
-
-def chapter_slug(src_uri: str) -> str:
-    return PurePosixPath(src_uri).stem
-
-
-def download_path(kind: Kind, *, book: str, chapter: str = "") -> str:
-    """Where a download lives, site-relative (`book` and `chapter` are slugs)."""
-    paths: dict[Kind, str] = {
-        "book": f"{book}.pdf",
-        "handout": f"handouts/{chapter}.pdf",
-        "worksheet": f"worksheets/{chapter}-reflection.pdf",
-        "epub": f"{book}.epub",
-        "offline": f"{book}-offline.zip",
-    }
-    return f"{DOWNLOADS_DIR}/{paths[kind]}"
 
 
 def classify(path: str, *, book: str) -> tuple[Kind, str]:

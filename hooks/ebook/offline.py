@@ -50,8 +50,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 # MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
-from ebook import build_cache, export_files
-from ebook.export_files import book_slug, exports_enabled
+from ebook.model import cache as build_cache
+from ebook.model import files as export_files
+from ebook.model.files import book_slug, exports_enabled
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

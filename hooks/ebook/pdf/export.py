@@ -75,7 +75,21 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 
-from ebook import attribution, build_cache, csp, downloads, export_files, page_tree, pdf_files
+from ebook.model import credits, state
+from ebook.model.book import Kind, download_path, page_slug
+from ebook.model.settings import BookSettings, PdfSettings
+from ebook.site import attribution
+
+from ebook.model import cache as build_cache
+
+from ebook.site import csp
+
+
+from ebook.model import files as export_files
+
+from ebook.model import page_tree
+
+from ebook.pdf import files as pdf_files
 
 # BeautifulSoup (with soupsieve, a tenth of a second to import) and asyncio are imported by the
 # functions that make and print documents: a build without PDFs (`make serve`, an unchanged
@@ -97,7 +111,7 @@ PRINT_PAGE = "print_page/index.html"  # print-site's combined page, in the built
 
 # --- MkDocs events ---------------------------------------------------------------------------
 
-_book: attribution.BookSettings | None = None
+_book: BookSettings | None = None
 _settings: PdfSettings | None = None
 _browser: str | None = None
 _chapters: dict[str, ChapterSource] = {}
@@ -109,8 +123,8 @@ _VERSION_ASKER = ThreadPoolExecutor(1, thread_name_prefix="browser-version")
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _book, _settings, _browser, _version
-    _book = attribution.parse_book_settings(config.extra.get("book"))
-    _settings = parse_pdf_settings(config.extra.get("pdf"))
+    _book = state.book_of(config).settings.book
+    _settings = state.book_of(config).settings.pdf
     # Found now, so a missing browser stops the build before anything is written.
     _browser = find_browser(os.environ) if export_files.exports_enabled(os.environ) else None
     if _browser is not None:  # asked now, beside the site's build; the PDF cache needs it
@@ -148,7 +162,7 @@ def close_browser() -> None:
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     # For overrides/partials/print-downloads.html: the book's PDF, linked from every page.
-    env.globals["book_pdf"] = downloads.download_path(
+    env.globals["book_pdf"] = download_path(
         "book", book=export_files.book_slug(config.site_name)
     )
     return env
@@ -163,7 +177,7 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
                     nav: Navigation) -> dict[str, Any]:
     assert _book is not None
-    if not attribution.is_chapter_page(_book, page.file.src_uri):
+    if not state.book_of(config).is_chapter(page.file.src_uri):
         return context
     found = _prompts_found.get(page.file.src_uri)
     has_prompts = found if found is not None else has_reflection_prompts(page.content or "")
@@ -171,8 +185,8 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
     _chapters[page.file.src_uri] = chapter
     book = export_files.book_slug(config.site_name)
     context["chapter_downloads"] = {
-        "handout": downloads.download_path("handout", book=book, chapter=chapter.slug),
-        "worksheet": (downloads.download_path("worksheet", book=book, chapter=chapter.slug)
+        "handout": download_path("handout", book=book, chapter=chapter.slug),
+        "worksheet": (download_path("worksheet", book=book, chapter=chapter.slug)
                       if chapter.has_prompts else ""),
     }
     return context
@@ -180,7 +194,7 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
 
 def on_post_build(config: MkDocsConfig) -> None:
     if not export_files.exports_enabled(os.environ):
-        log.info("PDFs: not written (%s=0).", downloads.EXPORTS_ENV)
+        log.info("PDFs: not written (%s=0).", export_files.EXPORTS_ENV)
         return
     assert _book is not None and _settings is not None and _browser is not None
     start = time.perf_counter()
@@ -278,51 +292,6 @@ def cache_keys(plans: Sequence[PrintPlan], batches: Sequence[Sequence[PrintPlan]
 # --- Settings and environment ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PdfSettings:
-    paper: str  # a CSS page size: "letter" or "A4"
-    keywords: tuple[str, ...]
-    writing_lines: int  # ruled lines after each worksheet prompt
-    chapters_per_print: int  # handouts (or worksheets) printed in one go, then split apart
-
-
-PAPERS = {"letter": "letter", "a4": "A4"}
-_PDF_KEYS = {"paper", "keywords", "writing_lines", "chapters_per_print"}
-MIN_WRITING_LINES = 6
-
-
-def parse_pdf_settings(raw: Any) -> PdfSettings:
-    where = f"{CONFIG_FILE}: extra.pdf"
-    raw = {} if raw is None else raw
-    if not isinstance(raw, Mapping):
-        raise PluginError(f"{where}: expected a mapping with {', '.join(sorted(_PDF_KEYS))}.")
-    unknown = sorted(set(map(str, raw)) - _PDF_KEYS)
-    if unknown:
-        raise PluginError(
-            f"{where}: unknown field {', '.join(unknown)}; allowed: {', '.join(sorted(_PDF_KEYS))}."
-        )
-    paper = raw.get("paper", "letter")
-    if not isinstance(paper, str) or paper.lower() not in PAPERS:
-        raise PluginError(f"{where}.paper: {paper!r} is not a paper size we print: use letter or a4.")
-    keywords = raw.get("keywords", [])
-    if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
-        raise PluginError(f"{where}.keywords: expected a list of words or phrases, e.g. [peer support].")
-    lines = raw.get("writing_lines", 8)
-    if not isinstance(lines, int) or isinstance(lines, bool) or not MIN_WRITING_LINES <= lines <= 40:
-        raise PluginError(
-            f"{where}.writing_lines: {lines!r}: give a number of ruled lines from "
-            f"{MIN_WRITING_LINES} to 40."
-        )
-    per_print = raw.get("chapters_per_print", 15)
-    if not isinstance(per_print, int) or isinstance(per_print, bool) or not 1 <= per_print <= 100:
-        raise PluginError(
-            f"{where}.chapters_per_print: {per_print!r}: give how many chapters' handouts to print "
-            "in one go, from 1 to 100."
-        )
-    return PdfSettings(paper=PAPERS[paper.lower()], keywords=tuple(k.strip() for k in keywords),
-                       writing_lines=lines, chapters_per_print=per_print)
-
-
 BROWSER_ENV = "BOOK_BROWSER"
 # Chromium's headless shell first: the same Blink layout and PDF printing as the full browser
 # (the same pages, pixel for pixel) without the desktop browser around them, so printing takes
@@ -343,7 +312,7 @@ NO_BROWSER = (
     "    sudo apt-get install chromium-headless-shell\n"
     "(on Ubuntu: sudo apt-get install chromium), "
     f"or set {BROWSER_ENV} to the browser's path. To build without PDFs (as `make serve` "
-    f"does), set {downloads.EXPORTS_ENV}=0."
+    f"does), set {export_files.EXPORTS_ENV}=0."
 )
 
 
@@ -402,7 +371,7 @@ class ChapterPrint:
     """A chapter's handout or worksheet, ready to be printed in a collection (`collection_document`)."""
 
     path: str  # where the PDF goes, site-relative: downloads/…
-    kind: downloads.Kind
+    kind: Kind
     metadata: PdfMetadata
     head: str  # the running head's right side: the chapter's title
     foot: str  # the footer's left side: the chapter's address online, or ""
@@ -439,7 +408,7 @@ class ChapterSource:
     html_file: Path  # the built page
     description: str
     author: str
-    licence: attribution.Licence
+    licence: credits.Licence
     credit: str  # the work the chapter is based on, in words
     has_prompts: bool
 
@@ -452,10 +421,10 @@ class BookInfo:
     slug: str
     site_url: str  # "" when the site's address is not set
     edition: str  # e.g. "Edition of 28 November 2025"
-    settings: attribution.BookSettings
+    settings: BookSettings
 
     @classmethod
-    def from_config(cls, book: attribution.BookSettings, config: MkDocsConfig,
+    def from_config(cls, book: BookSettings, config: MkDocsConfig,
                     epoch: int | None) -> BookInfo:
         return cls(
             title=config.site_name,
@@ -473,19 +442,13 @@ def edition_text(epoch: int | None) -> str:
     return f"Edition of {when.day} {when:%B %Y}"
 
 
-def credit_text(work: attribution.Work) -> str:
-    """“Title” by Author (Publisher, Year), the plain-text form of attribution's credit line."""
-    published = ", ".join(p for p in (work.publisher, str(work.year or "")) if p)
-    return f"“{work.title}” by {work.author}" + (f" ({published})" if published else "")
-
-
-def chapter_source(book: attribution.BookSettings, page: Page, site_description: str, *,
+def chapter_source(book: BookSettings, page: Page, site_description: str, *,
                    has_prompts: bool) -> ChapterSource:
-    credit = attribution.page_attribution(book, page.meta, source=f"docs/{page.file.src_uri}")
+    credit = credits.page_attribution(book.original, book.changes, page.meta, source=f"docs/{page.file.src_uri}")
     based_on = credit.adapted_from or credit.original
     return ChapterSource(
         src_uri=page.file.src_uri,
-        slug=downloads.chapter_slug(page.file.src_uri),
+        slug=page_slug(page.file.src_uri),
         title=page.title or "",
         url=page.url,
         html_file=Path(page.file.abs_dest_path),
@@ -493,7 +456,7 @@ def chapter_source(book: attribution.BookSettings, page: Page, site_description:
         author=credit.written_by or based_on.author,
         licence=credit.licence,
         credit=f"written for this edition by {credit.written_by}" if credit.written_by
-        else f"adapted from {credit_text(based_on)}",
+        else f"adapted from {credits.credit_text(based_on)}",
         has_prompts=has_prompts,
     )
 
@@ -555,7 +518,7 @@ class PrintPlan:
     """A PDF to write, before its print document is made: where it goes, a hash of what the
     document is made from, and how to make it (only done when the PDF must be printed)."""
 
-    kind: downloads.Kind
+    kind: Kind
     path: str
     inputs: str
     make: Callable[[], PrintDocument | ChapterPrint]
@@ -571,7 +534,7 @@ def print_plans(site: Path, chapters: Sequence[ChapterSource], setup: PrintSetup
         )
     book_html = print_page.read_bytes()
     plans = [PrintPlan(
-        kind="book", path=downloads.download_path("book", book=setup.book.slug),
+        kind="book", path=download_path("book", book=setup.book.slug),
         inputs=build_cache.digest("book", book_html),
         make=lambda: book_document(book_html.decode("utf-8"), setup),
     )]
@@ -589,12 +552,12 @@ def print_plans(site: Path, chapters: Sequence[ChapterSource], setup: PrintSetup
             return document
 
         plans.append(PrintPlan(
-            kind="handout", path=downloads.download_path("handout", book=setup.book.slug, chapter=chapter.slug),
+            kind="handout", path=download_path("handout", book=setup.book.slug, chapter=chapter.slug),
             inputs=build_cache.digest("handout", described, page_bytes), make=handout,
         ))
         if chapter.has_prompts:
             plans.append(PrintPlan(
-                kind="worksheet", path=downloads.download_path("worksheet", book=setup.book.slug, chapter=chapter.slug),
+                kind="worksheet", path=download_path("worksheet", book=setup.book.slug, chapter=chapter.slug),
                 inputs=build_cache.digest("worksheet", described, page_bytes), make=worksheet,
             ))
     return plans
@@ -754,7 +717,7 @@ def book_document(print_page_html: str, setup: PrintSetup) -> PrintDocument:
     metadata = PdfMetadata(
         title=book.title, author=book.author, subject=book.description,
         keywords=setup.settings.keywords, language=book.settings.language,
-        rights=(f"{book.title}, adapted from {credit_text(original)}, {original.source_url}. "
+        rights=(f"{book.title}, adapted from {credits.credit_text(original)}, {original.source_url}. "
                 f"Licensed under {original.licence.name}: {original.licence.url}"),
         licence_url=original.licence.url,
     )
@@ -763,7 +726,7 @@ def book_document(print_page_html: str, setup: PrintSetup) -> PrintDocument:
     # later; freed now, its memory is there for the browser printing it.
     page.decompose()
     return PrintDocument(
-        path=downloads.download_path("book", book=book.slug),
+        path=download_path("book", book=book.slug),
         url_path=url_path,
         html=setup.templates.get_template("book.html").render(
             doc=doc, book=book, original=original, parts=parts),
@@ -882,7 +845,7 @@ def collection_document(parts: Sequence[ChapterPrint], setup: PrintSetup, *, nam
     )
 
 
-def _chapter_print(kind: downloads.Kind, label: str, sheets: Sequence[str], chapter: ChapterSource,
+def _chapter_print(kind: Kind, label: str, sheets: Sequence[str], chapter: ChapterSource,
                    setup: PrintSetup, body: Markup) -> ChapterPrint:
     book = setup.book
     metadata = PdfMetadata(
@@ -894,7 +857,7 @@ def _chapter_print(kind: downloads.Kind, label: str, sheets: Sequence[str], chap
     )
     here = "/" + chapter.url.lstrip("/")
     return ChapterPrint(
-        path=downloads.download_path(kind, book=book.slug, chapter=chapter.slug),
+        path=download_path(kind, book=book.slug, chapter=chapter.slug),
         kind=kind, metadata=metadata, head=chapter.title,
         foot=chapter_address(book.site_url, chapter.url), body=body,
         stylesheets=tuple(_from_root(href, here) for href in sheets),

@@ -32,7 +32,7 @@ from typing import Any, Iterator, Mapping
 
 from mkdocs.exceptions import PluginError
 
-from ebook.export_files import on_unless_zero
+from ebook.model.files import on_unless_zero
 
 CACHE_ENV = "BOOK_CACHE"
 CACHE_DIR = Path(".cache") / "book"  # beside mkdocs.yml

@@ -19,7 +19,7 @@ from mkdocs.exceptions import PluginError
 if TYPE_CHECKING:
     import pikepdf
 
-    from ebook.pdf import PdfMetadata
+    from ebook.pdf.export import PdfMetadata
 
 
 # --- Reading a printed PDF -------------------------------------------------------------------

@@ -70,7 +70,13 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.utils.meta import YAML_RE
 
 # MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
-from ebook import attribution, html_allowlist, mkdocs_warnings, page_tree, source_lines
+from ebook.model import credits, state
+from ebook.model.book import Book, page_slug
+from ebook.model.settings import BookSettings
+from ebook.checks import html_allowlist
+from ebook.checks import mkdocs_warnings
+from ebook.model import page_tree
+from ebook.checks import source_lines
 
 if TYPE_CHECKING:
     import jinja2
@@ -102,7 +108,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _context, _checking, _warnings
-    book = attribution.parse_book_settings(config.extra.get("book"))
+    book = state.book_of(config).settings.book
     _context = Context(
         book=book,
         extensions=list(config.markdown_extensions),
@@ -241,7 +247,7 @@ def _read_text(path: str) -> str:
 
 
 def read_template_placeholders(config: MkDocsConfig,
-                               book: attribution.BookSettings) -> tuple[source_lines.Placeholder, ...]:
+                               book: BookSettings) -> tuple[source_lines.Placeholder, ...]:
     """The chapter template's sample text, which no page may keep."""
     path = os.path.join(os.path.dirname(config.config_file_path), book.chapter_template)
     try:
@@ -481,7 +487,7 @@ class Renderer:
 
 @dataclass
 class Context:
-    book: attribution.BookSettings
+    book: BookSettings
     extensions: list[Any]
     extension_configs: dict[str, Any]
     placeholders: Sequence[source_lines.Placeholder] = ()  # the chapter template's sample text
@@ -522,7 +528,7 @@ def check_book(pages: Sequence[Source], others: Sequence[Source], context: Conte
     return BookReport(problems=sorted(set(report.problems + rendered)), lines=report.lines)
 
 
-def check_sources(pages: Sequence[Source], book: attribution.BookSettings,
+def check_sources(pages: Sequence[Source], book: BookSettings,
                   placeholders: Sequence[source_lines.Placeholder] = ()) -> BookReport:
     """What the sources alone tell: each page's encoding, front matter and lines, unique titles
     and slugs."""
@@ -556,7 +562,7 @@ def format_problems(problems: Sequence[Problem]) -> str:
 # --- One page --------------------------------------------------------------------------------
 
 
-def check_page_source(source: Source, book: attribution.BookSettings,
+def check_page_source(source: Source, book: BookSettings,
                       placeholders: Sequence[source_lines.Placeholder] = ()) -> PageReport:
     """A page's encoding, front matter and lines, its title, and its lines (to place later
     findings)."""
@@ -577,7 +583,7 @@ def check_page_source(source: Source, book: attribution.BookSettings,
     report.lines = lines
     meta, problems, key_lines = check_front_matter(front, path, book)
     report.problems += problems
-    if meta and "attribution" not in meta and attribution.is_chapter_page(book, source.src_uri):
+    if meta and "attribution" not in meta and (source.src_uri.startswith(book.chapters_dir + "/") and posixpath.basename(source.src_uri) not in ("index.md", "README.md")):
         report.problems.append(Problem(path, 1, NO_ATTRIBUTION))
     findings = source_lines.box_line_problems(lines.lines, body_start) \
         + source_lines.box_indent_problems(lines.lines, body_start) \
@@ -769,7 +775,7 @@ def screen_yaml(text: str, loader_class: type[Any]) -> None:
 
 
 def check_front_matter(
-    front: str | None, path: str, book: attribution.BookSettings
+    front: str | None, path: str, book: BookSettings
 ) -> tuple[dict[str, Any], list[Problem], dict[tuple[str, ...], int]]:
     """The front matter's fields, its problems, and the line of each field (by its path)."""
     if front is None:
@@ -815,7 +821,7 @@ def check_front_matter(
         if key not in FRONT_MATTER_FIELDS:
             close = difflib.get_close_matches(str(key), FRONT_MATTER_FIELDS, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            if str(key) in attribution.PAGE_FIELDS:
+            if str(key) in credits.PAGE_FIELDS:
                 hint = "it belongs under 'attribution:', on the line below it, indented by two spaces; "
             problems.append(Problem(
                 path, at(str(key)),
@@ -884,13 +890,13 @@ def plain_text_problems(key: str, value: str) -> list[str]:
 
 
 def _attribution_problems(
-    meta: Mapping[str, Any], path: str, book: attribution.BookSettings,
+    meta: Mapping[str, Any], path: str, book: BookSettings,
     key_lines: Mapping[tuple[str, ...], int],
 ) -> list[Problem]:
     """The attribution hook's own checks, with the line of the field at fault added."""
     marker = "\0"
     try:
-        attribution.page_attribution(book, meta, source=marker)
+        credits.page_attribution(book.original, book.changes, meta, source=marker)
     except PluginError as error:
         message = str(error).removeprefix(f"{marker}: ")
         # e.g. "front matter field 'attribution'.adapted_from.author is missing: add it as text."
@@ -1471,18 +1477,6 @@ def duplicate_titles(reports: Sequence[PageReport]) -> list[Problem]:
         else:
             first[key] = report
     return problems
-
-
-def page_slug(src_uri: str) -> str:
-    """A page's slug: its file name without .md, or its folder's name for an index page.
-
-    Downloads are named after it (handouts/<slug>.pdf), so it must be unique in the book.
-    """
-    stem = posixpath.splitext(src_uri)[0]
-    parts = stem.split("/")
-    if parts[-1] in ("index", "README"):
-        parts = parts[:-1]
-    return parts[-1].lower() if parts else ""
 
 
 def duplicate_slugs(reports: Sequence[PageReport]) -> list[Problem]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from mkdocs.exceptions import PluginError
 
 # MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
-from ebook.print_page import print_page_file
+from ebook.site.print_page import print_page_file
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

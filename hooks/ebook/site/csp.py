@@ -44,8 +44,8 @@ from typing import TYPE_CHECKING
 from mkdocs.exceptions import PluginError
 
 # MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
-from ebook import html_allowlist
-from ebook.print_page import print_page_file
+from ebook.checks import html_allowlist
+from ebook.site.print_page import print_page_file
 
 if TYPE_CHECKING:
     import jinja2
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 # What the templates write, and what this hook completes with the page's hashes.
 META_OPEN = '<meta http-equiv="Content-Security-Policy" content="'
 # The offline edition's copy of Material's iframe-worker shim (hooks/offline.py serves it).
-SHIM_SOURCE = Path(__file__).with_name("vendor") / "iframe-worker" / "shim.js"
+SHIM_SOURCE = Path(__file__).parents[1] / "vendor" / "iframe-worker" / "shim.js"
 SHIM_NAME = "iframe-worker"
 THEME_SCRIPTS = "partials/javascripts/"
 _BASE = "\x00base\x00"  # stands for the page's relative address while the partials render

@@ -44,9 +44,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 # MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
-from ebook import csp, export_files
-from ebook.export_files import book_slug, exports_enabled
-from ebook.attribution import BookSettings, parse_book_settings
+from ebook.site import csp
+from ebook.model import files as export_files
+from ebook.model.files import book_slug, exports_enabled
+from ebook.model import state
+from ebook.model.settings import BookSettings, EpubSettings
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -71,8 +73,8 @@ _pages: dict[str, PageContent] = {}
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _enabled, _book, _settings
     _enabled = exports_enabled(os.environ)
-    _book = parse_book_settings(config.extra.get("book"))
-    _settings = parse_epub_settings(config.extra.get("epub"))
+    _book = state.book_of(config).settings.book
+    _settings = state.book_of(config).settings.epub
     _nav_order.clear()
     _pages.clear()
     return config
@@ -120,35 +122,6 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 # --- Settings --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EpubSettings:
-    identifier: str  # the same for every build of this edition: reading systems key notes on it
-    accessibility_summary: str
-
-
-def parse_epub_settings(raw: Any) -> EpubSettings:
-    where = f"{CONFIG_FILE}: extra.epub"
-    if not isinstance(raw, Mapping):
-        raise PluginError(f"{where} is missing: add its identifier and accessibility_summary.")
-    unknown = sorted(set(map(str, raw)) - {"identifier", "accessibility_summary"})
-    if unknown:
-        raise PluginError(
-            f"{where}: unknown field {', '.join(unknown)}; allowed: accessibility_summary, identifier."
-        )
-    values = {}
-    for key, example in (
-        ("identifier", "urn:uuid:<a UUID made once, e.g. with `python3 -m uuid`>"),
-        ("accessibility_summary", "a sentence or two on how the EPUB can be read"),
-    ):
-        value = raw.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise PluginError(f"{where}.{key} is missing or not text: write it as text, e.g. {example}.")
-        values[key] = " ".join(value.split())
-    if any(c.isspace() for c in raw["identifier"].strip()):
-        raise PluginError(f"{where}.identifier: {raw['identifier']!r} must not contain spaces.")
-    return EpubSettings(**values)
 
 
 # --- The book's contents ---------------------------------------------------------------------

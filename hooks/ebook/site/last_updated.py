@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ebook import export_files
+from ebook.model import files as export_files
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from mkdocs.utils.meta import get_data
 
 # MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
-from ebook import attribution
+from ebook.model import state
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -35,8 +35,8 @@ _chapters: list[ListedChapter] = []  # this build's, in reading order
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    book = attribution.parse_book_settings(config.extra.get("book"))
-    _chapters[:] = [listed(page.file) for page in nav.pages if attribution.is_chapter_page(book, page.file.src_uri)]
+    book = state.book_of(config)
+    _chapters[:] = [listed(page.file) for page in nav.pages if book.is_chapter(page.file.src_uri)]
     return nav
 
 

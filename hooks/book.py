@@ -1,0 +1,22 @@
+"""The book: its settings and chapters, read once per build for every other hook. Listed first."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ebook.model import state
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    state.start(config)
+    return config
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    state.add_navigation(config, nav)
+    return nav

@@ -1,0 +1,96 @@
+"""The book: its settings, its chapters in reading order, and the rules every output shares.
+
+Made once per build (`ebook.model.state`), from mkdocs.yml and the navigation. What a chapter
+is, what a page's slug is and how the original is credited are decided here only, so the pages,
+the print page, the PDFs, the EPUB, the offline edition, the downloads index and the checks
+agree by construction.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from markdown.extensions.toc import slugify
+
+from ebook.model import credits
+from ebook.model.settings import Settings
+
+DOWNLOADS_DIR = "downloads"  # every downloadable file lives under site/downloads/
+Kind = Literal["book", "handout", "worksheet", "epub", "offline"]
+
+
+def page_slug(src_uri: str) -> str:
+    """A page's slug: its file name without .md, or its folder's name for an index page.
+
+    Downloads are named after it (handouts/<slug>.pdf), so the checks keep it unique in the book.
+    """
+    stem = posixpath.splitext(src_uri)[0]
+    parts = stem.split("/")
+    if parts[-1] in ("index", "README"):
+        parts = parts[:-1]
+    return parts[-1].lower() if parts else ""
+
+
+def book_slug(site_name: str) -> str:
+    """The downloads' base name, e.g. post-secondary-peer-support-training-curriculum."""
+    return slugify(site_name, "-")
+
+
+def download_path(kind: Kind, *, book: str, chapter: str = "") -> str:
+    """Where a download lives, site-relative (`book` and `chapter` are slugs): the downloads
+    contract every export writes to and the index reads."""
+    paths: dict[Kind, str] = {
+        "book": f"{book}.pdf",
+        "handout": f"handouts/{chapter}.pdf",
+        "worksheet": f"worksheets/{chapter}-reflection.pdf",
+        "epub": f"{book}.epub",
+        "offline": f"{book}-offline.zip",
+    }
+    return f"{DOWNLOADS_DIR}/{paths[kind]}"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    src_uri: str  # docs-relative source path, e.g. chapters/connection.md
+    url: str  # site-relative address of its page, e.g. chapters/connection/
+
+    @property
+    def slug(self) -> str:
+        return page_slug(self.src_uri)
+
+
+@dataclass(frozen=True)
+class Book:
+    settings: Settings
+    title: str  # the edition's title: site_name
+    description: str  # site_description
+    site_url: str  # "" when the site's address is not set
+    chapters: tuple[Chapter, ...] = ()  # in reading (navigation) order; known from on_nav
+
+    @property
+    def slug(self) -> str:
+        return book_slug(self.title)
+
+    def in_chapters_folder(self, src_uri: str) -> bool:
+        """A page in the chapters folder, its index page included."""
+        return src_uri.startswith(self.settings.book.chapters_dir + "/")
+
+    def is_chapter(self, src_uri: str) -> bool:
+        """A chapter: a page in the chapters folder other than the folder's index page."""
+        return self.in_chapters_folder(src_uri) and posixpath.basename(src_uri) not in ("index.md", "README.md")
+
+    def with_chapters(self, src_uris_and_urls: Iterable[tuple[str, str]]) -> Book:
+        """The same book with its chapters: the navigation's pages, in order, that are chapters."""
+        chapters = tuple(Chapter(src, url) for src, url in src_uris_and_urls if self.is_chapter(src))
+        return Book(self.settings, self.title, self.description, self.site_url, chapters)
+
+    def page_attribution(self, meta: Mapping[str, Any], *, source: str) -> credits.PageAttribution:
+        """A page's credit: the book's defaults, or what its front matter says under `attribution:`."""
+        book = self.settings.book
+        return credits.page_attribution(book.original, book.changes, meta, source=source)
+
+    def download_path(self, kind: Kind, chapter: str = "") -> str:
+        return download_path(kind, book=self.slug, chapter=chapter)

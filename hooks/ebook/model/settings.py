@@ -1,0 +1,158 @@
+"""The book's settings: `extra.book`, `extra.pdf` and `extra.epub` in mkdocs.yml, and the
+environment's switches, each read and checked once per build (`parse_settings`).
+
+Every message names the configuration file and the field, and says what to write instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.exceptions import PluginError
+
+from ebook.model import cache, credits, fields, files
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+CONFIG_NAME = "mkdocs.yml"  # the usual name; messages use the file MkDocs actually read
+
+
+@dataclass(frozen=True)
+class BookSettings:
+    original: credits.Work  # the book this edition adapts
+    edition_title: str
+    changes: str  # what this edition changed, for pages adapted from the original
+    chapters_dir: str
+    language: str
+    chapter_template: str  # the file new chapters start from, relative to mkdocs.yml
+
+
+_BOOK_ONLY_KEYS = {"edition_title", "changes", "chapters_dir", "language", "chapter_template"}
+
+
+def parse_book_settings(raw: Any, config_name: str = CONFIG_NAME) -> BookSettings:
+    where = f"{config_name}: extra.book"
+    if not isinstance(raw, Mapping):
+        raise PluginError(f"{where} is missing: add the book's title, author, source_url and license.")
+    book = dict(raw)
+    original = credits.parse_work({k: v for k, v in book.items() if k not in _BOOK_ONLY_KEYS}, where=where)
+    return BookSettings(
+        original=original,
+        edition_title=fields.text(book, "edition_title", where, default=original.title),
+        changes=fields.text(book, "changes", where),
+        chapters_dir=fields.text(book, "chapters_dir", where, default="chapters").strip("/"),
+        language=fields.text(book, "language", where, default="en"),
+        chapter_template=fields.text(book, "chapter_template", where, default="templates/chapter.md"),
+    )
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    paper: str  # a CSS page size: "letter" or "A4"
+    keywords: tuple[str, ...]
+    writing_lines: int  # ruled lines after each worksheet prompt
+    chapters_per_print: int  # handouts (or worksheets) printed in one go, then split apart
+
+
+PAPERS = {"letter": "letter", "a4": "A4"}
+_PDF_KEYS = {"paper", "keywords", "writing_lines", "chapters_per_print"}
+MIN_WRITING_LINES = 6
+
+
+def parse_pdf_settings(raw: Any, config_name: str = CONFIG_NAME) -> PdfSettings:
+    where = f"{config_name}: extra.pdf"
+    raw = {} if raw is None else raw
+    if not isinstance(raw, Mapping):
+        raise PluginError(f"{where}: expected a mapping with {', '.join(sorted(_PDF_KEYS))}.")
+    fields.no_unknown_keys(raw, _PDF_KEYS, where)
+    paper = raw.get("paper", "letter")
+    if not isinstance(paper, str) or paper.lower() not in PAPERS:
+        raise PluginError(f"{where}.paper: {paper!r} is not a paper size we print: use letter or a4.")
+    keywords = raw.get("keywords", [])
+    if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
+        raise PluginError(f"{where}.keywords: expected a list of words or phrases, e.g. [peer support].")
+    lines = raw.get("writing_lines", 8)
+    if not isinstance(lines, int) or isinstance(lines, bool) or not MIN_WRITING_LINES <= lines <= 40:
+        raise PluginError(
+            f"{where}.writing_lines: {lines!r}: give a number of ruled lines from "
+            f"{MIN_WRITING_LINES} to 40."
+        )
+    per_print = raw.get("chapters_per_print", 15)
+    if not isinstance(per_print, int) or isinstance(per_print, bool) or not 1 <= per_print <= 100:
+        raise PluginError(
+            f"{where}.chapters_per_print: {per_print!r}: give how many chapters' handouts to print "
+            "in one go, from 1 to 100."
+        )
+    return PdfSettings(paper=PAPERS[paper.lower()], keywords=tuple(k.strip() for k in keywords),
+                       writing_lines=lines, chapters_per_print=per_print)
+
+
+@dataclass(frozen=True)
+class EpubSettings:
+    identifier: str  # the same for every build of this edition: reading systems key notes on it
+    accessibility_summary: str
+
+
+def parse_epub_settings(raw: Any, config_name: str = CONFIG_NAME) -> EpubSettings:
+    where = f"{config_name}: extra.epub"
+    if not isinstance(raw, Mapping):
+        raise PluginError(f"{where} is missing: add its identifier and accessibility_summary.")
+    fields.no_unknown_keys(raw, {"identifier", "accessibility_summary"}, where)
+    values = {}
+    for key, example in (
+        ("identifier", "urn:uuid:<a UUID made once, e.g. with `python3 -m uuid`>"),
+        ("accessibility_summary", "a sentence or two on how the EPUB can be read"),
+    ):
+        value = raw.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise PluginError(f"{where}.{key} is missing or not text: write it as text, e.g. {example}.")
+        values[key] = " ".join(value.split())
+    if any(c.isspace() for c in raw["identifier"].strip()):
+        raise PluginError(f"{where}.identifier: {raw['identifier']!r} must not contain spaces.")
+    return EpubSettings(**values)
+
+
+@dataclass(frozen=True)
+class Switches:
+    """What differs per machine or per run, from the environment."""
+
+    exports: bool  # BOOK_EXPORTS: write the PDFs and other downloads (off in `make serve`)
+    cache: bool  # BOOK_CACHE: reuse unchanged PDFs and offline editions
+    epoch: int | None  # SOURCE_DATE_EPOCH: the build's fixed time, for reproducible files
+    browser: str  # BOOK_BROWSER: the browser that prints, when not found by its usual names
+    build_time: datetime  # SOURCE_DATE_EPOCH's time, or the time the build started
+
+
+def read_switches(env: Mapping[str, str]) -> Switches:
+    return Switches(exports=files.exports_enabled(env), cache=cache.cache_enabled(env),
+                    epoch=files.source_date_epoch(env), browser=env.get("BOOK_BROWSER", "").strip(),
+                    build_time=files.build_time(env))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the configuration and the environment say about this build of the book."""
+
+    config_name: str  # the configuration file's name, for messages
+    book: BookSettings
+    pdf: PdfSettings
+    epub: EpubSettings
+    switches: Switches
+
+
+def parse_settings(config: MkDocsConfig, env: Mapping[str, str]) -> Settings:
+    """Read and check every setting once: a mistake stops the build before anything is written."""
+    name = Path(config.config_file_path or CONFIG_NAME).name
+    extra = config.extra
+    return Settings(
+        config_name=name,
+        book=parse_book_settings(extra.get("book"), name),
+        pdf=parse_pdf_settings(extra.get("pdf"), name),
+        epub=parse_epub_settings(extra.get("epub"), name),
+        switches=read_switches(env),
+    )

@@ -1,0 +1,54 @@
+"""The book model (ebook/model/book.py): what a chapter is, the one slug, the downloads' names."""
+
+from __future__ import annotations
+
+import pytest
+from mkdocs.config import load_config
+
+from ebook.model import book as m
+from ebook.model.settings import parse_settings
+from tests.helpers import ROOT
+
+SETTINGS = parse_settings(load_config(str(ROOT / "mkdocs.yml")), {})
+BOOK = m.Book(SETTINGS, title="A Book: Its Title", description="", site_url="")
+CHAPTERS = SETTINGS.book.chapters_dir
+
+
+@pytest.mark.parametrize("src_uri, chapter, in_folder", [
+    (f"{CHAPTERS}/one.md", True, True),
+    (f"{CHAPTERS}/part/two.md", True, True),
+    (f"{CHAPTERS}/index.md", False, True),
+    (f"{CHAPTERS}/README.md", False, True),
+    ("about.md", False, False),
+    (f"{CHAPTERS}-extra/one.md", False, False),
+])
+def test_a_chapter_is_a_page_of_the_chapters_folder_other_than_its_index(src_uri: str, chapter: bool,
+                                                                         in_folder: bool) -> None:
+    assert BOOK.is_chapter(src_uri) is chapter
+    assert BOOK.in_chapters_folder(src_uri) is in_folder
+
+
+def test_the_chapters_are_the_navigations_chapters_in_its_order() -> None:
+    pages = [("index.md", ""), (f"{CHAPTERS}/index.md", f"{CHAPTERS}/"), (f"{CHAPTERS}/b.md", f"{CHAPTERS}/b/"),
+             ("about.md", "about/"), (f"{CHAPTERS}/a.md", f"{CHAPTERS}/a/")]
+    book = BOOK.with_chapters(pages)
+    assert [(c.src_uri, c.url, c.slug) for c in book.chapters] == [
+        (f"{CHAPTERS}/b.md", f"{CHAPTERS}/b/", "b"), (f"{CHAPTERS}/a.md", f"{CHAPTERS}/a/", "a")]
+    assert book.settings is BOOK.settings and BOOK.chapters == ()
+
+
+@pytest.mark.parametrize("src_uri, slug", [
+    ("chapters/connection.md", "connection"), ("chapters/Listening.md", "listening"),
+    ("chapters/index.md", "chapters"), ("chapters/README.md", "chapters"), ("index.md", ""),
+])
+def test_a_pages_slug_is_its_file_name_or_its_folders_for_an_index(src_uri: str, slug: str) -> None:
+    assert m.page_slug(src_uri) == slug
+
+
+def test_the_downloads_are_named_after_the_books_and_the_chapters_slugs() -> None:
+    assert BOOK.slug == "a-book-its-title"
+    assert BOOK.download_path("book") == "downloads/a-book-its-title.pdf"
+    assert BOOK.download_path("handout", "one") == "downloads/handouts/one.pdf"
+    assert BOOK.download_path("worksheet", "one") == "downloads/worksheets/one-reflection.pdf"
+    assert BOOK.download_path("epub") == "downloads/a-book-its-title.epub"
+    assert BOOK.download_path("offline") == "downloads/a-book-its-title-offline.zip"
