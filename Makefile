@@ -22,8 +22,8 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: book serve test lint chapter lock bench clean setup system-deps book-deps lighthouse help
 
-# What `make lint` checks: the book's pages and the chapter template (`make lint LINT_PATHS=…`
-# checks other files or folders with the same settings).
+# The pages `make lint` checks: the book's and the chapter template (`make lint LINT_PATHS=…`
+# checks other files or folders with the same settings; the code in hooks/ is checked either way).
 LINT_PATHS ?= docs templates
 
 ## book: build the whole site (and downloads) into site/
@@ -59,11 +59,12 @@ chapter: $(INSTALLED)
 # A variable's text as typed, unexpanded by make (a `$` stays a `$`), in single quotes for the shell.
 shell_quote = '$(subst ','\'',$(value $(1)))'
 
-## lint: check the pages' Markdown and spelling (reports problems, never changes a file)
+## lint: check the pages' Markdown and spelling and the code's types and layers (reports, never edits)
 # Markdown: pymarkdown (settings in .pymarkdown.json); spelling: codespell (.codespellrc, names
-# in .codespell-words). One line when all is well, otherwise `path:line: problem` for each.
+# in .codespell-words); the code in hooks/: mypy --strict (mypy.ini) and the import contracts
+# (.importlinter). One line when all is well, otherwise `path:line: problem` for each.
 lint: $(INSTALLED)
-	@$(BIN)/python scripts/lint.py $(LINT_PATHS)
+	@$(BIN)/python scripts/lint.py --code $(LINT_PATHS)
 
 ## lock: regenerate requirements.txt (pinned, with hashes) from requirements.in
 # pip-tools itself is one of the locked requirements, so it too was installed with its hashes.

@@ -1,6 +1,8 @@
-"""`make lint`: the pages' Markdown (pymarkdown) and spelling (codespell), in one short report.
+"""`make lint`: the pages' Markdown (pymarkdown) and spelling (codespell), and with `--code` the
+generator's code (mypy --strict, import-linter's contracts), in one short report.
 
-Usage: python scripts/lint.py PATH...   (files or folders; `make lint` passes `docs templates`)
+Usage: python scripts/lint.py [--code] PATH...   (files or folders; `make lint` passes
+`--code docs templates`)
 
 - Settings: the repository's `.pymarkdown.json` and `.codespellrc`, wherever it is run from.
 - Each problem is printed as `path:line[:column]: …`, the path relative to the current folder
@@ -12,10 +14,15 @@ Usage: python scripts/lint.py PATH...   (files or folders; `make lint` passes `d
   headings), and would report that as heading problems. So each page reaches pymarkdown with its
   front matter replaced by a valid stand-in of as many lines: the text below keeps its line
   numbers. codespell reads the pages as they are (titles and descriptions are spelled too).
+- The code: mypy with the settings of `mypy.ini` (strict, on hooks/), and lint-imports with the
+  contracts of `.importlinter` (the package's layers), hooks/ on the path as MkDocs puts it.
+  mypy's findings are `path:line: error: …`; a broken contract is shown as import-linter words it
+  (each forbidden import with its module and line).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -30,6 +37,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PYMARKDOWN_CONFIG = ROOT / ".pymarkdown.json"
 CODESPELL_CONFIG = ROOT / ".codespellrc"  # its word list's path is relative to ROOT
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+# The code's checks read their settings from the folder they run in: the repository.
+MYPY_CONFIG = "mypy.ini"
+IMPORT_CONTRACTS = ".importlinter"
+CODE_PATH = "hooks"  # where the package `ebook` is found, as MkDocs finds it
+# lint-imports' own command (its console script), run by this Python.
+LINT_IMPORTS = "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
 
 
 @dataclass(frozen=True)
@@ -139,24 +152,79 @@ def spelling_problems(pages: Sequence[Page], config: Path = CODESPELL_CONFIG) ->
     return problems
 
 
-def summary(checked: int, problems: int) -> str:
-    files = f"{checked} file{'s' if checked != 1 else ''} checked"
-    if not problems:
-        return f"Lint: {files}, no problems."
-    return (f"Lint: {files}, {problems} problem{'s' if problems != 1 else ''} (file:line above); "
-            "CONTRIBUTING.md explains each check.")
+def type_problems(root: Path = ROOT, here: Path | None = None) -> list[str]:
+    """mypy's findings on the code (`path:line: error: …`, with the notes that explain them)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", MYPY_CONFIG, "--no-error-summary",
+         "--no-color-output", "--no-pretty"],
+        capture_output=True, text=True, cwd=root,
+    )
+    if result.returncode not in (0, 1):  # 1: errors found; 2: mypy itself failed
+        raise SystemExit(f"lint: mypy could not run: {(result.stderr or result.stdout).strip()}")
+    if result.returncode == 0:
+        return []
+    problems = []
+    for line in filter(str.strip, result.stdout.splitlines()):
+        path, colon, rest = line.partition(":")
+        problems.append(shown_path(root / path, here or Path.cwd()) + colon + rest
+                        if colon and (root / path).is_file() else line)
+    return problems
+
+
+def import_problems(root: Path = ROOT) -> list[str]:
+    """The broken contracts, as lint-imports reports them (empty when every contract is kept)."""
+    result = subprocess.run(
+        [sys.executable, "-c", LINT_IMPORTS, IMPORT_CONTRACTS, "--no-logo", "--no-cache"],
+        capture_output=True, text=True, cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root / CODE_PATH)},
+    )
+    if result.returncode == 0:
+        return []
+    _, found, report = result.stdout.partition("Broken contracts\n----------------\n")
+    if not found:
+        raise SystemExit(f"lint: lint-imports could not run: {(result.stderr or result.stdout).strip()}")
+    return [line.rstrip() for line in report.strip("\n").splitlines()]
+
+
+def code_problem_count(types: Sequence[str], imports: Sequence[str]) -> int:
+    """mypy's errors (not the notes under them) and each import a contract forbids (named on a
+    line of its own above the chain of imports that makes it)."""
+    return (sum(1 for line in types if ": error: " in line)
+            + sum(1 for line in imports if re.match(r"\S.* is not allowed to import \S+:$", line)))
+
+
+def summary(checked: int, problems: int, code_problems: int | None = None) -> str:
+    """One line: what was checked and what was found. `problems` are the pages'; `code_problems`
+    the code's, None when it was not checked. CONTRIBUTING.md explains the pages' checks,
+    DEVELOPMENT.md the code's."""
+    files = f"{checked} file{'s' if checked != 1 else ''}"
+    checked_what = f"{files} checked" if code_problems is None else f"{files} and the generator's code checked"
+    total = problems + (code_problems or 0)
+    if not total:
+        return f"Lint: {checked_what}, no problems."
+    guides = [guide for guide, count in (("CONTRIBUTING.md", problems), ("DEVELOPMENT.md", code_problems)) if count]
+    return (f"Lint: {checked_what}, {total} problem{'s' if total != 1 else ''} (file:line above); "
+            f"{' and '.join(guides)} explain{'s' if len(guides) == 1 else ''} each check.")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    paths = list(sys.argv[1:] if argv is None else argv)
-    if not paths:
-        raise SystemExit("Usage: python scripts/lint.py PATH...")
+    args = list(sys.argv[1:] if argv is None else argv)
+    code = "--code" in args
+    paths = [arg for arg in args if arg != "--code"]
+    if not paths and not code:
+        raise SystemExit("Usage: python scripts/lint.py [--code] PATH...")
     pages = collect(paths, Path.cwd())
-    problems = markdown_problems(pages) + spelling_problems(pages)
-    for line in problems:
+    lines = markdown_problems(pages) + spelling_problems(pages)
+    problems, code_problems = len(lines), None
+    if code:
+        types, imports = type_problems(), import_problems()
+        lines += types + imports
+        code_problems = code_problem_count(types, imports)
+    for line in lines:
         print(line)
-    print(summary(len(pages), len(problems)), file=sys.stderr if problems else sys.stdout)
-    return 1 if problems else 0
+    failed = bool(problems or code_problems)
+    print(summary(len(pages), problems, code_problems), file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

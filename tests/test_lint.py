@@ -4,6 +4,7 @@ Lint must never contradict the build: what the build needs (four-space indents i
 nested lists) lints clean, and a front matter the build rejects is left to the chapter checks.
 The tests run the real `make lint`, or the script it runs (scripts/lint.py) from a folder of
 made-up pages, with the project's settings; the pages are written here, not taken from the book.
+`make lint` also checks the generator's code: tests/test_code_lint.py tests that part.
 """
 
 from __future__ import annotations
@@ -135,7 +136,8 @@ def test_lint_passes_on_the_repository_in_one_line_and_changes_nothing() -> None
     before = digests(ROOT / "docs", ROOT / "templates")
     result = run_make_lint()
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.fullmatch(r"Lint: \d+ files checked, no problems\.\n", result.stdout), result.stdout
+    assert re.fullmatch(r"Lint: \d+ files and the generator's code checked, no problems\.\n", result.stdout), \
+        result.stdout
     assert result.stderr == ""
     assert digests(ROOT / "docs", ROOT / "templates") == before
 
@@ -260,5 +262,5 @@ def test_make_lint_on_files_outside_the_repository(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert f"{chapter}:{line_of(chapter, '##Steps')}:1: MD018:" in result.stdout
     assert "templates/" not in result.stdout  # the template lints clean
-    assert re.fullmatch(r"Lint: \d+ files checked, 1 problem \(file:line above\); "
+    assert re.fullmatch(r"Lint: \d+ files and the generator's code checked, 1 problem \(file:line above\); "
                         r"CONTRIBUTING\.md explains each check\.", result.stderr.splitlines()[0])

@@ -13,6 +13,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from mkdocs.config.defaults import MkDocsConfig
 
 Reading = TypeVar("Reading")
@@ -47,7 +49,9 @@ class PageTreeReader(Extension, Generic[Reading]):
     @classmethod
     def in_config(cls: type[Reader], config: MkDocsConfig) -> Reader | None:
         """The build's reader of this class, once a hook's `on_config` has added it."""
-        return next((e for e in config.markdown_extensions if isinstance(e, cls)), None)
+        # Typed as names, the list also holds the extensions hooks added as objects.
+        extensions: Iterable[object] = config.markdown_extensions
+        return next((e for e in extensions if isinstance(e, cls)), None)
 
 
 def holds_stashed_html(md: markdown.Markdown) -> bool:
