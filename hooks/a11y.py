@@ -1,5 +1,26 @@
-"""Accessibility: correct the markup Material for MkDocs 9.8 gets wrong, on every built page. Entry points only: the logic is in ebook/a11y.py."""
+"""Accessibility: every page, the 404 page and the print page get the corrections to the markup
+Material and print-site get wrong (ebook/site/a11y.py)."""
 
-from ebook.site.a11y import on_post_page, on_post_template, on_post_build
+from __future__ import annotations
 
-__all__ = ['on_post_page', 'on_post_template', 'on_post_build']
+from typing import TYPE_CHECKING
+
+from ebook.site import a11y, print_page
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return a11y.fix_page(output, where=f"docs/{page.file.src_uri}")
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    if template_name != "404.html":
+        return output_content
+    return a11y.fix_page(output_content, where="the 404 page")
+
+
+def on_post_build(config: MkDocsConfig) -> None:  # print-site wrote its page in its own, before
+    print_page.complete_print_page(config, a11y.fix_print_page)

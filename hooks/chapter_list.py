@@ -1,5 +1,21 @@
-"""Chapter lists: the home page and the chapters' page list the chapters by themselves. Entry points only: the logic is in ebook/chapter_list.py."""
+"""Chapter lists: the home page and the chapters' page list the book's chapters by themselves,
+in the order of `nav:` (ebook/site/chapter_list.py)."""
 
-from ebook.site.chapter_list import on_nav, on_page_markdown
+from __future__ import annotations
 
-__all__ = ['on_nav', 'on_page_markdown']
+from typing import TYPE_CHECKING
+
+from ebook.model import state
+from ebook.site import chapter_list
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if chapter_list.MARKER not in markdown:
+        return markdown
+    chapters = chapter_list.listed_chapters(state.book_of(config), files)
+    return chapter_list.with_chapter_list(markdown, chapters, page.file.src_uri)

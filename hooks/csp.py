@@ -1,5 +1,48 @@
-"""Content-Security-Policy: the browser itself refuses script and other hosts on every page. Entry points only: the logic is in ebook/csp.py."""
+"""Content-Security-Policy: every page, the 404 page and the print page carry the policy that
+has the browser refuse script the templates did not write, and any other host
+(ebook/site/csp.py)."""
 
-from ebook.site.csp import on_startup, on_env, on_post_page, on_post_template, on_post_build
+from __future__ import annotations
 
-__all__ = ['on_startup', 'on_env', 'on_post_page', 'on_post_template', 'on_post_build']
+from functools import partial
+from typing import TYPE_CHECKING
+
+from ebook.site import csp, print_page
+
+if TYPE_CHECKING:
+    import jinja2
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+_serving = False  # `mkdocs serve`, for the whole process: its live reload is an inline script
+_policy: csp.SitePolicy | None = None  # this build's
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
+
+
+def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    global _policy
+    env.globals["content_security_policy"] = csp.policy(serving=_serving)
+    _policy = csp.site_policy(env, config, serving=_serving)
+    return env
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    assert _policy is not None
+    return _policy.protect(output, where=f"docs/{page.file.src_uri}")
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    if template_name != "404.html":
+        return output_content
+    assert _policy is not None
+    return _policy.protect(output_content, where="the 404 page")
+
+
+def on_post_build(config: MkDocsConfig) -> None:  # print-site wrote its page in its own, before
+    assert _policy is not None
+    print_page.complete_print_page(config, partial(_policy.protect, where="the print page", own_head=True))

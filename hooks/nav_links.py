@@ -1,5 +1,18 @@
-"""The navigation's links are rendered once per address instead of once per page. Entry points only: the logic is in ebook/nav_links.py."""
+"""Navigation links: each link of Material's navigation is rendered once per address, not once
+per page (overrides/partials/nav-item.html; the store is ebook/site/nav_links.py)."""
 
-from ebook.site.nav_links import on_env
+from __future__ import annotations
 
-__all__ = ['on_env']
+from typing import TYPE_CHECKING
+
+from ebook.site import nav_links
+
+if TYPE_CHECKING:
+    import jinja2
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+
+
+def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    env.globals["nav_links"] = nav_links.NavLinks()  # a new one for each build
+    return env

@@ -1,5 +1,20 @@
-"""Repository: each page's links to its source. Entry points only: the logic is in ebook/repository.py."""
+"""Repository: "Edit this page" and "View source" links only when the repository's address is
+known (ebook/site/repository.py)."""
 
-from ebook.site.repository import on_config
+from __future__ import annotations
 
-__all__ = ['on_config']
+from typing import TYPE_CHECKING
+
+from mkdocs.plugins import event_priority
+
+from ebook.site import repository
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+
+# Priority 100: before print-site's on_config, which builds its print page's edit link.
+@event_priority(100)
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    config.edit_uri = repository.edit_uri(config.repo_url, config.edit_uri)
+    return config

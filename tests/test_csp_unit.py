@@ -54,6 +54,17 @@ def test_the_theme_s_scripts_are_allowed_with_the_page_s_own_address_and_a_chapt
     assert allowed == ["'self'", sha256(theme)]
 
 
+def test_a_build_s_policy_allows_the_page_s_theme_scripts_and_in_the_preview_any_inline_script() -> None:
+    theme = '__md_scope=new URL("../..",location)'
+    html = page(f"<script>{theme}</script><article><script>alert(1)</script></article>")
+    built = csp.SitePolicy(theme_scripts=(SCOPE,), shim=None, serving=False)
+    assert policy_of(built.protect(html, where="x"))["script-src"] == ["'self'", sha256(theme)]
+    previewed = csp.SitePolicy(theme_scripts=(SCOPE,), shim=None, serving=True)
+    assert policy_of(previewed.protect(html, where="x"))["script-src"] == ["'self'", "'unsafe-inline'"]
+    with pytest.raises(PluginError, match=r"the print page: no </head>"):
+        built.protect(html.replace("</head>", ""), where="the print page", own_head=True)
+
+
 def test_the_print_page_s_head_scripts_and_style_are_allowed() -> None:
     head = '<script type="text/javascript">\n  generate_toc();\n</script><style>h1{}</style><script src="a.js"></script>'
     assert csp.inline_elements(head, "script") == ["\n  generate_toc();\n"]

@@ -89,3 +89,9 @@ def test_the_date_is_written_in_the_books_language_in_utc() -> None:
         iso_date="2025-01-16", text="January 16, 2025")
     assert last_updated.last_updated(late_evening_in_toronto, "fr").text == "16 janvier 2025"
     assert last_updated.last_updated(late_evening_in_toronto, "pt-BR").text == "16 de janeiro de 2025"
+
+
+def test_a_page_git_has_no_date_for_shows_the_build_date() -> None:
+    dates = last_updated.PageDates(last_updated.DocsHistory({"index.md": JAN_1}), build_time=APR_1, language="en")
+    assert dates.of("index.md") == last_updated.LastUpdated(iso_date="2024-01-01", text="January 1, 2024")
+    assert dates.of("not-committed.md").iso_date == "2024-04-01"

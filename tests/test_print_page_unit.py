@@ -15,25 +15,37 @@ from mkdocs.theme import Theme
 from mkdocs_print_site_plugin import urls as print_site_urls
 
 from ebook.site import print_page
+from tests.test_hooks_share_the_package import loaded_hooks
+
+
+def print_page_hook() -> Any:
+    """hooks/print_page.py as MkDocs loads it, new: as at the start of a `mkdocs build`."""
+    return loaded_hooks()[1]["print_page"]
 
 
 @pytest.mark.parametrize("end", ["on_post_build", "on_build_error"])
 def test_the_theme_hands_out_the_sites_environment_until_the_build_ends(end: str) -> None:
+    hook = print_page_hook()
     theme = Theme(name="mkdocs")
     config: Any = SimpleNamespace(theme=theme)
     site_env = theme.get_env()  # what MkDocs renders the pages with
     assert theme.get_env() is not site_env  # the theme's own get_env: a new one at each call
 
-    site_env = print_page.on_env(site_env, config, files=None)  # type: ignore[arg-type]
+    site_env = hook.on_env(site_env, config, files=None)
     site_env.globals["book_pdf"] = "downloads/book.pdf"  # as hooks/pdf.py adds it in on_env
     assert theme.get_env() is site_env  # what print-site now renders its page with
 
     if end == "on_post_build":
-        print_page.on_post_build(config)
+        hook.on_post_build(config)
     else:
-        print_page.on_build_error(RuntimeError("the build failed"))
+        hook.on_build_error(RuntimeError("the build failed"))
     fresh = theme.get_env()
     assert fresh is not site_env and "book_pdf" not in fresh.globals
+
+
+def test_a_failure_before_the_environment_leaves_the_theme_alone() -> None:
+    # on_build_error also follows a failure in on_config, before on_env has shared anything.
+    print_page_hook().on_build_error(RuntimeError("the configuration failed"))
 
 
 # --- The print page's anchor ids, line by line -----------------------------------------------
@@ -51,8 +63,9 @@ def print_sites_own_update_anchor_ids() -> Any:
 def test_print_site_is_the_release_the_anchor_ids_were_compared_with() -> None:
     # A new print-site release: compare again (the tests below), then update PRINT_SITE_COMPARED.
     assert mkdocs_print_site_plugin.__version__ == print_page.PRINT_SITE_COMPARED
-    print_page.on_config(SimpleNamespace())  # type: ignore[arg-type]
-    print_page.on_config(SimpleNamespace())  # type: ignore[arg-type]  # a second build of `mkdocs serve`
+    hook = print_page_hook()
+    hook.on_config(SimpleNamespace())
+    hook.on_config(SimpleNamespace())  # a second build of `mkdocs serve`
     patched = print_site_urls.update_anchor_ids
     assert patched.func is print_page.only_lines_with_ids  # type: ignore[attr-defined]
     released = patched.args[0]  # type: ignore[attr-defined]

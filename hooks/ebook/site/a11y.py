@@ -1,8 +1,8 @@
 """Accessibility: correct the markup Material for MkDocs 9.8 gets wrong, on every built page.
 
 Each correction below names the upstream problem it works around. They run on the finished
-HTML of every page (`on_post_page`), of the 404 page (`on_post_template`) and of print-site's
-print page, which passes through neither (`on_post_build`). Each looks for Material's exact
+HTML of every page and of the 404 page (`fix_page`), and of print-site's print page
+(`fix_print_page`), each handed to them by hooks/a11y.py. Each looks for Material's exact
 markup; when that markup is missing where a correction needs it, the build stops with a message
 naming the page, so a theme upgrade cannot silently undo a fix. Colours, focus rings and motion
 are fixed in `docs/stylesheets/a11y.css`; the footer's new-tab link in `overrides/partials/`.
@@ -11,39 +11,13 @@ are fixed in `docs/stylesheets/a11y.css`; the footer's new-tab link in `override
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
-
-# MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
-from ebook.site.print_page import print_page_file
-
-if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.pages import Page
 
 CONTENT_ID = "book-content"
 SKIP_TEXT = "Skip to content"
 SEARCH_NAME = "Search"
 TOC_NAME = "Table of contents"
-
-
-# --- MkDocs events ---------------------------------------------------------------------------
-
-
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return fix_page(output, where=f"docs/{page.file.src_uri}")
-
-
-def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
-    if template_name != "404.html":
-        return output_content
-    return fix_page(output_content, where="the 404 page")
-
-
-def on_post_build(config: MkDocsConfig) -> None:
-    if (path := print_page_file(config)) is not None:
-        path.write_text(fix_print_page(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 # --- Corrections to every page ---------------------------------------------------------------
@@ -68,7 +42,7 @@ def name_search_dialog(html: str, *, where: str) -> str:
         return html.replace(before, after, 1)
     if after in html:
         return html
-    raise PluginError(f"{where}: Material's search dialog markup changed; update hooks/a11y.py.")
+    raise PluginError(f"{where}: Material's search dialog markup changed; update hooks/ebook/site/a11y.py.")
 
 
 # Material writes its checkboxes and search dialog at the top of <body>, before this (base.html).
@@ -116,7 +90,7 @@ def ensure_skip_link(html: str, *, where: str) -> str:
     if at == -1 or not _SKIP_BLOCK.match(html, at):
         return html  # Material's own link, or ours from an earlier run
     if _ARTICLE not in html:
-        raise PluginError(f"{where}: Material's content markup changed; update hooks/a11y.py.")
+        raise PluginError(f"{where}: Material's content markup changed; update hooks/ebook/site/a11y.py.")
     link = f'<div data-md-component="skip"><a href="#{CONTENT_ID}" class="md-skip">{SKIP_TEXT}</a></div>'
     html = _SKIP_BLOCK.sub(link, html, count=1)
     return html.replace(_ARTICLE, f'<article class="md-content__inner md-typeset" id="{CONTENT_ID}" tabindex="-1">', 1)

@@ -3,8 +3,8 @@
 A page's line `<!-- chapter list -->` is replaced by a numbered list of the book's chapters in
 reading order (the order of `nav:` in mkdocs.yml), each linked by its title with its
 description, both from its front matter. A chapter added to `nav:` is listed everywhere at once,
-and no list can forget one or keep one that was removed. The logic is in plain functions; the
-MkDocs event functions at the top only adapt.
+and no list can forget one or keep one that was removed. hooks/chapter_list.py calls
+`with_chapter_list` for each page that holds the marker.
 """
 
 from __future__ import annotations
@@ -17,36 +17,12 @@ from typing import TYPE_CHECKING
 
 from mkdocs.utils.meta import get_data
 
-# MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
-from ebook.model import state
-
 if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import File, Files
-    from mkdocs.structure.nav import Navigation
-    from mkdocs.structure.pages import Page
+
+    from ebook.model.book import Book
 
 MARKER = "<!-- chapter list -->"
-
-
-# --- MkDocs events ---------------------------------------------------------------------------
-
-_chapters: list[ListedChapter] = []  # this build's, in reading order
-
-
-def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    book = state.book_of(config)
-    _chapters[:] = [listed(page.file) for page in nav.pages if book.is_chapter(page.file.src_uri)]
-    return nav
-
-
-def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if MARKER not in markdown:
-        return markdown
-    return with_chapter_list(markdown, _chapters, page.file.src_uri)
-
-
-# --- Logic -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -58,7 +34,8 @@ class ListedChapter:
 
 def listed(file: File) -> ListedChapter:
     """A chapter's title and description, from its front matter (the chapter checks have made
-    sure both are there, as plain text, before the navigation is read)."""
+    sure both are there, as plain text, before any page is read)."""
+    assert file.abs_src_path is not None  # a chapter is a file of the docs folder, not generated
     # A file that is not UTF-8 is the checks' to report: its list entry only needs to not crash.
     with open(file.abs_src_path, encoding="utf-8-sig", errors="replace") as f:
         _, meta = get_data(f.read())
@@ -67,6 +44,11 @@ def listed(file: File) -> ListedChapter:
         title=str(meta.get("title") or posixpath.splitext(posixpath.basename(file.src_uri))[0]),
         description=" ".join(str(meta.get("description") or "").split()),
     )
+
+
+def listed_chapters(book: Book, files: Files) -> list[ListedChapter]:
+    """The book's chapters in reading order, each with its title and description."""
+    return [listed(files.src_uris[chapter.src_uri]) for chapter in book.chapters]
 
 
 def with_chapter_list(markdown: str, chapters: Sequence[ListedChapter], page_src_uri: str) -> str:

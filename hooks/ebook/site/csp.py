@@ -26,9 +26,10 @@ their own, with no script at all (`document_policy`, which `overrides/print/base
 and the EPUB's documents carry too). `frame-ancestors`, `sandbox` and reporting cannot be set
 from a `<meta>` element, so they are not.
 
-Pages go through `on_post_page`; the 404 page through `on_post_template`; the print page,
-which print-site writes in its own `on_post_build`, is completed here in `on_post_build`
-(listed after `a11y.py`, which moves a stylesheet into its head, and before `pdf.py`).
+hooks/csp.py completes the policy of pages in `on_post_page`, of the 404 page in
+`on_post_template`, and of the print page, which print-site writes in its own `on_post_build`,
+in `on_post_build` (listed after `a11y.py`, which moves a stylesheet into its head, and before
+`pdf.py`), each with the build's `SitePolicy`.
 """
 
 from __future__ import annotations
@@ -38,22 +39,19 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 
-# MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
 from ebook.checks import html_allowlist
-from ebook.site.print_page import print_page_file
 
 if TYPE_CHECKING:
     import jinja2
     from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import Files
-    from mkdocs.structure.pages import Page
 
-# What the templates write, and what this hook completes with the page's hashes.
+# What the templates write, and what `SitePolicy.protect` completes with the page's hashes.
 META_OPEN = '<meta http-equiv="Content-Security-Policy" content="'
 # The offline edition's copy of Material's iframe-worker shim (hooks/offline.py serves it).
 SHIM_SOURCE = Path(__file__).parents[1] / "vendor" / "iframe-worker" / "shim.js"
@@ -62,59 +60,40 @@ THEME_SCRIPTS = "partials/javascripts/"
 _BASE = "\x00base\x00"  # stands for the page's relative address while the partials render
 
 
-# --- MkDocs events ---------------------------------------------------------------------------
-
-_serving = False  # `mkdocs serve`: its live reload is an inline script (see policy)
-_theme_scripts: tuple[str, ...] = ()  # Material's inline scripts, with _BASE for the address
-_shim: str | None = None  # the shim's source, in a build that loads it (the offline edition)
+# --- One build's pages -----------------------------------------------------------------------
 
 
-def on_startup(command: str, dirty: bool) -> None:
-    global _serving
-    _serving = command == "serve"
+@dataclass(frozen=True)
+class SitePolicy:
+    """What the policies of one build's pages allow (hooks/csp.py makes one in each build)."""
+
+    theme_scripts: tuple[str, ...]  # Material's inline scripts, with _BASE for the address
+    shim: str | None  # the shim's source, in a build that loads it (the offline edition)
+    serving: bool  # `mkdocs serve`: its live reload is an inline script (see policy)
+
+    def protect(self, html: str, *, where: str, own_head: bool = False) -> str:
+        """The page with its policy completed: the hashes of the inline scripts its templates
+        wrote (and, with `own_head`, of every script and stylesheet in its head)."""
+        config = page_config(html, where=where)
+        scripts = page_theme_scripts(html, self.theme_scripts, base=config["base"])
+        if self.shim is not None:
+            scripts.append(shim_frame_script(self.shim, worker_url=config["search"]))
+        styles: list[str] = []
+        if own_head:
+            if "</head>" not in html:  # all of it would be taken for the head, a chapter's script too
+                raise PluginError(f"{where}: no </head>; update hooks/ebook/site/csp.py.")
+            head = html[:html.index("</head>")]
+            scripts += inline_elements(head, "script")
+            styles += inline_elements(head, "style")
+        return with_policy(html, policy(scripts=scripts, styles=styles, serving=self.serving), where=where)
 
 
-def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-    global _theme_scripts, _shim
-    env.globals["content_security_policy"] = policy(serving=_serving)
-    _theme_scripts = theme_scripts(env, config)
+def site_policy(env: jinja2.Environment, config: MkDocsConfig, *, serving: bool) -> SitePolicy:
+    """The policy of this build's pages, from the templates' scripts as rendered for this site."""
     polyfills = config.extra.get("polyfills", [])
-    _shim = SHIM_SOURCE.read_text(encoding="utf-8") \
+    shim = SHIM_SOURCE.read_text(encoding="utf-8") \
         if any(SHIM_NAME in str(script) for script in polyfills) else None
-    return env
-
-
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return protect(output, where=f"docs/{page.file.src_uri}")
-
-
-def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
-    if template_name != "404.html":
-        return output_content
-    return protect(output_content, where="the 404 page")
-
-
-def on_post_build(config: MkDocsConfig) -> None:
-    if (path := print_page_file(config)) is not None:
-        html = path.read_text(encoding="utf-8")
-        path.write_text(protect(html, where="the print page", own_head=True), encoding="utf-8")
-
-
-def protect(html: str, *, where: str, own_head: bool = False) -> str:
-    """The page with its policy completed: the hashes of the inline scripts its templates wrote
-    (and, with `own_head`, of every script and stylesheet in its head)."""
-    config = page_config(html, where=where)
-    scripts = page_theme_scripts(html, _theme_scripts, base=config["base"])
-    if _shim is not None:
-        scripts.append(shim_frame_script(_shim, worker_url=config["search"]))
-    styles: list[str] = []
-    if own_head:
-        if "</head>" not in html:  # all of it would be taken for the head, a chapter's script too
-            raise PluginError(f"{where}: no </head>; update hooks/csp.py.")
-        head = html[:html.index("</head>")]
-        scripts += inline_elements(head, "script")
-        styles += inline_elements(head, "style")
-    return with_policy(html, policy(scripts=scripts, styles=styles, serving=_serving), where=where)
+    return SitePolicy(theme_scripts(env, config), shim, serving)
 
 
 # --- The policy ------------------------------------------------------------------------------
@@ -126,7 +105,7 @@ def policy(*, scripts: Iterable[str] = (), styles: Iterable[str] = (), serving: 
     `serving`: the preview's policy. `mkdocs serve` adds to every page, as it serves it, an
     inline script that reloads the page when a file is saved, different at every request, so
     no hash can allow it: the preview allows inline scripts (and only it; the chapter checks
-    never let a page with script be previewed, hooks/html_allowlist.py).
+    never let a page with script be previewed, ebook/checks/html_allowlist.py).
     """
     extra = {
         "script-src": ["'unsafe-inline'"] if serving else [source_hash(s) for s in scripts],
@@ -158,7 +137,7 @@ def with_policy(html: str, text: str, *, where: str) -> str:
     if start == -1 or head_end < start:
         raise PluginError(
             f"{where}: no Content-Security-Policy <meta> in <head>; overrides/partials/page-meta.html "
-            "writes it after <meta charset> (see hooks/csp.py)."
+            "writes it after <meta charset> (see hooks/ebook/site/csp.py)."
         )
     start += len(META_OPEN)
     end = html.index('"', start)
@@ -193,7 +172,7 @@ def page_config(html: str, *, where: str) -> Mapping[str, str]:
     writes after the content)."""
     found = _CONFIG.findall(html)
     if not found:
-        raise PluginError(f"{where}: Material's #__config script is missing; update hooks/csp.py.")
+        raise PluginError(f"{where}: Material's #__config script is missing; update hooks/ebook/site/csp.py.")
     return json.loads(found[-1])  # type: ignore[no-any-return]
 
 
@@ -222,8 +201,8 @@ def shim_frame_script(shim: str, *, worker_url: str) -> str:
     """
     found = _SHIM_DOCUMENT.search(shim)
     if found is None:
-        raise PluginError(f"{SHIM_SOURCE.name}: the shim no longer writes its frame's script as this hook "
-                          "expects; update shim_frame_script in hooks/csp.py.")
+        raise PluginError(f"{SHIM_SOURCE.name}: the shim no longer writes its frame's script as the policy "
+                          "expects; update shim_frame_script in hooks/ebook/site/csp.py.")
 
     def fill(slot: re.Match[str]) -> str:
         return function_source(shim, slot.group(1)) or worker_url

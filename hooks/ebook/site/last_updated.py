@@ -5,7 +5,8 @@ The footer of every page says when its text last changed (overrides/partials/cop
 - One `git log` over the docs folder gives the date of every page at once. (A per-page
   lookup, as mkdocs-git-revision-date-localized-plugin does it, runs one git process per page:
   about a second at 200 chapters, in every preview and pull request.)
-- The date is the commit's author date, in UTC, written out in the book's language (Babel).
+- The date is the commit's author date, in UTC, written out in the pages' language (the
+  theme's `language`, which Material gives every page's `lang`) by Babel.
 - A commit that only renamed or moved a file does not count: the date stays that of the last
   change to its text, followed across the rename.
 - A page not committed yet, or a build outside git (or without git installed), shows the build
@@ -17,53 +18,14 @@ The footer of every page says when its text last changed (overrides/partials/cop
 
 from __future__ import annotations
 
-import functools
 import logging
-import os
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from ebook.model import files as export_files
-
-if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import Files
-    from mkdocs.structure.nav import Navigation
-    from mkdocs.structure.pages import Page
-
-log = logging.getLogger("mkdocs.plugins.book.last_updated")
-
-
-# --- MkDocs events ---------------------------------------------------------------------------
-
-_history: DocsHistory | None = None
-_build_time = 0  # for a page git has no date for
-_language = "en"
-
-
-def on_files(files: Files, config: MkDocsConfig) -> Files:
-    global _history, _build_time, _language
-    _history = read_history(Path(config.docs_dir))
-    _build_time = int(export_files.build_time(os.environ).timestamp())
-    _language = str(config.theme.get("language") or "en")
-    if _history.note:
-        log.info("Last updated: %s", _history.note)
-    return files
-
-
-def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
-                    nav: Navigation) -> dict[str, Any]:
-    assert _history is not None
-    timestamp = _history.timestamps.get(page.file.src_uri, _build_time)
-    context["last_updated"] = last_updated(timestamp, _language)
-    return context
-
-
-# --- Logic -----------------------------------------------------------------------------------
+log = logging.getLogger("mkdocs.plugins.ebook.last_updated")
 
 
 @dataclass(frozen=True)
@@ -77,10 +39,34 @@ class DocsHistory:
 @dataclass(frozen=True)
 class LastUpdated:
     iso_date: str  # 2025-01-16, for <time datetime>
-    text: str  # January 16, 2025, in the book's language
+    text: str  # January 16, 2025, in the pages' language
 
 
-@functools.lru_cache(maxsize=None)  # many pages share a commit; Babel takes a while per date
+@dataclass(frozen=True)
+class PageDates:
+    """The dates of one build's pages (hooks/last_updated.py makes one in each build)."""
+
+    history: DocsHistory
+    build_time: int  # for a page git has no date for
+    language: str
+    # Many pages share a commit, and Babel takes a while per date: each is written out once.
+    _written: dict[int, LastUpdated] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def read(cls, docs_dir: Path, *, build_time: datetime, language: str) -> PageDates:
+        history = read_history(docs_dir)
+        if history.note:
+            log.info("Last updated: %s", history.note)
+        return cls(history, int(build_time.timestamp()), language)
+
+    def of(self, src_uri: str) -> LastUpdated:
+        """The date a page shows: its source file's last change, or the build's."""
+        timestamp = self.history.timestamps.get(src_uri, self.build_time)
+        if timestamp not in self._written:
+            self._written[timestamp] = last_updated(timestamp, self.language)
+        return self._written[timestamp]
+
+
 def last_updated(timestamp: int, language: str) -> LastUpdated:
     # Imported here: Babel's date tables take a few hundredths of a second to load.
     from babel.dates import format_date

@@ -5,11 +5,12 @@ links on each of 200 pages: 40,000 renders of the same few lines of template, ab
 of every build, and a cost that grows with the square of the book's length.
 
 `overrides/partials/nav-item.html` is Material's own partial with one change: the link to a page
-other than the one being rendered is kept in `nav_links`, keyed by the navigation item, its
-class and its address relative to the page being rendered, and written again wherever the same
-item has the same class and address (every page of the same folder). What the link shows depends
-on nothing else, so every page is Material's own, byte for byte: a test builds a book both ways
-and compares every file, and another test compares the partial with Material's release.
+other than the one being rendered is kept in `nav_links` (a `NavLinks`, which hooks/nav_links.py
+makes for each build), keyed by the navigation item, its class and its address relative to the
+page being rendered, and written again wherever the same item has the same class and address
+(every page of the same folder). What the link shows depends on nothing else, so every page is
+Material's own, byte for byte: a test builds a book both ways and compares every file, and
+another test compares the partial with Material's release.
 """
 
 from __future__ import annotations
@@ -17,9 +18,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import jinja2
-    from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Link, Section
     from mkdocs.structure.pages import Page
 
@@ -41,7 +39,3 @@ class NavLinks:
         self._links[(id(item), css_class, href)] = link
         return link
 
-
-def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-    env.globals["nav_links"] = NavLinks()
-    return env

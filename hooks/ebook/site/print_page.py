@@ -6,9 +6,9 @@ to render its combined page. That new environment lacks what hooks add to the si
 and it compiles Material's templates a second time (a quarter of a second in every build).
 
 From `on_env` until the build ends, the theme hands out the environment MkDocs renders the pages
-with. MkDocs asks for its environment once, before `on_env`, so only print-site is served the
-shared one. No option of print-site or MkDocs does this; the theme's own `get_env` is back in
-place after the build, or when it fails.
+with (`share_environment`, from hooks/print_page.py). MkDocs asks for its environment once,
+before `on_env`, so only print-site is served the shared one. No option of print-site or MkDocs
+does this; the theme's own `get_env` is back in place after the build, or when it fails.
 
 print-site makes each page's heading and footnote ids unique on the print page with
 `update_anchor_ids`, whose pattern backtracks over every line of every page, and which copies
@@ -20,13 +20,14 @@ release they compared.
 print-site renders its page with the context of the 404 page, whose `base_url` is the site's
 root (`/`): Material's scripts then looked for the search index at the root of the reader's disk
 in the offline edition. Once the 404 page is written, that context's `base_url` becomes the print
-page's own way back to the site's root, as on every other page.
+page's own way back to the site's root, as on every other page (`print_page_context`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,70 +39,59 @@ from mkdocs_print_site_plugin import urls as print_site_urls
 if TYPE_CHECKING:
     import jinja2
     from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import Files
     from mkdocs.theme import Theme
 
 # The print-site release whose update_anchor_ids the tests compare only_lines_with_ids with.
 PRINT_SITE_COMPARED = "2.9"
 RELEASED = "released_update_anchor_ids"  # where print-site's own function is kept
 
-_theme: Theme | None = None  # the theme whose get_env hands out the site's environment
 
-
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
+def use_only_lines_with_ids() -> None:
+    """Have print-site run its `update_anchor_ids` on the lines with an id only (for the release
+    the tests compared; once per process is enough, and a second time changes nothing)."""
     if mkdocs_print_site_plugin.__version__ == PRINT_SITE_COMPARED:
         # setdefault: in `mkdocs serve`, an earlier build has already put ours in its place.
         released = vars(print_site_urls).setdefault(RELEASED, print_site_urls.update_anchor_ids)
         print_site_urls.update_anchor_ids = partial(only_lines_with_ids, released)
-    return config
 
 
-def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-    global _theme
-    restore_theme()
-    _theme = config.theme
-    share_environment(_theme, env)
-    return env
+@dataclass(frozen=True)
+class SharedEnvironment:
+    """A theme whose `get_env` hands out the site's environment, until `restore`."""
+
+    theme: Theme
+
+    def restore(self) -> None:
+        vars(self.theme).pop("get_env", None)  # the class's own method shows through again
 
 
-def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
-    if template_name == "404.html":
-        plugin = config.plugins.get("print-site")
-        print_page_context(getattr(plugin, "context", {}), getattr(plugin, "print_page", None))
-    return output_content
-
-
-def print_page_context(context: dict[str, object], print_page: object) -> None:
-    """Give the context print-site kept from the 404 page the print page's own `base_url`."""
-    if context and print_page is not None:
-        context["base_url"] = get_relative_url(".", print_page.file.url)  # type: ignore[attr-defined]
-
-
-def on_post_build(config: MkDocsConfig) -> None:  # after print-site's: plugins run before hooks
-    restore_theme()
+def share_environment(theme: Theme, env: jinja2.Environment) -> SharedEnvironment:
+    """Make `theme.get_env()` return `env` (an attribute of this theme object alone)."""
+    theme.get_env = lambda: env  # type: ignore[method-assign]
+    return SharedEnvironment(theme)
 
 
 def print_page_file(config: MkDocsConfig) -> Path | None:
-    """Where print-site wrote its print page in this build, if it did (a11y.py and csp.py
-    complete it)."""
+    """Where print-site wrote its print page in this build, if it did."""
     print_page = getattr(config.plugins.get("print-site"), "print_page", None)
     return None if print_page is None else Path(print_page.file.abs_dest_path)
 
 
-def on_build_error(error: Exception) -> None:
-    restore_theme()
+def complete_print_page(config: MkDocsConfig, fix: Callable[[str], str]) -> None:
+    """Apply `fix` to this build's print page, if print-site wrote one (hooks/a11y.py and
+    hooks/csp.py complete it so, after print-site's `on_post_build`)."""
+    if (path := print_page_file(config)) is not None:
+        path.write_text(fix(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
-def share_environment(theme: Theme, env: jinja2.Environment) -> None:
-    """Make `theme.get_env()` return `env` (an attribute of this theme object alone)."""
-    theme.get_env = lambda: env  # type: ignore[method-assign]
-
-
-def restore_theme() -> None:
-    global _theme
-    if _theme is not None:
-        vars(_theme).pop("get_env", None)  # the class's own method shows through again
-        _theme = None
+def print_page_context(config: MkDocsConfig) -> None:
+    """Give the context print-site kept from the 404 page the print page's own `base_url`
+    (once the 404 page is written)."""
+    plugin = config.plugins.get("print-site")
+    context = getattr(plugin, "context", {})
+    print_page = getattr(plugin, "print_page", None)
+    if context and print_page is not None:
+        context["base_url"] = get_relative_url(".", print_page.file.url)
 
 
 _HAS_ID = re.compile(r"id=\"", flags=re.IGNORECASE)
