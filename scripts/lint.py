@@ -16,8 +16,8 @@ Usage: python scripts/lint.py [--code] PATH...   (files or folders; `make lint` 
   numbers. codespell reads the pages as they are (titles and descriptions are spelled too).
 - The code: mypy with the settings of `mypy.ini` (strict, on hooks/), and lint-imports with the
   contracts of `.importlinter` (the package's layers), hooks/ on the path as MkDocs puts it.
-  mypy's findings are `path:line: error: …`; a broken contract is shown as import-linter words it
-  (each forbidden import with its module and line).
+  mypy's findings are `path:line: error: …`, each error a problem; a broken contract is shown as
+  import-linter reports it (each import that breaks it, with its module and line), one problem.
 """
 
 from __future__ import annotations
@@ -171,26 +171,26 @@ def type_problems(root: Path = ROOT, here: Path | None = None) -> list[str]:
     return problems
 
 
-def import_problems(root: Path = ROOT) -> list[str]:
-    """The broken contracts, as lint-imports reports them (empty when every contract is kept)."""
+def import_problems(root: Path = ROOT) -> tuple[list[str], int]:
+    """The broken contracts as lint-imports reports them (each with every import that breaks it),
+    and how many there are: none when every contract is kept."""
     result = subprocess.run(
         [sys.executable, "-c", LINT_IMPORTS, IMPORT_CONTRACTS, "--no-logo", "--no-cache"],
         capture_output=True, text=True, cwd=root,
         env={**os.environ, "PYTHONPATH": str(root / CODE_PATH)},
     )
     if result.returncode == 0:
-        return []
+        return [], 0
+    counted = re.search(r"^Contracts: \d+ kept, (\d+) broken\.$", result.stdout, re.M)
     _, found, report = result.stdout.partition("Broken contracts\n----------------\n")
-    if not found:
+    if not (found and counted):
         raise SystemExit(f"lint: lint-imports could not run: {(result.stderr or result.stdout).strip()}")
-    return [line.rstrip() for line in report.strip("\n").splitlines()]
+    return [line.rstrip() for line in report.strip("\n").splitlines()], int(counted.group(1))
 
 
-def code_problem_count(types: Sequence[str], imports: Sequence[str]) -> int:
-    """mypy's errors (not the notes under them) and each import a contract forbids (named on a
-    line of its own above the chain of imports that makes it)."""
-    return (sum(1 for line in types if ": error: " in line)
-            + sum(1 for line in imports if re.match(r"\S.* is not allowed to import \S+:$", line)))
+def type_error_count(problems: Sequence[str]) -> int:
+    """mypy's errors among its lines (not the notes that explain them)."""
+    return sum(1 for line in problems if ": error: " in line)
 
 
 def summary(checked: int, problems: int, code_problems: int | None = None) -> str:
@@ -217,9 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     lines = markdown_problems(pages) + spelling_problems(pages)
     problems, code_problems = len(lines), None
     if code:
-        types, imports = type_problems(), import_problems()
+        types, (imports, broken) = type_problems(), import_problems()
         lines += types + imports
-        code_problems = code_problem_count(types, imports)
+        code_problems = type_error_count(types) + broken
     for line in lines:
         print(line)
     failed = bool(problems or code_problems)
