@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import PluginError
 
+import ebook.pdf
 from ebook.model import cache as build_cache
-from ebook.pdf import export as p
+from ebook.model import files as export_files
+from ebook.pdf.cache_keys import SiteFiles, code_files
+from ebook.pdf.server import site_path
 from tests.helpers import mkdocs_build
 from tests.pdfs import body_text
+from tests.print_documents import system_browser
 from tests.test_build_outputs import BOOK_SLUG, copy_of_the_book, snapshot
 
 ENV = {"BOOK_EXPORTS": "1", "SOURCE_DATE_EPOCH": "1700000000"}
@@ -83,20 +86,26 @@ def test_book_cache_switch() -> None:
 
 def test_a_changed_stylesheet_invalidates_what_loaded_it(tmp_path: Path) -> None:
     (tmp_path / "style.css").write_text("h1 { color: red }")
-    recorded = p.SiteFiles(tmp_path).digests(["style.css", "gone.png"])
-    assert p.SiteFiles(tmp_path).unchanged(recorded)
+    recorded = SiteFiles(tmp_path).digests(["style.css", "gone.png"])
+    assert SiteFiles(tmp_path).unchanged(recorded)
     (tmp_path / "style.css").write_text("h1 { color: blue }")
-    assert not p.SiteFiles(tmp_path).unchanged(recorded)
+    assert not SiteFiles(tmp_path).unchanged(recorded)
     (tmp_path / "style.css").write_text("h1 { color: red }")
     (tmp_path / "gone.png").write_bytes(b"now there")  # a file that was missing appears
-    assert not p.SiteFiles(tmp_path).unchanged(recorded)
+    assert not SiteFiles(tmp_path).unchanged(recorded)
+
+
+def test_any_change_to_the_code_of_the_pdfs_changes_every_key() -> None:
+    # Every module of the PDFs, those added later too, and the files module that writes them.
+    package = Path(ebook.pdf.__file__).parent
+    assert set(code_files()) >= {*package.rglob("*.py"), Path(export_files.__file__)}
 
 
 def test_site_paths_of_the_local_server_only() -> None:
     origin = "http://127.0.0.1:8123"
-    assert p.site_path(f"{origin}/assets/a%20b.css?v=1", origin) == "assets/a b.css"
-    assert p.site_path("http://127.0.0.1:81234/x.css", origin) is None
-    assert p.site_path("https://example.org/x.css", origin) is None
+    assert site_path(f"{origin}/assets/a%20b.css?v=1", origin) == "assets/a b.css"
+    assert site_path("http://127.0.0.1:81234/x.css", origin) is None
+    assert site_path("https://example.org/x.css", origin) is None
 
 
 # --- Real builds -----------------------------------------------------------------------------
@@ -113,7 +122,7 @@ def browser_that_counts(project: Path) -> Path:
     """The system browser behind a script that writes a line to `launches.log` at each launch."""
     script, log = project / "browser", project / "launches.log"
     if not script.exists():
-        real = p.find_browser(os.environ)
+        real = system_browser()
         script.write_text(f'#!/bin/sh\ncase "$*" in *--version*) ;; *) echo launch >> "{log}" ;; esac\n'
                           f'exec "{real}" "$@"\n', encoding="utf-8")
         script.chmod(0o755)

@@ -1,6 +1,6 @@
 """PDF files: reading what Chromium printed, splitting collections, finishing each PDF (pikepdf).
 
-Not a hook: the PDF-file side of hooks/pdf.py, and the page counts of hooks/downloads.py.
+Not a hook: the PDF-file side of the PDFs (`ebook.pdf.export`), and the downloads index's page counts.
 pikepdf takes a few hundredths of a second to import, so each function that uses it imports it:
 a build without PDFs (`make serve`, the site alone) never loads it. (Python 3.11's lazy loader
 is not safe to use from the threads that finish the PDFs.)
@@ -19,7 +19,7 @@ from mkdocs.exceptions import PluginError
 if TYPE_CHECKING:
     import pikepdf
 
-    from ebook.pdf.export import PdfMetadata
+    from ebook.pdf.documents import PdfMetadata
 
 
 # --- Reading a printed PDF -------------------------------------------------------------------
@@ -34,16 +34,16 @@ def heading_pages(pdf: bytes, targets: Sequence[str]) -> dict[str, int]:
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        numbers = {page.objgen: i for i, page in enumerate(doc.pages, start=1)}
+        numbers = {page.obj.objgen: i for i, page in enumerate(doc.pages, start=1)}
         found: dict[str, int] = {}
         root = doc.Root
         if "/Dests" in root:
             for name, dest in root.Dests.items():
                 found[name.lstrip("/")] = numbers[dest[0].objgen]
         if "/Names" in root and "/Dests" in root.Names:
-            for name, dest in pikepdf.NameTree(root.Names.Dests).items():
+            for entry, dest in pikepdf.NameTree(root.Names.Dests).items():
                 dest = dest.D if isinstance(dest, pikepdf.Dictionary) else dest
-                found[str(name)] = numbers[dest[0].objgen]
+                found[str(entry)] = numbers[dest[0].objgen]
     missing = [t for t in targets if t not in found]
     if missing:
         raise PluginError(f"The printed book has no destination for the headings {missing}.")
@@ -75,7 +75,8 @@ def page_count(data: bytes) -> int:
 def part_pages(pdf: pikepdf.Pdf, count: int) -> list[range]:
     """The pages of each chapter of a printed collection. Each chapter starts a page with its
     level-1 heading: the collection's top-level bookmarks, in order."""
-    numbers = {page.objgen: index for index, page in enumerate(pdf.pages)}
+    numbers: dict[tuple[int, int] | None, int] = {
+        page.obj.objgen: index for index, page in enumerate(pdf.pages)}
     with pdf.open_outline() as outline:
         starts = [numbers.get(_destination_page(item.destination), -1) for item in outline.root]
     if len(starts) != count or starts[:1] != [0] or starts != sorted(set(starts)):
@@ -113,7 +114,7 @@ def split_collection(data: bytes, count: int) -> list[bytes]:
                 for pages, article, bookmark in zip(ranges, articles, bookmarks)]
 
 
-def _articles(element: pikepdf.Object) -> list[pikepdf.Dictionary]:
+def _articles(element: pikepdf.Object | None) -> list[pikepdf.Dictionary]:
     """The structure tree's outermost article elements, in reading order."""
     import pikepdf
 
@@ -121,12 +122,12 @@ def _articles(element: pikepdf.Object) -> list[pikepdf.Dictionary]:
         return []
     if element.get("/S") == pikepdf.Name.Art:
         return [element]
-    kids = element.get("/K")
-    kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+    found = element.get("/K")
+    kids = found if isinstance(found, pikepdf.Array) else [found]
     return [article for kid in kids for article in _articles(kid)]
 
 
-def _elements(element: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
+def _elements(element: pikepdf.Object | None) -> Iterator[pikepdf.Dictionary]:
     """A structure element and every element below it."""
     import pikepdf
 
@@ -147,7 +148,7 @@ def _extract_part(source: pikepdf.Pdf, pages: range, article: pikepdf.Dictionary
     # makes every later copy of an object that points at one of them (structure elements)
     # point at the part's page instead.
     part.add_pages_from(source, pages=pages)
-    page_map = {source.pages[i].objgen: part.pages[i - pages.start].obj for i in pages}
+    page_map = {source.pages[i].obj.objgen: part.pages[i - pages.start].obj for i in pages}
 
     # The article's elements, without its parent: that leads up to the whole collection's tree.
     parent = article.P
@@ -175,17 +176,17 @@ def _extract_part(source: pikepdf.Pdf, pages: range, article: pikepdf.Dictionary
         if "/StructParents" in page.obj:
             keys.append(int(page.obj.StructParents))
         keys += [int(a.StructParent) for a in page.obj.get("/Annots", []) if "/StructParent" in a]
-    for key in keys:
-        if key not in source_parents:
+    for number in keys:
+        if number not in source_parents:
             continue
-        value = source_parents[key]
+        value = source_parents[number]
         if isinstance(value, pikepdf.Array):
-            parents[key] = pikepdf.Array([
+            parents[number] = pikepdf.Array([
                 part.copy_foreign(e) if isinstance(e, pikepdf.Dictionary) and e.objgen in inside else None
                 for e in value
             ])
         elif isinstance(value, pikepdf.Dictionary) and value.objgen in inside:
-            parents[key] = part.copy_foreign(value)
+            parents[number] = part.copy_foreign(value)
     root.ParentTree = parents.obj
     root.ParentTreeNextKey = max(keys, default=-1) + 1
     part.Root.StructTreeRoot = root
@@ -197,7 +198,7 @@ def _extract_part(source: pikepdf.Pdf, pages: range, article: pikepdf.Dictionary
         if isinstance(destination, pikepdf.Dictionary) and "/D" in destination:
             destination = destination.D
         page = _destination_page(destination)
-        if page not in page_map:
+        if page is None or page not in page_map:
             return None
         return pikepdf.Array([page_map[page], *destination[1:]])
 

@@ -1,0 +1,103 @@
+"""The whole book's print document: print-site's combined page after a cover, a copyright page
+and a table of contents (overrides/print/book.html), whose page numbers `numbering` writes in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+from mkdocs.exceptions import PluginError
+
+from ebook.model import credits
+from ebook.model.book import download_path
+from ebook.pdf.content import clean_content, heading_text, online_folder, stylesheets
+from ebook.pdf.documents import PRINT_PAGE, PdfMetadata, PrintDocument, document_context
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
+
+    from ebook.pdf.documents import PrintSetup
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    id: str
+    title: str
+    children: tuple[TocEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class BookPart:
+    """One page of the site (or a navigation section's title) in the book."""
+
+    id: str
+    title: str
+    html: Markup
+    toc: TocEntry
+
+
+def book_parts(page: BeautifulSoup, *, base_url: str) -> list[BookPart]:
+    """The pages of print-site's combined page, in order, each ready to print (changes `page`)."""
+    root = page.select_one("#print-site-page")
+    if root is None:
+        raise PluginError(f"site/{PRINT_PAGE}: no #print-site-page element; is print-site enabled?")
+    clean_content(root, base_url=base_url)
+    parts: list[BookPart] = []
+    for section in root.find_all("section", class_="print-page"):
+        heading = section.find("h1")
+        if not section.get("id") or heading is None:
+            continue  # print-site's own table of contents, filled by JavaScript
+        if "md-section" in section.get_attribute_list("class"):
+            # A navigation section: its title gets a page unless its first page has the same title.
+            first = section.find("section", class_="print-page")
+            first_heading = first.find("h1") if first else None
+            if first_heading is not None and heading_text(first_heading) == heading_text(heading):
+                continue
+            heading["id"] = f'{section["id"]}-title'
+            title = heading_text(heading)
+            parts.append(BookPart(id=str(section["id"]), title=title, html=Markup(str(heading)),
+                                  toc=TocEntry(str(heading["id"]), title)))
+            continue
+        if not heading.get("id"):
+            heading["id"] = f'{section["id"]}-title'
+        sections = tuple(TocEntry(str(h["id"]), heading_text(h))
+                         for h in section.find_all("h2") if h.get("id"))
+        title = heading_text(heading)
+        parts.append(BookPart(
+            id=str(section["id"]), title=title, html=Markup(section.decode_contents()),
+            toc=TocEntry(str(heading["id"]), title, sections),
+        ))
+    return parts
+
+
+def book_document(print_page_html: str, setup: PrintSetup) -> PrintDocument:
+    book = setup.book
+    url_path = "print_page/book.print.html"
+    # lxml's parser: the whole book is read here, about ten times faster than html.parser.
+    # (Imported here: a build without PDFs never loads BeautifulSoup, see `content`.)
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(print_page_html, "lxml")
+    parts = book_parts(page, base_url=online_folder(book.site_url, url_path))
+    original = book.settings.original
+    metadata = PdfMetadata(
+        title=book.title, author=book.author, subject=book.description,
+        keywords=setup.settings.keywords, language=book.settings.language,
+        rights=(f"{book.title}, adapted from {credits.credit_text(original)}, {original.source_url}. "
+                f"Licensed under {original.licence.name}: {original.licence.url}"),
+        licence_url=original.licence.url,
+    )
+    doc = document_context(metadata, stylesheets(page), setup, head=book.title, foot=book.site_url)
+    # The whole book's tree is a web of references that only the cycle collector would free,
+    # later; freed now, its memory is there for the browser printing it.
+    page.decompose()
+    return PrintDocument(
+        path=download_path("book", book=book.slug),
+        url_path=url_path,
+        html=setup.templates.get_template("book.html").render(
+            doc=doc, book=book, original=original, parts=parts),
+        metadata=metadata,
+        toc=True,
+    )

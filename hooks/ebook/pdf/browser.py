@@ -1,0 +1,298 @@
+"""The browser that prints: finding the system Chromium, asking its version, launching it, and
+printing print documents with it (Playwright) from the local server (`server`).
+
+Playwright and asyncio are imported by the functions that print: a build without PDFs (`make
+serve`, an unchanged rebuild) never loads them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.exceptions import PluginError
+
+from ebook.model.files import EXPORTS_ENV
+from ebook.pdf.documents import PrintDocument
+from ebook.pdf.numbering import print_until_numbers_hold
+from ebook.pdf.server import Origin, serve_directory, site_path
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+log = logging.getLogger("mkdocs.plugins.ebook.pdf")
+
+BROWSER_ENV = "BOOK_BROWSER"
+# Chromium's headless shell first: the same Blink layout and PDF printing as the full browser
+# (the same pages, pixel for pixel) without the desktop browser around them, so printing takes
+# about a third less time and memory. Debian packages it as chromium-headless-shell.
+BROWSER_NAMES = ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome",
+                 "google-chrome-stable")
+BROWSER_PATHS = (
+    "/usr/lib/chromium/chromium-headless-shell",
+    "/usr/bin/chromium",
+    "/usr/lib/chromium/chromium",
+    "/snap/bin/chromium",
+    "/opt/google/chrome/chrome",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+)
+NO_BROWSER = (
+    "No Chromium or Chrome found to print the PDFs. On Debian install it with:\n"
+    "    sudo apt-get install chromium-headless-shell\n"
+    "(on Ubuntu: sudo apt-get install chromium), "
+    f"or set {BROWSER_ENV} to the browser's path. To build without PDFs (as `make serve` "
+    f"does), set {EXPORTS_ENV}=0."
+)
+
+
+def find_browser(chosen: str, *, names: Sequence[str] = BROWSER_NAMES,
+                 paths: Sequence[str] = BROWSER_PATHS) -> str:
+    """The system Chromium or Chrome: the one `chosen` names (BOOK_BROWSER) first, then the
+    usual names and places (the headless shell before the full browsers)."""
+    chosen = chosen.strip()
+    if chosen:
+        found = shutil.which(chosen)
+        if not found:
+            raise PluginError(
+                f"{BROWSER_ENV}={chosen!r}: no such program. Set it to the path of Chromium or "
+                f"Chrome, or unset it to use the one on PATH."
+            )
+        return found
+    for name in names:
+        if found := shutil.which(name):
+            return found
+    for path in paths:
+        if os.access(path, os.X_OK):
+            return path
+    raise PluginError(NO_BROWSER)
+
+
+def browser_version(browser: str) -> str:
+    """The browser's own version line, e.g. "Chromium 156.0.8078.108 built on Debian…"."""
+    try:
+        result = subprocess.run([browser, "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise PluginError(not_started(browser, error)) from None
+    if result.returncode != 0:  # a program that is not a browser, or one that cannot start here
+        raise PluginError(not_started(browser, f"`{browser} --version` ended with status {result.returncode}"))
+    return result.stdout.strip() or f"{browser} (no version)"
+
+
+def not_started(browser: str, reason: object) -> str:
+    """One line: which browser, why (the first line of the error: Playwright's next lines are
+    its whole command line and call log), and what to do."""
+    first = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
+    return (f"The browser {browser} does not start ({first}). Install Chromium (on Debian: "
+            f"sudo apt-get install chromium-headless-shell), or set {BROWSER_ENV} to a working "
+            f"Chromium or Chrome.")
+
+
+CHROMIUM_ARGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    # Only the local server that serves the built site may be reached.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    # Blink's page memory is collected on V8's schedule even with JavaScript off; a small
+    # limit collects it often: about 150 MiB less while printing a 600-page book, same PDF.
+    "--js-flags=--max-old-space-size=32",
+)
+# Times a print that Chromium reports as failed is tried (see _render_one).
+PRINT_ATTEMPTS = 3
+
+
+def chromium_args() -> list[str]:
+    running_as_root = getattr(os, "geteuid", lambda: -1)() == 0
+    return [*CHROMIUM_ARGS, *(["--no-sandbox"] if running_as_root else [])]
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    document: PrintDocument
+    data: bytes
+    seconds: float
+    loaded: tuple[str, ...] = ()  # the site files the browser loaded for it (site-relative paths)
+    numbers: Mapping[str, int] = field(default_factory=dict)  # `numbering.measured_numbers`
+    printings: int = 1
+
+
+Job = PrintDocument | Callable[[], PrintDocument]
+
+
+class Browser:
+    """One headless Chromium for the build, driven from an event loop in a thread of its own,
+    so that it can start while the site is still being built.
+
+    Playwright's async API must stay on the loop that started it; `print` hands the printing
+    to that loop and waits for it.
+    """
+
+    def __init__(self, executable: str) -> None:
+        import asyncio
+
+        self.executable = executable
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="browser", daemon=True)
+        self._thread.start()
+        self._playwright: Any = None
+        self._chromium = asyncio.run_coroutine_threadsafe(self._launch(executable), self._loop)
+
+    async def _launch(self, executable: str) -> Any:
+        from playwright.async_api import async_playwright  # only when there is something to print
+
+        self._playwright = await async_playwright().start()
+        return await self._playwright.chromium.launch(executable_path=executable,
+                                                      args=chromium_args())
+
+    def print(self, documents: Sequence[Job], origin: Origin, workers: int,
+              finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
+        import asyncio
+
+        try:
+            chromium = self._chromium.result()
+        except Exception as error:  # Playwright's Error (imported only when printing), OSError
+            raise PluginError(not_started(self.executable, error)) from None
+        return asyncio.run_coroutine_threadsafe(
+            _print_with(chromium, documents, origin, workers, finish), self._loop).result()
+
+    def close(self) -> None:
+        import asyncio
+
+        async def stop() -> None:
+            try:
+                chromium = await asyncio.wrap_future(self._chromium)
+                await chromium.close()
+            except Exception:  # noqa: BLE001 - a failed launch was already reported by `print`
+                pass
+            if self._playwright is not None:
+                await self._playwright.stop()
+
+        try:
+            asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=60)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+            self._loop.close()
+
+
+def render_documents(documents: Sequence[Job], site: Path, browser: str | Browser, *,
+                     workers: int = 0,
+                     finish: Callable[[RenderedPdf], None] | None = None) -> list[RenderedPdf]:
+    """Print the documents with one browser, several pages at once: inputs -> PDF bytes.
+
+    `browser` is the program to launch, or a `Browser` already started (left open). The built
+    site is served from 127.0.0.1, and each document's HTML by the same server at its
+    `url_path` while it prints, so nothing is written into the site. A document may be given
+    as a function that makes it, and `finish` is called with each PDF as it is printed (the
+    PDFs are then returned to it alone): both run in threads while the browser prints other
+    documents.
+    """
+    if not documents:
+        return []
+    workers = min(len(documents), workers or max(1, os.cpu_count() or 1))
+    served: dict[str, str] = {}  # the print documents being printed, by their url_path
+    session = Browser(browser) if isinstance(browser, str) else browser
+    try:
+        with serve_directory(site, served) as origin:
+            return session.print(documents, Origin(origin, served), workers, finish)
+    finally:
+        if session is not browser:
+            session.close()
+
+
+async def _print_with(chromium: Any, documents: Sequence[Job], origin: Origin, workers: int,
+                      finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
+    """Print with `workers` tabs. The Python work around each print (making the next document,
+    finishing the PDF just printed) runs in threads while the browser prints, instead of
+    keeping a tab waiting."""
+    import asyncio
+
+    context = await chromium.new_context(java_script_enabled=False)
+    try:
+        queue = list(enumerate(documents))  # the book, the longest, goes first
+        results: dict[int, RenderedPdf] = {}
+        making: dict[int, asyncio.Task[PrintDocument]] = {}
+        finishing: list[asyncio.Task[None]] = []
+
+        async def made(item: Job) -> PrintDocument:
+            return item if isinstance(item, PrintDocument) else await asyncio.to_thread(item)
+
+        def start_making(index: int, item: Job) -> asyncio.Task[PrintDocument]:
+            if index not in making:
+                making[index] = asyncio.create_task(made(item))
+            return making[index]
+
+        async def worker() -> None:
+            while queue:
+                index, item = queue.pop(0)
+                document = await start_making(index, item)
+                del making[index]
+                if queue:  # the next document is made while this one prints
+                    start_making(*queue[0])
+                rendered = await _render_one(context, origin, document)
+                if finish is None:
+                    results[index] = rendered
+                else:  # kept by `finish` alone: the PDFs are not all held in memory at once
+                    finishing.append(asyncio.create_task(asyncio.to_thread(finish, rendered)))
+
+        await asyncio.gather(*(worker() for _ in range(workers)))
+        await asyncio.gather(*finishing)
+        return [results[i] for i in sorted(results)]
+    finally:
+        await context.close()
+
+
+async def _render_one(context: Any, origin: Origin, document: PrintDocument) -> RenderedPdf:
+    """Print a document in a tab of its own, again while its page numbers move (`numbering`)."""
+    start = time.perf_counter()
+    url = f"{origin.url}/{document.url_path}"
+    loaded: set[str] = set()
+
+    def record(request: Any) -> None:  # the browser's cache answers some: still recorded
+        path = site_path(request.url, origin.url)
+        if path is not None and path != document.url_path:
+            loaded.add(path)
+
+    page = await context.new_page()
+
+    async def print_html(html: str, printing: int, tagged: bool) -> bytes:
+        nonlocal page
+        if printing > 1 and document.toc:  # the whole book: a fresh tab gives back the
+            await page.close()             # memory of the last layout (hundreds of MiB)
+            page = await context.new_page()
+        origin.documents[document.url_path] = html
+        page.on("request", record)
+        try:
+            await page.goto(url, wait_until="load")
+            attempt = 1
+            while True:
+                try:
+                    data: bytes = await page.pdf(print_background=True, prefer_css_page_size=True,
+                                                 outline=True, tagged=tagged)
+                    return data
+                except Exception as error:  # Playwright's Error, imported only when printing
+                    # Chromium now and then answers a print with "Printing failed" and prints
+                    # the same page the next time: only that is tried again.
+                    if "Printing failed" not in str(error) or attempt == PRINT_ATTEMPTS:
+                        raise
+                    log.info("%s: Chromium could not print it; trying again", document.path)
+                    attempt += 1
+        finally:
+            page.remove_listener("request", record)
+            del origin.documents[document.url_path]
+
+    try:
+        printed = await print_until_numbers_hold(document, print_html)
+    finally:
+        await page.close()
+    return RenderedPdf(document=document, data=printed.data, seconds=time.perf_counter() - start,
+                       loaded=tuple(sorted(loaded)), numbers=printed.numbers, printings=printed.printings)

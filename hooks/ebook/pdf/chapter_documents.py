@@ -1,0 +1,116 @@
+"""A chapter's handout and reflection worksheet, and the collections they are printed in.
+
+Each print of the browser has a fixed cost about that of a dozen more chapters, so handouts (and
+worksheets) are printed several at a time: a collection in which each chapter has pages of its
+own name, with its own running head, footer and page count (overrides/print/collection.html),
+split after into one tagged PDF per chapter (`files.split_collection`). So that chapters can
+share a document, each one's ids are made its own and its addresses start at the site's root.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from lxml import etree as lxml_etree
+from lxml import html as lxml_html
+from markupsafe import Markup
+from mkdocs.exceptions import PluginError
+
+from ebook.model.book import download_path
+from ebook.pdf.content import chapter_address, clean_content, from_root, own_ids, root_relative
+from ebook.pdf.documents import PRINT_PAGE, ChapterPrint, PdfMetadata, PrintDocument, document_context
+from ebook.pdf.reflection import reflection_prompts
+from ebook.site import attribution
+
+if TYPE_CHECKING:
+    from bs4 import Tag
+
+    from ebook.model.book import Kind
+    from ebook.pdf.documents import ChapterSource, PrintSetup
+
+
+def handout_document(page_html: str, chapter: ChapterSource, setup: PrintSetup) -> ChapterPrint:
+    sheets, article = _printable_chapter(page_html, chapter, setup)
+    body = setup.templates.get_template("handout.html").render(content=Markup(article.decode_contents()))
+    return _chapter_print("handout", "Handout", sheets, chapter, setup, Markup(body))
+
+
+def worksheet_document(page_html: str, chapter: ChapterSource,
+                       setup: PrintSetup) -> ChapterPrint | None:
+    """The chapter's reflection worksheet, or None when the chapter has no reflection box."""
+    sheets, article = _printable_chapter(page_html, chapter, setup)
+    prompts = reflection_prompts(article)
+    if not prompts:
+        return None
+    credit = article.select_one(f".{attribution.BLOCK_CLASS}")
+    body = setup.templates.get_template("worksheet.html").render(
+        chapter=chapter, prompts=prompts, lines=setup.settings.writing_lines,
+        attribution=Markup(str(credit)) if credit else Markup(""),
+    )
+    return _chapter_print("worksheet", "Reflection worksheet", sheets, chapter, setup, Markup(body))
+
+
+_ARTICLE = lxml_etree.XPath("//article[contains(concat(' ', normalize-space(@class), ' '), ' md-content__inner ')]")
+_STYLESHEETS = lxml_etree.XPath("//head/link[@href][contains(concat(' ', normalize-space(@rel), ' '), ' stylesheet ')]")
+
+
+def _printable_chapter(page_html: str, chapter: ChapterSource,
+                       setup: PrintSetup) -> tuple[tuple[str, ...], Tag]:
+    """The built chapter page's stylesheets, and its article cleaned for print, its ids made
+    the chapter's own and its addresses site-root-relative, so it can be printed among other
+    chapters."""
+    # lxml finds the article in the whole page (whose navigation grows with the book), and
+    # BeautifulSoup reads the article alone: reading whole pages made big books slow to print.
+    root = lxml_html.fromstring(page_html)
+    found = _ARTICLE(root)
+    if not found:
+        raise PluginError(f"{chapter.html_file}: no <article> to print; is the theme Material?")
+    sheets = tuple(str(link.get("href")) for link in _STYLESHEETS(root)
+                   if "print-site" not in str(link.get("href")))
+    from bs4 import BeautifulSoup  # imported here: a build without PDFs never loads it
+
+    article = BeautifulSoup(lxml_html.tostring(found[0], encoding="unicode"), "lxml").article
+    assert article is not None
+    clean_content(article, base_url=chapter_address(setup.book.site_url, chapter.url))
+    own_ids(article, prefix=f"{chapter.slug}--")
+    root_relative(article, page_url=chapter.url)
+    return sheets, article
+
+
+def collection_document(parts: Sequence[ChapterPrint], setup: PrintSetup, *, name: str) -> PrintDocument:
+    """Chapters' handouts or worksheets, printed together and split apart after (`split_collection`)."""
+    kind = parts[0].kind
+    # Its own head and metadata never reach a reader: each part's are written in after the split.
+    metadata = dataclasses.replace(parts[0].metadata, title=f"{kind.capitalize()}s",
+                                   subject=setup.book.description)
+    sheets = dict.fromkeys(href for part in parts for href in part.stylesheets)
+    doc = document_context(metadata, tuple(sheets), setup, head="", foot="")
+    return PrintDocument(
+        path=f"{name} ({len(parts)} chapters)",
+        url_path=f"{posixpath.dirname(PRINT_PAGE)}/{name}.print.html",
+        html=setup.templates.get_template("collection.html").render(doc=doc, kind=kind, parts=parts),
+        metadata=None,
+        parts=tuple(parts),
+    )
+
+
+def _chapter_print(kind: Kind, label: str, sheets: Sequence[str], chapter: ChapterSource,
+                   setup: PrintSetup, body: Markup) -> ChapterPrint:
+    book = setup.book
+    metadata = PdfMetadata(
+        title=f"{label}: {chapter.title}", author=chapter.author, subject=chapter.description,
+        keywords=setup.settings.keywords, language=book.settings.language,
+        rights=(f"“{chapter.title}”, from {book.title}, {chapter.credit}. "
+                f"Licensed under {chapter.licence.name}: {chapter.licence.url}"),
+        licence_url=chapter.licence.url,
+    )
+    here = "/" + chapter.url.lstrip("/")
+    return ChapterPrint(
+        path=download_path(kind, book=book.slug, chapter=chapter.slug),
+        kind=kind, metadata=metadata, head=chapter.title,
+        foot=chapter_address(book.site_url, chapter.url), body=body,
+        stylesheets=tuple(from_root(href, here) for href in sheets),
+    )

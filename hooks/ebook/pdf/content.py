@@ -1,0 +1,111 @@
+"""A built page's content readied for print: no site chrome, blocks open, links and files that
+work from wherever the print document is served, and ids a chapter keeps among others.
+
+BeautifulSoup is imported by the functions that need it, never here: a build without PDFs
+(`make serve`, an unchanged rebuild) never loads it. (Python 3.11's lazy loader is not safe
+from the threads that make the documents.)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+
+# Chrome a print document leaves out: the site prints its content only.
+CHROME_SELECTORS = (
+    "a.headerlink", ".book-downloads", ".md-content__button",
+    ".md-source-file", ".md-feedback", "script", "noscript", "form",
+)
+
+
+def clean_content(fragment: Tag, *, base_url: str) -> None:
+    """Ready a page's content for print, in place: no chrome, blocks open, links that work.
+
+    Links to other pages of the site point at the published site (`base_url`, the online
+    address of the document's folder) or, with no address set, become plain text.
+    """
+    from bs4 import BeautifulSoup  # see the module's docstring
+
+    for selector in CHROME_SELECTORS:
+        for tag in fragment.select(selector):
+            tag.decompose()
+    for listing in fragment.select("[data-downloads-list]"):
+        # The list is filled in after the PDFs are printed; on paper, say where it is.
+        note = BeautifulSoup("<p>The list of downloads is on the book's website.</p>", "html.parser")
+        listing.replace_with(note)
+    for details in fragment.find_all("details"):
+        details["open"] = ""
+    for link in fragment.find_all("a", href=True):
+        href = str(link["href"])
+        if href.startswith("#") or urlsplit(href).scheme:
+            continue
+        if base_url:
+            link["href"] = urljoin(base_url, href)
+        else:
+            link.unwrap()
+
+
+def heading_text(tag: Tag) -> str:
+    return re.sub(r"\s+", " ", tag.get_text()).strip()
+
+
+def stylesheets(page: BeautifulSoup) -> tuple[str, ...]:
+    """The page's own stylesheets (relative to it), without print-site's screen styles."""
+    return tuple(
+        str(link["href"]) for link in page.select('head link[rel~="stylesheet"][href]')
+        if "print-site" not in str(link["href"])
+    )
+
+
+def online_folder(site_url: str, url_path: str) -> str:
+    """The published address of the folder a document is served from, or ""."""
+    if not site_url:
+        return ""
+    return urljoin(site_url.rstrip("/") + "/", url_path.rsplit("/", 1)[0] + "/")
+
+
+def chapter_address(site_url: str, page_url: str) -> str:
+    return urljoin(site_url.rstrip("/") + "/", page_url) if site_url else ""
+
+
+# Attributes that name elements of the page by id, each a space-separated list.
+_ID_REFERENCES = ("for", "headers", "aria-labelledby", "aria-describedby", "aria-controls",
+                  "aria-owns", "aria-activedescendant", "aria-details", "aria-errormessage")
+
+
+def own_ids(fragment: Tag, *, prefix: str) -> None:
+    """Prefix every id of the fragment and every reference to one, in place: chapters printed
+    together share heading ids, and each link must still lead to its own chapter's."""
+    for tag in fragment.find_all(True):
+        if tag.get("id"):
+            tag["id"] = prefix + str(tag["id"])
+        href = tag.get("href")
+        if isinstance(href, str) and href.startswith("#") and len(href) > 1:
+            tag["href"] = "#" + prefix + href[1:]
+        for name in _ID_REFERENCES:
+            value = tag.get(name)
+            if value:
+                ids = value if isinstance(value, list) else str(value).split()
+                tag[name] = " ".join(prefix + i for i in ids)
+
+
+def root_relative(fragment: Tag, *, page_url: str) -> None:
+    """Make the fragment's images and other loaded files' addresses start at the site's root, in
+    place, so they load whichever folder the print document is served from."""
+    here = "/" + page_url.lstrip("/")
+    for tag in fragment.find_all(src=True):
+        tag["src"] = from_root(str(tag["src"]), here)
+    for tag in fragment.find_all(srcset=True):
+        candidates = [c.strip().split(maxsplit=1) for c in str(tag["srcset"]).split(",") if c.strip()]
+        tag["srcset"] = ", ".join(" ".join([from_root(c[0], here), *c[1:]]) for c in candidates)
+
+
+def from_root(address: str, here: str) -> str:
+    """A page's relative address (`here` is the page's own, from the root) from the site's root."""
+    if urlsplit(address).scheme or address.startswith(("/", "#")) or not address:
+        return address
+    return urljoin(here, address)

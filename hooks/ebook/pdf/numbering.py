@@ -1,0 +1,150 @@
+"""Page numbers a document can only know once printed: the book's table of contents (Chromium
+has no `target-counter()`) and each chapter's "Page n of N" in a collection.
+
+A document is printed, the numbers are read back from the PDF (`measured_numbers`), written into
+its HTML (`with_numbers`), and printed again until what was written in is what was measured
+(`print_until_numbers_hold`). The numbers of the last build are kept in the cache
+(`.cache/book/pdf-numbers/`): a document printed again starts from them, and when the layout kept
+them, as after most edits of a chapter, its first printing is its last. Either way the bytes are
+those of a first build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import PluginError
+
+from ebook.model import cache as build_cache
+from ebook.pdf import files as pdf_files
+from ebook.pdf.documents import TEMPLATES_DIR
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
+    from ebook.pdf.documents import PrintDocument
+    from ebook.pdf.plans import PrintPlan
+
+MAX_TOC_PASSES = 4
+
+# The page-number slots the book template writes: <span class="book-toc__page" data-toc-target="ID">.
+_TOC_SLOT = re.compile(r'(<span class="book-toc__page" data-toc-target="([^"]*)">)[^<]*(</span>)')
+
+
+def toc_targets(document_html: str) -> list[str]:
+    return [html.unescape(m.group(2)) for m in _TOC_SLOT.finditer(document_html)]
+
+
+def fill_toc_pages(document_html: str, pages: Mapping[str, int]) -> str:
+    return _TOC_SLOT.sub(
+        lambda m: f"{m.group(1)}{pages[html.unescape(m.group(2))]}{m.group(3)}", document_html
+    )
+
+
+# The slots of collection.html where each chapter's number of pages goes.
+_PAGES_SLOT = re.compile(r'(/\* pages of part (\d+) \*/ )"[^"]*"')
+
+
+def fill_page_totals(document_html: str, totals: Sequence[int]) -> str:
+    return _PAGES_SLOT.sub(lambda m: f'{m.group(1)}"{totals[int(m.group(2)) - 1]}"', document_html)
+
+
+def numbered(document: PrintDocument) -> list[str]:
+    """What the document's numbers are of: the targets of the book's contents, or the PDF of
+    each chapter of a collection (whose number of pages its footers give)."""
+    if document.toc:
+        return toc_targets(document.html)
+    return [part.path for part in document.parts]
+
+
+def measured_numbers(document: PrintDocument, pdf: bytes) -> dict[str, int]:
+    """The numbers a printing of the document measured, by what they are of (`numbered`): the
+    page each of the book's contents entries landed on, or each chapter's number of pages."""
+    if document.toc:
+        return pdf_files.heading_pages(pdf, numbered(document))
+    if document.parts:
+        return dict(zip(numbered(document), pdf_files.part_page_counts(pdf, len(document.parts))))
+    return {}
+
+
+def with_numbers(document: PrintDocument, numbers: Mapping[str, int]) -> str:
+    """The document's HTML with these numbers written in."""
+    if document.toc:
+        return fill_toc_pages(document.html, numbers)
+    if document.parts:
+        return fill_page_totals(document.html, [numbers[path] for path in numbered(document)])
+    return document.html
+
+
+def with_last_numbers(make: Callable[[], PrintDocument], last: Mapping[str, int]) -> PrintDocument:
+    """The document `make` makes, given the numbers the last build measured for it (`last`,
+    by what they are of) when it measured them all."""
+    document = make()
+    wanted = numbered(document)
+    if wanted and all(name in last for name in wanted):
+        return dataclasses.replace(document, last_numbers={name: last[name] for name in wanted})
+    return document
+
+
+@dataclass(frozen=True)
+class Printed:
+    data: bytes  # the last printing, whose numbers hold
+    numbers: dict[str, int]  # what it measured (`measured_numbers`)
+    printings: int
+
+
+async def print_until_numbers_hold(
+    document: PrintDocument, print_html: Callable[[str, int, bool], Awaitable[bytes]],
+) -> Printed:
+    """Print the document (`print_html(html, printing, tagged)`) again while the numbers written
+    in differ from those just printed."""
+    import asyncio  # only when printing: a build without PDFs never loads it
+
+    # With the last build's numbers written in, the first printing is the last if the layout
+    # kept them. Without, the book's first printing only measures where headings land (its
+    # named destinations): it needs no tags, which change no layout. (A collection's are
+    # measured by its bookmarks, which Chromium writes only into a tagged PDF.)
+    current = with_numbers(document, document.last_numbers) if document.last_numbers else document.html
+    measuring = document.toc and not document.last_numbers
+    for printing in range(1, MAX_TOC_PASSES + 1):
+        data = await print_html(current, printing, not measuring)
+        numbers = await asyncio.to_thread(measured_numbers, document, data)
+        filled = with_numbers(document, numbers)
+        if filled == current and not measuring:
+            return Printed(data=data, numbers=numbers, printings=printing)
+        current, measuring = filled, False
+    raise PluginError(
+        f"{document.path}: the page numbers still moved after {MAX_TOC_PASSES} "
+        f"printings; check the templates in overrides/{TEMPLATES_DIR}/."
+    )
+
+
+# The numbers the last build measured (`measured_numbers`), an entry per PDF: the book's
+# contents page numbers, or a chapter's number of pages.
+NUMBERS_NAMESPACE = "pdf-numbers"
+
+
+def load_numbers(cache: build_cache.Cache | None, plans: Sequence[PrintPlan]) -> dict[str, int]:
+    """The numbers the last build measured for these PDFs, by what they are of (`numbered`)."""
+    numbers: dict[str, int] = {}
+    if cache is None:
+        return numbers
+    for plan in plans:
+        entry = cache.get(NUMBERS_NAMESPACE, build_cache.digest(plan.path))
+        if entry is not None:
+            numbers.update(json.loads(entry.data) if plan.kind == "book" else {plan.path: int(entry.data)})
+    return numbers
+
+
+def save_numbers(cache: build_cache.Cache, document: PrintDocument, numbers: Mapping[str, int]) -> None:
+    if document.toc:
+        cache.put(NUMBERS_NAMESPACE, build_cache.digest(document.path), {},
+                  json.dumps(numbers, sort_keys=True).encode("utf-8"))
+    for path in numbered(document) if document.parts else ():
+        cache.put(NUMBERS_NAMESPACE, build_cache.digest(path), {}, str(numbers[path]).encode())

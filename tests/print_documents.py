@@ -1,0 +1,58 @@
+"""What the PDFs' unit tests print: a book's setup, a chapter and its built page, a PDF's metadata."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+from ebook.model.credits import LICENCES
+from ebook.model.settings import parse_book_settings, parse_pdf_settings
+from ebook.pdf.browser import find_browser
+from ebook.pdf.documents import BookInfo, ChapterSource, PdfMetadata, PrintSetup, template_environment
+from tests.helpers import ROOT
+
+
+def print_setup(paper: str = "letter", site_url: str = "") -> PrintSetup:
+    book = parse_book_settings({
+        "title": "Original", "author": "Jenn Cusick", "source_url": "https://opentextbc.ca/peersupport/",
+        "license": "CC-BY-4.0", "changes": "Headings added."})
+    info = BookInfo(title='The "Book" & <More>', author="Jenn Cusick", description="About.",
+                    slug="the-book", site_url=site_url, edition="Edition of 1 May 2025", settings=book)
+    return PrintSetup(book=info, settings=parse_pdf_settings({"paper": paper, "writing_lines": 7}),
+                      body={"dir": "ltr", "data-md-color-scheme": "default"},
+                      templates=template_environment(ROOT / "overrides" / "print"))
+
+
+CHAPTER = ChapterSource(
+    src_uri="chapters/trust.md", slug="trust", title='Trust </style> "here"', url="chapters/trust/",
+    html_file=Path("unused"), description="A chapter.", author="Jenn Cusick",
+    licence=LICENCES["CC-BY-4.0"], credit="adapted from the original", has_prompts=True)
+CHAPTER_PAGE = """<html><head><link rel="stylesheet" href="../../assets/main.css">
+<link rel="stylesheet" href="../../css/print-site.css"></head><body><article class="md-content__inner md-typeset">
+<nav class="book-downloads"><a data-download="downloads/x.pdf">Download PDF</a></nav>
+<h1 id="trust">Trust</h1><p>See <a href="../../about/">about</a>.</p>
+<div class="admonition reflection"><p class="admonition-title">For Reflection</p><ul><li>Why &amp; how?</li><li>When?</li></ul></div>
+<div class="book-attribution"><p>Credit.</p></div></article></body></html>"""
+
+
+METADATA = PdfMetadata(title="Handout: A chapter", author="Jenn Cusick", subject="About it",
+                       keywords=("peer support", "training"), language="en",
+                       rights="Licensed under CC BY 4.0: https://creativecommons.org/licenses/by/4.0/",
+                       licence_url="https://creativecommons.org/licenses/by/4.0/")
+
+
+def system_browser() -> str:
+    """The browser the tests print with: BOOK_BROWSER's, or the system's."""
+    return find_browser(os.environ.get("BOOK_BROWSER", ""))
+
+
+def chapter_with_paragraphs(slug: str, title: str, paragraphs: int) -> tuple[ChapterSource, str]:
+    """A chapter like CHAPTER, and its page: a link to its last heading after that many paragraphs."""
+    chapter = dataclasses.replace(CHAPTER, src_uri=f"chapters/{slug}.md", slug=slug, title=title,
+                                  url=f"chapters/{slug}/")
+    text = " ".join(["Peer supporters listen first and speak second."] * 12)
+    page = CHAPTER_PAGE.replace('<h1 id="trust">Trust</h1>', f'<h1 id="top">{title}</h1>'
+                                '<p><a href="#last">To the reflection</a></p>'
+                                + f"<p>{text}</p>" * paragraphs + '<h2 id="last">Last</h2>')
+    return chapter, page

@@ -1,0 +1,145 @@
+"""Print documents made from built pages: content cleaned for print, the book's parts, handouts,
+worksheets and the collections they are printed in."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from mkdocs.exceptions import PluginError
+
+from ebook.pdf.book_document import TocEntry, book_parts
+from ebook.pdf.chapter_documents import collection_document, handout_document, worksheet_document
+from ebook.pdf.content import clean_content, online_folder
+from ebook.pdf.documents import css_string, document_headings
+from tests.helpers import normalise
+from tests.print_documents import CHAPTER, CHAPTER_PAGE, print_setup
+
+
+def fragment(markup: str) -> BeautifulSoup:
+    return BeautifulSoup(markup, "html.parser")
+
+
+def test_collapsed_details_print_open() -> None:
+    page = fragment('<details class="note"><summary>More</summary><p>Hidden</p></details>')
+    clean_content(page, base_url="")
+    assert page.find("details").has_attr("open")
+
+
+def test_chrome_is_left_out_of_print() -> None:
+    page = fragment(
+        '<nav class="book-downloads"><a data-download="downloads/x.pdf">Download PDF</a></nav>'
+        '<a class="md-content__button" href="edit">Edit</a>'
+        '<h2 id="a">Title<a class="headerlink" href="#a">¶</a></h2><script>alert(1)</script>'
+    )
+    clean_content(page, base_url="")
+    assert str(page) == '<h2 id="a">Title</h2>'
+
+
+def test_links_to_other_pages_point_online_or_become_text() -> None:
+    markup = ('<p><a href="../about/">About</a> <a href="#here">here</a> '
+              '<a href="https://example.org/">out</a> <a href="mailto:a@example.org">mail</a></p>')
+    online = fragment(markup)
+    clean_content(online, base_url="https://books.example.org/peer/chapters/x/")
+    assert [a["href"] for a in online.find_all("a")] == [
+        "https://books.example.org/peer/chapters/about/", "#here", "https://example.org/", "mailto:a@example.org"]
+    offline = fragment(markup)
+    clean_content(offline, base_url="")
+    assert [a["href"] for a in offline.find_all("a")] == ["#here", "https://example.org/", "mailto:a@example.org"]
+    assert offline.get_text().startswith("About here")
+
+
+def test_online_folder_of_a_document() -> None:
+    assert online_folder("https://b.example.org/book", "chapters/x/x.handout.print.html") == \
+        "https://b.example.org/book/chapters/x/"
+    assert online_folder("", "chapters/x/x.handout.print.html") == ""
+
+
+PRINT_PAGE = """<html><body><div id="print-site-page">
+<section class="print-page"><div id="print-page-toc"><h1>Contents</h1></div></section>
+<section class="print-page" id="index"><h1 id="index-home">Home<a class="headerlink" href="#index-home">¶</a></h1>
+<p>Welcome. <a href="#part-one">Part one</a></p></section>
+<section class="print-page md-section" id="section-2"><h1>Part one<a class="headerlink" href="#section-2"></a></h1>
+<section class="print-page" id="part-one"><h1 id="part-one-part-one">Part one</h1><h2 id="part-one-why">Why</h2></section>
+</section>
+<section class="print-page md-section" id="section-3"><h1>Appendices</h1>
+<section class="print-page" id="notes"><h1 id="notes-notes">Notes</h1><details><summary>s</summary>x</details></section>
+</section>
+</div></body></html>"""
+
+
+def test_book_parts_follow_the_print_page() -> None:
+    parts = book_parts(BeautifulSoup(PRINT_PAGE, "lxml"), base_url="")
+    # print-site's own contents are dropped; a section titled like its first page is not repeated.
+    assert [(part.id, part.title) for part in parts] == [
+        ("index", "Home"), ("part-one", "Part one"), ("section-3", "Appendices"), ("notes", "Notes")]
+    assert parts[1].toc == TocEntry("part-one-part-one", "Part one", (TocEntry("part-one-why", "Why"),))
+    assert parts[2].toc.id == "section-3-title" and 'id="section-3-title"' in parts[2].html
+    assert "headerlink" not in "".join(part.html for part in parts)
+    assert "<details open" in parts[3].html
+
+
+def test_print_page_without_print_site_is_a_clear_error() -> None:
+    with pytest.raises(PluginError, match="no #print-site-page"):
+        book_parts(BeautifulSoup("<html><body><p>No print page</p></body></html>", "lxml"), base_url="")
+
+
+def test_css_strings_cannot_break_out_of_the_style_element() -> None:
+    value = css_string('Quotes "here" </style><script>x</script> \\ & more')
+    assert value.startswith('"') and value.endswith('"')
+    inner = value[1:-1]
+    assert '"' not in inner and "<" not in inner and ">" not in inner and "&" not in inner
+    assert "\\5c " in inner  # the backslash, escaped
+
+
+def test_handout_is_the_chapter_alone_with_escaped_titles() -> None:
+    handout = handout_document(CHAPTER_PAGE, CHAPTER, print_setup(paper="a4", site_url="https://b.example.org/"))
+    assert handout.path == "downloads/handouts/trust.pdf"
+    assert handout.foot == "https://b.example.org/chapters/trust/"
+    # Addresses from the site's root: the collection it is printed in is served from elsewhere.
+    assert handout.stylesheets == ("/assets/main.css",)
+    body = handout.body
+    assert "Download PDF" not in body
+    assert '<a href="https://b.example.org/about/">about</a>' in body
+    assert body.index("Why &amp; how?") < body.index("Credit.")
+    assert handout.metadata.title == 'Handout: Trust </style> "here"'
+    assert "CC BY 4.0" in handout.metadata.rights and handout.metadata.licence_url.endswith("/by/4.0/")
+    assert handout.headings == ["Trust"]
+
+    doc = collection_document([handout], print_setup(paper="a4"), name="handouts-1")
+    head, body = doc.html.split("<body", 1)
+    assert "size: A4;" in head
+    assert '<link rel="stylesheet" href="/assets/main.css">' in head and "print-site" not in head
+    style = head.split("<style>", 1)[1].split("</style>", 1)[0]  # the title cannot end it early
+    assert "</style" not in style and "Trust \\3c /style\\3e  \\22 here\\22 " in style
+    assert "https://b.example.org/chapters/trust/" in style
+    assert 'dir="ltr"' in body and 'style="page: part-1"' in body
+    assert doc.parts == (handout,) and doc.metadata is None
+
+
+def test_chapters_printed_together_keep_their_own_ids_and_links() -> None:
+    page = CHAPTER_PAGE.replace('<p>See', '<p id="see">See <a href="#trust">top</a>, <label for="x">x</label>'
+                                '<img src="../images/tree.png" srcset="../images/tree.png 1x, ../images/tree@2.png 2x" alt="A tree">')
+    handout = handout_document(page, CHAPTER, print_setup())
+    article = BeautifulSoup(handout.body, "html.parser")
+    assert article.find("h1")["id"] == "trust--trust"
+    assert article.find(id="trust--see").find("a", href="#trust--trust").get_text() == "top"
+    assert article.find("label")["for"] == "trust--x"
+    image = article.find("img")
+    assert image["src"] == "/chapters/images/tree.png"
+    assert image["srcset"] == "/chapters/images/tree.png 1x, /chapters/images/tree@2.png 2x"
+
+
+def test_worksheet_has_prompts_lines_and_credit() -> None:
+    doc = worksheet_document(CHAPTER_PAGE, CHAPTER, print_setup())
+    assert doc is not None and doc.path == "downloads/worksheets/trust-reflection.pdf"
+    body = BeautifulSoup(doc.body, "html.parser")
+    prompts = body.select(".book-worksheet__prompts > li")
+    assert [normalise(li.select_one(".book-worksheet__prompt").get_text()) for li in prompts] == ["Why & how?", "When?"]
+    assert all(len(li.select(".book-worksheet__line")) == 7 for li in prompts)
+    assert body.select_one("article").find_all(recursive=False)[-1].get_text() == "Credit."
+    no_prompts = CHAPTER_PAGE.replace("admonition reflection", "admonition note")
+    assert worksheet_document(no_prompts, CHAPTER, print_setup()) is None
+
+
+def test_document_headings_in_order() -> None:
+    assert document_headings("<h1>A <em>b</em></h1><p>x</p><h2>C\n d</h2>") == ["A b", "C d"]

@@ -1,0 +1,98 @@
+"""PDF files: finishing (metadata, licence, reproducible bytes, bookmarks) and splitting a printed
+collection into a tagged PDF per chapter."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pikepdf
+
+from ebook.pdf import files as pdf_files
+from ebook.pdf.browser import render_documents
+from ebook.pdf.chapter_documents import collection_document, handout_document
+from tests.pdfs import bookmarks, full_page_texts, link_annotations, margin_texts, named_destinations
+from tests.print_documents import METADATA, chapter_with_paragraphs, print_setup, system_browser
+
+
+def blank_pdf(outline: list[str] = ()) -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.docinfo["/CreationDate"] = "D:20200101000000Z"
+    with pdf.open_outline() as o:
+        o.root.extend(pikepdf.OutlineItem(title, 0) for title in outline)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_finalise_writes_info_xmp_and_licence() -> None:
+    data = pdf_files.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert str(pdf.docinfo.Title) == "Handout: A chapter"
+        assert str(pdf.docinfo.Author) == "Jenn Cusick"
+        assert str(pdf.docinfo.Keywords) == "peer support, training"
+        assert str(pdf.docinfo.CreationDate) == "D:20231114221320+00'00'"
+        assert str(pdf.Root.Lang) == "en"
+        xmp = pdf.open_metadata()
+        assert xmp["xmpRights:WebStatement"] == "https://creativecommons.org/licenses/by/4.0/"
+        assert xmp["dc:rights"] == METADATA.rights
+        assert xmp["dc:subject"] == {"peer support", "training"}
+        assert xmp["xmp:CreateDate"].startswith("2023-11-14T22:13:20")
+
+
+def test_finalise_is_reproducible_with_source_date_epoch() -> None:
+    first = pdf_files.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
+    again = pdf_files.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
+    other = pdf_files.finalise_pdf(blank_pdf(), METADATA, epoch=1700000001)
+    assert first == again
+    assert first != other
+    with pikepdf.open(io.BytesIO(first)) as pdf:
+        assert len(pdf.trailer.ID) == 2  # a file identifier, derived from the content
+
+
+def test_bookmarks_get_their_headings_spaces_back() -> None:
+    data = pdf_files.finalise_pdf(blank_pdf(["Connection, Disconnection &Reconnection", "Why"]), METADATA,
+                                  epoch=0, headings=["Contents", "Connection, Disconnection & Reconnection", "Why"])
+    with pikepdf.open(io.BytesIO(data)) as pdf, pdf.open_outline() as outline:
+        assert [item.title for item in outline.root] == ["Connection, Disconnection & Reconnection", "Why"]
+
+
+def test_chapters_printed_together_split_into_tagged_pdfs_of_their_own(tmp_path: Path) -> None:
+    setup = print_setup()
+    chapters = [chapter_with_paragraphs("short", "A short chapter", 1),
+                chapter_with_paragraphs("long", "A long chapter", 14)]
+    parts = [handout_document(page, chapter, setup) for chapter, page in chapters]
+    collection = collection_document(parts, setup, name="handouts-1")
+    # In its own thread: see test_render_documents_prints_with_the_system_browser (test_pdf_browser.py).
+    with ThreadPoolExecutor(1) as worker:
+        (rendered,) = worker.submit(render_documents, [collection], tmp_path, system_browser()).result()
+    short, long = pdf_files.split_collection(rendered.data, 2)
+    for data, (chapter, _), other in ((short, chapters[0], "A long chapter"), (long, chapters[1], "A short chapter")):
+        path = tmp_path / f"{chapter.slug}.pdf"
+        path.write_bytes(pdf_files.finalise_pdf(data, parts[0].metadata, epoch=0))
+        # Chromium's loose objects packed into compressed object streams: a smaller download.
+        assert path.read_bytes().startswith(b"%PDF-1.5") and b"/ObjStm" in path.read_bytes()
+        assert b"/ObjStm" not in data and path.stat().st_size < len(data)  # metadata added, and yet
+        subprocess.run(["qpdf", "--check", str(path)], check=True, capture_output=True)
+        margins = margin_texts(path)
+        assert [f"Page {n} of {len(margins)}" in text for n, text in enumerate(margins, 1)] == [True] * len(margins)
+        assert all(chapter.title in text for text in margins)
+        text = "".join(full_page_texts(path))
+        assert chapter.title in text and other not in text
+        assert [b.title for b in bookmarks(path)] == [chapter.title]
+        with pikepdf.open(path) as pdf:
+            own_pages = {page.objgen for page in pdf.pages}
+            tree = pdf.Root.StructTreeRoot
+            elements = list(pdf_files._elements(tree.K))
+            assert {str(e.S) for e in elements} >= {"/Document", "/Art", "/H1", "/H2", "/P", "/Link"}
+            # Every tagged element is on this PDF's own pages, and every page finds its tags.
+            assert {e.Pg.objgen for e in elements if "/Pg" in e} <= own_pages
+            parents = pikepdf.NumberTree(tree.ParentTree)
+            assert all(int(page.obj.StructParents) in parents for page in pdf.pages)
+            # The link to a heading of the chapter lands on this PDF's page for it.
+            (link,) = [t for _, kind, t in link_annotations(path) if kind == "dest"]
+            assert link in named_destinations(path)
+    assert pdf_files.page_count(long) > pdf_files.page_count(short) >= 1

@@ -1,0 +1,90 @@
+"""A chapter's reflection prompts: the worksheet's items, and whether a chapter has any, from its
+Markdown tree or its HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+import pytest
+from bs4 import BeautifulSoup
+from mkdocs.config import load_config
+from mkdocs.utils.meta import get_data
+
+from ebook.pdf.reflection import ReflectionPrompts, has_reflection_prompts, reflection_prompts
+from tests.helpers import ROOT
+
+
+def fragment(markup: str) -> BeautifulSoup:
+    return BeautifulSoup(markup, "html.parser")
+
+
+def test_reflection_prompts_are_the_items_of_the_reflection_list() -> None:
+    listed = fragment('<div class="admonition reflection"><p class="admonition-title">For Reflection</p>'
+                      "<ul><li>One <em>thing</em>?<ul><li>a hint</li></ul></li><li>Two?</li></ul></div>")
+    assert reflection_prompts(listed) == ["One <em>thing</em>?<ul><li>a hint</li></ul>", "Two?"]
+    collapsed = fragment('<details class="reflection"><summary>Think</summary><ol><li>Why?</li></ol></details>')
+    assert reflection_prompts(collapsed) == ["Why?"]
+    assert reflection_prompts(fragment('<div class="admonition note"><ul><li>No</li></ul></div>')) == []
+
+
+@pytest.mark.parametrize("html", [
+    '<div class="admonition reflection"><p class="admonition-title">R</p><ul><li>Why?</li></ul></div>',
+    '<details class="reflection"><summary>Think</summary><ol><li>Why?</li></ol></details>',
+    '<div class="admonition note"><ul><li>No</li></ul></div>',
+    '<div class="admonition reflection"><p>No list</p></div>',
+    '<div class="reflection"><ul><li>Not an admonition</li></ul></div>',
+    '<div class="admonition reflection"><div><ul><li>Nested too deep</li></ul></div></div>',
+    '<p>The word reflection alone</p>',
+])
+def test_whether_a_chapter_has_prompts_agrees_with_its_prompts(html: str) -> None:
+    # The chapter page decides whether to link a worksheet; the worksheet takes the prompts.
+    assert has_reflection_prompts(html) == bool(reflection_prompts(BeautifulSoup(html, "html.parser")))
+
+
+def markdown_with_prompt_finder(config_file: Path = ROOT / "mkdocs.yml"):
+    """Python-Markdown as the book's build runs it, with the PDF hook's ReflectionPrompts."""
+    config = load_config(str(config_file))
+    finder = ReflectionPrompts()
+    md = markdown.Markdown(extensions=[*config.markdown_extensions, finder],
+                           extension_configs=config.mdx_configs)
+    return md, finder
+
+
+REFLECTION = "!!! reflection\n\n    - Can you recall a time?\n    - What helped?\n"
+
+
+@pytest.mark.parametrize(("source", "tree_answers"), [
+    (REFLECTION, True),
+    ("??? reflection \"Think\"\n\n    1. Why?\n", True),
+    ("!!! note\n\n    - Not a reflection\n", True),
+    ("!!! reflection\n\n    Only a paragraph.\n", True),
+    ("!!! reflection\n\n    > - Quoted, not the box's own list\n", True),
+    ("Some text about reflection.\n\n- A list\n", True),
+    ("Text\n{ .admonition .reflection }\n", True),
+    ('<div class="admonition reflection"><ul><li>Raw</li></ul></div>\n', False),
+    ('<div class="admonition reflection" markdown>\n\n- In HTML, as Markdown\n\n</div>\n', False),
+    ("!!! reflection\n\n    <ul><li>Raw inside</li></ul>\n", False),
+])
+def test_the_prompts_found_in_the_markdown_tree_are_those_of_the_html(source: str, tree_answers: bool) -> None:
+    """The build asks the tree first; its answer must be the HTML's, and a page with raw HTML,
+    which the tree does not hold, is left to the HTML."""
+    md, finder = markdown_with_prompt_finder()
+    html = md.convert(source)
+    found = finder.take()
+    assert (found is not None) == tree_answers
+    if found is not None:
+        assert found == has_reflection_prompts(html)
+    assert finder.take() is None  # given once: the next page cannot get this page's answer
+
+
+@pytest.mark.book
+def test_every_page_of_the_book_gets_the_same_answer_from_its_tree() -> None:
+    md, finder = markdown_with_prompt_finder()
+    answers = {}
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        body, _ = get_data(page.read_text(encoding="utf-8"))  # as MkDocs parts it from its front matter
+        html = md.reset().convert(body)
+        answers[page.name] = (finder.take(), has_reflection_prompts(html))
+    assert answers["connection-disconnection-reconnection.md"] == (True, True)
+    assert all(found == html for found, html in answers.values() if found is not None)
