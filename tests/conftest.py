@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
@@ -22,10 +24,58 @@ BROWSER_ARGS = ["--disable-background-networking", "--disable-component-update",
 REAL_BOOK_FIXTURES = {"site", "published_site", "site_address"}
 
 
+# What a test does, read from the code it runs (its own, its fixtures', and the test helpers'
+# it calls): a test that starts another program (MkDocs, make, git, a validator) is a `build`
+# test, one that drives Chromium a `browser` test; the rest are unit tests, which run in seconds
+# (`pytest -m "not build and not browser"`).
+STARTS_A_PROGRAM = {"mkdocs_build", "build_fixture", "build_pages", "run", "Popen", "check_output",
+                    "check_call", "serve_preview", "git"}
+DRIVES_A_BROWSER = {"sync_playwright", "browser", "new_page", "new_context", "render_documents", "system_browser"}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if REAL_BOOK_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if REAL_BOOK_FIXTURES & fixtures:
             item.add_marker(pytest.mark.book)
+        names = names_used(item, fixtures)
+        if DRIVES_A_BROWSER & (names | fixtures):
+            item.add_marker(pytest.mark.browser)
+        if STARTS_A_PROGRAM & names or REAL_BOOK_FIXTURES & fixtures:
+            item.add_marker(pytest.mark.build)
+
+
+def names_used(item: pytest.Item, fixtures: set[str]) -> set[str]:
+    """Every global name the test's code reaches: its function, its fixtures' functions, and the
+    functions of the tests package they call, followed to the end."""
+    manager = getattr(item.session, "_fixturemanager", None)
+    start = [getattr(item, "function", None)]
+    for name in fixtures:
+        definitions = manager.getfixturedefs(name, item) if manager else None
+        start += [definition.func for definition in definitions or ()]
+    seen: set[int] = set()
+    names: set[str] = set()
+    todo = [f for f in start if f is not None]
+    while todo:
+        function = inspect.unwrap(todo.pop())
+        code = getattr(function, "__code__", None)
+        if code is None or id(code) in seen:
+            continue
+        seen.add(id(code))
+        for used in _code_names(code):
+            names.add(used)
+            found = getattr(function, "__globals__", {}).get(used)
+            if callable(found) and getattr(found, "__module__", "").startswith("tests"):
+                todo.append(found)
+    return names
+
+
+def _code_names(code: types.CodeType) -> set[str]:
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names |= _code_names(constant)
+    return names
 
 
 @pytest.fixture(scope="session")
