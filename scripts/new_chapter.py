@@ -487,9 +487,9 @@ def _title_problems(title: str) -> list[str]:
     hooks = str(ROOT / "hooks")
     if hooks not in sys.path:
         sys.path.insert(0, hooks)  # where MkDocs finds the package when it loads the hooks
-    from ebook import checks
+    from ebook.checks.front_matter import plain_text_problems
 
-    return list(checks.plain_text_problems("title", title))
+    return list(plain_text_problems("title", title))
 
 
 def report(result: Result, title: str) -> str:

@@ -17,7 +17,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import build_fixture, build_pages, make_fixture_project, mkdocs_build, normalise, page_html_path, soup
-from tests.test_checks_unit import FIELDS, TEXT, front_matter_with, value_at
+from tests.test_checks_front_matter import FIELDS, TEXT, front_matter_with, value_at
 
 # case -> the one problem it must report: (file, line, words the message must contain)
 ONE_PROBLEM = {

@@ -24,7 +24,9 @@ from typing import Callable
 import markdown
 import pytest
 
-from ebook.checks import book as checks
+from ebook.checks.book_wide import check_book
+from ebook.checks.front_matter import check_front_matter
+from ebook.checks.problems import Problem
 from tests.helpers import CHAPTER_MD, build_pages
 from tests.test_checks_unit import BOOK, CONTEXT, page
 
@@ -85,8 +87,8 @@ NESTED = {
 @pytest.mark.parametrize("name", [*ONE_LINE, *NESTED, *MANY_FINDINGS])
 def test_a_huge_or_deep_page_is_checked_in_linear_time(name: str, ordinary_rendering: float) -> None:
     body = ONE_LINE.get(name) or MANY_FINDINGS.get(name) or NESTED[name][0]
-    found: list[checks.Problem] = []
-    spent = cpu_time(lambda: found.extend(checks.check_book([page(body + "\n")], [], CONTEXT).problems))
+    found: list[Problem] = []
+    spent = cpu_time(lambda: found.extend(check_book([page(body + "\n")], [], CONTEXT).problems))
     assert spent <= BUDGET * ordinary_rendering, (name, spent, ordinary_rendering)
     if name in NESTED:  # deeper than Python-Markdown can read: refused, on the line it goes too deep
         (problem,) = found
@@ -99,7 +101,7 @@ def test_a_huge_or_deep_page_is_checked_in_linear_time(name: str, ordinary_rende
 
 @pytest.mark.parametrize("name", ["[", "![", "[a](", "<http://", "<a "])
 def test_open_brackets_that_would_take_python_markdown_minutes_are_refused(name: str) -> None:
-    (problem, *_) = [p for p in checks.check_book([page("Intro.\n\n" + ONE_LINE[name] + "\n")], [], CONTEXT).problems
+    (problem, *_) = [p for p in check_book([page("Intro.\n\n" + ONE_LINE[name] + "\n")], [], CONTEXT).problems
                      if "that the build would take minutes to read it" in p.message]
     assert problem.line == 9
     assert "close each one" in problem.message
@@ -111,7 +113,7 @@ def test_ordinary_brackets_links_and_nesting_stay_within_the_limits() -> None:
     nested = "\n".join("    " * i + "- item" for i in range(8))
     box = "!!! note \"Nested\"\n\n    !!! tip\n\n        **Bold _and_ italic** text.\n"
     sources = [page(f"# Title\n\n{links}\n\n{nested}\n\n{box}\n\n" + "<div><p>x</p>" * 40 + "</div>" * 40 + "\n")]
-    found = [p for p in checks.check_book(sources, [], CONTEXT).problems
+    found = [p for p in check_book(sources, [], CONTEXT).problems
              if "nested more than" in p.message or "would take minutes" in p.message]
     assert found == []
 
@@ -132,15 +134,15 @@ BOMB = "\n".join(["title: Listening", "description: How peers listen.", "a: &a [
     ("title: Listening\ndescription: " + "d" * SIZE + "\n", 2, "the front matter is 1,000,031 characters long"),
 ])
 def test_front_matter_that_yaml_would_blow_up_is_refused_before_it_is_built(front: str, line: int, words: str) -> None:
-    _, found, _ = checks.check_front_matter(front, "docs/p.md", BOOK)
+    _, found, _ = check_front_matter(front, "docs/p.md", BOOK)
     assert [(p.line, words in p.message) for p in found] == [(line, True)], found
 
 
 def test_an_alias_bomb_costs_no_more_than_its_nine_lines(ordinary_rendering: float) -> None:
     """Nine lines that stand for 9**8 values: refused from the parser's events, nothing expanded."""
     source = page("# Listening\n", front=f"---\n{BOMB}---\n\n")
-    found: list[checks.Problem] = []
-    spent = cpu_time(lambda: found.extend(checks.check_book([source], [], CONTEXT).problems))
+    found: list[Problem] = []
+    spent = cpu_time(lambda: found.extend(check_book([source], [], CONTEXT).problems))
     assert [str(p).split(": write")[0] for p in found] == [
         "docs/chapters/listening.md:4: the front matter uses a YAML anchor ('&name') or alias ('*name'), "
         "which repeats another value and can make the build run out of memory"]

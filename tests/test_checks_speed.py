@@ -9,6 +9,7 @@ stop the build before any page is written.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import markdown
 import pytest
@@ -20,10 +21,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, get_files
 from mkdocs.structure.pages import Page
 
-from ebook.checks import book as checks
-from ebook.model import page_tree
+from ebook.checks.book_wide import check_sources
+from ebook.checks.front_matter import check_front_matter, split_front_matter
+from ebook.checks.run import CheckRun
+from ebook.checks.scanner import Renderer, RenderedHtml, Scan, scan_html, scan_tree, serialized
+from ebook.checks.sources import read_sources
+from ebook.model import page_tree, state
 from tests.helpers import CHAPTER_MD, FIXTURES, ROOT, make_fixture_project
-from tests.test_checks_unit import BOOK, CONTEXT, FIELDS, TEXT, front_matter_with
+from tests.test_checks_front_matter import FIELDS, TEXT, front_matter_with
+from tests.test_checks_unit import BOOK, CONTEXT
 
 
 @settings(max_examples=1000, deadline=None)
@@ -34,7 +40,7 @@ def test_front_matter_the_checks_read_reads_the_same_in_both_yaml_parsers(keys: 
     known difference: an empty value tagged `!` is empty text to libyaml and nothing to PyYAML,
     and the checks take it as a missing value either way."""
     front = front_matter_with(keys, text, raw)
-    meta, found, _ = checks.check_front_matter(front, "docs/p.md", BOOK)
+    meta, found, _ = check_front_matter(front, "docs/p.md", BOOK)
     if any("is not valid YAML" in problem.message or "the front matter uses " in problem.message for problem in found):
         return  # refused, nothing read
     libyaml = yaml.load(front, Loader=yaml.CSafeLoader)
@@ -53,7 +59,7 @@ def only_empty_tags_differ(python: object, libyaml: object, front: str) -> bool:
 @pytest.mark.parametrize("front", ["title: !\ndescription: How peers listen.\n",
                                    "title: ''\ndescription: How peers listen.\n"])
 def test_an_empty_tagged_or_quoted_title_is_a_missing_title(front: str) -> None:
-    _, found, _ = checks.check_front_matter(front, "docs/p.md", BOOK)
+    _, found, _ = check_front_matter(front, "docs/p.md", BOOK)
     assert [p.message for p in found] == ["the front matter has no title: add a line 'title: …' with "
                                           "the page's title, as plain text"]
 
@@ -62,46 +68,63 @@ def fixture_config(case: str, tmp_path: Path):
     return load_config(str(make_fixture_project(case, tmp_path)))
 
 
-def render_like_mkdocs(config) -> None:
+def start(config) -> CheckRun:
+    """This build's checks, started as MkDocs starts a build: every hook's `on_config`, in order
+    (when the sources have problems, the checks run the other hooks' `on_files` too)."""
+    config.plugins.on_config(config)
+    run = config.plugins["hooks/checks.py"]._run
+    assert isinstance(run, CheckRun)
+    return run
+
+
+def render_like_mkdocs(config, page_content: Callable[[str, Page, object], str]) -> None:
     """What MkDocs does between `on_pre_build` and `on_env`: render every page, each followed by
-    `on_page_content`."""
+    `on_page_content` (`page_content`: the run's, or the hook's)."""
     files = get_files(config)
     for file in files.documentation_pages():
         page = Page(None, file, config)
         page.read_source(config)
         page.render(config, files)
-        checks.on_page_content(page.content, page=page, config=config, files=files)
+        page_content(page.content, page, config)
 
 
 def test_problems_in_the_rendered_pages_stop_the_build_in_on_env(tmp_path: Path) -> None:
     config = fixture_config("check-admonition-unknown-type", tmp_path)
-    checks.on_config(config)
-    checks.on_pre_build(config)  # the sources are fine: the pages are checked as MkDocs renders them
-    render_like_mkdocs(config)
+    run = start(config)
+    run.pre_build(config)  # the sources are fine: the pages are checked as MkDocs renders them
+    render_like_mkdocs(config, run.page_content)
     with pytest.raises(PluginError) as stopped:
-        checks.on_env(None, config=config, files=Files([]))
+        run.env(config, Files([]))
     assert "The book has 1 problem to fix:\ndocs/index.md:10: unknown admonition type 'senario'" \
         in str(stopped.value)
 
 
 def test_a_clean_book_passes(tmp_path: Path) -> None:
     config = fixture_config("check-clean", tmp_path)
-    checks.on_config(config)
-    checks.on_pre_build(config)
-    render_like_mkdocs(config)
-    assert checks.on_env("env", config=config, files=Files([])) == "env"
+    run = start(config)
+    run.pre_build(config)
+    render_like_mkdocs(config, run.page_content)
+    run.env(config, Files([]))
 
 
 def test_a_build_starts_again_with_nothing_of_the_last_one(tmp_path: Path) -> None:
+    """The hook keeps one build's checks, made again in each build's `on_config`."""
+    import checks as hook  # hooks/checks.py, as MkDocs loads it
+
+    def page_content(html: str, page: Page, config: object) -> str:
+        return hook.on_page_content(html, page, config, Files([]))
+
     broken = fixture_config("check-admonition-unknown-type", tmp_path / "broken")
-    checks.on_config(broken)
-    checks.on_pre_build(broken)
-    render_like_mkdocs(broken)
+    state.start(broken)
+    hook.on_config(broken)
+    hook.on_pre_build(broken)
+    render_like_mkdocs(broken, page_content)
     clean = fixture_config("check-clean", tmp_path / "clean")  # mkdocs serve: the next build
-    checks.on_config(clean)
-    checks.on_pre_build(clean)
-    render_like_mkdocs(clean)
-    assert checks.on_env("env", config=clean, files=Files([])) == "env"
+    state.start(clean)
+    hook.on_config(clean)
+    hook.on_pre_build(clean)
+    render_like_mkdocs(clean, page_content)
+    assert hook.on_env("env", config=clean, files=Files([])) == "env"
 
 
 def test_the_offline_editions_build_leaves_the_rendered_checks_to_the_books_build(
@@ -109,23 +132,23 @@ def test_the_offline_editions_build_leaves_the_rendered_checks_to_the_books_buil
     # hooks/offline.py runs it beside the book's build, from the same sources, with BOOK_OFFLINE set.
     monkeypatch.setenv("BOOK_OFFLINE", "true")
     config = fixture_config("check-admonition-unknown-type", tmp_path)
-    checks.on_config(config)
-    assert checks.RenderedHtml.in_config(config) is None
-    checks.on_pre_build(config)
-    render_like_mkdocs(config)
-    assert checks.on_env("env", config=config, files=Files([])) == "env"
+    run = start(config)
+    assert RenderedHtml.in_config(config) is None
+    run.pre_build(config)
+    render_like_mkdocs(config, run.page_content)
+    run.env(config, Files([]))
 
 
 def test_what_the_last_guard_finds_stops_the_build_with_every_problem_of_the_book(tmp_path: Path) -> None:
     """Script in a page stops the build with every problem of the book, not only the guard's."""
     config = fixture_config("check-raw-html-unsafe", tmp_path)
-    checks.on_config(config)
-    checks.on_pre_build(config)
+    run = start(config)
+    run.pre_build(config)
     page = Page("Home", File("index.md", config.docs_dir, config.site_dir, True), config)
-    checks.on_page_content("<p>Fine.</p><iframe src=x></iframe>", page=page, config=config, files=Files([]))
-    render_like_mkdocs(config)
+    run.page_content("<p>Fine.</p><iframe src=x></iframe>", page, config)
+    render_like_mkdocs(config, run.page_content)
     with pytest.raises(PluginError) as stopped:
-        checks.on_env(None, config=config, files=Files([]))
+        run.env(config, Files([]))
     message = str(stopped.value)
     assert "docs/index.md:10: the raw HTML element <script> runs script" in message
     assert "docs/index.md:24:" in message and "tracker.example.org" in message
@@ -141,28 +164,30 @@ def test_the_checks_read_the_html_the_renderer_makes(case: str, tmp_path: Path) 
     build and `check_book` check the same thing. (A book whose sources have problems stops in
     `on_pre_build`, with `check_book`'s list, before MkDocs renders anything.)"""
     config = load_config(str(ROOT / "mkdocs.yml")) if case == "the book" else fixture_config(case, tmp_path)
-    checks.on_config(config)
-    if checks.check_sources(checks.read_sources(config)[0], checks._context.book).problems:
+    run = start(config)
+    book = run.context.book
+    if check_sources(read_sources(config, book.settings.config_name)[0], book).problems:
         with pytest.raises(PluginError):
-            checks.on_pre_build(config)
+            run.pre_build(config)
         return
-    renderer = checks.Renderer(checks._context.extensions, checks._context.extension_configs)
+    renderer = Renderer(run.context.extensions, run.context.extension_configs)
     files = get_files(config)
     compared = from_tree = 0
     for file in files.documentation_pages():
         text = Path(file.abs_src_path).read_bytes().decode("utf-8-sig", errors="replace")
-        _, body_start = checks.split_front_matter(text)
+        _, body_start = split_front_matter(text)
         page = Page(None, file, config)
         page.read_source(config)
         page.render(config, files)
-        kept, kept_raw = checks.RenderedHtml.in_config(config).take() or ("", [])
+        kept, kept_raw = RenderedHtml.in_config(config).take() or ("", [])
         html_text, raw = renderer.render("\n".join(text.split("\n")[body_start - 1:]))
-        if isinstance(kept, checks.Scan):  # read from the tree: what the HTML would show
-            assert (kept, kept_raw) == (checks.scan_html(html_text), raw), file.src_uri
+        if isinstance(kept, Scan):  # read from the tree: what the HTML would show
+            assert (kept, kept_raw) == (scan_html(html_text), raw), file.src_uri
             from_tree += 1
         else:
             assert (kept, kept_raw) == (html_text, raw), file.src_uri
         compared += 1
+    run.close()  # the build goes no further: MkDocs' warnings are its own again
     assert compared >= 1
     if case == "the book":
         assert from_tree >= 1  # the chapter, which has no raw HTML
@@ -171,16 +196,16 @@ def test_the_checks_read_the_html_the_renderer_makes(case: str, tmp_path: Path) 
 # --- The rendered checks read the tree as its HTML would be read ---------------------------
 
 
-class BothScans(page_tree.PageTreeReader["tuple[checks.Scan | None, checks.Scan]"]):
+class BothScans(page_tree.PageTreeReader["tuple[Scan | None, Scan]"]):
     """Scans each page both ways, where the build's RenderedHtml reads it."""
 
     name = "both_scans"
 
-    def read(self, md: markdown.Markdown, root: object) -> tuple[checks.Scan | None, checks.Scan]:
-        return checks.scan_tree(md, root), checks.scan_html(checks.serialized(md, root))
+    def read(self, md: markdown.Markdown, root: object) -> tuple[Scan | None, Scan]:
+        return scan_tree(md, root), scan_html(serialized(md, root))
 
 
-def both_scans(source: str) -> tuple[checks.Scan | None, checks.Scan]:
+def both_scans(source: str) -> tuple[Scan | None, Scan]:
     scans = BothScans()
     markdown.Markdown(extensions=[*CONTEXT.extensions, scans], extension_configs=CONTEXT.extension_configs).convert(source)
     both = scans.take()

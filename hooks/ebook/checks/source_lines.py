@@ -353,10 +353,10 @@ def unclosed_sign_problems(lines: Sequence[str], first: int) -> list[Finding]:
     cost += spent
     if cost > budget:
         sign = "<" if spent >= worst[0] else worst[2]
-        line = _first_line_of(body, "<") if sign == "<" else worst[1]
+        at = _first_line_of(body, "<") if sign == "<" else worst[1]
         what = {"[": "'[' signs that no ']' closes", "](": "links whose address no ')' closes",
                 "<": "'<' signs that no '>' closes"}[sign]
-        return [(line, (
+        return [(at, (
             f"this {'page' if sign == '<' else 'paragraph'} has so many {what} that the build "
             "would take minutes to read it: close each one, or write '\\[' or '&lt;' for a "
             "bracket that is only text"

@@ -1,0 +1,209 @@
+"""The book's checks as a whole: each page's source, the sources together, the pages rendered,
+and what only the whole book tells (titles and slugs unique, links in raw HTML that reach a
+page or an anchor).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from urllib.parse import unquote, urljoin, urlsplit
+
+from ebook.checks import source_lines
+from ebook.checks.front_matter import NO_ATTRIBUTION, check_front_matter, split_front_matter
+from ebook.checks.limits import decode, limit_problems
+from ebook.checks.lines import Lines
+from ebook.checks.problems import DOCS, BookReport, PageReport, Problem, Source
+from ebook.checks.rendered import check_page_rendered
+from ebook.checks.scanner import Renderer, squash
+from ebook.model.book import DOWNLOADS_DIR, page_slug
+
+if TYPE_CHECKING:
+    from ebook.model.book import Book
+
+# Folders of the site the build writes itself (the downloads contract): not in docs/.
+GENERATED_FOLDERS = (f"/{DOWNLOADS_DIR}/",)
+
+
+@dataclass
+class Context:
+    """What a build's checks run with: the book, and Python-Markdown as the site configures it."""
+
+    book: Book
+    extensions: list[Any]
+    extension_configs: dict[str, Any]
+    placeholders: Sequence[source_lines.Placeholder] = ()  # the chapter template's sample text
+
+    @cached_property
+    def renderer(self) -> Renderer:
+        return Renderer(self.extensions, self.extension_configs)
+
+
+def check_book(pages: Sequence[Source], others: Sequence[Source], context: Context) -> BookReport:
+    """Every problem of the book, the pages rendered here: what the build checks as MkDocs
+    renders them."""
+    report = check_sources(pages, context.book, context.placeholders)
+    rendered = check_rendered_book(pages, others, context.renderer)
+    return BookReport(problems=sorted(set(report.problems + rendered)), lines=report.lines)
+
+
+def check_sources(pages: Sequence[Source], book: Book,
+                  placeholders: Sequence[source_lines.Placeholder] = ()) -> BookReport:
+    """What the sources alone tell: each page's encoding, front matter and lines, unique titles
+    and slugs."""
+    reports = [check_page_source(page, book, placeholders) for page in pages]
+    problems = [p for report in reports for p in report.problems]
+    problems += duplicate_titles(reports) + duplicate_slugs(reports, book.settings.config_name)
+    return BookReport(
+        problems=sorted(set(problems)),
+        lines={r.src_uri: r.lines for r in reports if r.lines is not None},
+    )
+
+
+def check_rendered_book(pages: Sequence[Source], others: Sequence[Source],
+                        renderer: Renderer) -> list[Problem]:
+    """What needs the pages rendered: each page's content and the raw HTML links between pages."""
+    return rendered_book_problems([check_page_rendered(page, renderer) for page in pages], others)
+
+
+def rendered_book_problems(reports: Sequence[PageReport], others: Sequence[Source]) -> list[Problem]:
+    """The pages' rendered problems and the raw HTML links between pages."""
+    problems = [p for report in reports for p in report.problems]
+    problems += broken_raw_links(reports, {_site_path(o.url) for o in others})
+    return sorted(set(problems))
+
+
+def check_page_source(source: Source, book: Book,
+                      placeholders: Sequence[source_lines.Placeholder] = ()) -> PageReport:
+    """A page's encoding, front matter and lines, its title, and its lines (to place later
+    findings)."""
+    path = f"{DOCS}/{source.src_uri}"
+    report = PageReport(src_uri=source.src_uri, url=source.url)
+    text, problem = decode(source.raw, path)
+    if problem:
+        report.problems.append(problem)
+        return report
+    front, body_start = split_front_matter(text)
+    lines = Lines(text, body_start)
+    refused = limit_problems(front, lines.lines, body_start, path)
+    if refused:
+        # Neither these checks nor MkDocs read such a page any further: with no lines kept, the
+        # build stops before MkDocs parses or renders it, even in a preview (see
+        # CheckRun.pre_build).
+        report.problems += refused
+        return report
+    report.lines = lines
+    meta, problems, key_lines = check_front_matter(front, path, book)
+    report.problems += problems
+    if meta and "attribution" not in meta and book.is_chapter(source.src_uri):
+        report.problems.append(Problem(path, 1, NO_ATTRIBUTION))
+    findings = source_lines.box_line_problems(lines.lines, body_start) \
+        + source_lines.box_indent_problems(lines.lines, body_start) \
+        + source_lines.placeholder_problems(lines.lines, placeholders)
+    report.problems += [Problem(path, line, message) for line, message in findings]
+    title = meta.get("title")
+    if isinstance(title, str) and title.strip():
+        report.title, report.title_line = title, key_lines.get(("title",), 1)
+    return report
+
+
+def duplicate_titles(reports: Sequence[PageReport]) -> list[Problem]:
+    first: dict[str, PageReport] = {}
+    problems = []
+    for report in reports:
+        if report.title is None:
+            continue
+        key = squash(report.title).casefold()
+        if key in first:
+            other = first[key]
+            problems.append(Problem(
+                f"{DOCS}/{report.src_uri}", report.title_line,
+                f"the title '{report.title}' is also the title of {DOCS}/{other.src_uri} "
+                f"(line {other.title_line}): give each page its own title, so readers can tell "
+                "them apart in menus, search results and the printed contents",
+            ))
+        else:
+            first[key] = report
+    return problems
+
+
+def duplicate_slugs(reports: Sequence[PageReport], config_name: str) -> list[Problem]:
+    first: dict[str, PageReport] = {}
+    problems = []
+    for report in reports:
+        slug = page_slug(report.src_uri)
+        if not slug:
+            continue  # the home page
+        if slug in first:
+            problems.append(Problem(
+                f"{DOCS}/{report.src_uri}", 1,
+                f"the page slug '{slug}' is also the slug of {DOCS}/{first[slug].src_uri}: "
+                "pages' web addresses and downloads are named after their file names, so rename "
+                f"one of the two files (and update the navigation in {config_name})",
+            ))
+        else:
+            first[slug] = report
+    return problems
+
+
+def _site_path(url: str) -> str:
+    """A built file's URL as a path from the site root: '/', '/chapters/x/', '/images/a.png'."""
+    path = unquote(url)
+    if path in ("", ".", "./"):
+        return "/"
+    return "/" + path.removeprefix("./")
+
+
+def broken_raw_links(reports: Sequence[PageReport], file_paths: set[str]) -> list[Problem]:
+    """Links in raw HTML, which MkDocs neither rewrites nor checks, must reach a page or anchor."""
+    pages = {_site_path(r.url): r for r in reports}
+    problems = []
+    for report in reports:
+        here = _site_path(report.url)
+        for address, line in report.raw_links:
+            message = _raw_link_problem(address, here, report, pages, file_paths)
+            if message:
+                problems.append(Problem(f"{DOCS}/{report.src_uri}", line, message))
+    return problems
+
+
+def _raw_link_problem(address: str, here: str, report: PageReport,
+                      pages: Mapping[str, PageReport], file_paths: set[str]) -> str | None:
+    address = address.strip()
+    parts = urlsplit(address)
+    if parts.scheme or address.startswith("//") or not address:
+        return None  # another site (html_allowlist decides whether it may be linked), or nothing
+    if parts.path.startswith("/"):
+        return (f"the raw HTML link '{address}' starts with '/', so it breaks when the book is "
+                "published in a folder: write the address relative to this page, e.g. "
+                "'../other-page/'")
+    target_path = unquote(urlsplit(urljoin("https://book.invalid" + here, address)).path)
+    if parts.path.endswith(".md"):
+        return (f"the raw HTML link '{address}' points at a Markdown file, which only Markdown "
+                "links are rewritten from: use a Markdown link [text](page.md), or the page's "
+                "web address, e.g. '../page-name/'")
+    target: PageReport | None
+    if not parts.path:
+        target = report  # "#anchor": this page
+    else:
+        target = (pages.get(target_path) or pages.get(target_path.removesuffix("index.html"))
+                  or pages.get(target_path + "/"))
+        if target is None:
+            if target_path in file_paths:
+                return None  # an image or another file of the book
+            if target_path.startswith(GENERATED_FOLDERS):
+                return None  # written by the build itself; hooks/downloads.py checks these links
+            return (f"the raw HTML link '{address}' points at '{target_path}', which is not a "
+                    "page or file of the book: check the address (a page's address is its file "
+                    "name without .md, ending in '/', e.g. '../connection/')")
+    fragment = unquote(parts.fragment)
+    if fragment and fragment not in target.ids:
+        close = difflib.get_close_matches(fragment, sorted(target.ids), n=1)
+        hint = f"did you mean '#{close[0]}'? " if close else ""
+        where = "this page" if target is report else f"{DOCS}/{target.src_uri}"
+        return (f"the raw HTML link '{address}' points at the anchor '#{fragment}', which "
+                f"{where} does not have: {hint}anchors are the headings' ids, shown in the "
+                "address bar when you click a heading's ¶ link")
+    return None

@@ -1,0 +1,276 @@
+"""A page's front matter: parsed once, as MkDocs parses it, and checked field by field (known
+fields, types, title and description present and plain, the credit complete), each problem on
+the line of its field.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+import yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.utils.meta import YAML_RE
+
+from ebook.checks.limits import LOADER, FrontMatterRefused, screen_yaml
+from ebook.checks.problems import Problem
+from ebook.model import credits
+
+if TYPE_CHECKING:
+    from ebook.model.book import Book
+
+
+FRONT_MATTER_FIELDS: Mapping[str, str] = {
+    "title": "the page's title, as plain text",
+    "description": "one or two sentences for search engines and link previews",
+    "attribution": "who wrote or adapted the page (see \"Credit adapted material\" in CONTRIBUTING.md)",
+}
+NO_ATTRIBUTION = (
+    "the chapter does not say who wrote it: add to its front matter 'attribution:' with "
+    "'written_by: ' and your name for a chapter written for this book, or 'adapted_from:' with the "
+    "title, author, source_url and license of the work it adapts (the original book included; see "
+    "\"Credit adapted material\" in CONTRIBUTING.md)"
+)
+REQUIRED_FIELDS = ("title", "description")
+TEXT_FIELDS = ("title", "description")
+_FRONT_MATTER_EXAMPLE = "---\ntitle: The page's title\ndescription: One sentence about the page.\n---"
+
+
+def split_front_matter(text: str) -> tuple[str | None, int]:
+    """The front matter's YAML (None when the page has none) and the line the body starts on."""
+    match = YAML_RE.match(text if text.endswith("\n") else text + "\n")
+    if not match:
+        return None, 1
+    front = match.group(1)
+    body_start = match.group(0).count("\n") + 1
+    # MkDocs strips blank lines between the front matter and the body.
+    rest = text[match.end():]
+    return front, body_start + (len(rest) - len(rest.lstrip("\n")))
+
+
+def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """The YAML's node tree (which knows each field's line) and its value, from a single parse.
+
+    Parsed as MkDocs parses it, so that what MkDocs would drop is reported. What YAML could blow
+    up (see `screen_yaml`) raises `FrontMatterRefused` before anything is built from it.
+    """
+    # libyaml accepts tabs where PyYAML does not ("name: <tab>value"): with a tab in the text,
+    # PyYAML's stricter reading asks the contributor to remove it, as the checks always have.
+    if "\t" in text:
+        return _compose_and_construct(text, yaml.SafeLoader)
+    try:
+        return _compose_and_construct(text, LOADER)
+    except yaml.YAMLError:
+        # The error of PyYAML's own parser, when it fails too: its messages say more than libyaml's.
+        _compose_and_construct(text, yaml.SafeLoader)
+        raise
+
+
+def _compose_and_construct(text: str, loader_class: type[Any]) -> tuple[yaml.Node | None, Any]:
+    screen_yaml(text, loader_class)
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
+def check_front_matter(
+    front: str | None, path: str, book: Book
+) -> tuple[dict[str, Any], list[Problem], dict[tuple[str, ...], int]]:
+    """The front matter's fields, its problems, and the line of each field (by its path)."""
+    if front is None:
+        return {}, [Problem(
+            path, 1,
+            "the page has no front matter (or it is not closed with a line of three dashes): "
+            f"start the file with\n{_FRONT_MATTER_EXAMPLE}",
+        )], {}
+    try:
+        node, meta = parse_yaml(front)
+    except FrontMatterRefused as refused:
+        return {}, [Problem(path, refused.line, refused.message)], {}
+    except yaml.YAMLError as error:
+        # The context mark is where the trouble began (an opening quote), the problem mark where
+        # PyYAML gave up (often the end): the first is the line to fix.
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark else 2
+        problem = "; ".join(
+            part for part in (getattr(error, "context", None), getattr(error, "problem", None))
+            if part
+        ) or str(error).splitlines()[0]
+        return {}, [Problem(
+            path, line,
+            f"the front matter is not valid YAML ({problem}), so MkDocs would silently ignore "
+            "all of it: write each field as 'name: value' on its own line, indent nested fields "
+            "with spaces, and put a value that contains ': ', ' #' or starts with a quote, '[', "
+            "'{', '*', '&', '!', '|' or '>' in double quotes",
+        )], {}
+    if not isinstance(meta, dict) or not isinstance(node, yaml.MappingNode):
+        return {}, [Problem(
+            path, 2,
+            f"the front matter must be fields written 'name: value', one per line, like\n"
+            f"{_FRONT_MATTER_EXAMPLE}",
+        )], {}
+    key_lines = _key_lines(node)
+    problems = [Problem(path, line, message) for line, message in _duplicate_keys(node)]
+
+    def at(*keys: str) -> int:
+        return key_lines.get(keys, 1)
+
+    allowed = ", ".join(FRONT_MATTER_FIELDS)
+    for key in meta:
+        if key not in FRONT_MATTER_FIELDS:
+            close = difflib.get_close_matches(str(key), FRONT_MATTER_FIELDS, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            if str(key) in credits.PAGE_FIELDS:
+                hint = "it belongs under 'attribution:', on the line below it, indented by two spaces; "
+            problems.append(Problem(
+                path, at(str(key)),
+                f"unknown front matter field '{key}': {hint}the fields a page may have are "
+                f"{allowed}",
+            ))
+    for key in REQUIRED_FIELDS:
+        value = meta.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            problems.append(Problem(
+                path, at(key) if key in meta else 1,
+                f"the front matter has no {key}: add a line '{key}: …' with "
+                f"{FRONT_MATTER_FIELDS[key]}",
+            ))
+    for key in TEXT_FIELDS:
+        value = meta.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            problems.append(Problem(
+                path, at(key),
+                f"front matter field '{key}' must be text, not {_kind(value)}: put the text in "
+                f'double quotes, e.g. {key}: "{_plain(value)}"',
+            ))
+        else:
+            problems += [Problem(path, at(key), m) for m in plain_text_problems(key, value)]
+    if "attribution" in meta:
+        problems += _attribution_problems(meta, path, book, key_lines)
+    return meta, problems, key_lines
+
+
+def plain_text_problems(key: str, value: str) -> list[str]:
+    """Why a title or description cannot be shown as it is written.
+
+    Material's templates and the print page insert page titles and descriptions into the HTML
+    without escaping them (they treat them as HTML), so markup there would change the page or run
+    in readers' browsers. Rather than guess what the contributor meant, the text must be plain.
+    """
+    problems = []
+    if "<" in value or ">" in value:
+        problems.append(
+            f"front matter field '{key}' contains '<' or '>': the {key} is shown as plain text "
+            "in menus, tabs, search results and the printed book, where markup is not allowed: "
+            "remove the angle brackets (write 'less than' or 'more than' in words)"
+        )
+    if html.unescape(value) != value:
+        reference = re.search(r"&#?\w+;?", value)
+        shown = reference.group(0) if reference else "&"
+        problems.append(
+            f"front matter field '{key}' contains the character reference '{shown}', which "
+            f"browsers would show as '{html.unescape(shown)}': type the character itself "
+            "(a '&' followed by a space is fine)"
+        )
+    if key == "description" and '"' in value:
+        problems.append(
+            "front matter field 'description' contains a straight double quote (\"), which would "
+            "cut the description short in the page's metadata: use curly quotes “ ” or single "
+            "quotes instead"
+        )
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", value):
+        problems.append(
+            f"front matter field '{key}' contains an invisible control character: retype the "
+            f"{key}"
+        )
+    return problems
+
+
+def _attribution_problems(
+    meta: Mapping[str, Any], path: str, book: Book,
+    key_lines: Mapping[tuple[str, ...], int],
+) -> list[Problem]:
+    """The attribution hook's own checks, with the line of the field at fault added."""
+    marker = "\0"
+    try:
+        book.page_attribution(meta, source=marker)
+    except PluginError as error:
+        message = str(error).removeprefix(f"{marker}: ")
+        # e.g. "front matter field 'attribution'.adapted_from.author is missing: add it as text."
+        found = re.search(r"'attribution'((?:\.\w+)*)", message)
+        keys = ("attribution", *(found.group(1).split(".")[1:] if found else []))
+        while keys and keys not in key_lines:
+            keys = keys[:-1]
+        return [Problem(path, key_lines.get(keys, 1), message.rstrip("."))]
+    # The attribution hook takes an empty field for "not given"; a contributor who wrote the
+    # field meant to fill it in.
+    return [
+        Problem(path, key_lines.get(keys, 1), (
+            f"front matter field '{'.'.join(keys)}' is empty: fill it in"
+            + (", with its fields on the lines below it, each indented by two spaces, as in "
+               "the chapter template" if len(keys) == 1
+               else " with the names of whoever wrote the page" if keys[-1] == "written_by"
+               else ", or remove the line")))
+        for keys in _empty_fields(meta["attribution"], ("attribution",))
+    ]
+
+
+def _empty_fields(value: Any, keys: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _empty_fields(item, (*keys, str(key)))
+    elif value is None or (isinstance(value, str) and not value.strip()):
+        yield keys
+
+
+def _key_lines(node: yaml.Node, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
+    """The line (counting from the file's first line, the opening ---) of every nested field."""
+    lines: dict[tuple[str, ...], int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            keys = (*prefix, str(key_node.value))
+            lines.setdefault(keys, key_node.start_mark.line + 2)
+            lines.update({k: v for k, v in _key_lines(value_node, keys).items() if k not in lines})
+    return lines
+
+
+def _duplicate_keys(node: yaml.Node, prefix: str = "") -> Iterable[tuple[int, str]]:
+    """PyYAML keeps the last of two equal fields without a word; a contributor should know."""
+    if not isinstance(node, yaml.MappingNode):
+        return
+    seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        name = f"{prefix}{key_node.value}"
+        line = key_node.start_mark.line + 2
+        if name in seen:
+            yield line, (
+                f"front matter field '{name}' is given twice (first on line {seen[name]}): "
+                "keep one of them"
+            )
+        seen.setdefault(name, line)
+        yield from _duplicate_keys(value_node, f"{name}.")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of fields"
+    return f"a {type(value).__name__}"
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, (list, dict)):
+        return "…"
+    return str(value).replace('"', "'")[:60]

@@ -1,0 +1,185 @@
+"""One build's chapter checks, from `on_config` to `on_env` (`CheckRun`, which hooks/checks.py
+makes in each build's `on_config` and calls from its events).
+
+How they run, so that they add almost nothing to the build's time:
+- Before MkDocs renders anything (`pre_build`), the sources are read and checked for what they
+  alone tell: encoding, limits, front matter, unique titles and slugs. Front matter is parsed
+  once, with the parser MkDocs itself uses, after a screen of its YAML that nothing expands.
+- The checks of each page's content (headings, admonitions, images, link text, the links in raw
+  HTML and between pages) read the page MkDocs renders anyway, with `html.parser`: enough to find
+  a heading or a box, never trusted with safety, which is the allowlist's (below, read as
+  browsers read HTML). A Markdown extension (`RenderedHtml`) reads each page as
+  Python-Markdown makes it, before MkDocs rewrites its links, since the checks quote the
+  addresses the contributor wrote: from its tree (`scan_tree`), or from its HTML when the page
+  has raw HTML, which only the HTML holds.
+- If the sources already have problems, the build stops in `pre_build` with those and the
+  rendered checks' problems together (the pages rendered here, as the build goes no further).
+  Otherwise the build stops in `env` (every page converted, none written yet) if the rendered
+  pages have problems.
+- The allowlist reads each page's HTML in `page_content`, whatever made it (raw HTML,
+  attribute lists, boxes' titles, footnotes): what it refuses stops the build in `env` too,
+  with the rest of the book's problems, and even a preview never writes it.
+- The offline edition's build (hooks/offline.py), which the book's build runs beside itself
+  from the same sources, checks the sources and keeps the allowlist, but leaves the rendered
+  checks to the book's build.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, cast
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import get_files
+from mkdocs.structure.nav import get_navigation
+
+from ebook.checks.book_wide import Context, check_rendered_book, check_sources, rendered_book_problems
+from ebook.checks.lines import Lines
+from ebook.checks.mkdocs_warnings import FoldedWarnings
+from ebook.checks.navigation import nav_problems, nav_unsafe_problems
+from ebook.checks.problems import DOCS, PageReport, Problem, Source, format_problems
+from ebook.checks.rendered import check_rendering, refused_problems
+from ebook.checks.scanner import RenderedHtml
+from ebook.checks.sources import read_sources, read_template_placeholders
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+    from ebook.model.book import Book
+
+log = logging.getLogger("mkdocs.plugins.ebook.checks")
+
+PREVIEW_GOES_ON = ("The preview shows the book as it is now; `make book`, `make test` and the pull "
+                   "request's checks stop until these are fixed.")
+
+
+def is_offline_edition(config: MkDocsConfig) -> bool:
+    """Whether this is the offline edition's build, which the book's build runs (hooks/offline.py)."""
+    plugin = config.plugins.get("material/offline")
+    return bool(plugin is not None and plugin.config.enabled)
+
+
+class CheckRun:
+    """What one build's checks learn as MkDocs goes, and the verdict.
+
+    `serving`: `mkdocs serve`, where problems are listed and the preview goes on (see `env`).
+    """
+
+    def __init__(self, config: MkDocsConfig, book: Book, *, serving: bool) -> None:
+        self.serving = serving
+        self.context = Context(
+            book=book,
+            extensions=list(config.markdown_extensions),
+            extension_configs=dict(config.mdx_configs),
+            placeholders=read_template_placeholders(config, book),
+        )
+        self.lines_by_page: dict[str, Lines] = {}  # each readable page's, to place what is found in it
+        self.others: list[Source] = []  # the book's other files: the rendered checks' links may lead there
+        self.reports: list[PageReport] = []  # each page's rendered checks, as MkDocs renders the pages
+        self.refused: list[Problem] = []  # what the allowlist refused in the pages' HTML
+        self.source_problems: list[Problem] = []  # found before the build, reported with the rest (serve)
+        # The offline edition's pages are the book's, whose build (running beside it) checks them.
+        self.checking = not is_offline_edition(config)
+        if self.checking and RenderedHtml.in_config(config) is None:
+            # Typed as names, the list takes extensions as objects too (Python-Markdown does).
+            cast("list[object]", config.markdown_extensions).append(RenderedHtml())
+        self.warnings: FoldedWarnings | None = None  # MkDocs' own, while they are folded in
+        if self.checking and (config.strict or serving):  # where they stop a build, or are reported
+            self.warnings = FoldedWarnings(book.settings.config_name)
+            self.warnings.install()
+
+    def close(self) -> None:
+        """Let MkDocs' warnings through again, if this build stopped before `env` did."""
+        if self.warnings is not None:
+            self.warnings.remove()
+            self.warnings = None
+
+    def pre_build(self, config: MkDocsConfig) -> None:
+        """Check every source of the book before MkDocs empties site/ or renders anything."""
+        context, config_name = self.context, self.context.book.settings.config_name
+        pages, others, refused = read_sources(config, config_name)
+        refused += nav_unsafe_problems(config, config_name)
+        report = check_sources(pages, context.book, context.placeholders)
+        report.problems += nav_problems(config, config_name) + refused
+        self.lines_by_page = dict(report.lines)
+        self.others = others
+        if report.problems and self.serving and not refused \
+                and all(page.src_uri in report.lines for page in pages):
+            # The preview goes on (see env), unless a file must not be read or published, a
+            # navigation title holds markup, or a page cannot even be read as text.
+            self.source_problems = report.problems  # with the rendered pages' problems, in env
+        elif report.problems:
+            # The build stops here: render the pages here too, and read the navigation as MkDocs
+            # will, so every problem is listed at once.
+            rendered = check_rendered_book(pages, others, context.renderer)
+            if self.warnings is not None:
+                self._render_as_mkdocs(config)
+            problems = report.problems + rendered + self._folded_warnings(config)
+            raise PluginError(format_problems(sorted(set(problems))))
+
+    def page_content(self, html_text: str, page: Page, config: MkDocsConfig) -> str:
+        """A page as Python-Markdown made it: its rendered checks, and the allowlist's verdict on
+        its HTML."""
+        src_uri = page.file.src_uri
+        lines = self.lines_by_page.get(src_uri) or Lines("", 1)
+        keeper = RenderedHtml.in_config(config)
+        rendered = (keeper.take() if keeper else None) or ("", [])  # Python-Markdown skips an empty page
+        if self.checking:
+            report = PageReport(src_uri=src_uri, url=page.file.url)
+            self.reports.append(check_rendering(report, *rendered, lines))
+        # The allowlist, on the HTML MkDocs will write: nothing it refuses is ever written.
+        self.refused.extend(refused_problems(html_text, lines, f"{DOCS}/{src_uri}"))
+        return html_text
+
+    def env(self, config: MkDocsConfig, files: Files) -> None:
+        """Every page is converted and none written yet: the last moment to stop the build cleanly."""
+        problems = self.refused + (rendered_book_problems(self.reports, self.others) if self.checking else [])
+        if self.warnings is not None:
+            # MkDocs checks the links to sections only after writing every page: check them now.
+            for file in files.documentation_pages():
+                if file.page is not None:
+                    file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+            problems += self._folded_warnings(config)
+        problems += self.source_problems
+        if problems and self.serving and not self.refused:
+            # A preview shows a chapter while it is being written (a new chapter keeps the
+            # template's sample text for a while): the problems are listed, the pages still
+            # written. Nothing unsafe ever is.
+            log.warning("%s\n%s", format_problems(sorted(set(problems))), PREVIEW_GOES_ON)
+        elif problems:
+            raise PluginError(format_problems(sorted(set(problems))))
+
+    def _render_as_mkdocs(self, config: MkDocsConfig) -> None:
+        """Read the navigation and render every page as MkDocs would, for the warnings it gives (a
+        page left out of nav, a link to a missing page, image or section): when the build stops
+        before MkDocs does this itself, they are listed with the sources' problems all the same."""
+        files = config.plugins.on_files(get_files(config), config=config)  # the downloads are added there
+        get_navigation(files, config)
+        # A page the checks could not read (not UTF-8, or over a limit) is not read here either.
+        pages = [file.page for file in files.documentation_pages()
+                 if file.page is not None and file.src_uri in self.lines_by_page]
+        for page in pages:
+            try:
+                page.read_source(config)
+                page.render(config, files)
+            except Exception:  # noqa: BLE001 - a page the checks found unreadable: already reported
+                continue
+        for page in pages:
+            page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+
+    def _folded_warnings(self, config: MkDocsConfig) -> list[Problem]:
+        """MkDocs' warnings so far, placed on their lines; MkDocs warns of anything later itself."""
+        if self.warnings is None:
+            return []
+        folded = self.warnings.folded
+        self.close()
+        config_lines = Lines.of_file(config.config_file_path)
+        problems = []
+        for item in folded:
+            lines = config_lines if not item.path.startswith(f"{DOCS}/") \
+                else self.lines_by_page.get(item.path.removeprefix(f"{DOCS}/"))
+            line = lines.find_text(item.needle, kind=f"warning:{item.needle}") if lines and item.needle else 1
+            problems.append(Problem(item.path, line, item.message))
+        return problems

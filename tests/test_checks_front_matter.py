@@ -1,0 +1,141 @@
+"""The front matter's checks (ebook/checks/front_matter.py): each problem on the line of its
+field, and any text in any field either refused with a clear message or shown as typed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ebook.checks.front_matter import check_front_matter, plain_text_problems
+from ebook.checks.problems import Problem
+from ebook.site import attribution
+from tests.helpers import normalise
+from tests.test_checks_unit import BOOK, page, problems
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        ("title: A\ntitle: B\ndescription: D\n", r"^docs/p\.md:3: front matter field 'title' is given twice \(first on line 2\)"),
+        ("title: A\ndescription: D\nhide: [toc]\n", r"^docs/p\.md:4: unknown front matter field 'hide'"),
+        ("title: [A, B]\ndescription: D\n", r"^docs/p\.md:2: front matter field 'title' must be text, not a list"),
+        ("title: yes\ndescription: D\n", r"^docs/p\.md:2: front matter field 'title' must be text, not yes/no"),
+        ("title: A &amp; B\ndescription: D\n", r"^docs/p\.md:2: .*character reference '&amp;', which browsers would show as '&'"),
+        ('title: A\ndescription: \'Say "hello"\'\n', r"^docs/p\.md:3: .*straight double quote"),
+        ("- title\n- description\n", r"^docs/p\.md:2: the front matter must be fields"),
+        ("title: A\ndescription: D\nattribution:\n  written_by: [me]\n", r"^docs/p\.md:5: front matter field 'attribution'\.written_by: expected text"),
+        ("title: A\ndescription: D\nattribution:\n  license: GPL\n", r"^docs/p\.md:5: .*unknown licence 'GPL'; use one of: CC-BY-4\.0"),
+        ("title: A\ndescription: D\nattribution: CC-BY-4.0\n", r"^docs/p\.md:4: front matter field 'attribution': expected a mapping"),
+    ],
+)
+def test_front_matter_problems_name_the_line_of_the_field(front: str, expected: str) -> None:
+    _, found, _ = check_front_matter(front, "docs/p.md", BOOK)
+    assert found, front
+    assert re.search(expected, str(found[0])), str(found[0])
+
+
+# --- Property: any text in any front-matter field ends in a clear error or in escaped HTML ----
+
+MARKUP = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "</title>", "&amp;", "&lt;",
+          "&copy", '"', "'", ": ", " #", "- ", "\n", "{{ 7*7 }}", "{% if x %}", "**b**",
+          "[x](javascript:alert(1))", "---", "\\", "`", "&", "<", ">", "é", "\t", "!!! note"]
+TEXT = st.lists(st.one_of(st.text(max_size=8), st.sampled_from(MARKUP)), max_size=6).map("".join)
+FIELDS = [("title",), ("description",), ("attribution", "written_by"), ("attribution", "changes"),
+          ("attribution", "adapted_from", "title"), ("attribution", "adapted_from", "author"),
+          ("attribution", "adapted_from", "publisher"), ("attribution", "adapted_from", "source_url"),
+          ("attribution", "adapted_from", "license")]
+BASE: dict[str, Any] = {"title": "Listening", "description": "How peers listen."}
+WORK = {"title": "Active Listening", "author": "Robin Example", "source_url": "https://example.org/",
+        "license": "CC-BY-4.0"}
+
+
+def front_matter_with(keys: tuple[str, ...], text: str, raw: bool) -> str:
+    """Front matter with `text` in the field at `keys`: quoted by a YAML writer, or typed as it is."""
+    meta: dict[str, Any] = {**BASE}
+    if keys[0] == "attribution":
+        meta["attribution"] = {"adapted_from": dict(WORK)} if "adapted_from" in keys else {}
+    marker = "VALUE-PLACEHOLDER"
+    target = meta
+    for key in keys[:-1]:
+        target = target[key]
+    target[keys[-1]] = marker if raw else text
+    dumped = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
+    return dumped.replace(marker, text) if raw else dumped
+
+
+def value_at(meta: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        meta = meta[key]
+    return meta
+
+
+def assert_clear(found: list[Problem], front: str) -> None:
+    for problem in found:
+        assert problem.path == "docs/p.md"
+        assert 1 <= problem.line <= len(front.splitlines()) + 2, (problem, front)
+        what, _, fix = problem.message.partition(": ")
+        assert what and fix, problem.message
+
+
+def assert_shown_as_typed(keys: tuple[str, ...], value: str, meta: dict[str, Any]) -> None:
+    """The value, inserted the way the templates and the attribution block insert it, is text."""
+    if keys in (("title",), ("description",)):
+        # Material and the print page insert titles unescaped, as element text and in attributes.
+        element = BeautifulSoup(f"<h1>{value}</h1>", "html.parser")
+        assert [tag.name for tag in element.find_all()] == ["h1"]
+        assert normalise(element.h1.get_text()) == normalise(value)  # HTML collapses whitespace
+        attribute = BeautifulSoup(f'<meta content="{value}">', "html.parser")
+        assert len(attribute.find_all()) == 1
+        if keys == ("description",):
+            assert normalise(attribute.meta["content"]) == normalise(value)
+        return
+    page_attribution = BOOK.page_attribution(meta, source="docs/p.md")
+    block = BeautifulSoup(attribution.render_block(page_attribution), "html.parser")
+    assert not block.find_all(["script", "img", "iframe", "title"])
+    assert all(not name.startswith("on") for tag in block.find_all() for name in tag.attrs)
+    assert value.strip() in block.get_text() or keys[-1] in ("license",) or not value.strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(keys=st.sampled_from(FIELDS), text=TEXT, raw=st.booleans())
+def test_any_text_in_any_field_is_rejected_clearly_or_shown_as_typed(keys: tuple[str, ...], text: str, raw: bool) -> None:
+    front = front_matter_with(keys, text, raw)
+    meta, found, _ = check_front_matter(front, "docs/p.md", BOOK)
+    if found:
+        assert_clear(found, front)
+        return
+    value = value_at(meta, keys)
+    assert isinstance(value, str)
+    assert_shown_as_typed(keys, value, meta)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TEXT)
+def test_text_that_passes_the_checks_is_plain_in_every_html_context(text: str) -> None:
+    if plain_text_problems("title", text):
+        return
+    soup = BeautifulSoup(f"<title>{text} - Book</title><p>{text}</p><a aria-label='x'>{text}</a>", "html.parser")
+    assert [t.name for t in soup.find_all()] == ["title", "p", "a"]
+    assert normalise(soup.p.get_text()) == normalise(text)  # HTML collapses whitespace
+
+
+def test_an_attribution_field_not_indented_under_attribution_is_told_where_it_goes() -> None:
+    front = "---\ntitle: Listening\ndescription: How peers listen.\nattribution:\nwritten_by: Sam\n---\n\n"
+    found = problems(page("# Listening\n", front=front))
+    assert found == [
+        "docs/chapters/listening.md:4: front matter field 'attribution' is empty: fill it in, with its fields "
+        "on the lines below it, each indented by two spaces, as in the chapter template",
+        "docs/chapters/listening.md:5: unknown front matter field 'written_by': it belongs under "
+        "'attribution:', on the line below it, indented by two spaces; the fields a page may have are "
+        "title, description, attribution",
+    ]
+    empty_name = front.replace("written_by: Sam", "  written_by:")
+    assert problems(page("# Listening\n", front=empty_name)) == [
+        "docs/chapters/listening.md:5: front matter field 'attribution.written_by' is empty: fill it in with "
+        "the names of whoever wrote the page"]
