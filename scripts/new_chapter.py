@@ -483,7 +483,7 @@ def new_chapter(root: Path, title: str, author: str = "", slug: str = "") -> Res
 
 
 def _title_problems(title: str) -> list[str]:
-    """What the chapter checks would say against this title (hooks/ebook/checks.py), said now."""
+    """What the chapter checks would say against this title (hooks/ebook/checks/front_matter.py), said now."""
     hooks = str(ROOT / "hooks")
     if hooks not in sys.path:
         sys.path.insert(0, hooks)  # where MkDocs finds the package when it loads the hooks

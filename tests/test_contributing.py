@@ -251,7 +251,7 @@ def test_image_rule_has_one_correct_example_that_resolves() -> None:
 
 def test_guide_shows_lints_one_line_when_all_is_well(tmp_path: Path) -> None:
     (tmp_path / "page.md").write_text("# A page\n\nSome text.\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "lint.py"), "page.md"],
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "lint.py"), "--code", "page.md"],
                             cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     shape = re.escape(result.stdout.strip()).replace("1", r"\d+").replace("file", "files?")
@@ -372,7 +372,7 @@ def test_the_table_follows_the_fixture_of_every_rule() -> None:
 
 
 def test_development_names_every_hook_every_verb_and_every_variable() -> None:
-    organised = section(DEVELOPMENT, "### The hooks, one concern each")
+    organised = section(DEVELOPMENT, "### The package and its hooks")
     for path in sorted((ROOT / "hooks").glob("*.py")):
         assert f"| `{path.name}` |" in organised, path.name
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")

@@ -194,7 +194,7 @@ def _raw_link_problem(address: str, here: str, report: PageReport,
             if target_path in file_paths:
                 return None  # an image or another file of the book
             if target_path.startswith(GENERATED_FOLDERS):
-                return None  # written by the build itself; hooks/downloads.py checks these links
+                return None  # written by the build itself; ebook/downloads.py checks these links
             return (f"the raw HTML link '{address}' points at '{target_path}', which is not a "
                     "page or file of the book: check the address (a page's address is its file "
                     "name without .md, ending in '/', e.g. '../connection/')")

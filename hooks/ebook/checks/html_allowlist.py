@@ -37,13 +37,13 @@ ALLOWED_ELEMENTS = frozenset({
 })  # fmt: skip
 EVERY_ELEMENT = frozenset({"class", "id", "title", "lang", "dir"})
 ALLOWED_ATTRIBUTES: Mapping[str, frozenset[str]] = {
-    "a": frozenset({"href", "data-download"}),  # a link to a download (hooks/downloads.py)
+    "a": frozenset({"href", "data-download"}),  # a link to a download (ebook/downloads.py)
     "img": frozenset({"src", "alt", "width", "height", "loading"}),
     "td": frozenset({"colspan", "rowspan", "style"}),  # tables' column alignment
     "th": frozenset({"colspan", "rowspan", "style", "scope"}),
     "col": frozenset({"span"}),
     "colgroup": frozenset({"span"}),
-    "div": frozenset({"data-downloads-list"}),  # the list of downloads (hooks/downloads.py)
+    "div": frozenset({"data-downloads-list"}),  # the list of downloads (ebook/downloads.py)
     "ol": frozenset({"start", "reversed", "type"}),
     "li": frozenset({"value"}),
     "details": frozenset({"open"}),

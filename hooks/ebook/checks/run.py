@@ -19,7 +19,7 @@ How they run, so that they add almost nothing to the build's time:
 - The allowlist reads each page's HTML in `page_content`, whatever made it (raw HTML,
   attribute lists, boxes' titles, footnotes): what it refuses stops the build in `env` too,
   with the rest of the book's problems, and even a preview never writes it.
-- The offline edition's build (hooks/offline.py), which the book's build runs beside itself
+- The offline edition's build (ebook/offline.py), which the book's build runs beside itself
   from the same sources, checks the sources and keeps the allowlist, but leaves the rendered
   checks to the book's build.
 """
@@ -56,7 +56,7 @@ PREVIEW_GOES_ON = ("The preview shows the book as it is now; `make book`, `make 
 
 
 def is_offline_edition(config: MkDocsConfig) -> bool:
-    """Whether this is the offline edition's build, which the book's build runs (hooks/offline.py)."""
+    """Whether this is the offline edition's build, which the book's build runs (ebook/offline.py)."""
     plugin = config.plugins.get("material/offline")
     return bool(plugin is not None and plugin.config.enabled)
 

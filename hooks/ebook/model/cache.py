@@ -1,6 +1,6 @@
 """A cache of finished downloads between builds, so an unchanged book is not printed again.
 
-Not a hook (it is not listed under `hooks:` in mkdocs.yml): `hooks/pdf.py` imports it.
+The PDFs (`ebook.pdf`) and the offline edition (`ebook.offline`) keep their results in it.
 
 Entries live in `.cache/book/<namespace>/<key>` beside mkdocs.yml, outside the site folder
 (`make book` builds into a temporary folder and swaps it in, so nothing in site/ survives).

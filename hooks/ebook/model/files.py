@@ -1,8 +1,8 @@
 """What the export hooks share: the exports switch, the book's file name, the build's date,
 declared downloads, reproducible zips, all-or-nothing writes.
 
-Not a hook (it is not listed under `hooks:` in mkdocs.yml): `hooks/pdf.py`, `hooks/epub.py`,
-`hooks/offline.py` and `hooks/downloads.py` import it.
+The exports (`ebook.pdf`, `ebook.epub`, `ebook.offline`, `ebook.downloads`) and the site's
+dates share it.
 
 - `Download`: a file the build writes itself after the pages, declared to MkDocs beforehand so
   that a Markdown link to it (`[E-book](downloads/….epub)`) is checked and rewritten like a link

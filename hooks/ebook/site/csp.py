@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
 # What the templates write, and what `SitePolicy.protect` completes with the page's hashes.
 META_OPEN = '<meta http-equiv="Content-Security-Policy" content="'
-# The offline edition's copy of Material's iframe-worker shim (hooks/offline.py serves it).
+# The offline edition's copy of Material's iframe-worker shim (ebook/offline.py serves it).
 SHIM_SOURCE = Path(__file__).parents[1] / "vendor" / "iframe-worker" / "shim.js"
 SHIM_NAME = "iframe-worker"
 THEME_SCRIPTS = "partials/javascripts/"

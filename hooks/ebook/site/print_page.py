@@ -2,7 +2,7 @@
 
 print-site's `on_post_build` asks the theme for a new Jinja environment (`config.theme.get_env()`)
 to render its combined page. That new environment lacks what hooks add to the site's in
-`on_env` (the book's "Download PDF" link, `hooks/pdf.py`), so the print page went without it,
+`on_env` (the book's "Download PDF" link, `ebook/pdf/`), so the print page went without it,
 and it compiles Material's templates a second time (a quarter of a second in every build).
 
 From `on_env` until the build ends, the theme hands out the environment MkDocs renders the pages
