@@ -5,16 +5,25 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, cast
 
 import pikepdf
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
+from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
 from ebook import downloads as d
+from ebook.model import state
 from ebook.model.book import Kind, download_path
+from tests.helpers import ROOT
+
+if TYPE_CHECKING:
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
 
 BOOK = "post-secondary-peer-support-training-curriculum"
 CHAPTERS = {
@@ -184,3 +193,32 @@ def test_a_preview_with_downloads_lists_them() -> None:
                                      page="index.html", exports=True) == done
     assert [td.get_text() for td in BeautifulSoup(done, "html.parser").select("td")][:2] == [
         "The Book (PDF, 1.2 MB)", "Whole book"]
+
+
+# --- The index of one build ------------------------------------------------------------------
+
+
+def test_the_index_lists_the_chapters_in_reading_order_under_their_pages_titles(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOOK_EXPORTS", "1")
+    site = tmp_path / "site"
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site))
+    book = state.start(config)
+    index = d.DownloadsIndex(book, config)
+    pages = [cast("Page", SimpleNamespace(file=SimpleNamespace(src_uri=src), url=url, title=title))
+             for src, url, title in [("chapters/b.md", "chapters/b/", "Bee <b>"), ("about.md", "about/", "About"),
+                                     ("chapters/a.md", "chapters/a/", None)]]
+    state.add_navigation(config, cast("Navigation", SimpleNamespace(pages=pages)))
+    for page in reversed(pages):  # rendered in another order than the navigation's
+        index.page_context({}, page)
+    for slug in ("a", "b"):
+        make_pdf(site / book.download_path("handout", slug), 1)
+    (site / "about").mkdir()
+    (site / "about" / "index.html").write_text(
+        '<a data-download="downloads/handouts/a.pdf" href="../downloads/handouts/a.pdf">Handout</a>')
+    index.write(config)
+    listed = json.loads((site / "downloads" / "index.json").read_text(encoding="utf-8"))
+    assert listed["book"] == book.title
+    assert [(f["title"], f["page_url"], f["path"]) for f in listed["files"]] == [
+        ("Bee <b>", "chapters/b/", "downloads/handouts/b.pdf"), ("a", "chapters/a/", "downloads/handouts/a.pdf")]
+    assert "Handout (PDF, " in (site / "about" / "index.html").read_text(encoding="utf-8")

@@ -1,26 +1,32 @@
-"""The EPUB and offline-edition hooks' functions, called directly: HTML in, XHTML and files out."""
+"""The EPUB's modules, called directly: chapter HTML in, XHTML documents and the EPUB file out."""
 
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, cast
 
 import pytest
 from lxml import etree
+from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 
-# The hooks by module name, as MkDocs loads them (tests/conftest.py puts hooks/ on sys.path).
-from ebook.epub import export as e
-from ebook.model import files as export_files
-from ebook import offline
-from ebook.model.settings import EpubSettings, parse_book_settings, parse_epub_settings
-from tests.helpers import make_fixture_project
+from ebook.epub import convert, documents, export, package
+from ebook.model import state
+from ebook.model.book import Book
+from ebook.model.settings import (EpubSettings, Settings, parse_book_settings, parse_epub_settings,
+                                  parse_pdf_settings, read_switches)
+from tests.epubs import NS, Epub, text_of
+from tests.helpers import ROOT
+
+if TYPE_CHECKING:
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
 
 BOOK = parse_book_settings({
     "title": "A Book <of> Tests & Trials",
@@ -34,12 +40,14 @@ BOOK = parse_book_settings({
 })
 SETTINGS = EpubSettings(identifier="urn:uuid:00000000-0000-4000-8000-000000000000",
                           accessibility_summary="Structured text.")
+BOOK_OF_TESTS = Book(Settings("mkdocs.yml", BOOK, parse_pdf_settings(None), SETTINGS, read_switches({})),
+                     title="A Book", description="", site_url="")
 WHEN = datetime(2024, 3, 1, 12, 30, 0, tzinfo=timezone.utc)
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
-def chapter(html: str, src_uri: str = "chapters/one.md", url: str = "chapters/one/") -> e.Chapter:
-    return e.Chapter(src_uri=src_uri, url=url, title="One", html=html)
+def chapter(html: str, src_uri: str = "chapters/one.md", url: str = "chapters/one/") -> convert.Chapter:
+    return convert.Chapter(src_uri=src_uri, url=url, title="One", html=html)
 
 
 def as_xml(fragment: str) -> etree._Element:
@@ -53,7 +61,7 @@ EPUB_FILES = {"chapters/one/": "text/chapters/one.xhtml", "chapters/two/": "text
 
 
 def test_permalinks_go_and_the_heading_text_stays() -> None:
-    converted = e.convert_chapter(chapter(
+    converted = convert.convert_chapter(chapter(
         '<h2 id="part">Part one<a class="headerlink" href="#part" title="Link">&para;</a> and more</h2>'
     ), EPUB_FILES, site_url=None)
     heading = as_xml(converted.body).find(f"{XHTML}h2")
@@ -62,7 +70,7 @@ def test_permalinks_go_and_the_heading_text_stays() -> None:
 
 
 def test_collapsible_boxes_open_out_into_titled_boxes() -> None:
-    converted = e.convert_chapter(chapter(
+    converted = convert.convert_chapter(chapter(
         '<details class="scenario"><summary>An example</summary><p>Body text.</p></details>'
     ), EPUB_FILES, site_url=None)
     box = as_xml(converted.body).find(f"{XHTML}div")
@@ -84,13 +92,13 @@ def test_collapsible_boxes_open_out_into_titled_boxes() -> None:
     ("../../downloads/book.pdf", "https://books.example.org/peer/", "https://books.example.org/peer/downloads/book.pdf"),
 ])
 def test_links_point_inside_the_book_or_to_the_published_site(href: str, site_url: str | None, expected: str) -> None:
-    converted = e.convert_chapter(chapter(f'<p>See <a href="{href}">there</a>.</p>'), EPUB_FILES, site_url=site_url)
+    converted = convert.convert_chapter(chapter(f'<p>See <a href="{href}">there</a>.</p>'), EPUB_FILES, site_url=site_url)
     assert as_xml(converted.body).find(f".//{XHTML}a").get("href") == expected
 
 
 @pytest.mark.parametrize("href", ["../../about/", "javascript:alert(1)"])
 def test_links_with_nowhere_to_go_keep_their_words(href: str) -> None:
-    converted = e.convert_chapter(chapter(f'<p>See <a href="{href}">the <em>about</em> page</a>, then go on.</p>'),
+    converted = convert.convert_chapter(chapter(f'<p>See <a href="{href}">the <em>about</em> page</a>, then go on.</p>'),
                                   EPUB_FILES, site_url=None)
     paragraph = as_xml(converted.body).find(f"{XHTML}p")
     assert paragraph.find(f".//{XHTML}a") is None
@@ -98,7 +106,7 @@ def test_links_with_nowhere_to_go_keep_their_words(href: str) -> None:
 
 
 def test_images_are_packed_from_the_site_and_keep_their_alt_text() -> None:
-    converted = e.convert_chapter(chapter(
+    converted = convert.convert_chapter(chapter(
         '<p><img src="../img/a.png" alt="A chart" srcset="../img/a@2x.png 2x"></p>'
     ), EPUB_FILES, site_url=None)
     image = as_xml(converted.body).find(f".//{XHTML}img")
@@ -109,24 +117,24 @@ def test_images_are_packed_from_the_site_and_keep_their_alt_text() -> None:
 
 def test_an_image_without_text_alternative_stops_the_build() -> None:
     with pytest.raises(PluginError, match=r"docs/chapters/one.md: the image '../img/a.png' has no text alternative"):
-        e.convert_chapter(chapter('<p><img src="../img/a.png"></p>'), EPUB_FILES, site_url=None)
+        convert.convert_chapter(chapter('<p><img src="../img/a.png"></p>'), EPUB_FILES, site_url=None)
 
 
 def test_an_image_from_another_site_stops_the_build() -> None:
     with pytest.raises(PluginError, match=r"docs/chapters/one.md: the image 'https://cdn.example.org/a.png' is not a file of the book"):
-        e.convert_chapter(chapter('<p><img src="https://cdn.example.org/a.png" alt="x"></p>'), EPUB_FILES, site_url=None)
+        convert.convert_chapter(chapter('<p><img src="https://cdn.example.org/a.png" alt="x"></p>'), EPUB_FILES, site_url=None)
 
 
 def test_an_embedded_frame_stops_the_build_with_the_file_named() -> None:
     with pytest.raises(PluginError, match=r"docs/chapters/one.md: a <iframe> cannot go into the EPUB"):
-        e.convert_chapter(chapter('<p>Watch:</p><iframe src="https://video.example.org/"></iframe>'), EPUB_FILES, site_url=None)
+        convert.convert_chapter(chapter('<p>Watch:</p><iframe src="https://video.example.org/"></iframe>'), EPUB_FILES, site_url=None)
 
 
 def test_sloppy_html_becomes_well_formed_xhtml_with_every_word() -> None:
     html = ('Loose text <p>One<br>two &amp; three&nbsp;four<p>Five <input type=checkbox checked disabled> six'
             '<!-- a comment -- with dashes --><ul><li>seven<li>eight</ul>')
-    converted = e.convert_chapter(chapter(html), EPUB_FILES, site_url=None)
-    document = e.chapter_document(chapter(html), converted, e.book_metadata(BOOK, SETTINGS, description="", date=WHEN))
+    converted = convert.convert_chapter(chapter(html), EPUB_FILES, site_url=None)
+    document = documents.chapter_document(chapter(html), converted, documents.book_metadata(BOOK, SETTINGS, description="", date=WHEN))
     root = etree.fromstring(document)  # raises if not well-formed
     words = re.split(r"[ \n\t]+", " ".join(root.find(f"{XHTML}body").itertext()).strip())
     assert words == ["Loose", "text", "One", "two", "&", "three\xa0four", "Five", "six",
@@ -151,25 +159,26 @@ def test_bad_epub_settings_name_the_field(raw: object, message: str) -> None:
 
 def test_chapters_follow_the_navigation_and_leave_out_index_pages() -> None:
     pages = {
-        "index.md": e.PageContent("", "Home", "<p>home</p>", is_index=True),
-        "chapters/index.md": e.PageContent("chapters/", "Chapters", "<p>list</p>", is_index=True),
-        "chapters/b.md": e.PageContent("chapters/b/", "Bee", "<p>b</p>"),
-        "chapters/a.md": e.PageContent("chapters/a/", "", "<p>a</p>"),
-        "about.md": e.PageContent("about/", "About", "<p>about</p>"),
+        "index.md": export.PageContent("", "Home", "<p>home</p>"),
+        "chapters/index.md": export.PageContent("chapters/", "Chapters", "<p>list</p>"),
+        "chapters/b.md": export.PageContent("chapters/b/", "Bee", "<p>b</p>"),
+        "chapters/a.md": export.PageContent("chapters/a/", "", "<p>a</p>"),
+        "about.md": export.PageContent("about/", "About", "<p>about</p>"),
     }
-    order = ["index.md", "chapters/index.md", "chapters/b.md", "chapters/a.md", "about.md"]
-    chapters = e.book_chapters(BOOK, order, pages)
+    order = [("index.md", ""), ("chapters/index.md", "chapters/"), ("chapters/b.md", "chapters/b/"),
+             ("chapters/a.md", "chapters/a/"), ("about.md", "about/")]
+    chapters = export.book_chapters(BOOK_OF_TESTS.with_chapters(order), pages)
     assert [(c.src_uri, c.title) for c in chapters] == [("chapters/b.md", "Bee"), ("chapters/a.md", "a")]
-    assert e.book_chapters(BOOK, ["index.md"], pages) == []
+    assert export.book_chapters(BOOK_OF_TESTS.with_chapters([("index.md", "")]), pages) == []
 
 
 # --- The package -----------------------------------------------------------------------------
 
 
 def small_book(when: datetime = WHEN) -> bytes:
-    meta = e.book_metadata(BOOK, SETTINGS, description="A <small> book.", date=when)
+    meta = documents.book_metadata(BOOK, SETTINGS, description="A <small> book.", date=when)
     chapters = [chapter('<h1 id="one">One</h1><h2 id="a">A</h2><p>Text.</p>')]
-    return e.build_epub(meta, chapters, site_dir=Path("."), site_url=None)
+    return package.build_epub(meta, chapters, site_dir=Path("."), site_url=None)
 
 
 def test_the_same_inputs_give_the_same_bytes_and_every_entry_the_build_time() -> None:
@@ -208,101 +217,43 @@ def test_every_document_of_the_book_refuses_script_and_other_sites_first_thing()
         assert directives["object-src"] == "'none'", name
 
 
-def test_a_file_is_replaced_only_when_complete(tmp_path: Path) -> None:
-    dest = tmp_path / "downloads" / "book.epub"
-    dest.parent.mkdir()
-    dest.write_bytes(b"old")
-    with pytest.raises(RuntimeError):
-        with export_files.written_in_one_step(dest) as temporary:
-            temporary.write_bytes(b"half")
-            raise RuntimeError("disk full")
-    assert dest.read_bytes() == b"old"
-    assert [p.name for p in dest.parent.iterdir()] == ["book.epub"]
-    with export_files.written_in_one_step(dest) as temporary:
-        temporary.write_bytes(b"new")
-    assert dest.read_bytes() == b"new"
-    assert [p.name for p in dest.parent.iterdir()] == ["book.epub"]
+# --- The export of one build -----------------------------------------------------------------
 
 
-def test_a_folder_zips_the_same_whatever_the_files_dates(tmp_path: Path) -> None:
-    import os
-
-    folder = tmp_path / "site"
-    (folder / "b").mkdir(parents=True)
-    (folder / "b" / "page.html").write_text("page")
-    (folder / "a.txt").write_text("a")
-    export_files.zip_folder(folder, tmp_path / "one.zip", root="book", when=WHEN)
-    os.utime(folder / "a.txt", (0, 0))
-    export_files.zip_folder(folder, tmp_path / "two.zip", root="book", when=WHEN)
-    assert (tmp_path / "one.zip").read_bytes() == (tmp_path / "two.zip").read_bytes()
-    with zipfile.ZipFile(tmp_path / "one.zip") as archive:
-        assert archive.namelist() == ["book/", "book/a.txt", "book/b/page.html"]
+def fake_page(src_uri: str, url: str, title: str) -> Page:
+    """What the export reads of a page: its file, its address and its title."""
+    return cast("Page", SimpleNamespace(file=SimpleNamespace(src_uri=src_uri), url=url, title=title))
 
 
-def test_a_download_is_a_site_file_that_mkdocs_never_writes(tmp_path: Path) -> None:
-    config = SimpleNamespace(site_dir=str(tmp_path / "site"), use_directory_urls=True)
+def test_the_export_writes_the_navigations_chapters_with_the_content_it_was_given(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOOK_EXPORTS", "1")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    book = state.start(config)
+    epub = export.EpubExport(book, config)
     files = Files([])
-    export_files.declare_download(files, config, "downloads/book.epub")  # type: ignore[arg-type]
-    (download,) = files
-    assert download.url == "downloads/book.epub"
-    files.copy_static_files()
+    epub.files(files, config)
+    assert [f.src_uri for f in files] == [book.download_path("epub")]
+
+    pages = [fake_page("index.md", "", "Home"), fake_page("chapters/b.md", "chapters/b/", "Bee"),
+             fake_page("chapters/index.md", "chapters/", "Chapters"), fake_page("chapters/a.md", "chapters/a/", "Ay")]
+    state.add_navigation(config, cast("Navigation", SimpleNamespace(pages=pages)))
+    for page in reversed(pages):  # rendered in another order than the navigation's
+        epub.page_content(f"<p>The text of {page.title}.</p>", page)
+    epub.write(config)
+
+    book_file = Epub(tmp_path / "site" / book.download_path("epub"))
+    assert [(path, text_of(root.find(".//x:section", NS))) for path, root in book_file.chapters()] == [
+        ("EPUB/text/chapters/b.xhtml", "The text of Bee."), ("EPUB/text/chapters/a.xhtml", "The text of Ay.")]
+
+
+def test_with_exports_off_the_export_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOOK_EXPORTS", "0")
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    epub = export.EpubExport(state.start(config), config)
+    page = fake_page("chapters/a.md", "chapters/a/", "Ay")
+    state.add_navigation(config, cast("Navigation", SimpleNamespace(pages=[page])))
+    epub.page_content("<p>Text.</p>", page)
+    epub.write(config)
     assert not (tmp_path / "site").exists()
-
-
-def test_a_download_in_docs_would_be_overwritten_so_it_stops_the_build(tmp_path: Path) -> None:
-    (tmp_path / "docs" / "downloads").mkdir(parents=True)
-    (tmp_path / "docs" / "downloads" / "book.epub").write_bytes(b"old")
-    config = SimpleNamespace(site_dir=str(tmp_path / "site"), use_directory_urls=True)
-    files = Files([File("downloads/book.epub", str(tmp_path / "docs"), str(tmp_path / "site"), True)])
-    with pytest.raises(PluginError, match="docs/downloads/book.epub: the build makes this file itself; remove it"):
-        export_files.declare_download(files, config, "downloads/book.epub")  # type: ignore[arg-type]
-
-
-# --- Offline edition -------------------------------------------------------------------------
-
-
-def test_the_offline_edition_serves_its_own_worker_shim() -> None:
-    polyfills = ["js/other.js", "https://unpkg.com/iframe-worker/shim"]
-    assert offline.local_polyfills(polyfills) == ["js/other.js", offline.SHIM_URI]
-    assert offline.SHIM_SOURCE.is_file()
-
-
-def test_links_to_the_offline_edition_itself_become_text() -> None:
-    html = ('<li><a data-download="downloads/book-offline.zip" href="downloads/book-offline.zip">Offline edition</a> '
-            'and <a data-download="downloads/book.epub" href="downloads/book.epub">E-book</a></li>')
-    result = offline.unlink_self(html, "downloads/book-offline.zip")
-    assert result == ('<li><span>Offline edition (this copy)</span> and '
-                      '<a data-download="downloads/book.epub" href="downloads/book.epub">E-book</a></li>')
-
-
-def test_finished_downloads_are_copied_into_the_offline_site(tmp_path: Path) -> None:
-    source = tmp_path / "downloads"
-    (source / "handouts").mkdir(parents=True)
-    (source / "book.epub").write_bytes(b"epub")
-    (source / "handouts" / "one.pdf").write_bytes(b"pdf")
-    (source / ".book.pdf.part").write_bytes(b"half")
-    (source / "book-offline.zip").write_bytes(b"an older edition")
-    target = tmp_path / "offline" / "downloads"
-    offline.copy_downloads(source, target, leave_out="book-offline.zip")
-    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
-        "book.epub", "handouts/one.pdf"]
-
-
-def test_a_failed_offline_build_stops_the_book_build_with_its_messages(tmp_path: Path) -> None:
-    config = make_fixture_project("bad-licence", tmp_path)
-    build = offline.start_offline_build(config, downloads=tmp_path)
-    try:
-        with pytest.raises(PluginError, match=r"(?s)offline edition's build failed.*unknown licence 'MIT'"):
-            offline.finish_offline_build(build)
-    finally:
-        offline.stop_offline_build(build)
-    assert not build.work.exists()
-
-
-def test_the_offline_build_waits_for_the_downloads_and_stops_if_the_book_build_ends(tmp_path: Path) -> None:
-    ready = tmp_path / "downloads-ready"
-    ready.touch()
-    offline.wait_for_downloads(str(ready), parent=os.getppid())  # there already: no wait
-    offline.wait_for_downloads("", parent=os.getppid())  # a hand-run offline build: no wait
-    with pytest.raises(PluginError, match="book build that started this offline build has ended"):
-        offline.wait_for_downloads(str(tmp_path / "not-yet"), parent=-1)

@@ -1,22 +1,17 @@
-"""Downloads: the index of every downloadable file, and the links to them on the website.
+"""The downloads index: `site/downloads/index.json`, and the links to the downloads on the website.
 
-The downloads contract, shared by the exporters (PDF, EPUB, offline site):
-
-- every downloadable file lives under `site/downloads/`, at a path that says what it is
-  (`download_path` below): the book `<book-slug>.pdf`, `handouts/<chapter-slug>.pdf`,
-  `worksheets/<chapter-slug>-reflection.pdf`, `<book-slug>.epub`, `<book-slug>-offline.zip`;
-- exporters write their files in `on_post_build`, each first to a temporary name, then renamed
-  (`export_files.write_atomically`);
-- this hook, listed last, then scans `site/downloads/`, writes `site/downloads/index.json`, adds
-  type and size to the text of every `<a data-download="downloads/…">` in the built pages (the
-  build stops if the file is missing), and replaces every `<div data-downloads-list></div>` with
-  the list of all downloads (the facilitators' page).
+`DownloadsIndex` is made once per build and runs last of the exports (the contract it reads is
+in `ebook.exports`). It scans `site/downloads/`, writes `site/downloads/index.json`, adds type
+and size to the text of every `<a data-download="downloads/…">` in the built pages (the build
+stops if the file is missing), and replaces every `<div data-downloads-list></div>` with the
+list of all downloads (the facilitators' page). A chapter's downloads are listed under its
+title, in the book's reading order.
 
 `BOOK_EXPORTS=0` (set by `make serve`) turns the exporters off: a preview. Then a missing file is
 no error: its link becomes text that says `make book` makes the file (`missing_download`), so a
 preview has no link that leads nowhere, and an empty list says the same. Without a downloads
 folder no index is written. The offline edition's build also runs with the exporters off, but
-with the book build's downloads copied in first (hooks/offline.py): its links find their files.
+with the book build's downloads copied in first (`ebook.offline`): its links find their files.
 """
 
 from __future__ import annotations
@@ -25,80 +20,60 @@ import hashlib
 import html
 import json
 import logging
-import os
 import posixpath
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 
 from ebook.model import state
-from ebook.model.book import DOWNLOADS_DIR, Kind, download_path, page_slug
-from ebook.model.settings import BookSettings
-
+from ebook.model.book import DOWNLOADS_DIR, Book, Kind
+from ebook.model.files import EXPORTS_ENV, write_atomically
 from ebook.pdf import files as pdf_files
-from ebook.model.files import EXPORTS_ENV, book_slug, exports_enabled, write_atomically
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import Files
-    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-log = logging.getLogger("mkdocs.plugins.book.downloads")
+log = logging.getLogger("mkdocs.plugins.ebook.downloads")
 
 INDEX_FILE = "index.json"
 
 
+class DownloadsIndex:
+    """The index of one build's downloads, and their links in its pages."""
 
-# --- MkDocs events ---------------------------------------------------------------------------
+    def __init__(self, book: Book, config: MkDocsConfig) -> None:
+        self.book = book
+        self.titles: dict[str, str] = {}  # each chapter page's title, by its source path
 
-_book: BookSettings | None = None
-_chapter_order: list[str] = []
-_chapters: dict[str, ChapterPage] = {}
+    def page_context(self, context: dict[str, Any], page: Page) -> None:
+        if self.book.is_chapter(page.file.src_uri):
+            self.titles[page.file.src_uri] = page.title or ""
 
-
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _book
-    _book = state.book_of(config).settings.book
-    exports_enabled(os.environ)  # a bad value stops the build before anything is written
-    _chapter_order.clear()
-    _chapters.clear()
-    return config
-
-
-def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    _chapter_order[:] = [page.file.src_uri for page in nav.pages]
-    return nav
-
-
-def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
-                    nav: Navigation) -> dict[str, Any]:
-    assert _book is not None
-    if state.book_of(config).is_chapter(page.file.src_uri):
-        slug = page_slug(page.file.src_uri)
-        _chapters[slug] = ChapterPage(slug=slug, title=page.title or slug, url=page.url,
-                                      src_uri=page.file.src_uri)
-    return context
+    def write(self, config: MkDocsConfig) -> None:
+        site = Path(config.site_dir)
+        exports = self.book.settings.switches.exports
+        folder = site / DOWNLOADS_DIR
+        if not folder.is_dir() and not exports:
+            log.info("Downloads: none in this build (%s=0); their links say that `make book` makes them.",
+                     EXPORTS_ENV)
+            downloads: list[Download] = []
+        else:
+            book = state.book_of(config)  # with the chapters, known once the navigation is
+            chapters = {c.slug: ChapterPage(slug=c.slug, title=self.titles.get(c.src_uri) or c.slug, url=c.url,
+                                            src_uri=c.src_uri) for c in book.chapters}
+            downloads = scan_downloads(site, book_title=book.title, book_slug=book.slug, chapters=chapters)
+            write_atomically(folder / INDEX_FILE, render_index(book.title, downloads).encode("utf-8"))
+            log.info("Downloads: %d files listed in %s/%s", len(downloads), DOWNLOADS_DIR, INDEX_FILE)
+        complete_pages(site, downloads, exports=exports)
 
 
-def on_post_build(config: MkDocsConfig) -> None:
-    site = Path(config.site_dir)
-    exports = exports_enabled(os.environ)
-    folder = site / DOWNLOADS_DIR
-    if not folder.is_dir() and not exports:
-        log.info("Downloads: none in this build (%s=0); their links say that `make book` makes them.",
-                 EXPORTS_ENV)
-        downloads: list[Download] = []
-    else:
-        order = {src: i for i, src in enumerate(_chapter_order)}
-        chapters = dict(sorted(_chapters.items(), key=lambda kv: order.get(kv[1].src_uri, len(order))))
-        downloads = scan_downloads(site, book_title=config.site_name,
-                                   book_slug=book_slug(config.site_name), chapters=chapters)
-        write_atomically(folder / INDEX_FILE, render_index(config.site_name, downloads).encode("utf-8"))
-        log.info("Downloads: %d files listed in %s/%s", len(downloads), DOWNLOADS_DIR, INDEX_FILE)
+def complete_pages(site: Path, downloads: Sequence[Download], *, exports: bool) -> None:
+    """Complete the download links and lists of every built page (see `complete_links`)."""
     by_path = {d.path: d for d in downloads}
     # Looked for in the bytes, so that pages with nothing to change are not decoded; the marker
     # also finds `data-downloads-list`.
@@ -150,7 +125,7 @@ def classify(path: str, *, book: str) -> tuple[Kind, str]:
     raise PluginError(
         f"site/{path}: not a known kind of download. Exporters write only "
         f"{DOWNLOADS_DIR}/{book}.pdf, .epub, -offline.zip, handouts/<chapter>.pdf and "
-        "worksheets/<chapter>-reflection.pdf (see hooks/downloads.py)."
+        "worksheets/<chapter>-reflection.pdf (see ebook/exports.py)."
     )
 
 

@@ -1,27 +1,27 @@
 """Offline edition: the whole site in a zip that opens from a USB stick, search included.
 
-The book's build runs a second `mkdocs build` of the same mkdocs.yml into a temporary folder,
-with two environment variables set for it alone:
+`OfflineExport` is made once per build. The book's build runs a second `mkdocs build` of the
+same configuration into a temporary folder, with two environment variables set for it alone:
 
 - `BOOK_OFFLINE=true` turns on Material's `offline` plugin (mkdocs.yml): pages are linked as
   `…/index.html` files and the search index is inlined as a script, so the site works when
   opened from `file://`;
-- `BOOK_EXPORTS=0` turns this hook's export and the EPUB off inside it, so nothing recurses.
+- `BOOK_EXPORTS=0` turns the exports off inside it, so nothing recurses.
 
-The second build starts in `on_pre_build`, once the chapters' source checks have passed, and runs on the
-other core while this build renders its pages and prints its PDFs; when it has rendered its
-own pages it waits for this build's downloads to be complete (`BOOK_OFFLINE_READY` names the
+The second build starts in `pre_build`, once the chapters' source checks have passed, and runs
+on the other core while this build renders its pages and prints its PDFs; when it has rendered
+its own pages it waits for this build's downloads to be complete (`BOOK_OFFLINE_READY` names the
 file whose appearance says so), copies them, and finishes. Its output is zipped reproducibly,
-inside one folder, into `site/downloads/<book-slug>-offline.zip`. If this build fails, the
-second one is stopped; if this build dies, the second one notices and stops. When nothing it is
-made from changed since the last build (`offline_key`), the last zip is reused from
-`.cache/book/offline/` (hooks/build_cache.py). When the book's sources are those of the last
+inside one folder, into `site/downloads/<book-slug>-offline.zip` (`write`). If this build fails,
+the second one is stopped (`close`); if this build dies, the second one notices and stops. When
+nothing it is made from changed since the last build (`offline_key`), the last zip is reused
+from `.cache/book/offline/` (`ebook.model.cache`). When the book's sources are those of the last
 build (`sources_key`), the second build is not even started unless the zip turns out to have
 changed after all.
 
-Inside that second build (the offline plugin on), this hook also:
+Inside that second build (the offline plugin on), the same class also:
 
-- serves the project's own copy of Material's iframe-worker shim (`hooks/vendor/iframe-worker/`)
+- serves the project's own copy of Material's iframe-worker shim (`ebook/vendor/iframe-worker/`)
   instead of the plugin's link to unpkg.com: no request leaves the reader's computer, and
   search works without a network;
 - once the book build says they are complete, copies its downloads (PDFs, EPUB) into the
@@ -42,132 +42,134 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-# MkDocs puts this hook's folder on sys.path while loading it; tests put it there too.
 from ebook.model import cache as build_cache
 from ebook.model import files as export_files
-from ebook.model.files import book_slug, exports_enabled
+from ebook.model.book import DOWNLOADS_DIR
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-CONFIG_FILE = "mkdocs.yml"
+    from ebook.model.book import Book
+
 OFFLINE_PLUGIN = "material/offline"
 SHIM_SOURCE = Path(__file__).with_name("vendor") / "iframe-worker" / "shim.js"
 SHIM_URI = "assets/javascripts/iframe-worker/shim.js"
 DOWNLOADS_ENV = "BOOK_OFFLINE_DOWNLOADS"
 READY_ENV = "BOOK_OFFLINE_READY"
-log = logging.getLogger("mkdocs.plugins.offline")
+log = logging.getLogger("mkdocs.plugins.ebook.offline")
 
 
-# --- MkDocs events ---------------------------------------------------------------------------
+class OfflineExport:
+    """The offline edition of one build: made by this build (exports on), or this build is it
+    (the offline plugin on)."""
 
-_export = False  # this build makes the offline edition
-_offline = False  # this build is the offline edition
-_running: OfflineBuild | None = None  # the offline edition's build, while it runs
-_sources: str | None = None  # sources_key of this build, read when it starts
-_parent = os.getppid()  # in the offline build: the book build that started it
+    def __init__(self, book: Book, config: MkDocsConfig) -> None:
+        self.book = book
+        plugin = config.plugins.get(OFFLINE_PLUGIN)
+        if plugin is None:
+            raise PluginError(
+                f"{book.settings.config_name}: plugins has no 'offline' entry; the offline edition needs it: "
+                "add `- offline: {enabled: !ENV [BOOK_OFFLINE, false]}` before print-site."
+            )
+        self.is_edition = bool(plugin.config.enabled)  # this build is the offline edition
+        self.makes_edition = book.settings.switches.exports  # this build makes the offline edition
+        self.running: OfflineBuild | None = None  # the offline edition's build, while it runs
+        self.sources: str | None = None  # sources_key of this build, read when it starts
+        self.parent = os.getppid()  # in the offline edition's build: the book build that started it
+        if self.is_edition:
+            config.extra["polyfills"] = local_polyfills(config.extra.get("polyfills", []))
 
+    def files(self, files: Files, config: MkDocsConfig) -> None:
+        # Declared even with BOOK_EXPORTS=0, so links to it are checked like links to any page.
+        export_files.declare_download(files, config, self.book.download_path("offline"))
+        if self.is_edition:
+            files.append(File.generated(config, SHIM_URI, abs_src_path=str(SHIM_SOURCE)))
 
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _export, _offline
-    plugin = config.plugins.get(OFFLINE_PLUGIN)
-    if plugin is None:
-        raise PluginError(
-            f"{CONFIG_FILE}: plugins has no 'offline' entry; the offline edition needs it: "
-            "add `- offline: {enabled: !ENV [BOOK_OFFLINE, false]}` before print-site."
-        )
-    _offline = bool(plugin.config.enabled)
-    _export = exports_enabled(os.environ)
-    if _offline:
-        config.extra["polyfills"] = local_polyfills(config.extra.get("polyfills", []))
-    return config
+    def post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if not self.is_edition:
+            return output
+        return unlink_self(output, self.book.download_path("offline"))
 
+    def pre_build(self, config: MkDocsConfig) -> None:
+        if not self.makes_edition:
+            return
+        cache = self._cache(config)
+        self.sources = sources_key(config) if cache is not None else None
+        # The last build from the same sources left a zip, which this build will most likely
+        # reuse: the second build is then started only if it does not (`write`).
+        if cache is not None and self.sources is not None and cache.get(SOURCES_NAMESPACE, self.sources) is not None:
+            return
+        self._start(config)
 
-def on_files(files: Files, config: MkDocsConfig) -> Files:
-    # Declared even with BOOK_EXPORTS=0, so links to it are checked like links to any page.
-    export_files.declare_download(files, config, f"downloads/{book_slug(config.site_name)}-offline.zip")
-    if _offline:
-        files.append(File.generated(config, SHIM_URI, abs_src_path=str(SHIM_SOURCE)))
-    return files
+    def close(self) -> None:
+        """Stop the offline edition's build if it still runs (this build failed or ended)."""
+        running, self.running = self.running, None
+        if running is not None:
+            atexit.unregister(self.close)
+            stop_offline_build(running)
 
+    def write(self, config: MkDocsConfig) -> None:
+        switches = self.book.settings.switches
+        site_dir = Path(config.site_dir)
+        dest = site_dir / self.book.download_path("offline")
+        if self.is_edition and os.environ.get(DOWNLOADS_ENV):
+            wait_for_downloads(os.environ.get(READY_ENV, ""), parent=self.parent)
+            copy_downloads(Path(os.environ[DOWNLOADS_ENV]), site_dir / DOWNLOADS_DIR, leave_out=dest.name)
+        if not self.makes_edition:
+            return
+        cache, sources = self._cache(config), self.sources
+        # Without SOURCE_DATE_EPOCH the zip's dates are the build's: nothing to reuse.
+        key = offline_key(site_dir, sources, epoch=switches.epoch, leave_out=dest) \
+            if cache is not None and sources is not None and switches.epoch is not None else None
+        entry = cache.get(CACHE_NAMESPACE, key) if cache is not None and key is not None else None
+        try:
+            if entry is not None:  # the same site and downloads as when it was zipped
+                export_files.write_atomically(dest, entry.data)
+            else:
+                self._zip(config, dest)
+                if cache is not None and key is not None:
+                    cache.put(CACHE_NAMESPACE, key, {}, dest.read_bytes())
+            if cache is not None and key is not None and sources is not None:
+                cache.put(SOURCES_NAMESPACE, sources, {}, b"")
+        finally:
+            self.close()
+        if cache is not None:
+            cache.prune(CACHE_NAMESPACE)
+            cache.prune(SOURCES_NAMESPACE)
+        log.info("Offline edition written: %s (%d KB%s)", self.book.download_path("offline"),
+                 dest.stat().st_size // 1024, ", unchanged since the last build" if entry is not None else "")
 
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    if not _offline:
-        return output
-    return unlink_self(output, f"downloads/{book_slug(config.site_name)}-offline.zip")
+    def _start(self, config: MkDocsConfig) -> OfflineBuild:
+        self.running = start_offline_build(Path(config.config_file_path),
+                                           downloads=Path(config.site_dir) / DOWNLOADS_DIR)
+        # An interrupted build (Ctrl-C) raises no build error: the second build is stopped, and
+        # its folder removed, when Python exits.
+        atexit.register(self.close)
+        return self.running
 
+    def _zip(self, config: MkDocsConfig, dest: Path) -> None:
+        """Finish the second build (started now if `pre_build` expected to reuse the last zip)
+        and zip its site into `dest`."""
+        running = self.running or self._start(config)
+        finish_offline_build(running)
+        with export_files.written_in_one_step(dest) as temporary:
+            export_files.zip_folder(running.site_dir, temporary, root=f"{self.book.slug}-offline",
+                                    when=self.book.settings.switches.build_time)
 
-def on_pre_build(config: MkDocsConfig) -> None:
-    global _running, _sources
-    stop_offline_build()  # from an earlier build of the same process (mkdocs serve)
-    if not _export:
-        return
-    cache = build_cache.open_cache(Path(config.config_file_path), os.environ)
-    _sources = sources_key(config) if cache is not None else None
-    # The last build from the same sources left a zip, which this build will most likely reuse:
-    # the second build is then started only if it does not (on_post_build).
-    if cache is not None and _sources is not None and cache.get(SOURCES_NAMESPACE, _sources) is not None:
-        return
-    _running = start_offline_build(Path(config.config_file_path),
-                                   downloads=Path(config.site_dir) / "downloads")
-
-
-def on_build_error(error: Exception) -> None:
-    stop_offline_build()
-
-
-def on_post_build(config: MkDocsConfig) -> None:
-    site_dir = Path(config.site_dir)
-    slug = book_slug(config.site_name)
-    dest = site_dir / "downloads" / f"{slug}-offline.zip"
-    if _offline and os.environ.get(DOWNLOADS_ENV):
-        wait_for_downloads(os.environ.get(READY_ENV, ""), parent=_parent)
-        copy_downloads(Path(os.environ[DOWNLOADS_ENV]), site_dir / "downloads", leave_out=dest.name)
-    if not _export:
-        return
-    epoch = export_files.source_date_epoch(os.environ)
-    cache = build_cache.open_cache(Path(config.config_file_path), os.environ)
-    # Without SOURCE_DATE_EPOCH the zip's dates are the build's: nothing to reuse.
-    key = offline_key(site_dir, _sources, epoch=epoch, leave_out=dest) \
-        if cache is not None and _sources is not None and epoch is not None else None
-    entry = cache.get(CACHE_NAMESPACE, key) if cache is not None and key is not None else None
-    try:
-        if entry is not None:  # the same site and downloads as when it was zipped
-            export_files.write_atomically(dest, entry.data)
-        else:
-            zip_offline_edition(config, dest)
-            if cache is not None and key is not None:
-                cache.put(CACHE_NAMESPACE, key, {}, dest.read_bytes())
-        if cache is not None and key is not None:
-            cache.put(SOURCES_NAMESPACE, _sources, {}, b"")
-    finally:
-        stop_offline_build()
-    if cache is not None:
-        cache.prune(CACHE_NAMESPACE)
-        cache.prune(SOURCES_NAMESPACE)
-    log.info(f"Offline edition written: downloads/{dest.name} ({dest.stat().st_size // 1024} KB"
-             f"{', unchanged since the last build' if entry is not None else ''})")
-
-
-def zip_offline_edition(config: MkDocsConfig, dest: Path) -> None:
-    """Finish the second build (started now if on_pre_build expected to reuse the last zip)
-    and zip its site into `dest`."""
-    global _running
-    if _running is None:
-        _running = start_offline_build(Path(config.config_file_path), downloads=dest.parent)
-    finish_offline_build(_running)
-    with export_files.written_in_one_step(dest) as temporary:
-        export_files.zip_folder(_running.site_dir, temporary, root=f"{book_slug(config.site_name)}-offline",
-                                when=export_files.build_time(os.environ))
+    def _cache(self, config: MkDocsConfig) -> build_cache.Cache | None:
+        if not self.book.settings.switches.cache:
+            return None
+        return build_cache.Cache(Path(config.config_file_path).parent / build_cache.CACHE_DIR)
 
 
 # --- Reusing an unchanged edition ------------------------------------------------------------
@@ -195,7 +197,8 @@ def sources_key(config: MkDocsConfig) -> str:
     the last build, the offline edition is most likely unchanged. Only a guess: `offline_key`
     decides."""
     parts = [Path(config.config_file_path).read_text(encoding="utf-8")]
-    folders = {"docs": config.docs_dir, "hooks": Path(__file__).parents[1], "theme": config.theme.custom_dir}
+    folders: dict[str, str | Path | None] = {
+        "docs": config.docs_dir, "hooks": Path(__file__).parents[1], "theme": config.theme.custom_dir}
     for name, folder in folders.items():
         if folder:
             parts += [f"{name}/{path}: {digest}" for path, digest in file_digests(Path(folder))]
@@ -263,22 +266,13 @@ def finish_offline_build(build: OfflineBuild) -> None:
         )
 
 
-def stop_offline_build(build: OfflineBuild | None = None) -> None:
-    """Stop an offline build (by default this build's) if it still runs; remove its folder."""
-    global _running
-    if build is None:
-        build, _running = _running, None
-    if build is None:
-        return
+def stop_offline_build(build: OfflineBuild) -> None:
+    """Stop an offline build if it still runs; remove its folder."""
     if build.process.poll() is None:
         build.process.kill()
         build.process.wait()
     shutil.rmtree(build.work, ignore_errors=True)
 
-
-# An interrupted build (Ctrl-C) raises no build error: the second build is stopped, and its
-# folder removed, when Python exits.
-atexit.register(stop_offline_build)
 
 READY_POLL_SECONDS = 0.05
 

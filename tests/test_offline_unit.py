@@ -1,0 +1,106 @@
+"""The offline edition's functions and its per-build export, called directly (ebook/offline.py)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import pytest
+from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+
+from ebook import offline
+from ebook.model import state
+from tests.helpers import ROOT, make_fixture_project
+
+if TYPE_CHECKING:
+    from mkdocs.structure.pages import Page
+
+
+def test_the_offline_edition_serves_its_own_worker_shim() -> None:
+    polyfills = ["js/other.js", "https://unpkg.com/iframe-worker/shim"]
+    assert offline.local_polyfills(polyfills) == ["js/other.js", offline.SHIM_URI]
+    assert offline.SHIM_SOURCE.is_file()
+
+
+def test_links_to_the_offline_edition_itself_become_text() -> None:
+    html = ('<li><a data-download="downloads/book-offline.zip" href="downloads/book-offline.zip">Offline edition</a> '
+            'and <a data-download="downloads/book.epub" href="downloads/book.epub">E-book</a></li>')
+    result = offline.unlink_self(html, "downloads/book-offline.zip")
+    assert result == ('<li><span>Offline edition (this copy)</span> and '
+                      '<a data-download="downloads/book.epub" href="downloads/book.epub">E-book</a></li>')
+
+
+def test_finished_downloads_are_copied_into_the_offline_site(tmp_path: Path) -> None:
+    source = tmp_path / "downloads"
+    (source / "handouts").mkdir(parents=True)
+    (source / "book.epub").write_bytes(b"epub")
+    (source / "handouts" / "one.pdf").write_bytes(b"pdf")
+    (source / ".book.pdf.part").write_bytes(b"half")
+    (source / "book-offline.zip").write_bytes(b"an older edition")
+    target = tmp_path / "offline" / "downloads"
+    offline.copy_downloads(source, target, leave_out="book-offline.zip")
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
+        "book.epub", "handouts/one.pdf"]
+
+
+def test_a_failed_offline_build_stops_the_book_build_with_its_messages(tmp_path: Path) -> None:
+    config = make_fixture_project("bad-licence", tmp_path)
+    build = offline.start_offline_build(config, downloads=tmp_path)
+    try:
+        with pytest.raises(PluginError, match=r"(?s)offline edition's build failed.*unknown licence 'MIT'"):
+            offline.finish_offline_build(build)
+    finally:
+        offline.stop_offline_build(build)
+    assert not build.work.exists()
+
+
+def test_the_offline_build_waits_for_the_downloads_and_stops_if_the_book_build_ends(tmp_path: Path) -> None:
+    ready = tmp_path / "downloads-ready"
+    ready.touch()
+    offline.wait_for_downloads(str(ready), parent=os.getppid())  # there already: no wait
+    offline.wait_for_downloads("", parent=os.getppid())  # a hand-run offline build: no wait
+    with pytest.raises(PluginError, match="book build that started this offline build has ended"):
+        offline.wait_for_downloads(str(tmp_path / "not-yet"), parent=-1)
+
+
+# --- The export of one build -----------------------------------------------------------------
+
+SELF = '<a data-download="{path}" href="{path}">Offline edition</a>'
+
+
+def test_only_the_edition_serves_the_shim_and_unlinks_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    for edition in (False, True):
+        monkeypatch.setenv("BOOK_OFFLINE", "true" if edition else "false")
+        config = load_config(str(ROOT / "mkdocs.yml"))
+        book = state.start(config)
+        export = offline.OfflineExport(book, config)
+        config.plugins._current_plugin = "hooks/exports.py"  # as MkDocs sets it while an event runs
+        files = Files([])
+        export.files(files, config)
+        expected = [book.download_path("offline")] + ([offline.SHIM_URI] if edition else [])
+        assert [f.src_uri for f in files] == expected
+        link = SELF.format(path=book.download_path("offline"))
+        page = cast("Page", None)  # not read
+        assert (export.post_page(link, page, config) == link) is not edition
+
+
+def test_without_the_offline_plugin_the_build_stops_naming_the_configuration() -> None:
+    config = load_config(str(ROOT / "mkdocs.yml"), plugins=["search"])
+    with pytest.raises(PluginError, match=r"^mkdocs\.yml: plugins has no 'offline' entry"):
+        offline.OfflineExport(state.start(config), config)
+
+
+def test_a_failed_book_build_stops_the_second_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOOK_EXPORTS", "1")
+    monkeypatch.setenv("BOOK_CACHE", "0")
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    export = offline.OfflineExport(state.start(config), config)
+    export.pre_build(config)
+    running = export.running
+    assert running is not None and running.process.poll() is None
+    export.close()
+    assert export.running is None
+    assert running.process.poll() is not None and not running.work.exists()
