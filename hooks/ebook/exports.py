@@ -1,0 +1,94 @@
+"""The exports of one build, run in order: the PDFs, the EPUB, the offline edition, the index.
+
+`Exports` is made once per build (`hooks/exports.py` keeps it) and hands each MkDocs event to
+the exports that take it. At the end of the build, `write` runs them one after the other, each
+reading what the ones before it wrote. The downloads contract they share:
+
+- every downloadable file lives under `site/downloads/`, at a path that says what it is
+  (`ebook.model.book.download_path`): the book `<book-slug>.pdf`, `handouts/<chapter-slug>.pdf`,
+  `worksheets/<chapter-slug>-reflection.pdf`, `<book-slug>.epub`, `<book-slug>-offline.zip`;
+- each export writes its files first to a temporary name, then renames them
+  (`ebook.model.files.write_atomically`): a reader of the folder sees whole files only;
+- in this order:
+  1. the PDFs (`ebook.pdf`) write the book, the handouts and the worksheets;
+  2. the EPUB (`ebook.epub`) writes the book for e-readers (it reads only the site's pages and
+     images);
+  3. the offline edition (`ebook.offline`) tells its own build, running beside this one, that
+     the downloads are complete: that build copies the PDFs and the EPUB into the edition, so
+     they must all be written by then. It then zips the edition;
+  4. the index (`ebook.downloads`) scans `site/downloads/`, all of it now written, writes
+     `site/downloads/index.json`, and completes every download link and list in the built pages
+     (a link to a file no export wrote stops the build).
+
+`BOOK_EXPORTS=0` (set by `make serve`, and for the offline edition's own build) turns the first
+three off; the index then lists whatever the folder holds (in the offline edition's build, the
+book build's downloads copied in) and turns links to missing files into text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ebook.downloads import DownloadsIndex
+from ebook.epub.export import EpubExport
+from ebook.offline import OfflineExport
+from ebook.pdf.export import PdfExport
+
+if TYPE_CHECKING:
+    import jinja2
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+    from ebook.model.book import Book
+
+
+class Exports:
+    """Every export of one build, each given the events it takes, in the order of the contract."""
+
+    def __init__(self, book: Book, config: MkDocsConfig) -> None:
+        self.pdf = PdfExport(book, config)
+        self.epub = EpubExport(book, config)
+        self.offline = OfflineExport(book, config)
+        self.index = DownloadsIndex(book, config)
+
+    def files(self, files: Files, config: MkDocsConfig) -> None:
+        """Declare the downloads among the site's files, so links to them are checked."""
+        self.epub.files(files, config)
+        self.offline.files(files, config)
+
+    def pre_build(self, config: MkDocsConfig) -> None:
+        """Start what runs beside the site's build: the browser, the offline edition's build."""
+        self.pdf.pre_build(config)
+        self.offline.pre_build(config)
+
+    def env(self, env: jinja2.Environment) -> None:
+        self.pdf.env(env)
+
+    def page_content(self, html: str, page: Page) -> None:
+        """A page's content as it is rendered (the PDFs take what they read of it then)."""
+        self.pdf.page_content(html, page)
+
+    def finished_page_content(self, html: str, page: Page) -> None:
+        """A page's content once every other hook has added to it (the EPUB takes it as the
+        site shows it)."""
+        self.epub.page_content(html, page)
+
+    def page_context(self, context: dict[str, Any], page: Page) -> None:
+        self.pdf.page_context(context, page)
+        self.index.page_context(context, page)
+
+    def post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        return self.offline.post_page(output, page, config)
+
+    def write(self, config: MkDocsConfig) -> None:
+        """Write every download, in the contract's order, then the index of them."""
+        self.pdf.write(config)
+        self.epub.write(config)
+        self.offline.write(config)
+        self.index.write(config)
+
+    def close(self) -> None:
+        """Stop what still runs beside the build (it failed, or a new one starts)."""
+        self.pdf.close()
+        self.offline.close()
