@@ -38,7 +38,8 @@ def recorder(name: str, calls: list[str]) -> type:
     return Part
 
 
-BOOK, CONFIG, PAGE = object(), cast(Any, object()), cast(Any, object())
+CONFIG, PAGE = cast(Any, object()), cast(Any, object())
+BOOK = SimpleNamespace(settings=SimpleNamespace(formats=("pdf", "epub", "offline")))
 
 
 def test_the_exports_are_made_and_written_in_the_contracts_order(calls: list[str]) -> None:
@@ -49,15 +50,30 @@ def test_the_exports_are_made_and_written_in_the_contracts_order(calls: list[str
     assert calls == ["pdf: write", "epub: write", "offline: write", "index: write"]
 
 
-def test_each_export_gets_the_events_it_takes_in_the_order_the_hooks_had(calls: list[str]) -> None:
-    made = exports.Exports(cast(Any, BOOK), CONFIG)
-    calls.clear()
+def every_event(made: exports.Exports) -> None:
+    """Each event of a page's build, in MkDocs' order, up to the written page."""
     made.files(cast(Any, []), CONFIG)
     made.pre_build(CONFIG)
     made.env(cast(Any, None))
     made.page_content("<p>x</p>", PAGE)
     made.finished_page_content("<p>x</p>", PAGE)
     made.page_context({}, PAGE)
+
+
+def test_a_book_makes_only_the_downloads_it_offers_and_always_its_index(calls: list[str]) -> None:
+    book = SimpleNamespace(settings=SimpleNamespace(formats=("offline",)))
+    made = exports.Exports(cast(Any, book), CONFIG)
+    every_event(made)
+    made.write(CONFIG)
+    made.close()
+    assert calls == ["offline: made", "index: made", "offline: files", "offline: pre_build",
+                     "index: page_context", "offline: write", "index: write", "offline: close"]
+
+
+def test_each_export_gets_the_events_it_takes_in_the_order_the_hooks_had(calls: list[str]) -> None:
+    made = exports.Exports(cast(Any, BOOK), CONFIG)
+    calls.clear()
+    every_event(made)
     assert made.post_page("<html></html>", PAGE, CONFIG) == "<html></html>"
     made.close()
     assert calls == [

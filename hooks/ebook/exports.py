@@ -44,51 +44,65 @@ if TYPE_CHECKING:
 
 
 class Exports:
-    """Every export of one build, each given the events it takes, in the order of the contract."""
+    """Every export of one build, each given the events it takes, in the order of the contract.
+
+    Only the formats the book offers (`extra.downloads`) are made; the index is always written.
+    """
 
     def __init__(self, book: Book, config: MkDocsConfig) -> None:
-        self.pdf = PdfExport(book, config)
-        self.epub = EpubExport(book, config)
-        self.offline = OfflineExport(book, config)
+        formats = book.settings.formats
+        self.pdf = PdfExport(book, config) if "pdf" in formats else None
+        self.epub = EpubExport(book, config) if "epub" in formats else None
+        self.offline = OfflineExport(book, config) if "offline" in formats else None
         self.index = DownloadsIndex(book, config)
 
     def files(self, files: Files, config: MkDocsConfig) -> None:
         """Declare the downloads among the site's files, so links to them are checked."""
-        self.epub.files(files, config)
-        self.offline.files(files, config)
+        if self.epub:
+            self.epub.files(files, config)
+        if self.offline:
+            self.offline.files(files, config)
 
     def pre_build(self, config: MkDocsConfig) -> None:
         """Start what runs beside the site's build: the browser, the offline edition's build."""
-        self.pdf.pre_build(config)
-        self.offline.pre_build(config)
+        if self.pdf:
+            self.pdf.pre_build(config)
+        if self.offline:
+            self.offline.pre_build(config)
 
     def env(self, env: jinja2.Environment) -> None:
-        self.pdf.env(env)
+        if self.pdf:
+            self.pdf.env(env)
 
     def page_content(self, html: str, page: Page) -> None:
         """A page's content as it is rendered (the PDFs take what they read of it then)."""
-        self.pdf.page_content(html, page)
+        if self.pdf:
+            self.pdf.page_content(html, page)
 
     def finished_page_content(self, html: str, page: Page) -> None:
         """A page's content once every other hook has added to it (the EPUB takes it as the
         site shows it)."""
-        self.epub.page_content(html, page)
+        if self.epub:
+            self.epub.page_content(html, page)
 
     def page_context(self, context: dict[str, Any], page: Page) -> None:
-        self.pdf.page_context(context, page)
+        if self.pdf:
+            self.pdf.page_context(context, page)
         self.index.page_context(context, page)
 
     def post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        return self.offline.post_page(output, page, config)
+        return self.offline.post_page(output, page, config) if self.offline else output
 
     def write(self, config: MkDocsConfig) -> None:
         """Write every download, in the contract's order, then the index of them."""
-        self.pdf.write(config)
-        self.epub.write(config)
-        self.offline.write(config)
+        for export in (self.pdf, self.epub, self.offline):
+            if export:
+                export.write(config)
         self.index.write(config)
 
     def close(self) -> None:
         """Stop what still runs beside the build (it failed, or a new one starts)."""
-        self.pdf.close()
-        self.offline.close()
+        if self.pdf:
+            self.pdf.close()
+        if self.offline:
+            self.offline.close()

@@ -117,6 +117,21 @@ def parse_epub_settings(raw: Any, config_name: str = CONFIG_NAME) -> EpubSetting
     return EpubSettings(**values)
 
 
+FORMATS = ("pdf", "epub", "offline")  # the downloads a book can offer, in the order they are made
+
+
+def parse_formats(raw: Any, config_name: str = CONFIG_NAME) -> tuple[str, ...]:
+    """`extra.downloads`: the formats this book offers (all of them when the key is absent)."""
+    where = f"{config_name}: extra.downloads"
+    if raw is None:
+        return FORMATS
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw) \
+            or len(set(raw)) != len(raw) or not set(raw) <= set(FORMATS):
+        raise PluginError(f"{where}: {raw!r}: list the downloads the book offers, each once, from: "
+                          f"{', '.join(FORMATS)} (e.g. [{', '.join(FORMATS)}]).")
+    return tuple(name for name in FORMATS if name in raw)
+
+
 @dataclass(frozen=True)
 class Switches:
     """What differs per machine or per run, from the environment."""
@@ -142,6 +157,7 @@ class Settings:
     book: BookSettings
     pdf: PdfSettings
     epub: EpubSettings
+    formats: tuple[str, ...]  # the downloads this book offers (extra.downloads), in FORMATS' order
     switches: Switches
 
 
@@ -154,5 +170,6 @@ def parse_settings(config: MkDocsConfig, env: Mapping[str, str]) -> Settings:
         book=parse_book_settings(extra.get("book"), name),
         pdf=parse_pdf_settings(extra.get("pdf"), name),
         epub=parse_epub_settings(extra.get("epub"), name),
+        formats=parse_formats(extra.get("downloads"), name),
         switches=read_switches(env),
     )
