@@ -19,7 +19,7 @@ from mkdocs.structure.files import Files
 from ebook.epub import convert, documents, export, package
 from ebook.model import state
 from ebook.model.book import Book
-from ebook.model.settings import (EpubSettings, Settings, parse_book_settings, parse_epub_settings,
+from ebook.model.settings import (FORMATS, EpubSettings, Settings, parse_book_settings, parse_epub_settings,
                                   parse_pdf_settings, read_switches)
 from tests.epubs import NS, Epub, text_of
 from tests.helpers import ROOT
@@ -40,7 +40,7 @@ BOOK = parse_book_settings({
 })
 SETTINGS = EpubSettings(identifier="urn:uuid:00000000-0000-4000-8000-000000000000",
                           accessibility_summary="Structured text.")
-BOOK_OF_TESTS = Book(Settings("mkdocs.yml", BOOK, parse_pdf_settings(None), SETTINGS, read_switches({})),
+BOOK_OF_TESTS = Book(Settings("mkdocs.yml", BOOK, parse_pdf_settings(None), SETTINGS, FORMATS, read_switches({})),
                      title="A Book", description="", site_url="")
 WHEN = datetime(2024, 3, 1, 12, 30, 0, tzinfo=timezone.utc)
 XHTML = "{http://www.w3.org/1999/xhtml}"
