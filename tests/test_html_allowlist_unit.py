@@ -212,3 +212,15 @@ def allowed_fragment(draw: st.DrawFn, depth: int = 0) -> str:
 @given(fragment=allowed_fragment())
 def test_allowed_elements_with_allowed_plain_attributes_are_never_refused(fragment: str) -> None:
     assert refused(fragment) == [], fragment
+
+
+@pytest.mark.parametrize("address", ["https://example.org:port/", "https://example.org:99999/", "http://[::1/"])
+def test_an_address_browsers_cannot_read_is_refused_by_name(address: str) -> None:
+    found = html_allowlist.refusals(f'<a href="{address}">Read</a>')
+    assert [r.message.split(" (")[0] for r in found] == ["the address in href= on <a>"]
+    assert "is not one every browser reads the same way" in found[0].message
+
+
+@pytest.mark.parametrize("address", ["https://example.org:8080/page", "../chapters/a/", "#top", "mailto:a@example.org"])
+def test_an_address_browsers_read_is_kept(address: str) -> None:
+    assert html_allowlist.refusals(f'<a href="{address}">Read</a>') == []

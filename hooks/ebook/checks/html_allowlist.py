@@ -16,6 +16,7 @@ parsers disagreeing on broken HTML, say), the page is refused all the same, quot
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import secrets
@@ -99,6 +100,7 @@ class Verdict(Enum):
     THEME_ID = "takes an id of the site's own page"
     BREAKS_OUT = "holds quotes, angle brackets or spaces"
     FORM_FIELD = "makes a form field"
+    NOT_AN_ADDRESS = "is not an address every browser reads the same way"
 
 
 @dataclass(frozen=True)
@@ -282,7 +284,19 @@ def _refusals_of(node: LexborNode) -> list[Refusal]:
             ))
         elif verdict := attribute_verdict(tag, name, value):
             found.append(_attribute_refusal(tag, name, value, verdict))
+        elif name in ADDRESSES and not _address_kept(tag, name, value):
+            found.append(_attribute_refusal(tag, name, value, Verdict.NOT_AN_ADDRESS))
     return found
+
+
+def _address_kept(tag: str, name: str, value: str) -> bool:
+    """Whether ammonia keeps the address, read by its own URL parser (WHATWG's, as browsers
+    read): it drops one that does not parse, such as `https://host:port` with a port that is
+    not a number. Asked of ammonia itself, since Python has no parser of that standard."""
+    element = f'<{tag} {name}="{html.escape(value, quote=True)}">'
+    kept = nh3.clean(element, tags={tag}, attributes={tag: {name}}, url_schemes=set(LINK_SCHEMES),
+                     link_rel=None)
+    return f"{name}=" in kept
 
 
 _STYLE = ("a style= attribute sets the look of one element, and can load files from other sites: "
@@ -316,6 +330,11 @@ def _attribute_refusal(tag: str, name: str, value: str, verdict: Verdict) -> Ref
             "space), which the book's later steps could read as more markup: write 'less than' "
             "in words, ids with letters, digits and hyphens, and addresses with %20 for a space",
             needles)
+    if verdict is Verdict.NOT_AN_ADDRESS:
+        return Refusal(
+            f"the address in {name}= on <{tag}> ('{shown}') is not one every browser reads the same "
+            "way (a port that is not a number, say): write it in full as the browser's address bar "
+            "shows it, e.g. https://example.org/page, or as a relative address", needles)
     assert verdict is Verdict.FORM_FIELD, verdict
     return Refusal(
         f"<{tag} {name}=\"{shown}\"> makes a form field, which a contributed page may not have: "
