@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
 
 
+def on_startup(command: str, dirty: bool) -> None:
+    state.start_process(command)
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     state.start(config)
     return config

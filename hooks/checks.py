@@ -18,20 +18,14 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-_serving = False  # `mkdocs serve`, for the whole process: problems are listed, the preview goes on
 _run: CheckRun | None = None  # this build's checks
-
-
-def on_startup(command: str, dirty: bool) -> None:
-    global _serving
-    _serving = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _run
     if _run is not None:
         _run.close()  # an earlier build of the same process (mkdocs serve) stopped early
-    _run = CheckRun(config, state.book_of(config), serving=_serving)
+    _run = CheckRun(config, state.book_of(config), serving=state.serving())
     return config
 
 

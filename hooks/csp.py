@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
+from ebook.model import state
 from ebook.site import csp, print_page
 
 if TYPE_CHECKING:
@@ -15,19 +16,13 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-_serving = False  # `mkdocs serve`, for the whole process: its live reload is an inline script
 _policy: csp.SitePolicy | None = None  # this build's
-
-
-def on_startup(command: str, dirty: bool) -> None:
-    global _serving
-    _serving = command == "serve"
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     global _policy
-    env.globals["content_security_policy"] = csp.policy(serving=_serving)
-    _policy = csp.site_policy(env, config, serving=_serving)
+    env.globals["content_security_policy"] = csp.policy(serving=state.serving())
+    _policy = csp.site_policy(env, config, serving=state.serving())
     return env
 
 

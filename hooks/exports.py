@@ -27,6 +27,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    assert _exports is not None
+    _exports.read_navigation(state.book_of(config))
+    return nav
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     assert _exports is not None
     _exports.files(files, config)

@@ -416,7 +416,7 @@ def chapters_dir_of(config: Any) -> str:
 
 def book_setting(config: Any, key: str, default: str) -> str:
     """A text setting under extra.book of the configuration MkDocs read (the build reads the
-    same ones, hooks/attribution.py), or its default."""
+    same ones, hooks/ebook/model/settings.py), or its default."""
     extra = config.get("extra") if isinstance(config, dict) else None
     book = extra.get("book") if isinstance(extra, dict) else None
     value = book.get(key) if isinstance(book, dict) else None

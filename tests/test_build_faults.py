@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
-from ebook.model import cache as build_cache
+from ebook.model import build_cache
 from tests.helpers import ROOT
 from tests.test_build_outputs import copy_of_the_book, snapshot
 

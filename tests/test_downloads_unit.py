@@ -208,7 +208,8 @@ def test_the_index_lists_the_chapters_in_reading_order_under_their_pages_titles(
     pages = [cast("Page", SimpleNamespace(file=SimpleNamespace(src_uri=src), url=url, title=title))
              for src, url, title in [("chapters/b.md", "chapters/b/", "Bee <b>"), ("about.md", "about/", "About"),
                                      ("chapters/a.md", "chapters/a/", None)]]
-    state.add_navigation(config, cast("Navigation", SimpleNamespace(pages=pages)))
+    # As hooks/exports.py does in on_nav: the book again, with its chapters.
+    index.book = state.add_navigation(config, cast("Navigation", SimpleNamespace(pages=pages)))
     for page in reversed(pages):  # rendered in another order than the navigation's
         index.page_context({}, page)
     for slug in ("a", "b"):

@@ -40,7 +40,8 @@ BOOK = parse_book_settings({
 })
 SETTINGS = EpubSettings(identifier="urn:uuid:00000000-0000-4000-8000-000000000000",
                           accessibility_summary="Structured text.")
-BOOK_OF_TESTS = Book(Settings("mkdocs.yml", BOOK, parse_pdf_settings(None), SETTINGS, FORMATS, read_switches({})),
+BOOK_OF_TESTS = Book(Settings(config_name="mkdocs.yml", book=BOOK, pdf=parse_pdf_settings(None), epub=SETTINGS,
+                              formats=FORMATS, switches=read_switches({}), offline_edition=False),
                      title="A Book", description="", site_url="")
 WHEN = datetime(2024, 3, 1, 12, 30, 0, tzinfo=timezone.utc)
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -238,7 +239,8 @@ def test_the_export_writes_the_navigations_chapters_with_the_content_it_was_give
 
     pages = [fake_page("index.md", "", "Home"), fake_page("chapters/b.md", "chapters/b/", "Bee"),
              fake_page("chapters/index.md", "chapters/", "Chapters"), fake_page("chapters/a.md", "chapters/a/", "Ay")]
-    state.add_navigation(config, cast("Navigation", SimpleNamespace(pages=pages)))
+    # As hooks/exports.py does in on_nav: the book again, with its chapters.
+    epub.book = state.add_navigation(config, cast("Navigation", SimpleNamespace(pages=pages)))
     for page in reversed(pages):  # rendered in another order than the navigation's
         epub.page_content(f"<p>The text of {page.title}.</p>", page)
     epub.write(config)

@@ -122,5 +122,12 @@ def adds(text: str, priority: int) -> Any:
 def test_the_hook_hands_every_event_of_the_four_exports_on() -> None:
     hook = exports_hook()
     events = {name for name in dir(hook) if name.startswith("on_")}
-    assert events == {"on_config", "on_files", "on_pre_build", "on_env", "on_page_content",
+    assert events == {"on_config", "on_nav", "on_files", "on_pre_build", "on_env", "on_page_content",
                       "on_page_context", "on_post_page", "on_post_build", "on_build_error"}
+
+
+def test_every_export_reads_the_book_again_once_its_chapters_are_known(calls: list[str]) -> None:
+    made = exports.Exports(cast(Any, BOOK), CONFIG)
+    with_chapters = SimpleNamespace(settings=BOOK.settings, chapters=("chapters/one.md",))
+    made.read_navigation(cast(Any, with_chapters))
+    assert all(part.book is with_chapters for part in (made.pdf, made.epub, made.offline, made.index))

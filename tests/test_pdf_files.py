@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pikepdf
 
-from ebook.pdf import files as pdf_files
+from ebook.pdf import finishing
 from ebook.pdf.browser import render_documents
 from ebook.pdf.chapter_documents import collection_document, handout_document
 from tests.pdfs import bookmarks, full_page_texts, link_annotations, margin_texts, named_destinations
@@ -29,7 +29,7 @@ def blank_pdf(outline: list[str] = ()) -> bytes:
 
 
 def test_finalise_writes_info_xmp_and_licence() -> None:
-    data = pdf_files.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
+    data = finishing.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert str(pdf.docinfo.Title) == "Handout: A chapter"
         assert str(pdf.docinfo.Author) == "Jenn Cusick"
@@ -44,9 +44,9 @@ def test_finalise_writes_info_xmp_and_licence() -> None:
 
 
 def test_finalise_is_reproducible_with_source_date_epoch() -> None:
-    first = pdf_files.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
-    again = pdf_files.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
-    other = pdf_files.finalise_pdf(blank_pdf(), METADATA, epoch=1700000001)
+    first = finishing.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
+    again = finishing.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
+    other = finishing.finalise_pdf(blank_pdf(), METADATA, epoch=1700000001)
     assert first == again
     assert first != other
     with pikepdf.open(io.BytesIO(first)) as pdf:
@@ -54,7 +54,7 @@ def test_finalise_is_reproducible_with_source_date_epoch() -> None:
 
 
 def test_bookmarks_get_their_headings_spaces_back() -> None:
-    data = pdf_files.finalise_pdf(blank_pdf(["Connection, Disconnection &Reconnection", "Why"]), METADATA,
+    data = finishing.finalise_pdf(blank_pdf(["Connection, Disconnection &Reconnection", "Why"]), METADATA,
                                   epoch=0, headings=["Contents", "Connection, Disconnection & Reconnection", "Why"])
     with pikepdf.open(io.BytesIO(data)) as pdf, pdf.open_outline() as outline:
         assert [item.title for item in outline.root] == ["Connection, Disconnection & Reconnection", "Why"]
@@ -69,10 +69,10 @@ def test_chapters_printed_together_split_into_tagged_pdfs_of_their_own(tmp_path:
     # In its own thread: see test_render_documents_prints_with_the_system_browser (test_pdf_browser.py).
     with ThreadPoolExecutor(1) as worker:
         (rendered,) = worker.submit(render_documents, [collection], tmp_path, system_browser()).result()
-    short, long = pdf_files.split_collection(rendered.data, 2)
+    short, long = finishing.split_collection(rendered.data, 2)
     for data, (chapter, _), other in ((short, chapters[0], "A long chapter"), (long, chapters[1], "A short chapter")):
         path = tmp_path / f"{chapter.slug}.pdf"
-        path.write_bytes(pdf_files.finalise_pdf(data, parts[0].metadata, epoch=0))
+        path.write_bytes(finishing.finalise_pdf(data, parts[0].metadata, epoch=0))
         # Chromium's loose objects packed into compressed object streams: a smaller download.
         assert path.read_bytes().startswith(b"%PDF-1.5") and b"/ObjStm" in path.read_bytes()
         assert b"/ObjStm" not in data and path.stat().st_size < len(data)  # metadata added, and yet
@@ -86,7 +86,7 @@ def test_chapters_printed_together_split_into_tagged_pdfs_of_their_own(tmp_path:
         with pikepdf.open(path) as pdf:
             own_pages = {page.objgen for page in pdf.pages}
             tree = pdf.Root.StructTreeRoot
-            elements = list(pdf_files._elements(tree.K))
+            elements = list(finishing._elements(tree.K))
             assert {str(e.S) for e in elements} >= {"/Document", "/Art", "/H1", "/H2", "/P", "/Link"}
             # Every tagged element is on this PDF's own pages, and every page finds its tags.
             assert {e.Pg.objgen for e in elements if "/Pg" in e} <= own_pages
@@ -95,4 +95,4 @@ def test_chapters_printed_together_split_into_tagged_pdfs_of_their_own(tmp_path:
             # The link to a heading of the chapter lands on this PDF's page for it.
             (link,) = [t for _, kind, t in link_annotations(path) if kind == "dest"]
             assert link in named_destinations(path)
-    assert pdf_files.page_count(long) > pdf_files.page_count(short) >= 1
+    assert finishing.page_count(long) > finishing.page_count(short) >= 1

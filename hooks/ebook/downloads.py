@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 
-from ebook.model import state
 from ebook.model.book import DOWNLOADS_DIR, Book, Kind
-from ebook.model.files import EXPORTS_ENV, write_atomically
-from ebook.pdf import files as pdf_files
+from ebook.model.settings import EXPORTS_ENV
+from ebook.model.writing import write_atomically
+from ebook.pdf import finishing
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -63,7 +63,7 @@ class DownloadsIndex:
                      EXPORTS_ENV)
             downloads: list[Download] = []
         else:
-            book = state.book_of(config)  # with the chapters, known once the navigation is
+            book = self.book
             chapters = {c.slug: ChapterPage(slug=c.slug, title=self.titles.get(c.src_uri) or c.slug, url=c.url,
                                             src_uri=c.src_uri) for c in book.chapters}
             downloads = scan_downloads(site, book_title=book.title, book_slug=book.slug, chapters=chapters)
@@ -164,7 +164,7 @@ def scan_downloads(site: Path, *, book_title: str, book_slug: str,
         data = file.read_bytes()
         download = Download(
             kind=kind, title=title, page_url=page_url, path=path,
-            pages=pdf_files.page_count(data) if file.suffix == ".pdf" else None,
+            pages=finishing.page_count(data) if file.suffix == ".pdf" else None,
             bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
         )
         ranked.append(((chapter_rank.get(slug, -1), KIND_ORDER.index(kind), path), download))

@@ -8,7 +8,7 @@ reading what the ones before it wrote. The downloads contract they share:
   (`ebook.model.book.download_path`): the book `<book-slug>.pdf`, `handouts/<chapter-slug>.pdf`,
   `worksheets/<chapter-slug>-reflection.pdf`, `<book-slug>.epub`, `<book-slug>-offline.zip`;
 - each export writes its files first to a temporary name, then renames them
-  (`ebook.model.files.write_atomically`): a reader of the folder sees whole files only;
+  (`ebook.model.writing.write_atomically`): a reader of the folder sees whole files only;
 - in this order:
   1. the PDFs (`ebook.pdf`) write the book, the handouts and the worksheets;
   2. the EPUB (`ebook.epub`) writes the book for e-readers (it reads only the site's pages and
@@ -55,6 +55,12 @@ class Exports:
         self.epub = EpubExport(book, config) if "epub" in formats else None
         self.offline = OfflineExport(book, config) if "offline" in formats else None
         self.index = DownloadsIndex(book, config)
+
+    def read_navigation(self, book: Book) -> None:
+        """The book again, now with its chapters (known once MkDocs has read the navigation)."""
+        for export in (self.pdf, self.epub, self.offline, self.index):
+            if export:
+                export.book = book
 
     def files(self, files: Files, config: MkDocsConfig) -> None:
         """Declare the downloads among the site's files, so links to them are checked."""

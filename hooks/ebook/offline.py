@@ -15,7 +15,7 @@ file whose appearance says so), copies them, and finishes. Its output is zipped 
 inside one folder, into `site/downloads/<book-slug>-offline.zip` (`write`). If this build fails,
 the second one is stopped (`close`); if this build dies, the second one notices and stops. When
 nothing it is made from changed since the last build (`offline_key`), the last zip is reused
-from `.cache/book/offline/` (`ebook.model.cache`). When the book's sources are those of the last
+from `.cache/book/offline/` (`ebook.model.build_cache`). When the book's sources are those of the last
 build (`sources_key`), the second build is not even started unless the zip turns out to have
 changed after all.
 
@@ -50,9 +50,9 @@ from typing import TYPE_CHECKING
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from ebook.model import cache as build_cache
-from ebook.model import files as export_files
+from ebook.model import build_cache, writing
 from ebook.model.book import DOWNLOADS_DIR
+from ebook.site.csp import SHIM_SOURCE  # the shim the policy allows by its hash
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -62,7 +62,6 @@ if TYPE_CHECKING:
     from ebook.model.book import Book
 
 OFFLINE_PLUGIN = "material/offline"
-SHIM_SOURCE = Path(__file__).with_name("vendor") / "iframe-worker" / "shim.js"
 SHIM_URI = "assets/javascripts/iframe-worker/shim.js"
 DOWNLOADS_ENV = "BOOK_OFFLINE_DOWNLOADS"
 READY_ENV = "BOOK_OFFLINE_READY"
@@ -81,7 +80,7 @@ class OfflineExport:
                 f"{book.settings.config_name}: plugins has no 'offline' entry; the offline edition needs it: "
                 "add `- offline: {enabled: !ENV [BOOK_OFFLINE, false]}` before print-site."
             )
-        self.is_edition = bool(plugin.config.enabled)  # this build is the offline edition
+        self.is_edition = book.settings.offline_edition
         self.makes_edition = book.settings.switches.exports  # this build makes the offline edition
         self.running: OfflineBuild | None = None  # the offline edition's build, while it runs
         self.sources: str | None = None  # sources_key of this build, read when it starts
@@ -91,7 +90,7 @@ class OfflineExport:
 
     def files(self, files: Files, config: MkDocsConfig) -> None:
         # Declared even with BOOK_EXPORTS=0, so links to it are checked like links to any page.
-        export_files.declare_download(files, config, self.book.download_path("offline"))
+        writing.declare_download(files, config, self.book.download_path("offline"))
         if self.is_edition:
             files.append(File.generated(config, SHIM_URI, abs_src_path=str(SHIM_SOURCE)))
 
@@ -134,7 +133,7 @@ class OfflineExport:
         entry = cache.get(CACHE_NAMESPACE, key) if cache is not None and key is not None else None
         try:
             if entry is not None:  # the same site and downloads as when it was zipped
-                export_files.write_atomically(dest, entry.data)
+                writing.write_atomically(dest, entry.data)
             else:
                 self._zip(config, dest)
                 if cache is not None and key is not None:
@@ -162,14 +161,12 @@ class OfflineExport:
         and zip its site into `dest`."""
         running = self.running or self._start(config)
         finish_offline_build(running)
-        with export_files.written_in_one_step(dest) as temporary:
-            export_files.zip_folder(running.site_dir, temporary, root=f"{self.book.slug}-offline",
+        with writing.written_in_one_step(dest) as temporary:
+            writing.zip_folder(running.site_dir, temporary, root=f"{self.book.slug}-offline",
                                     when=self.book.settings.switches.build_time)
 
     def _cache(self, config: MkDocsConfig) -> build_cache.Cache | None:
-        if not self.book.settings.switches.cache:
-            return None
-        return build_cache.Cache(Path(config.config_file_path).parent / build_cache.CACHE_DIR)
+        return build_cache.open_cache(Path(config.config_file_path), enabled=self.book.settings.switches.cache)
 
 
 # --- Reusing an unchanged edition ------------------------------------------------------------

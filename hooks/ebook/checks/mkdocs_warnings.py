@@ -17,6 +17,8 @@ import logging
 import re
 from dataclasses import dataclass
 
+from ebook.model.settings import CONFIG_NAME
+
 # The loggers MkDocs warns through about the navigation and the pages' links.
 LOGGERS = ("mkdocs.structure.nav", "mkdocs.structure.pages")
 
@@ -72,7 +74,7 @@ _ABSOLUTE = re.compile(r"Doc file '(?P<src>[^']*)' contains an absolute link '(?
                        r"left as is\.(?: Did you mean '(?P<suggestion>[^']*)'\?)?$")
 
 
-def explain(message: str, config_name: str = "mkdocs.yml") -> list[Folded]:
+def explain(message: str, config_name: str = CONFIG_NAME) -> list[Folded]:
     """The problems a warning of MkDocs' tells, or none for a warning this module does not know."""
     if found := _OMITTED.match(message):
         return [Folded(f"docs/{page.strip()[2:]}", "", (

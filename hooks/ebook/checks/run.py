@@ -55,12 +55,6 @@ PREVIEW_GOES_ON = ("The preview shows the book as it is now; `make book`, `make 
                    "request's checks stop until these are fixed.")
 
 
-def is_offline_edition(config: MkDocsConfig) -> bool:
-    """Whether this is the offline edition's build, which the book's build runs (ebook/offline.py)."""
-    plugin = config.plugins.get("material/offline")
-    return bool(plugin is not None and plugin.config.enabled)
-
-
 class CheckRun:
     """What one build's checks learn as MkDocs goes, and the verdict.
 
@@ -81,7 +75,7 @@ class CheckRun:
         self.refused: list[Problem] = []  # what the allowlist refused in the pages' HTML
         self.source_problems: list[Problem] = []  # found before the build, reported with the rest (serve)
         # The offline edition's pages are the book's, whose build (running beside it) checks them.
-        self.checking = not is_offline_edition(config)
+        self.checking = not book.settings.offline_edition
         if self.checking and RenderedHtml.in_config(config) is None:
             # Typed as names, the list takes extensions as objects too (Python-Markdown does).
             cast("list[object]", config.markdown_extensions).append(RenderedHtml())

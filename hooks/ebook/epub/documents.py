@@ -160,8 +160,6 @@ def cover_document(meta: Metadata) -> bytes:
 def title_document(meta: Metadata) -> bytes:
     """The title page: what the book is, who wrote it, its licence and what this edition changed."""
     original = meta.original
-    published = credits.published(original)
-    published = f" ({_e(published)})" if published else ""
     licence = credits.link(original.licence.url, original.licence.name, rel="license")
     lines = [
         '<section class="titlepage" epub:type="titlepage" aria-labelledby="book-title">',
@@ -170,8 +168,7 @@ def title_document(meta: Metadata) -> bytes:
         f"<p>{_e(meta.description)}</p>" if meta.description else "",
         "</section>",
         '<section class="rights" epub:type="copyright-page" aria-label="Credits and licence">',
-        f"<p><strong>Original work:</strong> <cite>{credits.link(original.source_url, original.title)}</cite> "
-        f"by {_e(original.author)}{published}, licensed under {licence}. "
+        f"<p><strong>Original work:</strong> {credits.credit_html(original, licence_rel='license')}. "
         f"Source: {credits.link(original.source_url, original.source_url)}.</p>",
         f"<p>Changes: {_e(meta.changes)}</p>" if meta.changes else "",
         f"<p>This edition is licensed under {licence}.</p>",

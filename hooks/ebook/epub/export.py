@@ -25,8 +25,7 @@ from typing import TYPE_CHECKING
 from ebook.epub.convert import Chapter
 from ebook.epub.documents import book_metadata
 from ebook.epub.package import build_epub
-from ebook.model import files as export_files
-from ebook.model import state
+from ebook.model import writing
 from ebook.model.book import Book
 
 if TYPE_CHECKING:
@@ -64,7 +63,7 @@ class EpubExport:
 
     def files(self, files: Files, config: MkDocsConfig) -> None:
         # Declared even with BOOK_EXPORTS=0, so links to it are checked like links to any page.
-        export_files.declare_download(files, config, self.book.download_path("epub"))
+        writing.declare_download(files, config, self.book.download_path("epub"))
 
     def page_content(self, html: str, page: Page) -> None:
         """Keep a page's content; given it once every other hook has added to it, so the EPUB
@@ -75,15 +74,14 @@ class EpubExport:
         settings = self.book.settings
         if not settings.switches.exports:
             return
-        book = state.book_of(config)  # with the chapters, known once the navigation is
-        chapters = book_chapters(book, self.pages)
+        chapters = book_chapters(self.book, self.pages)
         if not chapters:
             log.info("No EPUB: the navigation lists no chapter under docs/%s/.", settings.book.chapters_dir)
             return
-        meta = book_metadata(settings.book, settings.epub, description=book.description,
+        meta = book_metadata(settings.book, settings.epub, description=self.book.description,
                              date=settings.switches.build_time)
         data = build_epub(meta, chapters, site_dir=Path(config.site_dir), site_url=config.site_url)
-        dest = Path(config.site_dir) / book.download_path("epub")
-        export_files.write_atomically(dest, data)
-        log.info("EPUB written: %s (%d chapters, %d KB)", book.download_path("epub"), len(chapters),
+        dest = Path(config.site_dir) / self.book.download_path("epub")
+        writing.write_atomically(dest, data)
+        log.info("EPUB written: %s (%d chapters, %d KB)", self.book.download_path("epub"), len(chapters),
                  len(data) // 1024)

@@ -24,7 +24,7 @@ from mkdocs.exceptions import PluginError
 from ebook.epub import documents
 from ebook.epub.convert import Chapter, convert_chapter
 from ebook.epub.documents import Metadata
-from ebook.model import files as export_files
+from ebook.model import writing
 
 CSS_FILE = Path(__file__).with_name("epub.css")
 
@@ -108,7 +108,7 @@ def build_epub(
     })
     writer.process()
     writer.write()
-    return export_files.restamp_zip(buffer.getvalue(), meta.date)
+    return writing.restamp_zip(buffer.getvalue(), meta.date)
 
 
 def _describe(book: epub.EpubBook, meta: Metadata) -> None:

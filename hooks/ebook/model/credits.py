@@ -130,13 +130,14 @@ def credit_text(work: Work) -> str:
     return f"“{work.title}” by {work.author}" + (f" ({when})" if when else "")
 
 
-def credit_html(work: Work) -> str:
-    """The credit line in HTML, every value escaped and the title and licence linked."""
+def credit_html(work: Work, *, licence_rel: str = "") -> str:
+    """The credit line in HTML, every value escaped and the title and licence linked (the
+    licence's link with `rel="license"` where it is the licence of the document itself)."""
     when = published(work)
     when = f" ({_e(when)})" if when else ""
     return (
         f"<cite>{link(work.source_url, work.title)}</cite> by {_e(work.author)}{when}, "
-        f"licensed under {link(work.licence.url, work.licence.name)}"
+        f"licensed under {link(work.licence.url, work.licence.name, rel=licence_rel)}"
     )
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 
-from ebook.model import cache, credits, fields, files
+from ebook.model import credits, fields
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -132,6 +132,56 @@ def parse_formats(raw: Any, config_name: str = CONFIG_NAME) -> tuple[str, ...]:
     return tuple(name for name in FORMATS if name in raw)
 
 
+# --- The environment's switches ---------------------------------------------------------------
+
+EXPORTS_ENV = "BOOK_EXPORTS"
+CACHE_ENV = "BOOK_CACHE"
+
+
+def on_unless_zero(env: Mapping[str, str], name: str, *, on: str, off: str) -> bool:
+    """A switch in the environment: on when unset or 1, off when 0, anything else an error
+    that says what each value does (`on` and `off` complete "use NAME=1 to …")."""
+    value = env.get(name, "").strip()
+    if value in ("", "1"):
+        return True
+    if value == "0":
+        return False
+    raise PluginError(f"{name}={value!r} is not understood: use {name}=1 to {on}, or {name}=0 to {off}.")
+
+
+def exports_enabled(env: Mapping[str, str]) -> bool:
+    """Whether the exporters write their files: on unless BOOK_EXPORTS=0."""
+    return on_unless_zero(env, EXPORTS_ENV, on="write the PDFs and other downloads",
+                          off="skip them (as `make serve` does)")
+
+
+def cache_enabled(env: Mapping[str, str]) -> bool:
+    """Whether the build reuses unchanged downloads: on unless BOOK_CACHE=0."""
+    return on_unless_zero(env, CACHE_ENV, on="reuse the downloads whose inputs did not change (the default)",
+                          off="make every download afresh")
+
+
+def source_date_epoch(env: Mapping[str, str]) -> int | None:
+    """`SOURCE_DATE_EPOCH` (seconds since 1970, UTC), or None when unset."""
+    raw = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise PluginError(
+            f"SOURCE_DATE_EPOCH={raw!r} is not a time: set it to whole seconds since 1970 "
+            "(e.g. `git log -1 --format=%ct`), or unset it."
+        )
+    return int(raw)
+
+
+def build_time(environ: Mapping[str, str]) -> datetime:
+    """The build's time: `SOURCE_DATE_EPOCH` when set, else now."""
+    epoch = source_date_epoch(environ)
+    if epoch is None:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.fromtimestamp(epoch, timezone.utc)
+
+
 @dataclass(frozen=True)
 class Switches:
     """What differs per machine or per run, from the environment."""
@@ -144,9 +194,9 @@ class Switches:
 
 
 def read_switches(env: Mapping[str, str]) -> Switches:
-    return Switches(exports=files.exports_enabled(env), cache=cache.cache_enabled(env),
-                    epoch=files.source_date_epoch(env), browser=env.get("BOOK_BROWSER", "").strip(),
-                    build_time=files.build_time(env))
+    return Switches(exports=exports_enabled(env), cache=cache_enabled(env),
+                    epoch=source_date_epoch(env), browser=env.get("BOOK_BROWSER", "").strip(),
+                    build_time=build_time(env))
 
 
 @dataclass(frozen=True)
@@ -159,11 +209,24 @@ class Settings:
     epub: EpubSettings
     formats: tuple[str, ...]  # the downloads this book offers (extra.downloads), in FORMATS' order
     switches: Switches
+    offline_edition: bool  # this build is the offline edition's, run by the book's build
+
+
+def config_name(config: MkDocsConfig) -> str:
+    """The configuration file's name, as messages give it (`mkdocs.yml`, or the file `-f` named)."""
+    return Path(config.config_file_path or CONFIG_NAME).name
+
+
+def is_offline_edition(config: MkDocsConfig) -> bool:
+    """Whether this build is the offline edition's: Material's offline plugin is on, as the
+    book's build turns it on for the edition's own build (ebook/offline.py)."""
+    plugin = config.plugins.get("material/offline")
+    return bool(plugin is not None and plugin.config.enabled)
 
 
 def parse_settings(config: MkDocsConfig, env: Mapping[str, str]) -> Settings:
     """Read and check every setting once: a mistake stops the build before anything is written."""
-    name = Path(config.config_file_path or CONFIG_NAME).name
+    name = config_name(config)
     extra = config.extra
     return Settings(
         config_name=name,
@@ -172,4 +235,5 @@ def parse_settings(config: MkDocsConfig, env: Mapping[str, str]) -> Settings:
         epub=parse_epub_settings(extra.get("epub"), name),
         formats=parse_formats(extra.get("downloads"), name),
         switches=read_switches(env),
+        offline_edition=is_offline_edition(config),
     )

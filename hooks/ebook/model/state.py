@@ -4,6 +4,10 @@
 `on_config` and the chapters in `on_nav`. A build is known by its configuration object:
 `mkdocs serve` loads the configuration again for every rebuild, so nothing of an earlier build
 is ever read by a later one.
+
+The package's one piece of state, and on purpose: MkDocs gives each hook file a module of its
+own, so the hooks can share what they all read (the book, and whether this process serves a
+preview) only through a module of the package, which every hook imports as the same object.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import TYPE_CHECKING
 from mkdocs.exceptions import PluginError
 
 from ebook.model.book import Book
-from ebook.model.settings import parse_settings
+from ebook.model.settings import config_name, parse_settings
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -23,28 +27,41 @@ if TYPE_CHECKING:
 NOT_STARTED = ("the book of this build is not known: list hooks/book.py first under `hooks:` in "
                "{config}, so that it reads the book's settings before the other hooks run")
 
-_builds: dict[int, tuple[MkDocsConfig, Book]] = {}  # the current build's, by its config's identity
+_current: tuple[MkDocsConfig, Book] | None = None  # the build under way: its configuration, its book
+_serving = False  # this process previews the book (`mkdocs serve`), for every build it makes
+
+
+def start_process(command: str) -> None:
+    """MkDocs' command (`build`, `serve`, `gh-deploy`), told once per process."""
+    global _serving
+    _serving = command == "serve"
+
+
+def serving() -> bool:
+    """Whether this process serves a preview: problems are listed and the preview goes on, and
+    MkDocs' live reload runs an inline script."""
+    return _serving
 
 
 def start(config: MkDocsConfig) -> Book:
     """Read the settings of a new build (its chapters follow from the navigation)."""
+    global _current
     settings = parse_settings(config, os.environ)
     book = Book(settings, title=config.site_name, description=config.site_description or "",
                 site_url=config.site_url or "")
-    _builds.clear()  # one build at a time in a process: an earlier build's book is let go
-    _builds[id(config)] = (config, book)
+    _current = (config, book)  # an earlier build's book is let go
     return book
 
 
 def add_navigation(config: MkDocsConfig, nav: Navigation) -> Book:
+    global _current
     book = book_of(config).with_chapters((page.file.src_uri, page.url) for page in nav.pages)
-    _builds[id(config)] = (config, book)
+    _current = (config, book)
     return book
 
 
 def book_of(config: MkDocsConfig) -> Book:
     """This build's book: its settings from `on_config`, and its chapters from `on_nav` on."""
-    found = _builds.get(id(config))
-    if found is None or found[0] is not config:
-        raise PluginError(NOT_STARTED.format(config=os.path.basename(config.config_file_path or "mkdocs.yml")))
-    return found[1]
+    if _current is None or _current[0] is not config:
+        raise PluginError(NOT_STARTED.format(config=config_name(config)))
+    return _current[1]

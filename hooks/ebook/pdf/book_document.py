@@ -97,7 +97,8 @@ def book_document(print_page_html: str, setup: PrintSetup) -> PrintDocument:
         path=download_path("book", book=book.slug),
         url_path=url_path,
         html=setup.templates.get_template("book.html").render(
-            doc=doc, book=book, original=original, parts=parts),
+            doc=doc, book=book, original=original, original_credit=Markup(credits.credit_html(original)),
+            parts=parts),
         metadata=metadata,
         toc=True,
     )

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 
-from ebook.model.files import EXPORTS_ENV
+from ebook.model.settings import EXPORTS_ENV
 from ebook.pdf.documents import PrintDocument
 from ebook.pdf.numbering import print_until_numbers_hold
 from ebook.pdf.server import Origin, serve_directory, site_path

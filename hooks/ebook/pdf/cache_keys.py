@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ebook.model import cache as build_cache
-from ebook.model import files as export_files
+from ebook.model import build_cache
+from ebook.model import writing
 
 if TYPE_CHECKING:
     from ebook.pdf.documents import PrintSetup
@@ -31,7 +31,7 @@ _LIBRARIES = ("beautifulsoup4", "jinja2", "markupsafe", "pikepdf", "playwright")
 def code_files() -> list[Path]:
     """The code that turns a print document into PDF bytes: every module of the PDFs, and the
     files module that writes them."""
-    return [*sorted(Path(__file__).parent.rglob("*.py")), Path(export_files.__file__)]
+    return [*sorted(Path(__file__).parent.rglob("*.py")), Path(writing.__file__)]
 
 
 def render_fingerprint(version: str, epoch: int | None, setup: PrintSetup, templates: Path) -> str:

@@ -13,7 +13,6 @@ import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +26,8 @@ from ebook.model.book import page_slug
 from ebook.site import csp
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.pages import Page
 
@@ -106,20 +107,19 @@ class BookInfo:
     settings: BookSettings
 
     @classmethod
-    def from_book(cls, book: Book, epoch: int | None) -> BookInfo:
+    def from_book(cls, book: Book) -> BookInfo:
         return cls(
             title=book.title,
             author=book.settings.book.original.author,
             description=book.description,
             slug=book.slug,
             site_url=book.site_url,
-            edition=edition_text(epoch),
+            edition=edition_text(book.settings.switches.build_time),
             settings=book.settings.book,
         )
 
 
-def edition_text(epoch: int | None) -> str:
-    when = datetime.fromtimestamp(epoch, timezone.utc) if epoch is not None else datetime.now(timezone.utc)
+def edition_text(when: datetime) -> str:
     return f"Edition of {when.day} {when:%B %Y}"
 
 

@@ -37,9 +37,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ebook.model import cache as build_cache
-from ebook.model import files as export_files
-from ebook.pdf import files as pdf_files
+from ebook.model import build_cache, writing
+from ebook.model.settings import EXPORTS_ENV
+from ebook.pdf import finishing
 from ebook.pdf.browser import Browser, browser_version, find_browser, render_documents
 from ebook.pdf.cache_keys import CACHE_NAMESPACE, SiteFiles, cache_keys, render_fingerprint
 from ebook.pdf.documents import (
@@ -123,7 +123,7 @@ class PdfExport:
     def write(self, config: MkDocsConfig) -> None:
         switches = self.book.settings.switches
         if not switches.exports:
-            log.info("PDFs: not written (%s=0).", export_files.EXPORTS_ENV)
+            log.info("PDFs: not written (%s=0).", EXPORTS_ENV)
             return
         assert self._browser is not None
         start = time.perf_counter()
@@ -131,7 +131,7 @@ class PdfExport:
         chapters = [self._chapters[src] for src in sorted(self._chapters)]
         templates = Path(str(config.theme.custom_dir)) / TEMPLATES_DIR
         setup = PrintSetup(
-            book=BookInfo.from_book(self.book, epoch), settings=self.book.settings.pdf,
+            book=BookInfo.from_book(self.book), settings=self.book.settings.pdf,
             body=body_attributes(config), templates=template_environment(templates),
         )
         plans = print_plans(site, chapters, setup, config_name=self.book.settings.config_name)
@@ -172,10 +172,7 @@ class PdfExport:
             browser.close()
 
     def _cache(self, config: MkDocsConfig) -> build_cache.Cache | None:
-        """The project's cache (beside its configuration file), or None when it is off."""
-        if not self.book.settings.switches.cache:
-            return None
-        return build_cache.Cache(Path(config.config_file_path).parent / build_cache.CACHE_DIR)
+        return build_cache.open_cache(Path(config.config_file_path), enabled=self.book.settings.switches.cache)
 
 
 def print_jobs(plans: Sequence[PrintPlan], batches: Sequence[Sequence[PrintPlan]], setup: PrintSetup,
@@ -216,8 +213,8 @@ class _Output:
         return found
 
     def write(self, path: str, data: bytes) -> None:
-        export_files.write_atomically(self.site / path, data)
-        self.pages[path] = pdf_files.page_count(data)
+        writing.write_atomically(self.site / path, data)
+        self.pages[path] = finishing.page_count(data)
 
     def finish(self, rendered: RenderedPdf) -> None:
         """A printed document's PDFs (one per chapter for a collection), finished and written."""
@@ -226,14 +223,14 @@ class _Output:
             save_numbers(self.cache, document, rendered.numbers)
         printings = f"{rendered.printings} printing{'s' if rendered.printings > 1 else ''}"
         if document.parts:  # a collection: one PDF per chapter
-            split = pdf_files.split_collection(rendered.data, len(document.parts))
+            split = finishing.split_collection(rendered.data, len(document.parts))
             files = [(part.path, data, part.metadata, part.headings)
                      for part, data in zip(document.parts, split)]
         else:
             assert document.metadata is not None
             files = [(document.path, rendered.data, document.metadata, document_headings(document.html))]
         for path, data, metadata, headings in files:
-            data = pdf_files.finalise_pdf(data, metadata, epoch=self.epoch, headings=headings)
+            data = finishing.finalise_pdf(data, metadata, epoch=self.epoch, headings=headings)
             self.write(path, data)
             log.info("PDF %s: %d page%s, %.1f s (%s)", path, self.pages[path], "s" * (self.pages[path] != 1),
                      rendered.seconds / len(files), printings)

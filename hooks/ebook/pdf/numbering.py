@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 
-from ebook.model import cache as build_cache
-from ebook.pdf import files as pdf_files
+from ebook.model import build_cache
+from ebook.pdf import finishing
 from ebook.pdf.documents import TEMPLATES_DIR
 
 if TYPE_CHECKING:
@@ -67,9 +67,9 @@ def measured_numbers(document: PrintDocument, pdf: bytes) -> dict[str, int]:
     """The numbers a printing of the document measured, by what they are of (`numbered`): the
     page each of the book's contents entries landed on, or each chapter's number of pages."""
     if document.toc:
-        return pdf_files.heading_pages(pdf, numbered(document))
+        return finishing.heading_pages(pdf, numbered(document))
     if document.parts:
-        return dict(zip(numbered(document), pdf_files.part_page_counts(pdf, len(document.parts))))
+        return dict(zip(numbered(document), finishing.part_page_counts(pdf, len(document.parts))))
     return {}
 
 

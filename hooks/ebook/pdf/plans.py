@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 
-from ebook.model import cache as build_cache
+from ebook.model import build_cache
 from ebook.model.book import download_path
 from ebook.pdf.book_document import book_document
 from ebook.pdf.chapter_documents import collection_document, handout_document, worksheet_document

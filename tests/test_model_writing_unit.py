@@ -1,4 +1,4 @@
-"""What the exporters share (ebook/model/files.py): the switch, names, dates, whole writes, zips,
+"""What the exporters share (ebook/model/writing.py): the switch, names, dates, whole writes, zips,
 declared downloads."""
 
 from __future__ import annotations
@@ -13,30 +13,27 @@ import pytest
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from ebook.model import files as x
-
-
-def test_book_slug_from_the_site_name() -> None:
-    assert x.book_slug("Post-Secondary Peer Support Training Curriculum") == "post-secondary-peer-support-training-curriculum"
+from ebook.model import settings
+from ebook.model import writing as x
 
 
 @pytest.mark.parametrize(("value", "on"), [("", True), ("1", True), ("0", False), (" 0 ", False)])
 def test_exports_are_on_unless_book_exports_is_0(value: str, on: bool) -> None:
-    assert x.exports_enabled({"BOOK_EXPORTS": value}) is on
-    assert x.exports_enabled({}) is True
+    assert settings.exports_enabled({"BOOK_EXPORTS": value}) is on
+    assert settings.exports_enabled({}) is True
 
 
 def test_other_book_exports_values_are_an_error() -> None:
     with pytest.raises(PluginError, match="BOOK_EXPORTS='no' is not understood: use BOOK_EXPORTS=1"):
-        x.exports_enabled({"BOOK_EXPORTS": "no"})
+        settings.exports_enabled({"BOOK_EXPORTS": "no"})
 
 
 def test_source_date_epoch_sets_the_build_time() -> None:
-    assert x.source_date_epoch({"SOURCE_DATE_EPOCH": "1700000000"}) == 1700000000
-    assert x.source_date_epoch({}) is None
-    assert x.build_time({"SOURCE_DATE_EPOCH": "1700000000"}) == datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)
+    assert settings.source_date_epoch({"SOURCE_DATE_EPOCH": "1700000000"}) == 1700000000
+    assert settings.source_date_epoch({}) is None
+    assert settings.build_time({"SOURCE_DATE_EPOCH": "1700000000"}) == datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)
     with pytest.raises(PluginError, match="SOURCE_DATE_EPOCH='yesterday' is not a time"):
-        x.build_time({"SOURCE_DATE_EPOCH": "yesterday"})
+        settings.build_time({"SOURCE_DATE_EPOCH": "yesterday"})
 
 
 def test_write_atomically_leaves_no_temporary_file(tmp_path: Path) -> None:

@@ -32,16 +32,8 @@ from typing import Any, Iterator, Mapping
 
 from mkdocs.exceptions import PluginError
 
-from ebook.model.files import on_unless_zero
 
-CACHE_ENV = "BOOK_CACHE"
 CACHE_DIR = Path(".cache") / "book"  # beside mkdocs.yml
-
-
-def cache_enabled(env: Mapping[str, str]) -> bool:
-    """Whether the build reuses unchanged downloads: on unless BOOK_CACHE=0."""
-    return on_unless_zero(env, CACHE_ENV, on="reuse the downloads whose inputs did not change (the default)",
-                          off="make every download afresh")
 
 
 def digest(*parts: str | bytes) -> str:
@@ -144,11 +136,9 @@ def unusable(folder: Path, error: OSError) -> str:
         what = what.parent
     return (f"{where}: the cache of unchanged downloads cannot be used ({error.strerror}: {what}). "
             f"Delete the folder (`make clean`) and build again, or build without it with "
-            f"{CACHE_ENV}=0.")
+            f"BOOK_CACHE=0.")
 
 
-def open_cache(config_file: Path, env: Mapping[str, str]) -> Cache | None:
-    """The project's cache (beside its mkdocs.yml), or None when BOOK_CACHE=0."""
-    if not cache_enabled(env):
-        return None
-    return Cache(config_file.parent / CACHE_DIR)
+def open_cache(config_file: Path, *, enabled: bool) -> Cache | None:
+    """The project's cache (beside its configuration file), or None when it is off (BOOK_CACHE=0)."""
+    return Cache(config_file.parent / CACHE_DIR) if enabled else None

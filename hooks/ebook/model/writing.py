@@ -1,5 +1,4 @@
-"""What the export hooks share: the exports switch, the book's file name, the build's date,
-declared downloads, reproducible zips, all-or-nothing writes.
+"""Writing the downloads: declared downloads, reproducible zips, all-or-nothing writes.
 
 The exports (`ebook.pdf`, `ebook.epub`, `ebook.offline`, `ebook.downloads`) and the site's
 dates share it.
@@ -23,7 +22,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Mapping
 
-from markdown.extensions.toc import slugify
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
@@ -55,52 +53,6 @@ def declare_download(files: Files, config: MkDocsConfig, src_uri: str) -> None:
 
 # Zip timestamps cannot go before 1980.
 _ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)
-
-
-EXPORTS_ENV = "BOOK_EXPORTS"
-
-
-def on_unless_zero(env: Mapping[str, str], name: str, *, on: str, off: str) -> bool:
-    """A switch in the environment: on when unset or 1, off when 0, anything else an error
-    that says what each value does (`on` and `off` complete "use NAME=1 to …")."""
-    value = env.get(name, "").strip()
-    if value in ("", "1"):
-        return True
-    if value == "0":
-        return False
-    raise PluginError(f"{name}={value!r} is not understood: use {name}=1 to {on}, or {name}=0 to {off}.")
-
-
-def exports_enabled(env: Mapping[str, str]) -> bool:
-    """Whether the exporters write their files: on unless BOOK_EXPORTS=0."""
-    return on_unless_zero(env, EXPORTS_ENV, on="write the PDFs and other downloads",
-                          off="skip them (as `make serve` does)")
-
-
-def book_slug(site_name: str) -> str:
-    """The downloads' base name, e.g. post-secondary-peer-support-training-curriculum."""
-    return slugify(site_name, "-")
-
-
-def source_date_epoch(env: Mapping[str, str]) -> int | None:
-    """`SOURCE_DATE_EPOCH` (seconds since 1970, UTC), or None when unset."""
-    raw = env.get("SOURCE_DATE_EPOCH", "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise PluginError(
-            f"SOURCE_DATE_EPOCH={raw!r} is not a time: set it to whole seconds since 1970 "
-            "(e.g. `git log -1 --format=%ct`), or unset it."
-        )
-    return int(raw)
-
-
-def build_time(environ: Mapping[str, str]) -> datetime:
-    """The build's time: `SOURCE_DATE_EPOCH` when set, else now."""
-    epoch = source_date_epoch(environ)
-    if epoch is None:
-        return datetime.now(timezone.utc).replace(microsecond=0)
-    return datetime.fromtimestamp(epoch, timezone.utc)
 
 
 def _zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:

@@ -9,8 +9,8 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 import ebook.pdf
-from ebook.model import cache as build_cache
-from ebook.model import files as export_files
+from ebook.model import build_cache, settings
+from ebook.model import writing
 from ebook.pdf.cache_keys import SiteFiles, code_files
 from ebook.pdf.server import site_path
 from tests.helpers import mkdocs_build
@@ -77,11 +77,11 @@ def test_prune_keeps_only_what_this_build_used(tmp_path: Path) -> None:
 
 
 def test_book_cache_switch() -> None:
-    assert build_cache.cache_enabled({})
-    assert build_cache.cache_enabled({"BOOK_CACHE": "1"})
-    assert not build_cache.cache_enabled({"BOOK_CACHE": "0"})
+    assert settings.cache_enabled({})
+    assert settings.cache_enabled({"BOOK_CACHE": "1"})
+    assert not settings.cache_enabled({"BOOK_CACHE": "0"})
     with pytest.raises(PluginError, match="BOOK_CACHE='off'.*BOOK_CACHE=0"):
-        build_cache.cache_enabled({"BOOK_CACHE": "off"})
+        settings.cache_enabled({"BOOK_CACHE": "off"})
 
 
 def test_a_changed_stylesheet_invalidates_what_loaded_it(tmp_path: Path) -> None:
@@ -98,7 +98,7 @@ def test_a_changed_stylesheet_invalidates_what_loaded_it(tmp_path: Path) -> None
 def test_any_change_to_the_code_of_the_pdfs_changes_every_key() -> None:
     # Every module of the PDFs, those added later too, and the files module that writes them.
     package = Path(ebook.pdf.__file__).parent
-    assert set(code_files()) >= {*package.rglob("*.py"), Path(export_files.__file__)}
+    assert set(code_files()) >= {*package.rglob("*.py"), Path(writing.__file__)}
 
 
 def test_site_paths_of_the_local_server_only() -> None:
