@@ -7,7 +7,7 @@ import subprocess
 import sys
 import types
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -45,12 +45,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.build)
 
 
+@pytest.fixture(autouse=True)
+def unit_tests_start_no_program(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A unit test that starts a program anyway (through the code it calls) fails, saying so:
+    the markers stay true, and `-m "not build and not browser"` stays quick."""
+    if {marker.name for marker in request.node.iter_markers()} & {"build", "browser"}:
+        return
+
+    def refuse(self: subprocess.Popen[Any], args: Any, *rest: Any, **options: Any) -> None:
+        raise AssertionError(f"this test starts a program ({args!r}): mark it @pytest.mark.build")
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+
+
 def names_used(item: pytest.Item, fixtures: set[str]) -> set[str]:
     """Every global name the test's code reaches: its function, its fixtures' functions, and the
     functions of the tests package they call, followed to the end."""
     manager = getattr(item.session, "_fixturemanager", None)
     start = [getattr(item, "function", None)]
-    for name in fixtures:
+    for name in fixtures - {"unit_tests_start_no_program"}:  # the guard names what it refuses
         definitions = manager.getfixturedefs(name, item) if manager else None
         start += [definition.func for definition in definitions or ()]
     seen: set[int] = set()
@@ -58,6 +70,10 @@ def names_used(item: pytest.Item, fixtures: set[str]) -> set[str]:
     todo = [f for f in start if f is not None]
     while todo:
         function = inspect.unwrap(todo.pop())
+        # A property test's own code is Hypothesis' inner test, under the wrapper it runs.
+        inner = getattr(getattr(function, "hypothesis", None), "inner_test", None)
+        if inner is not None:
+            todo.append(inner)
         code = getattr(function, "__code__", None)
         if code is None or id(code) in seen:
             continue

@@ -64,6 +64,12 @@ def test_an_empty_tagged_or_quoted_title_is_a_missing_title(front: str) -> None:
                                           "the page's title, as plain text"]
 
 
+@pytest.fixture(autouse=True)
+def no_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checks alone: no browser asked for its version, no offline edition started."""
+    monkeypatch.setenv("BOOK_EXPORTS", "0")
+
+
 def fixture_config(case: str, tmp_path: Path):
     return load_config(str(make_fixture_project(case, tmp_path)))
 
@@ -158,6 +164,7 @@ def test_what_the_last_guard_finds_stops_the_build_with_every_problem_of_the_boo
 FIXTURE_CASES = sorted(p.parent.name for p in FIXTURES.glob("check-*/docs"))
 
 
+@pytest.mark.build  # a book with problems runs every hook's on_files: git dates its pages
 @pytest.mark.parametrize("case", ["the book", *FIXTURE_CASES])
 def test_the_checks_read_the_html_the_renderer_makes(case: str, tmp_path: Path) -> None:
     """The HTML kept while MkDocs renders a page is what `check_book` renders for it: the

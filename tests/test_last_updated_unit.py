@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 
 from ebook.site import last_updated
@@ -60,6 +62,7 @@ def test_each_page_has_the_date_of_the_last_commit_that_changed_its_text(tmp_pat
     }
 
 
+@pytest.mark.build  # the code it calls starts a program
 def test_outside_git_there_are_no_dates_and_the_build_says_why(tmp_path: Path) -> None:
     write(tmp_path / "docs" / "index.md", "Home.\n")
     history = last_updated.read_history(tmp_path / "docs")

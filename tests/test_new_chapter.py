@@ -406,6 +406,7 @@ def run_main(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capture
     return status, out, err
 
 
+@pytest.mark.build  # the code it calls starts a program
 def test_author_defaults_to_git_user_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     root = make_project(tmp_path / "book")
@@ -416,6 +417,7 @@ def test_author_defaults_to_git_user_name(tmp_path: Path, monkeypatch: pytest.Mo
     assert "written by Git Person" in out and "Put your name" not in out
 
 
+@pytest.mark.build  # the code it calls starts a program
 def test_author_falls_back_to_the_template_placeholder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     root = make_project(tmp_path / "book")
@@ -439,6 +441,7 @@ def test_main_says_what_it_did_and_what_comes_next(tmp_path: Path, monkeypatch: 
     assert "docs/index.md" not in out  # this made-up book keeps no chapter list by hand
 
 
+@pytest.mark.build  # the code it calls starts a program
 def test_main_refuses_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                   capsys: pytest.CaptureFixture[str]) -> None:
     root = make_project(tmp_path / "book")

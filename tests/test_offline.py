@@ -63,6 +63,7 @@ def test_downloads_travel_with_it_but_not_itself(site: Path, unzipped: Path) -> 
     assert not (unzipped / "downloads" / f"{SLUG}-offline.zip").exists()
 
 
+@pytest.mark.build  # the code it calls starts a program
 def test_the_second_build_gives_way_to_the_printing(tmp_path: Path) -> None:
     # It runs beside the PDFs' printing and waits for them at its end: it is the one to wait.
     build = offline.start_offline_build(ROOT / "mkdocs.yml", downloads=tmp_path)

@@ -46,6 +46,7 @@ def test_finished_downloads_are_copied_into_the_offline_site(tmp_path: Path) -> 
         "book.epub", "handouts/one.pdf"]
 
 
+@pytest.mark.build  # the code it calls starts a program
 def test_a_failed_offline_build_stops_the_book_build_with_its_messages(tmp_path: Path) -> None:
     config = make_fixture_project("bad-licence", tmp_path)
     build = offline.start_offline_build(config, downloads=tmp_path)
@@ -93,6 +94,7 @@ def test_without_the_offline_plugin_the_build_stops_naming_the_configuration() -
         offline.OfflineExport(state.start(config), config)
 
 
+@pytest.mark.build  # the code it calls starts a program
 def test_a_failed_book_build_stops_the_second_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BOOK_EXPORTS", "1")
     monkeypatch.setenv("BOOK_CACHE", "0")
