@@ -28,7 +28,9 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
                     nav: Navigation) -> dict[str, Any]:
     book = state.book_of(config)
     credit = book.page_attribution(page.meta, source=f"docs/{page.file.src_uri}")
-    # For overrides/main.html, which writes it at the end of <head>.
-    context["attribution_head"] = Markup(attribution.render_head(
-        credit, page_title=page.title or "", is_chapter=book.in_chapters_folder(page.file.src_uri)))
+    is_chapter = book.is_chapter(page.file.src_uri)
+    # For overrides/main.html, which writes them at the end of <head>, and partials/page-meta.html.
+    context["attribution_head"] = Markup(attribution.render_head(credit, page_title=page.title or "",
+                                                                 is_chapter=is_chapter))
+    context["page_is_chapter"] = is_chapter
     return context

@@ -14,18 +14,16 @@ BOOK = m.Book(SETTINGS, title="A Book: Its Title", description="", site_url="")
 CHAPTERS = SETTINGS.book.chapters_dir
 
 
-@pytest.mark.parametrize("src_uri, chapter, in_folder", [
-    (f"{CHAPTERS}/one.md", True, True),
-    (f"{CHAPTERS}/part/two.md", True, True),
-    (f"{CHAPTERS}/index.md", False, True),
-    (f"{CHAPTERS}/README.md", False, True),
-    ("about.md", False, False),
-    (f"{CHAPTERS}-extra/one.md", False, False),
+@pytest.mark.parametrize("src_uri, chapter", [
+    (f"{CHAPTERS}/one.md", True),
+    (f"{CHAPTERS}/part/two.md", True),
+    (f"{CHAPTERS}/index.md", False),
+    (f"{CHAPTERS}/README.md", False),
+    ("about.md", False),
+    (f"{CHAPTERS}-extra/one.md", False),
 ])
-def test_a_chapter_is_a_page_of_the_chapters_folder_other_than_its_index(src_uri: str, chapter: bool,
-                                                                         in_folder: bool) -> None:
+def test_a_chapter_is_a_page_of_the_chapters_folder_other_than_its_index(src_uri: str, chapter: bool) -> None:
     assert BOOK.is_chapter(src_uri) is chapter
-    assert BOOK.in_chapters_folder(src_uri) is in_folder
 
 
 def test_the_chapters_are_the_navigations_chapters_in_its_order() -> None:

@@ -74,13 +74,10 @@ class Book:
     def slug(self) -> str:
         return book_slug(self.title)
 
-    def in_chapters_folder(self, src_uri: str) -> bool:
-        """A page in the chapters folder, its index page included."""
-        return src_uri.startswith(self.settings.book.chapters_dir + "/")
-
     def is_chapter(self, src_uri: str) -> bool:
         """A chapter: a page in the chapters folder other than the folder's index page."""
-        return self.in_chapters_folder(src_uri) and posixpath.basename(src_uri) not in ("index.md", "README.md")
+        return (src_uri.startswith(self.settings.book.chapters_dir + "/")
+                and posixpath.basename(src_uri) not in ("index.md", "README.md"))
 
     def with_chapters(self, src_uris_and_urls: Iterable[tuple[str, str]]) -> Book:
         """The same book with its chapters: the navigation's pages, in order, that are chapters."""
