@@ -135,7 +135,7 @@ def test_a_build_starts_again_with_nothing_of_the_last_one(tmp_path: Path) -> No
 
 def test_the_offline_editions_build_leaves_the_rendered_checks_to_the_books_build(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # hooks/offline.py runs it beside the book's build, from the same sources, with BOOK_OFFLINE set.
+    # ebook/offline.py runs it beside the book's build, from the same sources, with BOOK_OFFLINE set.
     monkeypatch.setenv("BOOK_OFFLINE", "true")
     config = fixture_config("check-admonition-unknown-type", tmp_path)
     run = start(config)

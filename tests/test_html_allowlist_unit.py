@@ -1,4 +1,4 @@
-"""The allowlist of contributors' HTML (hooks/html_allowlist.py): read as browsers read it.
+"""The allowlist of contributors' HTML (hooks/ebook/checks/html_allowlist.py): read as browsers read it.
 
 What it refuses is told by name (the element, the attribute, the address); what the book itself
 writes passes untouched. The chapter checks place each refusal on its source line

@@ -1,4 +1,4 @@
-"""hooks/mkdocs_warnings.py: MkDocs' warnings, told as the chapter checks tell problems. The
+"""hooks/ebook/checks/mkdocs_warnings.py: MkDocs' warnings, told as the chapter checks tell problems. The
 messages are MkDocs' own, made by MkDocs itself in the fixture builds (tests/test_checks_fixtures.py)."""
 
 from __future__ import annotations

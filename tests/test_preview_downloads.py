@@ -77,7 +77,7 @@ def blank_pdf(path: Path) -> None:
 
 
 def test_the_offline_editions_build_links_to_the_downloads_it_carries(tmp_path: Path) -> None:
-    # As hooks/offline.py runs it: exports off, the book build's downloads copied in.
+    # As ebook/offline.py runs it: exports off, the book build's downloads copied in.
     downloads = tmp_path / "book-downloads"
     for name in (f"{SLUG}.pdf", "handouts/listening.pdf", "worksheets/listening-reflection.pdf"):
         blank_pdf(downloads / name)

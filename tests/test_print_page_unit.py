@@ -32,7 +32,7 @@ def test_the_theme_hands_out_the_sites_environment_until_the_build_ends(end: str
     assert theme.get_env() is not site_env  # the theme's own get_env: a new one at each call
 
     site_env = hook.on_env(site_env, config, files=None)
-    site_env.globals["book_pdf"] = "downloads/book.pdf"  # as hooks/pdf.py adds it in on_env
+    site_env.globals["book_pdf"] = "downloads/book.pdf"  # as ebook/pdf/ adds it in on_env
     assert theme.get_env() is site_env  # what print-site now renders its page with
 
     if end == "on_post_build":

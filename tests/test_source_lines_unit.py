@@ -1,4 +1,4 @@
-"""hooks/source_lines.py: the checks of a page's Markdown lines, called directly."""
+"""hooks/ebook/checks/source_lines.py: the checks of a page's Markdown lines, called directly."""
 
 from __future__ import annotations
 
