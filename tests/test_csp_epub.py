@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 from mkdocs.exceptions import PluginError
 
-from ebook.epub.convert import Chapter, ConvertedChapter, convert_chapter
+from ebook.epub.convert import ConvertedChapter, EpubChapter, convert_chapter
 from tests.epubs import Epub
 from tests.helpers import BOOK_BUILD_ENV, build_fixture
 from tests.test_build_outputs import BOOK_SLUG
@@ -20,7 +20,7 @@ EPUB_FILES = {"chapters/one/": "text/chapters/one.xhtml"}
 
 
 def convert(html: str) -> ConvertedChapter:
-    chapter = Chapter(src_uri="chapters/one.md", url="chapters/one/", title="One", html=html)
+    chapter = EpubChapter(src_uri="chapters/one.md", url="chapters/one/", title="One", html=html)
     return convert_chapter(chapter, EPUB_FILES, site_url=None)
 
 

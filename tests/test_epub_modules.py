@@ -47,8 +47,8 @@ WHEN = datetime(2024, 3, 1, 12, 30, 0, tzinfo=timezone.utc)
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
-def chapter(html: str, src_uri: str = "chapters/one.md", url: str = "chapters/one/") -> convert.Chapter:
-    return convert.Chapter(src_uri=src_uri, url=url, title="One", html=html)
+def chapter(html: str, src_uri: str = "chapters/one.md", url: str = "chapters/one/") -> convert.EpubChapter:
+    return convert.EpubChapter(src_uri=src_uri, url=url, title="One", html=html)
 
 
 def as_xml(fragment: str) -> etree._Element:

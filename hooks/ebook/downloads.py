@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 
-from ebook.model.book import DOWNLOADS_DIR, Book, Kind
+from ebook.model.book import DOWNLOADS_DIR, Book, Kind, download_kind
 from ebook.model.settings import EXPORTS_ENV
 from ebook.model.writing import write_atomically
 from ebook.pdf import finishing
@@ -113,15 +113,8 @@ class Download:
 
 def classify(path: str, *, book: str) -> tuple[Kind, str]:
     """The kind of a download and its chapter slug ("" for whole-book files), from its path."""
-    relative = path.removeprefix(f"{DOWNLOADS_DIR}/")
-    whole_book: dict[str, Kind] = {f"{book}.pdf": "book", f"{book}.epub": "epub",
-                                   f"{book}-offline.zip": "offline"}
-    if relative in whole_book:
-        return whole_book[relative], ""
-    if m := re.fullmatch(r"handouts/([^/]+)\.pdf", relative):
-        return "handout", m.group(1)
-    if m := re.fullmatch(r"worksheets/([^/]+)-reflection\.pdf", relative):
-        return "worksheet", m.group(1)
+    if found := download_kind(path, book=book):
+        return found
     raise PluginError(
         f"site/{path}: not a known kind of download. Exporters write only "
         f"{DOWNLOADS_DIR}/{book}.pdf, .epub, -offline.zip, handouts/<chapter>.pdf and "

@@ -23,7 +23,7 @@ from mkdocs.exceptions import PluginError
 
 
 @dataclass(frozen=True)
-class Chapter:
+class EpubChapter:
     """A chapter as the EPUB takes it: its page's content HTML and where it goes in the book."""
 
     src_uri: str  # docs-relative source path, for messages and the file's name in the EPUB
@@ -60,7 +60,7 @@ _ORIGIN = "https://book.invalid/"
 
 
 def convert_chapter(
-    chapter: Chapter, epub_files: Mapping[str, str], *, site_url: str | None
+    chapter: EpubChapter, epub_files: Mapping[str, str], *, site_url: str | None
 ) -> ConvertedChapter:
     """The chapter's content HTML as an XHTML fragment for the EPUB.
 
@@ -144,7 +144,7 @@ def _open_out(details: HtmlElement) -> None:
         summary.set("class", "admonition-title")
 
 
-def _point_link(link: HtmlElement, chapter: Chapter, epub_files: Mapping[str, str], site_url: str | None) -> None:
+def _point_link(link: HtmlElement, chapter: EpubChapter, epub_files: Mapping[str, str], site_url: str | None) -> None:
     href = link.get("href", "").strip()
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
@@ -167,7 +167,7 @@ def _point_link(link: HtmlElement, chapter: Chapter, epub_files: Mapping[str, st
         link.drop_tag()
 
 
-def _site_image(image: HtmlElement, chapter: Chapter, where: str) -> str:
+def _site_image(image: HtmlElement, chapter: EpubChapter, where: str) -> str:
     src = image.get("src", "").strip()
     if image.get("alt") is None:
         raise PluginError(

@@ -15,7 +15,7 @@ from datetime import datetime
 from lxml import etree
 from mkdocs.exceptions import PluginError
 
-from ebook.epub.convert import Chapter, ConvertedChapter, relative
+from ebook.epub.convert import ConvertedChapter, EpubChapter, relative
 from ebook.model import credits
 from ebook.model.settings import BookSettings, EpubSettings
 from ebook.site import csp
@@ -110,7 +110,7 @@ def xhtml_document(*, title: str, lang: str, css: str, body: str, body_type: str
     return document
 
 
-def chapter_document(chapter: Chapter, converted: ConvertedChapter, meta: Metadata) -> bytes:
+def chapter_document(chapter: EpubChapter, converted: ConvertedChapter, meta: Metadata) -> bytes:
     return xhtml_document(
         title=chapter.title,
         lang=meta.language,

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from ebook.epub.convert import Chapter
+from ebook.epub.convert import EpubChapter
 from ebook.epub.documents import book_metadata
 from ebook.epub.package import build_epub
 from ebook.model import writing
@@ -43,11 +43,11 @@ class PageContent:
     html: str  # the page's content HTML as the site shows it
 
 
-def book_chapters(book: Book, pages: Mapping[str, PageContent]) -> list[Chapter]:
+def book_chapters(book: Book, pages: Mapping[str, PageContent]) -> list[EpubChapter]:
     """The book's chapters in reading order, each with its page's content (a chapter without
     its page's content is left out)."""
     return [
-        Chapter(c.src_uri, pages[c.src_uri].url, pages[c.src_uri].title or PurePosixPath(c.src_uri).stem,
+        EpubChapter(c.src_uri, pages[c.src_uri].url, pages[c.src_uri].title or PurePosixPath(c.src_uri).stem,
                 pages[c.src_uri].html)
         for c in book.chapters
         if c.src_uri in pages

@@ -22,7 +22,7 @@ from ebooklib import epub
 from mkdocs.exceptions import PluginError
 
 from ebook.epub import documents
-from ebook.epub.convert import Chapter, convert_chapter
+from ebook.epub.convert import EpubChapter, convert_chapter
 from ebook.epub.documents import Metadata
 from ebook.model import writing
 
@@ -52,7 +52,7 @@ CORE_IMAGE_TYPES = {".gif": "image/gif", ".jpg": "image/jpeg", ".jpeg": "image/j
 
 
 def build_epub(
-    meta: Metadata, chapters: Sequence[Chapter], *, site_dir: Path, site_url: str | None
+    meta: Metadata, chapters: Sequence[EpubChapter], *, site_dir: Path, site_url: str | None
 ) -> bytes:
     """The EPUB file's bytes. Depends only on its arguments (and the images in `site_dir`)."""
     book = epub.EpubBook()
@@ -73,7 +73,7 @@ def build_epub(
     epub_files = {chapter.url: chapter.file_name for chapter in chapters}
     chapter_documents: list[_Document] = []
     toc: list[Any] = []  # ebooklib's: a document, or a document and its sections
-    images: dict[str, Chapter] = {}  # each image's site path, and the first chapter showing it
+    images: dict[str, EpubChapter] = {}  # each image's site path, and the first chapter showing it
     for chapter in chapters:
         converted = convert_chapter(chapter, epub_files, site_url=site_url)
         document = _Document(uid=chapter.doc_id, file_name=chapter.file_name, title=chapter.title,

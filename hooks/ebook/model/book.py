@@ -9,6 +9,7 @@ agree by construction.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -39,17 +40,31 @@ def book_slug(site_name: str) -> str:
     return slugify(site_name, "-")
 
 
+# Where each kind of download lives under site/downloads/: the contract every export writes to
+# and the index reads (`download_path` one way, `download_kind` the other).
+DOWNLOAD_PATHS: dict[Kind, str] = {
+    "book": "{book}.pdf",
+    "handout": "handouts/{chapter}.pdf",
+    "worksheet": "worksheets/{chapter}-reflection.pdf",
+    "epub": "{book}.epub",
+    "offline": "{book}-offline.zip",
+}
+
+
 def download_path(kind: Kind, *, book: str, chapter: str = "") -> str:
-    """Where a download lives, site-relative (`book` and `chapter` are slugs): the downloads
-    contract every export writes to and the index reads."""
-    paths: dict[Kind, str] = {
-        "book": f"{book}.pdf",
-        "handout": f"handouts/{chapter}.pdf",
-        "worksheet": f"worksheets/{chapter}-reflection.pdf",
-        "epub": f"{book}.epub",
-        "offline": f"{book}-offline.zip",
-    }
-    return f"{DOWNLOADS_DIR}/{paths[kind]}"
+    """Where a download lives, site-relative (`book` and `chapter` are slugs)."""
+    return f"{DOWNLOADS_DIR}/" + DOWNLOAD_PATHS[kind].format(book=book, chapter=chapter)
+
+
+def download_kind(path: str, *, book: str) -> tuple[Kind, str] | None:
+    """The kind of a download and its chapter's slug ("" for the whole book's files), from its
+    site-relative path; None for a path no export writes."""
+    for kind, template in DOWNLOAD_PATHS.items():
+        before, chapter, after = f"{DOWNLOADS_DIR}/{template}".partition("{chapter}")
+        pattern = re.escape(before.format(book=book)) + ("([^/]+)" if chapter else "") + re.escape(after)
+        if found := re.fullmatch(pattern, path):
+            return kind, found.group(1) if chapter else ""
+    return None
 
 
 @dataclass(frozen=True)

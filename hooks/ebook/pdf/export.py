@@ -52,7 +52,7 @@ from ebook.pdf.documents import (
     template_environment,
 )
 from ebook.pdf.numbering import NUMBERS_NAMESPACE, load_numbers, save_numbers, with_last_numbers
-from ebook.pdf.plans import collection_job, collections, print_plans
+from ebook.pdf.plans import book_job, collection_job, collections, print_plans
 from ebook.pdf.reflection import ReflectionPrompts, has_reflection_prompts
 
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ def print_jobs(plans: Sequence[PrintPlan], batches: Sequence[Sequence[PrintPlan]
     the PDFs of its other chapters are taken out of `reusable`. Each starts from the numbers
     the last build measured for it."""
     jobs: list[Callable[[], PrintDocument]] = [
-        plan.make for plan in plans if plan.kind == "book" and plan.path not in reusable]  # type: ignore[misc]
+        partial(book_job, plan) for plan in plans if plan.kind == "book" and plan.path not in reusable]
     for number, batch in enumerate(batches, start=1):
         if any(plan.path not in reusable for plan in batch):
             jobs.append(partial(collection_job, batch, setup, name=f"{batch[0].kind}s-{number}"))

@@ -20,11 +20,11 @@ from ebook.model import build_cache
 from ebook.model.book import download_path
 from ebook.pdf.book_document import book_document
 from ebook.pdf.chapter_documents import collection_document, handout_document, worksheet_document
-from ebook.pdf.documents import PRINT_PAGE
+from ebook.pdf.documents import PRINT_PAGE, ChapterPrint, PrintDocument
 
 if TYPE_CHECKING:
     from ebook.model.book import Kind
-    from ebook.pdf.documents import ChapterPrint, ChapterSource, PrintDocument, PrintSetup
+    from ebook.pdf.documents import ChapterSource, PrintSetup
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,18 @@ def collections(plans: Sequence[PrintPlan], size: int) -> list[list[PrintPlan]]:
     return batches
 
 
+def book_job(plan: PrintPlan) -> PrintDocument:
+    """The whole book's print document, made from the print page."""
+    document = plan.make()
+    assert isinstance(document, PrintDocument), plan.path
+    return document
+
+
 def collection_job(batch: Sequence[PrintPlan], setup: PrintSetup, *, name: str) -> PrintDocument:
     """A collection's print document, made from its chapters' pages."""
-    parts = [plan.make() for plan in batch]
-    return collection_document(parts, setup, name=name)  # type: ignore[arg-type]
+    parts: list[ChapterPrint] = []
+    for plan in batch:
+        part = plan.make()
+        assert isinstance(part, ChapterPrint), plan.path  # a collection holds chapters only
+        parts.append(part)
+    return collection_document(parts, setup, name=name)
