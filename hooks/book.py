@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mkdocs.plugins import event_priority
+
 from ebook.model import state
 
 if TYPE_CHECKING:
@@ -16,6 +18,9 @@ def on_startup(command: str, dirty: bool) -> None:
     state.start_process(command)
 
 
+# Priority 100: the settings and switches are checked before any plugin's on_config reads them
+# (print-site's reads SOURCE_DATE_EPOCH, and fails on a wrong one with a traceback).
+@event_priority(100)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     state.start(config)
     return config

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,7 +11,8 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
 from ebook.model import settings as s
-from tests.helpers import ROOT
+from ebook.model import state
+from tests.helpers import ROOT, make_fixture_project, mkdocs_build
 
 
 def test_the_real_configuration_is_read_whole_and_names_its_file() -> None:
@@ -43,3 +46,217 @@ def test_an_unknown_key_is_named_with_the_keys_allowed() -> None:
     with pytest.raises(PluginError, match=r"^my.yml: extra.epub: unknown field colour; allowed: "
                                           r"accessibility_summary, identifier\.$"):
         s.parse_epub_settings({"identifier": "urn:x", "accessibility_summary": "Text.", "colour": 1}, "my.yml")
+
+
+# --- extra.book --------------------------------------------------------------------------------
+
+BOOK = {"title": "The Original", "author": "A. Author", "source_url": "https://example.org/book/",
+        "license": "CC-BY-4.0", "changes": "Headings added."}
+
+
+def refused(raw: Any, docs_dir: str | None = None) -> str:
+    with pytest.raises(PluginError) as error:
+        s.parse_book_settings(raw, "book.yml", docs_dir=docs_dir)
+    message = str(error.value)
+    assert "\n" not in message
+    return message
+
+
+def test_a_book_that_is_not_a_mapping_is_told_what_it_should_hold() -> None:
+    assert refused(None) == ("book.yml: extra.book is missing: add the book's title, author, source_url "
+                             "and license.")
+    for raw in (["a"], "title", 3):
+        assert refused(raw) == ("book.yml: extra.book: expected a mapping with author, changes, chapter_template, "
+                                "chapters_dir, edition_title, language, license, publisher, slug, source_url, "
+                                "title, year.")
+
+
+def test_an_unknown_key_of_the_book_lists_every_key_allowed() -> None:
+    assert refused({**BOOK, "colour": "red"}) == (
+        "book.yml: extra.book: unknown field colour; allowed: author, changes, chapter_template, chapters_dir, "
+        "edition_title, language, license, publisher, slug, source_url, title, year.")
+    assert s.BOOK_KEYS >= {"title", "year", "chapters_dir", "language", "slug"}
+
+
+@pytest.mark.parametrize("year", [None, 1000, 2022, 2999])
+def test_a_plausible_year_is_kept(year: int | None) -> None:
+    raw = BOOK if year is None else {**BOOK, "year": year}
+    assert s.parse_book_settings(raw).original.year == year
+
+
+@pytest.mark.parametrize("year", [-5, 0, 999, 3000, 20222, "2022", True, 2022.5])
+def test_an_implausible_year_is_refused(year: Any) -> None:
+    assert refused({**BOOK, "year": year}) == (
+        f"book.yml: extra.book.year: {year!r} is not a year: write the year it was published as a number "
+        "from 1000 to 2999, e.g. 2022.")
+
+
+@pytest.mark.parametrize("tag", ["en", "fr-CA", "zh-Hant-TW", "sgn-ase", "de-DE-1996"])
+def test_a_language_tag_is_kept(tag: str) -> None:
+    assert s.parse_book_settings({**BOOK, "language": tag}).language == tag
+
+
+@pytest.mark.parametrize("tag", ["zz-<script>", "e", "english", "en_CA", "en-", "en--CA", "fr-CA-toolongsubtag"])
+def test_a_language_that_is_not_a_tag_is_refused(tag: str) -> None:
+    assert refused({**BOOK, "language": tag}) == (
+        f"book.yml: extra.book.language: {tag!r} is not a language tag: write a BCP 47 tag, e.g. en or fr-CA.")
+
+
+@pytest.mark.parametrize("slug", ["peer-support", "a", "book-2", "a--b", "x" * 60])
+def test_a_slug_for_the_downloads_is_kept(slug: str) -> None:
+    assert s.parse_book_settings({**BOOK, "slug": slug}).slug == slug
+    assert s.parse_book_settings(BOOK).slug == ""  # none: the one made from site_name
+
+
+@pytest.mark.parametrize("slug", ["", None, 3, "Peer-Support", "a_b", "peer support", "-a", "a-", "a/b",
+                                  "учебник", "x" * 61])
+def test_a_slug_that_cannot_name_a_file_is_refused(slug: Any) -> None:
+    assert refused({**BOOK, "slug": slug}) == (
+        f"book.yml: extra.book.slug: {slug!r} cannot name the downloads: write up to 60 letters a-z, digits "
+        "and hyphens between them, e.g. peer-support-training.")
+
+
+ABSENT = object()  # the key not written at all
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> str:
+    for folder in ("chapters", "part/one", "images"):
+        (tmp_path / "docs" / folder).mkdir(parents=True)
+    return str(tmp_path / "docs")
+
+
+@pytest.mark.parametrize("raw, folder", [
+    ("chapters", "chapters"), ("chapters/", "chapters"), ("./chapters", "chapters"), (" part/one ", "part/one"),
+    (ABSENT, "chapters"),
+])
+def test_the_chapters_folder_is_a_folder_of_docs(raw: Any, folder: str, docs: str) -> None:
+    book = BOOK if raw is ABSENT else {**BOOK, "chapters_dir": raw}
+    assert s.parse_book_settings(book, docs_dir=docs).chapters_dir == folder
+
+
+def test_the_default_chapters_folder_may_not_exist_yet(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()  # a book with no chapter yet: `make chapter` makes the folder
+    assert s.parse_book_settings(BOOK, docs_dir=str(tmp_path / "docs")).chapters_dir == "chapters"
+
+
+@pytest.mark.parametrize("raw", ["chapter", "nothere", "images/none", "/", "/chapters", ".", "./", "../docs/chapters",
+                                 "chapters/../chapters", "", "  ", None, 3, ["chapters"]])
+def test_a_chapters_folder_that_is_not_one_of_docs_is_refused(raw: Any, docs: str) -> None:
+    assert refused({**BOOK, "chapters_dir": raw}, docs) == (
+        f"book.yml: extra.book.chapters_dir: {raw!r} is not a folder of docs/: write the path inside docs/ of the "
+        "folder that holds the chapters, e.g. chapters (docs/ has chapters, images, part).")
+
+
+def test_the_chapters_folders_shape_is_checked_without_docs_too() -> None:
+    assert refused({**BOOK, "chapters_dir": "../chapters"}).startswith(
+        "book.yml: extra.book.chapters_dir: '../chapters' is not a folder of docs/: ")
+    assert s.parse_book_settings({**BOOK, "chapters_dir": "chapter"}).chapters_dir == "chapter"
+
+
+# --- extra.epub, read only when the book offers an EPUB ------------------------------------------
+
+
+def real_config(**extra: Any) -> Any:
+    """The real configuration, with `extra` changed (a value of None removes the key)."""
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    for key, value in extra.items():
+        if value is None:
+            config.extra.pop(key, None)
+        else:
+            config.extra[key] = value
+    return config
+
+
+def test_a_book_that_offers_no_epub_needs_no_epub_settings() -> None:
+    read = s.parse_settings(real_config(downloads=["pdf"], epub=None), {})
+    assert read.formats == ("pdf",) and read.offered_epub is None
+    with pytest.raises(PluginError, match=r"^mkdocs.yml: extra.epub was not read: the book offers no EPUB"):
+        read.epub  # noqa: B018 (only the EPUB export reads it, made only when the book offers one)
+    # Not even checked: a wrong extra.epub of a book without an EPUB is never read.
+    assert s.parse_settings(real_config(downloads=["pdf", "offline"], epub=["x"]), {}).offered_epub is None
+
+
+def test_a_book_that_offers_an_epub_needs_its_settings() -> None:
+    read = s.parse_settings(real_config(), {})
+    assert read.offered_epub is not None and read.epub is read.offered_epub
+    with pytest.raises(PluginError) as error:
+        s.parse_settings(real_config(downloads=["epub"], epub=None), {})
+    assert str(error.value) == ("mkdocs.yml: extra.epub is missing: add its identifier and accessibility_summary, "
+                                "or take epub out of extra.downloads.")
+
+
+@pytest.mark.parametrize("raw", [["x"], "urn:x", 3])
+def test_epub_settings_that_are_not_a_mapping_are_told_what_they_should_hold(raw: Any) -> None:
+    with pytest.raises(PluginError) as error:
+        s.parse_epub_settings(raw, "book.yml")
+    assert str(error.value) == "book.yml: extra.epub: expected a mapping with accessibility_summary, identifier."
+
+
+def test_the_chapters_folder_is_looked_for_in_the_configurations_docs_dir() -> None:
+    assert s.parse_settings(real_config(), {}).book.chapters_dir == "chapters"
+    config = real_config()
+    config.extra["book"] = {**config.extra["book"], "chapters_dir": "chapter"}
+    with pytest.raises(PluginError, match=r"^mkdocs.yml: extra.book.chapters_dir: 'chapter' is not a folder of docs/"):
+        s.parse_settings(config, {})
+
+
+# --- The environment, and the configuration's file -----------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "1e9"])
+def test_a_source_date_epoch_that_is_not_a_time_is_refused(value: str) -> None:
+    with pytest.raises(PluginError) as error:
+        s.read_switches({"SOURCE_DATE_EPOCH": value})
+    assert str(error.value) == (f"SOURCE_DATE_EPOCH={value!r} is not a time: set it to whole seconds since 1970 "
+                                "(e.g. `git log -1 --format=%ct`), or unset it.")
+
+
+def test_a_configuration_read_from_standard_input_is_refused() -> None:
+    config = real_config()
+    config.config_file_path = ""
+    with pytest.raises(PluginError) as error:
+        state.start(config)
+    assert str(error.value).startswith("-f -: the configuration was read from standard input, but the book needs "
+                                       "its file")
+    assert "mkdocs build -f mkdocs.yml" in str(error.value)
+
+
+def test_the_books_settings_are_read_before_any_plugins() -> None:
+    """print-site's on_config reads SOURCE_DATE_EPOCH through MkDocs, which fails on a wrong one
+    with a traceback: the book's on_config runs first, and says what is wrong."""
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    assert config.plugins.events["config"][0] is config.plugins["hooks/book.py"].on_config
+
+
+# --- The build stops at once, with one line ------------------------------------------------------
+
+
+def build_with(tmp_path: Path, override: str, **env: str) -> subprocess.CompletedProcess[str]:
+    fixture = tmp_path / "fixtures" / "case"
+    (fixture / "docs").mkdir(parents=True)
+    (fixture / "docs" / "index.md").write_text("---\ntitle: Home\ndescription: Home.\n---\n\n# Home\n",
+                                              encoding="utf-8")
+    (fixture / "mkdocs.override.yml").write_text(override, encoding="utf-8")
+    config = make_fixture_project("case", tmp_path / "project", fixtures=tmp_path / "fixtures")
+    return mkdocs_build(config, config.parent / "site", {"BOOK_EXPORTS": "0", **env})
+
+
+def error_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    return [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+
+
+def test_a_wrong_chapters_folder_stops_the_build_with_one_line(tmp_path: Path) -> None:
+    result = build_with(tmp_path, "extra:\n  book:\n    chapters_dir: chapter\n")
+    assert error_lines(result) == [
+        "ERROR   -  mkdocs.yml: extra.book.chapters_dir: 'chapter' is not a folder of docs/: write the path "
+        "inside docs/ of the folder that holds the chapters, e.g. chapters (docs/ has javascripts, stylesheets)."]
+    assert not (tmp_path / "project" / "case" / "site").exists()
+
+
+def test_a_wrong_source_date_epoch_stops_the_build_with_one_line(tmp_path: Path) -> None:
+    result = build_with(tmp_path, "{}\n", SOURCE_DATE_EPOCH="abc")
+    assert error_lines(result) == [
+        "ERROR   -  SOURCE_DATE_EPOCH='abc' is not a time: set it to whole seconds since 1970 "
+        "(e.g. `git log -1 --format=%ct`), or unset it."]

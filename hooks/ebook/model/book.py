@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from markdown.extensions.toc import slugify
+from mkdocs.exceptions import PluginError
 
 from ebook.model import credits
-from ebook.model.settings import Settings
+from ebook.model.settings import SLUG_MAX, Settings
 
 DOWNLOADS_DIR = "downloads"  # every downloadable file lives under site/downloads/
 Kind = Literal["book", "handout", "worksheet", "epub", "offline"]
@@ -38,6 +39,25 @@ def page_slug(src_uri: str) -> str:
 def book_slug(site_name: str) -> str:
     """The downloads' base name, e.g. post-secondary-peer-support-training-curriculum."""
     return slugify(site_name, "-")
+
+
+SITE_NAME_SLUG_MAX = 100  # the downloads' names add up to 20 characters to it; a file name may have 255
+
+
+def checked_book_slug(site_name: str, settings: Settings) -> str:
+    """The downloads' base name: `extra.book.slug`, or the one made from site_name, which must
+    have a Latin letter or digit (a title in another script has none) and fit in a file name."""
+    if settings.book.slug:
+        return settings.book.slug
+    slug = book_slug(site_name)
+    if re.search(r"[a-z0-9]", slug) and len(slug) <= SITE_NAME_SLUG_MAX:
+        return slug
+    shown = site_name if len(site_name) <= 40 else site_name[:40] + "…"
+    why = (f"makes a download name of {len(slug)} characters, more than {SITE_NAME_SLUG_MAX}"
+           if len(slug) > SITE_NAME_SLUG_MAX else "has no Latin letter or digit to name the downloads after")
+    raise PluginError(
+        f"{settings.config_name}: site_name: {shown!r} {why}: set extra.book.slug to the downloads' name, "
+        f"e.g. peer-support-training (up to {SLUG_MAX} letters a-z, digits and hyphens between them).")
 
 
 # Where each kind of download lives under site/downloads/: the contract every export writes to
@@ -85,9 +105,12 @@ class Book:
     site_url: str  # "" when the site's address is not set
     chapters: tuple[Chapter, ...] = ()  # in reading (navigation) order; known from on_nav
 
+    def __post_init__(self) -> None:
+        checked_book_slug(self.title, self.settings)  # a book whose downloads cannot be named stops here
+
     @property
     def slug(self) -> str:
-        return book_slug(self.title)
+        return checked_book_slug(self.title, self.settings)
 
     def is_chapter(self, src_uri: str) -> bool:
         """A chapter: a page in the chapters folder other than the folder's index page."""

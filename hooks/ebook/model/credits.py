@@ -63,13 +63,17 @@ WORK_KEYS = frozenset({"title", "author", "source_url", "license", "publisher", 
 PAGE_FIELDS = frozenset({"adapted_from", "written_by", "license", "changes"})  # under a page's `attribution:`
 
 
+YEARS = (1000, 2999)  # a plausible year of publication: catches a sign or a digit too many
+
+
 def parse_work(raw: Any, *, where: str) -> Work:
     if not isinstance(raw, Mapping):
         raise PluginError(f"{where}: expected a mapping with {', '.join(sorted(WORK_KEYS))}.")
     fields.no_unknown_keys(raw, WORK_KEYS, where)
     year = raw.get("year")
-    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
-        raise PluginError(f"{where}.year: {year!r} is not a year: write it as a number, e.g. 2022.")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not YEARS[0] <= year <= YEARS[1]):
+        raise PluginError(f"{where}.year: {year!r} is not a year: write the year it was published as a "
+                          f"number from {YEARS[0]} to {YEARS[1]}, e.g. 2022.")
     return Work(
         title=fields.text(raw, "title", where),
         author=fields.text(raw, "author", where),

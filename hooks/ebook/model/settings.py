@@ -6,10 +6,11 @@ Every message names the configuration file and the field, and says what to write
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
@@ -27,28 +28,65 @@ class BookSettings:
     original: credits.Work  # the book this edition adapts
     edition_title: str
     changes: str  # what this edition changed, for pages adapted from the original
-    chapters_dir: str
+    chapters_dir: str  # relative to docs/, e.g. chapters
     language: str
     chapter_template: str  # the file new chapters start from, relative to mkdocs.yml
+    slug: str = ""  # the downloads' base name; "" for the one made from site_name
 
 
-_BOOK_ONLY_KEYS = {"edition_title", "changes", "chapters_dir", "language", "chapter_template"}
+_BOOK_ONLY_KEYS = {"edition_title", "changes", "chapters_dir", "language", "chapter_template", "slug"}
+BOOK_KEYS = credits.WORK_KEYS | _BOOK_ONLY_KEYS
+CHAPTERS_DIR = "chapters"  # the default, which a book may lack until `make chapter` adds the first
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")  # the shape of a BCP 47 tag
+SLUG = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")  # no hyphen first: a name like -x reads as an option
+SLUG_MAX = 60
 
 
-def parse_book_settings(raw: Any, config_name: str = CONFIG_NAME) -> BookSettings:
+def parse_book_settings(raw: Any, config_name: str = CONFIG_NAME, *, docs_dir: str | None = None) -> BookSettings:
+    """`extra.book`; with `docs_dir`, the chapters' folder must also be there."""
     where = f"{config_name}: extra.book"
-    if not isinstance(raw, Mapping):
+    if raw is None:
         raise PluginError(f"{where} is missing: add the book's title, author, source_url and license.")
+    if not isinstance(raw, Mapping):
+        raise PluginError(f"{where}: expected a mapping with {', '.join(sorted(BOOK_KEYS))}.")
     book = dict(raw)
+    fields.no_unknown_keys(book, BOOK_KEYS, where)
     original = credits.parse_work({k: v for k, v in book.items() if k not in _BOOK_ONLY_KEYS}, where=where)
+    language = fields.text(book, "language", where, default="en")
+    if not LANGUAGE_TAG.fullmatch(language):
+        raise PluginError(f"{where}.language: {language!r} is not a language tag: write a BCP 47 tag, "
+                          "e.g. en or fr-CA.")
+    slug = book.get("slug", "")
+    if "slug" in book and (not isinstance(slug, str) or not SLUG.fullmatch(slug) or len(slug) > SLUG_MAX):
+        raise PluginError(f"{where}.slug: {slug!r} cannot name the downloads: write up to {SLUG_MAX} "
+                          "letters a-z, digits and hyphens between them, e.g. peer-support-training.")
     return BookSettings(
         original=original,
         edition_title=fields.text(book, "edition_title", where, default=original.title),
         changes=fields.text(book, "changes", where),
-        chapters_dir=fields.text(book, "chapters_dir", where, default="chapters").strip("/"),
-        language=fields.text(book, "language", where, default="en"),
+        chapters_dir=chapters_folder(book, where, docs_dir),
+        language=language,
         chapter_template=fields.text(book, "chapter_template", where, default="templates/chapter.md"),
+        slug=slug,
     )
+
+
+def chapters_folder(book: Mapping[str, Any], where: str, docs_dir: str | None) -> str:
+    """`chapters_dir`: a folder inside docs/, written relative to it (a typo would otherwise give
+    a book with no chapters, silently)."""
+    value = book.get("chapters_dir", CHAPTERS_DIR)
+    path = PurePosixPath(value.strip()) if isinstance(value, str) and value.strip() else None
+    inside = path is not None and not path.is_absolute() and ".." not in path.parts and str(path) != "."
+    # Only the default may be missing: a new book has no chapters' folder until its first chapter.
+    exists = docs_dir is None or str(path) == CHAPTERS_DIR or (Path(docs_dir) / str(path)).is_dir()
+    if path is not None and inside and exists:
+        return str(path)
+    docs = f"{Path(docs_dir).name if docs_dir else 'docs'}/"
+    folders = sorted(p.name for p in Path(docs_dir).iterdir() if p.is_dir() and not p.name.startswith(".")) \
+        if docs_dir and Path(docs_dir).is_dir() else []
+    has = f" ({docs} has {', '.join(folders)})" if folders else ""
+    raise PluginError(f"{where}.chapters_dir: {value!r} is not a folder of {docs}: write the path inside {docs} "
+                      f"of the folder that holds the chapters, e.g. {CHAPTERS_DIR}{has}.")
 
 
 @dataclass(frozen=True)
@@ -98,11 +136,17 @@ class EpubSettings:
     accessibility_summary: str
 
 
+_EPUB_KEYS = {"identifier", "accessibility_summary"}
+
+
 def parse_epub_settings(raw: Any, config_name: str = CONFIG_NAME) -> EpubSettings:
     where = f"{config_name}: extra.epub"
+    if raw is None:
+        raise PluginError(f"{where} is missing: add its identifier and accessibility_summary, or take "
+                          "epub out of extra.downloads.")
     if not isinstance(raw, Mapping):
-        raise PluginError(f"{where} is missing: add its identifier and accessibility_summary.")
-    fields.no_unknown_keys(raw, {"identifier", "accessibility_summary"}, where)
+        raise PluginError(f"{where}: expected a mapping with {', '.join(sorted(_EPUB_KEYS))}.")
+    fields.no_unknown_keys(raw, _EPUB_KEYS, where)
     values = {}
     for key, example in (
         ("identifier", "urn:uuid:<a UUID made once, e.g. with `python3 -m uuid`>"),
@@ -199,17 +243,34 @@ def read_switches(env: Mapping[str, str]) -> Switches:
                     build_time=build_time(env))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Settings:
     """Everything the configuration and the environment say about this build of the book."""
 
     config_name: str  # the configuration file's name, for messages
     book: BookSettings
     pdf: PdfSettings
-    epub: EpubSettings
+    offered_epub: EpubSettings | None  # extra.epub: None when the book offers no EPUB
     formats: tuple[str, ...]  # the downloads this book offers (extra.downloads), in FORMATS' order
     switches: Switches
     offline_edition: bool  # this build is the offline edition's, run by the book's build
+
+    # Written out so that callers give `epub` (None when not offered), and the EPUB export reads
+    # `epub` typed as the settings it needs.
+    def __init__(self, config_name: str, book: BookSettings, pdf: PdfSettings, epub: EpubSettings | None,
+                 formats: tuple[str, ...], switches: Switches, offline_edition: bool) -> None:
+        for key, value in (("config_name", config_name), ("book", book), ("pdf", pdf), ("offered_epub", epub),
+                           ("formats", formats), ("switches", switches), ("offline_edition", offline_edition)):
+            object.__setattr__(self, key, value)
+
+    @property
+    def epub(self) -> EpubSettings:
+        """extra.epub, for the EPUB export, which is made only when the book offers an EPUB
+        (`ebook.exports`)."""
+        if self.offered_epub is None:
+            raise PluginError(f"{self.config_name}: extra.epub was not read: the book offers no EPUB "
+                              "(extra.downloads), so nothing of this build may ask for it.")
+        return self.offered_epub
 
 
 def config_name(config: MkDocsConfig) -> str:
@@ -228,12 +289,13 @@ def parse_settings(config: MkDocsConfig, env: Mapping[str, str]) -> Settings:
     """Read and check every setting once: a mistake stops the build before anything is written."""
     name = config_name(config)
     extra = config.extra
+    formats = parse_formats(extra.get("downloads"), name)
     return Settings(
         config_name=name,
-        book=parse_book_settings(extra.get("book"), name),
+        book=parse_book_settings(extra.get("book"), name, docs_dir=config.docs_dir),
         pdf=parse_pdf_settings(extra.get("pdf"), name),
-        epub=parse_epub_settings(extra.get("epub"), name),
-        formats=parse_formats(extra.get("downloads"), name),
+        epub=parse_epub_settings(extra.get("epub"), name) if "epub" in formats else None,
+        formats=formats,
         switches=read_switches(env),
         offline_edition=is_offline_edition(config),
     )

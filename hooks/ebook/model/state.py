@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 NOT_STARTED = ("the book of this build is not known: list hooks/book.py first under `hooks:` in "
                "{config}, so that it reads the book's settings before the other hooks run")
 
+NO_FILE = ("-f -: the configuration was read from standard input, but the book needs its file (the "
+           "checks read it, and the offline edition is built from it): name the file instead, e.g. "
+           "`mkdocs build -f mkdocs.yml`.")
+
 _current: tuple[MkDocsConfig, Book] | None = None  # the build under way: its configuration, its book
 _serving = False  # this process previews the book (`mkdocs serve`), for every build it makes
 
@@ -46,6 +50,8 @@ def serving() -> bool:
 def start(config: MkDocsConfig) -> Book:
     """Read the settings of a new build (its chapters follow from the navigation)."""
     global _current
+    if not config.config_file_path:
+        raise PluginError(NO_FILE)
     settings = parse_settings(config, os.environ)
     book = Book(settings, title=config.site_name, description=config.site_description or "",
                 site_url=config.site_url or "")
