@@ -78,6 +78,7 @@ class EpubExport:
         if not chapters:
             log.info("No EPUB: the navigation lists no chapter under docs/%s/.", settings.book.chapters_dir)
             return
+        assert settings.epub is not None  # read whenever the book offers an EPUB, as it does here
         meta = book_metadata(settings.book, settings.epub, description=self.book.description,
                              date=settings.switches.build_time)
         data = build_epub(meta, chapters, site_dir=Path(config.site_dir), site_url=config.site_url)

@@ -243,34 +243,17 @@ def read_switches(env: Mapping[str, str]) -> Switches:
                     build_time=build_time(env))
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Settings:
     """Everything the configuration and the environment say about this build of the book."""
 
     config_name: str  # the configuration file's name, for messages
     book: BookSettings
     pdf: PdfSettings
-    offered_epub: EpubSettings | None  # extra.epub: None when the book offers no EPUB
+    epub: EpubSettings | None  # extra.epub: None when the book offers no EPUB (not read then)
     formats: tuple[str, ...]  # the downloads this book offers (extra.downloads), in FORMATS' order
     switches: Switches
     offline_edition: bool  # this build is the offline edition's, run by the book's build
-
-    # Written out so that callers give `epub` (None when not offered), and the EPUB export reads
-    # `epub` typed as the settings it needs.
-    def __init__(self, config_name: str, book: BookSettings, pdf: PdfSettings, epub: EpubSettings | None,
-                 formats: tuple[str, ...], switches: Switches, offline_edition: bool) -> None:
-        for key, value in (("config_name", config_name), ("book", book), ("pdf", pdf), ("offered_epub", epub),
-                           ("formats", formats), ("switches", switches), ("offline_edition", offline_edition)):
-            object.__setattr__(self, key, value)
-
-    @property
-    def epub(self) -> EpubSettings:
-        """extra.epub, for the EPUB export, which is made only when the book offers an EPUB
-        (`ebook.exports`)."""
-        if self.offered_epub is None:
-            raise PluginError(f"{self.config_name}: extra.epub was not read: the book offers no EPUB "
-                              "(extra.downloads), so nothing of this build may ask for it.")
-        return self.offered_epub
 
 
 def config_name(config: MkDocsConfig) -> str:
