@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from mkdocs.plugins import event_priority
+from mkdocs.utils import DuplicateFilter
 
 from ebook.model import state
 
@@ -16,6 +18,12 @@ if TYPE_CHECKING:
 
 def on_startup(command: str, dirty: bool) -> None:
     state.start_process(command)
+    if command == "serve":
+        # MkDocs prints a message once per process: a preview whose every rebuild fails the same
+        # way would say why only the first time. The writer needs the reason each time.
+        build_log = logging.getLogger("mkdocs.commands.build")
+        for repeated in [f for f in build_log.filters if isinstance(f, DuplicateFilter)]:
+            build_log.removeFilter(repeated)
 
 
 # Priority 100: the settings and switches are checked before any plugin's on_config reads them
