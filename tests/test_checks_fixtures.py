@@ -36,6 +36,7 @@ ONE_PROBLEM = {
     "check-link-here": ("docs/index.md", 8, ["link text 'here' does not say where the link goes", "name the page"]),
     "check-link-bare-address": ("docs/index.md", 9, ["'https://opentextbc.ca/peersupport/' is a bare web address", "name what it links to"]),
     "check-raw-html-link-missing-page": ("docs/index.md", 10, ["raw HTML link 'chapters/reconnection/'", "not a page or file of the book"]),
+    "check-raw-html-download-not-offered": ("docs/index.md", 10, ["the book does not offer the EPUB (extra.downloads in mkdocs.yml)", "add epub there, or remove this link"]),
     "check-raw-html-link-missing-anchor": ("docs/index.md", 12, ["anchor '#reconection'", "docs/chapters/other.md does not have", "did you mean '#reconnection'?"]),
     "check-not-utf8": ("docs/index.md", 10, ["not valid UTF-8", "byte 0xE9 at column 22", "save the file with the UTF-8 encoding"]),
     "check-duplicate-title": ("docs/chapters/listening.md", 2, ["title 'Listening' is also the title of docs/chapters/listening-again.md (line 2)", "its own title"]),
@@ -49,6 +50,7 @@ ONE_PROBLEM = {
     "check-page-not-in-nav": ("docs/chapters/listening.md", 1, ["not in the book's navigation", "'- chapters/listening.md'", "nav: in mkdocs.yml"]),
     "check-link-missing-page": ("docs/index.md", 10, ["the link 'chapters/reconection.md' leads to no page or file of the book", "relative to this file"]),
     "check-image-missing": ("docs/index.md", 10, ["the link 'images/two-people.png' leads to no page or file", "put the image in docs/images/"]),
+    "check-download-not-offered": ("docs/index.md", 10, ["the book does not offer the EPUB (extra.downloads in mkdocs.yml)", "add epub there, or remove this link"]),
     "check-link-missing-anchor": ("docs/index.md", 12, ["'#reconection' that this page does not have", "lower case with hyphens"]),
 }
 

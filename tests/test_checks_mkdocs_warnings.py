@@ -57,3 +57,30 @@ def test_a_nav_line_indented_under_the_one_above_is_told_to_line_up() -> None:
     (found,) = w.explain(message)
     assert (found.path, found.needle) == ("mkdocs.yml", "chapters/two.md")
     assert "indent it exactly like the line above" in found.message
+
+
+BOOK = "post-secondary-peer-support-training-curriculum"
+
+
+def test_a_link_to_a_download_the_book_does_not_offer_names_the_setting() -> None:
+    message = (f"Doc file 'chapters/a.md' contains a link '../downloads/handouts/a.pdf', but the target "
+               "'downloads/handouts/a.pdf' is not found among documentation files.")
+    (found,) = w.explain(message, "book.yml", book=BOOK, formats=("epub", "offline"))
+    assert (found.path, found.needle) == ("docs/chapters/a.md", "../downloads/handouts/a.pdf")
+    assert found.message == ("the book does not offer the PDFs (extra.downloads in book.yml): add pdf there, "
+                             "or remove this link")
+    collector = w.FoldedWarnings("mkdocs.yml", book=BOOK, formats=("pdf",))
+    logger = logging.getLogger(w.LOGGERS[1])
+    epub = logger.makeRecord(logger.name, logging.WARNING, __file__, 1,
+                             f"Doc file 'index.md' contains a link 'downloads/{BOOK}.epub', but the target is not "
+                             "found among documentation files.", None, None)
+    assert not collector.filter(epub)
+    assert [f.message for f in collector.folded] == [
+        "the book does not offer the EPUB (extra.downloads in mkdocs.yml): add epub there, or remove this link"]
+
+
+def test_a_misspelt_download_of_an_offered_format_is_told_to_check_its_name() -> None:
+    for link in (f"downloads/{BOOK}.epubb", "downloads/handouts/a/b.pdf"):
+        message = f"Doc file 'index.md' contains a link '{link}', but the target is not found among documentation files."
+        (found,) = w.explain(message, book=BOOK, formats=("pdf",))
+        assert found.message.startswith(f"the link '{link}' leads to no page or file of the book: check the name")

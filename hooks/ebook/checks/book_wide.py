@@ -1,6 +1,6 @@
 """The book's checks as a whole: each page's source, the sources together, the pages rendered,
 and what only the whole book tells (titles and slugs unique, links in raw HTML that reach a
-page or an anchor).
+page or an anchor, links to downloads only of the formats the book offers).
 """
 
 from __future__ import annotations
@@ -18,13 +18,39 @@ from ebook.checks.lines import Lines
 from ebook.checks.problems import DOCS, BookReport, PageReport, Problem, Source
 from ebook.checks.rendered import check_page_rendered
 from ebook.checks.scanner import Renderer, squash
-from ebook.model.book import DOWNLOADS_DIR, page_slug
+from ebook.model.book import DOWNLOADS_DIR, download_kind, page_slug
 
 if TYPE_CHECKING:
-    from ebook.model.book import Book
+    from ebook.model.book import Book, Kind
 
 # Folders of the site the build writes itself (the downloads contract): not in docs/.
 GENERATED_FOLDERS = (f"/{DOWNLOADS_DIR}/",)
+
+# The format of extra.downloads that makes each kind of download, and how messages name it.
+KIND_FORMATS: Mapping[Kind, str] = {
+    "book": "pdf", "handout": "pdf", "worksheet": "pdf", "epub": "epub", "offline": "offline"}
+FORMAT_NAMES: Mapping[str, str] = {"pdf": "the PDFs", "epub": "the EPUB", "offline": "the offline edition"}
+
+
+def unoffered_format(path: str, *, book: str, formats: Sequence[str]) -> str | None:
+    """The format of the download at the site-relative `path` when the book does not offer it
+    (`formats`, extra.downloads); None for a format it offers, or a path no export writes."""
+    found = download_kind(path, book=book)
+    if found is None or KIND_FORMATS[found[0]] in formats:
+        return None
+    return KIND_FORMATS[found[0]]
+
+
+def not_offered(fmt: str, config_name: str) -> str:
+    """The problem of a link to a download of a format the book does not offer."""
+    return (f"the book does not offer {FORMAT_NAMES[fmt]} (extra.downloads in {config_name}): "
+            f"add {fmt} there, or remove this link")
+
+
+def not_offered_link(path: str, book: Book) -> str | None:
+    """`not_offered` for a link to the site-relative `path`, if it leads to such a download."""
+    fmt = unoffered_format(path, book=book.slug, formats=book.settings.formats)
+    return not_offered(fmt, book.settings.config_name) if fmt else None
 
 
 @dataclass
@@ -45,7 +71,7 @@ def check_book(pages: Sequence[Source], others: Sequence[Source], context: Conte
     """Every problem of the book, the pages rendered here: what the build checks as MkDocs
     renders them."""
     report = check_sources(pages, context.book, context.placeholders)
-    rendered = check_rendered_book(pages, others, context.renderer)
+    rendered = check_rendered_book(pages, others, context.renderer, context.book)
     return BookReport(problems=sorted(set(report.problems + rendered)), lines=report.lines)
 
 
@@ -63,15 +89,16 @@ def check_sources(pages: Sequence[Source], book: Book,
 
 
 def check_rendered_book(pages: Sequence[Source], others: Sequence[Source],
-                        renderer: Renderer) -> list[Problem]:
+                        renderer: Renderer, book: Book) -> list[Problem]:
     """What needs the pages rendered: each page's content and the raw HTML links between pages."""
-    return rendered_book_problems([check_page_rendered(page, renderer) for page in pages], others)
+    return rendered_book_problems([check_page_rendered(page, renderer) for page in pages], others, book)
 
 
-def rendered_book_problems(reports: Sequence[PageReport], others: Sequence[Source]) -> list[Problem]:
+def rendered_book_problems(reports: Sequence[PageReport], others: Sequence[Source],
+                           book: Book) -> list[Problem]:
     """The pages' rendered problems and the raw HTML links between pages."""
     problems = [p for report in reports for p in report.problems]
-    problems += broken_raw_links(reports, {_site_path(o.url) for o in others})
+    problems += broken_raw_links(reports, {_site_path(o.url) for o in others}, book)
     return sorted(set(problems))
 
 
@@ -156,21 +183,22 @@ def _site_path(url: str) -> str:
     return "/" + path.removeprefix("./")
 
 
-def broken_raw_links(reports: Sequence[PageReport], file_paths: set[str]) -> list[Problem]:
-    """Links in raw HTML, which MkDocs neither rewrites nor checks, must reach a page or anchor."""
+def broken_raw_links(reports: Sequence[PageReport], file_paths: set[str], book: Book) -> list[Problem]:
+    """Links in raw HTML, which MkDocs neither rewrites nor checks, must reach a page or anchor,
+    or a download the book offers."""
     pages = {_site_path(r.url): r for r in reports}
     problems = []
     for report in reports:
         here = _site_path(report.url)
         for address, line in report.raw_links:
-            message = _raw_link_problem(address, here, report, pages, file_paths)
+            message = _raw_link_problem(address, here, report, pages, file_paths, book)
             if message:
                 problems.append(Problem(f"{DOCS}/{report.src_uri}", line, message))
     return problems
 
 
 def _raw_link_problem(address: str, here: str, report: PageReport,
-                      pages: Mapping[str, PageReport], file_paths: set[str]) -> str | None:
+                      pages: Mapping[str, PageReport], file_paths: set[str], book: Book) -> str | None:
     address = address.strip()
     parts = urlsplit(address)
     if parts.scheme or address.startswith("//") or not address:
@@ -194,7 +222,9 @@ def _raw_link_problem(address: str, here: str, report: PageReport,
             if target_path in file_paths:
                 return None  # an image or another file of the book
             if target_path.startswith(GENERATED_FOLDERS):
-                return None  # written by the build itself; ebook/downloads.py checks these links
+                # Written by the build itself (ebook/downloads.py checks that each link finds its
+                # file), if the book offers its format.
+                return not_offered_link(target_path.removeprefix("/"), book)
             return (f"the raw HTML link '{address}' points at '{target_path}', which is not a "
                     "page or file of the book: check the address (a page's address is its file "
                     "name without .md, ending in '/', e.g. '../connection/')")

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ebook.model.settings import CONFIG_NAME
+from ebook.checks.book_wide import not_offered, unoffered_format
+from ebook.model.settings import CONFIG_NAME, FORMATS
 
 # The loggers MkDocs warns through about the navigation and the pages' links.
 LOGGERS = ("mkdocs.structure.nav", "mkdocs.structure.pages")
@@ -35,17 +37,20 @@ class Folded:
 
 
 class FoldedWarnings(logging.Filter):
-    """Keeps the warnings `explain` knows while it is installed on MkDocs' loggers."""
+    """Keeps the warnings `explain` knows while it is installed on MkDocs' loggers (`book` and
+    `formats`: the book's slug and the downloads it offers, as `explain` takes them)."""
 
-    def __init__(self, config_name: str) -> None:
+    def __init__(self, config_name: str, *, book: str = "", formats: Sequence[str] = FORMATS) -> None:
         super().__init__()
         self.config_name = config_name
+        self.book = book
+        self.formats = formats
         self.folded: list[Folded] = []
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno < logging.WARNING:
             return True
-        folded = explain(record.getMessage(), self.config_name)
+        folded = explain(record.getMessage(), self.config_name, book=self.book, formats=self.formats)
         self.folded += folded
         return not folded
 
@@ -74,8 +79,13 @@ _ABSOLUTE = re.compile(r"Doc file '(?P<src>[^']*)' contains an absolute link '(?
                        r"left as is\.(?: Did you mean '(?P<suggestion>[^']*)'\?)?$")
 
 
-def explain(message: str, config_name: str = CONFIG_NAME) -> list[Folded]:
-    """The problems a warning of MkDocs' tells, or none for a warning this module does not know."""
+def explain(message: str, config_name: str = CONFIG_NAME, *, book: str = "",
+            formats: Sequence[str] = FORMATS) -> list[Folded]:
+    """The problems a warning of MkDocs' tells, or none for a warning this module does not know.
+
+    `book` (the book's slug) and `formats` (extra.downloads) tell a link to a download the book
+    does not offer, which MkDocs finds missing as it finds a misspelt one.
+    """
     if found := _OMITTED.match(message):
         return [Folded(f"docs/{page.strip()[2:]}", "", (
             f"the page is not in the book's navigation: add the line '- {page.strip()[2:]}' under "
@@ -97,6 +107,8 @@ def explain(message: str, config_name: str = CONFIG_NAME) -> list[Folded]:
     if found := _LINK_NOT_FOUND.match(message):
         link = found.group("link")
         did_you_mean = f"did you mean '{found.group('suggestion')}'? " if found.group("suggestion") else ""
+        if fmt := unoffered_format(found.group("target") or link, book=book, formats=formats):
+            return [Folded(f"docs/{found.group('src')}", link, not_offered(fmt, config_name))]
         if re.match(r"(?:www\.|[\w-]+\.(?:com|org|net|edu|ca|gov)(?:[/?#]|$))", link, re.I):
             fix = f"write the whole web address, starting with https://, e.g. https://{link}"
         elif "downloads/" in link:

@@ -81,7 +81,8 @@ class CheckRun:
             cast("list[object]", config.markdown_extensions).append(RenderedHtml())
         self.warnings: FoldedWarnings | None = None  # MkDocs' own, while they are folded in
         if self.checking and (config.strict or serving):  # where they stop a build, or are reported
-            self.warnings = FoldedWarnings(book.settings.config_name)
+            self.warnings = FoldedWarnings(book.settings.config_name, book=book.slug,
+                                           formats=book.settings.formats)
             self.warnings.install()
 
     def close(self) -> None:
@@ -107,7 +108,7 @@ class CheckRun:
         elif report.problems:
             # The build stops here: render the pages here too, and read the navigation as MkDocs
             # will, so every problem is listed at once.
-            rendered = check_rendered_book(pages, others, context.renderer)
+            rendered = check_rendered_book(pages, others, context.renderer, context.book)
             if self.warnings is not None:
                 self._render_as_mkdocs(config)
             problems = report.problems + rendered + self._folded_warnings(config)
@@ -129,7 +130,8 @@ class CheckRun:
 
     def env(self, config: MkDocsConfig, files: Files) -> None:
         """Every page is converted and none written yet: the last moment to stop the build cleanly."""
-        problems = self.refused + (rendered_book_problems(self.reports, self.others) if self.checking else [])
+        problems = self.refused + (rendered_book_problems(self.reports, self.others, self.context.book)
+                                   if self.checking else [])
         if self.warnings is not None:
             # MkDocs checks the links to sections only after writing every page: check them now.
             for file in files.documentation_pages():
