@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -19,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from ebook import downloads as d
 from ebook.model import state
 from ebook.model.book import Kind, download_path
+from ebook.model.settings import FORMATS
 from tests.helpers import ROOT
 
 if TYPE_CHECKING:
@@ -96,6 +98,17 @@ def test_no_downloads_folder_means_no_downloads(tmp_path: Path) -> None:
     assert d.scan_downloads(tmp_path, book_title="B", book_slug=BOOK, chapters=CHAPTERS) == []
 
 
+# What each kind of build may say of the downloads it lacks (`Offer`): the book build, a preview,
+# the offline edition's own build; every format offered unless a test says otherwise.
+BUILD = d.Offer(formats=FORMATS, book=BOOK, exports=True, edition=False, config_name="mkdocs.yml")
+PREVIEW = d.Offer(formats=FORMATS, book=BOOK, exports=False, edition=False, config_name="mkdocs.yml")
+EDITION = d.Offer(formats=FORMATS, book=BOOK, exports=False, edition=True, config_name="mkdocs.yml")
+
+
+def offering(offer: d.Offer, *formats: str) -> d.Offer:
+    return dataclasses.replace(offer, formats=formats)
+
+
 HANDOUT = d.Download("handout", "Listening", "chapters/listening/", "downloads/handouts/listening.pdf", 2, 210_400, "0" * 64)
 BOOK_PDF = d.Download("book", "The Book", "", f"downloads/{BOOK}.pdf", 12, 1_234_567, "1" * 64)
 PAGE = (
@@ -106,7 +119,7 @@ PAGE = (
 
 
 def test_download_links_get_type_and_size() -> None:
-    done = d.complete_links(PAGE, {HANDOUT.path: HANDOUT, BOOK_PDF.path: BOOK_PDF}, page="chapters/listening/index.html", require=True)
+    done = d.complete_links(PAGE, {HANDOUT.path: HANDOUT, BOOK_PDF.path: BOOK_PDF}, page="chapters/listening/index.html", offer=BUILD)
     links = BeautifulSoup(done, "html.parser").find_all("a")
     assert [a.get_text() for a in links] == ["Chapter handout (PDF, 210 KB)", "Download PDF (1.2 MB)", "Other"]
     assert done.replace(" (PDF, 210 KB)", "").replace(" (1.2 MB)", "") == PAGE  # nothing else changed
@@ -114,7 +127,7 @@ def test_download_links_get_type_and_size() -> None:
 
 def test_a_link_to_a_missing_download_stops_the_build() -> None:
     with pytest.raises(PluginError) as error:
-        d.complete_links(PAGE, {BOOK_PDF.path: BOOK_PDF}, page="chapters/listening/index.html", require=True)
+        d.complete_links(PAGE, {BOOK_PDF.path: BOOK_PDF}, page="chapters/listening/index.html", offer=BUILD)
     assert "site/chapters/listening/index.html: links to downloads/handouts/listening.pdf" in str(error.value)
 
 
@@ -122,7 +135,7 @@ MISSING = ' (made by <code>make book</code>, not in this preview)</span>'
 
 
 def test_in_a_preview_a_link_to_a_missing_file_says_make_book_makes_it() -> None:
-    done = d.complete_links(PAGE, {}, page="chapters/listening/index.html", require=False)
+    done = d.complete_links(PAGE, {}, page="chapters/listening/index.html", offer=PREVIEW)
     assert done == (
         '<p><span class="book-download-missing">Chapter handout (PDF; made by <code>make book</code>, '
         'not in this preview)</span>'
@@ -135,11 +148,35 @@ def test_in_a_preview_a_link_to_a_missing_file_says_make_book_makes_it() -> None
 
 def test_in_a_preview_links_to_files_it_has_are_completed() -> None:
     # The offline edition's build: exports off, the book build's downloads copied in.
-    done = d.complete_links(PAGE, {BOOK_PDF.path: BOOK_PDF}, page="chapters/listening/index.html", require=False)
+    done = d.complete_links(PAGE, {BOOK_PDF.path: BOOK_PDF}, page="chapters/listening/index.html", offer=PREVIEW)
     page = BeautifulSoup(done, "html.parser")
     assert [a.get_text() for a in page.find_all("a")] == ["Download PDF (1.2 MB)", "Other"]
     assert page.select_one(".book-download-missing").get_text() == (
         "Chapter handout (PDF; made by make book, not in this preview)")
+
+
+def test_a_link_to_a_download_the_book_does_not_offer_names_the_setting() -> None:
+    with pytest.raises(PluginError) as error:
+        d.complete_links(PAGE, {HANDOUT.path: HANDOUT}, page="chapters/listening/index.html",
+                         offer=offering(BUILD, "epub", "offline"))
+    assert str(error.value) == (
+        f"site/chapters/listening/index.html: links to downloads/{BOOK}.pdf (data-download): the book does "
+        "not offer the PDFs (extra.downloads in mkdocs.yml): add pdf there, or remove this link.")
+
+
+EPUB_LINK = f'<a data-download="downloads/{BOOK}.epub" href="downloads/{BOOK}.epub">E-book</a>'
+
+
+@pytest.mark.parametrize(("offer", "text"), [
+    (offering(PREVIEW, "pdf"), "E-book (EPUB; the book does not offer it)"),
+    (offering(EDITION, "pdf", "offline"), "E-book (EPUB; the book does not offer it)"),
+    # A hand-run offline edition's build, without the book build's downloads: no preview.
+    (EDITION, "E-book (EPUB; not in this offline edition)"),
+], ids=["preview-not-offered", "edition-not-offered", "edition-missing"])
+def test_a_missing_file_says_only_what_is_true_of_the_book_and_the_build(offer: d.Offer, text: str) -> None:
+    done = BeautifulSoup(d.complete_links(EPUB_LINK, {}, page="index.html", offer=offer), "html.parser")
+    assert done.find("a") is None
+    assert done.get_text() == text
 
 
 @pytest.mark.parametrize(("link", "text"), [
@@ -151,7 +188,7 @@ def test_in_a_preview_links_to_files_it_has_are_completed() -> None:
      "A <b> & c (<IMG SRC=X ONERROR=ALERT(1)>; made by make book, not in this preview)"),
 ], ids=["epub", "offline", "hostile"])
 def test_a_missing_file_names_its_type_and_everything_is_escaped(link: str, text: str) -> None:
-    done = BeautifulSoup(d.complete_links(link, {}, page="index.html", require=False), "html.parser")
+    done = BeautifulSoup(d.complete_links(link, {}, page="index.html", offer=PREVIEW), "html.parser")
     assert done.find("a") is None and done.find("img") is None and done.find("b") is None
     assert done.get_text() == text
 
@@ -160,7 +197,7 @@ def test_downloads_list_replaces_its_placeholder() -> None:
     page = '<h2>Downloads</h2>\n<div data-downloads-list></div>\n<p>After</p>'
     hostile = d.Download("handout", "<script>alert(1)</script>", "x/", "downloads/handouts/x.pdf", 1, 5000, "2" * 64)
     done = d.replace_downloads_lists(page, [BOOK_PDF, HANDOUT, hostile], page="facilitators/index.html",
-                                     exports=True)
+                                     offer=BUILD)
     html = BeautifulSoup(done, "html.parser")
     assert html.find(attrs={"data-downloads-list": True}) is None
     rows = [[td.get_text() for td in tr.find_all("td")] for tr in html.select("tbody tr")]
@@ -174,23 +211,53 @@ def test_downloads_list_replaces_its_placeholder() -> None:
 
 def test_empty_downloads_list_says_so() -> None:
     done = d.replace_downloads_lists("<div data-downloads-list></div>", [], page="facilitators/index.html",
-                                     exports=True)
+                                     offer=BUILD)
     assert "No downloads were built" in done
 
 
 def test_a_preview_without_downloads_says_make_book_makes_them() -> None:
     done = d.replace_downloads_lists("<p>Before</p><div data-downloads-list></div>", [],
-                                     page="facilitators/index.html", exports=False)
+                                     page="facilitators/index.html", offer=PREVIEW)
     assert done == ('<p>Before</p><div class="book-downloads-list"><p>This preview has no downloads: '
                     "<code>make book</code> makes the PDFs, the EPUB and the offline edition.</p></div>")
+
+
+@pytest.mark.parametrize(("formats", "text"), [
+    (("pdf", "epub"), "This preview has no downloads: make book makes the PDFs and the EPUB."),
+    (("epub",), "This preview has no downloads: make book makes the EPUB."),
+    (("offline",), "This preview has no downloads: make book makes the offline edition."),
+    ((), "This book offers no downloads."),
+])
+def test_a_previews_empty_list_names_only_the_formats_the_book_offers(formats: tuple[str, ...], text: str) -> None:
+    done = d.replace_downloads_lists("<div data-downloads-list></div>", [], page="facilitators/index.html",
+                                     offer=offering(PREVIEW, *formats))
+    assert BeautifulSoup(done, "html.parser").get_text() == text
+
+
+@pytest.mark.parametrize(("formats", "text"), [
+    (("offline",), "The book has no downloads besides this offline edition."),
+    (("pdf", "offline"), "This offline edition does not include the PDFs."),  # a hand-run edition's build
+    (("pdf", "epub", "offline"), "This offline edition does not include the PDFs and the EPUB."),
+])
+def test_the_offline_editions_empty_list_speaks_of_no_preview(formats: tuple[str, ...], text: str) -> None:
+    done = d.replace_downloads_lists("<div data-downloads-list></div>", [], page="facilitators.html",
+                                     offer=offering(EDITION, *formats))
+    assert BeautifulSoup(done, "html.parser").get_text() == text
+
+
+def test_a_book_build_that_offers_nothing_says_so() -> None:
+    done = d.replace_downloads_lists("<div data-downloads-list></div>", [], page="facilitators/index.html",
+                                     offer=offering(BUILD))
+    assert BeautifulSoup(done, "html.parser").get_text() == "This book offers no downloads."
 
 
 def test_a_preview_with_downloads_lists_them() -> None:
     # The offline edition's build, with the book build's downloads copied in.
     done = d.replace_downloads_lists("<div data-downloads-list></div>", [BOOK_PDF],
-                                     page="index.html", exports=False)
-    assert d.replace_downloads_lists("<div data-downloads-list></div>", [BOOK_PDF],
-                                     page="index.html", exports=True) == done
+                                     page="index.html", offer=PREVIEW)
+    for offer in (BUILD, EDITION, offering(PREVIEW, "pdf")):
+        assert d.replace_downloads_lists("<div data-downloads-list></div>", [BOOK_PDF],
+                                         page="index.html", offer=offer) == done
     assert [td.get_text() for td in BeautifulSoup(done, "html.parser").select("td")][:2] == [
         "The Book (PDF, 1.2 MB)", "Whole book"]
 

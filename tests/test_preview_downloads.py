@@ -1,9 +1,12 @@
 """A preview (`make serve`, BOOK_EXPORTS=0) has no downloads: its pages say that `make book` makes
 them instead of linking to files that are not there. The offline edition's build, also without
-exports but with the book build's downloads copied in, still links to them."""
+exports but with the book build's downloads copied in, still links to them. Both say only what is
+true of the downloads the book offers (extra.downloads)."""
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -96,3 +99,35 @@ def test_the_offline_editions_build_links_to_the_downloads_it_carries(tmp_path: 
     home = soup(site / "index.html").select_one("article")
     assert "Offline edition (this copy)" in normalise(home.get_text())
     assert soup(site / "facilitators.html").select(".book-downloads-list tbody tr")
+
+
+# --- A book that offers only its offline edition ------------------------------------------------
+
+OFFLINE_ONLY = "downloads-offline-only"
+
+
+def test_a_preview_names_only_the_downloads_the_book_offers(tmp_path: Path) -> None:
+    result, site = build_fixture(OFFLINE_ONLY, tmp_path)  # BOOK_EXPORTS=0
+    assert result.returncode == 0, result.stderr
+    listing = soup(page_html_path(site, "facilitators.md")).select_one(".book-downloads-list")
+    assert normalise(listing.get_text()) == "This preview has no downloads: make book makes the offline edition."
+    home = soup(page_html_path(site, "index.md")).select_one("article")
+    assert [normalise(s.get_text()) for s in home.select(".book-download-missing")] == [
+        "Offline edition (ZIP; made by make book, not in this preview)"]
+
+
+@pytest.mark.build  # the book's build runs the edition's build too
+def test_the_offline_edition_of_a_book_offering_nothing_else_speaks_of_no_preview(tmp_path: Path) -> None:
+    result, site = build_fixture(OFFLINE_ONLY, tmp_path, env={"BOOK_EXPORTS": "1", "BOOK_CACHE": "0"})
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (site / "downloads").iterdir()) == ["index.json", f"{SLUG}-offline.zip"]
+    edition = tmp_path / "unzipped"
+    with zipfile.ZipFile(site / "downloads" / f"{SLUG}-offline.zip") as archive:
+        archive.extractall(edition)
+    pages = {page.relative_to(edition).as_posix(): soup(page) for page in edition.rglob("*.html")}
+    listing = pages[f"{SLUG}-offline/facilitators.html"].select_one(".book-downloads-list")
+    assert normalise(listing.get_text()) == "The book has no downloads besides this offline edition."
+    home = pages[f"{SLUG}-offline/index.html"].select_one("article")
+    assert "Offline edition (this copy)" in normalise(home.get_text())
+    assert [name for name, page in pages.items() if page.select_one("article") is not None
+            and re.search(r"preview|make book", page.select_one("article").get_text())] == []

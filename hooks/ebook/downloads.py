@@ -9,9 +9,11 @@ title, in the book's reading order.
 
 `BOOK_EXPORTS=0` (set by `make serve`) turns the exporters off: a preview. Then a missing file is
 no error: its link becomes text that says `make book` makes the file (`missing_download`), so a
-preview has no link that leads nowhere, and an empty list says the same. Without a downloads
-folder no index is written. The offline edition's build also runs with the exporters off, but
-with the book build's downloads copied in first (`ebook.offline`): its links find their files.
+preview has no link that leads nowhere, and an empty list names the downloads `make book` makes.
+Both say only what is true of the book (`Offer`): the formats it offers (`extra.downloads`), and
+whether this is a preview at all. Without a downloads folder no index is written. The offline
+edition's build also runs with the exporters off, but with the book build's downloads copied in
+first (`ebook.offline`): its links find their files, and it is no preview, so it never says so.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 
+from ebook.checks.book_wide import FORMAT_NAMES, not_offered, unoffered_format
 from ebook.model.book import DOWNLOADS_DIR, Book, Kind, download_kind
 from ebook.model.settings import EXPORTS_ENV
 from ebook.model.writing import write_atomically
@@ -56,11 +59,12 @@ class DownloadsIndex:
 
     def write(self, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
-        exports = self.book.settings.switches.exports
+        offer = Offer.of(self.book)
         folder = site / DOWNLOADS_DIR
-        if not folder.is_dir() and not exports:
-            log.info("Downloads: none in this build (%s=0); their links say that `make book` makes them.",
-                     EXPORTS_ENV)
+        if not folder.is_dir() and not offer.exports:
+            log.info("Downloads: none in this build (%s=0%s).", EXPORTS_ENV,
+                     ", none copied in from the book's build" if offer.edition
+                     else "; their links say that `make book` makes them")
             downloads: list[Download] = []
         else:
             book = self.book
@@ -69,10 +73,27 @@ class DownloadsIndex:
             downloads = scan_downloads(site, book_title=book.title, book_slug=book.slug, chapters=chapters)
             write_atomically(folder / INDEX_FILE, render_index(book.title, downloads).encode("utf-8"))
             log.info("Downloads: %d files listed in %s/%s", len(downloads), DOWNLOADS_DIR, INDEX_FILE)
-        complete_pages(site, downloads, exports=exports)
+        complete_pages(site, downloads, offer)
 
 
-def complete_pages(site: Path, downloads: Sequence[Download], *, exports: bool) -> None:
+@dataclass(frozen=True)
+class Offer:
+    """What a build may say of the downloads it does not have."""
+
+    formats: tuple[str, ...]  # the formats the book offers (extra.downloads)
+    book: str  # the book's slug, which tells a download's kind from its path
+    exports: bool  # this build makes the downloads: one missing is an error, not a preview
+    edition: bool  # the offline edition's own build: no preview, its downloads copied in
+    config_name: str
+
+    @classmethod
+    def of(cls, book: Book) -> Offer:
+        settings = book.settings
+        return cls(formats=settings.formats, book=book.slug, exports=settings.switches.exports,
+                   edition=settings.offline_edition, config_name=settings.config_name)
+
+
+def complete_pages(site: Path, downloads: Sequence[Download], offer: Offer) -> None:
     """Complete the download links and lists of every built page (see `complete_links`)."""
     by_path = {d.path: d for d in downloads}
     # Looked for in the bytes, so that pages with nothing to change are not decoded; the marker
@@ -83,8 +104,8 @@ def complete_pages(site: Path, downloads: Sequence[Download], *, exports: bool) 
             continue
         text = raw.decode("utf-8")
         where = page.relative_to(site).as_posix()
-        new = complete_links(text, by_path, page=where, require=exports)
-        new = replace_downloads_lists(new, downloads, page=where, exports=exports)
+        new = complete_links(text, by_path, page=where, offer=offer)
+        new = replace_downloads_lists(new, downloads, page=where, offer=offer)
         if new != text:
             write_atomically(page, new.encode("utf-8"))
 
@@ -206,17 +227,19 @@ def names_type(text: str, kind: str) -> bool:
     return bool(re.search(rf"\b{re.escape(kind)}\b", html.unescape(re.sub(r"<[^>]+>", "", text)), re.I))
 
 
-def complete_links(page_html: str, downloads: Mapping[str, Download], *, page: str,
-                   require: bool) -> str:
-    """Add type and size to every `data-download` link. A missing file stops the build when
-    files are `require`d; otherwise (a preview) its link becomes text that says so."""
+def complete_links(page_html: str, downloads: Mapping[str, Download], *, page: str, offer: Offer) -> str:
+    """Add type and size to every `data-download` link. A missing file stops a build that makes
+    the downloads (`offer.exports`); otherwise its link becomes text that says so."""
 
     def complete(m: re.Match[str]) -> str:
         path = html.unescape(m.group("path"))
         download = downloads.get(path)
         if download is None:
-            if not require:
-                return missing_download(m.group("text"), path)
+            if not offer.exports:
+                return missing_download(m.group("text"), path, offer)
+            if fmt := unoffered_format(path, book=offer.book, formats=offer.formats):
+                raise PluginError(f"site/{page}: links to {path} (data-download): "
+                                  f"{not_offered(fmt, offer.config_name)}.")
             raise PluginError(
                 f"site/{page}: links to {path} (data-download), but no such file was built "
                 f"under site/{DOWNLOADS_DIR}/. Fix the link, or the exporter that should write it."
@@ -227,24 +250,49 @@ def complete_links(page_html: str, downloads: Mapping[str, Download], *, page: s
     return _DOWNLOAD_LINK.sub(complete, page_html)
 
 
-def missing_download(text: str, path: str) -> str:
-    """A preview's stand-in for the link (`text`, its HTML) to a file it does not have.
+def missing_download(text: str, path: str, offer: Offer) -> str:
+    """The stand-in for the link (`text`, its HTML) to a file this build does not have.
 
     Text, not a link: a link would lead to "page not found". It names the file's type as the
-    finished link does (`link_suffix`), and the command that makes the file.
+    finished link does (`link_suffix`), and why the file is not there: the book does not offer
+    it, or `make book` makes it (a preview), or (the offline edition) the edition lacks it.
     """
     kind = file_type(path)
     prefix = "" if not kind or names_type(text, kind) else f"{html.escape(kind)}; "
-    return (f'<span class="book-download-missing">{text} ({prefix}made by <code>make book</code>, '
-            "not in this preview)</span>")
+    if unoffered_format(path, book=offer.book, formats=offer.formats):
+        why = "the book does not offer it"
+    elif offer.edition:
+        why = "not in this offline edition"
+    else:
+        why = "made by <code>make book</code>, not in this preview"
+    return f'<span class="book-download-missing">{text} ({prefix}{why})</span>'
 
 
-def replace_downloads_lists(page_html: str, downloads: Sequence[Download], *, page: str,
-                            exports: bool) -> str:
+def replace_downloads_lists(page_html: str, downloads: Sequence[Download], *, page: str, offer: Offer) -> str:
     if not _DOWNLOADS_LIST.search(page_html):
         return page_html
-    listing = render_downloads_list(downloads, page=page, exports=exports)
+    listing = render_downloads_list(downloads, page=page, offer=offer)
     return _DOWNLOADS_LIST.sub(lambda _: listing, page_html)
+
+
+def no_downloads(offer: Offer) -> str:
+    """What an empty list of downloads says (HTML), true of the book and of this build."""
+    if not offer.formats:
+        return "This book offers no downloads."
+    if offer.edition:  # its list leaves the edition itself out (it cannot contain itself)
+        others = [fmt for fmt in offer.formats if fmt != "offline"]
+        if not others:
+            return "The book has no downloads besides this offline edition."
+        return f"This offline edition does not include {names(others)}."
+    if not offer.exports:
+        return f"This preview has no downloads: <code>make book</code> makes {names(offer.formats)}."
+    return "No downloads were built with this version of the site."
+
+
+def names(formats: Sequence[str]) -> str:
+    """The formats' names in a sentence: "the PDFs, the EPUB and the offline edition"."""
+    words = [FORMAT_NAMES[fmt] for fmt in formats]
+    return " and ".join(filter(None, [", ".join(words[:-1]), words[-1]]))
 
 
 def relative_url(target: str, *, page: str) -> str:
@@ -252,15 +300,11 @@ def relative_url(target: str, *, page: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
 
-def render_downloads_list(downloads: Sequence[Download], *, page: str, exports: bool) -> str:
+def render_downloads_list(downloads: Sequence[Download], *, page: str, offer: Offer) -> str:
     """The table of every download (title, kind, type, pages, size), linked from `page`."""
     e = html.escape
-    if not downloads and not exports:
-        return ('<div class="book-downloads-list"><p>This preview has no downloads: '
-                "<code>make book</code> makes the PDFs, the EPUB and the offline edition.</p></div>")
     if not downloads:
-        return ('<div class="book-downloads-list"><p>No downloads were built with this version '
-                "of the site.</p></div>")
+        return f'<div class="book-downloads-list"><p>{no_downloads(offer)}</p></div>'
     rows = []
     for d in downloads:
         rows.append(
