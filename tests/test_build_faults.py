@@ -246,6 +246,50 @@ def test_a_kill_at_any_step_of_the_swap_leaves_a_complete_site(tmp_path: Path, v
     assert bool(site_missing_after) == (how == "rename"), site_missing_after
 
 
+# --- A build stopped by a signal ----------------------------------------------------------------
+
+
+def live_processes(group: int) -> list[int]:
+    """The processes of a process group that have not ended (Linux's /proc; zombies aside)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()  # after the program's name
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.build
+def test_a_build_stopped_by_sigterm_leaves_no_offline_edition_behind(tmp_path: Path) -> None:
+    """SIGTERM (a service manager, `timeout`, a CI job cancelled) ends Python without its atexit
+    clean-up, unless the build turns it into an exit: the offline edition's temporary folder,
+    with a partial site in it, must not stay behind."""
+    project = copy_of_the_book(tmp_path, 0)
+    temporary = tmp_path / "tmp"  # where the build makes its temporary folders
+    temporary.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, str(BUILD_SITE), "site"], cwd=project, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**ENV, "BOOK_EXPORTS": "1", "BOOK_CACHE": "0", "TMPDIR": str(temporary)},
+        # The default action, whatever the test run inherited.
+        preexec_fn=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
+    deadline = time.monotonic() + 120  # not a measure: a bound, should the build hang
+    while not any(temporary.glob("offline-edition-*/site/*")):  # the edition's build is writing
+        assert process.poll() is None, "the build ended before it could be stopped"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    os.killpg(process.pid, signal.SIGTERM)  # the whole group, as `kill -TERM -<group>` does
+    process.wait(timeout=60)
+    while live_processes(process.pid):  # the book's build cleans up after the script has ended
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert list(temporary.glob("offline-edition-*")) == []
+    assert not (project / "site").exists()
+
+
 # --- The cache and the browser -----------------------------------------------------------------
 
 

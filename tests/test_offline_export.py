@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -59,12 +61,50 @@ def test_a_failed_offline_build_stops_the_book_build_with_its_messages(tmp_path:
 
 
 def test_the_offline_build_waits_for_the_downloads_and_stops_if_the_book_build_ends(tmp_path: Path) -> None:
-    ready = tmp_path / "downloads-ready"
+    # As start_offline_build lays out its temporary folder: the site, and where "ready" appears.
+    work = tmp_path / "offline-edition-x"
+    (work / "site").mkdir(parents=True)
+    ready = work / "downloads-ready"
     ready.touch()
-    offline.wait_for_downloads(str(ready), parent=os.getppid())  # there already: no wait
-    offline.wait_for_downloads("", parent=os.getppid())  # a hand-run offline build: no wait
+    offline.wait_for_downloads(str(ready), parent=os.getppid(), site_dir=work / "site")  # there already: no wait
+    offline.wait_for_downloads("", parent=os.getppid(), site_dir=work / "site")  # a hand-run offline build: no wait
+    assert work.is_dir()
+    # The book build ended first: the folder it made for this build goes with it.
+    ready.unlink()
     with pytest.raises(PluginError, match="book build that started this offline build has ended"):
-        offline.wait_for_downloads(str(tmp_path / "not-yet"), parent=-1)
+        offline.wait_for_downloads(str(ready), parent=-1, site_dir=work / "site")
+    assert not work.exists()
+
+
+def test_an_offline_build_that_gives_up_removes_only_a_folder_it_was_given(tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere"
+    (other / "site").mkdir(parents=True)
+    with pytest.raises(PluginError, match="has ended"):
+        offline.wait_for_downloads(str(tmp_path / "downloads-ready"), parent=-1, site_dir=other / "site")
+    assert (other / "site").is_dir() and tmp_path.is_dir()
+
+
+def test_sigterm_and_sighup_end_a_build_by_exit_while_the_edition_runs() -> None:
+    """So that its clean-up runs; the old handlers come back after, and an ignored signal stays
+    ignored."""
+    before = {number: signal.getsignal(number) for number in offline.ENDING_SIGNALS}
+    for number in offline.ENDING_SIGNALS:
+        signal.signal(number, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        signals = offline.ExitOnSignals()
+        assert signal.getsignal(signal.SIGTERM) is offline.exit_on_signal
+        assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+        with pytest.raises(SystemExit) as stopped:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the handler runs before this ends
+        assert stopped.value.code == 128 + signal.SIGTERM
+        signals.restore()
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+        assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
 
 
 # --- The export of one build -----------------------------------------------------------------
@@ -100,9 +140,13 @@ def test_a_failed_book_build_stops_the_second_build(tmp_path: Path, monkeypatch:
     monkeypatch.setenv("BOOK_CACHE", "0")
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     export = offline.OfflineExport(state.start(config), config)
+    handler = signal.getsignal(signal.SIGTERM)
     export.pre_build(config)
     running = export.running
     assert running is not None and running.process.poll() is None
+    # Meanwhile SIGTERM ends this build by an exit, which runs the clean-up.
+    assert signal.getsignal(signal.SIGTERM) is (offline.exit_on_signal if handler == signal.SIG_DFL else handler)
     export.close()
     assert export.running is None
     assert running.process.poll() is not None and not running.work.exists()
+    assert signal.getsignal(signal.SIGTERM) == handler

@@ -12,8 +12,9 @@ The second build starts in `pre_build`, once the chapters' source checks have pa
 on the other core while this build renders its pages and prints its PDFs; when it has rendered
 its own pages it waits for this build's downloads to be complete (`BOOK_OFFLINE_READY` names the
 file whose appearance says so), copies them, and finishes. Its output is zipped reproducibly,
-inside one folder, into `site/downloads/<book-slug>-offline.zip` (`write`). If this build fails,
-the second one is stopped (`close`); if this build dies, the second one notices and stops. When
+inside one folder, into `site/downloads/<book-slug>-offline.zip` (`write`). If this build fails
+or is stopped (Ctrl-C, SIGTERM, SIGHUP), the second one is stopped and its temporary folder
+removed (`close`); if this build dies, the second one notices, removes its folder and stops. When
 nothing it is made from changed since the last build (`offline_key`), the last zip is reused
 from `.cache/book/offline/` (`ebook.model.build_cache`). When the book's sources are those of the last
 build (`sources_key`), the second build is not even started unless the zip turns out to have
@@ -32,20 +33,23 @@ Inside that second build (the offline plugin on), the same class also:
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import importlib.metadata
 import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
@@ -55,6 +59,8 @@ from ebook.model.book import DOWNLOADS_DIR
 from ebook.site.csp import SHIM_SOURCE  # the shim the policy allows by its hash
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
@@ -83,6 +89,7 @@ class OfflineExport:
         self.is_edition = book.settings.offline_edition
         self.makes_edition = book.settings.switches.exports  # this build makes the offline edition
         self.running: OfflineBuild | None = None  # the offline edition's build, while it runs
+        self.signals: ExitOnSignals | None = None  # while it runs: signals that end this build clean up
         self.sources: str | None = None  # sources_key of this build, read when it starts
         self.parent = os.getppid()  # in the offline edition's build: the book build that started it
         if self.is_edition:
@@ -113,16 +120,21 @@ class OfflineExport:
     def close(self) -> None:
         """Stop the offline edition's build if it still runs (this build failed or ended)."""
         running, self.running = self.running, None
-        if running is not None:
-            atexit.unregister(self.close)
-            stop_offline_build(running)
+        signals, self.signals = self.signals, None
+        # A signal meanwhile waits until the folder is removed, then ends this build as before.
+        with held(ENDING_SIGNALS):
+            if running is not None:
+                atexit.unregister(self.close)
+                stop_offline_build(running)
+            if signals is not None:
+                signals.restore()
 
     def write(self, config: MkDocsConfig) -> None:
         switches = self.book.settings.switches
         site_dir = Path(config.site_dir)
         dest = site_dir / self.book.download_path("offline")
         if self.is_edition and os.environ.get(DOWNLOADS_ENV):
-            wait_for_downloads(os.environ.get(READY_ENV, ""), parent=self.parent)
+            wait_for_downloads(os.environ.get(READY_ENV, ""), parent=self.parent, site_dir=site_dir)
             copy_downloads(Path(os.environ[DOWNLOADS_ENV]), site_dir / DOWNLOADS_DIR, leave_out=dest.name)
         if not self.makes_edition:
             return
@@ -149,12 +161,15 @@ class OfflineExport:
                  dest.stat().st_size // 1024, ", unchanged since the last build" if entry is not None else "")
 
     def _start(self, config: MkDocsConfig) -> OfflineBuild:
-        self.running = start_offline_build(Path(config.config_file_path),
-                                           downloads=Path(config.site_dir) / DOWNLOADS_DIR)
-        # An interrupted build (Ctrl-C) raises no build error: the second build is stopped, and
-        # its folder removed, when Python exits.
-        atexit.register(self.close)
-        return self.running
+        # An interrupted build (Ctrl-C, or SIGTERM and SIGHUP made SystemExit) raises no build
+        # error: the second build is stopped, and its folder removed, when Python exits. A signal
+        # while it starts waits until `close` is ready to run.
+        with held(ENDING_SIGNALS):
+            self.signals = ExitOnSignals()
+            running = self.running = start_offline_build(Path(config.config_file_path),
+                                                         downloads=Path(config.site_dir) / DOWNLOADS_DIR)
+            atexit.register(self.close)
+        return running
 
     def _zip(self, config: MkDocsConfig, dest: Path) -> None:
         """Finish the second build (started now if `pre_build` expected to reuse the last zip)
@@ -274,18 +289,64 @@ def stop_offline_build(build: OfflineBuild) -> None:
 READY_POLL_SECONDS = 0.05
 
 
-def wait_for_downloads(ready: str, *, parent: int) -> None:
+def wait_for_downloads(ready: str, *, parent: int, site_dir: Path) -> None:
     """In the offline build: wait until the book build says its downloads are complete.
 
-    Stops with an error if the book build ends first (this process then has a new parent).
-    Without `BOOK_OFFLINE_READY` (a hand-run offline build) there is nothing to wait for.
+    Stops with an error if the book build ends first (this process then has a new parent),
+    removing the temporary folder the book build made for it (which holds `ready` and
+    `site_dir`), since no one else will. Without `BOOK_OFFLINE_READY` (a hand-run offline build)
+    there is nothing to wait for.
     """
     if not ready:
         return
     while not os.path.exists(ready):
         if os.getppid() != parent:
+            work = Path(ready).resolve().parent
+            if site_dir.resolve().parent == work:  # the folder is this build's (start_offline_build)
+                shutil.rmtree(work, ignore_errors=True)
             raise PluginError("The book build that started this offline build has ended.")
         time.sleep(READY_POLL_SECONDS)
+
+
+# Signals whose default action ends Python at once, without its clean-up (atexit, finally).
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def exit_on_signal(number: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + number)  # the exit status of a process ended by that signal
+
+
+class ExitOnSignals:
+    """While the offline edition's build runs: SIGTERM and SIGHUP end this build by SystemExit,
+    so that the clean-up runs (`OfflineExport.close`), until `restore` gives them their old
+    handlers back. Only where they have the default action (an ignored signal stays ignored,
+    another handler is kept), and only in the main thread, the only one that may set them."""
+
+    def __init__(self) -> None:
+        self.old: dict[int, Any] = {}  # each replaced signal's handler (whatever getsignal gives)
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for number in ENDING_SIGNALS:
+            if signal.getsignal(number) == signal.SIG_DFL:
+                self.old[number] = signal.signal(number, exit_on_signal)
+
+    def restore(self) -> None:
+        for number, handler in self.old.items():
+            signal.signal(number, handler)
+        self.old = {}
+
+
+@contextlib.contextmanager
+def held(signals: tuple[int, ...]) -> Iterator[None]:
+    """Signals arriving meanwhile wait until the block is done (and act then)."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no mask, nor a SIGTERM a handler could catch
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def local_polyfills(polyfills: list[object]) -> list[object]:
