@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 
-from ebook.checks.book_wide import FORMAT_NAMES, not_offered, unoffered_format
-from ebook.model.book import DOWNLOADS_DIR, Book, Kind, download_kind
+from ebook.checks.book_wide import not_offered
+from ebook.model.book import DOWNLOADS_DIR, FORMAT_NAMES, Book, Kind, download_kind, unoffered_format
 from ebook.model.settings import EXPORTS_ENV
 from ebook.model.writing import write_atomically
 from ebook.pdf import finishing

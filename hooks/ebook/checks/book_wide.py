@@ -18,29 +18,15 @@ from ebook.checks.lines import Lines
 from ebook.checks.problems import DOCS, BookReport, PageReport, Problem, Source
 from ebook.checks.rendered import check_page_rendered
 from ebook.checks.scanner import Renderer, squash
-from ebook.model.book import DOWNLOADS_DIR, download_kind, page_slug
+from ebook.model.book import DOWNLOADS_DIR, FORMAT_NAMES, page_slug, unoffered_format
 
 if TYPE_CHECKING:
-    from ebook.model.book import Book, Kind
+    from ebook.model.book import Book
 
 # Folders of the site the build writes itself (the downloads contract): not in docs/.
 GENERATED_FOLDERS = (f"/{DOWNLOADS_DIR}/",)
 
 # The format of extra.downloads that makes each kind of download, and how messages name it.
-KIND_FORMATS: Mapping[Kind, str] = {
-    "book": "pdf", "handout": "pdf", "worksheet": "pdf", "epub": "epub", "offline": "offline"}
-FORMAT_NAMES: Mapping[str, str] = {"pdf": "the PDFs", "epub": "the EPUB", "offline": "the offline edition"}
-
-
-def unoffered_format(path: str, *, book: str, formats: Sequence[str]) -> str | None:
-    """The format of the download at the site-relative `path` when the book does not offer it
-    (`formats`, extra.downloads); None for a format it offers, or a path no export writes."""
-    found = download_kind(path, book=book)
-    if found is None or KIND_FORMATS[found[0]] in formats:
-        return None
-    return KIND_FORMATS[found[0]]
-
-
 def not_offered(fmt: str, config_name: str) -> str:
     """The problem of a link to a download of a format the book does not offer."""
     return (f"the book does not offer {FORMAT_NAMES[fmt]} (extra.downloads in {config_name}): "

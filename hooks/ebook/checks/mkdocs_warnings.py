@@ -18,7 +18,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ebook.checks.book_wide import not_offered, unoffered_format
+from ebook.checks.book_wide import not_offered
+from ebook.model.book import unoffered_format
 from ebook.model.settings import CONFIG_NAME, FORMATS
 
 # The loggers MkDocs warns through about the navigation and the pages' links.

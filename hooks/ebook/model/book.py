@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -85,6 +85,21 @@ def download_kind(path: str, *, book: str) -> tuple[Kind, str] | None:
         if found := re.fullmatch(pattern, path):
             return kind, found.group(1) if chapter else ""
     return None
+
+
+# The format (`extra.downloads`) each kind of download belongs to, and its name in messages.
+KIND_FORMATS: dict[Kind, str] = {
+    "book": "pdf", "handout": "pdf", "worksheet": "pdf", "epub": "epub", "offline": "offline"}
+FORMAT_NAMES: dict[str, str] = {"pdf": "the PDFs", "epub": "the EPUB", "offline": "the offline edition"}
+
+
+def unoffered_format(path: str, *, book: str, formats: Sequence[str]) -> str | None:
+    """The format of the download at the site-relative `path` when the book does not offer it
+    (`formats`, extra.downloads); None for a format it offers, or a path no export writes."""
+    found = download_kind(path, book=book)
+    if found is None or KIND_FORMATS[found[0]] in formats:
+        return None
+    return KIND_FORMATS[found[0]]
 
 
 @dataclass(frozen=True)
