@@ -35,7 +35,8 @@ def generate_book(dest: Path, chapters: int) -> Path:
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(ROOT / "docs", dest / "docs")
-    for folder in ("hooks", "overrides"):
+    # Everything the configuration names: the hooks, the theme's overrides, the chapter template.
+    for folder in ("hooks", "overrides", "templates"):
         shutil.copytree(ROOT / folder, dest / folder)
     real = (ROOT / "docs" / REAL_CHAPTER).read_text(encoding="utf-8")
     uris = [REAL_CHAPTER]
