@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, cast
 
 import pikepdf
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from hypothesis import given
 from hypothesis import strategies as st
 from mkdocs.config import load_config
@@ -112,17 +113,29 @@ def offering(offer: d.Offer, *formats: str) -> d.Offer:
 HANDOUT = d.Download("handout", "Listening", "chapters/listening/", "downloads/handouts/listening.pdf", 2, 210_400, "0" * 64)
 BOOK_PDF = d.Download("book", "The Book", "", f"downloads/{BOOK}.pdf", 12, 1_234_567, "1" * 64)
 PAGE = (
-    '<p><a href="../../downloads/handouts/listening.pdf" data-download="downloads/handouts/listening.pdf">Chapter handout</a>'
+    '<p><a href="../../downloads/handouts/listening.pdf" data-download="downloads/handouts/listening.pdf">Handout: this chapter</a>'
     f' <a class="x" data-download="downloads/{BOOK}.pdf" href="../../downloads/{BOOK}.pdf">Download <b>PDF</b></a>'
     ' <a href="../other/">Other</a></p>'
 )
 
 
-def test_download_links_get_type_and_size() -> None:
+def test_download_links_get_type_pages_and_size() -> None:
     done = d.complete_links(PAGE, {HANDOUT.path: HANDOUT, BOOK_PDF.path: BOOK_PDF}, page="chapters/listening/index.html", offer=BUILD)
     links = BeautifulSoup(done, "html.parser").find_all("a")
-    assert [a.get_text() for a in links] == ["Chapter handout (PDF, 210 KB)", "Download PDF (1.2 MB)", "Other"]
-    assert done.replace(" (PDF, 210 KB)", "").replace(" (1.2 MB)", "") == PAGE  # nothing else changed
+    assert [a.get_text() for a in links] == [
+        "Handout: this chapter (PDF, 2 pages, 210 KB)", "Download PDF (12 pages, 1.2 MB)", "Other"]
+    # The name and the rest each in a span of their own (the name alone is underlined).
+    assert [[s["class"] for s in a.find_all("span", recursive=False)] for a in links[:2]] == [
+        [["book-download__name"], ["book-download__about"]]] * 2
+    assert links[1].select_one(".book-download__name").decode_contents() == "Download <b>PDF</b>"
+    unwrapped = re.sub(r'<span class="book-download__(?:name|about)">(.*?)</span>', r"\1", done)
+    assert unwrapped.replace(" (PDF, 2 pages, 210 KB)", "").replace(" (12 pages, 1.2 MB)", "") == PAGE  # nothing else changed
+
+
+@pytest.mark.parametrize(("pages", "text"), [(1, "PDF, 1 page, 210 KB"), (2, "PDF, 2 pages, 210 KB"),
+                                             (None, "PDF, 210 KB")])
+def test_a_pdfs_pages_are_counted_in_words(pages: int | None, text: str) -> None:
+    assert d.about(dataclasses.replace(HANDOUT, pages=pages)) == text
 
 
 def test_a_link_to_a_missing_download_stops_the_build() -> None:
@@ -137,22 +150,22 @@ MISSING = ' (made by <code>make book</code>, not in this preview)</span>'
 def test_in_a_preview_a_link_to_a_missing_file_says_make_book_makes_it() -> None:
     done = d.complete_links(PAGE, {}, page="chapters/listening/index.html", offer=PREVIEW)
     assert done == (
-        '<p><span class="book-download-missing">Chapter handout (PDF; made by <code>make book</code>, '
+        '<p><span class="book-download-missing">Handout: this chapter (PDF; made by <code>make book</code>, '
         'not in this preview)</span>'
         f' <span class="book-download-missing">Download <b>PDF</b>{MISSING}'  # the text names the type
         ' <a href="../other/">Other</a></p>'
     )
     text = BeautifulSoup(done, "html.parser").get_text()
-    assert "Chapter handout (PDF; made by make book, not in this preview)" in text
+    assert "Handout: this chapter (PDF; made by make book, not in this preview)" in text
 
 
 def test_in_a_preview_links_to_files_it_has_are_completed() -> None:
     # The offline edition's build: exports off, the book build's downloads copied in.
     done = d.complete_links(PAGE, {BOOK_PDF.path: BOOK_PDF}, page="chapters/listening/index.html", offer=PREVIEW)
     page = BeautifulSoup(done, "html.parser")
-    assert [a.get_text() for a in page.find_all("a")] == ["Download PDF (1.2 MB)", "Other"]
+    assert [a.get_text() for a in page.find_all("a")] == ["Download PDF (12 pages, 1.2 MB)", "Other"]
     assert page.select_one(".book-download-missing").get_text() == (
-        "Chapter handout (PDF; made by make book, not in this preview)")
+        "Handout: this chapter (PDF; made by make book, not in this preview)")
 
 
 def test_a_link_to_a_download_the_book_does_not_offer_names_the_setting() -> None:
@@ -193,20 +206,80 @@ def test_a_missing_file_names_its_type_and_everything_is_escaped(link: str, text
     assert done.get_text() == text
 
 
-def test_downloads_list_replaces_its_placeholder() -> None:
-    page = '<h2>Downloads</h2>\n<div data-downloads-list></div>\n<p>After</p>'
-    hostile = d.Download("handout", "<script>alert(1)</script>", "x/", "downloads/handouts/x.pdf", 1, 5000, "2" * 64)
-    done = d.replace_downloads_lists(page, [BOOK_PDF, HANDOUT, hostile], page="facilitators/index.html",
-                                     offer=BUILD)
-    html = BeautifulSoup(done, "html.parser")
+EPUB = d.Download("epub", "The Book", "", f"downloads/{BOOK}.epub", None, 8_478, "3" * 64)
+OFFLINE = d.Download("offline", "The Book", "", f"downloads/{BOOK}-offline.zip", None, 861_200, "4" * 64)
+WORKSHEET = d.Download("worksheet", "Listening", "chapters/listening/",
+                       "downloads/worksheets/listening-reflection.pdf", 1, 37_000, "5" * 64)
+HOSTILE = d.Download("handout", "<script>alert(1)</script> & co", "chapters/x/", "downloads/handouts/x.pdf", 3, 5000, "2" * 64)
+EVERY_DOWNLOAD = [BOOK_PDF, EPUB, OFFLINE, HANDOUT, WORKSHEET, HOSTILE]  # as scan_downloads orders them
+
+
+def listing(downloads: list[d.Download], *, print_page: str | None = "print_page/index.html",
+            page: str = "facilitators/index.html", offer: d.Offer = BUILD) -> BeautifulSoup:
+    done = d.replace_downloads_lists('<h2>Downloads</h2>\n<div data-downloads-list></div>\n<p>After</p>', downloads,
+                                     page=page, offer=offer, print_page=print_page)
+    assert done.startswith("<h2>Downloads</h2>\n") and done.endswith("\n<p>After</p>")
+    return BeautifulSoup(done, "html.parser")
+
+
+def test_downloads_list_replaces_its_placeholder_with_the_whole_book_then_a_card_per_chapter() -> None:
+    html = listing(EVERY_DOWNLOAD)
     assert html.find(attrs={"data-downloads-list": True}) is None
-    rows = [[td.get_text() for td in tr.find_all("td")] for tr in html.select("tbody tr")]
-    assert rows == [["The Book (PDF, 1.2 MB)", "Whole book", "PDF", "12", "1.2 MB"],
-                    ["Listening (PDF, 210 KB)", "Chapter handout", "PDF", "2", "210 KB"],
-                    ["<script>alert(1)</script> (PDF, 5 KB)", "Chapter handout", "PDF", "1", "5 KB"]]
+    assert html.find("table") is None  # a list reflows to any width; a table would not
+    assert [h.get_text() for h in html.select(".book-downloads-list h3")] == ["The whole book", "Chapter by chapter"]
+    whole = html.select(".book-downloads-list__book > li > a")
+    assert [spoken(a) for a in whole] == [
+        "Whole book (PDF, 12 pages, 1.2 MB)", "E-book (EPUB, 8 KB)", "Offline edition (ZIP, 861 KB)",
+        "The whole book on one page, to print from your browser"]
+    assert [a["href"] for a in whole] == [f"../downloads/{BOOK}.pdf", f"../downloads/{BOOK}.epub",
+                                          f"../downloads/{BOOK}-offline.zip", "../print_page/"]
+    cards = html.select("ul.book-downloads-list__chapters > li.book-download-card")
+    assert [(card.h4.get_text(), card.h4.a["href"]) for card in cards] == [
+        ("Listening", "../chapters/listening/"), ("<script>alert(1)</script> & co", "../chapters/x/")]
+    # Each link says alone what it is, for which chapter, its type, pages and size.
+    assert [[spoken(a) for a in card.select(".book-download-card__files a")] for card in cards] == [
+        ["Handout: Listening (PDF, 2 pages, 210 KB)", "Worksheet: Listening (PDF, 1 page, 37 KB)"],
+        ["Handout: <script>alert(1)</script> & co (PDF, 3 pages, 5 KB)"]]
+    assert [a["href"] for a in cards[0].select(".book-download-card__files a")] == [
+        "../downloads/handouts/listening.pdf", "../downloads/worksheets/listening-reflection.pdf"]
     assert html.find("script") is None
-    assert [a["href"] for a in html.select("tbody a")][:2] == [f"../downloads/{BOOK}.pdf", "../downloads/handouts/listening.pdf"]
-    assert done.endswith("<p>After</p>")
+    # The card's heading shows the chapter; its links show their kind, the title said to screen readers.
+    assert [shown(a) for a in cards[0].select(".book-download-card__files a")] == [
+        "Handout (PDF, 2 pages, 210 KB)", "Worksheet (PDF, 1 page, 37 KB)"]
+
+
+def spoken(tag: Tag) -> str:
+    """What a screen reader says of `tag`: its text but what is hidden from it."""
+    return "".join(s for s in tag.find_all(string=True) if not any(p.get("aria-hidden") == "true" for p in s.parents))
+
+
+def shown(tag: Tag) -> str:
+    """What the screen shows of `tag`: its text but what only screen readers get."""
+    return "".join(s for s in tag.find_all(string=True)
+                   if not any("book-visually-hidden" in p.get("class", []) for p in s.parents))
+
+
+def test_downloads_list_without_chapters_or_without_the_whole_book() -> None:
+    only_chapters = listing([HANDOUT], print_page=None)
+    assert [h.get_text() for h in only_chapters.select("h3")] == ["Chapter by chapter"]
+    only_book = listing([EPUB], print_page=None)
+    assert [h.get_text() for h in only_book.select("h3")] == ["The whole book"]
+    assert [a.get_text() for a in only_book.select("a")] == ["E-book (EPUB, 8 KB)"]
+
+
+def test_the_offline_editions_list_links_to_its_print_page_file() -> None:
+    # Without directory URLs (the offline edition), pages are files and links name them.
+    html = listing([BOOK_PDF, HANDOUT], page="facilitators.html", print_page="print_page.html")
+    assert [a["href"] for a in html.select("a")] == [
+        f"downloads/{BOOK}.pdf", "print_page.html", "chapters/listening/", "downloads/handouts/listening.pdf"]
+
+
+@pytest.mark.parametrize("offer", [BUILD, PREVIEW, EDITION])
+def test_an_empty_list_still_links_to_the_print_page(offer: d.Offer) -> None:
+    html = listing([], offer=offer)
+    assert html.select_one(".book-downloads-list").get_text() == BeautifulSoup(d.no_downloads(offer), "html.parser").get_text()
+    assert [(a.get_text(), a["href"]) for a in html.select("a")] == [
+        ("The whole book on one page, to print from your browser", "../print_page/")]
 
 
 def test_empty_downloads_list_says_so() -> None:
@@ -258,8 +331,8 @@ def test_a_preview_with_downloads_lists_them() -> None:
     for offer in (BUILD, EDITION, offering(PREVIEW, "pdf")):
         assert d.replace_downloads_lists("<div data-downloads-list></div>", [BOOK_PDF],
                                          page="index.html", offer=offer) == done
-    assert [td.get_text() for td in BeautifulSoup(done, "html.parser").select("td")][:2] == [
-        "The Book (PDF, 1.2 MB)", "Whole book"]
+    assert [a.get_text() for a in BeautifulSoup(done, "html.parser").select("a")] == [
+        "Whole book (PDF, 12 pages, 1.2 MB)"]
 
 
 # --- The index of one build ------------------------------------------------------------------
@@ -289,4 +362,5 @@ def test_the_index_lists_the_chapters_in_reading_order_under_their_pages_titles(
     assert listed["book"] == book.title
     assert [(f["title"], f["page_url"], f["path"]) for f in listed["files"]] == [
         ("Bee <b>", "chapters/b/", "downloads/handouts/b.pdf"), ("a", "chapters/a/", "downloads/handouts/a.pdf")]
-    assert "Handout (PDF, " in (site / "about" / "index.html").read_text(encoding="utf-8")
+    about = BeautifulSoup((site / "about" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert about.a.get_text().startswith("Handout (PDF, 1 page, ")

@@ -50,7 +50,7 @@ def test_no_link_in_a_preview_leads_to_a_missing_download(preview: Path) -> None
     # The pages did have them to replace: the home page's EPUB and offline edition.
     home = soup(page_html_path(preview, "index.md")).select_one("article")
     assert [normalise(s.get_text()) for s in home.select(".book-download-missing")] == [
-        "Download PDF (made by make book, not in this preview)",
+        "Whole book (PDF; made by make book, not in this preview)",
         "E-book (EPUB; made by make book, not in this preview)",
         "Offline edition (ZIP; made by make book, not in this preview)",
     ]
@@ -60,16 +60,20 @@ def test_the_chapter_says_make_book_makes_its_handout(preview: Path) -> None:
     nav = soup(page_html_path(preview, "chapters/listening.md")).select_one("nav.book-downloads")
     assert nav.select("a") == []
     assert [normalise(li.get_text()) for li in nav.select("li")] == [
-        "Download PDF (made by make book, not in this preview)",
-        "Chapter handout (PDF; made by make book, not in this preview)",
-        "Reflection worksheet (PDF; made by make book, not in this preview)",
+        "Whole book (PDF; made by make book, not in this preview)",
+        "Handout: this chapter (PDF; made by make book, not in this preview)",
+        "Worksheet: this chapter's reflection (PDF; made by make book, not in this preview)",
     ]
 
 
 def test_the_list_of_downloads_says_make_book_makes_them(preview: Path) -> None:
-    listing = soup(page_html_path(preview, "facilitators.md")).select_one(".book-downloads-list")
+    page = soup(page_html_path(preview, "facilitators.md"))
+    listing = page.select_one(".book-downloads-list")
     assert normalise(listing.get_text()) == (
         "This preview has no downloads: make book makes the PDFs, the EPUB and the offline edition.")
+    # The print page needs no `make book`: a preview links to it all the same.
+    (link,) = page.select("a.book-print-link")
+    assert (page_html_path(preview, "facilitators.md").parent / link["href"] / "index.html").is_file()
 
 
 def blank_pdf(path: Path) -> None:
@@ -95,10 +99,24 @@ def test_the_offline_editions_build_links_to_the_downloads_it_carries(tmp_path: 
     chapter = soup(site / "chapters" / "listening.html").select_one("nav.book-downloads")
     size = human_size((downloads / f"{SLUG}.pdf").stat().st_size)
     assert [normalise(a.get_text()) for a in chapter.select("a")] == [
-        f"Download PDF ({size})", f"Chapter handout (PDF, {size})", f"Reflection worksheet (PDF, {size})"]
+        f"Whole book (PDF, 1 page, {size})", f"Handout: this chapter (PDF, 1 page, {size})",
+        f"Worksheet: this chapter's reflection (PDF, 1 page, {size})"]
     home = soup(site / "index.html").select_one("article")
     assert "Offline edition (this copy)" in normalise(home.get_text())
-    assert soup(site / "facilitators.html").select(".book-downloads-list tbody tr")
+    facilitators = soup(site / "facilitators.html")
+    assert [normalise(a.get_text()) for a in facilitators.select(".book-downloads-list__book a")] == [
+        f"Whole book (PDF, 1 page, {size})", f"E-book (EPUB, {human_size(len(b'PK an e-book'))})",
+        "The whole book on one page, to print from your browser"]
+    for hidden in facilitators.select('[aria-hidden="true"]'):  # what screen readers say of the links
+        hidden.decompose()
+    (card,) = facilitators.select(".book-download-card")
+    title = normalise(card.h4.get_text())
+    assert [normalise(a.get_text()) for a in card.select(".book-download-card__files a")] == [
+        f"Handout: {title} (PDF, 1 page, {size})", f"Worksheet: {title} (PDF, 1 page, {size})"]
+    # Files, not folders, in the offline edition: its links name them.
+    assert [a["href"] for a in facilitators.select(".book-downloads-list a:not(.book-download)")] == [
+        "print_page.html", "chapters/listening.html"]
+    assert (site / "print_page.html").is_file()
 
 
 # --- A book that offers only its offline edition ------------------------------------------------

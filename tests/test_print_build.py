@@ -214,7 +214,7 @@ def test_every_source_sentence_is_in_the_book_pdf(site: Path) -> None:
 def test_no_site_chrome_in_print(site: Path) -> None:
     for pdf in all_pdfs(site):
         text = normalise_pdf_text(" ".join(full_page_texts(pdf)))
-        for chrome in ("Skip to content", "Download PDF", "Table of contents", "Search",
+        for chrome in ("Skip to content", "Whole book (PDF", "Table of contents", "Search",
                        "Edit this page", "Previous", "Next", "¶", "Back to top"):
             assert chrome not in text, f"{pdf.name}: {chrome!r}"
 
@@ -361,33 +361,50 @@ def test_every_page_links_to_the_book_pdf(site: Path, page: str) -> None:
     link = soup(path).find("a", attrs={"data-download": BOOK_PDF})
     assert link is not None
     size = human_size((site / BOOK_PDF).stat().st_size)
-    assert normalise(link.get_text()) == f"Download PDF ({size})"
+    assert normalise(link.get_text()) == f"Whole book (PDF, {pages_of(site / BOOK_PDF)}, {size})"
     assert _resolve(path, link["href"]) == site / BOOK_PDF
 
 
-def test_chapter_page_links_to_its_handout_and_worksheet_with_type_and_size(site: Path) -> None:
+def pages_of(pdf: Path) -> str:
+    """A PDF's length as its links say it: "1 page", "9 pages"."""
+    with pikepdf.open(pdf) as document:
+        count = len(document.pages)
+    return "1 page" if count == 1 else f"{count} pages"
+
+
+def test_chapter_page_links_to_its_handout_and_worksheet_with_type_pages_and_size(site: Path) -> None:
     path = page_html_path(site, f"chapters/{CHAPTER_SLUG}.md")
     links = soup(path).select("a[data-download]")
-    assert {a["data-download"] for a in links} == {BOOK_PDF, HANDOUT, WORKSHEET}
+    assert {a["data-download"]: normalise(a.select_one(".book-download__name").get_text()) for a in links} == {
+        BOOK_PDF: "Whole book", HANDOUT: "Handout: this chapter", WORKSHEET: "Worksheet: this chapter's reflection"}
     for link in links:
         target = _resolve(path, link["href"])
         assert target.is_file(), link["href"]
         assert target == site / link["data-download"]
-        if link["data-download"] != BOOK_PDF:
-            assert normalise(link.get_text()).endswith(f"(PDF, {human_size(target.stat().st_size)})")
+        assert normalise(link.get_text()).endswith(f"(PDF, {pages_of(target)}, {human_size(target.stat().st_size)})")
+
+
+KIND_NAMES = {"book": "Whole book", "epub": "E-book", "offline": "Offline edition",
+              "handout": "Handout: {title}", "worksheet": "Worksheet: {title}"}
 
 
 def test_facilitators_page_lists_every_download(site: Path) -> None:
     index = json.loads((site / "downloads" / "index.json").read_text(encoding="utf-8"))
     path = page_html_path(site, "facilitators.md")
-    rows = soup(path).select(".book-downloads-list tbody tr")
-    assert len(rows) == len(index["files"])
-    for row, entry in zip(rows, index["files"]):
-        cells = [normalise(td.get_text()) for td in row.find_all("td")]
+    page = soup(path)
+    for hidden in page.select('[aria-hidden="true"]'):  # what screen readers say of the links
+        hidden.decompose()
+    links = page.select(".book-downloads-list a.book-download")
+    assert len(links) == len(index["files"])
+    for link, entry in zip(links, index["files"]):
         expected_type = {".pdf": "PDF", ".epub": "EPUB", ".zip": "ZIP"}[Path(entry["path"]).suffix]
-        assert cells[0] == f'{entry["title"]} ({expected_type}, {human_size(entry["bytes"])})'
-        assert cells[2] == expected_type
-        assert cells[3] == (str(entry["pages"]) if entry["pages"] is not None else "–")
-        assert cells[4] == human_size(entry["bytes"])
-        assert _resolve(path, row.find("a")["href"]) == site / entry["path"]
+        pages = [] if entry["pages"] is None else [pages_of(site / entry["path"])]
+        about = ", ".join([expected_type, *pages, human_size(entry["bytes"])])
+        assert normalise(link.get_text()) == f'{KIND_NAMES[entry["kind"]].format(title=entry["title"])} ({about})'
+        assert _resolve(path, link["href"]) == site / entry["path"]
+    # A card for each chapter, in reading order, headed by its title linked to its page.
+    chapter_files = [entry for entry in index["files"] if entry["page_url"]]
+    cards = page.select(".book-download-card")
+    assert [(normalise(card.h4.get_text()), _resolve(path, card.h4.a["href"])) for card in cards] == list(
+        dict.fromkeys((entry["title"], site / entry["page_url"]) for entry in chapter_files))
     assert "data-downloads-list" not in path.read_text(encoding="utf-8")

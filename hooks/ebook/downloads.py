@@ -1,11 +1,11 @@
 """The downloads index: `site/downloads/index.json`, and the links to the downloads on the website.
 
 `DownloadsIndex` is made once per build and runs last of the exports (the contract it reads is
-in `ebook.exports`). It scans `site/downloads/`, writes `site/downloads/index.json`, adds type
-and size to the text of every `<a data-download="downloads/…">` in the built pages (the build
-stops if the file is missing), and replaces every `<div data-downloads-list></div>` with the
-list of all downloads (the facilitators' page). A chapter's downloads are listed under its
-title, in the book's reading order.
+in `ebook.exports`). It scans `site/downloads/`, writes `site/downloads/index.json`, adds type,
+pages and size to the text of every `<a data-download="downloads/…">` in the built pages (the
+build stops if the file is missing), and replaces every `<div data-downloads-list></div>` with the
+list of all downloads (the facilitators' page): the whole book's formats and its print page, then
+one card per chapter, in the book's reading order, whose links name the chapter.
 
 `BOOK_EXPORTS=0` (set by `make serve`) turns the exporters off: a preview. Then a missing file is
 no error: its link becomes text that says `make book` makes the file (`missing_download`), so a
@@ -36,6 +36,7 @@ from ebook.model.book import DOWNLOADS_DIR, FORMAT_NAMES, Book, Kind, download_k
 from ebook.model.settings import EXPORTS_ENV
 from ebook.model.writing import write_atomically
 from ebook.pdf import finishing
+from ebook.site.print_page import print_page_file
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -73,7 +74,14 @@ class DownloadsIndex:
             downloads = scan_downloads(site, book_title=book.title, book_slug=book.slug, chapters=chapters)
             write_atomically(folder / INDEX_FILE, render_index(book.title, downloads).encode("utf-8"))
             log.info("Downloads: %d files listed in %s/%s", len(downloads), DOWNLOADS_DIR, INDEX_FILE)
-        complete_pages(site, downloads, offer)
+        complete_pages(site, downloads, offer, print_page=site_path(print_page_file(config), site))
+
+
+def site_path(path: Path | None, site: Path) -> str | None:
+    """`path`, a file of the built site, relative to it (None if it is not in the site)."""
+    if path is None or not path.is_file() or not path.resolve().is_relative_to(site.resolve()):
+        return None
+    return path.resolve().relative_to(site.resolve()).as_posix()
 
 
 @dataclass(frozen=True)
@@ -93,8 +101,10 @@ class Offer:
                    edition=settings.offline_edition, config_name=settings.config_name)
 
 
-def complete_pages(site: Path, downloads: Sequence[Download], offer: Offer) -> None:
-    """Complete the download links and lists of every built page (see `complete_links`)."""
+def complete_pages(site: Path, downloads: Sequence[Download], offer: Offer, *,
+                   print_page: str | None = None) -> None:
+    """Complete the download links and lists of every built page (see `complete_links`);
+    `print_page` is the print page's file in the site, which the lists link to."""
     by_path = {d.path: d for d in downloads}
     # Looked for in the bytes, so that pages with nothing to change are not decoded; the marker
     # also finds `data-downloads-list`.
@@ -105,7 +115,7 @@ def complete_pages(site: Path, downloads: Sequence[Download], offer: Offer) -> N
         text = raw.decode("utf-8")
         where = page.relative_to(site).as_posix()
         new = complete_links(text, by_path, page=where, offer=offer)
-        new = replace_downloads_lists(new, downloads, page=where, offer=offer)
+        new = replace_downloads_lists(new, downloads, page=where, offer=offer, print_page=print_page)
         if new != text:
             write_atomically(page, new.encode("utf-8"))
 
@@ -146,13 +156,23 @@ def classify(path: str, *, book: str) -> tuple[Kind, str]:
 # --- The index -------------------------------------------------------------------------------
 
 KIND_ORDER: tuple[Kind, ...] = ("book", "epub", "offline", "handout", "worksheet")
-KIND_LABELS: Mapping[Kind, str] = {
+# What each download is called in the list of downloads; a chapter's adds the chapter's title
+# ("Handout: Listening"), so that its link read alone says which chapter it is for.
+KIND_NAMES: Mapping[Kind, str] = {
     "book": "Whole book",
-    "epub": "Whole book for e-readers",
-    "offline": "Whole website, offline",
-    "handout": "Chapter handout",
-    "worksheet": "Reflection worksheet",
+    "epub": "E-book",
+    "offline": "Offline edition",
+    "handout": "Handout",
+    "worksheet": "Worksheet",
 }
+# The line under each of the whole book's formats in the list, for whoever has not met one.
+KIND_NOTES: Mapping[Kind, str] = {
+    "book": "Every chapter, with a table of contents, to print or read on paper.",
+    "epub": "For e-readers and reading apps: the text fits the screen, in the font and size you choose.",
+    "offline": "This website, to read without a connection: unzip it and open index.html.",
+}
+PRINT_PAGE_NAME = "The whole book on one page, to print from your browser"
+PRINT_PAGE_NOTE = "Nothing to download: open it, then print from your browser's menu."
 FILE_TYPES = {".pdf": "PDF", ".epub": "EPUB", ".zip": "ZIP"}
 
 
@@ -202,6 +222,18 @@ def file_type(path: str) -> str:
     return FILE_TYPES.get(PurePosixPath(path).suffix, PurePosixPath(path).suffix.lstrip(".").upper())
 
 
+def page_count(pages: int) -> str:
+    return "1 page" if pages == 1 else f"{pages} pages"
+
+
+def about(download: Download, *, with_type: bool = True) -> str:
+    """"PDF, 9 pages, 90 KB", "EPUB, 8 KB": what a reader wants to know before downloading."""
+    parts = [file_type(download.path)] if with_type else []
+    if download.pages is not None:
+        parts.append(page_count(download.pages))
+    return ", ".join([*parts, human_size(download.bytes)])
+
+
 # --- The links in the built pages ------------------------------------------------------------
 
 # The markers are written by our own templates and Markdown, in one known form; editing just
@@ -214,12 +246,12 @@ _DOWNLOADS_LIST = re.compile(r"<div\b[^>]*\bdata-downloads-list\b[^>]*>\s*</div>
 
 
 def link_suffix(text: str, download: Download) -> str:
-    """" (PDF, 210 KB)", or " (210 KB)" when the link text already names the type."""
-    kind = file_type(download.path)
-    size = human_size(download.bytes)
-    if names_type(text, kind):
-        return f" ({size})"
-    return f" ({kind}, {size})"
+    """The HTML a link's text ends with: type, pages and size, " (PDF, 2 pages, 210 KB)", or
+    " (2 pages, 210 KB)" when the text already names the type ("Download PDF"). In a span of its
+    own, as the name before it is: downloads.css keeps it on one line, and underlines the name
+    alone (not the space between)."""
+    described = about(download, with_type=not names_type(text, file_type(download.path)))
+    return f' <span class="book-download__about">({html.escape(described)})</span>'
 
 
 def names_type(text: str, kind: str) -> bool:
@@ -228,8 +260,8 @@ def names_type(text: str, kind: str) -> bool:
 
 
 def complete_links(page_html: str, downloads: Mapping[str, Download], *, page: str, offer: Offer) -> str:
-    """Add type and size to every `data-download` link. A missing file stops a build that makes
-    the downloads (`offer.exports`); otherwise its link becomes text that says so."""
+    """Add type, pages and size to every `data-download` link. A missing file stops a build that
+    makes the downloads (`offer.exports`); otherwise its link becomes text that says so."""
 
     def complete(m: re.Match[str]) -> str:
         path = html.unescape(m.group("path"))
@@ -244,8 +276,8 @@ def complete_links(page_html: str, downloads: Mapping[str, Download], *, page: s
                 f"site/{page}: links to {path} (data-download), but no such file was built "
                 f"under site/{DOWNLOADS_DIR}/. Fix the link, or the exporter that should write it."
             )
-        suffix = html.escape(link_suffix(m.group("text"), download))
-        return f'{m.group("open")}{m.group("text")}{suffix}{m.group("close")}'
+        text, suffix = m.group("text"), link_suffix(m.group("text"), download)
+        return f'{m.group("open")}<span class="book-download__name">{text}</span>{suffix}{m.group("close")}'
 
     return _DOWNLOAD_LINK.sub(complete, page_html)
 
@@ -268,10 +300,11 @@ def missing_download(text: str, path: str, offer: Offer) -> str:
     return f'<span class="book-download-missing">{text} ({prefix}{why})</span>'
 
 
-def replace_downloads_lists(page_html: str, downloads: Sequence[Download], *, page: str, offer: Offer) -> str:
+def replace_downloads_lists(page_html: str, downloads: Sequence[Download], *, page: str, offer: Offer,
+                            print_page: str | None = None) -> str:
     if not _DOWNLOADS_LIST.search(page_html):
         return page_html
-    listing = render_downloads_list(downloads, page=page, offer=offer)
+    listing = render_downloads_list(downloads, page=page, offer=offer, print_page=print_page)
     return _DOWNLOADS_LIST.sub(lambda _: listing, page_html)
 
 
@@ -296,26 +329,70 @@ def names(formats: Sequence[str]) -> str:
 
 
 def relative_url(target: str, *, page: str) -> str:
-    """The URL of the site-relative `target` from the built HTML file `page`."""
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    """The URL of the site-relative `target` from the built HTML file `page` (a folder's URL,
+    "chapters/one/", keeps its closing slash)."""
+    url = posixpath.relpath(target, posixpath.dirname(page) or ".")
+    return url + "/" if target.endswith("/") and not url.endswith("/") else url
 
 
-def render_downloads_list(downloads: Sequence[Download], *, page: str, offer: Offer) -> str:
-    """The table of every download (title, kind, type, pages, size), linked from `page`."""
+def render_downloads_list(downloads: Sequence[Download], *, page: str, offer: Offer,
+                          print_page: str | None = None) -> str:
+    """Every download, linked from `page`: the whole book's formats (and `print_page`, the print
+    page's file, if given), then a card for each chapter, headed by its title, with its handout
+    and worksheet. A list and headings, no table: it reflows to any width, and each link's text
+    alone says what it leads to ("Handout: <title> (PDF, 2 pages, 61 KB)")."""
     e = html.escape
+    print_link = (f'<a class="book-print-link" href="{e(print_page_url(print_page, page=page))}">'
+                  f"{e(PRINT_PAGE_NAME)}</a>" if print_page else "")
     if not downloads:
-        return f'<div class="book-downloads-list"><p>{no_downloads(offer)}</p></div>'
-    rows = []
+        listing = f'<div class="book-downloads-list"><p>{no_downloads(offer)}</p></div>'
+        return listing + (f'\n<p class="book-print-page">{print_link}</p>' if print_link else "")
+    whole = [d for d in downloads if not d.page_url]
+    chapters: dict[str, list[Download]] = {}  # in the reading order `scan_downloads` gave
     for d in downloads:
-        rows.append(
-            # The link itself says type and size too: a link read out of its row still tells.
-            f'<tr><td><a href="{e(relative_url(d.path, page=page))}">{e(d.title + link_suffix(d.title, d))}</a></td>'
-            f"<td>{e(KIND_LABELS[d.kind])}</td><td>{e(file_type(d.path))}</td>"
-            f'<td>{d.pages if d.pages is not None else "–"}</td><td>{e(human_size(d.bytes))}</td></tr>'
-        )
-    return (
-        '<div class="book-downloads-list"><table>\n'
-        "<thead><tr><th scope=\"col\">Download</th><th scope=\"col\">Kind</th>"
-        "<th scope=\"col\">Type</th><th scope=\"col\">Pages</th><th scope=\"col\">Size</th></tr></thead>\n"
-        "<tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>"
-    )
+        if d.page_url:
+            chapters.setdefault(d.page_url, []).append(d)
+    parts = ['<div class="book-downloads-list">']
+    if whole or print_link:
+        items = [f'<li>{download_link(d, page=page)}<span class="book-download__note">{e(KIND_NOTES.get(d.kind, ""))}</span></li>'
+                 for d in whole]
+        if print_link:
+            items.append(f'<li>{print_link}<span class="book-download__note">{e(PRINT_PAGE_NOTE)}</span></li>')
+        parts += ['<h3 class="book-downloads-list__heading">The whole book</h3>',
+                  '<ul class="book-downloads-list__book">', *items, "</ul>"]
+    if chapters:
+        cards = []
+        for page_url, files in chapters.items():
+            links = "".join(f"<li>{download_link(d, page=page)}</li>" for d in files)
+            cards.append(
+                '<li class="book-download-card">'
+                f'<h4 class="book-download-card__title"><a href="{e(relative_url(page_url, page=page))}">'
+                f"{e(files[0].title)}</a></h4>"
+                f'<ul class="book-download-card__files">{links}</ul></li>'
+            )
+        parts += ['<h3 class="book-downloads-list__heading">Chapter by chapter</h3>',
+                  '<ul class="book-downloads-list__chapters">', *cards, "</ul>"]
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def download_link(download: Download, *, page: str) -> str:
+    """A download's link in the list: its kind, then type, pages and size. A chapter's shows only
+    its kind (its card's heading shows the chapter) and says "Handout: <title>" to screen readers:
+    the whole name in one hidden span, as a hidden part beside the shown one would be read apart
+    from it ("Handout : <title>")."""
+    e = html.escape
+    kind = KIND_NAMES[download.kind]
+    name = (f'<span aria-hidden="true">{e(kind)}</span>'
+            f'<span class="book-visually-hidden">{e(kind)}: {e(download.title)}</span>'
+            if download.page_url else e(kind))
+    return (f'<a class="book-download" href="{e(relative_url(download.path, page=page))}">'
+            f'<span class="book-download__name">{name}</span>'
+            f' <span class="book-download__about">({e(about(download))})</span></a>')
+
+
+def print_page_url(print_page: str, *, page: str) -> str:
+    """The print page's URL from `page`: its folder's with directory URLs ("../print_page/")."""
+    if print_page.endswith("/index.html") and page.endswith("index.html"):
+        return relative_url(print_page.removesuffix("index.html"), page=page)
+    return relative_url(print_page, page=page)
