@@ -1,5 +1,6 @@
 """Chapter lists: the home page and the chapters' page list the book's chapters by themselves,
-in the order of `nav:` (ebook/site/chapter_list.py)."""
+in the order of `nav:`, and the home page's "Start reading" leads to the first
+(ebook/site/chapter_list.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if chapter_list.MARKER not in markdown:
+    if not chapter_list.has_marker(markdown):
         return markdown
     chapters = chapter_list.listed_chapters(state.book_of(config), files)
     return chapter_list.with_chapter_list(markdown, chapters, page.file.src_uri)

@@ -3,8 +3,10 @@
 A page's line `<!-- chapter list -->` is replaced by a numbered list of the book's chapters in
 reading order (the order of `nav:` in mkdocs.yml), each linked by its title with its
 description, both from its front matter. A chapter added to `nav:` is listed everywhere at once,
-and no list can forget one or keep one that was removed. hooks/chapter_list.py calls
-`with_chapter_list` for each page that holds the marker.
+and no list can forget one or keep one that was removed. A line `<!-- start reading -->` becomes
+the home page's "Start reading" link to the first chapter, read from the same list, so it follows
+the book when chapters are added or moved. hooks/chapter_list.py calls `with_chapter_list` for
+each page that holds either marker.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ if TYPE_CHECKING:
     from ebook.model.book import Book
 
 MARKER = "<!-- chapter list -->"
+START_MARKER = "<!-- start reading -->"
+MARKERS = (MARKER, START_MARKER)
+START_CLASS = "book-start"  # docs/stylesheets/pages.css sets the link as the page's first action
 
 
 @dataclass(frozen=True)
@@ -51,11 +56,16 @@ def listed_chapters(book: Book, files: Files) -> list[ListedChapter]:
     return [listed(files.src_uris[chapter.src_uri]) for chapter in book.chapters]
 
 
+def has_marker(markdown: str) -> bool:
+    return any(marker in markdown for marker in MARKERS)
+
+
 def with_chapter_list(markdown: str, chapters: Sequence[ListedChapter], page_src_uri: str) -> str:
-    """The page's Markdown with each marker line replaced by the list, linked from the page."""
-    listing = chapter_list(chapters, page_src_uri)
+    """The page's Markdown with each marker line replaced by what it stands for, linked from
+    the page: the list of chapters, or the link to start reading."""
+    made = {MARKER: chapter_list(chapters, page_src_uri), START_MARKER: start_reading(chapters, page_src_uri)}
     lines = markdown.split("\n")
-    return "\n".join(listing if line.strip() == MARKER else line for line in lines)
+    return "\n".join(made.get(line.strip(), line) for line in lines)
 
 
 def chapter_list(chapters: Sequence[ListedChapter], page_src_uri: str) -> str:
@@ -66,6 +76,18 @@ def chapter_list(chapters: Sequence[ListedChapter], page_src_uri: str) -> str:
         item = f"{number}. [{_escape(chapter.title)}](<{link}>)"
         items.append(f"{item}: {_escape(chapter.description)}" if chapter.description else item)
     return "\n".join(items)
+
+
+def start_reading(chapters: Sequence[ListedChapter], page_src_uri: str) -> str:
+    """A paragraph: "Start reading", a button to the first chapter, and that chapter's number
+    and title (nothing in a book without chapters)."""
+    if not chapters:
+        return ""
+    first = chapters[0]
+    link = posixpath.relpath(first.src_uri, posixpath.dirname(page_src_uri) or ".")
+    return (f"[Start reading](<{link}>){{ .md-button .md-button--primary }}\n"
+            f"Chapter 1: {_escape(first.title)}\n"
+            f"{{ .{START_CLASS} }}")
 
 
 # What Python-Markdown and the attribute lists would read as markup in a title or a description,
