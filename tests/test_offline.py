@@ -73,3 +73,14 @@ def test_the_second_build_gives_way_to_the_printing(tmp_path: Path) -> None:
     finally:
         offline.stop_offline_build(build)
     assert build.process.poll() is not None and not build.work.exists()
+
+
+def test_the_404_page_loads_and_links_from_the_folders_root(unzipped: Path) -> None:
+    # Opened as a file there is no server to send it for a missing address: a reader opens it
+    # at the root of the folder, so its addresses are relative to that root, not to a server's.
+    page = soup(unzipped / "404.html")
+    addresses = [tag.get("href") or tag.get("src") for tag in page.select("link[href], script[src], a[href]")]
+    local = [a.split("#")[0].split("?")[0] for a in addresses if a and not a.startswith(("https:", "http:", "#"))]
+    assert local and not [a for a in local if a.startswith("/")]
+    assert [a for a in local if not (unzipped / a).is_file()] == []
+    assert '"base": "."' in str(page.select_one("#__config"))

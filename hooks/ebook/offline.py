@@ -27,7 +27,9 @@ Inside that second build (the offline plugin on), the same class also:
   search works without a network;
 - once the book build says they are complete, copies its downloads (PDFs, EPUB) into the
   offline site, so its download links work (the path comes in `BOOK_OFFLINE_DOWNLOADS`);
-- turns links to the offline edition itself into text: the edition cannot contain itself.
+- turns links to the offline edition itself into text: the edition cannot contain itself;
+- has its 404 page link from the folder's root, where a reader opens it, instead of from a
+  server's root (`overrides/404.html` does so when Material's offline plugin is on).
 """
 
 from __future__ import annotations
