@@ -10,6 +10,7 @@ are fixed in `docs/stylesheets/a11y.css`; the footer's new-tab link in `override
 
 from __future__ import annotations
 
+import html as html_text
 import re
 
 from mkdocs.exceptions import PluginError
@@ -103,8 +104,10 @@ _BODY_STYLE = re.compile(r"<style>(?:(?!</style>).)*?print-site-enumerate-headin
 
 
 def fix_print_page(html: str) -> str:
-    """print-site writes attributes and elements HTML does not allow (Nu HTML Checker errors)."""
+    """print-site writes attributes and elements HTML does not allow (Nu HTML Checker errors),
+    and the same heading twice in a row (`undouble_section_titles`)."""
     html = fix_page(html, where="the print page")
+    html = undouble_section_titles(html)
     # `heading-number` is not an HTML attribute: custom data goes in `data-*` (nothing reads it).
     html = _HEADING_NUMBER.sub(r"\1data-heading-number=", html)
     # Its heading-numbering rules sit in a <style> inside <body>; HTML allows them in <head> only.
@@ -113,3 +116,61 @@ def fix_print_page(html: str) -> str:
         html = _BODY_STYLE.sub("", html)
         html = html.replace("</head>", "".join(styles) + "</head>", 1)
     return html
+
+
+# print-site 2.9 writes each navigation section as a <section> with the section's title as an h1,
+# then the section's pages, each a <section> starting with its own h1.
+_NAV_SECTION = re.compile(r"<section class='print-page md-section' id='(?P<id>[^']+)'[^>]*>\s*")
+_SECTION_TITLE = re.compile(r"<h1>(?P<title>.*?)<a class='headerlink' href='#(?P<id>[^']+)' "
+                            r"title='Permanent link'></a>\s*</h1>\s*", re.S)
+_FIRST_PAGE = re.compile(r'<section class="print-page" id="(?P<id>[^"]+)"[^>]*>\s*<h1\b[^>]*>(?P<title>.*?)</h1>', re.S)
+_HEADERLINK = re.compile(r"<a\b[^>]*\bclass=[\"']headerlink[\"'][^>]*>.*?</a>", re.S)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def heading_words(heading_html: str) -> str:
+    """What a heading reads as: its text, without its permalink, tags or extra spaces."""
+    return " ".join(html_text.unescape(_TAG.sub("", _HEADERLINK.sub("", heading_html))).split())
+
+
+def undouble_section_titles(html: str) -> str:
+    """print-site titles a navigation section with an h1 even when the section's first page is
+    its index page, which opens with the same h1 (Material's `navigation.indexes`): the print
+    page read "Chapters", "Chapters", and its table of contents "Chapters › Chapters". The
+    section's own title goes, and so does the page's entry under it in the table of contents;
+    the section keeps its id, where its entry still leads. The book's PDF already prints such a
+    title once (ebook/pdf/book_document.py reads the section's first h1, now the page's)."""
+    kept: list[str] = []
+    undoubled: list[tuple[str, str]] = []  # (the section's id, its first page's id)
+    at = 0
+    for section in _NAV_SECTION.finditer(html):
+        title = _SECTION_TITLE.match(html, section.end())
+        if title is None:
+            if _FIRST_PAGE.match(html, section.end()):
+                continue  # undoubled by an earlier run
+            raise PluginError("the print page: print-site's section markup changed; update "
+                              "hooks/ebook/site/a11y.py (undouble_section_titles).")
+        first = _FIRST_PAGE.match(html, title.end())
+        if title["id"] != section["id"] or first is None \
+                or heading_words(first["title"]) != heading_words(title["title"]):
+            continue
+        kept += [html[at:section.end()]]
+        at = title.end()
+        undoubled.append((section["id"], first["id"]))
+    html = "".join(kept) + html[at:]
+    for section_id, page_id in undoubled:
+        html = _without_toc_entry(html, section_id, page_id)
+    return html
+
+
+_EMPTY_TOC_LIST = re.compile(r'<nav class="md-nav" aria-label="[^"]*">\s*<ul class="md-nav__list">\s*</ul>\s*</nav>')
+
+
+def _without_toc_entry(html: str, section_id: str, page_id: str) -> str:
+    """Material's table of contents without the page's entry, the first under its section's."""
+    entry = re.compile(
+        rf'(<a href="#{re.escape(section_id)}" class="md-nav__link">(?:(?!</li>).)*?<ul class="md-nav__list">)\s*'
+        rf'<li class="md-nav__item">\s*<a href="#{re.escape(page_id)}" class="md-nav__link">'
+        r"(?:(?!</li>|<nav\b).)*?</a>\s*</li>", re.S)
+    html = entry.sub(r"\1", html, count=1)
+    return _EMPTY_TOC_LIST.sub("", html)
