@@ -389,8 +389,9 @@ def test_the_text_face_comes_from_the_site_itself_and_stays_light(
     assert found["text"].startswith(family) and found["text"].endswith("serif"), found["text"]
     assert family in found["used"], found
     for face in found["faces"]:
-        # swap: the text shows at once in the fallback face, never hidden while a font loads.
-        assert face["display"] == "swap", face
+        # optional: the text shows at once (after at most a tenth of a second) and never moves
+        # when the face arrives late: then the fallback stays, and the next page has the face.
+        assert face["display"] == "optional", face
         for url in re.findall(r'url\("?([^")]+)', face["src"]):
             assert "//" not in url or url.startswith(site_address), face
     assert fonts and all(url.startswith(site_address) for url, _ in fonts), fonts
