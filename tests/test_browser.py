@@ -15,7 +15,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import PUBLISHED_ENV
-from tests.helpers import ROOT, docs_pages, nav_titles, page_html_path, reading_order
+from tests.browsing import address_of, apply_text_spacing
+from tests.helpers import ROOT, docs_pages, nav_titles, reading_order
 
 CHAPTER = "chapters/connection-disconnection-reconnection/"  # the original chapter
 CHAPTER_SRC = "chapters/connection-disconnection-reconnection.md"
@@ -27,11 +28,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 
 def page_paths() -> list[str]:
     """Every page a reader can land on: the book's pages, the print page and the 404 page."""
-    paths = []
-    for src_uri in docs_pages():
-        rel = page_html_path(Path("."), src_uri).parent.as_posix()
-        paths.append("" if rel == "." else rel + "/")
-    return paths + ["print_page/", MISSING]
+    return [address_of(src_uri) for src_uri in docs_pages()] + ["print_page/", MISSING]
 
 
 PAGES = page_paths()
@@ -280,11 +277,6 @@ def test_nothing_scrolls_sideways_at_320_css_pixels(browser: Browser, site_addre
         assert overflow <= 0, f"{path} scrolls {overflow}px sideways at 320px"
 
 
-# WCAG 1.4.12: line height 1.5, paragraph spacing 2, letter spacing 0.12, word spacing 0.16 (em).
-TEXT_SPACING = """
-* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
-p { margin-bottom: 2em !important; }
-"""
 # Elements whose text is cut off: hidden overflow, or an ellipsis, with more text than room.
 CLIPPED = """() => [...document.querySelectorAll("body *")].filter(e => {
     const s = getComputedStyle(e);
@@ -304,28 +296,11 @@ def test_text_spacing_overrides_lose_no_content(browser: Browser, site_address: 
         before = set(page.evaluate(CLIPPED))
         # As a reader's own stylesheet applies (the pages' policy refuses a <style> they did
         # not write, but not the reader's styles).
-        page.evaluate("css => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css);"
-                      " document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }", TEXT_SPACING)
-        page.wait_for_timeout(50)
-        assert page.evaluate("getComputedStyle(document.querySelector('h1')).wordSpacing") != "0px"  # applied
+        apply_text_spacing(page)
         after = set(page.evaluate(CLIPPED))
         assert after - before == set()
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0
-
-
-@pytest.mark.parametrize("width", [320, 390, 1280])
-def test_the_books_title_is_never_cut_in_the_header_or_the_menu(browser: Browser, site_address: str, width: int) -> None:
-    with new_page(browser, viewport={"width": width, "height": 800}) as page:
-        goto(page, site_address, CHAPTER)
-        title = page.locator(".md-header__topic").first
-        expect(title).to_have_text(SITE_NAME)
-        assert title.evaluate(FITS), f"the header cuts the title at {width}px"
-        if width < 1220:  # the menu is a drawer, opened from the header
-            page.locator(".md-header label[for=__drawer]").click()
-            menu_title = page.locator('.md-nav--primary > .md-nav__title[for="__drawer"]')
-            expect(menu_title).to_contain_text(SITE_NAME)
-            assert menu_title.evaluate(FITS), f"the menu cuts the title at {width}px"
 
 
 @pytest.mark.parametrize("width", [320, 390, 1280])
@@ -340,11 +315,6 @@ def test_the_header_holds_the_pages_title_once_scrolled_and_a_linked_section_lan
         expect(topic).to_have_css("opacity", "1")
         box = topic.bounding_box()
         assert header["y"] <= box["y"] and box["y"] + box["height"] <= header["y"] + header["height"], (box, header)
-
-
-# Whether an element shows all its text: none of it hidden by overflow or an ellipsis.
-FITS = """e => [e, ...e.querySelectorAll("*")].every(x =>
-    x.scrollWidth <= x.clientWidth + 1 && x.scrollHeight <= x.clientHeight + 1)"""
 
 
 MOVING = """() => [...document.querySelectorAll("*")].filter(e => {

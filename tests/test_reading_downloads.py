@@ -12,7 +12,8 @@ from typing import Any, Iterator
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.helpers import chapter_pages, page_html_path
+from tests.browsing import address_of, goto, reader, scrolls_sideways
+from tests.helpers import chapter_pages
 
 FACILITATORS = "facilitators/"
 WIDTHS = [320, 390, 1280]
@@ -26,19 +27,14 @@ PRINT_PAGE_LINK = "The whole book on one page, to print from your browser"
 
 
 def chapter_paths() -> list[str]:
-    return [page_html_path(Path("."), src).parent.as_posix() + "/" for src in chapter_pages()]
+    return [address_of(src) for src in chapter_pages()]
 
 
 @contextmanager
 def opened(browser: Browser, address: str, path: str, width: int, scheme: Any) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
-    try:
-        page = context.new_page()
-        response = page.goto(address + path, wait_until="networkidle")
-        assert response is not None and response.status == 200, path
+    with reader(browser, width, scheme) as page:
+        goto(page, address, path)
         yield page
-    finally:
-        context.close()
 
 
 def index(page: Page, address: str) -> list[dict[str, Any]]:
@@ -54,10 +50,6 @@ def about(entry: dict[str, Any]) -> str:
     kind = FILE_TYPES[Path(entry["path"]).suffix]
     pages = "" if entry["pages"] is None else rf", {entry['pages']} pages?"
     return rf"{kind}{pages}, {SIZE}"
-
-
-def scrolls_sideways(page: Page) -> int:
-    return int(page.evaluate("document.scrollingElement.scrollWidth - innerWidth"))
 
 
 def expect_shown_whole(locator: Locator) -> None:

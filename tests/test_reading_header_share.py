@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Iterator, Literal
 
 import pytest
 from playwright.sync_api import Browser, FloatRect, Locator, Page, expect
 
-from tests.helpers import book_config, chapter_pages, page_html_path
+from tests.browsing import address_of, apply_text_spacing, goto
+from tests.helpers import book_config, chapter_pages
 
 SITE_NAME: str = book_config()["site_name"]
 WIDTHS = [320, 390, 1280]
@@ -23,12 +23,7 @@ SCHEMES = list(SCHEME)
 MENU_IS_A_DRAWER_BELOW = 1220  # Material's breakpoint (76.25em): below it the menu opens over the page
 
 
-def address_path(src_uri: str) -> str:
-    rel = page_html_path(Path("."), src_uri).parent.as_posix()
-    return "" if rel == "." else rel + "/"
-
-
-CHAPTER = address_path(chapter_pages()[0])
+CHAPTER = address_of(chapter_pages()[0])
 PATHS = ["", CHAPTER]  # the home page and the first chapter
 
 # What the pages' policy refuses, and any layout shift, recorded from the first script on.
@@ -40,16 +35,6 @@ new PerformanceObserver(list => {
     for (const entry of list.getEntries()) window.bookShifts.push({value: entry.value});
 }).observe({type: "layout-shift", buffered: true});
 """
-
-# WCAG 1.4.12: line height 1.5, paragraph spacing 2, letter spacing 0.12, word spacing 0.16 (em),
-# applied as a reader's own stylesheet is: the pages' policy refuses a <style> they did not
-# write (page.add_style_tag), not a stylesheet made through the CSSOM.
-TEXT_SPACING = """
-* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
-p { margin-bottom: 2em !important; }
-"""
-ADOPT = """css => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css);
-    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }"""
 
 # Why an element's text is not all in sight: an element of it with more text than room (hidden
 # overflow or an ellipsis), a line outside a box that clips it or outside the window, or the
@@ -141,11 +126,6 @@ def box_of(locator: Locator) -> FloatRect:
     return box
 
 
-def goto(page: Page, address: str, path: str) -> None:
-    response = page.goto(address + path, wait_until="networkidle")
-    assert response is not None and response.status == 200, path
-
-
 def shifts_so_far(page: Page) -> int:
     """How many layout shifts the page has had (counted, not timed: a test may fake the clock)."""
     page.wait_for_timeout(300)  # the observer reports a frame or two late
@@ -170,9 +150,7 @@ def contrast(one: str, other: str) -> float:
 
 
 def assert_applied_text_spacing(page: Page) -> None:
-    page.evaluate(ADOPT, TEXT_SPACING)
-    page.wait_for_timeout(50)
-    assert page.evaluate("getComputedStyle(document.querySelector('.md-header__topic')).wordSpacing") != "0px"
+    apply_text_spacing(page, probe=".md-header__topic")
 
 
 # --- The book's title ------------------------------------------------------------------------

@@ -5,16 +5,15 @@ page, at 320, 390 and 1280 CSS pixels in both colour schemes."""
 from __future__ import annotations
 
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from tests.helpers import book_config, chapter_pages, nav_titles, normalise, page_html_path
+from tests.browsing import address_of, reader
+from tests.helpers import book_config, chapter_pages, nav_titles, normalise
 from tests.test_browser import AXE_TAGS, SITE_NAME
 from tests.test_html_valid import vnu_errors
 
@@ -29,23 +28,8 @@ OWN_STYLE = ".book-not-found__ways", "list-style-type", "none"
 THEME_STYLE = ".md-header", "position", "sticky"  # and these say Material's did
 
 
-def address_of(src_uri: str) -> str:
-    """A page's address relative to the site's root ("" for the home page)."""
-    rel = page_html_path(Path("."), src_uri).parent.as_posix()
-    return "" if rel == "." else rel + "/"
-
-
 def chapters_index() -> str:
     return book_config()["extra"]["book"]["chapters_dir"] + "/index.md"
-
-
-@contextmanager
-def new_page(browser: Browser, width: int, scheme: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": width, "height": SCREENS[width]}, color_scheme=scheme)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def heading_text(text: str) -> str:
@@ -64,7 +48,7 @@ def computed(page: Page, selector: str, prop: str) -> str:
 @pytest.mark.parametrize("width", list(SCREENS))
 def test_start_reading_leads_to_the_first_chapter_above_the_fold_before_any_download(
         browser: Browser, site_address: str, width: int, scheme: str) -> None:
-    with new_page(browser, width, scheme) as page:
+    with reader(browser, width, scheme, height=SCREENS[width]) as page:
         page.goto(site_address, wait_until="networkidle")
         start = page.locator("article").get_by_role("link", name="Start reading", exact=True)
         expect(start).to_have_count(1)
@@ -91,7 +75,7 @@ def test_start_reading_leads_to_the_first_chapter_above_the_fold_before_any_down
 def test_the_home_page_credits_the_original_between_the_title_and_the_way_in(
         browser: Browser, site_address: str, width: int, scheme: str) -> None:
     original = book_config()["extra"]["book"]
-    with new_page(browser, width, scheme) as page:
+    with reader(browser, width, scheme, height=SCREENS[width]) as page:
         page.goto(site_address, wait_until="networkidle")
         assert heading_text(page.locator("article h1").inner_text()) == SITE_NAME
         credit = page.locator("article h1 ~ p", has_text="Adapted from").first
@@ -146,7 +130,7 @@ def link_target(page: Page, name: str) -> str:
 def test_a_missing_address_at_any_depth_gets_a_way_back_into_the_book(
         browser: Browser, site_address: str, width: int, scheme: str) -> None:
     for missing in ("no-such-page/", "chapters/no-such-chapter/deeper/"):
-        with new_page(browser, width, scheme) as page:
+        with reader(browser, width, scheme, height=SCREENS[width]) as page:
             response = page.goto(site_address + missing, wait_until="networkidle")
             assert response is not None and response.status == 404
             check_not_found_page(page)
@@ -176,7 +160,7 @@ def offline_folder(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
 @pytest.mark.parametrize("width", list(SCREENS))
 def test_the_offline_editions_404_page_works_opened_from_its_folder(
         browser: Browser, offline_folder: Path, width: int, scheme: str) -> None:
-    with new_page(browser, width, scheme) as page:
+    with reader(browser, width, scheme, height=SCREENS[width]) as page:
         failed: list[str] = []
         page.on("requestfailed", lambda request: failed.append(request.url))
         page.goto((offline_folder / "404.html").as_uri(), wait_until="load")
@@ -192,7 +176,7 @@ def test_the_offline_editions_404_page_works_opened_from_its_folder(
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_the_offline_404_page_passes_axe_and_the_html_checker(
         browser: Browser, offline_folder: Path, scheme: str) -> None:
-    with new_page(browser, 390, scheme) as page:
+    with reader(browser, 390, scheme, height=SCREENS[390]) as page:
         page.goto((offline_folder / "404.html").as_uri(), wait_until="load")
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
         assert [v["id"] for v in results.response["violations"]] == []
@@ -223,7 +207,7 @@ GAPS = """() => [...document.querySelectorAll('#print-site-page section.print-pa
 def test_the_print_page_says_each_title_once_and_parts_its_pages(
         browser: Browser, site_address: str, width: int, scheme: str) -> None:
     titles = set(nav_titles().values())
-    with new_page(browser, width, scheme) as page:
+    with reader(browser, width, scheme, height=SCREENS[width]) as page:
         page.goto(site_address + "print_page/", wait_until="networkidle")
         assert page.evaluate(SAME_HEADING_TWICE) == []
         headings = [heading_text(h) for h in page.locator("#print-site-page h1").all_inner_texts()]

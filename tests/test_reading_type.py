@@ -5,8 +5,7 @@ published (fixtures in tests/conftest.py). Pages and chapters are read from the 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,7 +14,9 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from ebook.model.credits import LICENCES
-from tests.helpers import book_config, chapter_pages, docs_pages, nav_titles, page_html_path
+from tests import browsing
+from tests.browsing import address_of, reader
+from tests.helpers import book_config, chapter_pages, docs_pages, nav_titles
 
 WIDTHS = [320, 390, 1280]
 SCHEMES = ["light", "dark"]
@@ -25,27 +26,12 @@ AA = 4.5  # WCAG 1.4.3, text of any size
 FONT_BUDGET = 100 * 1024  # the text face's files, all of them
 
 
-def path_of(src_uri: str) -> str:
-    rel = page_html_path(Path("."), src_uri).parent.as_posix()
-    return "" if rel == "." else rel + "/"
-
-
-PAGES = [path_of(src_uri) for src_uri in docs_pages()]
-CHAPTERS = [path_of(src_uri) for src_uri in chapter_pages()]
-
-
-@contextmanager
-def reader(browser: Browser, width: int, scheme: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+PAGES = [address_of(src_uri) for src_uri in docs_pages()]
+CHAPTERS = [address_of(src_uri) for src_uri in chapter_pages()]
 
 
 def goto(page: Page, address: str, path: str) -> None:
-    response = page.goto(address + path, wait_until="networkidle")
-    assert response is not None and response.status == 200, path
+    browsing.goto(page, address, path)
     page.evaluate("document.fonts.ready")
 
 
@@ -294,7 +280,7 @@ FOOTER = """() => {
 def test_the_footer_names_the_book_and_its_pages_not_the_theme(
         views: Views, site_address: str, width: int, scheme: str) -> None:
     titles = nav_titles()
-    about = {titles[src]: path_of(src) for src in ("about.md", "accessibility.md") if src in titles}
+    about = {titles[src]: address_of(src) for src in ("about.md", "accessibility.md") if src in titles}
     for path in PAGES:
         footer = views(width, scheme)[path]["footer"]
         assert "Made with" not in footer["text"] and "Material for MkDocs" not in footer["text"], path
