@@ -64,6 +64,8 @@ class Exports:
 
     def files(self, files: Files, config: MkDocsConfig) -> None:
         """Declare the downloads among the site's files, so links to them are checked."""
+        if self.pdf:
+            self.pdf.files(files, config)
         if self.epub:
             self.epub.files(files, config)
         if self.offline:

@@ -58,6 +58,7 @@ from ebook.pdf.reflection import ReflectionPrompts, has_reflection_prompts
 if TYPE_CHECKING:
     import jinja2
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
     from ebook.model.book import Book
@@ -90,6 +91,12 @@ class PdfExport:
             # Typed as names, the list takes extensions as objects too (Python-Markdown does).
             cast("list[object]", config.markdown_extensions).append(finder)
         self._finder = finder
+
+    def files(self, files: Files, config: MkDocsConfig) -> None:
+        # The whole book's PDF, declared even with BOOK_EXPORTS=0, so a page's link to it is
+        # checked like a link to any page. (A chapter's handout and worksheet are linked only by
+        # the page template, which the hook makes from the chapter's own slug.)
+        writing.declare_download(files, config, self.book.download_path("book"))
 
     def pre_build(self, config: MkDocsConfig) -> None:
         self.close()  # one browser at a time
