@@ -30,7 +30,12 @@ CSS_FILE = Path(__file__).with_name("epub.css")
 
 
 class _Writer(epub.EpubWriter):  # type: ignore[misc]
-    """ebooklib's writer, with the policy in the contents document it writes itself."""
+    """ebooklib's writer, with the policy in the contents document it writes itself, and the
+    book's language on the package (Ace and reading systems read it there; ebooklib omits it)."""
+
+    def _write_opf_file(self, root: Any) -> None:
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
+        super()._write_opf_file(root)
 
     def _get_nav(self, item: epub.EpubNav) -> bytes:
         nav: bytes = super()._get_nav(item)
