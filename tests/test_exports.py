@@ -77,7 +77,7 @@ def test_each_export_gets_the_events_it_takes_in_the_order_the_hooks_had(calls: 
     assert made.post_page("<html></html>", PAGE, CONFIG) == "<html></html>"
     made.close()
     assert calls == [
-        "epub: files", "offline: files",
+        "pdf: files", "epub: files", "offline: files",
         "pdf: pre_build", "offline: pre_build",
         "pdf: env",
         "pdf: page_content", "epub: page_content",
