@@ -409,18 +409,20 @@ def git_user_name(root: Path) -> str:
     return result.stdout.strip() if result.returncode == 0 else ""
 
 
-def chapters_dir_of(config: Any) -> str:
-    """extra.book.chapters_dir of the configuration MkDocs read, or the default."""
-    return book_setting(config, "chapters_dir", CHAPTERS_DIR).strip("/") or CHAPTERS_DIR
+def chapter_settings(config: Any, docs_dir: Path) -> tuple[str, str]:
+    """The chapters' folder and the chapter template, as the build reads and checks them
+    (hooks/ebook/model/settings.py); a wrong one is refused with the build's own message."""
+    _import_the_package()
+    from mkdocs.exceptions import PluginError
 
+    from ebook.model.settings import parse_chapter_settings
 
-def book_setting(config: Any, key: str, default: str) -> str:
-    """A text setting under extra.book of the configuration MkDocs read (the build reads the
-    same ones, hooks/ebook/model/settings.py), or its default."""
     extra = config.get("extra") if isinstance(config, dict) else None
-    book = extra.get("book") if isinstance(extra, dict) else None
-    value = book.get(key) if isinstance(book, dict) else None
-    return value if isinstance(value, str) and value.strip() else default
+    try:
+        return parse_chapter_settings(extra.get("book") if isinstance(extra, dict) else None,
+                                      CONFIG.name, docs_dir=str(docs_dir))
+    except PluginError as error:
+        raise Refusal(str(error).rstrip(".")) from None
 
 
 @dataclass(frozen=True)
@@ -447,10 +449,10 @@ def new_chapter(root: Path, title: str, author: str = "", slug: str = "") -> Res
     except Exception as error:  # MkDocs' ConfigurationError, with the line at fault
         message = " ".join(str(error).split())
         raise Refusal(f"{CONFIG}: MkDocs cannot read it ({message}); fix it first") from None
-    chapters_dir = chapters_dir_of(config)
-    template = (root / book_setting(config, "chapter_template", TEMPLATE.as_posix())).read_text(encoding="utf-8")
     docs_dir = config.get("docs_dir") if isinstance(config, dict) else None
     docs = Path(docs_dir.strip("/") if isinstance(docs_dir, str) and docs_dir.strip("/") else "docs")
+    chapters_dir, template_path = chapter_settings(config, root / docs)
+    template = (root / template_path).read_text(encoding="utf-8")
     slug = slug.strip().removesuffix(".md")  # the file's name, as some will give it
     if slug and not is_slug(slug):
         raise Refusal(f"SLUG={slug!r} is not a file name for a chapter: use lower-case ASCII "
@@ -482,11 +484,16 @@ def new_chapter(root: Path, title: str, author: str = "", slug: str = "") -> Res
     return Result(chapter, nav, author, author == placeholder)
 
 
-def _title_problems(title: str) -> list[str]:
-    """What the chapter checks would say against this title (hooks/ebook/checks/front_matter.py), said now."""
+def _import_the_package() -> None:
+    """Make the generator's package importable, from where MkDocs finds it when it loads the hooks."""
     hooks = str(ROOT / "hooks")
     if hooks not in sys.path:
-        sys.path.insert(0, hooks)  # where MkDocs finds the package when it loads the hooks
+        sys.path.insert(0, hooks)
+
+
+def _title_problems(title: str) -> list[str]:
+    """What the chapter checks would say against this title (hooks/ebook/checks/front_matter.py), said now."""
+    _import_the_package()
     from ebook.checks.front_matter import plain_text_problems
 
     return list(plain_text_problems("title", title))

@@ -67,14 +67,14 @@ def test_a_book_that_is_not_a_mapping_is_told_what_it_should_hold() -> None:
                              "and license.")
     for raw in (["a"], "title", 3):
         assert refused(raw) == ("book.yml: extra.book: expected a mapping with author, changes, chapter_template, "
-                                "chapters_dir, edition_title, language, license, publisher, slug, source_url, "
-                                "title, year.")
+                                "chapters_dir, edition, language, license, publisher, slug, source_url, "
+                                "title, worksheet_changes, year.")
 
 
 def test_an_unknown_key_of_the_book_lists_every_key_allowed() -> None:
     assert refused({**BOOK, "colour": "red"}) == (
         "book.yml: extra.book: unknown field colour; allowed: author, changes, chapter_template, chapters_dir, "
-        "edition_title, language, license, publisher, slug, source_url, title, year.")
+        "edition, language, license, publisher, slug, source_url, title, worksheet_changes, year.")
     assert s.BOOK_KEYS >= {"title", "year", "chapters_dir", "language", "slug"}
 
 
@@ -247,9 +247,12 @@ def error_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
 
 def test_a_wrong_chapters_folder_stops_the_build_with_one_line(tmp_path: Path) -> None:
     result = build_with(tmp_path, "extra:\n  book:\n    chapters_dir: chapter\n")
+    written = (tmp_path / "project" / "case" / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    line = written.index("    chapters_dir: chapter") + 1
     assert error_lines(result) == [
         "ERROR   -  mkdocs.yml: extra.book.chapters_dir: 'chapter' is not a folder of docs/: write the path "
-        "inside docs/ of the folder that holds the chapters, e.g. chapters (docs/ has javascripts, stylesheets)."]
+        "inside docs/ of the folder that holds the chapters, e.g. chapters (docs/ has javascripts, stylesheets). "
+        f"(line {line} of mkdocs.yml)"]
     assert not (tmp_path / "project" / "case" / "site").exists()
 
 

@@ -37,7 +37,7 @@ def book(**changes: Any) -> BookSettings:
 
 
 def page_attribution(settings: BookSettings, meta: dict[str, Any], *, source: str) -> credits.PageAttribution:
-    return credits.page_attribution(settings.original, settings.changes, meta, source=source)
+    return credits.page_attribution(settings.credits, meta, source=source)
 
 
 def block(meta: dict[str, Any], settings: BookSettings | None = None) -> BeautifulSoup:

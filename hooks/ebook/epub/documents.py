@@ -1,5 +1,7 @@
 """The EPUB's metadata and the XHTML documents written here in full: each chapter's, the cover
-(and its SVG image) and the title page with the credits and the licence.
+(and its SVG image) and the title page with the credits and the licence. The cover and the title
+page name this edition (its title, subtitle and editors) and say that it is adapted from the
+original, from the book's one credit model (ebook/model/credits.py).
 
 Every document carries the script-free policy of the print documents (`csp.document_policy`)
 first thing in its head, and is checked to be well-formed XML before it goes into the book.
@@ -17,6 +19,7 @@ from mkdocs.exceptions import PluginError
 
 from ebook.epub.convert import ConvertedChapter, EpubChapter, relative
 from ebook.model import credits
+from ebook.model.credits import Credits, Work
 from ebook.model.settings import BookSettings, EpubSettings
 from ebook.site import csp
 
@@ -24,21 +27,25 @@ from ebook.site import csp
 @dataclass(frozen=True)
 class Metadata:
     identifier: str
-    title: str  # this edition's
-    original: credits.Work  # the book it adapts: its author is the EPUB's, its licence the EPUB's
+    credits: Credits  # this edition (its title, editors) and the original it adapts
     language: str
     description: str
     date: datetime
-    changes: str
     accessibility_summary: str
 
     @property
+    def title(self) -> str:
+        """This edition's."""
+        return self.credits.edition.title
+
+    @property
+    def original(self) -> Work:
+        """The book this edition adapts: its author is the EPUB's, its source the EPUB's source."""
+        return self.credits.original
+
+    @property
     def rights(self) -> str:
-        licence = self.original.licence
-        return (
-            f"This edition is licensed under {licence.name} ({licence.url}). "
-            f"It is adapted from {credits.credit_text(self.original)}, licensed under {licence.name}."
-        )
+        return self.credits.rights_text()
 
 
 def book_metadata(
@@ -46,12 +53,10 @@ def book_metadata(
 ) -> Metadata:
     return Metadata(
         identifier=settings.identifier,
-        title=book.edition_title,
-        original=book.original,
+        credits=book.credits,
         language=book.language,
         description=" ".join(description.split()),
         date=date,
-        changes=book.changes,
         accessibility_summary=settings.accessibility_summary,
     )
 
@@ -121,36 +126,54 @@ def chapter_document(chapter: EpubChapter, converted: ConvertedChapter, meta: Me
     )
 
 
+def _cover_lines(meta: Metadata) -> list[tuple[str, int, str, bool]]:
+    """The cover's lines, top to bottom: (text, font size, weight, whether a part starts)."""
+    edition = meta.credits.edition
+    parts = [
+        (textwrap.wrap(meta.title, 16) or [meta.title], 112, "bold"),
+        (textwrap.wrap(edition.subtitle, 28), 64, "normal"),
+        ([meta.original.author], 64, "normal"),
+        (textwrap.wrap(f"Edited by {edition.editors_text}", 44)
+         + textwrap.wrap(meta.credits.adapted_from_original(), 44), 40, "normal"),
+    ]
+    return [(line, size, weight, n == 0) for lines, size, weight in parts for n, line in enumerate(lines)]
+
+
+def cover_alt(meta: Metadata) -> str:
+    """The cover in words: what it shows."""
+    edition = meta.credits.edition
+    adapted = meta.credits.adapted_from_original()
+    return (f"{edition.full_title}, by {meta.original.author}, edited by {edition.editors_text}. "
+            f"{adapted}")
+
+
 def cover_svg(meta: Metadata) -> str:
-    """The cover image: the title and author in white on the book's teal, in the reading
-    system's own sans-serif font (no font is fetched or embedded)."""
-    lines = textwrap.wrap(meta.title, 16) or [meta.title]
-    title = "\n".join(
-        f'<text x="100" y="{380 + i * 130}" font-size="112" font-weight="bold">{_e(line)}</text>'
-        for i, line in enumerate(lines)
-    )
-    author_y = 380 + len(lines) * 130 + 120
-    author = meta.original.author
+    """The cover image: the edition's title and subtitle, the author, the editors and the
+    original it adapts, in white on the book's teal, in the reading system's own sans-serif
+    font (no font is fetched or embedded)."""
+    rows, y = [], 380
+    for n, (text, size, weight, starts_part) in enumerate(_cover_lines(meta)):
+        # Each baseline below the last by its line's height, and a part's by more.
+        y += 0 if n == 0 else int(size * 1.25) + (50 if starts_part else 0)
+        rows.append(f'<text x="100" y="{y}" font-size="{size}" font-weight="{weight}">{_e(text)}</text>')
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1200 1800" width="1200" height="1800" \
 role="img" aria-labelledby="cover-title">
-<title id="cover-title">{_e(meta.title)}, by {_e(author)}</title>
+<title id="cover-title">{_e(cover_alt(meta))}</title>
 <rect width="1200" height="1800" fill="#1d5f5a"/>
 <rect x="100" y="200" width="240" height="16" fill="#ffffff"/>
 <g fill="#ffffff" font-family="sans-serif">
-{title}
-<text x="100" y="{author_y}" font-size="64">{_e(author)}</text>
-<text x="100" y="1640" font-size="40">{_e(meta.original.licence.name)}</text>
+{chr(10).join(rows)}
+<text x="100" y="1640" font-size="40">{_e(meta.credits.licence.name)}</text>
 </g>
 </svg>
 """
 
 
 def cover_document(meta: Metadata) -> bytes:
-    alt = f"Cover: {meta.title}, by {meta.original.author}"
     body = (
         '<section class="cover" epub:type="cover">\n'
-        f'<img role="doc-cover" src="images/cover.svg" alt="{_e(alt)}"/>\n'
+        f'<img role="doc-cover" src="images/cover.svg" alt="{_e("Cover: " + cover_alt(meta))}"/>\n'
         "</section>"
     )
     return xhtml_document(title="Cover", lang=meta.language, css="styles/book.css",
@@ -158,20 +181,29 @@ def cover_document(meta: Metadata) -> bytes:
 
 
 def title_document(meta: Metadata) -> bytes:
-    """The title page: what the book is, who wrote it, its licence and what this edition changed."""
+    """The title page: this edition, its author and editors, the original it adapts, then the
+    credits, what this edition changed, its licence and how to credit it."""
+    book = meta.credits
     original = meta.original
-    licence = credits.link(original.licence.url, original.licence.name, rel="license")
+    licence = credits.link(book.licence.url, book.licence.name, rel="license")
+    when = credits.published(original)
     lines = [
         '<section class="titlepage" epub:type="titlepage" aria-labelledby="book-title">',
         f'<h1 id="book-title">{_e(meta.title)}</h1>',
+        f'<p class="subtitle">{_e(book.edition.subtitle)}</p>' if book.edition.subtitle else "",
         f'<p class="author">{_e(original.author)}</p>',
+        f"<p>Edited by {_e(book.edition.editors_text)}</p>",
+        f"<p>Adapted from <cite>{_e(original.title)}</cite> by {_e(original.author)}"
+        + (f" ({_e(when)})" if when else "") + "</p>",
         f"<p>{_e(meta.description)}</p>" if meta.description else "",
         "</section>",
         '<section class="rights" epub:type="copyright-page" aria-label="Credits and licence">',
-        f"<p><strong>Original work:</strong> {credits.credit_html(original, licence_rel='license')}. "
+        f"<p><strong>This edition:</strong> {book.edition_html()}.</p>",
+        f"<p><strong>Original work:</strong> {credits.credit_html(original)}. "
         f"Source: {credits.link(original.source_url, original.source_url)}.</p>",
-        f"<p>Changes: {_e(meta.changes)}</p>" if meta.changes else "",
+        f"<p>Changes: {_e(book.changes_for('epub'))}</p>" if book.changes else "",
         f"<p>This edition is licensed under {licence}.</p>",
+        f"<p><strong>To credit this edition when you reuse it:</strong> {book.suggested_credit_html()}</p>",
         f"<p>This EPUB was made on {meta.date:%Y-%m-%d}.</p>",
         "</section>",
     ]

@@ -117,20 +117,27 @@ def build_epub(
 
 
 def _describe(book: epub.EpubBook, meta: Metadata) -> None:
-    """The package's metadata: title, author, language, publisher, date, rights, licence and
-    the EPUB accessibility metadata."""
+    """The package's metadata: this edition's title, the original's author, this edition's
+    editors (contributors in the editor's role) and publisher (none is named when it has none:
+    the original's publisher does not publish this edition), the original as its source, the
+    language, date, rights, licence and the EPUB accessibility metadata."""
     original = meta.original
+    edition = meta.credits.edition
     book.set_identifier(meta.identifier)
     book.set_title(meta.title)
     book.set_language(meta.language)
-    book.add_author(original.author)
+    book.add_author(original.author, role="aut")
+    for n, editor in enumerate(edition.editors or (edition.editors_text,), start=1):
+        book.add_metadata("DC", "contributor", editor, {"id": f"editor-{n}"})
+        book.add_metadata(None, "meta", "edt", {"refines": f"#editor-{n}", "property": "role",
+                                                "scheme": "marc:relators"})
     for name, value in (
-        ("publisher", original.publisher), ("date", f"{meta.date:%Y-%m-%d}"), ("rights", meta.rights),
+        ("publisher", edition.publisher), ("date", f"{meta.date:%Y-%m-%d}"), ("rights", meta.rights),
         ("source", original.source_url), ("description", meta.description),
     ):
         if value:
             book.add_metadata("DC", name, value)
-    book.add_metadata(None, "meta", original.licence.url, {"property": "dcterms:license"})
+    book.add_metadata(None, "meta", meta.credits.licence.url, {"property": "dcterms:license"})
     for prop, values in (
         ("accessMode", documents.ACCESS_MODES), ("accessModeSufficient", documents.ACCESS_MODES_SUFFICIENT),
         ("accessibilityFeature", documents.ACCESSIBILITY_FEATURES),

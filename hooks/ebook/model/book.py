@@ -18,6 +18,7 @@ from markdown.extensions.toc import slugify
 from mkdocs.exceptions import PluginError
 
 from ebook.model import credits
+from ebook.model.credits import Credits, PageAttribution
 from ebook.model.settings import SLUG_MAX, Settings
 
 DOWNLOADS_DIR = "downloads"  # every downloadable file lives under site/downloads/
@@ -137,10 +138,15 @@ class Book:
         chapters = tuple(Chapter(src, url) for src, url in src_uris_and_urls if self.is_chapter(src))
         return Book(self.settings, self.title, self.description, self.site_url, chapters)
 
-    def page_attribution(self, meta: Mapping[str, Any], *, source: str) -> credits.PageAttribution:
-        """A page's credit: the book's defaults, or what its front matter says under `attribution:`."""
-        book = self.settings.book
-        return credits.page_attribution(book.original, book.changes, meta, source=source)
+    @property
+    def credits(self) -> Credits:
+        """This edition and the original it adapts, as every output credits them."""
+        return self.settings.book.credits
+
+    def page_attribution(self, meta: Mapping[str, Any], *, source: str) -> PageAttribution:
+        """A page's credit: the book's defaults, or what its front matter says under `attribution:`
+        (a download's own: `.for_output(kind)`)."""
+        return credits.page_attribution(self.credits, meta, source=source)
 
     def download_path(self, kind: Kind, chapter: str = "") -> str:
         return download_path(kind, book=self.slug, chapter=chapter)

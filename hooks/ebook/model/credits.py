@@ -1,20 +1,24 @@
-"""Credits: the works the book credits, a page's attribution, and the credit line.
+"""Credits: the works the book credits, this edition, a page's attribution, and the credit lines.
 
 CC BY 4.0 asks for appropriate credit (title, author, source, licence), a link to the licence
-and a note of what changed. The credit line is made here only, in its two forms: plain text
-(PDF metadata, EPUB rights) and HTML (every page's attribution block).
+and a note of what changed. This edition is not the original: it has its own editors (and
+publisher, if any) and its own address, and is credited beside the original, never in its place.
+`Credits` is the one model of both that every output reads (pages, print page, PDFs, EPUB); each
+credit line is made here only, in its two forms: plain text (PDF and EPUB metadata) and HTML.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from mkdocs.exceptions import PluginError
 
 from ebook.model import fields
+
 
 @dataclass(frozen=True)
 class Licence:
@@ -50,13 +54,159 @@ class Work:
     year: int | None = None
 
 
+# What a page by this edition's editors says under `written_by:`; shown as their names.
+EDITORS = "the editors of this edition"
+
+
+@dataclass(frozen=True)
+class Edition:
+    """This edition: its title (site_name), who adapted it, who publishes it, where it is read."""
+
+    title: str
+    subtitle: str = ""
+    editors: tuple[str, ...] = ()  # none named: "the editors of this edition"
+    publisher: str = ""  # none: no publisher is named for it
+    url: str = ""  # the site's address (SITE_URL); "" when not set
+
+    @property
+    def full_title(self) -> str:
+        """"Title: Subtitle", or the title alone."""
+        return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
+
+    @property
+    def editors_text(self) -> str:
+        """The editors' names joined in words: "A", "A and B", "A, B and C"."""
+        return and_list(self.editors) or EDITORS
+
+
+def and_list(names: Sequence[str]) -> str:
+    return " and ".join(filter(None, (", ".join(names[:-1]), names[-1]))) if names else ""
+
+
+# The outputs whose credit may describe other changes than the pages' (ebook.model.book.Kind).
+WORKSHEET = "worksheet"
+
+
+@dataclass(frozen=True)
+class Credits:
+    """Who made what: this edition, the original it adapts, what the edition changed, and the
+    edition's licence. Read by every output, so they all credit alike."""
+
+    original: Work
+    edition: Edition
+    licence: Licence  # this edition's
+    changes: str  # what this edition changed in the pages adapted from the original
+    worksheet_changes: str  # the same, for a chapter's reflection worksheet (its prompts alone)
+
+    def changes_for(self, kind: str, page_changes: str | None = None) -> str:
+        """What an output changed from the work it adapts: a worksheet has only the chapter's
+        reflection prompts, set out to write on; every other output has the whole page
+        (`page_changes`, the page's own note, or the book's when None)."""
+        changes = self.changes if page_changes is None else page_changes
+        return self.worksheet_changes if kind == WORKSHEET and changes else changes
+
+    # --- Plain text (metadata) ---
+
+    def edited_by(self) -> str:
+        """"Subtitle, edited by Editors" ("Edited by Editors" without a subtitle): a cover's line."""
+        edition = self.edition
+        edited = f"edited by {edition.editors_text}"
+        return f"{edition.subtitle}, {edited}" if edition.subtitle else edited[0].upper() + edited[1:]
+
+    def adapted_from_original(self) -> str:
+        """"Adapted from the original (Publisher, Year)": a cover's line, below the author."""
+        when = published(self.original)
+        return "Adapted from the original" + (f" ({when})" if when else "")
+
+    def edition_text(self) -> str:
+        """“Title: Subtitle”, edited by Editors (Publisher), URL."""
+        edition = self.edition
+        publisher = f" ({edition.publisher})" if edition.publisher else ""
+        url = f", {edition.url}" if edition.url else ""
+        return f"“{edition.full_title}”, edited by {edition.editors_text}{publisher}{url}"
+
+    def original_text(self) -> str:
+        """“Title” by Author (Publisher, Year), URL, licensed under Licence."""
+        return f"{credit_text(self.original)}, {self.original.source_url}, licensed under {self.original.licence.name}"
+
+    def suggested_credit_text(self) -> str:
+        """The credit to give when reusing this edition: the edition, then the original."""
+        return (f"{self.edition_text()}, licensed under {self.licence.name}. "
+                f"Adapted from {self.original_text()}.")
+
+    def rights_text(self) -> str:
+        """The licence statement of a download of the whole book (EPUB and PDF rights)."""
+        return (f"{self.edition_text()}. Licensed under {self.licence.name} ({self.licence.url}). "
+                f"Adapted from {self.original_text()} ({self.original.licence.url}).")
+
+    # --- HTML (every value escaped) ---
+
+    def edition_html(self) -> str:
+        """The edition's credit in HTML: its title (linked to its address, when known, and the
+        address shown), editors and publisher."""
+        edition = self.edition
+        title = link(edition.url, edition.full_title) if edition.url else _e(edition.full_title)
+        publisher = f" ({_e(edition.publisher)})" if edition.publisher else ""
+        url = f", {link(edition.url, edition.url)}" if edition.url else ""
+        return f"<cite>{title}</cite>, edited by {_e(edition.editors_text)}{publisher}{url}"
+
+    def suggested_credit_html(self) -> str:
+        original = self.original
+        return (f"{self.edition_html()}, licensed under {link(self.licence.url, self.licence.name)}. "
+                f"Adapted from {credit_html(original)}, {link(original.source_url, original.source_url)}.")
+
+
+EDITION_KEYS = frozenset({"subtitle", "editors", "publisher", "license"})  # under extra.book.edition
+CREDIT_KEYS = frozenset({"edition", "changes", "worksheet_changes"})  # extra.book's, beside the original's
+WORKSHEET_CHANGES = "The chapter's reflection prompts, each followed by lines to write on; the author's wording is unchanged."
+
+
+def parse_credits(book: Mapping[str, Any], *, where: str, title: str | None, url: str) -> Credits:
+    """The credits from `extra.book`: the original work (its own fields), `edition:` (optional:
+    without it no editor is named, and the edition has no subtitle), and what the edition
+    changed. `title` is the edition's (site_name), `url` the site's address."""
+    original = parse_work({k: v for k, v in book.items() if k in WORK_KEYS}, where=where)
+    edition_where = f"{where}.edition"
+    raw = book.get("edition") or {}
+    if not isinstance(raw, Mapping):
+        raise PluginError(f"{edition_where}: expected its fields ({', '.join(sorted(EDITION_KEYS))}) on the "
+                          "lines below it, each indented by two spaces more than 'edition:'.")
+    fields.no_unknown_keys(raw, EDITION_KEYS, edition_where)
+    editors = raw.get("editors", [])
+    editors = [editors] if isinstance(editors, str) else editors
+    if not isinstance(editors, list) or ("editors" in raw and not editors) \
+            or not all(isinstance(e, str) and e.strip() for e in editors):
+        raise PluginError(f"{edition_where}.editors: {raw.get('editors')!r} is not a list of names: write "
+                          "the names of who adapted this edition, e.g. [Alex Martin, Sam Lee].")
+    edition = Edition(
+        title=title or original.title,
+        subtitle=fields.text(raw, "subtitle", edition_where, default=""),
+        editors=tuple(" ".join(e.split()) for e in editors),
+        publisher=fields.text(raw, "publisher", edition_where, default=""),
+        url=url,
+    )
+    licence = parse_licence(raw["license"], f"{edition_where}.license") if "license" in raw else original.licence
+    return Credits(original=original, edition=edition, licence=licence,
+                   changes=fields.text(book, "changes", where),
+                   worksheet_changes=fields.text(book, "worksheet_changes", where, default=WORKSHEET_CHANGES))
+
+
 @dataclass(frozen=True)
 class PageAttribution:
-    original: Work
+    credits: Credits  # the book's
     licence: Licence  # the page's own licence
     adapted_from: Work | None = None  # another work this page adapts
     written_by: str = ""  # contributors who wrote this page new for this edition
     changes: str = ""
+    by_editors: bool = False  # written by this edition's editors (`written_by`: EDITORS)
+
+    @property
+    def original(self) -> Work:
+        return self.credits.original
+
+    def for_output(self, kind: str) -> PageAttribution:
+        """This page's credit as `kind` of download has it (its changes are the output's own)."""
+        return dataclasses.replace(self, changes=self.credits.changes_for(kind, self.changes))
 
 
 WORK_KEYS = frozenset({"title", "author", "source_url", "license", "publisher", "year"})
@@ -84,13 +234,13 @@ def parse_work(raw: Any, *, where: str) -> Work:
     )
 
 
-def page_attribution(original: Work, changes: str, meta: Mapping[str, Any], *, source: str) -> PageAttribution:
-    """The attribution of one page, from the original work, what this edition changed in the
-    pages it adapts from it, and the page's front matter."""
+def page_attribution(book: Credits, meta: Mapping[str, Any], *, source: str) -> PageAttribution:
+    """The attribution of one page, from the book's credits and the page's front matter."""
     raw = meta.get("attribution")
     where = f"{source}: front matter field 'attribution'"
+    original = book.original
     if raw is None:
-        return PageAttribution(original, original.licence, changes=changes)
+        return PageAttribution(book, original.licence, changes=book.changes)
     if not isinstance(raw, Mapping):
         raise PluginError(f"{where}: expected a mapping with one of adapted_from or written_by.")
     fields.no_unknown_keys(raw, PAGE_FIELDS, where)
@@ -100,15 +250,17 @@ def page_attribution(original: Work, changes: str, meta: Mapping[str, Any], *, s
     if "adapted_from" in raw:
         adapted_from = parse_work(raw["adapted_from"], where=f"{where}.adapted_from")
     written_by = fields.text(raw, "written_by", where, default="") if "written_by" in raw else ""
+    by_editors = written_by.casefold() == EDITORS
     default_licence = adapted_from.licence if adapted_from else original.licence
     licence = parse_licence(raw["license"], f"{where}.license") if "license" in raw else default_licence
-    default_changes = "" if (adapted_from or written_by) else changes
+    default_changes = "" if (adapted_from or written_by) else book.changes
     return PageAttribution(
-        original=original,
+        credits=book,
         licence=licence,
         adapted_from=adapted_from,
-        written_by=written_by,
+        written_by=book.edition.editors_text if by_editors else written_by,
         changes=fields.text(raw, "changes", where, default=default_changes),
+        by_editors=by_editors,
     )
 
 

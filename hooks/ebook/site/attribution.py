@@ -4,7 +4,10 @@ CC BY 4.0 asks for appropriate credit, a link to the licence and a note of what 
 Added to every page built from `docs/` (by hooks/attribution.py):
 
 - a visible attribution block at the end of the content (so the print page carries it too),
-- `<link rel="license">` and schema.org JSON-LD in the page's `<head>`.
+- `<link rel="license">` and schema.org JSON-LD in the page's `<head>`: this edition as a `Book`
+  (its editors, the original's author, its licence, the original it is based on), and a chapter
+  as a `Chapter` of it (the print page, which holds the whole book, has the `Book`'s:
+  `render_book_head`, from ebook/site/print_page.py).
 
 Book-level defaults live in `mkdocs.yml` under `extra.book`; a page's front matter can
 override them under `attribution:` (see CONTRIBUTING.md); the credits themselves are
@@ -17,7 +20,7 @@ import html
 import json
 from typing import Any
 
-from ebook.model.credits import PageAttribution, Work, credit_html, link
+from ebook.model.credits import Credits, PageAttribution, Work, credit_html, link
 
 BLOCK_CLASS = "book-attribution"
 
@@ -76,18 +79,46 @@ def _work_jsonld(work: Work, kind: str = "CreativeWork") -> dict[str, Any]:
     return data
 
 
+def _editors(book: Credits) -> list[dict[str, str]]:
+    return [_person(name) for name in book.edition.editors or (book.edition.editors_text,)]
+
+
+def edition_jsonld(book: Credits) -> dict[str, Any]:
+    """This edition as a schema.org `Book`: its editors, the original's author, its licence, and
+    the original it `isBasedOn`."""
+    edition = book.edition
+    data: dict[str, Any] = {
+        "@type": "Book",
+        "name": edition.title,
+        "author": _person(book.original.author),
+        "editor": _editors(book),
+        "license": book.licence.url,
+        "isBasedOn": _work_jsonld(book.original, "Book"),
+    }
+    if edition.subtitle:
+        data["alternativeHeadline"] = edition.subtitle
+    if edition.url:
+        data["url"] = edition.url
+    if edition.publisher:
+        data["publisher"] = {"@type": "Organization", "name": edition.publisher}
+    return data
+
+
 def jsonld(attribution: PageAttribution, *, page_title: str, is_chapter: bool) -> dict[str, Any]:
-    """schema.org data: the book as `Book`, a chapter as `Chapter` that `isPartOf` the book."""
-    book = _work_jsonld(attribution.original, "Book")
+    """schema.org data: this edition as `Book`, a chapter as `Chapter` that `isPartOf` it and
+    `isBasedOn` what it adapts (the original's chapter, or another work)."""
+    book = edition_jsonld(attribution.credits)
     if not is_chapter:
         return {"@context": "https://schema.org", **book}
     based_on = attribution.adapted_from or attribution.original
-    author = attribution.written_by or based_on.author
+    authors = _editors(attribution.credits) if attribution.by_editors else \
+        [_person(attribution.written_by or based_on.author)]
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Chapter",
         "name": page_title,
-        "author": _person(author),
+        "author": authors[0] if len(authors) == 1 else authors,
+        "editor": _editors(attribution.credits),
         "license": attribution.licence.url,
         "isPartOf": book,
     }
@@ -97,11 +128,20 @@ def jsonld(attribution: PageAttribution, *, page_title: str, is_chapter: bool) -
 
 
 def render_head(attribution: PageAttribution, *, page_title: str, is_chapter: bool) -> str:
-    data = json.dumps(jsonld(attribution, page_title=page_title, is_chapter=is_chapter),
-                      ensure_ascii=False, sort_keys=True)
+    return _head(attribution.licence.url, jsonld(attribution, page_title=page_title, is_chapter=is_chapter))
+
+
+def render_book_head(book: Credits) -> str:
+    """The head of a page that holds the whole book (the print page): this edition's licence
+    and its data, as every other page has its own."""
+    return _head(book.licence.url, {"@context": "https://schema.org", **edition_jsonld(book)})
+
+
+def _head(licence_url: str, data: dict[str, Any]) -> str:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     # Inside <script>, "</script>" or "<!--" in a value would end the element early: escape them.
-    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (
-        f'<link rel="license" href="{_e(attribution.licence.url)}">\n'
-        f'<script type="application/ld+json">{data}</script>\n'
+        f'<link rel="license" href="{_e(licence_url)}">\n'
+        f'<script type="application/ld+json">{text}</script>\n'
     )

@@ -20,7 +20,9 @@ release they compared.
 print-site renders its page with the context of the 404 page, whose `base_url` is the site's
 root (`/`): Material's scripts then looked for the search index at the root of the reader's disk
 in the offline edition. Once the 404 page is written, that context's `base_url` becomes the print
-page's own way back to the site's root, as on every other page (`print_page_context`).
+page's own way back to the site's root, as on every other page (`print_page_context`); and since
+that context has no page's credit in its head, the print page gets the book's: the licence's
+`<link rel="license">` and this edition's schema.org data (ebook/site/attribution.py).
 """
 
 from __future__ import annotations
@@ -33,8 +35,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import mkdocs_print_site_plugin
+from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 from mkdocs_print_site_plugin import urls as print_site_urls
+
+from ebook.model import state
+from ebook.site import attribution
 
 if TYPE_CHECKING:
     import jinja2
@@ -85,13 +91,16 @@ def complete_print_page(config: MkDocsConfig, fix: Callable[[str], str]) -> None
 
 
 def print_page_context(config: MkDocsConfig) -> None:
-    """Give the context print-site kept from the 404 page the print page's own `base_url`
-    (once the 404 page is written)."""
+    """Give the context print-site kept from the 404 page the print page's own `base_url`, and
+    the head every page of the book has: the licence's link and the schema.org data, here this
+    edition's as a whole (once the 404 page is written)."""
     plugin = config.plugins.get("print-site")
     context = getattr(plugin, "context", {})
     print_page = getattr(plugin, "print_page", None)
     if context and print_page is not None:
         context["base_url"] = get_relative_url(".", print_page.file.url)
+        # For overrides/main.html, as hooks/attribution.py gives each page its own.
+        context["attribution_head"] = Markup(attribution.render_book_head(state.book_of(config).credits))
 
 
 _HAS_ID = re.compile(r"id=\"", flags=re.IGNORECASE)
