@@ -3,10 +3,13 @@ worksheets and the collections they are printed in."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 
+from ebook.model.settings import parse_pdf_settings
 from ebook.pdf.book_document import TocEntry, book_parts
 from ebook.pdf.chapter_documents import collection_document, handout_document, worksheet_document
 from ebook.pdf.content import clean_content, online_folder
@@ -135,7 +138,15 @@ def test_worksheet_has_prompts_lines_and_credit() -> None:
     body = BeautifulSoup(doc.body, "html.parser")
     prompts = body.select(".book-worksheet__prompts > li")
     assert [normalise(li.select_one(".book-worksheet__prompt").get_text()) for li in prompts] == ["Why & how?", "When?"]
-    assert all(len(li.select(".book-worksheet__line")) == 7 for li in prompts)
+    assert all(len(li.select(".book-worksheet__line")) == 7 for li in prompts)  # 7 for every prompt
+    # Given per question, the room grows with the questions: "Why & how?" asks one, as "When?".
+    room = {"per_question": 3, "fewest": 2, "most": 9}
+    setup = dataclasses.replace(print_setup(), settings=parse_pdf_settings({"writing_lines": room}))
+    two = CHAPTER_PAGE.replace("Why &amp; how?", "Why? And how?")
+    grown = worksheet_document(two, CHAPTER, setup)
+    assert grown is not None
+    body = BeautifulSoup(grown.body, "html.parser")
+    assert [len(li.select(".book-worksheet__line")) for li in body.select(".book-worksheet__prompts > li")] == [6, 3]
     assert body.select_one("article").find_all(recursive=False)[-1].get_text() == "Credit."
     no_prompts = CHAPTER_PAGE.replace("admonition reflection", "admonition note")
     assert worksheet_document(no_prompts, CHAPTER, print_setup()) is None

@@ -9,9 +9,10 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
+from markupsafe import Markup
 from mkdocs.utils.meta import get_data
 
-from ebook.pdf.reflection import ReflectionPrompts, has_reflection_prompts, reflection_prompts
+from ebook.pdf.reflection import ReflectionPrompts, has_reflection_prompts, questions, reflection_prompts
 from tests.helpers import ROOT
 
 
@@ -26,6 +27,17 @@ def test_reflection_prompts_are_the_items_of_the_reflection_list() -> None:
     collapsed = fragment('<details class="reflection"><summary>Think</summary><ol><li>Why?</li></ol></details>')
     assert reflection_prompts(collapsed) == ["Why?"]
     assert reflection_prompts(fragment('<div class="admonition note"><ul><li>No</li></ul></div>')) == []
+
+
+@pytest.mark.parametrize(("prompt", "asked"), [
+    ("Can you recall a time? If so, how did it feel?", 2),
+    ("Describe a time you listened.", 1),  # an instruction asks for one answer
+    ('Why? See <a href="https://example.org/?q=x">this</a>.', 1),  # only the words count
+    ("Quand vous êtes-vous senti écouté ? Qu’est-ce que l’autre faisait ?", 2),
+    ("لماذا؟ وكيف؟", 2),
+])
+def test_a_prompt_asks_as_many_questions_as_it_has_question_marks(prompt: str, asked: int) -> None:
+    assert questions(Markup(prompt)) == asked
 
 
 @pytest.mark.parametrize("html", [

@@ -297,7 +297,7 @@ def test_every_handout_and_worksheet_page_says_page_x_of_y_on_one_line(published
 def test_worksheet_has_every_prompt_with_room_to_write(site: Path) -> None:
     pdf = site / WORKSHEET
     text = normalise_pdf_text(body_text(pdf))
-    assert text.startswith(f"{CHAPTER_TITLE} Reflection worksheet Name Date")
+    assert text.startswith(f"{CHAPTER_TITLE} Reflection worksheet")
     prompts = source_prompts()
     assert prompts and all(p in text for p in prompts)
     assert text.index(prompts[-1]) < text.index("Original work:")

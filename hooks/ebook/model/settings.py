@@ -6,6 +6,7 @@ Every message names the configuration file and the field, and says what to write
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +18,6 @@ from mkdocs.exceptions import PluginError
 
 from ebook.model import credits, fields
 
-from ebook.model.credits import Credits, Work
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
@@ -26,45 +26,25 @@ CONFIG_NAME = "mkdocs.yml"  # the usual name; messages use the file MkDocs actua
 
 @dataclass(frozen=True)
 class BookSettings:
-    credits: Credits  # the original work, this edition, what it changed
+    original: credits.Work  # the book this edition adapts
+    edition_title: str
+    changes: str  # what this edition changed, for pages adapted from the original
     chapters_dir: str  # relative to docs/, e.g. chapters
     language: str
     chapter_template: str  # the file new chapters start from, relative to mkdocs.yml
     slug: str = ""  # the downloads' base name; "" for the one made from site_name
 
 
-    @property
-    def original(self) -> Work:
-        """The book this edition adapts."""
-        return self.credits.original
-    @property
-    def changes(self) -> str:
-        """What this edition changed, for pages adapted from the original."""
-        return self.credits.changes
-
-
-_BOOK_ONLY_KEYS = {"chapters_dir", "language", "chapter_template", "slug"}
-BOOK_KEYS = credits.WORK_KEYS | credits.CREDIT_KEYS | _BOOK_ONLY_KEYS
+_BOOK_ONLY_KEYS = {"edition_title", "changes", "chapters_dir", "language", "chapter_template", "slug"}
+BOOK_KEYS = credits.WORK_KEYS | _BOOK_ONLY_KEYS
 CHAPTERS_DIR = "chapters"  # the default, which a book may lack until `make chapter` adds the first
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")  # the shape of a BCP 47 tag
 SLUG = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")  # no hyphen first: a name like -x reads as an option
 SLUG_MAX = 60
 
 
-def parse_book_settings(raw: Any, config_name: str = CONFIG_NAME, *, docs_dir: str | None = None,
-                        site_name: str | None = None, site_url: str | None = None,
-                        config_path: str | None = None) -> BookSettings:
-    """`extra.book`; with `docs_dir`, the chapters' folder must also be there. `site_name` is this
-    edition's title (the original's when None), `site_url` its address. With `config_path`, a
-    message also gives the line of the field at fault."""
-    try:
-        return _book_settings(raw, config_name, docs_dir, site_name, site_url)
-    except PluginError as error:
-        raise fields.with_line(error, config_name, config_path) from None
-
-
-def _book_settings(raw: Any, config_name: str, docs_dir: str | None, site_name: str | None,
-                   site_url: str | None) -> BookSettings:
+def parse_book_settings(raw: Any, config_name: str = CONFIG_NAME, *, docs_dir: str | None = None) -> BookSettings:
+    """`extra.book`; with `docs_dir`, the chapters' folder must also be there."""
     where = f"{config_name}: extra.book"
     if raw is None:
         raise PluginError(f"{where} is missing: add the book's title, author, source_url and license.")
@@ -72,7 +52,7 @@ def _book_settings(raw: Any, config_name: str, docs_dir: str | None, site_name: 
         raise PluginError(f"{where}: expected a mapping with {', '.join(sorted(BOOK_KEYS))}.")
     book = dict(raw)
     fields.no_unknown_keys(book, BOOK_KEYS, where)
-    book_credits = credits.parse_credits(book, where=where, title=site_name, url=site_url or "")
+    original = credits.parse_work({k: v for k, v in book.items() if k not in _BOOK_ONLY_KEYS}, where=where)
     language = fields.text(book, "language", where, default="en")
     if not LANGUAGE_TAG.fullmatch(language):
         raise PluginError(f"{where}.language: {language!r} is not a language tag: write a BCP 47 tag, "
@@ -82,33 +62,17 @@ def _book_settings(raw: Any, config_name: str, docs_dir: str | None, site_name: 
         raise PluginError(f"{where}.slug: {slug!r} cannot name the downloads: write up to {SLUG_MAX} "
                           "letters a-z, digits and hyphens between them, e.g. peer-support-training.")
     return BookSettings(
-        credits=book_credits,
+        original=original,
+        edition_title=fields.text(book, "edition_title", where, default=original.title),
+        changes=fields.text(book, "changes", where),
         chapters_dir=chapters_folder(book, where, docs_dir),
         language=language,
-        chapter_template=chapter_template(book, where),
+        chapter_template=fields.text(book, "chapter_template", where, default="templates/chapter.md"),
         slug=slug,
     )
 
 
 def chapters_folder(book: Mapping[str, Any], where: str, docs_dir: str | None) -> str:
-CHAPTER_TEMPLATE = "templates/chapter.md"
-
-
-def chapter_template(book: Mapping[str, Any], where: str) -> str:
-    return fields.text(book, "chapter_template", where, default=CHAPTER_TEMPLATE)
-
-
-def parse_chapter_settings(raw: Any, config_name: str = CONFIG_NAME, *,
-                           docs_dir: str | None = None) -> tuple[str, str]:
-    """The chapters' folder and the template new chapters start from (`make chapter`), read and
-    checked as the build reads them, from an `extra.book` that may lack the rest."""
-    where = f"{config_name}: extra.book"
-    book = {} if raw is None else raw
-    if not isinstance(book, Mapping):
-        raise PluginError(f"{where}: expected a mapping with {', '.join(sorted(BOOK_KEYS))}.")
-    return chapters_folder(book, where, docs_dir), chapter_template(book, where)
-
-
     """`chapters_dir`: a folder inside docs/, written relative to it (a typo would otherwise give
     a book with no chapters, silently)."""
     value = book.get("chapters_dir", CHAPTERS_DIR)
@@ -127,16 +91,57 @@ def parse_chapter_settings(raw: Any, config_name: str = CONFIG_NAME, *,
 
 
 @dataclass(frozen=True)
+class WritingLines:
+    """The ruled lines after a worksheet prompt: `per_question` for each question it asks, never
+    fewer than `fewest` nor more than `most`."""
+
+    per_question: int
+    fewest: int
+    most: int
+
+    def for_questions(self, questions: int) -> int:
+        """A prompt without a question mark ("Describe…") asks one."""
+        return max(self.fewest, min(self.most, self.per_question * max(1, questions)))
+
+
+@dataclass(frozen=True)
 class PdfSettings:
     paper: str  # a CSS page size: "letter" or "A4"
     keywords: tuple[str, ...]
-    writing_lines: int  # ruled lines after each worksheet prompt
+    writing_lines: WritingLines
     chapters_per_print: int  # handouts (or worksheets) printed in one go, then split apart
 
 
 PAPERS = {"letter": "letter", "a4": "A4"}
 _PDF_KEYS = {"paper", "keywords", "writing_lines", "chapters_per_print"}
-MIN_WRITING_LINES = 6
+_WRITING_KEYS = {"per_question", "fewest", "most"}
+WRITING_LINES = WritingLines(per_question=4, fewest=6, most=14)
+MIN_WRITING_LINES, MAX_WRITING_LINES = 2, 40  # room for an answer; a page and a half at most
+
+
+def parse_writing_lines(raw: Any, where: str) -> WritingLines:
+    """`writing_lines`: a number (every prompt gets that many), or per_question, fewest and most."""
+    example = "e.g. {per_question: 4, fewest: 6, most: 14}"
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        lines = _ruled_lines(raw, MIN_WRITING_LINES, where)
+        return WritingLines(per_question=lines, fewest=lines, most=lines)
+    if not isinstance(raw, Mapping):
+        raise PluginError(f"{where}: {raw!r}: give a number of ruled lines for every prompt, or "
+                          f"per_question, fewest and most, {example}.")
+    fields.no_unknown_keys(raw, _WRITING_KEYS, where)
+    values = {**dataclasses.asdict(WRITING_LINES), **raw}
+    for key, low in (("per_question", 1), ("fewest", MIN_WRITING_LINES), ("most", MIN_WRITING_LINES)):
+        values[key] = _ruled_lines(values[key], low, f"{where}.{key}")
+    if values["most"] < values["fewest"]:
+        raise PluginError(f"{where}: most ({values['most']}) is fewer than fewest ({values['fewest']}): "
+                          f"give most at least as many lines, {example}.")
+    return WritingLines(**values)
+
+
+def _ruled_lines(value: Any, low: int, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= MAX_WRITING_LINES:
+        raise PluginError(f"{where}: {value!r}: give a number of ruled lines from {low} to {MAX_WRITING_LINES}.")
+    return value
 
 
 def parse_pdf_settings(raw: Any, config_name: str = CONFIG_NAME) -> PdfSettings:
@@ -151,12 +156,7 @@ def parse_pdf_settings(raw: Any, config_name: str = CONFIG_NAME) -> PdfSettings:
     keywords = raw.get("keywords", [])
     if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
         raise PluginError(f"{where}.keywords: expected a list of words or phrases, e.g. [peer support].")
-    lines = raw.get("writing_lines", 8)
-    if not isinstance(lines, int) or isinstance(lines, bool) or not MIN_WRITING_LINES <= lines <= 40:
-        raise PluginError(
-            f"{where}.writing_lines: {lines!r}: give a number of ruled lines from "
-            f"{MIN_WRITING_LINES} to 40."
-        )
+    lines = parse_writing_lines(raw.get("writing_lines", {}), f"{where}.writing_lines")
     per_print = raw.get("chapters_per_print", 15)
     if not isinstance(per_print, int) or isinstance(per_print, bool) or not 1 <= per_print <= 100:
         raise PluginError(
@@ -312,8 +312,7 @@ def parse_settings(config: MkDocsConfig, env: Mapping[str, str]) -> Settings:
     formats = parse_formats(extra.get("downloads"), name)
     return Settings(
         config_name=name,
-        book=parse_book_settings(extra.get("book"), name, docs_dir=config.docs_dir, site_name=config.site_name,
-                                 site_url=config.site_url, config_path=config.config_file_path),
+        book=parse_book_settings(extra.get("book"), name, docs_dir=config.docs_dir),
         pdf=parse_pdf_settings(extra.get("pdf"), name),
         epub=parse_epub_settings(extra.get("epub"), name) if "epub" in formats else None,
         formats=formats,

@@ -3,11 +3,13 @@
 A chapter with prompts gets a worksheet, and its page links to it, so whether it has any is asked
 of every chapter in every build: from the tree Python-Markdown builds when it can
 (`ReflectionPrompts`), else from the page's HTML (`has_reflection_prompts`). The worksheet takes
-the prompts themselves (`reflection_prompts`).
+the prompts themselves (`reflection_prompts`), and room to write after each in proportion to
+the questions it asks (`questions`).
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree as lxml_etree
@@ -39,6 +41,16 @@ def reflection_prompts(content: Tag) -> list[Markup]:
     each prompt is one)."""
     items = content.select(":is(.admonition, details).reflection > :is(ul, ol) > li")
     return [Markup(item.decode_contents().strip()) for item in items]
+
+
+# Question marks of the scripts the book may be written in (Latin, Greek, Arabic, CJK).
+_QUESTION_MARKS = re.compile("[?\u037e\u061f\uff1f]")
+
+
+def questions(prompt: Markup) -> int:
+    """How many questions a prompt asks: its text's question marks (a prompt without one, an
+    instruction such as "Describe…", asks one)."""
+    return max(1, len(_QUESTION_MARKS.findall(prompt.striptags())))
 
 
 class ReflectionPrompts(page_tree.PageTreeReader["bool | None"]):
