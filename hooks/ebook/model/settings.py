@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.exceptions import PluginError
 
 from ebook.model import credits, fields
+from ebook.model.credits import Credits, Work
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -26,25 +27,45 @@ CONFIG_NAME = "mkdocs.yml"  # the usual name; messages use the file MkDocs actua
 
 @dataclass(frozen=True)
 class BookSettings:
-    original: credits.Work  # the book this edition adapts
-    edition_title: str
-    changes: str  # what this edition changed, for pages adapted from the original
+    credits: Credits  # the original work, this edition, what it changed
     chapters_dir: str  # relative to docs/, e.g. chapters
     language: str
     chapter_template: str  # the file new chapters start from, relative to mkdocs.yml
     slug: str = ""  # the downloads' base name; "" for the one made from site_name
 
+    @property
+    def original(self) -> Work:
+        """The book this edition adapts."""
+        return self.credits.original
 
-_BOOK_ONLY_KEYS = {"edition_title", "changes", "chapters_dir", "language", "chapter_template", "slug"}
-BOOK_KEYS = credits.WORK_KEYS | _BOOK_ONLY_KEYS
+    @property
+    def changes(self) -> str:
+        """What this edition changed, for pages adapted from the original."""
+        return self.credits.changes
+
+
+_BOOK_ONLY_KEYS = {"chapters_dir", "language", "chapter_template", "slug"}
+BOOK_KEYS = credits.WORK_KEYS | credits.CREDIT_KEYS | _BOOK_ONLY_KEYS
 CHAPTERS_DIR = "chapters"  # the default, which a book may lack until `make chapter` adds the first
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")  # the shape of a BCP 47 tag
 SLUG = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")  # no hyphen first: a name like -x reads as an option
 SLUG_MAX = 60
 
 
-def parse_book_settings(raw: Any, config_name: str = CONFIG_NAME, *, docs_dir: str | None = None) -> BookSettings:
-    """`extra.book`; with `docs_dir`, the chapters' folder must also be there."""
+def parse_book_settings(raw: Any, config_name: str = CONFIG_NAME, *, docs_dir: str | None = None,
+                        site_name: str | None = None, site_url: str | None = None,
+                        config_path: str | None = None) -> BookSettings:
+    """`extra.book`; with `docs_dir`, the chapters' folder must also be there. `site_name` is this
+    edition's title (the original's when None), `site_url` its address. With `config_path`, a
+    message also gives the line of the field at fault."""
+    try:
+        return _book_settings(raw, config_name, docs_dir, site_name, site_url)
+    except PluginError as error:
+        raise fields.with_line(error, config_name, config_path) from None
+
+
+def _book_settings(raw: Any, config_name: str, docs_dir: str | None, site_name: str | None,
+                   site_url: str | None) -> BookSettings:
     where = f"{config_name}: extra.book"
     if raw is None:
         raise PluginError(f"{where} is missing: add the book's title, author, source_url and license.")
@@ -52,7 +73,7 @@ def parse_book_settings(raw: Any, config_name: str = CONFIG_NAME, *, docs_dir: s
         raise PluginError(f"{where}: expected a mapping with {', '.join(sorted(BOOK_KEYS))}.")
     book = dict(raw)
     fields.no_unknown_keys(book, BOOK_KEYS, where)
-    original = credits.parse_work({k: v for k, v in book.items() if k not in _BOOK_ONLY_KEYS}, where=where)
+    book_credits = credits.parse_credits(book, where=where, title=site_name, url=site_url or "")
     language = fields.text(book, "language", where, default="en")
     if not LANGUAGE_TAG.fullmatch(language):
         raise PluginError(f"{where}.language: {language!r} is not a language tag: write a BCP 47 tag, "
@@ -62,14 +83,30 @@ def parse_book_settings(raw: Any, config_name: str = CONFIG_NAME, *, docs_dir: s
         raise PluginError(f"{where}.slug: {slug!r} cannot name the downloads: write up to {SLUG_MAX} "
                           "letters a-z, digits and hyphens between them, e.g. peer-support-training.")
     return BookSettings(
-        original=original,
-        edition_title=fields.text(book, "edition_title", where, default=original.title),
-        changes=fields.text(book, "changes", where),
+        credits=book_credits,
         chapters_dir=chapters_folder(book, where, docs_dir),
         language=language,
-        chapter_template=fields.text(book, "chapter_template", where, default="templates/chapter.md"),
+        chapter_template=chapter_template(book, where),
         slug=slug,
     )
+
+
+CHAPTER_TEMPLATE = "templates/chapter.md"
+
+
+def chapter_template(book: Mapping[str, Any], where: str) -> str:
+    return fields.text(book, "chapter_template", where, default=CHAPTER_TEMPLATE)
+
+
+def parse_chapter_settings(raw: Any, config_name: str = CONFIG_NAME, *,
+                           docs_dir: str | None = None) -> tuple[str, str]:
+    """The chapters' folder and the template new chapters start from (`make chapter`), read and
+    checked as the build reads them, from an `extra.book` that may lack the rest."""
+    where = f"{config_name}: extra.book"
+    book = {} if raw is None else raw
+    if not isinstance(book, Mapping):
+        raise PluginError(f"{where}: expected a mapping with {', '.join(sorted(BOOK_KEYS))}.")
+    return chapters_folder(book, where, docs_dir), chapter_template(book, where)
 
 
 def chapters_folder(book: Mapping[str, Any], where: str, docs_dir: str | None) -> str:
@@ -312,7 +349,8 @@ def parse_settings(config: MkDocsConfig, env: Mapping[str, str]) -> Settings:
     formats = parse_formats(extra.get("downloads"), name)
     return Settings(
         config_name=name,
-        book=parse_book_settings(extra.get("book"), name, docs_dir=config.docs_dir),
+        book=parse_book_settings(extra.get("book"), name, docs_dir=config.docs_dir, site_name=config.site_name,
+                                 site_url=config.site_url, config_path=config.config_file_path),
         pdf=parse_pdf_settings(extra.get("pdf"), name),
         epub=parse_epub_settings(extra.get("epub"), name) if "epub" in formats else None,
         formats=formats,
