@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.exceptions import PluginError
 
 from ebook.model import credits, fields
-
 from ebook.model.credits import Credits, Work
+
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
@@ -33,11 +33,11 @@ class BookSettings:
     chapter_template: str  # the file new chapters start from, relative to mkdocs.yml
     slug: str = ""  # the downloads' base name; "" for the one made from site_name
 
-
     @property
     def original(self) -> Work:
         """The book this edition adapts."""
         return self.credits.original
+
     @property
     def changes(self) -> str:
         """What this edition changed, for pages adapted from the original."""
@@ -91,7 +91,6 @@ def _book_settings(raw: Any, config_name: str, docs_dir: str | None, site_name: 
     )
 
 
-def chapters_folder(book: Mapping[str, Any], where: str, docs_dir: str | None) -> str:
 CHAPTER_TEMPLATE = "templates/chapter.md"
 
 
@@ -110,6 +109,7 @@ def parse_chapter_settings(raw: Any, config_name: str = CONFIG_NAME, *,
     return chapters_folder(book, where, docs_dir), chapter_template(book, where)
 
 
+def chapters_folder(book: Mapping[str, Any], where: str, docs_dir: str | None) -> str:
     """`chapters_dir`: a folder inside docs/, written relative to it (a typo would otherwise give
     a book with no chapters, silently)."""
     value = book.get("chapters_dir", CHAPTERS_DIR)
