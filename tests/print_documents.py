@@ -6,17 +6,20 @@ import dataclasses
 import os
 from pathlib import Path
 
-from ebook.model.credits import LICENCES
+from ebook.model.credits import LICENCES, page_attribution
 from ebook.model.settings import parse_book_settings, parse_pdf_settings
 from ebook.pdf.browser import find_browser
 from ebook.pdf.documents import BookInfo, ChapterSource, PdfMetadata, PrintSetup, template_environment
 from tests.helpers import ROOT
 
 
+BOOK = parse_book_settings({
+    "title": "Original", "author": "Jenn Cusick", "source_url": "https://opentextbc.ca/peersupport/",
+    "license": "CC-BY-4.0", "changes": "Headings added.", "worksheet_changes": "The prompts alone."})
+
+
 def print_setup(paper: str = "letter", site_url: str = "") -> PrintSetup:
-    book = parse_book_settings({
-        "title": "Original", "author": "Jenn Cusick", "source_url": "https://opentextbc.ca/peersupport/",
-        "license": "CC-BY-4.0", "changes": "Headings added."})
+    book = BOOK
     info = BookInfo(title='The "Book" & <More>', author="Jenn Cusick", description="About.",
                     slug="the-book", site_url=site_url, edition="Edition of 1 May 2025", settings=book)
     return PrintSetup(book=info, settings=parse_pdf_settings({"paper": paper, "writing_lines": 7}),
@@ -27,7 +30,9 @@ def print_setup(paper: str = "letter", site_url: str = "") -> PrintSetup:
 CHAPTER = ChapterSource(
     src_uri="chapters/trust.md", slug="trust", title='Trust </style> "here"', url="chapters/trust/",
     html_file=Path("unused"), description="A chapter.", author="Jenn Cusick",
-    licence=LICENCES["CC-BY-4.0"], credit="adapted from the original", has_prompts=True)
+    licence=LICENCES["CC-BY-4.0"], credit="adapted from the original", has_prompts=True,
+    attribution=page_attribution(BOOK.credits, {"attribution": {"written_by": "Sam Lee",
+                                                                "changes": "Boxes added."}}, source="trust.md"))
 CHAPTER_PAGE = """<html><head><link rel="stylesheet" href="../../assets/main.css">
 <link rel="stylesheet" href="../../css/print-site.css"></head><body><article class="md-content__inner md-typeset">
 <nav class="book-downloads"><a data-download="downloads/x.pdf">Download PDF</a></nav>

@@ -147,7 +147,10 @@ def test_worksheet_has_prompts_lines_and_credit() -> None:
     assert grown is not None
     body = BeautifulSoup(grown.body, "html.parser")
     assert [len(li.select(".book-worksheet__line")) for li in body.select(".book-worksheet__prompts > li")] == [6, 3]
-    assert body.select_one("article").find_all(recursive=False)[-1].get_text() == "Credit."
+    # Its credit is the chapter's, but says what the worksheet changed: not the page's boxes.
+    credit = normalise(body.select_one("article").find_all(recursive=False)[-1].get_text(" "))
+    assert "Original work: Original by Jenn Cusick" in credit and "Sam Lee" in credit
+    assert "The prompts alone." in credit and "Boxes added." not in credit and "Credit." not in credit
     no_prompts = CHAPTER_PAGE.replace("admonition reflection", "admonition note")
     assert worksheet_document(no_prompts, CHAPTER, print_setup()) is None
 

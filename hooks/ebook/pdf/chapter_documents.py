@@ -45,11 +45,12 @@ def worksheet_document(page_html: str, chapter: ChapterSource,
     prompts = reflection_prompts(article)
     if not prompts:
         return None
-    credit = article.select_one(f".{attribution.BLOCK_CLASS}")
+    # The chapter's credit, but for what changed: the worksheet has the prompts alone.
+    credit = attribution.render_block(chapter.attribution.for_output("worksheet"))
     room = setup.settings.writing_lines  # ruled lines in proportion to the questions asked
     body = setup.templates.get_template("worksheet.html").render(
         chapter=chapter, prompts=[(prompt, room.for_questions(questions(prompt))) for prompt in prompts],
-        attribution=Markup(str(credit)) if credit else Markup(""),
+        attribution=Markup(credit),
     )
     return _chapter_print("worksheet", "Reflection worksheet", sheets, chapter, setup, Markup(body))
 

@@ -94,6 +94,7 @@ class ChapterSource:
     licence: credits.Licence
     credit: str  # the work the chapter is based on, in words
     has_prompts: bool
+    attribution: credits.PageAttribution  # its credit; a worksheet's says what the worksheet changed
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ def chapter_source(book: Book, page: Page, *, has_prompts: bool) -> ChapterSourc
         credit=f"written for this edition by {credit.written_by}" if credit.written_by
         else f"adapted from {credits.credit_text(based_on)}",
         has_prompts=has_prompts,
+        attribution=credit,
     )
 
 
