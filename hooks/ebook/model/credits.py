@@ -156,41 +156,6 @@ class Credits:
                 f"Adapted from {credit_html(original)}, {link(original.source_url, original.source_url)}.")
 
 
-EDITION_KEYS = frozenset({"subtitle", "editors", "publisher", "license"})  # under extra.book.edition
-CREDIT_KEYS = frozenset({"edition", "changes", "worksheet_changes"})  # extra.book's, beside the original's
-WORKSHEET_CHANGES = "The chapter's reflection prompts, each followed by lines to write on; the author's wording is unchanged."
-
-
-def parse_credits(book: Mapping[str, Any], *, where: str, title: str | None, url: str) -> Credits:
-    """The credits from `extra.book`: the original work (its own fields), `edition:` (optional:
-    without it no editor is named, and the edition has no subtitle), and what the edition
-    changed. `title` is the edition's (site_name), `url` the site's address."""
-    original = parse_work({k: v for k, v in book.items() if k in WORK_KEYS}, where=where)
-    edition_where = f"{where}.edition"
-    raw = book.get("edition") or {}
-    if not isinstance(raw, Mapping):
-        raise PluginError(f"{edition_where}: expected its fields ({', '.join(sorted(EDITION_KEYS))}) on the "
-                          "lines below it, each indented by two spaces more than 'edition:'.")
-    fields.no_unknown_keys(raw, EDITION_KEYS, edition_where)
-    editors = raw.get("editors", [])
-    editors = [editors] if isinstance(editors, str) else editors
-    if not isinstance(editors, list) or ("editors" in raw and not editors) \
-            or not all(isinstance(e, str) and e.strip() for e in editors):
-        raise PluginError(f"{edition_where}.editors: {raw.get('editors')!r} is not a list of names: write "
-                          "the names of who adapted this edition, e.g. [Alex Martin, Sam Lee].")
-    edition = Edition(
-        title=title or original.title,
-        subtitle=fields.text(raw, "subtitle", edition_where, default=""),
-        editors=tuple(" ".join(e.split()) for e in editors),
-        publisher=fields.text(raw, "publisher", edition_where, default=""),
-        url=url,
-    )
-    licence = parse_licence(raw["license"], f"{edition_where}.license") if "license" in raw else original.licence
-    return Credits(original=original, edition=edition, licence=licence,
-                   changes=fields.text(book, "changes", where),
-                   worksheet_changes=fields.text(book, "worksheet_changes", where, default=WORKSHEET_CHANGES))
-
-
 @dataclass(frozen=True)
 class PageAttribution:
     credits: Credits  # the book's

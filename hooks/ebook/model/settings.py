@@ -44,8 +44,45 @@ class BookSettings:
         return self.credits.changes
 
 
+EDITION_KEYS = frozenset({"subtitle", "editors", "publisher", "license"})  # under extra.book.edition
+CREDIT_KEYS = frozenset({"edition", "changes", "worksheet_changes"})  # extra.book's, beside the original's
+WORKSHEET_CHANGES = ("The chapter's reflection prompts, each followed by lines to write on; the author's "
+                     "wording is unchanged.")
+
+
+def parse_credits(book: Mapping[str, Any], *, where: str, title: str | None, url: str) -> Credits:
+    """The credits from `extra.book`: the original work (its own fields), `edition:` (optional:
+    without it no editor is named, and the edition has no subtitle), and what the edition
+    changed. `title` is the edition's (site_name), `url` the site's address."""
+    original = credits.parse_work({k: v for k, v in book.items() if k in credits.WORK_KEYS}, where=where)
+    edition_where = f"{where}.edition"
+    raw = book.get("edition") or {}
+    if not isinstance(raw, Mapping):
+        raise PluginError(f"{edition_where}: expected its fields ({', '.join(sorted(EDITION_KEYS))}) on the "
+                          "lines below it, each indented by two spaces more than 'edition:'.")
+    fields.no_unknown_keys(raw, EDITION_KEYS, edition_where)
+    editors = raw.get("editors", [])
+    editors = [editors] if isinstance(editors, str) else editors
+    if not isinstance(editors, list) or ("editors" in raw and not editors) \
+            or not all(isinstance(e, str) and e.strip() for e in editors):
+        raise PluginError(f"{edition_where}.editors: {raw.get('editors')!r} is not a list of names: write "
+                          "the names of who adapted this edition, e.g. [Alex Martin, Sam Lee].")
+    edition = credits.Edition(
+        title=title or original.title,
+        subtitle=fields.text(raw, "subtitle", edition_where, default=""),
+        editors=tuple(" ".join(e.split()) for e in editors),
+        publisher=fields.text(raw, "publisher", edition_where, default=""),
+        url=url,
+    )
+    licence = credits.parse_licence(raw["license"], f"{edition_where}.license") if "license" in raw \
+        else original.licence
+    return Credits(original=original, edition=edition, licence=licence,
+                   changes=fields.text(book, "changes", where),
+                   worksheet_changes=fields.text(book, "worksheet_changes", where, default=WORKSHEET_CHANGES))
+
+
 _BOOK_ONLY_KEYS = {"chapters_dir", "language", "chapter_template", "slug"}
-BOOK_KEYS = credits.WORK_KEYS | credits.CREDIT_KEYS | _BOOK_ONLY_KEYS
+BOOK_KEYS = credits.WORK_KEYS | CREDIT_KEYS | _BOOK_ONLY_KEYS
 CHAPTERS_DIR = "chapters"  # the default, which a book may lack until `make chapter` adds the first
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")  # the shape of a BCP 47 tag
 SLUG = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")  # no hyphen first: a name like -x reads as an option
@@ -73,7 +110,7 @@ def _book_settings(raw: Any, config_name: str, docs_dir: str | None, site_name: 
         raise PluginError(f"{where}: expected a mapping with {', '.join(sorted(BOOK_KEYS))}.")
     book = dict(raw)
     fields.no_unknown_keys(book, BOOK_KEYS, where)
-    book_credits = credits.parse_credits(book, where=where, title=site_name, url=site_url or "")
+    book_credits = parse_credits(book, where=where, title=site_name, url=site_url or "")
     language = fields.text(book, "language", where, default="en")
     if not LANGUAGE_TAG.fullmatch(language):
         raise PluginError(f"{where}.language: {language!r} is not a language tag: write a BCP 47 tag, "
