@@ -19,8 +19,8 @@ from mkdocs.structure.files import Files
 from ebook.epub import convert, documents, export, package
 from ebook.model import state
 from ebook.model.book import Book
-from ebook.model.settings import (FORMATS, EpubSettings, Settings, parse_book_settings, parse_epub_settings,
-                                  parse_pdf_settings, read_switches)
+from ebook.model.settings import (FORMATS, BookSettings, EpubSettings, Settings, parse_book_settings,
+                                  parse_epub_settings, parse_pdf_settings, read_switches)
 from tests.epubs import NS, Epub, text_of
 from tests.helpers import ROOT
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-BOOK = parse_book_settings({
+BOOK_RAW = {
     "title": "A Book <of> Tests & Trials",
     "author": "Robin \"Rob\" Example",
     "publisher": "Example Press",
@@ -37,7 +37,8 @@ BOOK = parse_book_settings({
     "license": "CC-BY-4.0",
     "changes": "Headings added.",
     "chapters_dir": "chapters",
-})
+}
+BOOK = parse_book_settings(BOOK_RAW)
 SETTINGS = EpubSettings(identifier="urn:uuid:00000000-0000-4000-8000-000000000000",
                           accessibility_summary="Structured text.")
 BOOK_OF_TESTS = Book(Settings(config_name="mkdocs.yml", book=BOOK, pdf=parse_pdf_settings(None), epub=SETTINGS,
@@ -259,3 +260,62 @@ def test_with_exports_off_the_export_writes_nothing(tmp_path: Path, monkeypatch:
     epub.page_content("<p>Text.</p>", page)
     epub.write(config)
     assert not (tmp_path / "site").exists()
+
+
+# --- Credits: this edition beside the original -------------------------------------------------
+
+EDITED = parse_book_settings({
+    "title": "The Original", "author": "Robin Example", "publisher": "Example Press", "year": 2020,
+    "source_url": "https://example.org/book/", "license": "CC-BY-4.0", "changes": "Headings added.",
+    "edition": {"subtitle": "A Course Edition", "editors": ["Ada Lee", "Sam Roe"]},
+}, site_name="The Original", site_url="https://books.example.org/course/")
+
+
+def edited_book(folder: Path, book: BookSettings = EDITED) -> Epub:
+    meta = documents.book_metadata(book, SETTINGS, description="", date=WHEN)
+    chapters = [chapter('<h1 id="one">One</h1><p>Text.</p>')]
+    path = folder / "book.epub"
+    path.write_bytes(package.build_epub(meta, chapters, site_dir=Path("."), site_url=None))
+    return Epub(path)
+
+
+def test_the_package_names_the_editors_and_the_original_as_its_source_and_no_publisher_of_its_own(
+        tmp_path: Path) -> None:
+    book = edited_book(tmp_path)
+    assert book.dc("title") == ["The Original"] and book.dc("creator") == ["Robin Example"]
+    assert book.dc("contributor") == ["Ada Lee", "Sam Roe"]
+    roles = {m.get("refines"): m.text for m in book.opf.iterfind(".//opf:meta[@property='role']", NS)}
+    ids = [c.get("id") for c in book.opf.iterfind(".//dc:contributor", NS)]
+    assert [roles[f"#{i}"] for i in ids] == ["edt", "edt"] and roles["#creator"] == "aut"
+    assert book.dc("source") == ["https://example.org/book/"]
+    assert book.dc("publisher") == []  # Example Press published the original, not this edition
+    (rights,) = book.dc("rights")
+    assert rights.index("A Course Edition") < rights.index("Ada Lee and Sam Roe") < rights.index("Adapted from") \
+        < rights.index("Robin Example (Example Press, 2020)")
+    assert book.meta("dcterms:license") == ["https://creativecommons.org/licenses/by/4.0/"]
+
+
+def test_an_edition_with_a_publisher_names_it(tmp_path: Path) -> None:
+    book = parse_book_settings({**BOOK_RAW, "edition": {"editors": ["Ada Lee"], "publisher": "Campus Press"}})
+    assert edited_book(tmp_path, book).dc("publisher") == ["Campus Press"]
+
+
+def test_the_title_page_and_cover_name_this_edition_its_editors_and_the_original(tmp_path: Path) -> None:
+    book = edited_book(tmp_path)
+    page = book.xml("EPUB/title.xhtml")
+    titlepage = page.find(".//x:section[@epub:type='titlepage']", NS)
+    lines = [text_of(p) for p in titlepage.iterfind("x:p", NS)]
+    assert text_of(titlepage.find("x:h1", NS)) == "The Original"
+    assert lines[:4] == ["A Course Edition", "Robin Example", "Edited by Ada Lee and Sam Roe",
+                         "Adapted from The Original by Robin Example (Example Press, 2020)"]
+    rights = text_of(page.find(".//x:section[@epub:type='copyright-page']", NS))
+    assert "To credit this edition when you reuse it: The Original: A Course Edition , edited by Ada Lee and Sam Roe" \
+        in rights and "https://books.example.org/course/" in rights
+    licence = page.find(".//x:a[@rel='license']", NS)
+    assert licence.get("href") == "https://creativecommons.org/licenses/by/4.0/"
+    cover = text_of(book.xml("EPUB/images/cover.svg"))
+    assert "A Course Edition" in cover and "Edited by Ada Lee and Sam Roe" in cover
+    assert "Adapted from the original (Example Press, 2020)" in cover
+    alt = book.xml("EPUB/cover.xhtml").find(".//x:img", NS).get("alt")
+    assert alt == ("Cover: The Original: A Course Edition, by Robin Example, edited by Ada Lee and Sam Roe. "
+                   "Adapted from the original (Example Press, 2020)")

@@ -185,3 +185,61 @@ def test_bad_front_matter_names_the_file_and_field(attribution: Any, expected: s
 def test_every_licence_in_the_table_links_a_creative_commons_deed() -> None:
     for key, licence in credits.LICENCES.items():
         assert re.fullmatch(r"https://creativecommons\.org/(licenses|publicdomain)/[a-z-]+/\d\.\d/", licence.url), key
+
+
+# --- This edition beside the original ----------------------------------------------------------
+
+ORIGINAL_CHAPTER = {**OTHER_WORK, "title": "Connection", "author": "Jenn Cusick", "license": "CC-BY-4.0",
+                    "source_url": "https://opentextbc.ca/peersupport/chapter/connection/"}
+
+
+def edition_book() -> BookSettings:
+    return parse_book_settings({**BOOK, "edition": {"subtitle": "An adapted edition", "editors": ["Ada Lee", "Sam Roe"]}},
+                               site_name="The Edition", site_url="https://books.example.org/peer/")
+
+
+def test_adapted_from_links_to_the_original_chapter_and_the_original_to_its_book() -> None:
+    html = block({"attribution": {"adapted_from": ORIGINAL_CHAPTER}})
+    (adapted,) = [p for p in html.find_all("p") if p.get_text().startswith("This page is adapted from")]
+    assert adapted.cite.a["href"] == "https://opentextbc.ca/peersupport/chapter/connection/"
+    assert adapted.cite.get_text() == "Connection"
+    assert links(html)["Post-Secondary Peer Support Training Curriculum"] == "https://opentextbc.ca/peersupport/"
+
+
+def test_pages_describe_this_edition_based_on_the_original_with_its_editors() -> None:
+    attribution = credits.page_attribution(edition_book().credits, {}, source="docs/p.md")
+    data = a.jsonld(attribution, page_title="Home", is_chapter=False)
+    assert data["@type"] == "Book" and data["name"] == "The Edition"
+    assert data["alternativeHeadline"] == "An adapted edition" and data["url"] == "https://books.example.org/peer/"
+    assert data["editor"] == [{"@type": "Person", "name": "Ada Lee"}, {"@type": "Person", "name": "Sam Roe"}]
+    assert data["author"]["name"] == "Jenn Cusick" and data["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert "publisher" not in data  # BCcampus published the original, not this edition
+    assert data["isBasedOn"] | {"@type": "Book", "url": "https://opentextbc.ca/peersupport/",
+                                "publisher": {"@type": "Organization", "name": "BCcampus"}} == data["isBasedOn"]
+
+
+def test_a_chapter_is_part_of_this_edition_and_based_on_the_original_chapter() -> None:
+    attribution = credits.page_attribution(edition_book().credits, {"attribution": {"adapted_from": ORIGINAL_CHAPTER}},
+                                           source="docs/chapters/c.md")
+    data = a.jsonld(attribution, page_title="Connection", is_chapter=True)
+    assert data["isPartOf"]["name"] == "The Edition" and data["isPartOf"]["isBasedOn"]["name"] == BOOK["title"]
+    assert data["isBasedOn"]["url"] == "https://opentextbc.ca/peersupport/chapter/connection/"
+    assert [e["name"] for e in data["editor"]] == ["Ada Lee", "Sam Roe"]
+
+
+def test_a_page_by_the_editors_is_credited_to_them_by_name() -> None:
+    attribution = credits.page_attribution(edition_book().credits,
+                                           {"attribution": {"written_by": "the editors of this edition"}},
+                                           source="docs/about.md")
+    text = BeautifulSoup(a.render_block(attribution), "html.parser").get_text(" ")
+    assert "written for this edition by Ada Lee and Sam Roe" in text
+    data = a.jsonld(attribution, page_title="About", is_chapter=True)
+    assert data["author"] == data["editor"] and "isBasedOn" not in data
+
+
+def test_the_head_of_a_page_of_the_whole_book_links_its_licence_and_describes_this_edition() -> None:
+    head = BeautifulSoup(a.render_book_head(edition_book().credits), "html.parser")
+    assert head.find("link", rel="license")["href"] == "https://creativecommons.org/licenses/by/4.0/"
+    data = json.loads(head.find("script", type="application/ld+json").string)
+    assert data["@context"] == "https://schema.org" and data["@type"] == "Book" and data["name"] == "The Edition"
+    assert data["isBasedOn"]["url"] == "https://opentextbc.ca/peersupport/"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -15,6 +16,7 @@ from mkdocs.theme import Theme
 from mkdocs_print_site_plugin import urls as print_site_urls
 
 from ebook.site import print_page
+from tests.helpers import page_html_path, soup
 from tests.test_hooks_share_the_package import loaded_hooks
 
 
@@ -94,3 +96,17 @@ def test_anchor_ids_are_print_sites_own_on_generated_html(bits: list[str], page_
     page_html = "".join(bits)
     own = print_sites_own_update_anchor_ids()
     assert print_page.only_lines_with_ids(own, page_html, page_key) == own(page_html, page_key)
+
+
+def test_the_print_page_carries_the_books_licence_link_and_data_as_every_page_does(site: Path) -> None:
+    """Its head, like a page's: the licence's link, and this edition as a schema.org Book based on
+    the original, with its author, editors and licence (the home page's, which is the book's)."""
+    page = soup(site / "print_page" / "index.html")
+    home = soup(page_html_path(site, "index.md"))
+    assert page.head.find("link", rel="license")["href"] == home.head.find("link", rel="license")["href"]
+    (script,) = page.head.find_all("script", type="application/ld+json")
+    data = json.loads(script.string)
+    assert data == json.loads(home.head.find("script", type="application/ld+json").string)
+    assert data["@type"] == "Book" and data["editor"] and data["author"]["name"]
+    assert data["license"] == page.head.find("link", rel="license")["href"]
+    assert data["isBasedOn"]["@type"] == "Book" and data["isBasedOn"]["url"].startswith("https://")

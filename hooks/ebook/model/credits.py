@@ -126,8 +126,9 @@ class Credits:
         return f"“{edition.full_title}”, edited by {edition.editors_text}{publisher}{url}"
 
     def original_text(self) -> str:
-        """“Title” by Author (Publisher, Year), URL, licensed under Licence."""
-        return f"{credit_text(self.original)}, {self.original.source_url}, licensed under {self.original.licence.name}"
+        """“Title” by Author (Publisher, Year), licensed under Licence, URL."""
+        original = self.original
+        return f"{credit_text(original)}, licensed under {original.licence.name}, {original.source_url}"
 
     def suggested_credit_text(self) -> str:
         """The credit to give when reusing this edition: the edition, then the original."""
@@ -136,8 +137,10 @@ class Credits:
 
     def rights_text(self) -> str:
         """The licence statement of a download of the whole book (EPUB and PDF rights)."""
+        original = self.original
         return (f"{self.edition_text()}. Licensed under {self.licence.name} ({self.licence.url}). "
-                f"Adapted from {self.original_text()} ({self.original.licence.url}).")
+                f"Adapted from {credit_text(original)}, {original.source_url}, licensed under "
+                f"{original.licence.name} ({original.licence.url}).")
 
     # --- HTML (every value escaped) ---
 
