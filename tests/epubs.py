@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import posixpath
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -77,12 +75,3 @@ class Epub:
 def text_of(element: etree._Element) -> str:
     return normalise(" ".join(element.itertext()))
 
-
-def epubcheck(path: Path) -> subprocess.CompletedProcess[str]:
-    """The W3C's EPUBCheck from the system's package (Debian installs it as a runnable jar)."""
-    program = shutil.which("epubcheck")
-    assert program, "epubcheck is not installed: run `bash scripts/system-deps.sh`"
-    # A short run: the JVM's quick compiler and simple collector start in half the time.
-    java = ["java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar"]
-    command = [*java, str(Path(program).resolve())] if Path(program).resolve().suffix == ".jar" else [program]
-    return subprocess.run([*command, str(path)], capture_output=True, text=True, timeout=300)

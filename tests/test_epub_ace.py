@@ -1,0 +1,77 @@
+"""The EPUB's accessibility, by Ace by DAISY (scripts/conformance.py): the book's EPUB breaks none
+of its rules, whatever their impact, and an EPUB that breaks them is reported.
+
+Ace checks a copy of the EPUB whose documents carry no Content-Security-Policy: the policy
+refuses any script, Ace's checker included (conformance.without_script_policy says why).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from conformance import ace, without_script_policy
+from lxml import etree
+
+from tests.epubs import Epub
+from tests.helpers import ROOT
+
+CSP = "Content-Security-Policy"
+
+
+@pytest.fixture(scope="module")
+def epub(site: Path) -> Path:
+    (found,) = (site / "downloads").glob("*.epub")
+    return found
+
+
+def test_ace_finds_no_violation_in_the_epub(epub: Path) -> None:
+    result = ace(epub)
+    pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["devDependencies"]["@daisy/ace-cli"]
+    assert result.tool == "Ace by DAISY" and result.version == pinned
+    assert result.violations == (), "\n".join(map(str, result.violations))
+    assert result.details["outcome"] == "pass"
+    # Every document of the reading order was checked, and the package's metadata.
+    book = Epub(epub)
+    spine = {path.removeprefix(book.base + "/") for path in book.spine()}
+    assert spine <= set(result.details["documents"])
+    assert book.opf_path in result.details["documents"]
+
+
+def test_ace_reports_a_document_without_its_language_and_a_package_without_access_modes(
+        epub: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(epub) as source, zipfile.ZipFile(broken, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename.endswith(".xhtml"):
+                data = re.sub(rb' (xml:)?lang="[^"]*"', b"", data)
+            elif entry.filename.endswith(".opf"):
+                data = re.sub(rb'<meta property="schema:accessMode">[^<]*</meta>', b"", data)
+            target.writestr(entry, data)
+    found = {(v.rule, v.severity) for v in ace(broken).violations}
+    assert {("html-has-lang", "serious"), ("metadata-accessmode", "serious")} <= found
+
+
+def test_the_copy_ace_checks_differs_only_by_the_documents_policy(epub: Path, tmp_path: Path) -> None:
+    copy = tmp_path / epub.name
+    without_script_policy(epub, copy)
+    with zipfile.ZipFile(epub) as original, zipfile.ZipFile(copy) as checked:
+        assert [(e.filename, e.compress_type) for e in checked.infolist()] == \
+               [(e.filename, e.compress_type) for e in original.infolist()]
+        assert checked.infolist()[0].filename == "mimetype"
+        documents = [name for name in original.namelist() if name.endswith(".xhtml")]
+        assert documents and all(CSP in original.read(name).decode("utf-8") for name in documents)
+        for name in original.namelist():
+            if name not in documents:
+                assert checked.read(name) == original.read(name), name
+                continue
+            assert CSP not in checked.read(name).decode("utf-8"), name
+            before = etree.fromstring(original.read(name))
+            for meta in before.iterfind(".//{http://www.w3.org/1999/xhtml}meta[@http-equiv]"):
+                meta.getparent().remove(meta)
+            assert etree.tostring(etree.fromstring(checked.read(name)), method="c14n") == \
+                   etree.tostring(before, method="c14n"), name
