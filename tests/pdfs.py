@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +50,25 @@ def full_page_texts(path: Path, layout: bool = False) -> list[str]:
     result = subprocess.run(["pdftotext", *(["-layout"] if layout else []), str(path), "-"],
                             capture_output=True, text=True, check=True)
     return result.stdout.split("\f")[:-1]
+
+
+def artifact_texts(path: Path) -> list[str]:
+    """Each page's text marked as an artifact (what is no part of the document: running heads,
+    page numbers), normalised: pdftotext's reading of the PDF with every other text left out."""
+    with pikepdf.open(path) as pdf, tempfile.TemporaryDirectory() as folder:
+        for page in pdf.pages:
+            kept, artifact = [], []
+            for instruction in pikepdf.parse_content_stream(page):
+                op = str(instruction.operator)
+                if op in ("BDC", "BMC"):
+                    artifact.append(bool(artifact and artifact[-1]) or instruction.operands[0] == "/Artifact")
+                elif op == "EMC" and artifact:
+                    artifact.pop()
+                if op not in ("Tj", "TJ", "'", '"') or (artifact and artifact[-1]):
+                    kept.append(instruction)
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(kept))
+        pdf.save(Path(folder) / "artifacts.pdf")
+        return [normalise(text) for text in full_page_texts(Path(folder) / "artifacts.pdf")]
 
 
 def margin_texts(path: Path) -> list[str]:

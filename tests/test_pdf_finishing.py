@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pikepdf
+from pdf_ua import pdf_ua_failures
 
 from ebook.pdf import finishing
 from ebook.pdf.browser import render_documents
@@ -28,6 +29,12 @@ def blank_pdf(outline: list[str] = ()) -> bytes:
     return out.getvalue()
 
 
+def page_images(path: Path, prefix: Path) -> list[bytes]:
+    """Each page drawn by poppler (PNG)."""
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(prefix)], check=True, capture_output=True)
+    return [image.read_bytes() for image in sorted(prefix.parent.glob(f"{prefix.name}-*.png"))]
+
+
 def test_finalise_writes_info_xmp_and_licence() -> None:
     data = finishing.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -41,6 +48,7 @@ def test_finalise_writes_info_xmp_and_licence() -> None:
         assert xmp["dc:rights"] == METADATA.rights
         assert xmp["dc:subject"] == {"peer support", "training"}
         assert xmp["xmp:CreateDate"].startswith("2023-11-14T22:13:20")
+        assert xmp["pdfuaid:part"] == "1"  # PDF/UA-1, which tagging.py makes it
 
 
 def test_finalise_is_reproducible_with_source_date_epoch() -> None:
@@ -71,8 +79,15 @@ def test_chapters_printed_together_split_into_tagged_pdfs_of_their_own(tmp_path:
         (rendered,) = worker.submit(render_documents, [collection], tmp_path, system_browser()).result()
     short, long = finishing.split_collection(rendered.data, 2)
     for data, (chapter, _), other in ((short, chapters[0], "A long chapter"), (long, chapters[1], "A short chapter")):
-        path = tmp_path / f"{chapter.slug}.pdf"
+        path, printed = tmp_path / f"{chapter.slug}.pdf", tmp_path / f"{chapter.slug}-printed.pdf"
         path.write_bytes(finishing.finalise_pdf(data, parts[0].metadata, epoch=0))
+        printed.write_bytes(data)
+        # Each chapter's PDF conforms to PDF/UA-1, and what finishing added for it (artifacts, tags,
+        # descriptions) changes nothing a reader sees or a tool extracts.
+        assert pdf_ua_failures(path) == []
+        assert full_page_texts(path) == full_page_texts(printed)
+        images = [page_images(pdf, tmp_path / f"{pdf.stem}-page") for pdf in (path, printed)]
+        assert images[0] == images[1]
         # Chromium's loose objects packed into compressed object streams: a smaller download.
         assert path.read_bytes().startswith(b"%PDF-1.5") and b"/ObjStm" in path.read_bytes()
         assert b"/ObjStm" not in data and path.stat().st_size < len(data)  # metadata added, and yet

@@ -246,7 +246,8 @@ def repair_outline(pdf: pikepdf.Pdf, headings: Sequence[str]) -> None:
 
 def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
                  headings: Sequence[str] = ()) -> bytes:
-    """Write the metadata (document info and XMP, with the licence) and fix what varies.
+    """Write the metadata (document info and XMP, with the licence), make the PDF conform to
+    PDF/UA-1 (`tagging`), and fix what varies.
 
     With SOURCE_DATE_EPOCH the dates come from it, and the file identifier is derived from
     the content, so the same inputs give the same bytes. The objects Chromium leaves loose (the
@@ -254,6 +255,8 @@ def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
     object streams (PDF 1.5): each PDF is about a fifth smaller to download.
     """
     import pikepdf
+
+    from ebook.pdf import tagging
 
     when = (datetime.fromtimestamp(epoch, timezone.utc) if epoch is not None
             else datetime.now(timezone.utc)).replace(microsecond=0)
@@ -281,6 +284,7 @@ def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
         info["/CreationDate"] = pdf_date(when)
         info["/ModDate"] = pdf_date(when)
         pdf.Root.Lang = pikepdf.String(metadata.language)
+        tagging.make_accessible(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()

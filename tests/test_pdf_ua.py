@@ -1,0 +1,359 @@
+"""PDF/UA-1: every PDF of the book conforms (two validators, scripts/pdf_ua.py), and each fix of
+hooks/ebook/pdf/tagging.py does its part on small PDFs made here."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pikepdf
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pdf_ua import pdf_ua_failures, validators
+
+from ebook.pdf import finishing, tagging
+from tests.helpers import normalise
+from tests.pdfs import artifact_texts, full_page_texts, margin_texts
+from tests.print_documents import METADATA
+
+# --- The book's PDFs -------------------------------------------------------------------------
+
+
+def downloaded_pdfs(site: Path) -> list[Path]:
+    found = sorted((site / "downloads").rglob("*.pdf"))
+    assert found, "no PDF under downloads/"
+    return found
+
+
+def test_every_pdf_conforms_to_pdf_ua_1(site: Path) -> None:
+    failures = {pdf.relative_to(site).as_posix(): pdf_ua_failures(pdf) for pdf in downloaded_pdfs(site)}
+    assert {name: found for name, found in failures.items() if found} == {}
+
+
+def test_only_the_running_heads_and_page_numbers_are_artifacts(site: Path) -> None:
+    """What the margins say is marked as no part of the document; everything else stays tagged.
+    (The words of each page are compared: pdftotext orders a page's margins by themselves
+    differently from the whole page.)"""
+    for pdf in downloaded_pdfs(site):
+        words = [[sorted(text.split()) for text in texts] for texts in (artifact_texts(pdf), margin_texts(pdf))]
+        assert words[0] == words[1], pdf.name
+
+
+def test_each_link_is_described_by_its_own_text(site: Path) -> None:
+    for pdf in downloaded_pdfs(site):
+        texts = [normalise(text) for text in full_page_texts(pdf)]
+        with pikepdf.open(pdf) as doc:
+            for number, page in enumerate(doc.pages, start=1):
+                for link in (a for a in page.get("/Annots", []) if a.get("/Subtype") == "/Link"):
+                    described = normalise(str(link.get("/Contents", "")))
+                    assert described and described in texts[number - 1], (pdf.name, number, described)
+
+
+def test_the_validators_name_themselves() -> None:
+    assert set(validators()) == {"page", "pdfua"}
+    assert all(version[0].isdigit() for version in validators().values())
+
+
+# --- Page content: untagged content becomes artifacts ----------------------------------------
+
+_STREAMS = pikepdf.new()
+
+
+def parse(content: bytes) -> list[pikepdf.ContentStreamInstruction]:
+    return list(pikepdf.parse_content_stream(_STREAMS.make_stream(content)))
+
+
+def wrapped(content: bytes) -> str:
+    """The content as `wrap_untagged` leaves it, one operator a line."""
+    return "\n".join(pikepdf.unparse_content_stream([i]).decode() for i in tagging.wrap_untagged(parse(content)))
+
+
+def lines(content: str) -> str:
+    return "\n".join(line.strip() for line in content.strip().splitlines())
+
+
+def test_running_head_rule_and_page_number_become_artifacts_and_tagged_text_stays() -> None:
+    # As Chromium prints a page: margin boxes first, then the body, its tagged sequence crossing q/Q.
+    content = b"""q BT /F1 9 Tf 1 0 0 -1 72 40 Tm (Head) Tj ET Q
+    q 72 80 400 600 re W n q 0 0 0 rg 72 90 400 1 re f
+    /P <</MCID 0>> BDC BT /F1 12 Tf 1 0 0 -1 72 120 Tm (Body) Tj ET Q EMC
+    BT /F1 9 Tf 1 0 0 -1 500 760 Tm (Page 1 of 2) Tj ET"""
+    assert wrapped(content) == lines("""
+        q
+        /Artifact BMC
+        BT
+        /F1 9 Tf
+        1 0 0 -1 72 40 Tm
+        (Head) Tj
+        ET
+        Q
+        q
+        72 80 400 600 re
+        W
+        n
+        q
+        0 0 0 rg
+        72 90 400 1 re
+        f
+        EMC
+        /P << /MCID 0 >> BDC
+        BT
+        /F1 12 Tf
+        1 0 0 -1 72 120 Tm
+        (Body) Tj
+        ET
+        Q
+        EMC
+        /Artifact BMC
+        BT
+        /F1 9 Tf
+        1 0 0 -1 500 760 Tm
+        (Page 1 of 2) Tj
+        ET
+        EMC
+    """)
+
+
+def test_untagged_text_beside_tagged_text_is_marked_inside_their_text_object() -> None:
+    content = b"BT (a) Tj /Span <</MCID 3>> BDC (b) Tj EMC /Span <</ActualText (fl)>> BDC (c) Tj EMC ET"
+    assert wrapped(content) == lines("""
+        BT
+        /Artifact BMC
+        (a) Tj
+        EMC
+        /Span << /MCID 3 >> BDC
+        (b) Tj
+        EMC
+        /Artifact BMC
+        /Span << /ActualText (fl) >> BDC
+        (c) Tj
+        EMC
+        EMC
+        ET
+    """)
+
+
+def test_tagged_content_artifacts_and_clipping_are_left_as_they_are() -> None:
+    content = b"""/P <</MCID 0>> BDC q 0 0 10 10 re f /Im1 Do Q EMC
+    /Artifact BMC 0 0 1 1 re f EMC q 0 0 100 100 re W n Q"""
+    assert wrapped(content) == "\n".join(pikepdf.unparse_content_stream([i]).decode() for i in parse(content))
+
+
+# Pieces of content Chromium (or any printer) might write, tagged or not, to be put together.
+PIECES = [
+    b"/P <</MCID 0>> BDC BT (tagged) Tj ET EMC",
+    b"BT /F1 9 Tf (untagged) Tj ET",
+    b"BT ET",
+    b"q 0 0 0 rg 0 0 100 1 re f Q",
+    b"0 0 m 10 10 l S",
+    b"q 0 0 100 100 re W n",
+    b"Q",
+    b"q 10 0 0 10 0 0 cm /Im1 Do Q",
+    b"BT (u) Tj /Span <</MCID 1>> BDC (t) Tj EMC (u) Tj ET",
+    b"BT /Span <</ActualText (fl)>> BDC (fl) Tj EMC ET",
+    b"/Artifact BMC 0 0 1 1 re f EMC",
+    b"/Artifact <</Type /Pagination>> BDC BT (1) Tj ET EMC",
+    b"q /P <</MCID 2>> BDC BT (crossing q/Q) Tj ET Q EMC",
+    b"/Tagged /Named BDC BT (properties named in the resources) Tj ET EMC",
+]
+PAINTING = {"Tj", "TJ", "'", '"', "Do", "sh", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
+
+
+def contents() -> st.SearchStrategy[bytes]:
+    """Content streams made of the pieces, some of them inside neutral marked content."""
+    piece = st.sampled_from(PIECES)
+    group = st.lists(piece, max_size=4).map(lambda inner: b"/Span <</Lang (en)>> BDC " + b" ".join(inner) + b" EMC")
+    return st.lists(piece | group, max_size=12).map(b"\n".join)
+
+
+def covered(instructions: list[pikepdf.ContentStreamInstruction]) -> list[str]:
+    """What is wrong with the marked content: painting outside tagged or artifact content,
+    marked content unbalanced or across a text object's end, tagged content in an artifact,
+    marked content inside a path."""
+    problems: list[str] = []
+    stack: list[str] = []  # "tagged", "artifact" or "" for each open sequence
+    text_depth: list[bool] = []  # each open sequence: was it opened inside a text object?
+    in_text = in_path = False
+    for instruction in instructions:
+        op = str(instruction.operator)
+        if op in ("BDC", "BMC"):
+            properties = instruction.operands[-1]
+            kind = "artifact" if instruction.operands[0] == "/Artifact" else "tagged" if op == "BDC" and (
+                not isinstance(properties, pikepdf.Dictionary) or "/MCID" in properties) else ""
+            if kind == "tagged" and "artifact" in stack:
+                problems.append("tagged content inside an artifact")
+            stack.append(kind)
+            text_depth.append(in_text)
+        if op in ("BDC", "BMC", "EMC") and in_path:
+            problems.append(f"{op} inside a path")
+        if op == "EMC":
+            if not stack or text_depth.pop() != in_text:
+                problems.append("EMC unbalanced or across a text object")
+            stack.pop() if stack else None
+        elif op in ("BT", "ET"):
+            in_text = op == "BT"
+        elif op in ("m", "re"):
+            in_path = True
+        elif op in PAINTING and not ({"tagged", "artifact"} & set(stack)):
+            problems.append(f"{op} neither tagged nor an artifact")
+        if op in PAINTING or op == "n":
+            in_path = False
+    return problems + (["marked content left open"] if stack else [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(content=contents())
+def test_whatever_the_content_all_of_it_ends_tagged_or_artifact_and_nothing_moves(content: bytes) -> None:
+    original = parse(content)
+    untagged = covered(original)
+    assert all(problem.endswith("neither tagged nor an artifact") for problem in untagged)
+    result = tagging.wrap_untagged(original)
+    assert covered(result) == []
+    # Nothing was moved, dropped or changed: artifact marks were added, and only where needed.
+    kept = {id(instruction) for instruction in original}
+    assert [i for i in result if id(i) in kept] == original
+    added = [pikepdf.unparse_content_stream([i]) for i in result if id(i) not in kept]
+    assert set(added) <= {b"/Artifact BMC", b"EMC"}
+    assert (added == []) == (untagged == [])
+    again = tagging.wrap_untagged(result)
+    assert pikepdf.unparse_content_stream(again) == pikepdf.unparse_content_stream(result)
+
+
+# --- The structure tree, the links and the metadata, on a PDF made here ----------------------
+
+PAGE_CONTENT = b"""BT /F1 9 Tf 72 760 Td (Running head) Tj ET
+/P <</MCID 0>> BDC BT /F1 12 Tf 72 700 Td (A paragraph.) Tj ET EMC
+/Lbl <</MCID 1>> BDC BT /F1 12 Tf 72 680 Td (1.) Tj ET EMC
+/NonStruct <</MCID 2>> BDC BT /F1 12 Tf 90 680 Td (First item) Tj ET EMC
+/Lbl <</MCID 3>> BDC BT /F1 12 Tf 72 660 Td (2.) Tj ET EMC
+/P <</MCID 4>> BDC BT /F1 12 Tf 90 660 Td (Second item,) Tj ET EMC
+/NonStruct <</MCID 5>> BDC BT /F1 12 Tf 90 640 Td (its second line) Tj ET EMC
+/Lbl <</MCID 6>> BDC BT /F1 12 Tf 72 620 Td (3.) Tj ET EMC
+/NonStruct <</MCID 7>> BDC BT /F1 12 Tf 90 620 Td (Third item) Tj ET EMC
+/NonStruct <</MCID 8>> BDC BT /F1 12 Tf 1 0 0 1 72 600 Tm (See the ) Tj /Span <</ActualText (fi)>> BDC (\\177) Tj EMC
+[(rst ) -20 (book,)] TJ ET BT /F1 12 Tf 1 0 0 1 72 586 Tm (wrapped) Tj ET EMC
+BT /F1 9 Tf 500 40 Td (Page 1 of 2) Tj ET"""
+
+
+def tagged_pdf() -> pikepdf.Pdf:
+    """A page as Chromium tags one: a paragraph, a list (items of every shape), a link in an
+    Em, and a running head and a page number left untagged; and a second page to link to."""
+    pdf = pikepdf.new()
+    page, second = (pdf.add_blank_page(page_size=(612, 792)) for _ in range(2))
+    # Its codes are ASCII, the ligature's (0x7F) drawn in an /ActualText span, as Chromium does.
+    to_unicode = pdf.make_stream(b"""/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+        1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfrange <20> <7E> <0020> endbfrange
+        1 beginbfchar <7F> <FB01> endbfchar endcmap end end""")
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica,
+                              Encoding=pikepdf.Name.WinAnsiEncoding, ToUnicode=to_unicode)
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pdf.make_indirect(font)))
+    page.Contents = pdf.make_stream(PAGE_CONTENT)
+    page.obj.StructParents = 0
+
+    def element(kind: str, kids: object, **more: object) -> pikepdf.Dictionary:
+        made = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name(f"/{kind}"),
+                                                    Pg=page.obj, **more))
+        made.K = kids if isinstance(kids, int) else pikepdf.Array(kids)
+        for kid in made.K if isinstance(made.K, pikepdf.Array) else []:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                kid.P = made
+        return made
+
+    def link(rect: list[int], **target: object) -> pikepdf.Dictionary:
+        return pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                                                    Rect=rect, **target))
+
+    uri = pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://opentextbc.ca/peersupport/"))
+    tagged_link = link([72, 595, 200, 612], A=uri, StructParent=1)
+    annotations = [tagged_link, link([0, 0, 10, 10], A=uri), link([0, 0, 10, 10], Dest=[second.obj, pikepdf.Name.Fit]),
+                   link([0, 0, 10, 10], Dest=pikepdf.Name("/second")),
+                   link([0, 0, 10, 10], A=uri, Contents=pikepdf.String("Said already"))]
+    page.obj.Annots = pikepdf.Array(annotations)
+    pdf.Root.Dests = pikepdf.Dictionary(second=pikepdf.Array([second.obj, pikepdf.Name.Fit]))
+
+    items = [element("LI", [element("Lbl", 1), element("NonStruct", 2)]),
+             element("LI", [element("Lbl", 3), element("P", 4), element("NonStruct", 5)]),
+             element("LI", [element("Lbl", 6), 7])]
+    link_element = element("Link", [8, pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=tagged_link, Pg=page.obj)])
+    body = element("Document", [element("P", 0), element("L", items), element("Em", [link_element]),
+                                element("Strong", [])])
+    marked = [body.K[0], items[0].K[0], items[0].K[1], items[1].K[0], items[1].K[1], items[1].K[2],
+              items[2].K[0], items[2], link_element]
+    parents = pikepdf.NumberTree.new(pdf)
+    parents[0] = pdf.make_indirect(pikepdf.Array(marked))
+    parents[1] = link_element
+    pdf.Root.StructTreeRoot = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.StructTreeRoot, K=body, ParentTree=parents.obj, ParentTreeNextKey=2,
+        RoleMap=pikepdf.Dictionary(Strong=pikepdf.Name.Span)))
+    body.P = pdf.Root.StructTreeRoot
+    return pdf
+
+
+def reading_order(pdf: pikepdf.Pdf) -> list[int]:
+    """The MCIDs in the order the structure tree reads them."""
+    found: list[int] = []
+
+    def visit(node: object) -> None:
+        if isinstance(node, int):
+            found.append(node)
+        elif isinstance(node, pikepdf.Array):
+            for kid in node:
+                visit(kid)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            visit(node.get("/K"))
+
+    visit(pdf.Root.StructTreeRoot.K)
+    return found
+
+
+def test_each_list_item_holds_its_label_and_a_body_in_the_same_order() -> None:
+    pdf = tagged_pdf()
+    items = list(pdf.Root.StructTreeRoot.K.K[1].K)
+    plain = items[0].K[1]
+    tagging.list_bodies(pdf)
+    assert reading_order(pdf) == list(range(9))
+    assert [[str(kid.S) for kid in item.K] for item in items] == [["/Lbl", "/LBody"]] * 3
+    # A bare grouping element becomes the body; anything else is wrapped in a new one.
+    assert items[0].K[1].objgen == plain.objgen
+    assert [str(kid.S) for kid in items[1].K[1].K] == ["/P", "/NonStruct"]
+    assert all(kid.P.objgen == items[1].K[1].objgen for kid in items[1].K[1].K)
+    # Marked content moved into a new body is found from its page as the body's.
+    third = items[2].K[1]
+    assert list(third.K) == [7] and third.P.objgen == items[2].objgen
+    assert pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)[0][7].objgen == third.objgen
+
+
+def test_types_pdf_1_7_does_not_define_are_role_mapped() -> None:
+    pdf = tagged_pdf()
+    tagging.map_roles(pdf)
+    assert dict(pdf.Root.StructTreeRoot.RoleMap.items()) == {"/Em": "/Span", "/Strong": "/Span"}
+
+
+def test_links_are_described_by_their_text_else_their_address_or_page() -> None:
+    pdf = tagged_pdf()
+    texts = tagging.marked_texts(pdf)
+    assert normalise(texts[(0, 4)]) == "Second item,"
+    tagging.describe_links(pdf, texts)
+    assert [str(a.Contents) for a in pdf.pages[0].Annots] == [
+        "See the first book, wrapped", "https://opentextbc.ca/peersupport/", "Go to page 2", "Go to page 2",
+        "Said already"]
+
+
+def test_finished_pdf_says_it_is_pdf_ua_and_shows_its_title() -> None:
+    saved = io.BytesIO()
+    tagged_pdf().save(saved)
+    with pikepdf.open(io.BytesIO(finishing.finalise_pdf(saved.getvalue(), METADATA, epoch=0))) as pdf:
+        assert pdf.open_metadata()["pdfuaid:part"] == "1"
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        assert pdf.Root.MarkInfo.Marked is True
+
+
+def test_finishing_marks_the_margins_as_artifacts_and_loses_no_text(tmp_path: Path) -> None:
+    saved = io.BytesIO()
+    tagged_pdf().save(saved)
+    before, after = tmp_path / "printed.pdf", tmp_path / "finished.pdf"
+    before.write_bytes(saved.getvalue())
+    after.write_bytes(finishing.finalise_pdf(saved.getvalue(), METADATA, epoch=0))
+    assert artifact_texts(before) == ["", ""]
+    assert artifact_texts(after) == ["Running head Page 1 of 2", ""]
+    assert full_page_texts(after) == full_page_texts(before)
