@@ -210,6 +210,6 @@ def read_nu(report: dict[str, Any], pages: list[Path], root: Path) -> Result:
     def name(url: str) -> str:
         return names.get(unquote(url.removeprefix("file:")), url)
 
-    violations = tuple(Violation(f"{name(m.get('url', ''))}:{m.get('lastLine', '')}", m.get("subType") or m["type"],
-                                 m["type"], m["message"]) for m in report["messages"])
+    violations = tuple(Violation(f"{name(m.get('url', ''))}:{m.get('lastLine', '')}", "HTML",
+                                 m.get("subType") or m["type"], m["message"]) for m in report["messages"])
     return Result("Nu HTML Checker", report["version"].split()[0], tuple(names.values()), violations)
