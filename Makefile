@@ -1,6 +1,7 @@
 # The few verbs a person types. Each does its own set-up, and no more than it needs:
 # `make serve` only Python's packages (a preview needs Python 3.11 and make alone), `make book`
-# also a browser to print with, `make test` also the checkers (qpdf, epubcheck, Java, Node).
+# also a browser to print with, `make test` and `make audit` also the checkers (qpdf,
+# poppler-utils, Java, Node and the Node packages; EPUBCheck comes with the Python packages).
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := book
@@ -9,7 +10,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-# The Node checkers (Nu HTML Checker, Lighthouse), reinstalled only when package-lock.json changes.
+# The Node checkers (Nu HTML Checker, Ace by DAISY, Lighthouse), reinstalled only when
+# package-lock.json changes.
 NODE_INSTALLED := node_modules/.package-lock.json
 PEER_VENV := benchmarks/.peer-venv
 PEER_INSTALLED := $(PEER_VENV)/.installed
@@ -20,7 +22,7 @@ export SOURCE_DATE_EPOCH
 # Material 9.8 announces its successor at every build; the notice is not ours to act on.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: book serve test lint chapter lock bench clean setup system-deps book-deps lighthouse help
+.PHONY: book serve test lint chapter lock bench clean setup system-deps book-deps lighthouse audit help
 
 # The pages `make lint` checks: the book's and the chapter template (`make lint LINT_PATHS=…`
 # checks other files or folders with the same settings; the code in hooks/ is checked either way).
@@ -47,6 +49,14 @@ test: setup
 lighthouse: book $(NODE_INSTALLED)
 	CHROME_PATH="$${CHROME_PATH:-$$(command -v chromium || command -v chromium-browser || command -v google-chrome)}" \
 	  $(BIN)/python scripts/lighthouse.py site
+
+## audit: build the book, check it with every checker and write its report (site/accessibility-report/)
+# axe-core (both colour schemes) and the Nu HTML Checker on every page, EPUBCheck and Ace by DAISY
+# on the EPUB, the PDF/UA-1 validators on the PDFs, Lighthouse on the home page and a chapter
+# (scripts/audit.py). The report replaces the page a build without the audit has there, which
+# says it did not run; report.json beside it holds the same. Exits 1 only if a checker could not run.
+audit: system-deps $(NODE_INSTALLED) book
+	$(BIN)/python scripts/audit.py site
 
 ## chapter: start a new chapter from the template, listed in nav: (TITLE="…", optional AUTHOR="…")
 # Creates docs/chapters/<name>.md from templates/chapter.md and adds it to nav: in mkdocs.yml.
@@ -84,8 +94,10 @@ $(INSTALLED): requirements.txt
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.txt
 	touch $@
 
+# No package's install script runs, and Puppeteer (Ace's) never downloads a browser: the
+# checkers drive the system's Chromium.
 $(NODE_INSTALLED): package-lock.json | system-deps
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 # The peer the benchmark compares against (mkdocs-to-pdf), in its own environment.

@@ -2,11 +2,12 @@
 # Make sure the programs the book's PDFs and tests need are installed:
 # a Chromium or Chrome for printing and browser tests (and Chromium's headless shell, quicker
 # for printing, where apt has it) and the DejaVu fonts the PDFs are laid out with; for the
-# tests also qpdf and poppler-utils for checking PDFs, epubcheck for validating the EPUB,
-# Node.js with npm and Java for the HTML checker (vnu-jar) and Lighthouse.
+# tests and the audit also qpdf and poppler-utils for checking PDFs, Java for EPUBCheck (whose
+# jar comes with the Python packages) and the HTML checker (vnu-jar), and Node.js with npm for
+# the HTML checker, Ace by DAISY and Lighthouse.
 # Installs Debian's packages when it can (root and apt); otherwise says exactly what to run.
 #
-#   bash scripts/system-deps.sh          everything (`make test`, CI)
+#   bash scripts/system-deps.sh          everything (`make test`, `make audit`, CI)
 #   bash scripts/system-deps.sh --book   only what printing the book needs (`make book`)
 #   bash scripts/system-deps.sh --peer   everything, and the benchmark peer's libraries
 # `make serve` needs none of them: a preview is Python alone.
@@ -36,7 +37,6 @@ fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core)
 if [ "$mode" != "--book" ]; then
   command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
   command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
-  command -v epubcheck >/dev/null 2>&1 || missing+=(epubcheck)
   command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
   command -v node >/dev/null 2>&1 || missing+=(nodejs)
   command -v npm >/dev/null 2>&1 || missing+=(npm)

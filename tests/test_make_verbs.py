@@ -16,7 +16,7 @@ import pytest
 
 from tests.helpers import ROOT
 
-TEST_TOOLS = ["qpdf", "poppler-utils", "epubcheck", "default-jre-headless", "nodejs", "npm"]
+TEST_TOOLS = ["qpdf", "poppler-utils", "default-jre-headless", "nodejs", "npm"]
 
 
 def dry_run(*args: str) -> str:
@@ -47,11 +47,20 @@ def test_test_installs_the_whole_tool_chain_and_passes_pytest_args() -> None:
     assert "-m pytest -q -x\n" in commands
 
 
+def test_audit_sets_up_the_checkers_builds_the_book_then_writes_the_report() -> None:
+    commands = dry_run("audit").splitlines()
+    assert "bash scripts/system-deps.sh" in commands  # every checker's program, not only the book's
+    (npm,) = [line for line in commands if "npm ci" in line]
+    assert npm.startswith("PUPPETEER_SKIP_DOWNLOAD=1 ")  # Ace's Puppeteer downloads no browser
+    build = commands.index("BOOK_EXPORTS=1 .venv/bin/python scripts/build_site.py site")
+    assert commands[build + 1:] == [".venv/bin/python scripts/audit.py site"]
+
+
 def test_help_lists_every_verb_a_person_types() -> None:
     result = subprocess.run(["make", "--no-print-directory", "-s", "help"], cwd=ROOT,
                             capture_output=True, text=True)
     verbs = [line.split()[1].rstrip(":") for line in result.stdout.splitlines()]
-    for verb in ("book", "serve", "test", "lint", "chapter"):
+    for verb in ("book", "serve", "test", "lint", "chapter", "audit"):
         assert verb in verbs, result.stdout
 
 
