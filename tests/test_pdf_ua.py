@@ -4,6 +4,8 @@ hooks/ebook/pdf/tagging.py does its part on small PDFs made here."""
 from __future__ import annotations
 
 import io
+import re
+from collections import Counter
 from pathlib import Path
 
 import pikepdf
@@ -40,13 +42,18 @@ def test_only_the_running_heads_and_page_numbers_are_artifacts(site: Path) -> No
 
 
 def test_each_link_is_described_by_its_own_text(site: Path) -> None:
+    """Each link's description is words of its page (pdftotext may set a contents entry's page
+    number apart from its title, so the words are compared, not the phrase)."""
+    def words(text: str) -> Counter[str]:
+        return Counter(re.findall(r"\w+", text))
+
     for pdf in downloaded_pdfs(site):
-        texts = [normalise(text) for text in full_page_texts(pdf)]
+        on_page = [words(text) for text in full_page_texts(pdf)]
         with pikepdf.open(pdf) as doc:
             for number, page in enumerate(doc.pages, start=1):
                 for link in (a for a in page.get("/Annots", []) if a.get("/Subtype") == "/Link"):
                     described = normalise(str(link.get("/Contents", "")))
-                    assert described and described in texts[number - 1], (pdf.name, number, described)
+                    assert described and words(described) <= on_page[number - 1], (pdf.name, number, described)
 
 
 def test_the_validators_name_themselves() -> None:
@@ -149,6 +156,8 @@ PIECES = [
     b"q 0 0 100 100 re W n",
     b"Q",
     b"q 10 0 0 10 0 0 cm /Im1 Do Q",
+    b"q BI /W 1 /H 1 /BPC 8 /CS /G ID \x80 EI Q",
+    b"/Sh1 sh",
     b"BT (u) Tj /Span <</MCID 1>> BDC (t) Tj EMC (u) Tj ET",
     b"BT /Span <</ActualText (fl)>> BDC (fl) Tj EMC ET",
     b"/Artifact BMC 0 0 1 1 re f EMC",
@@ -156,7 +165,7 @@ PIECES = [
     b"q /P <</MCID 2>> BDC BT (crossing q/Q) Tj ET Q EMC",
     b"/Tagged /Named BDC BT (properties named in the resources) Tj ET EMC",
 ]
-PAINTING = {"Tj", "TJ", "'", '"', "Do", "sh", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
+PAINTING = {"Tj", "TJ", "'", '"', "Do", "sh", "INLINE IMAGE", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
 
 
 def contents() -> st.SearchStrategy[bytes]:
@@ -331,9 +340,7 @@ def test_types_pdf_1_7_does_not_define_are_role_mapped() -> None:
 
 def test_links_are_described_by_their_text_else_their_address_or_page() -> None:
     pdf = tagged_pdf()
-    texts = tagging.marked_texts(pdf)
-    assert normalise(texts[(0, 4)]) == "Second item,"
-    tagging.describe_links(pdf, texts)
+    tagging.make_accessible(pdf)
     assert [str(a.Contents) for a in pdf.pages[0].Annots] == [
         "See the first book, wrapped", "https://opentextbc.ca/peersupport/", "Go to page 2", "Go to page 2",
         "Said already"]

@@ -37,53 +37,63 @@ if TYPE_CHECKING:
 
 # --- Page content: what is not tagged becomes an artifact ------------------------------------
 
-_TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
-_PATH_STARTS = {"m", "re"}
-_PATH_PAINTING = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
+_TEXT_SHOWING = frozenset({"Tj", "TJ", "'", '"'})
+_PATH_STARTS = frozenset({"m", "re"})
+_PATH_PAINTING = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"})
 _PATH_ENDS = _PATH_PAINTING | {"n"}  # "n" ends a path that only clips: it paints nothing
-_PAINTING = {"Do", "sh", "INLINE IMAGE"}
-_MARK_BEGIN = {"BDC", "BMC"}
+_PAINTING = frozenset({"Do", "sh", "INLINE IMAGE"})
+_MARK_BEGIN = frozenset({"BDC", "BMC"})
+# What paints, or opens or closes what an artifact must nest in; every other operator (most of
+# a page: glyph positions, colours, graphics state) only goes along.
+_STRUCTURE = _TEXT_SHOWING | _PATH_STARTS | _PATH_ENDS | _PAINTING | _MARK_BEGIN | {"EMC", "BT", "ET"}
 
 
-def _operator(instruction: Instruction) -> str:
-    return str(instruction.operator)
+def parse_page(page: pikepdf.Page) -> tuple[list[Instruction], list[str]]:
+    """A page's content stream, and the name of each operator in it."""
+    instructions = pikepdf.parse_content_stream(page)
+    return instructions, [str(instruction.operator) for instruction in instructions]
 
 
-def _is_tagged_or_artifact(instruction: Instruction) -> bool:
+def _is_tagged_or_artifact(instruction: Instruction, op: str) -> bool:
     """A marked-content start that already says what its content is: tagged (it has an MCID,
     which the structure tree points at) or an artifact. A property list named in the page's
     resources rather than written inline counts as tagged, so its content is left alone."""
     operands = instruction.operands
     if operands and operands[0] == pikepdf.Name.Artifact:
         return True
-    if _operator(instruction) != "BDC" or len(operands) < 2:
+    if op != "BDC" or len(operands) < 2:
         return False
     properties = operands[1]
     return not isinstance(properties, pikepdf.Dictionary) or "/MCID" in properties
 
 
-def _tagged_parts(instructions: Sequence[Instruction], tagged_forms: Collection[str]) -> tuple[set[int], set[int]]:
+def _tagged_parts(instructions: Sequence[Instruction], ops: Sequence[str],
+                  tagged_forms: Collection[str]) -> tuple[set[int], set[int]]:
     """Which marked-content sequences and text objects hold tagged content or an artifact, and
     which of them paint anything (each by the index of its BDC, BMC or BT). A form XObject whose
     own content is tagged counts as tagged content where it is drawn."""
     holding: set[int] = set()
     painting: set[int] = set()
     open_parts: list[int] = []
-    for index, instruction in enumerate(instructions):
-        op = _operator(instruction)
+    for index, op in enumerate(ops):
+        if op not in _STRUCTURE:
+            continue
         if op in _MARK_BEGIN or op == "BT":
             open_parts.append(index)
-        if (op in _MARK_BEGIN and _is_tagged_or_artifact(instruction)) or \
-                (op == "Do" and str(instruction.operands[0]) in tagged_forms):
+        if (op in _MARK_BEGIN and _is_tagged_or_artifact(instructions[index], op)) or \
+                (op == "Do" and str(instructions[index].operands[0]) in tagged_forms):
             holding.update(open_parts, [index])
-        elif op in ("EMC", "ET") and open_parts:
-            open_parts.pop()
-        elif op in _TEXT_SHOWING or op in _PATH_PAINTING or op in _PAINTING:
-            painting.update(open_parts)
+        elif op in ("EMC", "ET"):
+            if open_parts:
+                open_parts.pop()
+        elif (op in _TEXT_SHOWING or op in _PATH_PAINTING or op in _PAINTING) and open_parts \
+                and open_parts[-1] not in painting:
+            painting.update(open_parts)  # the parts around a part that paints paint too
     return holding, painting
 
 
-def wrap_untagged(instructions: Sequence[Instruction], tagged_forms: Collection[str] = ()) -> list[Instruction]:
+def wrap_untagged(instructions: Sequence[Instruction], ops: Sequence[str] | None = None,
+                  tagged_forms: Collection[str] = ()) -> list[Instruction]:
     """The content stream with each run of untagged content inside `/Artifact BMC … EMC`.
 
     A run starts at the first thing it paints: a path from its first point, an image, a form, a
@@ -92,15 +102,16 @@ def wrap_untagged(instructions: Sequence[Instruction], tagged_forms: Collection[
     tagged content (or artifact), at the end of the marked content it started in, or with the
     text object it started in: marked content nests in marked content and in text objects,
     never across them, and never starts inside a path. Graphics state (q/Q) nests apart from
-    it: Chromium's own sequences cross it too.
+    it: Chromium's own sequences cross it too. `ops` are the operators' names (`parse_page`);
     `tagged_forms` names the form XObjects whose own content is tagged: never made artifacts.
     """
-    holding, painting = _tagged_parts(instructions, tagged_forms)
+    ops = [str(instruction.operator) for instruction in instructions] if ops is None else ops
+    holding, painting = _tagged_parts(instructions, ops, tagged_forms)
     out: list[Instruction] = []
     stack: list[bool] = []  # each open marked-content sequence: does it cover its content?
+    covering = 0  # how many of them do
     open_at: int | None = None  # the depth of marked content the open artifact started at
-    open_in_text = False
-    in_text = False
+    open_in_text = in_text = False
     path_start: int | None = None  # where in `out` the path being built starts
 
     def begin(position: int) -> None:
@@ -113,22 +124,25 @@ def wrap_untagged(instructions: Sequence[Instruction], tagged_forms: Collection[
         out.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")))
         open_at = None
 
-    for index, instruction in enumerate(instructions):
-        op = _operator(instruction)
+    for index, (instruction, op) in enumerate(zip(instructions, ops)):
+        if op not in _STRUCTURE or (op in _TEXT_SHOWING and (open_at is not None or covering or not in_text)):
+            out.append(instruction)  # the bulk of a page, quickly
+            continue
         if open_at is not None and (
                 index in holding
                 or (op == "EMC" and len(stack) == open_at)
                 or (op == "ET" and open_in_text)):
             end()
-        if open_at is None and not any(stack) and index not in holding:
+        if open_at is None and not covering and index not in holding:
             if op in _PATH_PAINTING and path_start is not None:
                 begin(path_start)
-            elif op in _PAINTING or (op in _TEXT_SHOWING and in_text) or index in painting:
+            elif op in _PAINTING or op in _TEXT_SHOWING or index in painting:
                 begin(len(out))
         if op in _MARK_BEGIN:
-            stack.append(_is_tagged_or_artifact(instruction))
+            stack.append(_is_tagged_or_artifact(instruction, op))
+            covering += stack[-1]
         elif op == "EMC" and stack:
-            stack.pop()
+            covering -= stack.pop()
         elif op in ("BT", "ET"):
             in_text = op == "BT"
         elif op in _PATH_STARTS and path_start is None:
@@ -141,16 +155,14 @@ def wrap_untagged(instructions: Sequence[Instruction], tagged_forms: Collection[
     return out
 
 
-def mark_artifacts(pdf: pikepdf.Pdf) -> None:
-    """Every page's untagged content marked as /Artifact (`wrap_untagged`)."""
-    for page in pdf.pages:
-        forms = page.obj.get("/Resources", pikepdf.Dictionary()).get("/XObject", pikepdf.Dictionary())
-        tagged_forms = {str(name) for name, form in forms.items() if isinstance(form, pikepdf.Stream)
-                        and form.get("/Subtype") == pikepdf.Name.Form and b"/MCID" in form.read_bytes()}
-        instructions = pikepdf.parse_content_stream(page)
-        wrapped = wrap_untagged(instructions, tagged_forms)
-        if len(wrapped) != len(instructions):
-            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(wrapped))
+def mark_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, instructions: list[Instruction], ops: list[str]) -> None:
+    """A page's untagged content marked as /Artifact (`wrap_untagged`), from its `parse_page`."""
+    forms = page.obj.get("/Resources", pikepdf.Dictionary()).get("/XObject", pikepdf.Dictionary())
+    tagged_forms = {str(name) for name, form in forms.items() if isinstance(form, pikepdf.Stream)
+                    and form.get("/Subtype") == pikepdf.Name.Form and b"/MCID" in form.read_bytes()}
+    wrapped = wrap_untagged(instructions, ops, tagged_forms)
+    if len(wrapped) != len(instructions):
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(wrapped))
 
 
 # --- The structure tree ----------------------------------------------------------------------
@@ -256,7 +268,7 @@ def _font_codes(font: pikepdf.Object | None,
     if font.objgen not in known:
         width, codes = 1, dict[bytes, str]()
         for instruction in pikepdf.parse_content_stream(font.ToUnicode):
-            op, values = _operator(instruction), list(instruction.operands)
+            op, values = str(instruction.operator), list(instruction.operands)
             if op == "endcodespacerange" and values:
                 width = len(bytes(values[0]))
             elif op == "endbfchar":
@@ -279,72 +291,91 @@ def _utf16(text: pikepdf.Object) -> str:
     return bytes(text).decode("utf-16-be", "replace")
 
 
-def marked_texts(pdf: pikepdf.Pdf) -> dict[tuple[int, int], str]:
-    """The text of each tagged marked-content sequence, by (page index, MCID), on the pages with
-    annotations (it describes links): each glyph's text from its font (`_font_codes`), an
-    /ActualText span's text for its glyphs, and a space where a new line starts. (Chromium
-    tags each text of the page, a text node, on its own: `_element_text` puts spaces between.)"""
-    known: dict[tuple[int, int], tuple[int, dict[bytes, str]]] = {}
-    texts: dict[tuple[int, int], str] = {}
-    for index, page in enumerate(pdf.pages):
-        if "/Annots" not in page.obj:
+# The operators that say which text is shown, in which sequence, on which line.
+_TEXT_STATE = _TEXT_SHOWING | _MARK_BEGIN | {"EMC", "Tf", "BT", "Tm", "Td", "TD", "T*"}
+
+
+def marked_texts(page: pikepdf.Page, instructions: Sequence[Instruction], ops: Sequence[str],
+                 wanted: Collection[int], known: dict[tuple[int, int], tuple[int, dict[bytes, str]]]) -> dict[int, str]:
+    """The text of the `wanted` tagged marked-content sequences of a page (`parse_page`), by MCID:
+    each glyph's text from its font (`_font_codes`, cached in `known`), an /ActualText span's
+    text for its glyphs, and a space where a new line starts."""
+    fonts = page.obj.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
+    width, codes = 1, dict[bytes, str]()
+    texts: dict[int, str] = {}
+    marks: list[tuple[int | None, bool]] = []  # each open sequence: its MCID, and is its text given?
+    y, breaks = 0.0, 0  # the line: lines are begun by Tm (Chromium's way), Td, T*, ' or "
+    line: tuple[float, int] | None = None  # the line of the last text shown
+    for instruction, op in zip(instructions, ops):
+        if op not in _TEXT_STATE:
             continue
-        fonts = page.obj.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
-        width, codes = 1, dict[bytes, str]()
-        marks: list[tuple[int | None, bool]] = []  # each open sequence: its MCID, and is its text given?
-        y, breaks = 0.0, 0  # the line: lines are begun by Tm (Chromium's way), Td, T*, ' or "
-        line: tuple[float, int] | None = None  # the line of the last text shown
-        for instruction in pikepdf.parse_content_stream(page):
-            op, operands = _operator(instruction), instruction.operands
-            mcid, given = marks[-1] if marks else (None, False)
-            found = ""
-            if op in _MARK_BEGIN:
-                properties = operands[1] if op == "BDC" and len(operands) > 1 else None
-                own = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
-                actual = properties.get("/ActualText") if isinstance(properties, pikepdf.Dictionary) else None
-                mcid = int(own) if own is not None else mcid
-                if actual is not None and not given:
-                    found, given = str(actual), True
-                marks.append((mcid, given))
-            elif op == "EMC" and marks:
+        operands = instruction.operands
+        mcid, given = marks[-1] if marks else (None, False)
+        found = ""
+        if op in _MARK_BEGIN:
+            properties = operands[1] if op == "BDC" and len(operands) > 1 else None
+            own = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
+            actual = properties.get("/ActualText") if isinstance(properties, pikepdf.Dictionary) else None
+            mcid = int(own) if own is not None else mcid
+            if actual is not None and not given:
+                found, given = str(actual), True
+            marks.append((mcid, given))
+        elif op == "EMC":
+            if marks:
                 marks.pop()
-            elif op == "Tf":
-                width, codes = _font_codes(fonts.get(str(operands[0])), known)
-            elif op in ("BT", "Tm"):
-                y = float(operands[5]) if op == "Tm" else 0.0
-            elif op in ("Td", "TD"):
+        elif op == "Tf":
+            width, codes = _font_codes(fonts.get(str(operands[0])), known)
+        elif op in ("BT", "Tm"):
+            y = float(operands[5]) if op == "Tm" else 0.0
+        elif op in ("Td", "TD"):
+            if operands[1] != 0:
                 y += float(operands[1])
-            breaks += op in ("T*", "'", '"')
-            if op in _TEXT_SHOWING:
-                found = " " if line not in (None, (y, breaks)) else ""
-                line = (y, breaks)
-                shown = operands[0] if op == "TJ" else pikepdf.Array([operands[-1]])
-                for part in (bytes(p) for p in shown if isinstance(p, pikepdf.String) and not given):
-                    found += "".join(codes.get(part[i:i + width], "") for i in range(0, len(part), width))
-            if found and mcid is not None:
-                texts[(index, mcid)] = texts.get((index, mcid), "") + found
+        breaks += op in ("T*", "'", '"')
+        if mcid is None or mcid not in wanted:
+            continue
+        if op in _TEXT_SHOWING:
+            found = " " if line not in (None, (y, breaks)) else ""
+            line = (y, breaks)
+            shown = operands[0] if op == "TJ" else pikepdf.Array([operands[-1]])
+            for part in (bytes(p) for p in shown if isinstance(p, pikepdf.String) and not given):
+                found += "".join(codes.get(part[i:i + width], "") for i in range(0, len(part), width))
+        if found:
+            texts[mcid] = texts.get(mcid, "") + found
     return texts
 
 
-def _element_text(element: pikepdf.Dictionary, pages: Mapping[tuple[int, int], int],
-                  texts: Mapping[tuple[int, int], str]) -> str:
-    """The text of an element's marked content, in order, a space between one sequence and the
-    next: Chromium tags each text node on its own (a contents entry's title and page number)."""
-    found: list[str] = []
+def _undescribed_links(pdf: pikepdf.Pdf) -> Iterator[tuple[pikepdf.Dictionary, pikepdf.Dictionary | None]]:
+    """Each link annotation without /Contents, and its Link element (None if it has none)."""
+    root = pdf.Root.get("/StructTreeRoot", pikepdf.Dictionary())
+    parents = pikepdf.NumberTree(root.ParentTree) if "/ParentTree" in root else None
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", pikepdf.Array()):
+            if isinstance(annotation, pikepdf.Dictionary) and annotation.get("/Subtype") == pikepdf.Name.Link \
+                    and not str(annotation.get("/Contents", "")).strip():
+                key = int(annotation.get("/StructParent", -1))
+                element = parents[key] if parents is not None and key in parents else None
+                yield annotation, element if isinstance(element, pikepdf.Dictionary) else None
+
+
+def _marked_content(element: pikepdf.Dictionary | None,
+                    pages: Mapping[tuple[int, int], int]) -> list[tuple[int, int]]:
+    """The marked content of an element, in order, by (page index, MCID)."""
+    found: list[tuple[int, int]] = []
 
     def visit(node: pikepdf.Object | None, page: pikepdf.Object | None) -> None:
         if isinstance(node, pikepdf.Array):
             for kid in node:
                 visit(kid, page)
-        elif isinstance(node, int) and isinstance(page, pikepdf.Dictionary):
-            found.append(texts.get((pages.get(page.objgen, -1), int(node)), ""))
+        elif isinstance(node, int) and isinstance(page, pikepdf.Dictionary) and page.objgen in pages:
+            found.append((pages[page.objgen], int(node)))
         elif isinstance(node, pikepdf.Dictionary) and node.get("/Type") == pikepdf.Name.MCR:
             visit(node.MCID, node.get("/Pg", page))
         elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
             visit(node.get("/K"), node.get("/Pg", page))
 
-    visit(element, element.get("/Pg"))
-    return re.sub(r"\s+", " ", " ".join(found).replace("\u00ad", "")).strip()
+    if element is not None:
+        visit(element, element.get("/Pg"))
+    return found
 
 
 def _destination_page(pdf: pikepdf.Pdf, annotation: pikepdf.Dictionary,
@@ -360,33 +391,27 @@ def _destination_page(pdf: pikepdf.Pdf, annotation: pikepdf.Dictionary,
         if named is None and "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
             named = pikepdf.NameTree(pdf.Root.Names.Dests).get(name)
         target = named.get("/D") if isinstance(named, pikepdf.Dictionary) else named
-    if isinstance(target, pikepdf.Array) and len(target) and isinstance(target[0], pikepdf.Dictionary):
-        number = pages.get(target[0].objgen)
-        return None if number is None else number + 1
-    return None
+    found = target[0].objgen if isinstance(target, pikepdf.Array) and len(target) and \
+        isinstance(target[0], pikepdf.Dictionary) else None
+    return pages[found] + 1 if found is not None and found in pages else None
 
 
 def describe_links(pdf: pikepdf.Pdf, texts: Mapping[tuple[int, int], str]) -> None:
     """/Contents for every link annotation without one: the text of its Link element (`texts`,
-    from `marked_texts`), else its address, else the page it goes to."""
+    by page index and MCID, from `marked_texts`), a space between one marked-content sequence and the next (Chromium
+    tags each text node on its own: a contents entry's title and page number); else its
+    address; else the page it goes to."""
     pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
-    root = pdf.Root.get("/StructTreeRoot", pikepdf.Dictionary())
-    parents = pikepdf.NumberTree(root.ParentTree) if "/ParentTree" in root else None
-    for page in pdf.pages:
-        for annotation in page.obj.get("/Annots", pikepdf.Array()):
-            if not isinstance(annotation, pikepdf.Dictionary) or annotation.get("/Subtype") != pikepdf.Name.Link \
-                    or str(annotation.get("/Contents", "")).strip():
-                continue
-            key = int(annotation.get("/StructParent", -1))
-            element = parents[key] if parents is not None and key in parents else None
-            description = _element_text(element, pages, texts) if isinstance(element, pikepdf.Dictionary) else ""
-            action = annotation.get("/A")
-            if not description and isinstance(action, pikepdf.Dictionary) and "/URI" in action:
-                description = str(action.URI)
-            if not description:
-                number = _destination_page(pdf, annotation, pages)
-                description = f"Go to page {number}" if number else "Link"
-            annotation.Contents = pikepdf.String(description)
+    for annotation, element in list(_undescribed_links(pdf)):
+        words = " ".join(texts.get(key, "") for key in _marked_content(element, pages))
+        description = re.sub(r"\s+", " ", words.replace("\u00ad", "")).strip()
+        action = annotation.get("/A")
+        if not description and isinstance(action, pikepdf.Dictionary) and "/URI" in action:
+            description = str(action.URI)
+        if not description:
+            number = _destination_page(pdf, annotation, pages)
+            description = f"Go to page {number}" if number else "Link"
+        annotation.Contents = pikepdf.String(description)
 
 
 # --- The document says what it is ------------------------------------------------------------
@@ -403,9 +428,22 @@ def identify_pdf_ua(pdf: pikepdf.Pdf) -> None:
 
 
 def make_accessible(pdf: pikepdf.Pdf) -> None:
-    """Every fix above, on a PDF Chromium printed."""
-    describe_links(pdf, marked_texts(pdf))
-    mark_artifacts(pdf)
+    """Every fix above, on a PDF Chromium printed. Each page's content is parsed once, for the
+    text of its links and for its artifacts; only the links' text is decoded."""
+    pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+    wanted: dict[int, set[int]] = {}
+    for _, element in _undescribed_links(pdf):
+        for index, mcid in _marked_content(element, pages):
+            wanted.setdefault(index, set()).add(mcid)
+    known: dict[tuple[int, int], tuple[int, dict[bytes, str]]] = {}
+    texts: dict[tuple[int, int], str] = {}
+    for index, page in enumerate(pdf.pages):
+        instructions, ops = parse_page(page)
+        if index in wanted:
+            found = marked_texts(page, instructions, ops, wanted[index], known)
+            texts.update(((index, mcid), text) for mcid, text in found.items())
+        mark_artifacts(pdf, page, instructions, ops)
+    describe_links(pdf, texts)
     if "/StructTreeRoot" in pdf.Root:
         list_bodies(pdf)
         map_roles(pdf)
