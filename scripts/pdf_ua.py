@@ -10,7 +10,7 @@
 (empty when the file conforms); `validators()` their names and versions. The audit report and
 tests/test_pdf_ua.py use them; the build's PDFs are made to conform by hooks/ebook/pdf/tagging.py.
 
-Where the two disagree, and why (each seen on the PDFs Chromium prints, before tagging.py):
+Where the two disagree, and why (the first four seen on the PDFs Chromium prints, before tagging.py):
 - Untagged content. page (PDFUA1-CONTENT-TAGGING-001) wants everything painted inside a tagged
   sequence (one with an MCID) or an /Artifact one, paths included: its first complaint was the
   rules and backgrounds. pdfua (UA-01-003) counts only text and XObjects (not paths, not
