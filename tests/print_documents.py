@@ -1,9 +1,12 @@
-"""What the PDFs' unit tests print: a book's setup, a chapter and its built page, a PDF's metadata."""
+"""What the PDFs' tests print: a book's setup, a chapter and its built page, a PDF's metadata;
+and how much of each printed page is left empty."""
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import subprocess
+import tempfile
 from pathlib import Path
 
 from ebook.model.credits import LICENCES, page_attribution
@@ -11,6 +14,7 @@ from ebook.model.settings import parse_book_settings, parse_pdf_settings
 from ebook.pdf.browser import find_browser
 from ebook.pdf.documents import BookInfo, ChapterSource, PdfMetadata, PrintSetup, template_environment
 from tests.helpers import ROOT
+from tests.pdfs import BOTTOM_MARGIN, TOP_MARGIN
 
 
 BOOK = parse_book_settings({
@@ -61,3 +65,30 @@ def chapter_with_paragraphs(slug: str, title: str, paragraphs: int) -> tuple[Cha
                                 '<p><a href="#last">To the reflection</a></p>'
                                 + f"<p>{text}</p>" * paragraphs + '<h2 id="last">Last</h2>')
     return chapter, page
+
+
+EMPTY_AT_MOST = 0.35  # of the body's height, on a page that is neither a document's last nor front matter
+
+
+def empty_shares(pdf: Path) -> list[float]:
+    """How much of each page's body (between its margins) is left empty below what is printed on
+    it, as a share of the body's height: the page drawn in grey at 20 dpi, read from its lowest
+    row with any ink (any pixel darker than a light tint) up."""
+    dpi = 20
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", str(pdf), f"{folder}/page"], check=True)
+        images = sorted(Path(folder).glob("page-*.pgm"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+        shares = []
+        for image in images:
+            width, height, pixels = _pgm(image.read_bytes())
+            top, bottom = round(TOP_MARGIN / 72 * dpi), height - round(BOTTOM_MARGIN / 72 * dpi)
+            inked = [y for y in range(top, bottom) if min(pixels[y * width:(y + 1) * width]) < 200]
+            shares.append((bottom - 1 - max(inked, default=top - 1)) / (bottom - top))
+    return shares
+
+
+def _pgm(data: bytes) -> tuple[int, int, bytes]:
+    """A binary PGM image (pdftoppm -gray): its width, height and one byte per pixel."""
+    magic, width, height, maximum, pixels = data.split(maxsplit=4)
+    assert magic == b"P5" and maximum == b"255", magic
+    return int(width), int(height), pixels

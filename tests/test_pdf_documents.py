@@ -81,6 +81,21 @@ def test_book_parts_follow_the_print_page() -> None:
     assert "<details open" in parts[3].html
 
 
+def test_a_sections_page_that_lists_its_one_other_page_is_left_out() -> None:
+    """The chapters' page of a book of one chapter: a list of one."""
+    def book(*chapters: str) -> list[str]:
+        items = "".join(f'<li><a href="#chapters-{c}">{c}</a>: about {c}.</li>' for c in chapters)
+        pages = "".join(f'<section class="print-page" id="chapters-{c}"><h1>{c}</h1></section>' for c in chapters)
+        section = ('<section class="print-page md-section" id="section-9"><h1>Chapters</h1>'
+                   f'<section class="print-page" id="chapters"><h1>Chapters</h1><ol>{items}</ol></section>'
+                   f'{pages}</section>')
+        page = PRINT_PAGE.replace("</div></body>", section + "</div></body>")
+        return [part.title for part in book_parts(BeautifulSoup(page, "lxml"), base_url="")][4:]
+    assert book("One") == ["One"]
+    # A list of several chapters tells of each: it is kept (and runs on into the first chapter).
+    assert book("One", "Two") == ["Chapters", "One", "Two"]
+
+
 def test_print_page_without_print_site_is_a_clear_error() -> None:
     with pytest.raises(PluginError, match="no #print-site-page"):
         book_parts(BeautifulSoup("<html><body><p>No print page</p></body></html>", "lxml"), base_url="")

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import io
+
+import pikepdf
+import pypdf
+
 from ebook.pdf.documents import PrintDocument
-from ebook.pdf.numbering import fill_page_totals, fill_toc_pages, toc_targets, with_last_numbers, with_numbers
+from ebook.pdf.numbering import (
+    fill_page_totals,
+    fill_running_heads,
+    fill_toc_pages,
+    front_matter_pages,
+    toc_targets,
+    with_last_numbers,
+    with_numbers,
+    with_page_labels,
+)
 from tests.print_documents import METADATA
 
 
@@ -35,3 +49,33 @@ def test_the_last_builds_numbers_are_written_in_first_only_when_they_cover_the_w
     # A heading new since the last build: nothing to go on, so the first printing measures.
     assert with_last_numbers(lambda: book, {"why": 3}).last_numbers is None
     assert with_last_numbers(lambda: book, {}).last_numbers is None
+
+
+def test_each_page_gets_the_running_heads_of_the_part_running_on_it_and_none_where_one_opens() -> None:
+    slot = "/* running heads */ @counter-style book-head-left { system: cyclic; symbols: \"\"; }\nnext line"
+    heads = (("a", "One"), ("b", "Two \"2\""), ("c", ""))  # "": a part titled like the book
+    filled = fill_running_heads(slot, heads, "Book", {"a": 1, "b": 3, "c": 3})
+    rules, rest = filled.split("\n")
+    assert rest == "next line"
+    # Pages 1 and 3 open parts; page 2 runs part a; from page 4 on, part c (b opened on 3 too).
+    assert '@counter-style book-head-left { system: fixed; symbols: "" "Book" ""; fallback: book-head-left-on; }' in rules
+    assert '@counter-style book-head-left-on { system: cyclic; symbols: "Book"; }' in rules
+    assert '@counter-style book-head-right { system: fixed; symbols: "" "One" ""; fallback: book-head-right-on; }' in rules
+    assert '@counter-style book-head-right-on { system: cyclic; symbols: ""; }' in rules
+    assert fill_running_heads(slot, (("a", "One"), ("b", 'Two "2"')), "Book", {"a": 1, "b": 2}).count(
+        'symbols: "Two \\22 2\\22 "') == 1
+
+
+def test_the_contents_count_pages_from_the_body_and_the_pdf_labels_them_so() -> None:
+    book = PrintDocument(path="downloads/b.pdf", url_path="b.print.html", metadata=METADATA, toc=True,
+                         html='<span class="book-toc__page" data-toc-target="first"></span>'
+                              '<span class="book-toc__page" data-toc-target="later"></span>')
+    assert front_matter_pages(book, {"first": 4, "later": 9}) == 3
+    pdf = pikepdf.new()
+    for _ in range(5):
+        pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out)
+    labelled = with_page_labels(out.getvalue(), 3)
+    assert pypdf.PdfReader(io.BytesIO(labelled)).page_labels == ["i", "ii", "iii", "1", "2"]
+    assert with_page_labels(out.getvalue(), 0) == out.getvalue()  # a document without front matter

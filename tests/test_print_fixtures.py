@@ -11,7 +11,8 @@ import pikepdf
 import pytest
 
 from tests.helpers import build_fixture, normalise, page_html_path, soup
-from tests.pdfs import body_text, link_annotations, margin_texts, normalise_pdf_text, page_size
+from tests.pdfs import body_text, bookmarks, link_annotations, margin_texts, normalise_pdf_text, page_size
+from tests.print_documents import EMPTY_AT_MOST, empty_shares
 
 CASE = "print-online-a4"
 TITLE = 'Trust & "Safety" \\ Care'
@@ -33,6 +34,15 @@ def test_a4_paper_by_setting(printed: tuple[subprocess.CompletedProcess[str], Pa
         BOOK, "handouts/trust.pdf", "worksheets/trust-reflection.pdf", "handouts/plain.pdf"}
     for pdf in pdfs:
         assert page_size(pdf) == pytest.approx((595.3, 841.9), abs=1), pdf.name
+
+
+def test_on_a4_no_page_but_a_documents_last_and_the_front_matter_is_more_than_a_third_empty(
+        printed: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    _, site = printed
+    for pdf in sorted((site / "downloads").rglob("*.pdf")):
+        shares = empty_shares(pdf)
+        front = min(b.page for b in bookmarks(pdf) if b.title != "Contents") - 1
+        assert [round(s, 2) for s in shares[front:-1] if s > EMPTY_AT_MOST] == [], pdf.name
 
 
 def test_one_log_line_per_pdf_and_a_total(printed: tuple[subprocess.CompletedProcess[str], Path]) -> None:
@@ -78,7 +88,7 @@ def test_worksheet_takes_prompts_from_the_reflection_box(printed: tuple[subproce
     _, site = printed
     pdf = site / "downloads" / "worksheets" / "trust-reflection.pdf"
     text = normalise_pdf_text(body_text(pdf))
-    assert text.startswith(f"{TITLE} Reflection worksheet Name Date")
+    assert text.startswith(f"{TITLE} Reflection worksheet")
     assert "When did someone earn your trust?" in text and "What did they do that you could do too? Write down one thing." in text
     with pikepdf.open(pdf) as doc:
         assert str(doc.docinfo.Title) == f"Reflection worksheet: {TITLE}"

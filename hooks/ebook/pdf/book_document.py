@@ -1,5 +1,9 @@
 """The whole book's print document: print-site's combined page after a cover, a copyright page
 and a table of contents (overrides/print/book.html), whose page numbers `numbering` writes in.
+
+The parts run on one after the other (no part has a page of its own for a few lines). A
+navigation section's index page that lists the one other page of its section (the chapters'
+page of a book of one chapter) is left out: a list of one says nothing the contents do not.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from ebook.pdf.content import clean_content, heading_text, online_folder, styles
 from ebook.pdf.documents import PRINT_PAGE, PdfMetadata, PrintDocument, document_context
 
 if TYPE_CHECKING:
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, Tag
 
     from ebook.pdf.documents import PrintSetup
 
@@ -45,15 +49,18 @@ def book_parts(page: BeautifulSoup, *, base_url: str) -> list[BookPart]:
         raise PluginError(f"site/{PRINT_PAGE}: no #print-site-page element; is print-site enabled?")
     clean_content(root, base_url=base_url)
     parts: list[BookPart] = []
+    listings = {id(page) for page in _section_listings(root)}
     for section in root.find_all("section", class_="print-page"):
         heading = section.find("h1")
-        if not section.get("id") or heading is None:
-            continue  # print-site's own table of contents, filled by JavaScript
+        if not section.get("id") or heading is None or id(section) in listings:
+            continue  # print-site's own table of contents (filled by JavaScript), or a listing
         if "md-section" in section.get_attribute_list("class"):
-            # A navigation section: its title gets a page unless its first page has the same title.
+            # A navigation section: its title gets a page unless its first page has the same
+            # title, or lists the section's pages.
             first = section.find("section", class_="print-page")
             first_heading = first.find("h1") if first else None
-            if first_heading is not None and heading_text(first_heading) == heading_text(heading):
+            if id(first) in listings or (
+                    first_heading is not None and heading_text(first_heading) == heading_text(heading)):
                 continue
             heading["id"] = f'{section["id"]}-title'
             title = heading_text(heading)
@@ -70,6 +77,20 @@ def book_parts(page: BeautifulSoup, *, base_url: str) -> list[BookPart]:
             toc=TocEntry(str(heading["id"]), title, sections),
         ))
     return parts
+
+
+def _section_listings(root: Tag) -> list[Tag]:
+    """The index pages of navigation sections of two pages that list the other one: print-site
+    has made their links to it a link within the book."""
+    found = []
+    for section in root.select("section.print-page.md-section"):
+        pages = section.find_all("section", class_="print-page", recursive=False)
+        if len(pages) != 2 or "md-section" in pages[0].get_attribute_list("class"):
+            continue
+        listed = {str(a["href"])[1:] for a in pages[0].select(":is(ol, ul) > li a[href^='#']")}
+        if pages[1].get("id") in listed:
+            found.append(pages[0])
+    return found
 
 
 def book_document(print_page_html: str, setup: PrintSetup) -> PrintDocument:
@@ -101,4 +122,7 @@ def book_document(print_page_html: str, setup: PrintSetup) -> PrintDocument:
             parts=parts),
         metadata=metadata,
         toc=True,
+        # A part titled like the book (the home page) has the book's title on the left already.
+        heads=tuple((part.toc.id, "" if part.title == book.title else part.title) for part in parts),
+        book_head=book.title,
     )

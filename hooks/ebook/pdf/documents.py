@@ -76,6 +76,10 @@ class PrintDocument:
     html: str
     metadata: PdfMetadata | None  # None for a collection: each part has its own
     toc: bool = False  # fill in the table of contents' page numbers
+    # The book's parts, in order: the contents' target of each one's heading, and its running
+    # head ("" for none). `numbering` gives each page the head of the part that runs on it.
+    heads: tuple[tuple[str, str], ...] = ()
+    book_head: str = ""  # the running head's left side, on every page but those parts open on
     parts: tuple[ChapterPrint, ...] = ()  # a collection: fill in each part's number of pages, split
     # The numbers the last build measured for it (`numbering.with_last_numbers`): written in
     # before the first printing, which is then the last one if the layout kept them.

@@ -1,6 +1,12 @@
 """Page numbers a document can only know once printed: the book's table of contents (Chromium
 has no `target-counter()`) and each chapter's "Page n of N" in a collection.
 
+The book's body is numbered from 1 after its unnumbered front matter (overrides/print/book.html):
+the contents give a heading's page as printed at its foot, and the PDF's page labels
+(`with_page_labels`) make a viewer show the same numbers, the front matter's as i, ii, iii. Its
+parts run on one after the other, so the pages they open on also give each page its running
+head (`fill_running_heads`; Chromium has no string-set()).
+
 A document is printed, the numbers are read back from the PDF (`measured_numbers`), written into
 its HTML (`with_numbers`), and printed again until what was written in is what was measured
 (`print_until_numbers_hold`). The numbers of the last build are kept in the cache
@@ -23,7 +29,7 @@ from mkdocs.exceptions import PluginError
 
 from ebook.model import build_cache
 from ebook.pdf import finishing
-from ebook.pdf.documents import TEMPLATES_DIR
+from ebook.pdf.documents import TEMPLATES_DIR, css_string
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
@@ -55,6 +61,36 @@ def fill_page_totals(document_html: str, totals: Sequence[int]) -> str:
     return _PAGES_SLOT.sub(lambda m: f'{m.group(1)}"{totals[int(m.group(2)) - 1]}"', document_html)
 
 
+# The slot of book.html where the running heads go: one line, after the comment.
+_HEADS_SLOT = re.compile(r"(/\* running heads \*/ )[^\n]*")
+
+
+def fill_running_heads(document_html: str, heads: Sequence[tuple[str, str]], book_head: str,
+                       pages: Mapping[str, int]) -> str:
+    """Each page's running heads, left and right, as counter styles of the page number: a page
+    has those of the last part that opened before it (`heads`: each part's heading target and
+    head, in order; `pages`: the page each target is on), none if a part opens on it."""
+    if not heads:
+        return document_html
+    opening = {pages[target]: head for target, head in heads}  # the last part opening on a page
+    last = max(opening)
+    left, right, current = [], [], ""
+    for page in range(1, last + 1):
+        if page in opening:
+            current = opening[page]
+            left.append('""')
+            right.append('""')
+        else:
+            left.append(css_string(book_head))
+            right.append(css_string(current))
+    rules = " ".join(
+        f"@counter-style book-head-{side} {{ system: fixed; symbols: {' '.join(symbols)}; "
+        f"fallback: book-head-{side}-on; }} "
+        f"@counter-style book-head-{side}-on {{ system: cyclic; symbols: {css_string(after)}; }}"
+        for side, symbols, after in (("left", left, book_head), ("right", right, opening[last])))
+    return _HEADS_SLOT.sub(lambda m: m.group(1) + rules, document_html, count=1)
+
+
 def numbered(document: PrintDocument) -> list[str]:
     """What the document's numbers are of: the targets of the book's contents, or the PDF of
     each chapter of a collection (whose number of pages its footers give)."""
@@ -65,18 +101,58 @@ def numbered(document: PrintDocument) -> list[str]:
 
 def measured_numbers(document: PrintDocument, pdf: bytes) -> dict[str, int]:
     """The numbers a printing of the document measured, by what they are of (`numbered`): the
-    page each of the book's contents entries landed on, or each chapter's number of pages."""
+    page number printed where each of the book's contents entries landed, or each chapter's
+    number of pages."""
+    return measured(document, pdf)[0]
+
+
+def measured(document: PrintDocument, pdf: bytes) -> tuple[dict[str, int], int]:
+    """`measured_numbers`, and how many pages of front matter come before the body's page 1."""
     if document.toc:
-        return finishing.heading_pages(pdf, numbered(document))
+        pages = finishing.heading_pages(pdf, numbered(document))
+        front = front_matter_pages(document, pages)
+        return {target: page - front for target, page in pages.items()}, front
     if document.parts:
-        return dict(zip(numbered(document), finishing.part_page_counts(pdf, len(document.parts))))
-    return {}
+        return dict(zip(numbered(document), finishing.part_page_counts(pdf, len(document.parts)))), 0
+    return {}, 0
+
+
+def front_matter_pages(document: PrintDocument, pages: Mapping[str, int]) -> int:
+    """The pages before the body: those before the page of the first entry of the contents
+    (`pages`: where each entry is, counted from the first page of the PDF)."""
+    targets = numbered(document)
+    return pages[targets[0]] - 1 if targets else 0
+
+
+def with_page_labels(pdf: bytes, front_pages: int) -> bytes:
+    """The PDF with page labels that are the numbers printed on its pages: the front matter's
+    i, ii, iii…, then the body's 1, 2, 3… (a viewer shows them, and goes to page 5 as printed)."""
+    if not front_pages:
+        return pdf
+    import io
+
+    import pikepdf  # only when printing: a build without PDFs never loads it
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        doc.Root.PageLabels = doc.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array([
+            0, pikepdf.Dictionary(S=pikepdf.Name.r),
+            front_pages, pikepdf.Dictionary(S=pikepdf.Name.D),
+        ])))
+        # The file identifier made here is kept when the PDF is finished: made from the content
+        # without the printing's dates (finishing writes the build's), it is the same in every build.
+        for date in ("/CreationDate", "/ModDate"):
+            if date in doc.docinfo:
+                del doc.docinfo[date]
+        out = io.BytesIO()
+        doc.save(out, deterministic_id=True)
+    return out.getvalue()
 
 
 def with_numbers(document: PrintDocument, numbers: Mapping[str, int]) -> str:
     """The document's HTML with these numbers written in."""
     if document.toc:
-        return fill_toc_pages(document.html, numbers)
+        filled = fill_toc_pages(document.html, numbers)
+        return fill_running_heads(filled, document.heads, document.book_head, numbers)
     if document.parts:
         return fill_page_totals(document.html, [numbers[path] for path in numbered(document)])
     return document.html
@@ -114,10 +190,11 @@ async def print_until_numbers_hold(
     measuring = document.toc and not document.last_numbers
     for printing in range(1, MAX_TOC_PASSES + 1):
         data = await print_html(current, printing, not measuring)
-        numbers = await asyncio.to_thread(measured_numbers, document, data)
+        numbers, front = await asyncio.to_thread(measured, document, data)
         filled = with_numbers(document, numbers)
         if filled == current and not measuring:
-            return Printed(data=data, numbers=numbers, printings=printing)
+            labelled = await asyncio.to_thread(with_page_labels, data, front)
+            return Printed(data=labelled, numbers=numbers, printings=printing)
         current, measuring = filled, False
     raise PluginError(
         f"{document.path}: the page numbers still moved after {MAX_TOC_PASSES} "

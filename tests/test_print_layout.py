@@ -1,0 +1,211 @@
+"""The PDFs' pages as a class gets them printed: no page left half empty, the book's pages
+numbered as its contents and a PDF viewer say, running heads where they help, and worksheets
+with room to write and a place for a name on every page.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import material
+import pypdf
+
+from ebook.pdf.browser import render_documents
+from ebook.pdf.chapter_documents import collection_document, handout_document
+from tests.helpers import CHAPTER_MD, ROOT, book_config, chapter_pages, front_matter, normalise, source_prompts
+from tests.pdfs import TOP_MARGIN, body_text, bookmarks, footer_lines, horizontal_rules, page_size, text_runs
+from tests.print_documents import CHAPTER, CHAPTER_PAGE, EMPTY_AT_MOST, empty_shares, print_setup, system_browser
+
+BOOK_TITLE = book_config()["site_name"]
+
+
+def book_pdf(site: Path) -> Path:
+    (found,) = (site / "downloads").glob("*.pdf")  # handouts and worksheets have folders of their own
+    return found
+
+
+def front_pages(pdf: Path) -> int:
+    """The book's front matter: the pages before the first one its contents list."""
+    return min(b.page for b in bookmarks(pdf) if b.title != "Contents") - 1
+
+
+def head_texts(pdf: Path) -> list[str]:
+    """Each page's running head: the text above the body."""
+    width, _ = page_size(pdf)
+    result = subprocess.run(["pdftotext", "-x", "0", "-y", "0", "-W", str(int(width)), "-H", str(int(TOP_MARGIN)),
+                             str(pdf), "-"], capture_output=True, text=True, check=True)
+    return [normalise(page) for page in result.stdout.split("\f")[:-1]]
+
+
+def roman(number: int) -> str:
+    return ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"][number - 1]
+
+
+def same_words(text: str, *parts: str) -> bool:
+    """The text has the words of the parts and no others, in any order: boxes side by side in
+    the margin wrap their lines, which pdftotext may interleave."""
+    return sorted(text.split()) == sorted(" ".join(parts).split())
+
+
+def contents_entries(text: str) -> list[tuple[str, str]]:
+    """(title, page number) of each entry of the contents, as pdftotext -layout sets them out: a
+    title too long for one line has its page number on its first line, its other words below."""
+    entries: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        if found := re.match(r"^\s*(\S.*?)\s{2,}(\d+)\s*$", line):
+            entries.append((normalise(found.group(1)), found.group(2)))
+        elif entries and line.strip() and not line.startswith(" " * 40):
+            entries[-1] = (f"{entries[-1][0]} {normalise(line)}", entries[-1][1])
+    return entries
+
+
+# --- No waste ---------------------------------------------------------------------------------
+
+
+def test_no_page_but_a_documents_last_and_the_front_matter_is_more_than_a_third_empty(site: Path) -> None:
+    """Boxes run on to the next page, chapters run on after the one before, a worksheet's lines
+    after their prompt: every PDF the build writes, every page but its last."""
+    book = book_pdf(site)
+    gaps = []
+    for pdf in sorted((site / "downloads").rglob("*.pdf")):
+        first = front_pages(pdf) if pdf == book else 0  # cover, copyright page, contents
+        shares = empty_shares(pdf)
+        gaps += [(pdf.name, number, round(share, 2)) for number, share in enumerate(shares, start=1)
+                 if first < number < len(shares) and share > EMPTY_AT_MOST]
+    assert not gaps
+
+
+def test_a_credit_is_never_alone_on_a_page(site: Path) -> None:
+    """Above a page's credit, on the page it is on: the last lines of its page (text, or the
+    ruled lines of a worksheet)."""
+    for pdf in sorted((site / "downloads").rglob("*.pdf")):
+        rules = horizontal_rules(pdf, min_width=page_size(pdf)[0] * 0.5)  # not the credit's own short one
+        credits = [r for r in text_runs(pdf) if r.text.startswith("Original work:")]
+        for number, page in enumerate(body_text(pdf).split("\f")[:-1], start=1):
+            before, credit, _ = normalise(page).partition("Original work:")
+            above = [y for on, y in rules if on == number and y > max(r.y for r in credits if r.page == number)] \
+                if credit else []
+            assert not credit or before or above, (pdf.name, number)
+
+
+def test_the_book_leaves_out_a_list_of_one_chapter(site: Path) -> None:
+    """The chapters' page lists the chapters: a list of one says nothing the contents do not,
+    and a longer list runs on into the first chapter (no page is left half empty, above)."""
+    chapters_dir = book_config()["extra"]["book"]["chapters_dir"]
+    listing = front_matter(f"{chapters_dir}/index.md")["title"]
+    in_book = listing in [b.title for b in bookmarks(book_pdf(site))]
+    assert in_book == (len(chapter_pages()) > 1)
+
+
+# --- The book's page numbers and running heads ------------------------------------------------
+
+
+def test_front_matter_is_unnumbered_and_the_body_numbered_from_1_as_contents_and_viewers_say(site: Path) -> None:
+    pdf = book_pdf(site)
+    front = front_pages(pdf)
+    labels = pypdf.PdfReader(pdf).page_labels
+    footers = footer_lines(pdf)
+    assert labels[:front] == [roman(n) for n in range(1, front + 1)]
+    assert not any(footers[:front])  # no number printed on the cover, copyright page or contents
+    for index in range(front, len(labels)):
+        assert labels[index] == str(index - front + 1)
+        assert footers[index][-1].split()[-1] == labels[index], (index + 1, footers[index])
+    # The contents give each heading the number printed on the page it is on.
+    contents = next(b.page for b in bookmarks(pdf) if b.title == "Contents")
+    listed = subprocess.run(["pdftotext", "-layout", "-f", str(contents), "-l", str(front), str(pdf), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    marks = [b for top in bookmarks(pdf) if top.title != "Contents" for b in (top, *top.children)]
+    assert contents_entries(listed) == [(b.title, labels[b.page - 1]) for b in marks]
+
+
+def test_a_page_a_part_opens_on_has_no_running_head_and_the_others_name_the_book_and_the_part(site: Path) -> None:
+    pdf = book_pdf(site)
+    heads = head_texts(pdf)
+    parts = [b for b in bookmarks(pdf) if b.title != "Contents"]
+    opening = {b.page for b in parts}
+    assert not any(heads[:front_pages(pdf)])
+    for page in range(min(opening), len(heads) + 1):
+        if page in opening:
+            assert heads[page - 1] == "", page
+        else:
+            running = [b for b in parts if b.page < page][-1]
+            assert same_words(heads[page - 1], BOOK_TITLE, running.title), (page, heads[page - 1])
+
+
+# --- Worksheets --------------------------------------------------------------------------------
+
+
+def test_every_worksheet_page_has_a_place_for_the_name_and_date_and_gives_its_chapter(site: Path) -> None:
+    worksheets = sorted((site / "downloads" / "worksheets").glob("*.pdf"))
+    assert worksheets
+    for pdf in worksheets:
+        (chapter,) = bookmarks(pdf)
+        for number, head in enumerate(head_texts(pdf), start=1):
+            # A line to write each on, beside the chapter's title (whose lines may come between).
+            title, places = re.subn(r"\b(Name _{20,}|Date _{12,})( |$)", "", head)
+            assert places == 2 and same_words(title, chapter.title), (pdf.name, number, head)
+
+
+def test_a_prompt_gets_room_to_write_for_each_question_it_asks(site: Path) -> None:
+    """extra.pdf.writing_lines: per_question lines for each question mark, from fewest to most."""
+    room = book_config()["extra"]["pdf"]["writing_lines"]
+    prompts = source_prompts()
+    pdf = site / "downloads" / "worksheets" / f"{CHAPTER_MD.stem}-reflection.pdf"
+    runs = text_runs(pdf)
+    # Where each prompt starts, and the credit after the last, in reading order (page, from the top).
+    starts = [next((r.page, -r.y) for r in runs if len(r.text) > 20 and p.startswith(normalise(r.text)))
+              for p in prompts]
+    starts.append(next((r.page, -r.y) for r in runs if r.text.startswith("Original work:")))
+    rules = [(page, -y) for page, y in horizontal_rules(pdf, min_width=page_size(pdf)[0] * 0.5)]
+    counted = [sum(1 for rule in rules if start < rule < end) for start, end in zip(starts, starts[1:])]
+    asked = [max(1, p.count("?")) for p in prompts]
+    assert counted == [min(room["most"], max(room["fewest"], room["per_question"] * n)) for n in asked]
+    assert len(set(counted)) > 1  # the book's prompts ask more or fewer questions
+
+
+# --- Boxes break across pages (a chapter printed for the test) --------------------------------
+
+
+def test_a_long_box_runs_on_to_the_next_page_with_its_title_kept_with_its_first_lines(tmp_path: Path) -> None:
+    """A box too long for the room left on a page starts there anyway: its title with the first
+    lines of its text, and a paragraph broken across the pages leaves two lines or more on each."""
+    # Each word names its paragraph (p3w…), so each printed line says which paragraph it is of.
+    def paragraph(number: int, words: int) -> str:
+        return "<p>" + " ".join(f"p{number}w{i}" for i in range(words)) + ".</p>"
+    # Half a page of text, then a box longer than the rest of the page.
+    before = "".join(paragraph(n, 60) for n in range(1, 4))
+    box = ('<div class="admonition scenario"><p class="admonition-title">Example: a long one</p>'
+           + "".join(paragraph(n, 60) for n in range(10, 18)) + "</div>")
+    page = CHAPTER_PAGE.replace('<p>See <a href="../../about/">about</a>.</p>', before + box)
+    # The theme's styles (the page links them as assets/main.css), then the book's own.
+    (tmp_path / "assets").mkdir()
+    (theme,) = (Path(material.__file__).parent / "templates" / "assets" / "stylesheets").glob("main.*.min.css")
+    shutil.copy(theme, tmp_path / "assets" / "main.css")
+    (tmp_path / "stylesheets").mkdir()
+    for sheet in ("extra.css", "print.css"):
+        shutil.copy(ROOT / "docs" / "stylesheets" / sheet, tmp_path / "stylesheets" / sheet)
+        page = page.replace("</head>", f'<link rel="stylesheet" href="../../stylesheets/{sheet}"></head>')
+    setup = print_setup()
+    document = collection_document([handout_document(page, CHAPTER, setup)], setup, name="handouts-1")
+    with ThreadPoolExecutor(1) as worker:  # the browser tests' Playwright may hold this thread's loop
+        (printed,) = worker.submit(render_documents, [document], tmp_path, system_browser(), workers=1).result()
+    pdf = tmp_path / "handout.pdf"
+    pdf.write_bytes(printed.data)
+
+    pages = [[line for line in page.splitlines() if line.strip()] for page in body_text(pdf).split("\f")[:-1]]
+    def paragraphs(lines: list[str]) -> list[int]:
+        return [int(m.group(1)) if (m := re.search(r"\bp(\d+)w", line)) else 0 for line in lines]
+    on = [paragraphs(lines) for lines in pages]
+    title, line = next((n, i) for n, lines in enumerate(pages) for i, text in enumerate(lines)
+                       if "Example: a long one" in text)
+    assert 3 in on[title]  # the box starts where the text before it ends, not a page later,
+    assert on[title][line + 1:line + 3] == [10, 10]  # its title with the box's first lines
+    assert 17 in on[title + 1] and 10 not in on[title + 1]  # the box runs on to the next page
+    assert empty_shares(pdf)[title] <= EMPTY_AT_MOST  # and left no gap where it started
+    for page, following in zip(on, on[1:]):
+        if page[-1] == following[0] and page[-1]:  # a paragraph broken across the pages
+            assert page[-2:] == following[:2] == [page[-1]] * 2, (page, following)
