@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pikepdf
+import pypdf
 import pytest
 import yaml
 from mkdocs.utils.yaml import yaml_load
@@ -182,27 +183,32 @@ def test_table_of_contents_page_numbers_are_where_the_headings_are(site: Path) -
     pdf = site / BOOK_PDF
     texts = full_page_texts(pdf, layout=True)
     toc_page = next(i for i, t in enumerate(texts) if t.strip().startswith("Contents"))
-    # The same headings, in the same order, as the bookmarks Chromium made from the layout.
-    marks = [(b.title, b.page) for b in flatten(bookmarks(pdf), depth=2) if b.title != "Contents"]
+    # The same headings, in the same order, as the bookmarks Chromium made from the layout, each
+    # with the number printed on its page (the body is numbered from 1, as the PDF's labels say).
+    labels = pypdf.PdfReader(pdf).page_labels
+    listed = [b for b in flatten(bookmarks(pdf), depth=2) if b.title != "Contents"]
+    marks = [(b.title, int(labels[b.page - 1])) for b in listed]
     # The contents may take several pages: all those before the first page they list.
-    entries = [e for text in texts[toc_page:marks[0][1] - 1] for e in contents_entries(text)]
+    entries = [e for text in texts[toc_page:listed[0].page - 1] for e in contents_entries(text)]
     assert {"Connection, Disconnection & Reconnection", "Connection", "Disconnection", "Reconnection"} <= {e[0] for e in entries}
     assert entries == marks
     # And each heading's text is on the page the contents give.
     for title, number in entries:
-        assert title in normalise(body_text(pdf, number, number)), (title, number)
+        page = labels.index(str(number)) + 1
+        assert title in normalise(body_text(pdf, page, page)), (title, number)
 
 
 def test_running_head_and_page_footer(site: Path) -> None:
     pdf = site / BOOK_PDF
     margins = margin_texts(pdf)
-    total = len(margins)
-    assert "Page" not in margins[0]  # cover
-    for number, text in enumerate(margins[1:], start=2):
-        assert f"Page {number} of {total}" in text
-    chapter_pages = {b.page for b in bookmarks(pdf) if b.title == CHAPTER_TITLE}
-    first = min(chapter_pages)
-    assert CHAPTER_TITLE in margins[first - 1] and BOOK_TITLE in margins[first - 1]
+    labels = pypdf.PdfReader(pdf).page_labels
+    assert margins[0] == ""  # the cover: no running head, no page number
+    for text, label in zip(margins, labels):  # the body's pages end with their number
+        assert text.endswith(f" {label}") or text == label if label.isdigit() else not text
+    # The page the chapter opens on has no running head; the next names the book and the chapter.
+    (chapter,) = [b for b in bookmarks(pdf) if b.title == CHAPTER_TITLE]
+    assert CHAPTER_TITLE not in margins[chapter.page - 1]
+    assert CHAPTER_TITLE in margins[chapter.page] and BOOK_TITLE in margins[chapter.page]
 
 
 def test_every_source_sentence_is_in_the_book_pdf(site: Path) -> None:
@@ -229,13 +235,12 @@ def test_body_text_is_at_least_11_points(site: Path) -> None:
         assert not small, name
 
 
-def test_admonitions_stay_on_one_page(site: Path) -> None:
-    first = "Let’s look at an example. Jesse is a peer working a shift"
-    last = "Jesse was so worried about his own situation"
+def test_a_box_keeps_its_title_with_its_first_lines(site: Path) -> None:
+    """A box may run on to the next page (tests/test_print_layout.py), never leaving its title behind."""
+    title, first = "Example: Jesse and Sam", "Let’s look at an example. Jesse is a peer working a shift"
     for name in (BOOK_PDF, HANDOUT):
-        pdf = site / name
-        pages = [normalise(t) for t in body_text(pdf).split("\f")]
-        on = [i for i, t in enumerate(pages) if first in t], [i for i, t in enumerate(pages) if last in t]
+        pages = [normalise(t) for t in body_text(site / name).split("\f")]
+        on = [i for i, t in enumerate(pages) if title in t], [i for i, t in enumerate(pages) if first in t]
         assert on[0] and on[0] == on[1], name
 
 
