@@ -221,3 +221,31 @@ def test_the_published_book_says_how_to_credit_this_edition_with_its_address(pub
     title_page = normalise("".join(epub.xml("EPUB/title.xhtml").itertext()))
     assert f"To credit this edition when you reuse it: {book.suggested_credit_text()}".replace(
         "“", "").replace("”", "") in title_page
+
+
+def test_every_pdf_names_this_editions_editors_and_the_work_it_adapts_as_its_source(published_site: Path) -> None:
+    import pikepdf
+
+    from ebook.model.book import page_slug
+
+    book = real_credits()
+
+    def source_of(src_uri: str) -> str | None:  # None: written new for this edition, adapts nothing
+        attribution = front_matter(src_uri).get("attribution") or {}
+        if attribution.get("adapted_from"):
+            return str(attribution["adapted_from"]["source_url"])
+        return None if attribution.get("written_by") else book.original.source_url
+
+    sources = {page_slug(src_uri): source_of(src_uri) for src_uri in chapter_pages()}
+    pdfs = sorted((published_site / "downloads").rglob("*.pdf"))
+    assert len(pdfs) > len(sources)  # the book, and each chapter's handout
+    for path in pdfs:
+        with pikepdf.open(path) as pdf, pdf.open_metadata() as xmp:
+            assert set(xmp["dc:contributor"]) == set(book.edition.editors or [credits.EDITORS]), path.name
+            # The original's publisher published the original, not this edition.
+            assert xmp.get("dc:publisher") in (None, [book.edition.publisher]), path.name
+            if path.parent.name == "downloads":
+                expected: str | None = book.original.source_url
+            else:
+                expected = sources[path.stem.removesuffix("-reflection")]
+            assert xmp.get("dc:source") == expected, path.name

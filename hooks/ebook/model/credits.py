@@ -74,6 +74,11 @@ class Edition:
         return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
 
     @property
+    def editor_names(self) -> tuple[str, ...]:
+        """Each editor for metadata: their names, or "the editors of this edition"."""
+        return self.editors or (EDITORS,)
+
+    @property
     def editors_text(self) -> str:
         """The editors' names joined in words: "A", "A and B", "A, B and C"."""
         return and_list(self.editors) or EDITORS

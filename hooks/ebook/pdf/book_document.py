@@ -102,13 +102,13 @@ def book_document(print_page_html: str, setup: PrintSetup) -> PrintDocument:
 
     page = BeautifulSoup(print_page_html, "lxml")
     parts = book_parts(page, base_url=online_folder(book.site_url, url_path))
-    original = book.settings.original
+    edition_credits = book.settings.credits
     metadata = PdfMetadata(
         title=book.title, author=book.author, subject=book.description,
         keywords=setup.settings.keywords, language=book.settings.language,
-        rights=(f"{book.title}, adapted from {credits.credit_text(original)}, {original.source_url}. "
-                f"Licensed under {original.licence.name}: {original.licence.url}"),
-        licence_url=original.licence.url,
+        rights=edition_credits.rights_text(), licence_url=edition_credits.licence.url,
+        editors=edition_credits.edition.editor_names,
+        source=edition_credits.original.source_url, publisher=edition_credits.edition.publisher,
     )
     doc = document_context(metadata, stylesheets(page), setup, head=book.title, foot=book.site_url)
     # The whole book's tree is a web of references that only the cycle collector would free,
@@ -118,7 +118,8 @@ def book_document(print_page_html: str, setup: PrintSetup) -> PrintDocument:
         path=download_path("book", book=book.slug),
         url_path=url_path,
         html=setup.templates.get_template("book.html").render(
-            doc=doc, book=book, original=original, original_credit=Markup(credits.credit_html(original)),
+            doc=doc, book=book, original=edition_credits.original,
+            original_credit=Markup(credits.credit_html(edition_credits.original)),
             parts=parts),
         metadata=metadata,
         toc=True,

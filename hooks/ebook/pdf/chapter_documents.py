@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from ebook.model.book import Kind
     from ebook.pdf.documents import ChapterSource, PrintSetup
+    from ebook.model.credits import PageAttribution
 
 
 def handout_document(page_html: str, chapter: ChapterSource, setup: PrintSetup) -> ChapterPrint:
@@ -102,12 +103,15 @@ def collection_document(parts: Sequence[ChapterPrint], setup: PrintSetup, *, nam
 def _chapter_print(kind: Kind, label: str, sheets: Sequence[str], chapter: ChapterSource,
                    setup: PrintSetup, body: Markup) -> ChapterPrint:
     book = setup.book
+    edition_credits = book.settings.credits
     metadata = PdfMetadata(
         title=f"{label}: {chapter.title}", author=chapter.author, subject=chapter.description,
         keywords=setup.settings.keywords, language=book.settings.language,
-        rights=(f"“{chapter.title}”, from {book.title}, {chapter.credit}. "
+        rights=(f"“{chapter.title}”, from {edition_credits.edition_text()}, {chapter.credit}. "
                 f"Licensed under {chapter.licence.name}: {chapter.licence.url}"),
         licence_url=chapter.licence.url,
+        editors=edition_credits.edition.editor_names,
+        source=_source_of(chapter.attribution), publisher=edition_credits.edition.publisher,
     )
     here = "/" + chapter.url.lstrip("/")
     return ChapterPrint(
@@ -116,3 +120,11 @@ def _chapter_print(kind: Kind, label: str, sheets: Sequence[str], chapter: Chapt
         foot=chapter_address(book.site_url, chapter.url), body=body,
         stylesheets=tuple(from_root(href, here) for href in sheets),
     )
+
+
+def _source_of(attribution: PageAttribution) -> str:
+    """The address of the work a chapter adapts: its own source, the original book, or none
+    for a chapter written new for this edition."""
+    if attribution.adapted_from is not None:
+        return attribution.adapted_from.source_url
+    return "" if attribution.written_by else attribution.original.source_url

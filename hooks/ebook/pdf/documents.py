@@ -47,6 +47,9 @@ class PdfMetadata:
     language: str
     rights: str  # the licence statement, in words
     licence_url: str
+    editors: tuple[str, ...] = ()  # this edition's (XMP dc:contributor)
+    source: str = ""  # the address of the work it adapts (XMP dc:source); "" for new writing
+    publisher: str = ""  # this edition's publisher, if it has one (never the original's)
 
 
 @dataclass(frozen=True)

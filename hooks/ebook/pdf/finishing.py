@@ -270,6 +270,11 @@ def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
             xmp["dc:subject"] = list(metadata.keywords)
             xmp["dc:language"] = [metadata.language]
             xmp["dc:rights"] = metadata.rights
+            xmp["dc:contributor"] = list(metadata.editors)
+            if metadata.source:
+                xmp["dc:source"] = metadata.source
+            if metadata.publisher:
+                xmp["dc:publisher"] = [metadata.publisher]
             xmp["pdf:Keywords"] = ", ".join(metadata.keywords)
             xmp["xmpRights:Marked"] = "True"
             xmp["xmpRights:WebStatement"] = metadata.licence_url
