@@ -145,7 +145,9 @@
     input.id = "journal-answer-" + position;
     input.rows = 5;
     saved.id = input.id + "-saved";
-    saved.setAttribute("role", "status");
+    // Said when it changes (at most once a minute while the reader types), not a status of the
+    // page: the page's one status is the share button's.
+    saved.setAttribute("aria-live", "polite");
     input.setAttribute("aria-labelledby", label.id);
     input.setAttribute("aria-describedby", description + " " + saved.id);
     var entry = readEntry(store, key);
@@ -176,6 +178,9 @@
       timer = setTimeout(save, QUIET);
     });
     input.addEventListener("blur", function () { if (timer) save(); });
+    // The browser shows a text area's first line when it takes the focus; the whole field, with
+    // the line that says it was saved, is shown instead when the window has room for it.
+    input.addEventListener("focus", function () { field.scrollIntoView({ block: "nearest" }); });
     window.addEventListener("pagehide", function () { if (timer) save(); });
     return { input: input, save: save };
   }
