@@ -121,7 +121,7 @@ def test_the_page_of_every_prompt_links_each_chapter_and_credits_the_prompts(tmp
     page = BeautifulSoup(journal.with_prompts(f"<p>Intro</p>\n{journal.MARKER}\n", [found], book="the-book",
                                               page_url="my-reflections/", book_credits=credits), "html.parser")
     section = page.select_one("section[data-journal-chapter='a-chapter']")
-    assert section.h2.a["href"] == "../chapters/a-chapter/" and section.h2.get_text() == "A & Chapter"
+    assert section.h3.a["href"] == "../chapters/a-chapter/" and section.h3.get_text() == "A & Chapter"
     assert [normalise(p.get_text()) for p in section.select(".book-journal__prompt")] == \
         [normalise(p.text) for p in found.prompts]
     assert page.select_one("[data-journal-page]")["data-journal-credit"] == (
@@ -141,7 +141,7 @@ def box_prompts(site: Path, src_uri: str) -> list[str]:
 
 def test_every_chapter_prompt_is_marked_and_listed_in_my_reflections_in_reading_order(site: Path) -> None:
     reflections = soup(site / "my-reflections" / "index.html")
-    listed = [(normalise(s.h2.get_text()), s.h2.a["href"], [normalise(p.get_text()) for p in
+    listed = [(normalise(s.h3.get_text()), s.h3.a["href"], [normalise(p.get_text()) for p in
                s.select(".book-journal__prompt")]) for s in reflections.select("section[data-journal-chapter]")]
     titles = nav_titles()
     expected = [(titles[src], f"../{src.removesuffix('.md')}/", box_prompts(site, src))

@@ -315,10 +315,10 @@
     });
     if (gone.length) {
       var section = element("section", "book-journal__chapter book-journal__added");
-      section.appendChild(element("h2", "", "Answers for chapters no longer in this book"));
+      section.appendChild(element("h3", "", "Answers for chapters no longer in this book"));
       var heading = {};
       gone.forEach(function (entry) {
-        if (!heading[entry.chapter]) section.appendChild(element("h3", "", entry.title || entry.chapter));
+        if (!heading[entry.chapter]) section.appendChild(element("h4", "", entry.title || entry.chapter));
         heading[entry.chapter] = true;
         section.appendChild(earlierAnswer(entry));
       });

@@ -12,13 +12,15 @@ each prompt and keeps the answers in the browser's localStorage, and docs/styles
 journal.css shows the note (and keeps room for the text areas) only where that script runs.
 
 A page holding the line `<!-- reflection prompts -->` (docs/my-reflections.md) gets, in its
-place, every prompt of the book in reading order under its chapter's linked title.
+place, every prompt of the book in reading order under its chapter's linked title (a third-level
+heading: the line stands in a section of the page).
 
-hooks/journal.py reads each chapter's prompts in `on_page_content` (`read_chapter`), after every
-other hook has added to the content and the EPUB and the print page have taken theirs, and
-writes the attributes and the note (`ChapterJournal.annotated`) and the list (`with_prompts`) in
-`on_page_context`, once the search index has the page: neither the downloads nor the search index
-carry them, and the list sees every chapter, read before any page is written.
+hooks/journal.py makes one `Journal` per build. It reads each chapter's prompts in
+`on_page_content` (`Journal.read`), after every other hook has added to the content and the EPUB
+and the print page have taken theirs, and writes the attributes and the notes, or the list, in
+`on_page_context` (`Journal.written`), once the search index has the page: neither the downloads
+nor the search index carry them, and the list sees every chapter, read before any page is
+written.
 """
 
 from __future__ import annotations
@@ -36,10 +38,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
 from ebook.model import credits
+from ebook.model.book import page_slug
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
+    from mkdocs.structure.pages import Page
 
+    from ebook.model.book import Book
     from ebook.model.credits import Credits
 
 MARKER = "<!-- reflection prompts -->"
@@ -78,6 +83,42 @@ class ChapterJournal:
             parts += [content[last:at], text]
             last = at
         return "".join(parts) + content[last:]
+
+
+class Journal:
+    """One build's journal: each chapter's prompts, read as its page is rendered, and the address
+    of the page that lists them all."""
+
+    def __init__(self) -> None:
+        self.chapters: dict[str, ChapterJournal] = {}  # by source path
+        self.reflections_url: str | None = None
+
+    def read(self, content: str, page: Page, book: Book) -> None:
+        if has_marker(content):
+            self.reflections_url = page.url
+        elif book.is_chapter(page.file.src_uri):
+            found = _read_page(content, page)
+            if found is not None:
+                self.chapters[page.file.src_uri] = found
+
+    def written(self, content: str, page: Page, book: Book) -> str:
+        """The page's content with what the journal writes in it."""
+        chapter = self.chapters.get(page.file.src_uri)
+        if chapter is not None:
+            if content != chapter.html:  # another hook changed it since: read it again
+                chapter = _read_page(content, page) or chapter
+            if content != chapter.html:
+                return content
+            return chapter.annotated(content, book=book.slug, page_url=page.url, reflections_url=self.reflections_url)
+        if has_marker(content):
+            chapters = [self.chapters[c.src_uri] for c in book.chapters if c.src_uri in self.chapters]
+            return with_prompts(content, chapters, book=book.slug, page_url=page.url, book_credits=book.credits)
+        return content
+
+
+def _read_page(content: str, page: Page) -> ChapterJournal | None:
+    return read_chapter(content, slug=page_slug(page.file.src_uri), title=page.title or "", url=page.url,
+                        where=f"docs/{page.file.src_uri}")
 
 
 # --- Reading a chapter's prompts -------------------------------------------------------------
@@ -221,7 +262,7 @@ def prompts_html(chapters: Sequence[ChapterJournal], *, book: str, page_url: str
         heading = f"journal-{html.escape(chapter.slug)}"
         parts.append(f'<section class="book-journal__chapter" data-journal-chapter="{html.escape(chapter.slug)}" '
                      f'data-journal-title="{html.escape(chapter.title)}" aria-labelledby="{heading}">'
-                     f'<h2 id="{heading}"><a href="{href}">{html.escape(chapter.title)}</a></h2>'
+                     f'<h3 id="{heading}"><a href="{href}">{html.escape(chapter.title)}</a></h3>'
                      '<ol class="book-journal__prompts">')
         parts += [f'<li{prompt_attributes(prompt)}><p class="book-journal__prompt">{html.escape(prompt.text)}</p>'
                   '<div class="book-journal__answer" data-journal-answer></div></li>' for prompt in chapter.prompts]
