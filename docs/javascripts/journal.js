@@ -69,8 +69,9 @@
     }
   }
 
+  // Spaces and line breaks collapsed; a no-break space ("écouté ?") stays.
   function words(text) {
-    return (text || "").replace(/\s+/g, " ").trim();
+    return (text || "").replace(/[ \t\r\n\f]+/g, " ").trim();
   }
 
   function when(iso) {

@@ -169,12 +169,15 @@ def _box_of(item: HtmlElement) -> HtmlElement | None:
     return box if is_box else None
 
 
+_SPACES = re.compile(r"[ \t\r\n\f]+")
+
+
 def prompts(texts: Iterable[str]) -> tuple[Prompt, ...]:
     """The prompts of these texts, in order, each with its identity and position."""
     seen: dict[str, int] = {}
     found = []
     for position, text in enumerate(texts, start=1):
-        shown = " ".join(text.split())
+        shown = _SPACES.sub(" ", text).strip()  # a no-break space stays: "écouté ?" keeps its "?"
         digest = prompt_hash(shown)
         seen[digest] = seen.get(digest, 0) + 1
         found.append(Prompt(digest if seen[digest] == 1 else f"{digest}-{seen[digest]}", position, shown))
