@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -350,7 +350,8 @@ FACES = """() => {
   const walk = (rules) => {
     for (const rule of rules) {
       if (rule instanceof CSSFontFaceRule) faces.push({family: rule.style.fontFamily,
-        display: rule.style.getPropertyValue("font-display"), src: rule.style.getPropertyValue("src")});
+        display: rule.style.getPropertyValue("font-display"), src: rule.style.getPropertyValue("src"),
+        sheet: rule.parentStyleSheet.href});
       else if (rule.styleSheet) walk(rule.styleSheet.cssRules);
       else if (rule.cssRules) walk(rule.cssRules);
     }
@@ -381,6 +382,10 @@ def test_the_text_face_comes_from_the_site_itself_and_stays_light(
         for url in re.findall(r'url\("?([^")]+)', face["src"]):
             assert "//" not in url or url.startswith(site_address), face
     assert fonts and all(url.startswith(site_address) for url, _ in fonts), fonts
-    # Every font the site publishes, not only those this page used.
-    published = [f for f in published_site.rglob("*") if f.suffix in {".woff2", ".woff", ".ttf", ".otf"}]
-    assert published and sum(f.stat().st_size for f in published) < FONT_BUDGET, published
+    # Every file of the faces a page declares, not only those this page used (the typefaces a
+    # reader may choose in the reading settings are declared, and fetched, only once chosen).
+    declared = {urljoin(face["sheet"], url).removeprefix(site_address).split("#")[0]
+                for face in found["faces"] for url in re.findall(r'url\("?([^")]+)', face["src"])}
+    files = [published_site / url for url in declared]
+    assert files and all(f.is_file() for f in files), declared
+    assert sum(f.stat().st_size for f in files) < FONT_BUDGET, files
