@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 CHROME_SELECTORS = (
     "a.headerlink", ".book-downloads", ".md-content__button",
     ".md-source-file", ".md-feedback", "script", "noscript", "form",
+    "[data-journal-note]",  # where a reader's answers are kept: the page's, not paper's
 )
 
 
