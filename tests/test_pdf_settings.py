@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
+from ebook.model import settings
 from ebook.model.settings import WritingLines, parse_pdf_settings
+from tests.helpers import ROOT
 
 
 def test_pdf_settings_default_to_us_letter() -> None:
@@ -52,3 +58,20 @@ def test_bad_pdf_settings_stop_the_build_naming_the_field(raw: object, message: 
     with pytest.raises(PluginError) as error:
         parse_pdf_settings(raw)
     assert message in str(error.value)
+
+
+
+def test_a_wrong_pdf_setting_gives_its_line_in_the_configuration(tmp_path: Path) -> None:
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    written = re.search(r"^    writing_lines: .*$", config, re.MULTILINE)
+    assert written is not None
+    line = config[:written.start()].count("\n") + 1
+    for folder in ("docs", "overrides", "hooks", "templates"):  # what the configuration names
+        (tmp_path / folder).symlink_to(ROOT / folder)
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(config.replace(written.group(0), "    writing_lines: {per_question: 4, fewest: 16, most: 14}"),
+                    encoding="utf-8")
+    with pytest.raises(PluginError) as error:
+        settings.parse_settings(load_config(str(path)), {})
+    assert str(error.value).startswith("mkdocs.yml: extra.pdf.writing_lines: most (14) is fewer than fewest (16)")
+    assert str(error.value).endswith(f"(line {line} of mkdocs.yml)")

@@ -383,13 +383,18 @@ def parse_settings(config: MkDocsConfig, env: Mapping[str, str]) -> Settings:
     """Read and check every setting once: a mistake stops the build before anything is written."""
     name = config_name(config)
     extra = config.extra
-    formats = parse_formats(extra.get("downloads"), name)
+    try:  # a wrong field is told with its line (the book's settings add theirs themselves)
+        formats = parse_formats(extra.get("downloads"), name)
+        pdf = parse_pdf_settings(extra.get("pdf"), name)
+        epub = parse_epub_settings(extra.get("epub"), name) if "epub" in formats else None
+    except PluginError as error:
+        raise fields.with_line(error, name, config.config_file_path) from None
     return Settings(
         config_name=name,
         book=parse_book_settings(extra.get("book"), name, docs_dir=config.docs_dir, site_name=config.site_name,
                                  site_url=config.site_url, config_path=config.config_file_path),
-        pdf=parse_pdf_settings(extra.get("pdf"), name),
-        epub=parse_epub_settings(extra.get("epub"), name) if "epub" in formats else None,
+        pdf=pdf,
+        epub=epub,
         formats=formats,
         switches=read_switches(env),
         offline_edition=is_offline_edition(config),
