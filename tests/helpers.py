@@ -211,10 +211,12 @@ def source_prompts() -> list[str]:
 
 
 def chapter_text_from_page(path: Path) -> str:
-    """The text a reader gets from a built page: its article, without permalink signs, buttons
-    or download links."""
+    """The text a reader gets from a built page: its article, without permalink signs, buttons,
+    download links, the reading settings' panel or the journal's note on where answers are kept
+    (the page's tools, which no download has)."""
     article = soup(path).find("article")
-    for tag in article.select(".headerlink, .md-content__button, .md-source-file, .book-downloads"):
+    for tag in article.select(".headerlink, .md-content__button, .md-source-file, .book-downloads, "
+                              "[data-book-settings], [data-journal-note]"):
         tag.decompose()
     return article.get_text(" ")
 
