@@ -71,6 +71,16 @@ def test_permalinks_go_and_the_heading_text_stays() -> None:
     assert converted.headings == [("part", "Part one and more")]
 
 
+def test_a_word_break_opportunity_keeps_the_paragraph_whole() -> None:
+    converted = convert.convert_chapter(chapter(
+        "<p>long<wbr>word <cite>Cite</cite> <b>b</b></p><p>Next</p>"), EPUB_FILES, site_url=None)
+    body = as_xml(converted.body)
+    (first, second) = body.findall(f"{XHTML}p")
+    assert "".join(first.itertext()) == "long\u200bword Cite b"
+    assert [_.tag for _ in first] == [f"{XHTML}cite", f"{XHTML}b"]
+    assert "".join(second.itertext()) == "Next"
+
+
 def test_collapsible_boxes_open_out_into_titled_boxes() -> None:
     converted = convert.convert_chapter(chapter(
         '<details class="scenario"><summary>An example</summary><p>Body text.</p></details>'

@@ -55,6 +55,7 @@ _LINK_SCHEMES = ("http", "https", "mailto")
 _UNSUPPORTED = ("script", "iframe", "object", "embed", "video", "audio", "form", "frame", "frameset",
                 "applet", "style", "link", "meta", "base", "animate", "set", "animatemotion",
                 "animatetransform", "foreignobject", "portal")
+_WBR = re.compile(r"<wbr\s*/?>", re.IGNORECASE)
 # Links are resolved against the page's URL on this placeholder origin, then taken apart again.
 _ORIGIN = "https://book.invalid/"
 
@@ -67,7 +68,10 @@ def convert_chapter(
     `epub_files` maps the site URL of every page in the EPUB to its file in the EPUB.
     """
     where = f"docs/{chapter.src_uri}"
-    root = lxml_html.fragment_fromstring(chapter.html, create_parent="div")
+    # lxml's HTML parser predates <wbr> and would put the rest of its paragraph inside it; a
+    # zero-width space is the same line-break opportunity, in any reading system.
+    source = _WBR.sub("\u200b", chapter.html)
+    root = lxml_html.fragment_fromstring(source, create_parent="div")
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
 
     unsupported = next(root.iter(*_UNSUPPORTED), None)
