@@ -34,6 +34,7 @@ ONE_PROBLEM = {
     "check-skipped-heading": ("docs/index.md", 12, ["heading 'Disconnection' is level 4", "level 3 is skipped", "###"]),
     "check-image-no-alt": ("docs/index.md", 10, ["image 'images/circle.png' has no alt text", "describe what the image shows"]),
     "check-link-here": ("docs/index.md", 8, ["link text 'here' does not say where the link goes", "name the page"]),
+    "check-link-empty": ("docs/index.md", 9, ["link to 'https://opentextbc.ca/peersupport/' has no text", "write words that name what it opens"]),
     "check-link-bare-address": ("docs/index.md", 9, ["'https://opentextbc.ca/peersupport/' is a bare web address", "name what it links to"]),
     "check-raw-html-link-missing-page": ("docs/index.md", 10, ["raw HTML link 'chapters/reconnection/'", "not a page or file of the book"]),
     "check-raw-html-download-not-offered": ("docs/index.md", 10, ["the book does not offer the EPUB (extra.downloads in mkdocs.yml)", "add epub there, or remove this link"]),

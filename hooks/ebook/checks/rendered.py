@@ -134,7 +134,13 @@ def _rendered_problems(scan: Scan, lines: Lines, path: str) -> list[Problem]:
 
     for href, text in scan.links:
         plain = re.sub(r"[^\w\s]", "", text).strip().lower()
-        if plain in VAGUE_LINK_TEXTS:
+        if not text.strip():
+            line = lines.find_text(f"]({href}", f'href="{href}"', href, kind=f"link::{href}")
+            problem(line, (
+                f"the link to '{href}' has no text, so a screen reader can only read out its "
+                f"address: write words that name what it opens, e.g. [The original book]({href})"
+            ))
+        elif plain in VAGUE_LINK_TEXTS:
             line = lines.find_text(f"[{text}]({href}", f"[{text}]", f">{text}<", href, kind=f"link:{text}:{href}")
             problem(line, (
                 f"link text '{text}' does not say where the link goes: use words that name the "

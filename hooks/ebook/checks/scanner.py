@@ -88,9 +88,12 @@ class _Scanner(HTMLParser):
         if tag == "a" and "headerlink" in classes:
             self._skip_depth = depth
         elif tag == "a" and "href" in values:
-            self._link = (values["href"], depth, [])
+            # A link's name, as a screen reader reads it: its label, or its text and images' alt.
+            self._link = (values["href"], depth, [values.get("aria-label", "")])
         if tag == "img":
             self.scan.images.append((values.get("src", ""), values.get("alt")))
+            if self._link:
+                self._link[2].append(values.get("alt", ""))
         if tag not in source_lines.VOID_ELEMENTS:
             self._stack.append(tag)
 
