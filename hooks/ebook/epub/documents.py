@@ -133,7 +133,7 @@ def _cover_lines(meta: Metadata) -> list[tuple[str, int, str, bool]]:
         (textwrap.wrap(meta.title, 16) or [meta.title], 112, "bold"),
         (textwrap.wrap(edition.subtitle, 28), 64, "normal"),
         ([meta.original.author], 64, "normal"),
-        (textwrap.wrap(f"Edited by {edition.editors_text}", 44)
+        ((textwrap.wrap(f"Edited by {edition.editors_text}", 44) if edition.editors else [])
          + textwrap.wrap(meta.credits.adapted_from_original(), 44), 40, "normal"),
     ]
     return [(line, size, weight, n == 0) for lines, size, weight in parts for n, line in enumerate(lines)]
@@ -143,8 +143,8 @@ def cover_alt(meta: Metadata) -> str:
     """The cover in words: what it shows."""
     edition = meta.credits.edition
     adapted = meta.credits.adapted_from_original()
-    return (f"{edition.full_title}, by {meta.original.author}, edited by {edition.editors_text}. "
-            f"{adapted}")
+    edited = f", edited by {edition.editors_text}" if edition.editors else ""
+    return f"{edition.full_title}, by {meta.original.author}{edited}. {adapted}"
 
 
 def cover_svg(meta: Metadata) -> str:
@@ -192,7 +192,7 @@ def title_document(meta: Metadata) -> bytes:
         f'<h1 id="book-title">{_e(meta.title)}</h1>',
         f'<p class="subtitle">{_e(book.edition.subtitle)}</p>' if book.edition.subtitle else "",
         f'<p class="author">{_e(original.author)}</p>',
-        f"<p>Edited by {_e(book.edition.editors_text)}</p>",
+        f"<p>Edited by {_e(book.edition.editors_text)}</p>" if book.edition.editors else "",
         f"<p>Adapted from <cite>{_e(original.title)}</cite> by {_e(original.author)}"
         + (f" ({_e(when)})" if when else "") + "</p>",
         f"<p>{_e(meta.description)}</p>" if meta.description else "",

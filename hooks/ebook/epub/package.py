@@ -127,7 +127,7 @@ def _describe(book: epub.EpubBook, meta: Metadata) -> None:
     book.set_title(meta.title)
     book.set_language(meta.language)
     book.add_author(original.author, role="aut")
-    for n, editor in enumerate(edition.editors or (edition.editors_text,), start=1):
+    for n, editor in enumerate(edition.editor_names, start=1):  # none named: no contributor
         book.add_metadata("DC", "contributor", editor, {"id": f"editor-{n}"})
         book.add_metadata(None, "meta", "edt", {"refines": f"#editor-{n}", "property": "role",
                                                 "scheme": "marc:relators"})

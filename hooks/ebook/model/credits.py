@@ -54,7 +54,8 @@ class Work:
     year: int | None = None
 
 
-# What a page by this edition's editors says under `written_by:`; shown as their names.
+# What a page by this edition's editors says under `written_by:`: shown as their names when
+# mkdocs.yml names them, else as these words. Words, never a name: no metadata carries them.
 EDITORS = "the editors of this edition"
 
 
@@ -64,7 +65,7 @@ class Edition:
 
     title: str
     subtitle: str = ""
-    editors: tuple[str, ...] = ()  # none named: "the editors of this edition"
+    editors: tuple[str, ...] = ()  # their real names; none named: no output names an editor
     publisher: str = ""  # none: no publisher is named for it
     url: str = ""  # the site's address (SITE_URL); "" when not set
 
@@ -75,13 +76,13 @@ class Edition:
 
     @property
     def editor_names(self) -> tuple[str, ...]:
-        """Each editor for metadata: their names, or "the editors of this edition"."""
-        return self.editors or (EDITORS,)
+        """Each editor for metadata (contributors in the editor's role): their names, or none."""
+        return self.editors
 
     @property
     def editors_text(self) -> str:
-        """The editors' names joined in words: "A", "A and B", "A, B and C"."""
-        return and_list(self.editors) or EDITORS
+        """The editors' names joined in words: "A", "A and B", "A, B and C"; "" for none."""
+        return and_list(self.editors)
 
 
 def and_list(names: Sequence[str]) -> str:
@@ -113,10 +114,13 @@ class Credits:
     # --- Plain text (metadata) ---
 
     def edited_by(self) -> str:
-        """"Subtitle, edited by Editors" ("Edited by Editors" without a subtitle): a cover's line."""
+        """"Subtitle, edited by Editors" ("Edited by Editors" without a subtitle, "Subtitle"
+        without editors, "" without either): a cover's line."""
         edition = self.edition
-        edited = f"edited by {edition.editors_text}"
-        return f"{edition.subtitle}, {edited}" if edition.subtitle else edited[0].upper() + edited[1:]
+        edited = f"edited by {edition.editors_text}" if edition.editors else ""
+        if not edition.subtitle:
+            return edited[:1].upper() + edited[1:]
+        return f"{edition.subtitle}, {edited}" if edited else edition.subtitle
 
     def adapted_from_original(self) -> str:
         """"Adapted from the original (Publisher, Year)": a cover's line, below the author."""
@@ -124,11 +128,12 @@ class Credits:
         return "Adapted from the original" + (f" ({when})" if when else "")
 
     def edition_text(self) -> str:
-        """“Title: Subtitle”, edited by Editors (Publisher), URL."""
+        """“Title: Subtitle”, edited by Editors (Publisher), URL: each part only when known."""
         edition = self.edition
+        edited = f", edited by {edition.editors_text}" if edition.editors else ""
         publisher = f" ({edition.publisher})" if edition.publisher else ""
         url = f", {edition.url}" if edition.url else ""
-        return f"“{edition.full_title}”, edited by {edition.editors_text}{publisher}{url}"
+        return f"“{edition.full_title}”{edited}{publisher}{url}"
 
     def original_text(self) -> str:
         """“Title” by Author (Publisher, Year), licensed under Licence, URL."""
@@ -149,19 +154,24 @@ class Credits:
 
     # --- HTML (every value escaped) ---
 
-    def edition_html(self) -> str:
+    def edition_html(self, *, link_addresses: bool = True) -> str:
         """The edition's credit in HTML: its title (linked to its address, when known, and the
-        address shown), editors and publisher."""
+        address shown), editors and publisher, each when known. Without `link_addresses` the
+        address is shown as text only: its title links there already."""
         edition = self.edition
         title = link(edition.url, edition.full_title) if edition.url else _e(edition.full_title)
+        edited = f", edited by {_e(edition.editors_text)}" if edition.editors else ""
         publisher = f" ({_e(edition.publisher)})" if edition.publisher else ""
-        url = f", {link(edition.url, edition.url)}" if edition.url else ""
-        return f"<cite>{title}</cite>, edited by {_e(edition.editors_text)}{publisher}{url}"
+        url = f", {_address(edition.url, link_addresses)}" if edition.url else ""
+        return f"<cite>{title}</cite>{edited}{publisher}{url}"
 
-    def suggested_credit_html(self) -> str:
+    def suggested_credit_html(self, *, link_addresses: bool = True) -> str:
+        """The suggested credit in HTML; without `link_addresses` (a web page, where a link whose
+        text is its own address is hard to read aloud) each address is text, its title the link."""
         original = self.original
-        return (f"{self.edition_html()}, licensed under {link(self.licence.url, self.licence.name)}. "
-                f"Adapted from {credit_html(original)}, {link(original.source_url, original.source_url)}.")
+        return (f"{self.edition_html(link_addresses=link_addresses)}, licensed under "
+                f"{link(self.licence.url, self.licence.name)}. Adapted from {credit_html(original)}, "
+                f"{_address(original.source_url, link_addresses)}.")
 
 
 @dataclass(frozen=True)
@@ -171,7 +181,7 @@ class PageAttribution:
     adapted_from: Work | None = None  # another work this page adapts
     written_by: str = ""  # contributors who wrote this page new for this edition
     changes: str = ""
-    by_editors: bool = False  # written by this edition's editors (`written_by`: EDITORS)
+    by_editors: bool = False  # written by this edition's editors (`written_by`: EDITORS): never a name
 
     @property
     def original(self) -> Work:
@@ -231,7 +241,8 @@ def page_attribution(book: Credits, meta: Mapping[str, Any], *, source: str) -> 
         credits=book,
         licence=licence,
         adapted_from=adapted_from,
-        written_by=book.edition.editors_text if by_editors else written_by,
+        # None named: the page keeps its words, which no metadata takes for a name (by_editors).
+        written_by=(book.edition.editors_text or written_by) if by_editors else written_by,
         changes=fields.text(raw, "changes", where, default=default_changes),
         by_editors=by_editors,
     )
@@ -273,6 +284,10 @@ def credit_html(work: Work, *, licence_rel: str = "") -> str:
 def link(url: str, text: str, rel: str = "") -> str:
     rel_attr = f' rel="{rel}"' if rel else ""
     return f'<a href="{_e(url)}"{rel_attr}>{_e(text)}</a>'
+
+
+def _address(url: str, linked: bool) -> str:
+    return link(url, url) if linked else _e(url)
 
 
 def _e(text: str) -> str:

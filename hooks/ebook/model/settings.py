@@ -61,12 +61,17 @@ def parse_credits(book: Mapping[str, Any], *, where: str, title: str | None, url
         raise PluginError(f"{edition_where}: expected its fields ({', '.join(sorted(EDITION_KEYS))}) on the "
                           "lines below it, each indented by two spaces more than 'edition:'.")
     fields.no_unknown_keys(raw, EDITION_KEYS, edition_where)
-    editors = raw.get("editors", [])
+    editors = raw.get("editors")
+    editors = [] if editors is None else editors  # `editors:` or `editors: []`: none named yet
     editors = [editors] if isinstance(editors, str) else editors
-    if not isinstance(editors, list) or ("editors" in raw and not editors) \
-            or not all(isinstance(e, str) and e.strip() for e in editors):
+    if not isinstance(editors, list) or not all(isinstance(e, str) and e.strip() for e in editors):
         raise PluginError(f"{edition_where}.editors: {raw.get('editors')!r} is not a list of names: write "
                           "the names of who adapted this edition, e.g. [Alex Martin, Sam Lee].")
+    for name in editors:
+        # The words a page may use for its writers are no one's name: metadata would name no one.
+        if " ".join(name.split()).casefold() == credits.EDITORS:
+            raise PluginError(f"{edition_where}.editors: {name!r} is not a name: write the editors' names, "
+                              "e.g. [Alex Martin, Sam Lee], or leave editors out.")
     edition = credits.Edition(
         title=title or original.title,
         subtitle=fields.text(raw, "subtitle", edition_where, default=""),

@@ -270,7 +270,8 @@ def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
             xmp["dc:subject"] = list(metadata.keywords)
             xmp["dc:language"] = [metadata.language]
             xmp["dc:rights"] = metadata.rights
-            xmp["dc:contributor"] = list(metadata.editors)
+            if metadata.editors:  # none named: no contributor, rather than a placeholder for one
+                xmp["dc:contributor"] = list(metadata.editors)
             if metadata.source:
                 xmp["dc:source"] = metadata.source
             if metadata.publisher:

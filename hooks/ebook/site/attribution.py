@@ -4,6 +4,8 @@ CC BY 4.0 asks for appropriate credit, a link to the licence and a note of what 
 Added to every page built from `docs/` (by hooks/attribution.py):
 
 - a visible attribution block at the end of the content (so the print page carries it too),
+- the suggested credit of this edition, where a page has the marker line `<!-- suggested credit -->`
+  (docs/about.md): made from the same model as the PDFs' and the EPUB's, never kept by hand,
 - `<link rel="license">` and schema.org JSON-LD in the page's `<head>`: this edition as a `Book`
   (its editors, the original's author, its licence, the original it is based on), and a chapter
   as a `Chapter` of it (the print page, which holds the whole book, has the `Book`'s:
@@ -23,6 +25,8 @@ from typing import Any
 from ebook.model.credits import Credits, PageAttribution, Work, credit_html, link
 
 BLOCK_CLASS = "book-attribution"
+CREDIT_MARKER = "<!-- suggested credit -->"  # a line of its own in a page's Markdown
+CREDIT_CLASS = "book-suggested-credit"
 
 
 # --- Rendering (every value escaped) ---------------------------------------------------------
@@ -60,6 +64,15 @@ def render_block(attribution: PageAttribution) -> str:
             f'\n{body}\n</div>\n')
 
 
+def with_suggested_credit(markdown: str, book: Credits) -> str:
+    """The page's Markdown with each marker line replaced by this edition's suggested credit,
+    as a quotation (the edition's address in it when the site has one). Each address is shown
+    as text, which a reader copies with the credit; the titles link to them."""
+    credit = book.suggested_credit_html(link_addresses=False)
+    block = f'<blockquote class="{CREDIT_CLASS}"><p>{credit}</p></blockquote>'
+    return "\n".join(block if line.strip() == CREDIT_MARKER else line for line in markdown.split("\n"))
+
+
 def _person(name: str) -> dict[str, str]:
     return {"@type": "Person", "name": name}
 
@@ -80,21 +93,23 @@ def _work_jsonld(work: Work, kind: str = "CreativeWork") -> dict[str, Any]:
 
 
 def _editors(book: Credits) -> list[dict[str, str]]:
-    return [_person(name) for name in book.edition.editors or (book.edition.editors_text,)]
+    """This edition's editors, by name; none when mkdocs.yml names none (never a placeholder)."""
+    return [_person(name) for name in book.edition.editor_names]
 
 
 def edition_jsonld(book: Credits) -> dict[str, Any]:
-    """This edition as a schema.org `Book`: its editors, the original's author, its licence, and
-    the original it `isBasedOn`."""
+    """This edition as a schema.org `Book`: its editors (when named), the original's author, its
+    licence, and the original it `isBasedOn`."""
     edition = book.edition
     data: dict[str, Any] = {
         "@type": "Book",
         "name": edition.title,
         "author": _person(book.original.author),
-        "editor": _editors(book),
         "license": book.licence.url,
         "isBasedOn": _work_jsonld(book.original, "Book"),
     }
+    if editors := _editors(book):
+        data["editor"] = editors
     if edition.subtitle:
         data["alternativeHeadline"] = edition.subtitle
     if edition.url:
@@ -111,17 +126,20 @@ def jsonld(attribution: PageAttribution, *, page_title: str, is_chapter: bool) -
     if not is_chapter:
         return {"@context": "https://schema.org", **book}
     based_on = attribution.adapted_from or attribution.original
+    # A page by the editors, when none is named, has no author a reader could look up.
     authors = _editors(attribution.credits) if attribution.by_editors else \
         [_person(attribution.written_by or based_on.author)]
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Chapter",
         "name": page_title,
-        "author": authors[0] if len(authors) == 1 else authors,
-        "editor": _editors(attribution.credits),
         "license": attribution.licence.url,
         "isPartOf": book,
     }
+    if authors:
+        data["author"] = authors[0] if len(authors) == 1 else authors
+    if "editor" in book:
+        data["editor"] = book["editor"]
     if not attribution.written_by:
         data["isBasedOn"] = _work_jsonld(based_on)
     return data
