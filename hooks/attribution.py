@@ -1,4 +1,5 @@
-"""Attribution: every page credits the original work (ebook/site/attribution.py)."""
+"""Attribution: every page credits the original work, and the About page says how to credit this
+edition (ebook/site/attribution.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if attribution.CREDIT_MARKER not in markdown:
+        return markdown
+    return attribution.with_suggested_credit(markdown, state.book_of(config).credits)
 
 
 # Priority 50: run before print-site stores each page's HTML for the combined print page.
