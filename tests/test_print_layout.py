@@ -16,7 +16,7 @@ import pypdf
 
 from ebook.pdf.browser import render_documents
 from ebook.pdf.chapter_documents import collection_document, handout_document
-from tests.helpers import CHAPTER_MD, ROOT, book_config, chapter_pages, front_matter, normalise, source_prompts
+from tests.helpers import CHAPTER_MD, ROOT, book_config, chapter_pages, front_matter, normalise, soup, source_prompts
 from tests.pdfs import TOP_MARGIN, body_text, bookmarks, footer_lines, horizontal_rules, page_size, text_runs
 from tests.print_documents import CHAPTER, CHAPTER_PAGE, EMPTY_AT_MOST, empty_shares, print_setup, system_browser
 
@@ -99,6 +99,42 @@ def test_the_book_leaves_out_a_list_of_one_chapter(site: Path) -> None:
     listing = front_matter(f"{chapters_dir}/index.md")["title"]
     in_book = listing in [b.title for b in bookmarks(book_pdf(site))]
     assert in_book == (len(chapter_pages()) > 1)
+
+
+def paragraph_texts(site: Path) -> list[str]:
+    """The text of every paragraph and list item of the built pages the PDFs print, without
+    whitespace (a printed line's breaks and spaces are pdftotext's)."""
+    found = set()
+    for page in site.rglob("*.html"):
+        for element in soup(page).select(".md-content p, .md-content li"):
+            found.add(re.sub(r"[\s\u00ad]+", "", element.get_text()))
+    return sorted(found, key=len)
+
+
+def test_no_page_begins_with_a_paragraphs_last_line_alone_nor_ends_with_its_first(site: Path) -> None:
+    """print.css's widows and orphans, on every PDF the book writes: a paragraph (or list item)
+    broken across two pages leaves two lines or more on each."""
+    paragraphs = paragraph_texts(site)
+    single = []
+    for pdf in sorted((site / "downloads").rglob("*.pdf")):
+        pages = [[re.sub(r"[\s\u00ad]+", "", line) for line in page.splitlines() if line.strip()]
+                 for page in body_text(pdf).split("\f")[:-1]]
+        for number, (page, following) in enumerate(zip(pages, pages[1:]), start=1):
+            if not page or not following:
+                continue
+            # The paragraph the page break is in, if it is in one: a page's last line and the
+            # next page's first line next to each other in it.
+            text = next((t for t in paragraphs if page[-1] + following[0] in t), None)
+            if text is None:
+                continue
+            before, after = text.split(page[-1] + following[0], 1)
+            before, after = before + page[-1], following[0] + after
+            # The line above the break and the one below it: of the same paragraph, or not.
+            if len(page) < 2 or not before.endswith(page[-2] + page[-1]):
+                single.append((pdf.name, number, "its first line alone at the foot", page[-1]))
+            if len(following) < 2 or not after.startswith(following[0] + following[1]):
+                single.append((pdf.name, number + 1, "its last line alone at the head", following[0]))
+    assert single == [], single
 
 
 # --- The book's page numbers and running heads ------------------------------------------------
