@@ -11,6 +11,7 @@ from pathlib import Path
 import pikepdf
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from playwright.sync_api import Browser
 from pdf_ua import pdf_ua_failures, validators
 
 from ebook.pdf import finishing, tagging
@@ -54,6 +55,37 @@ def test_each_link_is_described_by_its_own_text(site: Path) -> None:
                 for link in (a for a in page.get("/Annots", []) if a.get("/Subtype") == "/Link"):
                     described = normalise(str(link.get("/Contents", "")))
                     assert described and words(described) <= on_page[number - 1], (pdf.name, number, described)
+
+
+# A page as the book's documents are: a language, a title, a heading, a paragraph with a link,
+# and a running head and page number in the page's margins, which Chromium leaves untagged.
+SMALL_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A handout</title>
+<style>@page { size: letter; margin: 22mm 20mm; @top-left { content: "The book" }
+@bottom-right { content: "Page " counter(page) } }</style></head>
+<body><h1>Trust</h1><p>Peer supporters listen first. See <a href="https://opentextbc.ca/peersupport/">the
+original</a>.</p></body></html>"""
+
+
+def test_the_validators_find_what_a_pdf_chromium_prints_breaks_and_nothing_once_it_is_finished(
+        browser: Browser, tmp_path: Path) -> None:
+    """The wrapper reports each validator's failures: the book's PDFs pass above because they
+    conform, not because nothing is ever reported."""
+    page = browser.new_page()
+    try:
+        page.set_content(SMALL_PAGE)
+        printed = page.pdf(prefer_css_page_size=True, tagged=True)
+    finally:
+        page.close()
+    unfinished, finished = tmp_path / "printed.pdf", tmp_path / "finished.pdf"
+    unfinished.write_bytes(printed)
+    finished.write_bytes(finishing.finalise_pdf(printed, METADATA, epoch=0))
+    found = pdf_ua_failures(unfinished)
+    rules = {line.split(":")[0] for line in found}
+    # Untagged margins, no PDF/UA identification, links without a description.
+    assert {"page PDFUA1-CONTENT-TAGGING-001", "page PDFUA1-ID-PART-001",
+            "page PDFUA1-LINK-CONTENTS-001"} <= rules, found
+    assert any(line.startswith("pdfua ") for line in found), found
+    assert pdf_ua_failures(finished) == []
 
 
 def test_the_validators_name_themselves() -> None:
