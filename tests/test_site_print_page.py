@@ -16,7 +16,7 @@ from mkdocs.theme import Theme
 from mkdocs_print_site_plugin import urls as print_site_urls
 
 from ebook.site import print_page
-from tests.helpers import page_html_path, soup
+from tests.helpers import book_config, page_html_path, soup
 from tests.test_hooks_share_the_package import loaded_hooks
 
 
@@ -107,6 +107,8 @@ def test_the_print_page_carries_the_books_licence_link_and_data_as_every_page_do
     (script,) = page.head.find_all("script", type="application/ld+json")
     data = json.loads(script.string)
     assert data == json.loads(home.head.find("script", type="application/ld+json").string)
-    assert data["@type"] == "Book" and data["editor"] and data["author"]["name"]
+    editors = book_config()["extra"]["book"].get("edition", {}).get("editors") or []
+    assert data["@type"] == "Book" and data["author"]["name"]
+    assert [person["name"] for person in data.get("editor", [])] == editors
     assert data["license"] == page.head.find("link", rel="license")["href"]
     assert data["isBasedOn"]["@type"] == "Book" and data["isBasedOn"]["url"].startswith("https://")
