@@ -16,7 +16,7 @@ import pypdf
 
 from ebook.pdf.browser import render_documents
 from ebook.pdf.chapter_documents import collection_document, handout_document
-from tests.helpers import CHAPTER_MD, ROOT, book_config, chapter_pages, front_matter, normalise, soup, source_prompts
+from tests.helpers import ROOT, book_config, chapter_pages, front_matter, normalise, page_html_path, soup
 from tests.pdfs import TOP_MARGIN, body_text, bookmarks, footer_lines, horizontal_rules, page_size, text_runs
 from tests.print_documents import CHAPTER, CHAPTER_PAGE, EMPTY_AT_MOST, empty_shares, print_setup, system_browser
 
@@ -187,20 +187,27 @@ def test_every_worksheet_page_has_a_place_for_the_name_and_date_and_gives_its_ch
 
 
 def test_a_prompt_gets_room_to_write_for_each_question_it_asks(site: Path) -> None:
-    """extra.pdf.writing_lines: per_question lines for each question mark, from fewest to most."""
+    """extra.pdf.writing_lines: per_question lines for each question mark, from fewest to most,
+    after every prompt of every chapter's worksheet (the prompts as the chapter's page shows them)."""
     room = book_config()["extra"]["pdf"]["writing_lines"]
-    prompts = source_prompts()
-    pdf = site / "downloads" / "worksheets" / f"{CHAPTER_MD.stem}-reflection.pdf"
-    runs = text_runs(pdf)
-    # Where each prompt starts, and the credit after the last, in reading order (page, from the top).
-    starts = [next((r.page, -r.y) for r in runs if len(r.text) > 20 and p.startswith(normalise(r.text)))
-              for p in prompts]
-    starts.append(next((r.page, -r.y) for r in runs if r.text.startswith("Original work:")))
-    rules = [(page, -y) for page, y in horizontal_rules(pdf, min_width=page_size(pdf)[0] * 0.5)]
-    counted = [sum(1 for rule in rules if start < rule < end) for start, end in zip(starts, starts[1:])]
-    asked = [max(1, p.count("?")) for p in prompts]
-    assert counted == [min(room["most"], max(room["fewest"], room["per_question"] * n)) for n in asked]
-    assert len(set(counted)) > 1  # the book's prompts ask more or fewer questions
+    checked = 0
+    for chapter in chapter_pages():
+        prompts = [normalise(item.get_text()) for item in soup(page_html_path(site, chapter)).select(".reflection li")]
+        pdf = site / "downloads" / "worksheets" / f"{Path(chapter).stem}-reflection.pdf"
+        assert pdf.exists() == bool(prompts), pdf.name
+        if not prompts:
+            continue
+        runs = text_runs(pdf)
+        # Where each prompt starts, and the credit after the last, in reading order (page, from the top).
+        starts = [next((r.page, -r.y) for r in runs if p.startswith(normalise(r.text)) and
+                       len(normalise(r.text)) >= min(20, len(p))) for p in prompts]
+        starts.append(next((r.page, -r.y) for r in runs if r.text.startswith("Original work:")))
+        rules = [(page, -y) for page, y in horizontal_rules(pdf, min_width=page_size(pdf)[0] * 0.5)]
+        counted = [sum(1 for rule in rules if start < rule < end) for start, end in zip(starts, starts[1:])]
+        asked = [max(1, p.count("?")) for p in prompts]
+        assert counted == [min(room["most"], max(room["fewest"], room["per_question"] * n)) for n in asked], pdf.name
+        checked += len(prompts)
+    assert checked  # the book has prompts: at least one chapter's worksheet was measured
 
 
 # --- Boxes break across pages (a chapter printed for the test) --------------------------------
