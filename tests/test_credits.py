@@ -79,6 +79,8 @@ def test_without_an_edition_block_no_editor_is_named_and_the_title_is_the_sites(
      "edition' is not a name: write the editors' names, e.g. [Alex Martin, Sam Lee], or leave editors out."),
     ({"editors": ["Alex", ""]}, "book.yml: extra.book.edition.editors: ['Alex', ''] is not a list of names: write "
                                 "the names of who adapted this edition, e.g. [Alex Martin, Sam Lee]."),
+    ({"publisher": "example press"}, "book.yml: extra.book.edition.publisher: 'example press' published the "
+     "original, not this edition: write who publishes this edition, or leave publisher out."),
     ({"editor": ["Alex"]}, "book.yml: extra.book.edition: unknown field editor; allowed: editors, license, "
                            "publisher, subtitle."),
     ({"subtitle": ["A", "B"]}, "book.yml: extra.book.edition.subtitle: expected text, found ['A', 'B']; put it "

@@ -72,11 +72,16 @@ def parse_credits(book: Mapping[str, Any], *, where: str, title: str | None, url
         if " ".join(name.split()).casefold() == credits.EDITORS:
             raise PluginError(f"{edition_where}.editors: {name!r} is not a name: write the editors' names, "
                               "e.g. [Alex Martin, Sam Lee], or leave editors out.")
+    publisher = fields.text(raw, "publisher", edition_where, default="")
+    if publisher and publisher.casefold() == (original.publisher or "").casefold():
+        # Naming the original's publisher as this edition's would say it endorses the edition.
+        raise PluginError(f"{edition_where}.publisher: {publisher!r} published the original, not this "
+                          "edition: write who publishes this edition, or leave publisher out.")
     edition = credits.Edition(
         title=title or original.title,
         subtitle=fields.text(raw, "subtitle", edition_where, default=""),
         editors=tuple(" ".join(e.split()) for e in editors),
-        publisher=fields.text(raw, "publisher", edition_where, default=""),
+        publisher=publisher,
         url=url,
     )
     licence = credits.parse_licence(raw["license"], f"{edition_where}.license") if "license" in raw \
