@@ -396,3 +396,23 @@ def test_finishing_marks_the_margins_as_artifacts_and_loses_no_text(tmp_path: Pa
     assert artifact_texts(before) == ["", ""]
     assert artifact_texts(after) == ["Running head Page 1 of 2", ""]
     assert full_page_texts(after) == full_page_texts(before)
+
+
+def test_a_figure_grouping_an_image_and_its_caption_becomes_a_grouping() -> None:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+
+    def element(kind: str, kids: object, **more: object) -> pikepdf.Dictionary:
+        return pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name(f"/{kind}"),
+                                                    K=kids, **more))
+
+    image = element("Figure", 0, Alt=pikepdf.String("A blue circle"))
+    captioned = element("Figure", pikepdf.Array([image, element("Caption", 1)]))
+    described = element("Figure", pikepdf.Array([element("P", 2)]), Alt=pikepdf.String("A chart of the week"))
+    undescribed_image = element("Figure", 3)  # the validators must still see it
+    pdf.Root.StructTreeRoot = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.StructTreeRoot,
+        K=element("Document", pikepdf.Array([captioned, described, undescribed_image]))))
+    tagging.group_figures(pdf)
+    assert [str(e.S) for e in (captioned, image, described, undescribed_image)] == [
+        "/Div", "/Figure", "/Figure", "/Figure"]

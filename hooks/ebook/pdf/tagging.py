@@ -207,6 +207,19 @@ def map_roles(pdf: pikepdf.Pdf) -> None:
             root.RoleMap[f"/{kind}"] = pikepdf.Name(f"/{PDF2_TYPES.get(kind, 'NonStruct')}")
 
 
+def group_figures(pdf: pikepdf.Pdf) -> None:
+    """A `<figure>` around an image and its caption is a Figure without alternative text whose
+    parts (the image's own Figure, a Caption) speak for themselves: retyped as a Div, a grouping,
+    so that nothing asks for a description of the whole."""
+    for element in elements(pdf):
+        if element.get("/S") != pikepdf.Name.Figure or str(element.get("/Alt", "")).strip():
+            continue
+        k = element.get("/K")
+        kids = list(k) if isinstance(k, pikepdf.Array) else [k]
+        if kids and all(isinstance(kid, pikepdf.Dictionary) and "/S" in kid for kid in kids):
+            element.S = pikepdf.Name.Div
+
+
 def list_bodies(pdf: pikepdf.Pdf) -> None:
     """Each list item's children other than Lbl and LBody put into an LBody, in their order."""
     root = pdf.Root.StructTreeRoot
@@ -446,5 +459,6 @@ def make_accessible(pdf: pikepdf.Pdf) -> None:
     describe_links(pdf, texts)
     if "/StructTreeRoot" in pdf.Root:
         list_bodies(pdf)
+        group_figures(pdf)
         map_roles(pdf)
     identify_pdf_ua(pdf)
