@@ -4,7 +4,9 @@ build served from 127.0.0.1 (fixtures in tests/conftest.py). What a reader does 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urljoin, urlsplit
@@ -17,6 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.conftest import PUBLISHED_ENV
 from tests.browsing import address_of, apply_text_spacing
 from tests.helpers import ROOT, docs_pages, nav_titles, reading_order
+from tests.test_reading_type import PAGES as TYPE_TESTS_PAGES
 
 CHAPTER = "chapters/connection-disconnection-reconnection/"  # the original chapter
 CHAPTER_SRC = "chapters/connection-disconnection-reconnection.md"
@@ -98,23 +101,89 @@ def test_scheme_toggle_switches_by_keyboard_and_is_remembered(browser: Browser, 
         assert scheme() == "slate"
 
 
+# --- Each page, loaded once in each scheme for the tests that read it ---------------------------
+
+
+@dataclass
+class Visit:
+    """What a page did and showed in one load, in the order a reader meets it: axe's rules on the
+    page as it opens; then (in the light scheme) the first Tab and the skip link; then the search
+    started. `requested` is every address the page asked for, from the first request on."""
+
+    scheme: str  # the page's own (data-md-color-scheme)
+    violations: list[str]
+    skip_link: str = ""  # the element the first Tab focuses: "a.md-skip: its text"
+    skip_link_shown: bool = False
+    in_content_after_skip: bool = False
+    search_started: str = ""  # "" once the search worker answered, else why not
+    requested: list[str] = field(default_factory=list)
+
+
+Visits = Callable[[str, str], Visit]
+
+
+@pytest.fixture(scope="module")
+def axe() -> Axe:
+    return Axe()
+
+
+@pytest.fixture(scope="module")
+def visits(browser: Browser, site_address: str, axe: Axe) -> Visits:
+    """A page's visit in a scheme, made once for all the tests below (one load instead of one per
+    test; axe reads first, before any key is pressed)."""
+    done: dict[tuple[str, str], Visit] = {}
+
+    def visit(path: str, scheme: str) -> Visit:
+        if (path, scheme) not in done:
+            done[path, scheme] = load(browser, site_address, axe, path, scheme)
+        return done[path, scheme]
+    return visit
+
+
+FOCUSED = """(() => { const e = document.activeElement;
+    return e ? (e.matches('a.md-skip') ? 'a.md-skip: ' : e.tagName + ': ') + e.textContent.trim() : 'nothing'; })()"""
+
+
+def load(browser: Browser, address: str, axe: Axe, path: str, scheme: str) -> Visit:
+    with new_page(browser, color_scheme=scheme) as page:
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        goto(page, address, path)
+        own_scheme = page.evaluate("document.body.dataset.mdColorScheme")
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+        seen = Visit(scheme=own_scheme, violations=[
+            f"{v['id']} ({v['impact']}): {v['help']} -- {node['target']} {node['failureSummary']}"
+            for v in results.response["violations"] for node in v["nodes"]
+        ])
+        if scheme == "dark":
+            return seen
+        page.keyboard.press("Tab")
+        seen.skip_link = page.evaluate(FOCUSED)
+        seen.skip_link_shown = on_top_and_visible(page, "document.activeElement")
+        page.keyboard.press("Enter")
+        in_content = "document.activeElement?.closest('.md-content') != null"
+        if not page.evaluate(in_content):  # focus stays on the link target, or moves on from it
+            page.keyboard.press("Tab")
+        seen.in_content_after_skip = page.evaluate(in_content)
+        if path != "print_page/":  # the print page has no search box
+            page.get_by_role("textbox", name="Search").fill("Jesse")  # starts the search worker
+            try:
+                expect(page.locator(".md-search-result__meta")).not_to_have_text(re.compile("Initializing"))
+            except AssertionError as error:
+                seen.search_started = str(error).splitlines()[0]
+        seen.requested = list(requested)
+        return seen
+
+
 # --- Keyboard ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_first_tab_shows_the_skip_link_and_it_moves_focus_to_the_content(browser: Browser, site_address: str, path: str) -> None:
-    with new_page(browser) as page:
-        goto(page, site_address, path)
-        page.keyboard.press("Tab")
-        focused = page.evaluate_handle("document.activeElement")
-        assert page.evaluate("e => e.matches('a.md-skip')", focused), path
-        assert page.evaluate("e => e.textContent.trim()", focused) == "Skip to content"
-        assert on_top_and_visible(page, "document.activeElement"), "the skip link is not visible when focused"
-        page.keyboard.press("Enter")
-        in_content = "document.activeElement.closest('.md-content') !== null"
-        if not page.evaluate(in_content):  # focus stays on the link target, or moves on from it
-            page.keyboard.press("Tab")
-        assert page.evaluate(in_content), path
+def test_first_tab_shows_the_skip_link_and_it_moves_focus_to_the_content(visits: Visits, path: str) -> None:
+    seen = visits(path, "light")
+    assert seen.skip_link == "a.md-skip: Skip to content", f"{path}: the first Tab focuses {seen.skip_link}"
+    assert seen.skip_link_shown, f"{path}: the skip link is not visible when focused"
+    assert seen.in_content_after_skip, f"{path}: the skip link does not move the focus to the content"
 
 
 # Material's toggles (colour scheme, navigation sections) are visually hidden inputs: their label
@@ -230,46 +299,32 @@ def test_footer_links_back_to_top_and_table_of_contents_follow_the_reader(browse
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_a_page_load_asks_no_other_host_for_anything(browser: Browser, site_address: str, path: str) -> None:
-    with new_page(browser) as page:
-        requested: list[str] = []
-        page.on("request", lambda request: requested.append(request.url))
-        goto(page, site_address, path)
-        if path != "print_page/":  # the print page has no search box
-            page.get_by_role("textbox", name="Search").fill("Jesse")  # starts the search worker
-            expect(page.locator(".md-search-result__meta")).not_to_have_text(re.compile("Initializing"))
-        origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_address))
-        elsewhere = [u for u in requested if not u.startswith((origin + "/", "data:", "blob:"))]
-        assert len(requested) > 3 and elsewhere == []
+def test_a_page_load_asks_no_other_host_for_anything(visits: Visits, site_address: str, path: str) -> None:
+    seen = visits(path, "light")  # loaded, read by axe, tabbed through, searched
+    if path != "print_page/":
+        assert seen.search_started == "", f"{path}: the search did not start: {seen.search_started}"
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_address))
+    elsewhere = [u for u in seen.requested if not u.startswith((origin + "/", "data:", "blob:"))]
+    assert len(seen.requested) > 3 and elsewhere == [], path
 
 
 # --- Automated accessibility rules, both schemes ------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def axe() -> Axe:
-    return Axe()
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGES)
-def test_axe_finds_no_violation(browser: Browser, site_address: str, axe: Axe, path: str, scheme: str) -> None:
-    with new_page(browser, color_scheme=scheme) as page:
-        goto(page, site_address, path)
-        expected = "slate" if scheme == "dark" else "default"
-        assert page.evaluate("document.body.dataset.mdColorScheme") == expected
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
-        violations = [
-            f"{v['id']} ({v['impact']}): {v['help']} -- {node['target']} {node['failureSummary']}"
-            for v in results.response["violations"] for node in v["nodes"]
-        ]
-        assert violations == []
+def test_axe_finds_no_violation(visits: Visits, path: str, scheme: str) -> None:
+    seen = visits(path, scheme)
+    assert seen.scheme == ("slate" if scheme == "dark" else "default"), path
+    assert seen.violations == [], path
 
 
 # --- Reflow, text spacing, motion -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", PAGES)
+# The book's pages are checked at 320 px (and 390 and 1280, in both schemes) by
+# test_reading_type.py's test_no_page_reaches_past_the_window; these are the others.
+@pytest.mark.parametrize("path", [path for path in PAGES if path not in TYPE_TESTS_PAGES])
 def test_nothing_scrolls_sideways_at_320_css_pixels(browser: Browser, site_address: str, path: str) -> None:
     with new_page(browser, viewport={"width": 320, "height": 640}) as page:
         goto(page, site_address, path)
