@@ -98,7 +98,7 @@ def test_a_chapter_with_script_in_it_is_never_previewed(tmp_path: Path) -> None:
 def test_a_chapter_saved_in_another_encoding_stops_the_preview_with_the_checks_message(tmp_path: Path) -> None:
     config = book_with_chapter(tmp_path, "")
     chapter = config.parent / "docs" / "chapters" / "new-chapter.md"
-    chapter.write_bytes(TEMPLATE.read_text(encoding="utf-8").replace("Your Chapter Title", "Écoute").encode("latin-1"))
+    chapter.write_bytes(TEMPLATE.read_text(encoding="utf-8").replace("Your Chapter Title", "Écoute").encode("latin-1", errors="replace"))
     status, _, printed = preview(config, "chapters/new-chapter/")
     assert status is None
     assert "docs/chapters/new-chapter.md:" in printed and "not valid UTF-8" in printed
