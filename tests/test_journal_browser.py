@@ -251,7 +251,11 @@ def test_settings_apply_before_the_page_is_drawn_fetch_a_typeface_only_once_chos
     page.get_by_label("Wider").check()
     page.get_by_label("OpenDyslexic, for dyslexia").check()
     expect(text).to_have_css("font-size", f"{size * 2:g}px")
-    page.evaluate("document.fonts.ready")
+    # The face's file is asked for once its stylesheet has arrived and the text is laid out in it.
+    for _ in range(50):
+        if any(url.endswith(".woff2") and "opendyslexic" in url for url in fonts):
+            break
+        page.wait_for_timeout(100)
     assert any(url.endswith("opendyslexic.css") for url in fonts) and any(url.endswith(".woff2") and "opendyslexic" in url for url in fonts)
     assert not [url for url in fonts if "atkinson" in url]
 
