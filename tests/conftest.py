@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import fcntl
 import inspect
+import json
 import os
 import shutil
 import subprocess
 import sys
 import types
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlsplit
@@ -33,6 +36,12 @@ STARTS_A_PROGRAM = {"mkdocs_build", "build_fixture", "build_pages", "run", "Pope
 DRIVES_A_BROWSER = {"sync_playwright", "browser", "new_page", "new_context", "render_documents", "system_browser"}
 
 
+# The longest file of tests (minutes: every test of the real book again, on a grown copy) starts
+# first: with the two workers of pytest.ini's `-n 2`, the other one runs the rest meanwhile,
+# instead of this one running alone at the end.
+STARTS_FIRST = ("test_grow_book.py",)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
@@ -43,6 +52,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
         if STARTS_A_PROGRAM & names or REAL_BOOK_FIXTURES & fixtures:
             item.add_marker(pytest.mark.build)
+    items.sort(key=lambda item: item.path.name not in STARTS_FIRST)  # stable: the rest keep their order
 
 
 @pytest.fixture(autouse=True)
@@ -96,11 +106,39 @@ def _code_names(code: types.CodeType) -> set[str]:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real book, built once per test session with the project's own mkdocs.yml."""
-    site_dir = tmp_path_factory.mktemp("built") / "site"
-    result = mkdocs_build(ROOT / "mkdocs.yml", site_dir, BOOK_BUILD_ENV)
-    stop_unless_built(result)
-    return site_dir
+    """The real book, built once per test run with the project's own mkdocs.yml."""
+    return built_once(tmp_path_factory, "built", BOOK_BUILD_ENV)
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, env: dict[str, str]) -> Path:
+    """The real book built into the run's folder `name`, once for the whole run: the first of
+    pytest-xdist's workers to need it builds it, the others wait for it and read the same files
+    (no test writes into the built site)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    folder = shared / name
+    with exclusive(shared / f"{name}.lock"):
+        report = folder / "build-report.json"
+        if not report.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            result = mkdocs_build(ROOT / "mkdocs.yml", folder / "site", env)
+            report.write_text(json.dumps({"returncode": result.returncode, "stderr": result.stderr}),
+                              encoding="utf-8")
+        built = json.loads(report.read_text(encoding="utf-8"))
+    stop_unless_built(subprocess.CompletedProcess([], built["returncode"], "", built["stderr"]))
+    return folder / "site"
+
+
+@contextmanager
+def exclusive(lock_file: Path) -> Iterator[None]:
+    """Held by one process at a time: the others wait here until it is let go."""
+    with open(lock_file, "w", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def browser_path() -> str:
@@ -125,10 +163,7 @@ PUBLISHED_ENV = {
 @pytest.fixture(scope="session")
 def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real book built as a deployment builds it, downloads included, with SITE_URL and REPO_URL set."""
-    site_dir = tmp_path_factory.mktemp("published") / "site"
-    result = mkdocs_build(ROOT / "mkdocs.yml", site_dir, env={**BOOK_BUILD_ENV, **PUBLISHED_ENV})
-    stop_unless_built(result)
-    return site_dir
+    return built_once(tmp_path_factory, "published", {**BOOK_BUILD_ENV, **PUBLISHED_ENV})
 
 
 def stop_unless_built(result: subprocess.CompletedProcess[str]) -> None:

@@ -71,7 +71,9 @@ def test_the_chapters_are_added_where_contributing_says(grown: Path) -> None:
 
 def test_every_test_of_the_real_book_passes_on_the_grown_book(grown: Path) -> None:
     epoch = git(grown, "log", "-1", "--format=%ct").strip()
-    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    # Not this run's worker's variables: the run below has workers of its own (pytest.ini's -n 2).
+    ours = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_XDIST_")}
+    env = {**ours, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-m", "book", "-q", "-x", "--no-header", "-p", "no:cacheprovider",
          "--tb=short"],
