@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from urllib.parse import unquote, urljoin, urlsplit
 
-from ebook.checks import source_lines
+from ebook.checks import glyphs, source_lines
 from ebook.checks.front_matter import NO_ATTRIBUTION, check_front_matter, split_front_matter
 from ebook.checks.limits import decode, limit_problems
 from ebook.checks.lines import Lines
@@ -114,7 +114,8 @@ def check_page_source(source: Source, book: Book,
         report.problems.append(Problem(path, 1, NO_ATTRIBUTION))
     findings = source_lines.box_line_problems(lines.lines, body_start) \
         + source_lines.box_indent_problems(lines.lines, body_start) \
-        + source_lines.placeholder_problems(lines.lines, placeholders)
+        + source_lines.placeholder_problems(lines.lines, placeholders) \
+        + glyphs.glyph_problems(lines.lines)
     report.problems += [Problem(path, line, message) for line, message in findings]
     title = meta.get("title")
     if isinstance(title, str) and title.strip():
