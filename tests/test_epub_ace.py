@@ -5,6 +5,7 @@ Ace checks a copy of the EPUB whose documents carry no Content-Security-Policy: 
 refuses any script, Ace's checker included (conformance.without_script_policy says why). The
 copy differs from the EPUB by that alone. How Ace's report of an EPUB that breaks its rules is
 read is tested on a recorded one (tests/test_audit.py, tests/fixtures/audit/ace-report.json).
+A task list's checkboxes are named by their items' words (ebook.epub.convert), which Ace requires.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 from conformance import ace, without_script_policy
 from lxml import etree
 
+from ebook.epub.convert import EpubChapter, convert_chapter
 from tests.epubs import Epub
 from tests.helpers import ROOT
 
@@ -61,3 +63,28 @@ def test_the_copy_ace_checks_differs_only_by_the_documents_policy(epub: Path, tm
                 meta.getparent().remove(meta)
             assert etree.tostring(etree.fromstring(checked.read(name)), method="c14n") == \
                    etree.tostring(before, method="c14n"), name
+
+
+# A chapter's task lists as pymdownx.tasklist writes them (custom_checkbox): tight, loose with a
+# nested list, and with a link in an item's words. Ace's verdict on a whole book of them is in
+# tests/test_pdf_ua.py (the footnotes-tasks fixture, built once there for its PDFs and its EPUB).
+TASKS = """<ul class="task-list">
+<li class="task-list-item"><label class="task-list-control"><input type="checkbox" disabled checked/><span
+class="task-list-indicator"></span></label> Found a quiet place to talk</li>
+<li class="task-list-item"><p><label class="task-list-control"><input type="checkbox" disabled/><span
+class="task-list-indicator"></span></label> Read <a href="https://example.org/">the <em>notes</em></a> first</p>
+<ul><li>Take your time.</li></ul></li>
+</ul>"""
+
+
+def test_each_task_checkbox_is_named_by_its_item_s_words() -> None:
+    chapter = EpubChapter("chapters/tasks.md", "chapters/tasks/", "Tasks", TASKS)
+    body = etree.fromstring(f"<div>{convert_chapter(chapter, {}, site_url=None).body}</div>")
+    labels = body.findall(".//label")
+    assert [(label.find("input").get("checked"), " ".join("".join(label.itertext()).split())) for label in labels] \
+        == [("checked", "Found a quiet place to talk"), (None, "Read the notes first")]
+    # The words moved, nothing else: the link keeps its address, the nested list stays outside.
+    assert labels[1].find("a").get("href") == "https://example.org/"
+    assert labels[1].getparent().tag == "p" and body.find(".//li/ul/li").text == "Take your time."
+    assert " ".join("".join(body.itertext()).split()) == \
+        "Found a quiet place to talk Read the notes first Take your time."

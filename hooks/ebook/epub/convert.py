@@ -2,8 +2,9 @@
 
 Permalink marks go, collapsible boxes open out (many reading systems cannot open them), links to
 other chapters point inside the book, links to the rest of the site become absolute (or plain
-text when the site has no address), images are taken from the site. Anything that would run
-script or make a reading system fetch from another site stops the build, naming the chapter.
+text when the site has no address), images are taken from the site, a task list's checkboxes
+are named by their items' words. Anything that would run script or make a reading system fetch
+from another site stops the build, naming the chapter.
 """
 
 from __future__ import annotations
@@ -82,6 +83,8 @@ def convert_chapter(
         permalink.drop_tree()
     for details in list(root.iter("details")):
         _open_out(details)
+    for control in root.xpath(".//label[contains(concat(' ', @class, ' '), ' task-list-control ')]"):
+        _label_task(control)
     for link in list(root.iter("a")):
         if link.get("href") is not None:
             _point_link(link, chapter, epub_files, site_url)
@@ -146,6 +149,33 @@ def _open_out(details: HtmlElement) -> None:
         summary.tag = "p"
         summary.attrib.clear()
         summary.set("class", "admonition-title")
+
+
+# What ends a task list item's words: the block that follows them (a nested list, a paragraph).
+_BLOCKS = frozenset({"p", "ul", "ol", "dl", "div", "blockquote", "pre", "table", "figure", "hr",
+                     "h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _label_task(control: HtmlElement) -> None:
+    """A task list item's checkbox labelled by the item's words, which move into its <label>.
+
+    pymdownx.tasklist writes `<label class="task-list-control"><input type="checkbox">…</label>`
+    with the words after the label: a checkbox without a name, which a screen reader announces
+    as "checkbox, checked" and nothing else (Ace: a critical violation). In the label, the words
+    name it, and are read with its state; they stay where they were on the page.
+    """
+    words = list(control.itersiblings())
+    if control.tail:
+        last = control[-1] if len(control) else None
+        if last is None:
+            control.text = (control.text or "") + control.tail
+        else:
+            last.tail = (last.tail or "") + control.tail
+        control.tail = None
+    for sibling in words:
+        if not isinstance(sibling.tag, str) or sibling.tag in _BLOCKS:
+            break
+        control.append(sibling)  # with the words after it (its tail)
 
 
 def _point_link(link: HtmlElement, chapter: EpubChapter, epub_files: Mapping[str, str], site_url: str | None) -> None:
