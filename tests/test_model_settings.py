@@ -202,6 +202,74 @@ def test_the_chapters_folder_is_looked_for_in_the_configurations_docs_dir() -> N
         s.parse_settings(config, {})
 
 
+# --- Every mistake at once -----------------------------------------------------------------------
+
+THREE_MISTAKES = """\
+site_name: Listening Well
+extra:
+  pdf:
+    paper: b5
+  book:
+    title: Listening Well
+    author: Robin Example
+    source_url: https://example.org/listening/
+    license: CC-BY-4.0
+    changes: Headings added.
+    language: English
+    edition:
+      editors: 3
+"""
+
+
+def test_every_mistake_of_the_settings_is_told_at_once_each_on_its_line(tmp_path: Path) -> None:
+    """Three mistakes in mkdocs.yml and one in the environment: all four in one build, in the file's
+    order (extra.pdf is read after extra.book, but written above it), the environment's last."""
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(THREE_MISTAKES, encoding="utf-8")
+    config = real_config(book={"title": "Listening Well", "author": "Robin Example",
+                               "source_url": "https://example.org/listening/", "license": "CC-BY-4.0",
+                               "changes": "Headings added.", "language": "English",
+                               "edition": {"editors": 3}},
+                         pdf={"paper": "b5"})
+    config.config_file_path = str(path)
+    with pytest.raises(PluginError) as error:
+        s.parse_settings(config, {"BOOK_CACHE": "no"})
+    assert str(error.value).splitlines() == [
+        "The book's settings have 4 problems to fix:",
+        "mkdocs.yml: extra.pdf.paper: 'b5' is not a paper size we print: use letter or a4. (line 4 of mkdocs.yml)",
+        "mkdocs.yml: extra.book.language: 'English' is not a language tag: write a BCP 47 tag, e.g. en or fr-CA. "
+        "(line 11 of mkdocs.yml)",
+        "mkdocs.yml: extra.book.edition.editors: 3 is not a list of names: write the names of who adapted this "
+        "edition, e.g. [Alex Martin, Sam Lee]. (line 13 of mkdocs.yml)",
+        "BOOK_CACHE='no' is not understood: use BOOK_CACHE=1 to reuse the downloads whose inputs did not change "
+        "(the default), or BOOK_CACHE=0 to make every download afresh.",
+    ]
+
+
+def test_each_field_of_a_section_is_checked_beside_the_others() -> None:
+    with pytest.raises(PluginError) as error:
+        s.parse_pdf_settings({"paper": "b5", "keywords": "peer support", "writing_lines": {"fewest": 1, "most": 50},
+                              "chapters_per_print": 0}, "book.yml")
+    assert str(error.value).splitlines() == [
+        "The book's settings have 5 problems to fix:",
+        "book.yml: extra.pdf.paper: 'b5' is not a paper size we print: use letter or a4.",
+        "book.yml: extra.pdf.keywords: expected a list of words or phrases, e.g. [peer support].",
+        "book.yml: extra.pdf.writing_lines.fewest: 1: give a number of ruled lines from 2 to 40.",
+        "book.yml: extra.pdf.writing_lines.most: 50: give a number of ruled lines from 2 to 40.",
+        "book.yml: extra.pdf.chapters_per_print: 0: give how many chapters' handouts to print in one go, from 1 "
+        "to 100.",
+    ]
+
+
+def test_a_downloads_list_with_a_wrong_name_still_has_the_epub_it_names_checked() -> None:
+    with pytest.raises(PluginError) as error:
+        s.parse_settings(real_config(downloads=["epub", "docx"], epub={"identifier": "urn:x y"}), {})
+    lines = str(error.value).splitlines()
+    assert lines[0] == "The book's settings have 3 problems to fix:"
+    assert [line.split(": ")[1] for line in lines[1:]] == ["extra.downloads", "extra.epub.identifier",
+                                                           "extra.epub.accessibility_summary is missing or not text"]
+
+
 # --- The environment, and the configuration's file -----------------------------------------------
 
 
@@ -264,3 +332,20 @@ def test_a_wrong_source_date_epoch_stops_the_build_with_one_line(tmp_path: Path)
     assert error_lines(result) == [
         "ERROR   -  SOURCE_DATE_EPOCH='abc' is not a time: set it to whole seconds since 1970 "
         "(e.g. `git log -1 --format=%ct`), or unset it."]
+
+
+def test_three_wrong_settings_stop_the_build_together_before_anything_is_written(tmp_path: Path) -> None:
+    result = build_with(tmp_path, "extra:\n  book:\n    language: English\n    slug: -notes\n  pdf:\n    paper: b5\n")
+    written = (tmp_path / "project" / "case" / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    language, slug, paper = (written.index(f"    {field}") + 1
+                             for field in ("language: English", "slug: -notes", "paper: b5"))
+    assert error_lines(result) == ["ERROR   -  The book's settings have 3 problems to fix:"]
+    told = result.stderr.split("ERROR   -  ", 1)[1].splitlines()
+    assert told[1:4] == [
+        "mkdocs.yml: extra.book.language: 'English' is not a language tag: write a BCP 47 tag, e.g. en or fr-CA. "
+        f"(line {language} of mkdocs.yml)",
+        "mkdocs.yml: extra.book.slug: '-notes' cannot name the downloads: write up to 60 letters a-z, digits and "
+        f"hyphens between them, e.g. peer-support-training. (line {slug} of mkdocs.yml)",
+        f"mkdocs.yml: extra.pdf.paper: 'b5' is not a paper size we print: use letter or a4. (line {paper} of mkdocs.yml)",
+    ]
+    assert not (tmp_path / "project" / "case" / "site").exists()

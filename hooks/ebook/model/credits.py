@@ -40,6 +40,7 @@ LICENCES: Mapping[str, Licence] = {
     ),
     "CC0-1.0": Licence("CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
 }
+NO_LICENCE = Licence("", "")  # stands in for a licence the settings got wrong, until the build stops
 
 
 @dataclass(frozen=True)
@@ -199,22 +200,27 @@ PAGE_FIELDS = frozenset({"adapted_from", "written_by", "license", "changes"})  #
 YEARS = (1000, 2999)  # a plausible year of publication: catches a sign or a digit too many
 
 
-def parse_work(raw: Any, *, where: str) -> Work:
+def parse_work(raw: Any, *, where: str, problems: fields.Problems | None = None) -> Work:
+    """A work's fields; with `problems`, each mistake is kept there and the others read too."""
     if not isinstance(raw, Mapping):
         raise PluginError(f"{where}: expected a mapping with {', '.join(sorted(WORK_KEYS))}.")
-    fields.no_unknown_keys(raw, WORK_KEYS, where)
-    year = raw.get("year")
+    read = (problems or fields.Problems(collect=False)).read
+    read(lambda: fields.no_unknown_keys(raw, WORK_KEYS, where), None)
+    return Work(
+        title=read(lambda: fields.text(raw, "title", where), ""),
+        author=read(lambda: fields.text(raw, "author", where), ""),
+        source_url=read(lambda: fields.web_address(raw, "source_url", where), ""),
+        licence=read(lambda: parse_licence(raw.get("license"), f"{where}.license"), NO_LICENCE),
+        publisher=read(lambda: fields.text(raw, "publisher", where, default=""), ""),
+        year=read(lambda: _year(raw.get("year"), where), None),
+    )
+
+
+def _year(year: Any, where: str) -> int | None:
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not YEARS[0] <= year <= YEARS[1]):
         raise PluginError(f"{where}.year: {year!r} is not a year: write the year it was published as a "
                           f"number from {YEARS[0]} to {YEARS[1]}, e.g. 2022.")
-    return Work(
-        title=fields.text(raw, "title", where),
-        author=fields.text(raw, "author", where),
-        source_url=fields.web_address(raw, "source_url", where),
-        licence=parse_licence(raw.get("license"), f"{where}.license"),
-        publisher=fields.text(raw, "publisher", where, default=""),
-        year=year,
-    )
+    return year if isinstance(year, int) else None
 
 
 def page_attribution(book: Credits, meta: Mapping[str, Any], *, source: str) -> PageAttribution:

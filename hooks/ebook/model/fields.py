@@ -1,15 +1,17 @@
-"""Reading one field of a settings mapping, with messages that say how to fix it."""
+"""Reading one field of a settings mapping, with messages that say how to fix it, and
+`Problems`: every mistake of the settings told at once, each on its line."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 
 MISSING: Any = object()  # a field with no default: it must be given
+T = TypeVar("T")
 
 
 def no_unknown_keys(raw: Mapping[Any, Any], allowed: set[str] | frozenset[str], where: str) -> None:
@@ -49,20 +51,19 @@ _FIELD = re.compile(r"[\w-]+(?:\.[\w-]+)*")
 _UNKNOWN = re.compile(r"unknown field ([\w-]+)")
 
 
-def with_line(error: PluginError, config_name: str, config_path: str | None) -> PluginError:
-    """`error`, about a field of the configuration file ("<config_name>: extra.book.x…"), with
-    the line the field is written on (or the line of the nearest field above it that is there,
-    for a missing one) added at the end: "… (line 12 of mkdocs.yml)"."""
+def line_of_error(error: PluginError, config_name: str, config_path: str | None) -> int | None:
+    """The line of the field `error` ("<config_name>: extra.book.x…") is about: where it is
+    written, or for a missing one where the nearest field above it is; None when the message
+    names no field of the file, or there is no file to read."""
     message = str(error)
     prefix = f"{config_name}: "
     path = _FIELD.match(message, len(prefix)) if message.startswith(prefix) else None
     if path is None or not config_path:
-        return error
+        return None
     keys = path.group(0).split(".")
     if unknown := _UNKNOWN.search(message, path.end()):
         keys.append(unknown.group(1))
-    line = line_of(config_path, keys)
-    return PluginError(f"{message} (line {line} of {config_name})") if line else error
+    return line_of(config_path, keys)
 
 
 def line_of(config_path: str, keys: list[str]) -> int | None:
@@ -85,3 +86,61 @@ def line_of(config_path: str, keys: list[str]) -> int | None:
             break
         line, node = found[0].start_mark.line + 1, found[1]
     return line
+
+
+# --- Every mistake at once --------------------------------------------------------------------
+
+
+class Problems:
+    """The mistakes found in the settings so far. Each field is read on its own (`read`), so a
+    contributor with three mistakes learns of all three in one build, not one per build; `stop`
+    then stops the build, before anything is written, with every one of them.
+
+    `collect=False` reads as before collecting existed: the first mistake stops at once (a
+    page's front matter, whose checks report one problem per field themselves)."""
+
+    def __init__(self, *, collect: bool = True) -> None:
+        self.collect = collect
+        self.errors: list[PluginError] = []
+
+    def read(self, parse: Callable[[], T], fallback: T) -> T:
+        """`parse()`; if it refuses the field, its message is kept and `fallback` stands in for
+        the value until `stop`, so the fields after it are read too."""
+        if not self.collect:
+            return parse()
+        try:
+            return parse()
+        except PluginError as error:
+            self.errors.append(error)
+            return fallback
+
+    def refuse(self, message: str) -> None:
+        """A mistake found across fields (most below fewest): kept, or told at once."""
+        self.read(lambda: _raise(message), None)
+
+    def stop(self, config_name: str, config_path: str | None) -> None:
+        """Stop with every mistake found, each with its line, in the order of the file (those of
+        the environment, which have no line, last); one mistake is told as it is, on one line."""
+        if not self.errors:
+            return
+        lines = [line_of_error(error, config_name, config_path) for error in self.errors]
+        order = sorted(range(len(self.errors)), key=lambda i: (lines[i] is None, lines[i] or 0, i))
+        messages = [f"{self.errors[i]} (line {lines[i]} of {config_name})" if lines[i] else str(self.errors[i])
+                    for i in order]
+        if len(messages) == 1:
+            raise PluginError(messages[0])
+        raise PluginError(f"The book's settings have {len(messages)} problems to fix:\n" + "\n".join(messages))
+
+
+def read_alone(read: Callable[[Problems], T], config_name: str, config_path: str | None = None) -> T:
+    """What `read` makes of one section of the settings read on its own (not with the rest, as
+    the build reads them): every mistake of it told at once."""
+    problems = Problems()
+    value = problems.read(lambda: read(problems), None)
+    problems.stop(config_name, config_path)
+    assert value is not None  # what `read` made, or stopped above
+    return value
+
+
+def _raise(message: str) -> None:
+    raise PluginError(message)

@@ -1,16 +1,16 @@
-"""The book's settings: `extra.book`, `extra.pdf` and `extra.epub` in mkdocs.yml, and the
-environment's switches, each read and checked once per build (`parse_settings`).
+"""The book's settings: `extra.book` in mkdocs.yml here, the downloads' (`extra.downloads`,
+`extra.pdf`, `extra.epub`) in download_settings.py, the environment's switches in switches.py;
+all read and checked once per build (`parse_settings`).
 
-Every message names the configuration file and the field, and says what to write instead.
+Every mistake is told at once, each with its line in mkdocs.yml and what to write instead, and
+stops the build before anything is written.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -18,11 +18,29 @@ from mkdocs.exceptions import PluginError
 
 from ebook.model import credits, fields
 from ebook.model.credits import Credits, Work
+from ebook.model.download_settings import named_formats, read_epub_settings, read_pdf_settings
+
+# The downloads' settings and the environment's switches, imported from here by other modules
+# (and the scripts and tests) since before they had modules of their own: `as` re-exports them.
+from ebook.model.download_settings import CONFIG_NAME as CONFIG_NAME
+from ebook.model.download_settings import FORMATS as FORMATS
+from ebook.model.download_settings import EpubSettings as EpubSettings
+from ebook.model.download_settings import PdfSettings as PdfSettings
+from ebook.model.download_settings import WritingLines as WritingLines
+from ebook.model.download_settings import parse_epub_settings as parse_epub_settings
+from ebook.model.download_settings import parse_formats as parse_formats
+from ebook.model.download_settings import parse_pdf_settings as parse_pdf_settings
+from ebook.model.switches import CACHE_ENV as CACHE_ENV
+from ebook.model.switches import EXPORTS_ENV as EXPORTS_ENV
+from ebook.model.switches import Switches as Switches
+from ebook.model.switches import build_time as build_time
+from ebook.model.switches import cache_enabled as cache_enabled
+from ebook.model.switches import exports_enabled as exports_enabled
+from ebook.model.switches import read_switches as read_switches
+from ebook.model.switches import source_date_epoch as source_date_epoch
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
-
-CONFIG_NAME = "mkdocs.yml"  # the usual name; messages use the file MkDocs actually read
 
 
 @dataclass(frozen=True)
@@ -50,45 +68,65 @@ WORKSHEET_CHANGES = ("The chapter's reflection prompts, each followed by lines t
                      "wording is unchanged.")
 
 
-def parse_credits(book: Mapping[str, Any], *, where: str, title: str | None, url: str) -> Credits:
+def parse_credits(book: Mapping[str, Any], *, where: str, title: str | None, url: str,
+                  problems: fields.Problems | None = None) -> Credits:
     """The credits from `extra.book`: the original work (its own fields), `edition:` (optional:
     without it no editor is named, and the edition has no subtitle), and what the edition
-    changed. `title` is the edition's (site_name), `url` the site's address."""
-    original = credits.parse_work({k: v for k, v in book.items() if k in credits.WORK_KEYS}, where=where)
+    changed. `title` is the edition's (site_name), `url` the site's address. With `problems`,
+    each mistake is kept there and the other fields read too."""
+    problems = problems or fields.Problems(collect=False)
+    read = problems.read
+    original = credits.parse_work({k: v for k, v in book.items() if k in credits.WORK_KEYS}, where=where,
+                                  problems=problems)
     edition_where = f"{where}.edition"
+    raw: Mapping[str, Any] = read(lambda: _edition_fields(book, edition_where), {})
+    read(lambda: fields.no_unknown_keys(raw, EDITION_KEYS, edition_where), None)
+    licence = original.licence
+    if "license" in raw:
+        licence = read(lambda: credits.parse_licence(raw["license"], f"{edition_where}.license"), credits.NO_LICENCE)
+    edition = credits.Edition(
+        title=title or original.title,
+        subtitle=read(lambda: fields.text(raw, "subtitle", edition_where, default=""), ""),
+        editors=read(lambda: _editors(raw, edition_where), ()),
+        publisher=read(lambda: _publisher(raw, original, edition_where), ""),
+        url=url,
+    )
+    return Credits(original=original, edition=edition, licence=licence,
+                   changes=read(lambda: fields.text(book, "changes", where), ""),
+                   worksheet_changes=read(lambda: fields.text(book, "worksheet_changes", where,
+                                                              default=WORKSHEET_CHANGES), WORKSHEET_CHANGES))
+
+
+def _edition_fields(book: Mapping[str, Any], where: str) -> Mapping[str, Any]:
     raw = book.get("edition") or {}
     if not isinstance(raw, Mapping):
-        raise PluginError(f"{edition_where}: expected its fields ({', '.join(sorted(EDITION_KEYS))}) on the "
+        raise PluginError(f"{where}: expected its fields ({', '.join(sorted(EDITION_KEYS))}) on the "
                           "lines below it, each indented by two spaces more than 'edition:'.")
-    fields.no_unknown_keys(raw, EDITION_KEYS, edition_where)
+    return raw
+
+
+def _editors(raw: Mapping[str, Any], where: str) -> tuple[str, ...]:
     editors = raw.get("editors")
     editors = [] if editors is None else editors  # `editors:` or `editors: []`: none named yet
     editors = [editors] if isinstance(editors, str) else editors
     if not isinstance(editors, list) or not all(isinstance(e, str) and e.strip() for e in editors):
-        raise PluginError(f"{edition_where}.editors: {raw.get('editors')!r} is not a list of names: write "
+        raise PluginError(f"{where}.editors: {raw.get('editors')!r} is not a list of names: write "
                           "the names of who adapted this edition, e.g. [Alex Martin, Sam Lee].")
     for name in editors:
         # The words a page may use for its writers are no one's name: metadata would name no one.
         if " ".join(name.split()).casefold() == credits.EDITORS:
-            raise PluginError(f"{edition_where}.editors: {name!r} is not a name: write the editors' names, "
+            raise PluginError(f"{where}.editors: {name!r} is not a name: write the editors' names, "
                               "e.g. [Alex Martin, Sam Lee], or leave editors out.")
-    publisher = fields.text(raw, "publisher", edition_where, default="")
+    return tuple(" ".join(e.split()) for e in editors)
+
+
+def _publisher(raw: Mapping[str, Any], original: Work, where: str) -> str:
+    publisher = fields.text(raw, "publisher", where, default="")
     if publisher and publisher.casefold() == (original.publisher or "").casefold():
         # Naming the original's publisher as this edition's would say it endorses the edition.
-        raise PluginError(f"{edition_where}.publisher: {publisher!r} published the original, not this "
+        raise PluginError(f"{where}.publisher: {publisher!r} published the original, not this "
                           "edition: write who publishes this edition, or leave publisher out.")
-    edition = credits.Edition(
-        title=title or original.title,
-        subtitle=fields.text(raw, "subtitle", edition_where, default=""),
-        editors=tuple(" ".join(e.split()) for e in editors),
-        publisher=publisher,
-        url=url,
-    )
-    licence = credits.parse_licence(raw["license"], f"{edition_where}.license") if "license" in raw \
-        else original.licence
-    return Credits(original=original, edition=edition, licence=licence,
-                   changes=fields.text(book, "changes", where),
-                   worksheet_changes=fields.text(book, "worksheet_changes", where, default=WORKSHEET_CHANGES))
+    return publisher
 
 
 _BOOK_ONLY_KEYS = {"chapters_dir", "language", "chapter_template", "slug"}
@@ -103,39 +141,47 @@ def parse_book_settings(raw: Any, config_name: str = CONFIG_NAME, *, docs_dir: s
                         site_name: str | None = None, site_url: str | None = None,
                         config_path: str | None = None) -> BookSettings:
     """`extra.book`; with `docs_dir`, the chapters' folder must also be there. `site_name` is this
-    edition's title (the original's when None), `site_url` its address. With `config_path`, a
-    message also gives the line of the field at fault."""
-    try:
-        return _book_settings(raw, config_name, docs_dir, site_name, site_url)
-    except PluginError as error:
-        raise fields.with_line(error, config_name, config_path) from None
+    edition's title (the original's when None), `site_url` its address. Every mistake is told at
+    once; with `config_path`, each with the line of the field at fault."""
+    return fields.read_alone(lambda problems: read_book_settings(raw, config_name, problems, docs_dir=docs_dir,
+                                                                 site_name=site_name, site_url=site_url),
+                             config_name, config_path)
 
 
-def _book_settings(raw: Any, config_name: str, docs_dir: str | None, site_name: str | None,
-                   site_url: str | None) -> BookSettings:
+def read_book_settings(raw: Any, config_name: str, problems: fields.Problems, *, docs_dir: str | None,
+                       site_name: str | None, site_url: str | None) -> BookSettings:
+    """`extra.book`, each mistake kept in `problems` (the whole of it refused when missing)."""
     where = f"{config_name}: extra.book"
     if raw is None:
         raise PluginError(f"{where} is missing: add the book's title, author, source_url and license.")
     if not isinstance(raw, Mapping):
         raise PluginError(f"{where}: expected a mapping with {', '.join(sorted(BOOK_KEYS))}.")
     book = dict(raw)
-    fields.no_unknown_keys(book, BOOK_KEYS, where)
-    book_credits = parse_credits(book, where=where, title=site_name, url=site_url or "")
+    read = problems.read
+    read(lambda: fields.no_unknown_keys(book, BOOK_KEYS, where), None)
+    return BookSettings(
+        credits=parse_credits(book, where=where, title=site_name, url=site_url or "", problems=problems),
+        chapters_dir=read(lambda: chapters_folder(book, where, docs_dir), CHAPTERS_DIR),
+        language=read(lambda: _language(book, where), "en"),
+        chapter_template=read(lambda: chapter_template(book, where), CHAPTER_TEMPLATE),
+        slug=read(lambda: _slug(book, where), ""),
+    )
+
+
+def _language(book: Mapping[str, Any], where: str) -> str:
     language = fields.text(book, "language", where, default="en")
     if not LANGUAGE_TAG.fullmatch(language):
         raise PluginError(f"{where}.language: {language!r} is not a language tag: write a BCP 47 tag, "
                           "e.g. en or fr-CA.")
+    return language
+
+
+def _slug(book: Mapping[str, Any], where: str) -> str:
     slug = book.get("slug", "")
     if "slug" in book and (not isinstance(slug, str) or not SLUG.fullmatch(slug) or len(slug) > SLUG_MAX):
         raise PluginError(f"{where}.slug: {slug!r} cannot name the downloads: write up to {SLUG_MAX} "
                           "letters a-z, digits and hyphens between them, e.g. peer-support-training.")
-    return BookSettings(
-        credits=book_credits,
-        chapters_dir=chapters_folder(book, where, docs_dir),
-        language=language,
-        chapter_template=chapter_template(book, where),
-        slug=slug,
-    )
+    return str(slug)
 
 
 CHAPTER_TEMPLATE = "templates/chapter.md"
@@ -175,196 +221,6 @@ def chapters_folder(book: Mapping[str, Any], where: str, docs_dir: str | None) -
 
 
 @dataclass(frozen=True)
-class WritingLines:
-    """The ruled lines after a worksheet prompt: `per_question` for each question it asks, never
-    fewer than `fewest` nor more than `most`."""
-
-    per_question: int
-    fewest: int
-    most: int
-
-    def for_questions(self, questions: int) -> int:
-        """A prompt without a question mark ("Describe…") asks one."""
-        return max(self.fewest, min(self.most, self.per_question * max(1, questions)))
-
-
-@dataclass(frozen=True)
-class PdfSettings:
-    paper: str  # a CSS page size: "letter" or "A4"
-    keywords: tuple[str, ...]
-    writing_lines: WritingLines
-    chapters_per_print: int  # handouts (or worksheets) printed in one go, then split apart
-
-
-PAPERS = {"letter": "letter", "a4": "A4"}
-_PDF_KEYS = {"paper", "keywords", "writing_lines", "chapters_per_print"}
-_WRITING_KEYS = {"per_question", "fewest", "most"}
-WRITING_LINES = WritingLines(per_question=4, fewest=6, most=14)
-MIN_WRITING_LINES, MAX_WRITING_LINES = 2, 40  # room for an answer; a page and a half at most
-
-
-def parse_writing_lines(raw: Any, where: str) -> WritingLines:
-    """`writing_lines`: a number (every prompt gets that many), or per_question, fewest and most."""
-    example = "e.g. {per_question: 4, fewest: 6, most: 14}"
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        lines = _ruled_lines(raw, MIN_WRITING_LINES, where)
-        return WritingLines(per_question=lines, fewest=lines, most=lines)
-    if not isinstance(raw, Mapping):
-        raise PluginError(f"{where}: {raw!r}: give a number of ruled lines for every prompt, or "
-                          f"per_question, fewest and most, {example}.")
-    fields.no_unknown_keys(raw, _WRITING_KEYS, where)
-    values = {**dataclasses.asdict(WRITING_LINES), **raw}
-    for key, low in (("per_question", 1), ("fewest", MIN_WRITING_LINES), ("most", MIN_WRITING_LINES)):
-        values[key] = _ruled_lines(values[key], low, f"{where}.{key}")
-    if values["most"] < values["fewest"]:
-        raise PluginError(f"{where}: most ({values['most']}) is fewer than fewest ({values['fewest']}): "
-                          f"give most at least as many lines, {example}.")
-    return WritingLines(**values)
-
-
-def _ruled_lines(value: Any, low: int, where: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= MAX_WRITING_LINES:
-        raise PluginError(f"{where}: {value!r}: give a number of ruled lines from {low} to {MAX_WRITING_LINES}.")
-    return value
-
-
-def parse_pdf_settings(raw: Any, config_name: str = CONFIG_NAME) -> PdfSettings:
-    where = f"{config_name}: extra.pdf"
-    raw = {} if raw is None else raw
-    if not isinstance(raw, Mapping):
-        raise PluginError(f"{where}: expected a mapping with {', '.join(sorted(_PDF_KEYS))}.")
-    fields.no_unknown_keys(raw, _PDF_KEYS, where)
-    paper = raw.get("paper", "letter")
-    if not isinstance(paper, str) or paper.lower() not in PAPERS:
-        raise PluginError(f"{where}.paper: {paper!r} is not a paper size we print: use letter or a4.")
-    keywords = raw.get("keywords", [])
-    if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
-        raise PluginError(f"{where}.keywords: expected a list of words or phrases, e.g. [peer support].")
-    lines = parse_writing_lines(raw.get("writing_lines", {}), f"{where}.writing_lines")
-    per_print = raw.get("chapters_per_print", 15)
-    if not isinstance(per_print, int) or isinstance(per_print, bool) or not 1 <= per_print <= 100:
-        raise PluginError(
-            f"{where}.chapters_per_print: {per_print!r}: give how many chapters' handouts to print "
-            "in one go, from 1 to 100."
-        )
-    return PdfSettings(paper=PAPERS[paper.lower()], keywords=tuple(k.strip() for k in keywords),
-                       writing_lines=lines, chapters_per_print=per_print)
-
-
-@dataclass(frozen=True)
-class EpubSettings:
-    identifier: str  # the same for every build of this edition: reading systems key notes on it
-    accessibility_summary: str
-
-
-_EPUB_KEYS = {"identifier", "accessibility_summary"}
-
-
-def parse_epub_settings(raw: Any, config_name: str = CONFIG_NAME) -> EpubSettings:
-    where = f"{config_name}: extra.epub"
-    if raw is None:
-        raise PluginError(f"{where} is missing: add its identifier and accessibility_summary, or take "
-                          "epub out of extra.downloads.")
-    if not isinstance(raw, Mapping):
-        raise PluginError(f"{where}: expected a mapping with {', '.join(sorted(_EPUB_KEYS))}.")
-    fields.no_unknown_keys(raw, _EPUB_KEYS, where)
-    values = {}
-    for key, example in (
-        ("identifier", "urn:uuid:<a UUID made once, e.g. with `python3 -m uuid`>"),
-        ("accessibility_summary", "a sentence or two on how the EPUB can be read"),
-    ):
-        value = raw.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise PluginError(f"{where}.{key} is missing or not text: write it as text, e.g. {example}.")
-        values[key] = " ".join(value.split())
-    if any(c.isspace() for c in raw["identifier"].strip()):
-        raise PluginError(f"{where}.identifier: {raw['identifier']!r} must not contain spaces.")
-    return EpubSettings(**values)
-
-
-FORMATS = ("pdf", "epub", "offline")  # the downloads a book can offer, in the order they are made
-
-
-def parse_formats(raw: Any, config_name: str = CONFIG_NAME) -> tuple[str, ...]:
-    """`extra.downloads`: the formats this book offers (all of them when the key is absent)."""
-    where = f"{config_name}: extra.downloads"
-    if raw is None:
-        return FORMATS
-    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw) \
-            or len(set(raw)) != len(raw) or not set(raw) <= set(FORMATS):
-        raise PluginError(f"{where}: {raw!r}: list the downloads the book offers, each once, from: "
-                          f"{', '.join(FORMATS)} (e.g. [{', '.join(FORMATS)}]).")
-    return tuple(name for name in FORMATS if name in raw)
-
-
-# --- The environment's switches ---------------------------------------------------------------
-
-EXPORTS_ENV = "BOOK_EXPORTS"
-CACHE_ENV = "BOOK_CACHE"
-
-
-def on_unless_zero(env: Mapping[str, str], name: str, *, on: str, off: str) -> bool:
-    """A switch in the environment: on when unset or 1, off when 0, anything else an error
-    that says what each value does (`on` and `off` complete "use NAME=1 to …")."""
-    value = env.get(name, "").strip()
-    if value in ("", "1"):
-        return True
-    if value == "0":
-        return False
-    raise PluginError(f"{name}={value!r} is not understood: use {name}=1 to {on}, or {name}=0 to {off}.")
-
-
-def exports_enabled(env: Mapping[str, str]) -> bool:
-    """Whether the exporters write their files: on unless BOOK_EXPORTS=0."""
-    return on_unless_zero(env, EXPORTS_ENV, on="write the PDFs and other downloads",
-                          off="skip them (as `make serve` does)")
-
-
-def cache_enabled(env: Mapping[str, str]) -> bool:
-    """Whether the build reuses unchanged downloads: on unless BOOK_CACHE=0."""
-    return on_unless_zero(env, CACHE_ENV, on="reuse the downloads whose inputs did not change (the default)",
-                          off="make every download afresh")
-
-
-def source_date_epoch(env: Mapping[str, str]) -> int | None:
-    """`SOURCE_DATE_EPOCH` (seconds since 1970, UTC), or None when unset."""
-    raw = env.get("SOURCE_DATE_EPOCH", "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise PluginError(
-            f"SOURCE_DATE_EPOCH={raw!r} is not a time: set it to whole seconds since 1970 "
-            "(e.g. `git log -1 --format=%ct`), or unset it."
-        )
-    return int(raw)
-
-
-def build_time(environ: Mapping[str, str]) -> datetime:
-    """The build's time: `SOURCE_DATE_EPOCH` when set, else now."""
-    epoch = source_date_epoch(environ)
-    if epoch is None:
-        return datetime.now(timezone.utc).replace(microsecond=0)
-    return datetime.fromtimestamp(epoch, timezone.utc)
-
-
-@dataclass(frozen=True)
-class Switches:
-    """What differs per machine or per run, from the environment."""
-
-    exports: bool  # BOOK_EXPORTS: write the PDFs and other downloads (off in `make serve`)
-    cache: bool  # BOOK_CACHE: reuse unchanged PDFs and offline editions
-    epoch: int | None  # SOURCE_DATE_EPOCH: the build's fixed time, for reproducible files
-    browser: str  # BOOK_BROWSER: the browser that prints, when not found by its usual names
-    build_time: datetime  # SOURCE_DATE_EPOCH's time, or the time the build started
-
-
-def read_switches(env: Mapping[str, str]) -> Switches:
-    return Switches(exports=exports_enabled(env), cache=cache_enabled(env),
-                    epoch=source_date_epoch(env), browser=env.get("BOOK_BROWSER", "").strip(),
-                    build_time=build_time(env))
-
-
-@dataclass(frozen=True)
 class Settings:
     """Everything the configuration and the environment say about this build of the book."""
 
@@ -390,22 +246,18 @@ def is_offline_edition(config: MkDocsConfig) -> bool:
 
 
 def parse_settings(config: MkDocsConfig, env: Mapping[str, str]) -> Settings:
-    """Read and check every setting once: a mistake stops the build before anything is written."""
-    name = config_name(config)
-    extra = config.extra
-    try:  # a wrong field is told with its line (the book's settings add theirs themselves)
-        formats = parse_formats(extra.get("downloads"), name)
-        pdf = parse_pdf_settings(extra.get("pdf"), name)
-        epub = parse_epub_settings(extra.get("epub"), name) if "epub" in formats else None
-    except PluginError as error:
-        raise fields.with_line(error, name, config.config_file_path) from None
-    return Settings(
-        config_name=name,
-        book=parse_book_settings(extra.get("book"), name, docs_dir=config.docs_dir, site_name=config.site_name,
-                                 site_url=config.site_url, config_path=config.config_file_path),
-        pdf=pdf,
-        epub=epub,
-        formats=formats,
-        switches=read_switches(env),
-        offline_edition=is_offline_edition(config),
-    )
+    """Read and check every setting once: the mistakes, all of them, stop the build before
+    anything is written, each with its line in the configuration file."""
+    name, extra, problems = config_name(config), config.extra, fields.Problems()
+    read = problems.read
+    raw_formats = extra.get("downloads")
+    formats = read(lambda: parse_formats(raw_formats, name), named_formats(raw_formats))
+    book = read(lambda: read_book_settings(extra.get("book"), name, problems, docs_dir=config.docs_dir,
+                                           site_name=config.site_name, site_url=config.site_url), None)
+    pdf = read(lambda: read_pdf_settings(extra.get("pdf"), name, problems), None)
+    epub = read(lambda: read_epub_settings(extra.get("epub"), name, problems), None) if "epub" in formats else None
+    switches = read_switches(env, problems)
+    problems.stop(name, config.config_file_path)
+    assert book is not None and pdf is not None  # or stopped above
+    return Settings(config_name=name, book=book, pdf=pdf, epub=epub, formats=formats, switches=switches,
+                    offline_edition=is_offline_edition(config))
