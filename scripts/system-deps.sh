@@ -32,6 +32,8 @@ if [ -n "$want_shell" ] && shell_known; then
   missing+=(chromium-headless-shell)
   want_shell=""
 fi
+# fontconfig finds the typeface for Chromium, and for the check of which characters it can print.
+command -v fc-match >/dev/null 2>&1 || missing+=(fontconfig)
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core)
 # The test tool chain: checkers of the finished files, not needed to make them.
 if [ "$mode" != "--book" ]; then
