@@ -156,6 +156,98 @@ def test_the_real_configuration_names_this_edition_and_no_one_falsely() -> None:
     assert read.edition.publisher != read.original.publisher  # BCcampus published the original only
 
 
+# --- What the original's licence allows the edition --------------------------------------------
+
+
+def licensed(original: str, edition: str | None) -> credits.Credits:
+    """The credits of an edition under `edition` (the original's licence when None) of a work
+    under `original`."""
+    raw = {**ORIGINAL, "license": original}
+    return s.parse_book_settings(raw if edition is None else {**raw, "edition": {"license": edition}},
+                                 "book.yml").credits
+
+
+@pytest.mark.parametrize(("original", "edition"), [
+    ("CC-BY-4.0", "CC-BY-4.0"),
+    ("CC-BY-4.0", "CC-BY-SA-4.0"),
+    ("CC-BY-4.0", "CC-BY-NC-4.0"),
+    ("CC-BY-SA-4.0", "CC-BY-SA-4.0"),
+    ("CC-BY-NC-4.0", "CC-BY-NC-4.0"),
+    ("CC-BY-NC-4.0", "CC-BY-NC-SA-4.0"),
+    ("CC-BY-NC-SA-4.0", "CC-BY-NC-SA-4.0"),
+    ("CC0-1.0", "CC-BY-4.0"),
+    ("CC0-1.0", "CC0-1.0"),
+    ("CC-BY-SA-4.0", None),  # no licence of its own: the original's
+])
+def test_an_edition_may_take_a_licence_the_originals_allows(original: str, edition: str | None) -> None:
+    read = licensed(original, edition)
+    assert read.licence == credits.LICENCES[edition or original]
+    assert read.original.licence == credits.LICENCES[original]
+
+
+NO_DERIVATIVES = ("book.yml: extra.book.license: {} is a NoDerivatives licence: it lets anyone share the original "
+                  "only as it is, never adapted, so no edition of it may be published. Ask its author for "
+                  "permission to adapt it, or adapt a work whose licence allows adaptations.")
+
+
+@pytest.mark.parametrize(("original", "edition", "message"), [
+    ("CC-BY-ND-4.0", None, NO_DERIVATIVES.format("CC BY-ND 4.0")),
+    ("CC-BY-ND-4.0", "CC-BY-ND-4.0", NO_DERIVATIVES.format("CC BY-ND 4.0")),
+    ("CC-BY-ND-4.0", "CC-BY-4.0", NO_DERIVATIVES.format("CC BY-ND 4.0")),
+    ("CC-BY-NC-ND-4.0", "CC-BY-NC-SA-4.0", NO_DERIVATIVES.format("CC BY-NC-ND 4.0")),
+    ("CC-BY-SA-4.0", "CC-BY-4.0",
+     "book.yml: extra.book.edition.license: an edition of a CC BY-SA 4.0 work must be shared under CC BY-SA 4.0 "
+     "too (ShareAlike), not CC BY 4.0: write license: CC-BY-SA-4.0, or leave it out to use the original's."),
+    ("CC-BY-SA-4.0", "CC-BY-NC-SA-4.0",
+     "book.yml: extra.book.edition.license: an edition of a CC BY-SA 4.0 work must be shared under CC BY-SA 4.0 "
+     "too (ShareAlike), not CC BY-NC-SA 4.0: write license: CC-BY-SA-4.0, or leave it out to use the "
+     "original's."),
+    ("CC-BY-NC-SA-4.0", "CC-BY-SA-4.0",
+     "book.yml: extra.book.edition.license: an edition of a CC BY-NC-SA 4.0 work must be shared under "
+     "CC BY-NC-SA 4.0 too (ShareAlike), not CC BY-SA 4.0: write license: CC-BY-NC-SA-4.0, or leave it out to "
+     "use the original's."),
+    ("CC-BY-NC-4.0", "CC-BY-4.0",
+     "book.yml: extra.book.edition.license: CC BY 4.0 would let anyone use this edition commercially, which the "
+     "original's CC BY-NC 4.0 forbids (NonCommercial): write a NonCommercial licence, e.g. CC-BY-NC-4.0, or "
+     "leave it out to use the original's."),
+    ("CC-BY-4.0", "CC0-1.0",
+     "book.yml: extra.book.edition.license: CC0 1.0 would let anyone reuse this edition without crediting the "
+     "original's author, which the original's CC BY 4.0 requires (Attribution): write a licence that asks for "
+     "credit, e.g. CC-BY-4.0, or leave it out to use the original's."),
+])
+def test_an_edition_the_originals_licence_forbids_is_refused_in_plain_words(
+        original: str, edition: str | None, message: str) -> None:
+    with pytest.raises(PluginError) as error:
+        licensed(original, edition)
+    assert str(error.value) == message
+
+
+LICENSED = """\
+extra:
+  book:
+    title: Listening Well
+    license: {original}
+    edition:
+      subtitle: A Course Edition
+      license: {edition}
+"""
+
+
+@pytest.mark.parametrize(("original", "edition", "line"), [
+    ("CC-BY-ND-4.0", "CC-BY-4.0", 4),  # the original's licence is at fault: no edition at all
+    ("CC-BY-SA-4.0", "CC-BY-4.0", 7),  # the edition's
+])
+def test_a_refused_licence_is_told_on_the_line_at_fault(tmp_path: Path, original: str, edition: str,
+                                                        line: int) -> None:
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(LICENSED.format(original=original, edition=edition), encoding="utf-8")
+    with pytest.raises(PluginError) as error:
+        s.parse_book_settings({**ORIGINAL, "license": original, "edition": {"license": edition}}, "mkdocs.yml",
+                              config_path=str(path))
+    assert str(error.value).endswith(f". (line {line} of mkdocs.yml)")
+    assert "\n" not in str(error.value)
+
+
 # --- The credit lines --------------------------------------------------------------------------
 
 

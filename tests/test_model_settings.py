@@ -213,11 +213,11 @@ extra:
     title: Listening Well
     author: Robin Example
     source_url: https://example.org/listening/
-    license: CC-BY-4.0
+    license: CC-BY-SA-4.0
     changes: Headings added.
     language: English
     edition:
-      editors: 3
+      license: CC-BY-4.0
 """
 
 
@@ -227,9 +227,9 @@ def test_every_mistake_of_the_settings_is_told_at_once_each_on_its_line(tmp_path
     path = tmp_path / "mkdocs.yml"
     path.write_text(THREE_MISTAKES, encoding="utf-8")
     config = real_config(book={"title": "Listening Well", "author": "Robin Example",
-                               "source_url": "https://example.org/listening/", "license": "CC-BY-4.0",
+                               "source_url": "https://example.org/listening/", "license": "CC-BY-SA-4.0",
                                "changes": "Headings added.", "language": "English",
-                               "edition": {"editors": 3}},
+                               "edition": {"license": "CC-BY-4.0"}},
                          pdf={"paper": "b5"})
     config.config_file_path = str(path)
     with pytest.raises(PluginError) as error:
@@ -239,8 +239,9 @@ def test_every_mistake_of_the_settings_is_told_at_once_each_on_its_line(tmp_path
         "mkdocs.yml: extra.pdf.paper: 'b5' is not a paper size we print: use letter or a4. (line 4 of mkdocs.yml)",
         "mkdocs.yml: extra.book.language: 'English' is not a language tag: write a BCP 47 tag, e.g. en or fr-CA. "
         "(line 11 of mkdocs.yml)",
-        "mkdocs.yml: extra.book.edition.editors: 3 is not a list of names: write the names of who adapted this "
-        "edition, e.g. [Alex Martin, Sam Lee]. (line 13 of mkdocs.yml)",
+        "mkdocs.yml: extra.book.edition.license: an edition of a CC BY-SA 4.0 work must be shared under "
+        "CC BY-SA 4.0 too (ShareAlike), not CC BY 4.0: write license: CC-BY-SA-4.0, or leave it out to use the "
+        "original's. (line 13 of mkdocs.yml)",
         "BOOK_CACHE='no' is not understood: use BOOK_CACHE=1 to reuse the downloads whose inputs did not change "
         "(the default), or BOOK_CACHE=0 to make every download afresh.",
     ]

@@ -24,21 +24,34 @@ from ebook.model import fields
 class Licence:
     name: str
     url: str
+    terms: frozenset[str] = frozenset()  # what it asks of whoever reuses the work (below)
+    version: tuple[int, ...] = ()
+
+
+# A licence's terms, as Creative Commons names them: credit the author; share adaptations under
+# the same licence; no commercial use; share no adaptation at all. What each allows an adaptation
+# of the work is in adaptation.py.
+ATTRIBUTION, SHARE_ALIKE, NON_COMMERCIAL, NO_DERIVATIVES = "Attribution", "ShareAlike", "NonCommercial", "NoDerivatives"
+
+
+def _cc(name: str, url: str, *terms: str) -> Licence:
+    return Licence(name, url, frozenset(terms), tuple(int(part) for part in name.rsplit(" ", 1)[1].split(".")))
 
 
 # The Creative Commons licences a page may use; each links to its deed.
 LICENCES: Mapping[str, Licence] = {
-    "CC-BY-4.0": Licence("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
-    "CC-BY-SA-4.0": Licence("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/"),
-    "CC-BY-NC-4.0": Licence("CC BY-NC 4.0", "https://creativecommons.org/licenses/by-nc/4.0/"),
-    "CC-BY-NC-SA-4.0": Licence(
-        "CC BY-NC-SA 4.0", "https://creativecommons.org/licenses/by-nc-sa/4.0/"
-    ),
-    "CC-BY-ND-4.0": Licence("CC BY-ND 4.0", "https://creativecommons.org/licenses/by-nd/4.0/"),
-    "CC-BY-NC-ND-4.0": Licence(
-        "CC BY-NC-ND 4.0", "https://creativecommons.org/licenses/by-nc-nd/4.0/"
-    ),
-    "CC0-1.0": Licence("CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
+    "CC-BY-4.0": _cc("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/", ATTRIBUTION),
+    "CC-BY-SA-4.0": _cc("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/",
+                        ATTRIBUTION, SHARE_ALIKE),
+    "CC-BY-NC-4.0": _cc("CC BY-NC 4.0", "https://creativecommons.org/licenses/by-nc/4.0/",
+                        ATTRIBUTION, NON_COMMERCIAL),
+    "CC-BY-NC-SA-4.0": _cc("CC BY-NC-SA 4.0", "https://creativecommons.org/licenses/by-nc-sa/4.0/",
+                           ATTRIBUTION, NON_COMMERCIAL, SHARE_ALIKE),
+    "CC-BY-ND-4.0": _cc("CC BY-ND 4.0", "https://creativecommons.org/licenses/by-nd/4.0/",
+                        ATTRIBUTION, NO_DERIVATIVES),
+    "CC-BY-NC-ND-4.0": _cc("CC BY-NC-ND 4.0", "https://creativecommons.org/licenses/by-nc-nd/4.0/",
+                           ATTRIBUTION, NON_COMMERCIAL, NO_DERIVATIVES),
+    "CC0-1.0": _cc("CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),  # asks nothing
 }
 NO_LICENCE = Licence("", "")  # stands in for a licence the settings got wrong, until the build stops
 

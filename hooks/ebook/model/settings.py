@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 
-from ebook.model import credits, fields
+from ebook.model import adaptation, credits, fields
 from ebook.model.credits import Credits, Work
 from ebook.model.download_settings import named_formats, read_epub_settings, read_pdf_settings
 
@@ -84,6 +84,9 @@ def parse_credits(book: Mapping[str, Any], *, where: str, title: str | None, url
     licence = original.licence
     if "license" in raw:
         licence = read(lambda: credits.parse_licence(raw["license"], f"{edition_where}.license"), credits.NO_LICENCE)
+    # The original's licence field is at fault for an original no one may adapt; else the edition's.
+    read(lambda: adaptation.check_adaptation(original.licence, licence, where=f"{where}.license",
+                                             edition_where=f"{edition_where}.license"), None)
     edition = credits.Edition(
         title=title or original.title,
         subtitle=read(lambda: fields.text(raw, "subtitle", edition_where, default=""), ""),
