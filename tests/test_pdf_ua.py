@@ -1,21 +1,24 @@
 """PDF/UA-1: every PDF of the book conforms (two validators, scripts/pdf_ua.py), and each fix of
-hooks/ebook/pdf/tagging.py does its part on small PDFs made here."""
+hooks/ebook/pdf/tagging.py (and its tagging_*.py) does its part on small PDFs made here."""
 
 from __future__ import annotations
 
 import io
 import re
+import subprocess
 from collections import Counter
 from pathlib import Path
 
 import pikepdf
+import pytest
+from conformance import ace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import Browser
 from pdf_ua import pdf_ua_failures, validators
 
-from ebook.pdf import finishing, tagging
-from tests.helpers import normalise
+from ebook.pdf import finishing, tagging, tagging_content, tagging_forms
+from tests.helpers import BOOK_BUILD_ENV, build_fixture, normalise
 from tests.pdfs import artifact_texts, full_page_texts, margin_texts
 from tests.print_documents import METADATA
 
@@ -93,6 +96,112 @@ def test_the_validators_name_themselves() -> None:
     assert all(version[0].isdigit() for version in validators().values())
 
 
+# --- Forms drawn more than once: footnotes' and task lists' icons ----------------------------
+
+# An icon painted through a mask, as the site's footnote back-references and task list boxes
+# are: Chromium draws it as a form that draws its tagged form twice.
+MASKED_ICON = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'%3E%3Ccircle cx='12' \
+cy='12' r='11'/%3E%3C/svg%3E"
+ICON_PAGE = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Before a conversation</title>
+<style>.done::before {{ content: ""; display: inline-block; width: 1em; height: 1em; background-color: green;
+mask-image: url("{MASKED_ICON}"); mask-size: contain; }}</style></head>
+<body><h1>Before a conversation</h1><ul><li><span class="done"></span> Found a quiet place</li>
+<li><span class="done"></span> Turned off notifications</li></ul></body></html>"""
+
+
+def form_drawings(path: Path) -> tuple[Counter[tuple[int, int]], int]:
+    """How often each form holding tagged content (an MCID) is drawn, on every page and inside
+    every form, and how many of those drawings sit inside an /Artifact sequence."""
+    drawn: Counter[tuple[int, int]] = Counter()
+    in_artifacts = 0
+
+    def visit(container: pikepdf.Object, in_artifact: bool) -> None:
+        nonlocal in_artifacts
+        named = container.get("/Resources", pikepdf.Dictionary()).get("/XObject", pikepdf.Dictionary())
+        marks: list[bool] = []
+        for instruction in pikepdf.parse_content_stream(container):
+            op = str(instruction.operator)
+            if op in ("BDC", "BMC"):
+                marks.append(instruction.operands[0] == pikepdf.Name.Artifact)
+            elif op == "EMC" and marks:
+                marks.pop()
+            elif op == "Do":
+                form = named[str(instruction.operands[0])]
+                if form.get("/Subtype") != pikepdf.Name.Form:
+                    continue
+                artifact = in_artifact or any(marks)
+                if b"/MCID" in form.read_bytes():
+                    drawn[form.objgen] += 1
+                    in_artifacts += artifact
+                visit(form, artifact)
+
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            visit(page.obj, False)
+    return drawn, in_artifacts
+
+
+def test_a_tagged_form_chromium_draws_twice_is_drawn_once_and_the_page_looks_the_same(
+        browser: Browser, tmp_path: Path) -> None:
+    page = browser.new_page()
+    try:
+        page.set_content(ICON_PAGE)
+        printed = page.pdf(tagged=True)
+    finally:
+        page.close()
+    unfinished, finished = tmp_path / "printed.pdf", tmp_path / "finished.pdf"
+    unfinished.write_bytes(printed)
+    finished.write_bytes(finishing.finalise_pdf(printed, METADATA, epoch=0))
+    # As printed: each icon's tagged form is drawn twice, which PDF/UA-1 forbids.
+    drawn, _ = form_drawings(unfinished)
+    assert sorted(drawn.values()) == [2, 2], drawn
+    rule = "page PDFUA1-FORM-STRUCTURE-001"
+    assert [line.split(":")[0] for line in pdf_ua_failures(unfinished)].count(rule) == 2
+    # Finished: drawn once each, never inside an artifact; the second drawing is an artifact copy.
+    drawn, in_artifacts = form_drawings(finished)
+    assert sorted(drawn.values()) == [1, 1] and in_artifacts == 0
+    assert pdf_ua_failures(finished) == []
+    assert page_images(finished) == page_images(unfinished)
+    assert full_page_texts(finished) == full_page_texts(unfinished)
+
+
+def page_images(path: Path) -> list[bytes]:
+    """Each page drawn by poppler (PNG)."""
+    prefix = path.with_suffix("")
+    subprocess.run(["pdftoppm", "-r", "72", "-png", str(path), str(prefix)], check=True, capture_output=True)
+    return [image.read_bytes() for image in sorted(path.parent.glob(f"{prefix.name}-*.png"))]
+
+
+def test_a_form_drawn_again_inside_a_form_drawn_again_is_copied_all_the_way_down(tmp_path: Path) -> None:
+    """The general case: a form that draws a tagged form twice, drawn twice on one page and once
+    on another. Only the first drawing of each stays tagged; the rest draw artifact copies."""
+    pdf = pikepdf.new()
+    pages = [pdf.add_blank_page(page_size=(200, 200)) for _ in range(2)]
+    icon = pdf.make_stream(b"/NonStruct <</MCID 0>> BDC 0 0 10 10 re f EMC",
+                           Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=[0, 0, 10, 10], StructParents=1)
+    outer = pdf.make_stream(b"/Icon Do /Icon Do", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+                            BBox=[0, 0, 10, 10], Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Icon=icon)))
+    for page, content in zip(pages, (b"/Outer Do 1 0 0 1 20 0 cm /Outer Do", b"/Outer Do")):
+        page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Outer=outer))
+        page.Contents = pdf.make_stream(content)
+    tagging_forms.separate_drawings(pdf)
+    finished = tmp_path / "finished.pdf"
+    pdf.save(finished)
+    drawn, in_artifacts = form_drawings(finished)
+    assert list(drawn.values()) == [1] and in_artifacts == 0
+    with pikepdf.open(finished) as done:
+        first_outer = done.pages[0].Resources.XObject.Outer
+        # The first drawing keeps the icon's tags: its first drawing of it; its second is a copy.
+        assert first_outer.read_bytes().split() == [b"/Icon", b"Do", b"/ArtifactForm1", b"Do"]
+        copy = first_outer.Resources.XObject.ArtifactForm1
+        assert "/StructParents" not in copy and copy.read_bytes().split()[:2] == [b"/Artifact", b"BMC"]
+        assert b"/MCID" not in copy.read_bytes() and copy.BBox == [0, 0, 10, 10]
+        # Later drawings of the outer form draw one copy of it, whose icons are copies too.
+        assert done.pages[0].Contents.read_bytes().split()[-2:] == [b"/ArtifactForm1", b"Do"]
+        assert done.pages[1].Contents.read_bytes().split() == [b"/ArtifactForm1", b"Do"]
+        assert done.pages[0].Resources.XObject.ArtifactForm1.objgen == done.pages[1].Resources.XObject.ArtifactForm1.objgen
+
+
 # --- Page content: untagged content becomes artifacts ----------------------------------------
 
 _STREAMS = pikepdf.new()
@@ -104,7 +213,7 @@ def parse(content: bytes) -> list[pikepdf.ContentStreamInstruction]:
 
 def wrapped(content: bytes) -> str:
     """The content as `wrap_untagged` leaves it, one operator a line."""
-    return "\n".join(pikepdf.unparse_content_stream([i]).decode() for i in tagging.wrap_untagged(parse(content)))
+    return "\n".join(pikepdf.unparse_content_stream([i]).decode() for i in tagging_content.wrap_untagged(parse(content)))
 
 
 def lines(content: str) -> str:
@@ -248,7 +357,7 @@ def test_whatever_the_content_all_of_it_ends_tagged_or_artifact_and_nothing_move
     original = parse(content)
     untagged = covered(original)
     assert all(problem.endswith("neither tagged nor an artifact") for problem in untagged)
-    result = tagging.wrap_untagged(original)
+    result = tagging_content.wrap_untagged(original)
     assert covered(result) == []
     # Nothing was moved, dropped or changed: artifact marks were added, and only where needed.
     kept = {id(instruction) for instruction in original}
@@ -256,7 +365,7 @@ def test_whatever_the_content_all_of_it_ends_tagged_or_artifact_and_nothing_move
     added = [pikepdf.unparse_content_stream([i]) for i in result if id(i) not in kept]
     assert set(added) <= {b"/Artifact BMC", b"EMC"}
     assert (added == []) == (untagged == [])
-    again = tagging.wrap_untagged(result)
+    again = tagging_content.wrap_untagged(result)
     assert pikepdf.unparse_content_stream(again) == pikepdf.unparse_content_stream(result)
 
 
@@ -416,3 +525,36 @@ def test_a_figure_grouping_an_image_and_its_caption_becomes_a_grouping() -> None
     tagging.group_figures(pdf)
     assert [str(e.S) for e in (captioned, image, described, undescribed_image)] == [
         "/Div", "/Figure", "/Figure", "/Figure"]
+
+
+# --- A contributor's chapter with footnotes and task lists: every download conforms -----------
+# (tests/fixtures/footnotes-tasks, built once here for its PDFs and its EPUB.)
+
+
+@pytest.fixture(scope="module")
+def contributed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    result, site = build_fixture("footnotes-tasks", tmp_path_factory.mktemp("footnotes-tasks"), env=BOOK_BUILD_ENV)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def test_footnotes_and_task_lists_leave_every_pdf_conforming(contributed: Path) -> None:
+    pdfs = downloaded_pdfs(contributed)
+    assert {pdf.relative_to(contributed / "downloads").as_posix() for pdf in pdfs} >= {
+        "handouts/checklists.pdf", "worksheets/checklists-reflection.pdf"}
+    failures = {pdf.name: pdf_ua_failures(pdf) for pdf in pdfs}
+    assert {name: found for name, found in failures.items() if found} == {}
+    # The icons that broke it are there: tagged forms that Chromium drew twice, now drawn once.
+    handout = contributed / "downloads" / "handouts" / "checklists.pdf"
+    drawn, in_artifacts = form_drawings(handout)
+    # Each task's box and each back-reference (two footnotes, each referred to twice).
+    assert len(drawn) == 5 + 4 and set(drawn.values()) == {1} and in_artifacts == 0
+    text = normalise(" ".join(full_page_texts(handout)))
+    assert "Found a quiet place to talk" in text and "Practise with a friend before a first session." in text
+
+
+def test_footnotes_and_task_lists_leave_the_epub_without_an_ace_violation(contributed: Path) -> None:
+    (epub,) = (contributed / "downloads").glob("*.epub")
+    result = ace(epub)
+    assert result.violations == (), "\n".join(map(str, result.violations))
+    assert "text/chapters/checklists.xhtml" in result.details["documents"]
