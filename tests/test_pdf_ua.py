@@ -487,6 +487,16 @@ def test_links_are_described_by_their_text_else_their_address_or_page() -> None:
         "Said already"]
 
 
+def test_a_link_without_words_names_the_page_it_goes_to_by_its_printed_number() -> None:
+    """The front matter numbered i, ii, …, the chapters from 1 (/PageLabels): a link to the second
+    page goes to the page printed "1", as the viewer and the contents say, not the second."""
+    pdf = tagged_pdf()
+    pdf.Root.PageLabels = pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array([
+        0, pikepdf.Dictionary(S=pikepdf.Name.r), 1, pikepdf.Dictionary(S=pikepdf.Name.D)])))
+    tagging.make_accessible(pdf)
+    assert [str(a.Contents) for a in pdf.pages[0].Annots][2:4] == ["Go to page 1", "Go to page 1"]
+
+
 def test_finished_pdf_says_it_is_pdf_ua_and_shows_its_title() -> None:
     saved = io.BytesIO()
     tagged_pdf().save(saved)

@@ -2,14 +2,15 @@
 
 A link annotation needs /Contents, its description for assistive technology. It is the link's
 own text, read from its tagged content (`marked_texts`, each glyph decoded through its font's
-ToUnicode CMap); else its address, or "Go to page N". Part of `ebook.pdf.tagging`.
+ToUnicode CMap); else its address, or "Go to page N" with the page's printed number (its label).
+Part of `ebook.pdf.tagging`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pikepdf
 
@@ -140,8 +141,9 @@ def marked_content(element: pikepdf.Dictionary | None,
 
 
 def _destination_page(pdf: pikepdf.Pdf, annotation: pikepdf.Dictionary,
-                      pages: Mapping[tuple[int, int], int]) -> int | None:
-    """The page (from 1) an internal link leads to."""
+                      pages: Mapping[tuple[int, int], int]) -> str | None:
+    """The printed number of the page an internal link leads to: its label (the document's
+    /PageLabels, as a viewer shows it: the front matter's i, ii, iii), else its place from 1."""
     target = annotation.get("/Dest")
     action = annotation.get("/A")
     if target is None and isinstance(action, pikepdf.Dictionary) and action.get("/S") == pikepdf.Name.GoTo:
@@ -154,7 +156,9 @@ def _destination_page(pdf: pikepdf.Pdf, annotation: pikepdf.Dictionary,
         target = named.get("/D") if isinstance(named, pikepdf.Dictionary) else named
     found = target[0].objgen if isinstance(target, pikepdf.Array) and len(target) and \
         isinstance(target[0], pikepdf.Dictionary) else None
-    return pages[found] + 1 if found is not None and found in pages else None
+    if found is None or found not in pages:
+        return None
+    return cast(str, pdf.pages[pages[found]].label)  # a property, which pikepdf's stubs call a method
 
 
 def describe_links(pdf: pikepdf.Pdf, texts: Mapping[tuple[int, int], str]) -> None:
@@ -170,6 +174,6 @@ def describe_links(pdf: pikepdf.Pdf, texts: Mapping[tuple[int, int], str]) -> No
         if not description and isinstance(action, pikepdf.Dictionary) and "/URI" in action:
             description = str(action.URI)
         if not description:
-            number = _destination_page(pdf, annotation, pages)
-            description = f"Go to page {number}" if number else "Link"
+            label = _destination_page(pdf, annotation, pages)
+            description = f"Go to page {label}" if label else "Link"
         annotation.Contents = pikepdf.String(description)
