@@ -96,8 +96,8 @@ class Problems:
     contributor with three mistakes learns of all three in one build, not one per build; `stop`
     then stops the build, before anything is written, with every one of them.
 
-    `collect=False` reads as before collecting existed: the first mistake stops at once (a
-    page's front matter, whose checks report one problem per field themselves)."""
+    With `collect=False` the first mistake stops at once: a page's `attribution:`, which the
+    chapter checks place on its line as one problem of the page (ebook/checks/front_matter.py)."""
 
     def __init__(self, *, collect: bool = True) -> None:
         self.collect = collect
