@@ -30,7 +30,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "hooks")]
+sys.path.insert(0, str(ROOT / "hooks"))
 
 import lighthouse  # noqa: E402
 import pdf_ua  # noqa: E402
@@ -40,8 +40,7 @@ from conformance import CheckerError, Result, Violation, ace, epubcheck, nu_html
 from ebook.model.settings import build_time  # noqa: E402
 from lxml import html  # noqa: E402
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
-
-from tests.site_server import serve  # noqa: E402
+from site_server import serve  # noqa: E402
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 # Chromium here must not try to reach the hosts it calls home.

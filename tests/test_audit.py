@@ -20,9 +20,9 @@ from audit_report import END, REPORT_JSON, REPORT_PAGE, START, write_report
 from conformance import nu_html_checker, read_ace, read_epubcheck, read_nu
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
+from site_server import serve
 
 from tests.helpers import FIXTURES, normalise, page_html_path, soup
-from tests.site_server import serve
 
 RECORDED = FIXTURES / "audit"
 WHEN = datetime(2026, 2, 3, 4, 5, tzinfo=timezone.utc)  # the build's date: SOURCE_DATE_EPOCH's
