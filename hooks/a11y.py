@@ -1,15 +1,21 @@
 """Accessibility: every page, the 404 page and the print page get the corrections to the markup
-Material and print-site get wrong (ebook/site/a11y.py)."""
+Material and print-site get wrong (ebook/site/a11y.py), and task lists' checkboxes their names
+(ebook/site/task_lists.py)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ebook.site import a11y, print_page
+from ebook.site import a11y, print_page, task_lists
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return task_lists.label_task_lists(html)
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

@@ -22,6 +22,8 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 from mkdocs.exceptions import PluginError
 
+from ebook.site import task_lists
+
 
 @dataclass(frozen=True)
 class EpubChapter:
@@ -83,8 +85,8 @@ def convert_chapter(
         permalink.drop_tree()
     for details in list(root.iter("details")):
         _open_out(details)
-    for control in root.xpath(".//label[contains(concat(' ', @class, ' '), ' task-list-control ')]"):
-        _label_task(control)
+    for control in root.xpath(task_lists.CONTROLS):  # already so from the site's page, unless made apart
+        task_lists.label_task(control)
     for link in list(root.iter("a")):
         if link.get("href") is not None:
             _point_link(link, chapter, epub_files, site_url)
@@ -149,33 +151,6 @@ def _open_out(details: HtmlElement) -> None:
         summary.tag = "p"
         summary.attrib.clear()
         summary.set("class", "admonition-title")
-
-
-# What ends a task list item's words: the block that follows them (a nested list, a paragraph).
-_BLOCKS = frozenset({"p", "ul", "ol", "dl", "div", "blockquote", "pre", "table", "figure", "hr",
-                     "h1", "h2", "h3", "h4", "h5", "h6"})
-
-
-def _label_task(control: HtmlElement) -> None:
-    """A task list item's checkbox labelled by the item's words, which move into its <label>.
-
-    pymdownx.tasklist writes `<label class="task-list-control"><input type="checkbox">…</label>`
-    with the words after the label: a checkbox without a name, which a screen reader announces
-    as "checkbox, checked" and nothing else (Ace: a critical violation). In the label, the words
-    name it, and are read with its state; they stay where they were on the page.
-    """
-    words = list(control.itersiblings())
-    if control.tail:
-        last = control[-1] if len(control) else None
-        if last is None:
-            control.text = (control.text or "") + control.tail
-        else:
-            last.tail = (last.tail or "") + control.tail
-        control.tail = None
-    for sibling in words:
-        if not isinstance(sibling.tag, str) or sibling.tag in _BLOCKS:
-            break
-        control.append(sibling)  # with the words after it (its tail)
 
 
 def _point_link(link: HtmlElement, chapter: EpubChapter, epub_files: Mapping[str, str], site_url: str | None) -> None:
