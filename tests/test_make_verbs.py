@@ -65,8 +65,8 @@ def test_help_lists_every_verb_a_person_types() -> None:
 
 
 @pytest.mark.parametrize(("mode", "expected"), [
-    ("--book", ["chromium", "fonts-dejavu-core"]),
-    ("", ["chromium", "fonts-dejavu-core", *TEST_TOOLS]),
+    ("--book", ["chromium", "fontconfig", "fonts-dejavu-core"]),
+    ("", ["chromium", "fontconfig", "fonts-dejavu-core", *TEST_TOOLS]),
 ])
 def test_system_deps_asks_for_the_test_tools_only_for_the_tests(tmp_path: Path, mode: str,
                                                                 expected: list[str]) -> None:
