@@ -22,7 +22,8 @@ export SOURCE_DATE_EPOCH
 # Material 9.8 announces its successor at every build; the notice is not ours to act on.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: book serve test lint chapter lock bench clean setup system-deps book-deps lighthouse audit help
+.PHONY: book serve test test-content check-content lint chapter lock bench clean setup system-deps \
+  book-deps lighthouse audit audit-site help
 
 # The pages `make lint` checks: the book's and the chapter template (`make lint LINT_PATHS=…`
 # checks other files or folders with the same settings; the code in hooks/ is checked either way).
@@ -45,6 +46,21 @@ serve: $(INSTALLED)
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The tests a change of the book's pages can break: every test of the real book that needs no
+# browser (each sentence of the source kept, the credits, the links, valid HTML, the EPUB and PDF
+# checkers, the lint of the pages), and in the browser axe-core and the check that no page loads
+# from another host, on every page. -k matches names too: no test with "browser" in its name is kept.
+CONTENT_TESTS := not browser or test_axe_finds_no_violation or test_a_page_load_asks_no_other_host_for_anything
+
+## test-content: run the tests a change of the book's pages can break (about a minute)
+test-content: setup
+	$(BIN)/python -m pytest -m book -k "$(CONTENT_TESTS)" $(PYTEST_ARGS)
+
+## check-content: what a pull request that changes only pages runs: make book, lint and test-content
+# The checks workflow runs the same verbs as steps of their own (tests/test_github.py holds them
+# to it), with the preview uploaded right after the build; any other change runs `make test`.
+check-content: book lint test-content
+
 ## lighthouse: score the built home and chapter pages (mobile) and measure a chapter's weight
 lighthouse: book $(NODE_INSTALLED)
 	CHROME_PATH="$${CHROME_PATH:-$$(command -v chromium || command -v chromium-browser || command -v google-chrome)}" \
@@ -55,7 +71,11 @@ lighthouse: book $(NODE_INSTALLED)
 # on the EPUB, the PDF/UA-1 validators on the PDFs, Lighthouse on the home page and a chapter
 # (scripts/audit.py). The report replaces the page a build without the audit has there, which
 # says it did not run; report.json beside it holds the same. Exits 1 only if a checker could not run.
-audit: system-deps $(NODE_INSTALLED) book
+audit: system-deps $(NODE_INSTALLED) book audit-site
+
+# The audit alone, of the site `make book` left in site/: the publishing workflow builds the book
+# in a step of its own (its problems shown on their lines), then audits it without building again.
+audit-site: system-deps $(NODE_INSTALLED)
 	$(BIN)/python scripts/audit.py site
 
 ## chapter: start a new chapter from the template, listed in nav: (TITLE="…", optional AUTHOR="…")

@@ -13,12 +13,14 @@ import html
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import checks_needed
 import pytest
 import yaml
 
@@ -224,22 +226,31 @@ def test_checks_run_on_pull_requests_main_and_weekly() -> None:
     assert (day_of_month, month) == ("*", "*") and day_of_week.isdigit()  # once a week
 
 
-def test_the_book_is_built_first_then_uploaded_then_linted_and_tested() -> None:
+def makes_that_run(tests: str) -> list[tuple[int, str]]:
+    """(step index, command) of each `make` the check job runs when the decision is `tests`."""
+    steps = CHECK["steps"]
+    outcomes = rules.run_job(CHECK, outputs={"changes": {"tests": tests}})
+    return [(steps.index(s), line.strip()) for s in steps for line in s.get("run", "").splitlines()
+            if line.strip().startswith("make ") and outcomes[s.get("id") or s["name"]] == "success"]
+
+
+@pytest.mark.parametrize(("tests", "test_step"), [("full", "test"), ("content", "test-content")])
+def test_the_book_is_built_first_then_uploaded_then_linted_and_tested(tests: str, test_step: str) -> None:
     steps = CHECK["steps"]
     assert step_named(CHECK, "actions/setup-python")["with"] == {"python-version-file": ".python-version"}
-    makes = [(steps.index(s), line.strip()) for s in steps for line in s.get("run", "").splitlines()
-             if line.strip().startswith("make ")]
+    makes = makes_that_run(tests)
     assert [command for _, command in makes] == [
         "make setup",
         'make book 2>&1 | tee "$RUNNER_TEMP/book.log"',
         "make lint",
         # Short pytest output: the Makefile passes PYTEST_ARGS to pytest.
-        "make test PYTEST_ARGS=-q",
+        f"make {test_step} PYTEST_ARGS=-q",
     ]
     order = [index for index, _ in makes]
     upload = steps.index(step_named(CHECK, "actions/upload-artifact"))
-    assert order[0] < order[1] < upload < order[2] < order[3]
-    assert [steps[i].get("id") for i in order] == ["setup", "book", "lint", "test"]
+    decide = steps.index(step_with_id(CHECK, "changes"))
+    assert decide < order[0] < order[1] < upload < order[2] < order[3]
+    assert [steps[i].get("id") for i in order] == ["setup", "book", "lint", test_step]
 
     preview = steps[upload]
     assert preview["with"]["path"] == "site/"
@@ -248,11 +259,18 @@ def test_the_book_is_built_first_then_uploaded_then_linted_and_tested() -> None:
     assert preview["with"]["if-no-files-found"] == "error"
 
 
-def check_outcomes(*failing: str) -> dict[str, str]:
-    outcomes = rules.run_job(CHECK, set(failing))
-    return {key: outcomes[key] for key in ("setup", "book", "summary", "preview", "lint", "test")}
+STEPS_FOLLOWED = ("setup", "book", "summary", "preview", "lint", "test")
 
 
+def check_outcomes(*failing: str, tests: str = "full") -> dict[str, str]:
+    """The outcomes of the job's main steps; `test` is the step of the tests the decision chose."""
+    chosen = {"full": "test", "content": "test-content"}[tests]
+    outcomes = rules.run_job(CHECK, {chosen if name == "test" else name for name in failing},
+                             {"changes": {"tests": tests}})
+    return {key: outcomes[chosen if key == "test" else key] for key in STEPS_FOLLOWED}
+
+
+@pytest.mark.parametrize("tests", ["full", "content"])
 @pytest.mark.parametrize(
     ("failing", "expected"),
     [
@@ -268,9 +286,11 @@ def check_outcomes(*failing: str) -> dict[str, str]:
     ],
     ids=["all-pass", "book-fails", "lint-fails", "tests-fail", "book-and-lint-fail", "setup-fails"],
 )
-def test_each_step_runs_when_the_steps_before_it_allow(failing: tuple[str, ...], expected: dict[str, str]) -> None:
-    """The job's `if:` conditions, evaluated as GitHub does for each way the job can go."""
-    assert check_outcomes(*failing) == expected
+def test_each_step_runs_when_the_steps_before_it_allow(
+        failing: tuple[str, ...], expected: dict[str, str], tests: str) -> None:
+    """The job's `if:` conditions, evaluated as GitHub does for each way the job can go, on
+    either path: the content tests or the whole suite."""
+    assert check_outcomes(*failing, tests=tests) == expected
 
 
 def test_the_condition_reader_follows_githubs_rules() -> None:
@@ -292,6 +312,152 @@ def test_the_condition_reader_follows_githubs_rules() -> None:
         "typo": "skipped", "either": "skipped"}
     with pytest.raises(ValueError):
         rules.run_job({"steps": [{"if": "contains(github.ref, 'main')", "run": "x"}]})
+    # An output is read from the step that set it; a step that did not run set none.
+    reads = {"steps": [{"id": "a", "run": "x"}, {"id": "b", "if": "steps.a.outputs.tests == 'full'", "run": "x"},
+                       {"id": "c", "if": "${{ !cancelled() && steps.a.outputs.tests != 'content' }}", "run": "x"}]}
+    assert rules.run_job(reads, outputs={"a": {"tests": "full"}}) == {"a": "success", "b": "success", "c": "success"}
+    assert rules.run_job(reads, outputs={"a": {"tests": "content"}}) == {"a": "success", "b": "skipped", "c": "skipped"}
+    assert rules.run_job(reads, {"a"}, {"a": {"tests": "content"}})["c"] == "skipped"
+
+
+# --- The tests a change needs: the content path or the whole suite ----------------------------
+
+
+@pytest.mark.parametrize("changed", [
+    ["docs/chapters/connection-disconnection-reconnection.md"],
+    ["docs/index.md", "docs/chapters/a-new-chapter.md", "docs/images/circle.png", "docs/images/map.SVG"],
+    [],  # nothing to check but the book itself
+])
+def test_a_change_of_pages_and_images_alone_takes_the_content_path(changed: list[str]) -> None:
+    assert checks_needed.tests_needed(changed)[0] == "content"
+
+
+@pytest.mark.parametrize("path", [
+    # The generator, its templates, its tests, its settings and dependencies, its automation.
+    "hooks/book.py", "hooks/ebook/site/pages.py", "tests/test_site.py",
+    "tests/fixtures/check-duplicate-title/docs/index.md", "overrides/print/base.html", "templates/chapter.md",
+    "requirements.txt", "requirements.in", "package.json", "package-lock.json", "Makefile",
+    "mkdocs.yml",  # a new chapter's nav: line too
+    ".github/workflows/ci.yml", ".github/book-problems.json", "scripts/checks_needed.py",
+    "CONTRIBUTING.md",  # its table of messages is held to the code by tests
+    # The reading site's own code, served from docs/, and what is neither a page nor an image.
+    "docs/stylesheets/extra.css", "docs/javascripts/journal.js", "docs/fonts/literata/literata.css",
+    "docs/robots.txt", "docs.md", "documents/a.md",
+])
+def test_any_other_file_takes_the_whole_suite_even_beside_pages(path: str) -> None:
+    assert checks_needed.tests_needed([path])[0] == "full"
+    assert checks_needed.tests_needed(["docs/index.md", path, "docs/images/a.png"])[0] == "full"
+
+
+def test_the_decision_says_which_files_need_the_whole_suite() -> None:
+    tests, reason = checks_needed.tests_needed(["docs/a.md", *(f"hooks/m{n}.py" for n in range(7)), "Makefile"])
+    assert tests == "full"
+    assert "Makefile, hooks/m0.py, hooks/m1.py, hooks/m2.py, hooks/m3.py and 3 more" in reason
+    assert "docs/a.md" not in reason
+    assert "make test-content" in checks_needed.tests_needed(["docs/a.md"])[1]
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.org", *args], cwd=repo,
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def pull_request_checkouts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """For each change, a checkout as the workflow makes it (fetch-depth: 2) of the merge commit
+    GitHub makes for a pull request, after main moved on with a change to the generator."""
+    origin = tmp_path_factory.mktemp("origin")
+    git(origin, "init", "-q", "-b", "main")
+    for name, text in {"docs/index.md": "# Home\n", "hooks/book.py": "x = 1\n"}.items():
+        (origin / name).parent.mkdir(parents=True, exist_ok=True)
+        (origin / name).write_text(text, encoding="utf-8")
+    (origin / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "checks_needed.py", origin / "scripts")
+    git(origin, "add", ".")
+    git(origin, "commit", "-q", "-m", "base")
+    checkouts = {}
+    for change, path in {"pages": "docs/index.md", "code": "hooks/book.py"}.items():
+        git(origin, "checkout", "-q", "-b", change, "main")
+        (origin / path).write_text("changed\n", encoding="utf-8")
+        git(origin, "commit", "-q", "-am", change)
+    git(origin, "checkout", "-q", "main")
+    (origin / "hooks" / "other.py").write_text("y = 2\n", encoding="utf-8")  # main moves on
+    git(origin, "add", ".")
+    git(origin, "commit", "-q", "-m", "main moves on")
+    for change in ("pages", "code"):
+        git(origin, "checkout", "-q", "--detach", "main")
+        git(origin, "merge", "-q", "--no-ff", "-m", f"Merge {change} into main", change)
+        git(origin, "update-ref", f"refs/pull/{change}/merge", "HEAD")
+        checkout = tmp_path_factory.mktemp(change)
+        git(checkout, "init", "-q")
+        git(checkout, "fetch", "-q", "--depth=2", f"file://{origin}", f"refs/pull/{change}/merge")
+        git(checkout, "checkout", "-q", "FETCH_HEAD")
+        checkouts[change] = checkout
+    return checkouts
+
+
+@pytest.mark.parametrize(("change", "event", "expected"), [
+    ("pages", "pull_request", "content"),
+    ("code", "pull_request", "full"),
+    ("pages", "push", "full"),  # main, the weekly run and a run by hand run the whole suite
+    ("pages", "schedule", "full"),
+])
+def test_the_decision_step_reads_what_the_merge_changes(
+        pull_request_checkouts: dict[str, Path], tmp_path: Path, change: str, event: str, expected: str) -> None:
+    """The step's script, run as the runner runs it in a shallow checkout of a pull request's
+    merge commit: the change's own files decide, not those main gained meanwhile."""
+    step = step_with_id(CHECK, "changes")
+    assert step["env"] == {"EVENT": "${{ github.event_name }}"}
+    assert step_named(CHECK, "actions/checkout")["with"]["fetch-depth"] == 2
+    output = tmp_path / "output"
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    (fake_bin / "python").symlink_to(sys.executable)
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=pull_request_checkouts[change],
+                            capture_output=True, text=True,
+                            env={**os.environ, "PATH": f"{fake_bin}{os.pathsep}{os.environ['PATH']}",
+                                 "EVENT": event, "GITHUB_OUTPUT": str(output)})
+    assert result.returncode == 0, result.stderr
+    assert output.read_text(encoding="utf-8") == f"tests={expected}\n"
+    assert ("hooks/book.py" in result.stderr) == (change == "code" and event == "pull_request")
+    assert "hooks/other.py" not in result.stderr
+
+
+def test_a_checkout_without_the_merges_parent_stops_the_decision_saying_why(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "commit", "-q", "--allow-empty", "-m", "only one commit")
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "checks_needed.py")], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode != 0 and result.stdout == ""
+    assert "fetch-depth: 2" in result.stderr
+
+
+@pytest.mark.parametrize(("tests", "chosen", "other"), [("content", "test-content", "test"), ("full", "test", "test-content")])
+def test_the_check_always_reports_and_fails_unless_the_chosen_tests_pass(tests: str, chosen: str, other: str) -> None:
+    """One job, named as the required check, started by every pull request (no `paths:` filter
+    that would leave it waiting): it runs the tests it chose, and fails when they fail."""
+    ci = workflow("ci.yml")
+    assert ci.triggers["pull_request"] is None
+    assert list(ci.jobs) == ["check"] and CHECK["name"] == "Build, lint and test the book"
+    assert "if" not in CHECK and "needs" not in CHECK
+    decided = {"changes": {"tests": tests}}
+    passed = rules.run_job(CHECK, outputs=decided)
+    assert (passed[chosen], passed[other], rules.job_result(passed)) == ("success", "skipped", "success")
+    failed = rules.run_job(CHECK, {chosen}, decided)
+    assert rules.job_result(failed) == "failure"
+    # Without a decision no tests run, and the check fails rather than passing untested.
+    undecided = rules.run_job(CHECK, {"changes"})
+    assert undecided["test"] == undecided["test-content"] == "skipped"
+    assert rules.job_result(undecided) == "failure"
+
+
+def test_the_content_path_runs_the_verbs_of_make_check_content() -> None:
+    """What contributors are told to run (`make check-content`) is what the pull request runs."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    (prerequisites,) = re.findall(r"^check-content:(.*)$", makefile, re.M)
+    verbs = [command.split()[1] for _, command in makes_that_run("content")]
+    assert verbs[0] == "setup"
+    assert verbs[1:] == prerequisites.split() == ["book", "lint", "test-content"]
 
 
 # --- The build step, run as the runner runs it -------------------------------------------------
@@ -379,8 +545,9 @@ def test_the_preview_is_linked_in_the_summary_and_tests_stop_reading_book_proble
     link = next(s for s in CHECK["steps"] if "steps.preview.outputs.artifact-url" in str(s.get("env")))
     assert link["if"] == "steps.preview.outcome == 'success'" and "$PREVIEW_URL" in link["run"]
     # Test output quotes fixture books' problems; they must not annotate this book's files.
-    test_run = step_with_id(CHECK, "test")["run"]
-    assert test_run.splitlines()[0] == f"echo \"::remove-matcher owner={matcher()['owner']}::\""
+    for step_id in ("test", "test-content"):
+        test_run = step_with_id(CHECK, step_id)["run"]
+        assert test_run.splitlines()[0] == f"echo \"::remove-matcher owner={matcher()['owner']}::\""
 
 
 # --- The problem matcher -----------------------------------------------------------------------

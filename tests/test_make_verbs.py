@@ -7,6 +7,7 @@ preview's build run with nothing on PATH but the virtual environment.
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import subprocess
 import sys
@@ -56,11 +57,44 @@ def test_audit_sets_up_the_checkers_builds_the_book_then_writes_the_report() -> 
     assert commands[build + 1:] == [".venv/bin/python scripts/audit.py site"]
 
 
+def test_check_content_builds_lints_then_runs_the_content_tests() -> None:
+    commands = dry_run("check-content").splitlines()
+    build = commands.index("BOOK_EXPORTS=1 .venv/bin/python scripts/build_site.py site")
+    lint = commands.index(".venv/bin/python scripts/lint.py --code docs templates")
+    (tests,) = [line for line in commands if "-m pytest" in line]
+    assert build < lint < commands.index(tests) == len(commands) - 1
+    assert "npm ci" in "\n".join(commands)  # the checkers the content tests run (Nu, Ace)
+
+
+def test_the_content_tests_are_the_real_books_without_the_browser_but_axe_and_other_hosts() -> None:
+    """What `make test-content` selects: read from pytest's own collection."""
+    (command,) = [line for line in dry_run("test-content", "PYTEST_ARGS=-q").splitlines() if "-m pytest" in line]
+    assert command.startswith(".venv/bin/python -m pytest -m book -k ") and command.endswith(" -q")
+    selection = shlex.split(command)[3:-1]
+    result = subprocess.run([sys.executable, "-m", "pytest", "-n", "0", "-p", "no:cacheprovider", "--collect-only",
+                             "-q", *selection], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    chosen = {line.split("[")[0] for line in result.stdout.splitlines() if "::" in line}
+    every_book_test = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "0", "-p", "no:cacheprovider", "--collect-only", "-q", "-m",
+         "book and not browser"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert {line.split("[")[0] for line in every_book_test.splitlines() if "::" in line} < chosen
+    for test in ("tests/test_site.py::test_every_sentence_of_the_source_is_in_the_chapter_word_for_word",
+                 "tests/test_print_build.py::test_every_source_sentence_is_in_the_book_pdf",
+                 "tests/test_html_valid.py::test_every_built_page_is_valid_html",
+                 "tests/test_browser.py::test_axe_finds_no_violation",
+                 "tests/test_browser.py::test_a_page_load_asks_no_other_host_for_anything"):
+        assert test in chosen, test
+    assert not [test for test in chosen if test.startswith(("tests/test_reading_type.py", "tests/test_grow_book.py"))]
+    assert not [test for test in chosen if not test.startswith("tests/test_browser.py")
+                and "browser" in test.split("::")[0]]
+
+
 def test_help_lists_every_verb_a_person_types() -> None:
     result = subprocess.run(["make", "--no-print-directory", "-s", "help"], cwd=ROOT,
                             capture_output=True, text=True)
     verbs = [line.split()[1].rstrip(":") for line in result.stdout.splitlines()]
-    for verb in ("book", "serve", "test", "lint", "chapter", "audit"):
+    for verb in ("book", "serve", "test", "test-content", "check-content", "lint", "chapter", "audit"):
         assert verb in verbs, result.stdout
 
 

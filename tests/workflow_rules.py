@@ -265,18 +265,21 @@ def problems(workflow: Workflow) -> list[str]:
 
 # --- Which steps run ---------------------------------------------------------------------------
 # The `if:` conditions of a job, evaluated as GitHub does for the part of its expression language
-# the workflows use: status functions, `steps.<id>.outcome`, strings, `!`, `==`, `!=`, `&&`, `||`
-# and parentheses. Anything else raises, so a condition this cannot read is never guessed at.
+# the workflows use: status functions, `steps.<id>.outcome`, `steps.<id>.outputs.<name>`, strings,
+# `!`, `==`, `!=`, `&&`, `||` and parentheses. Anything else raises, so a condition this cannot read is never guessed at.
 
 STATUS_FUNCTION = re.compile(r"\b(?:success|failure|always|cancelled)\s*\(")
 _TOKEN = re.compile(r"\s*(?:(\(|\)|&&|\|\||==|!=|!)|'((?:[^']|'')*)'|([A-Za-z_][\w.-]*))")
 
 
-def run_job(job: dict[str, Any], failing: set[str] = frozenset()) -> dict[str, str]:
+def run_job(job: dict[str, Any], failing: set[str] = frozenset(),
+            outputs: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
     """Each step's outcome, 'success', 'failure' or 'skipped', when the steps named in `failing`
-    (by id, else by name) fail and every other step that runs succeeds."""
+    (by id, else by name) fail and every other step that runs succeeds; `outputs` (by step id)
+    are what a step that runs sets, e.g. {"changes": {"tests": "content"}}."""
     outcomes: dict[str, str] = {}
     by_id: dict[str, str] = {}
+    produced: dict[str, dict[str, str]] = {}
     job_failed = False
     for step in job.get("steps") or []:
         key = step.get("id") or step.get("name")
@@ -287,14 +290,21 @@ def run_job(job: dict[str, Any], failing: set[str] = frozenset()) -> dict[str, s
         if not STATUS_FUNCTION.search(condition):
             condition = f"success() && ({condition})"
         status = {"success": not job_failed, "failure": job_failed, "always": True, "cancelled": False}
-        runs = _truthy(_Expression(condition, status, by_id).value())
+        runs = _truthy(_Expression(condition, status, by_id, produced).value())
         outcome = "skipped" if not runs else "failure" if key in failing else "success"
         if outcome == "failure" and not step.get("continue-on-error"):
             job_failed = True
         outcomes[key] = outcome
         if "id" in step:
             by_id[step["id"]] = outcome
+            if runs:
+                produced[step["id"]] = (outputs or {}).get(step["id"], {})
     return outcomes
+
+
+def job_result(outcomes: dict[str, str]) -> str:
+    """The job's own result, the status its check reports: 'failure' when a step failed."""
+    return "failure" if "failure" in outcomes.values() else "success"
 
 
 def _truthy(value: Any) -> bool:
@@ -302,8 +312,9 @@ def _truthy(value: Any) -> bool:
 
 
 class _Expression:
-    def __init__(self, text: str, status: dict[str, bool], steps: dict[str, str]) -> None:
-        self.text, self.status, self.steps = text, status, steps
+    def __init__(self, text: str, status: dict[str, bool], steps: dict[str, str],
+                 outputs: dict[str, dict[str, str]]) -> None:
+        self.text, self.status, self.steps, self.outputs = text, status, steps, outputs
         self.tokens: list[tuple[str, str]] = []
         position = 0
         while text[position:].strip():
@@ -380,4 +391,7 @@ class _Expression:
         if kind == "name" and len(parts) == 3 and parts[0] == "steps" and parts[2] in ("outcome", "conclusion"):
             # A step that has not run yet (or does not exist) has no outcome: GitHub reads ''.
             return self.steps.get(parts[1], "")
+        if kind == "name" and len(parts) == 4 and parts[0] == "steps" and parts[2] == "outputs":
+            # An output that no step set (or a step that did not run) reads '' too.
+            return self.outputs.get(parts[1], {}).get(parts[3], "")
         raise ValueError(f"cannot evaluate {text!r} in {self.text!r}")
