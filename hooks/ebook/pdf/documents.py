@@ -192,13 +192,18 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+# Each paper's height: print.css scales a picture to the page's body, the height less margins.
+PAPER_HEIGHTS = {"letter": "279.4mm", "A4": "297mm"}
+
+
 def document_context(metadata: PdfMetadata, sheets: Sequence[str], setup: PrintSetup, *,
                      head: str, foot: str) -> dict[str, Any]:
     """What the base template needs: the head, the styles, the paper, the margin boxes."""
     return {
         "title": metadata.title, "author": metadata.author, "subject": metadata.subject,
         "keywords": ", ".join(metadata.keywords), "language": metadata.language,
-        "stylesheets": tuple(sheets), "paper": setup.settings.paper, "body": setup.body,
+        "stylesheets": tuple(sheets), "paper": setup.settings.paper,
+        "paper_height": PAPER_HEIGHTS[setup.settings.paper], "body": setup.body,
         "head_left": setup.book.title, "head_right": head, "foot_left": foot,
     }
 
