@@ -8,13 +8,16 @@ import os
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
+
+import pikepdf
 
 from ebook.model.credits import LICENCES, page_attribution
 from ebook.model.settings import parse_book_settings, parse_pdf_settings
 from ebook.pdf.browser import find_browser
 from ebook.pdf.documents import BookInfo, ChapterSource, PdfMetadata, PrintSetup, template_environment
-from tests.helpers import ROOT
-from tests.pdfs import BOTTOM_MARGIN, TOP_MARGIN
+from tests.helpers import ROOT, normalise
+from tests.pdfs import BOTTOM_MARGIN, TOP_MARGIN, full_page_texts
 
 
 BOOK = parse_book_settings({
@@ -92,3 +95,45 @@ def _pgm(data: bytes) -> tuple[int, int, bytes]:
     magic, width, height, maximum, pixels = data.split(maxsplit=4)
     assert magic == b"P5" and maximum == b"255", magic
     return int(width), int(height), pixels
+
+
+def tagged_texts(pdf: Path) -> list[str]:
+    """Each page's text that is part of the PDF's structure tree (what a screen reader reads),
+    normalised: pdftotext's reading of the PDF with every text left out that no structure element
+    claims (artifacts, such as running heads, and untagged text)."""
+    with pikepdf.open(pdf) as document, tempfile.TemporaryDirectory() as folder:
+        claimed: set[tuple[tuple[int, int], int]] = set()
+        _claimed(document.Root.StructTreeRoot.get("/K"), None, claimed)
+        for page in document.pages:
+            # Each marked-content sequence open: its MCID, -1 for an artifact, None for neither.
+            kept, marks = [], []
+            for instruction in pikepdf.parse_content_stream(page):
+                op = str(instruction.operator)
+                if op in ("BDC", "BMC"):
+                    properties = instruction.operands[1] if op == "BDC" else None
+                    mcid = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
+                    marks.append(-1 if instruction.operands[0] == "/Artifact" else None if mcid is None else int(mcid))
+                elif op == "EMC" and marks:
+                    marks.pop()
+                ids = [m for m in marks if m is not None]
+                if op in ("Tj", "TJ", "'", '"') and not (ids and -1 not in ids and (page.objgen, ids[-1]) in claimed):
+                    continue
+                kept.append(instruction)
+            page.obj.Contents = document.make_stream(pikepdf.unparse_content_stream(kept))
+        document.save(Path(folder) / "tagged.pdf")
+        return [normalise(text) for text in full_page_texts(Path(folder) / "tagged.pdf")]
+
+
+def _claimed(kid: Any, page: Any, claimed: set[tuple[tuple[int, int], int]]) -> None:
+    """The (page, marked content id) pairs the structure elements under `kid` claim."""
+    if isinstance(kid, pikepdf.Array):
+        for item in kid:
+            _claimed(item, page, claimed)
+    elif isinstance(kid, int) and page is not None:
+        claimed.add((page.objgen, kid))
+    elif isinstance(kid, pikepdf.Dictionary):
+        page = kid.get("/Pg", page)
+        if kid.get("/Type") == "/MCR" and page is not None:
+            claimed.add((page.objgen, int(kid.MCID)))
+        elif "/K" in kid:
+            _claimed(kid.K, page, claimed)

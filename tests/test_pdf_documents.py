@@ -170,5 +170,34 @@ def test_worksheet_has_prompts_lines_and_credit() -> None:
     assert worksheet_document(no_prompts, CHAPTER, print_setup()) is None
 
 
+def test_a_paragraph_or_prompt_too_long_to_move_whole_to_the_next_page_is_marked_to_run_on() -> None:
+    """print.css moves a paragraph or list item whole to the next page, leaving its height empty
+    on the page before: a long one (a fifth of a page or more) runs on from where there is room.
+    In a worksheet, a long prompt runs on too, its last lines kept with its first ruled lines."""
+    long = " ".join(["Where were you, and who else was in the room?"] * 20)
+    page = fragment(f"<p>Short.</p><p>{long}</p><ul><li>{long}</li><li>Short?</li></ul>")
+    clean_content(page, base_url="")
+    assert [bool(block.get("class")) for block in page.find_all(["p", "li"])] == [False, True, True, False]
+    asked = CHAPTER_PAGE.replace("<li>When?</li>", f"<li>{long}</li>")
+    worksheet = worksheet_document(asked, CHAPTER, print_setup())
+    assert worksheet is not None
+    prompts = BeautifulSoup(worksheet.body, "html.parser").select(".book-worksheet__prompts > li")
+    short, whole = (li.find(class_="book-worksheet__prompt") for li in prompts)
+    assert short.parent.get("class") == ["book-worksheet__kept"]  # moves whole with its first lines
+    assert "book-worksheet__prompt--long" in whole["class"] and whole.parent.name == "li"
+    assert whole.find_next_sibling(class_="book-worksheet__kept").select(".book-worksheet__line")
+
+
+def test_a_worksheet_has_a_place_for_the_name_and_the_date_in_its_text() -> None:
+    """Below its title, where a screen reader reads it (the running head has it from page 2 on)."""
+    worksheet = worksheet_document(CHAPTER_PAGE, CHAPTER, print_setup())
+    assert worksheet is not None
+    article = BeautifulSoup(worksheet.body, "html.parser").article
+    place = article.select_one("h1 ~ .book-worksheet__name")
+    assert normalise(place.get_text(" ")) == "Name Date"
+    assert len(place.select(".book-worksheet__blank")) == 2
+    assert place.find_next_sibling("ol")  # before the prompts
+
+
 def test_document_headings_in_order() -> None:
     assert document_headings("<h1>A <em>b</em></h1><p>x</p><h2>C\n d</h2>") == ["A b", "C d"]

@@ -12,7 +12,7 @@ from mkdocs.config import load_config
 from markupsafe import Markup
 from mkdocs.utils.meta import get_data
 
-from ebook.pdf.reflection import ReflectionPrompts, has_reflection_prompts, questions, reflection_prompts
+from ebook.pdf.reflection import ReflectionPrompts, has_reflection_prompts, kept_whole, questions, reflection_prompts
 from tests.helpers import ROOT
 
 
@@ -38,6 +38,15 @@ def test_reflection_prompts_are_the_items_of_the_reflection_list() -> None:
 ])
 def test_a_prompt_asks_as_many_questions_as_it_has_question_marks(prompt: str, asked: int) -> None:
     assert questions(Markup(prompt)) == asked
+
+
+def test_a_prompt_is_kept_whole_unless_it_is_long() -> None:
+    """A prompt of a few lines moves whole to the next page; one of a fifth of a page or more
+    runs on from where the page has room (markup does not count, only the words)."""
+    question = "Where were you, and who else was in the room? "
+    assert kept_whole(Markup(question * 3))
+    assert kept_whole(Markup(f'<a href="https://example.org/{"x" * 900}">{question}</a>'))
+    assert not kept_whole(Markup(question * 20))
 
 
 @pytest.mark.parametrize("html", [

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from ebook.pdf.browser import render_documents
 from ebook.pdf.chapter_documents import collection_document, handout_document
 from tests.helpers import ROOT, book_config, chapter_pages, front_matter, normalise, page_html_path, soup
 from tests.pdfs import TOP_MARGIN, body_text, bookmarks, footer_lines, horizontal_rules, page_size, text_runs
-from tests.print_documents import CHAPTER, CHAPTER_PAGE, EMPTY_AT_MOST, empty_shares, print_setup, system_browser
+from tests.print_documents import (CHAPTER, CHAPTER_PAGE, EMPTY_AT_MOST, empty_shares, print_setup, system_browser,
+                                   tagged_texts)
 
 BOOK_TITLE = book_config()["site_name"]
 
@@ -176,6 +178,9 @@ def test_a_page_a_part_opens_on_has_no_running_head_and_the_others_name_the_book
 
 
 def test_every_worksheet_page_has_a_place_for_the_name_and_date_and_gives_its_chapter(site: Path) -> None:
+    """From the second page on, in the running head beside the chapter's title; on the first,
+    below the title, as part of the worksheet's text (its structure tree, which a screen reader
+    reads: a running head is an artifact it skips), with a line to write each on."""
     worksheets = sorted((site / "downloads" / "worksheets").glob("*.pdf"))
     assert worksheets
     for pdf in worksheets:
@@ -183,7 +188,15 @@ def test_every_worksheet_page_has_a_place_for_the_name_and_date_and_gives_its_ch
         for number, head in enumerate(head_texts(pdf), start=1):
             # A line to write each on, beside the chapter's title (whose lines may come between).
             title, places = re.subn(r"\b(Name _{20,}|Date _{12,})( |$)", "", head)
-            assert places == 2 and same_words(title, chapter.title), (pdf.name, number, head)
+            assert places == (2 if number > 1 else 0) and same_words(title, chapter.title), (pdf.name, number, head)
+        first = normalise(body_text(pdf, 1, 1))
+        assert first.startswith(f"{chapter.title} Reflection worksheet Name Date "), (pdf.name, first)
+        assert re.search(r"\bName Date\b", tagged_texts(pdf)[0]), pdf.name
+        # Two short lines to write on (a prompt's run across the page; the credit's is shorter).
+        width = page_size(pdf)[0]
+        short = Counter(r for r in horizontal_rules(pdf, min_width=width * 0.1) if r[0] == 1) - \
+            Counter(horizontal_rules(pdf, min_width=width * 0.5))
+        assert sum(short.values()) == 2, pdf.name
 
 
 def test_a_prompt_gets_room_to_write_for_each_question_it_asks(site: Path) -> None:

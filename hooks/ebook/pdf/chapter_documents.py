@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from ebook.model.book import download_path
 from ebook.pdf.content import chapter_address, clean_content, from_root, own_ids, root_relative
 from ebook.pdf.documents import PRINT_PAGE, ChapterPrint, PdfMetadata, PrintDocument, document_context
-from ebook.pdf.reflection import questions, reflection_prompts
+from ebook.pdf.reflection import kept_whole, questions, reflection_prompts
 from ebook.site import attribution
 
 if TYPE_CHECKING:
@@ -50,7 +50,8 @@ def worksheet_document(page_html: str, chapter: ChapterSource,
     credit = attribution.render_block(chapter.attribution.for_output("worksheet"))
     room = setup.settings.writing_lines  # ruled lines in proportion to the questions asked
     body = setup.templates.get_template("worksheet.html").render(
-        chapter=chapter, prompts=[(prompt, room.for_questions(questions(prompt))) for prompt in prompts],
+        chapter=chapter,
+        prompts=[(prompt, room.for_questions(questions(prompt)), kept_whole(prompt)) for prompt in prompts],
         attribution=Markup(credit),
     )
     return _chapter_print("worksheet", "Reflection worksheet", sheets, chapter, setup, Markup(body))

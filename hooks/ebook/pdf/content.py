@@ -24,7 +24,8 @@ CHROME_SELECTORS = (
 
 
 def clean_content(fragment: Tag, *, base_url: str) -> None:
-    """Ready a page's content for print, in place: no chrome, blocks open, links that work.
+    """Ready a page's content for print, in place: no chrome, blocks open, links that work,
+    and paragraphs too long to move whole to the next page marked so.
 
     Links to other pages of the site point at the published site (`base_url`, the online
     address of the document's folder) or, with no address set, become plain text.
@@ -40,6 +41,11 @@ def clean_content(fragment: Tag, *, base_url: str) -> None:
         listing.replace_with(note)
     for details in fragment.find_all("details"):
         details["open"] = ""
+    for block in fragment.find_all(["p", "li"]):
+        if long_block(block.get_text()):
+            classes = block.get("class")
+            names = classes.split() if isinstance(classes, str) else list(classes or [])
+            block["class"] = " ".join([*names, LONG_BLOCK_CLASS])
     for link in fragment.find_all("a", href=True):
         href = str(link["href"])
         if href.startswith("#") or urlsplit(href).scheme:
@@ -48,6 +54,17 @@ def clean_content(fragment: Tag, *, base_url: str) -> None:
             link["href"] = urljoin(base_url, href)
         else:
             link.unwrap()
+
+
+# A paragraph or list item moves to the next page whole (print.css), which leaves its height
+# empty on the page before: one longer than this many characters (about a fifth of a page) is
+# marked to run on from where the page has room instead, a few lines on each page.
+LONG_BLOCK_AT_LEAST = 600
+LONG_BLOCK_CLASS = "book-print-long"
+
+
+def long_block(text: str) -> bool:
+    return len(" ".join(text.split())) > LONG_BLOCK_AT_LEAST
 
 
 def heading_text(tag: Tag) -> str:

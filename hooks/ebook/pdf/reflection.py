@@ -3,8 +3,8 @@
 A chapter with prompts gets a worksheet, and its page links to it, so whether it has any is asked
 of every chapter in every build: from the tree Python-Markdown builds when it can
 (`ReflectionPrompts`), else from the page's HTML (`has_reflection_prompts`). The worksheet takes
-the prompts themselves (`reflection_prompts`), and room to write after each in proportion to
-the questions it asks (`questions`).
+the prompts themselves (`reflection_prompts`), room to write after each in proportion to the
+questions it asks (`questions`), and whether it is short enough to keep whole (`kept_whole`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from ebook.model import page_tree
+from ebook.pdf.content import long_block
 
 if TYPE_CHECKING:
     import markdown
@@ -51,6 +52,12 @@ def questions(prompt: Markup) -> int:
     """How many questions a prompt asks: its text's question marks (a prompt without one, an
     instruction such as "Describe…", asks one)."""
     return max(1, len(_QUESTION_MARKS.findall(prompt.striptags())))
+
+
+def kept_whole(prompt: Markup) -> bool:
+    """Whether a prompt is short enough to move whole to the next page with its first lines
+    (a longer one runs on from where the page has room, as a chapter's long paragraph does)."""
+    return not long_block(prompt.striptags())
 
 
 class ReflectionPrompts(page_tree.PageTreeReader["bool | None"]):
