@@ -76,7 +76,9 @@ EMPTY_AT_MOST = 0.35  # of the body's height, on a page that is neither a docume
 def empty_shares(pdf: Path) -> list[float]:
     """How much of each page's body (between its margins) is left empty below what is printed on
     it, as a share of the body's height: the page drawn in grey at 20 dpi, read from its lowest
-    row with any ink (any pixel darker than a light tint) up."""
+    row with any ink (any pixel darker than a light tint) up. A box's borders are not what is
+    printed in it: the thin lines down its sides, and the line across its foot between them, do
+    not count, so a box whose borders run on to the foot of a page with nothing inside is empty."""
     dpi = 20
     with tempfile.TemporaryDirectory() as folder:
         subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", str(pdf), f"{folder}/page"], check=True)
@@ -85,9 +87,44 @@ def empty_shares(pdf: Path) -> list[float]:
         for image in images:
             width, height, pixels = _pgm(image.read_bytes())
             top, bottom = round(TOP_MARGIN / 72 * dpi), height - round(BOTTOM_MARGIN / 72 * dpi)
-            inked = [y for y in range(top, bottom) if min(pixels[y * width:(y + 1) * width]) < 200]
+            dark = [[pixels[y * width + x] < 200 for x in range(width)] for y in range(top, bottom)]
+            inked = [top + y for y in _content_rows(dark, side_rule=dpi // 2)]
             shares.append((bottom - 1 - max(inked, default=top - 1)) / (bottom - top))
     return shares
+
+
+def _content_rows(dark: list[list[bool]], side_rule: int) -> list[int]:
+    """The rows of a page's body with ink that is not a box's border: not a thin line running
+    down at least `side_rule` rows (a box's side), nor a row whose only ink runs between two such
+    lines (the box's foot)."""
+    height, width = len(dark), len(dark[0]) if dark else 0
+    rule = [[False] * width for _ in range(height)]
+    for x in range(width):
+        y = 0
+        while y < height:
+            if not dark[y][x]:
+                y += 1
+                continue
+            end = y
+            while end < height and dark[end][x]:
+                end += 1
+            if end - y >= side_rule:  # a line down the page: a side, if nothing is beside it
+                for row in range(y, end):
+                    beside = [dark[row][i] for i in (x - 2, x + 2) if 0 <= i < width]
+                    rule[row][x] = not any(beside)
+            y = end
+    rows = []
+    for y in range(height):
+        ink = [x for x in range(width) if dark[y][x] and not rule[y][x]]
+        if not ink:
+            continue
+        near_sides = [x for x in range(width) if any(rule[r][x] for r in range(max(0, y - 3), y + 1))]
+        across = ink[-1] - ink[0] + 1 == len(ink)  # one unbroken run, as a border is
+        if across and near_sides and any(abs(x - ink[0]) <= 2 for x in near_sides) \
+                and any(abs(x - ink[-1]) <= 2 for x in near_sides):
+            continue  # the box's foot, from one side to the other
+        rows.append(y)
+    return rows
 
 
 def _pgm(data: bytes) -> tuple[int, int, bytes]:
@@ -95,6 +132,28 @@ def _pgm(data: bytes) -> tuple[int, int, bytes]:
     magic, width, height, maximum, pixels = data.split(maxsplit=4)
     assert magic == b"P5" and maximum == b"255", magic
     return int(width), int(height), pixels
+
+
+@dataclasses.dataclass(frozen=True)
+class DrawnImage:
+    page: int
+    width: float  # as drawn, in points
+    height: float
+    pixels: tuple[int, int]  # the picture's own width and height
+
+
+def drawn_images(pdf: Path) -> list[DrawnImage]:
+    """Every picture drawn on each page, at the size it is drawn (poppler's list: its pixels and
+    how many it draws to the inch, across and down). A picture cut across pages is drawn whole on
+    each page it is on, taller than the page's body, and shown in part."""
+    listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    drawn = []
+    for line in listed.splitlines()[2:]:
+        page, _, kind, width, height, *_, x_ppi, y_ppi, _size, _ratio = line.split()
+        if kind == "image":  # not a picture's transparency (smask), listed after it
+            drawn.append(DrawnImage(int(page), int(width) / int(x_ppi) * 72, int(height) / int(y_ppi) * 72,
+                                    (int(width), int(height))))
+    return drawn
 
 
 def tagged_texts(pdf: Path) -> list[str]:

@@ -1,4 +1,6 @@
-"""Small fixture books printed for real: A4 and a published address, no exports, no browser."""
+"""Small fixture books printed for real: A4 and a published address, no exports, no browser;
+and pages hard to print well (a picture in a box, a picture taller than a page, a table of twelve
+columns, a prompt longer than a page) printed without waste and without losing a thing."""
 
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ import pikepdf
 import pytest
 
 from tests.helpers import build_fixture, normalise, page_html_path, soup
-from tests.pdfs import body_text, bookmarks, link_annotations, margin_texts, normalise_pdf_text, page_size
-from tests.print_documents import EMPTY_AT_MOST, empty_shares
+from tests.pdfs import (BOTTOM_MARGIN, TOP_MARGIN, body_text, bookmarks, link_annotations, margin_texts,
+                        normalise_pdf_text, page_size, text_runs)
+from tests.print_documents import EMPTY_AT_MOST, drawn_images, empty_shares, tagged_texts
 
 CASE = "print-online-a4"
 TITLE = 'Trust & "Safety" \\ Care'
@@ -113,3 +116,90 @@ def test_unknown_book_exports_value_stops_the_build(tmp_path: Path) -> None:
     result, _ = build_fixture(CASE, tmp_path, env={"BOOK_EXPORTS": "yes"})
     assert result.returncode != 0
     assert "BOOK_EXPORTS='yes' is not understood" in result.stderr
+
+
+# --- Pages hard to print well -----------------------------------------------------------------
+
+HARD = "print-waste"
+SIDE_MARGIN = 20 / 25.4 * 72  # overrides/print/base.html: 20 mm each side
+
+
+@pytest.fixture(scope="module")
+def hard(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    result, site = build_fixture(HARD, tmp_path_factory.mktemp("hard"), env={"BOOK_EXPORTS": "1"})
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def hard_pdfs(site: Path) -> list[Path]:
+    return sorted((site / "downloads").rglob("*.pdf"))
+
+
+def test_pictures_boxes_tables_and_long_prompts_leave_no_page_more_than_a_third_empty(hard: Path) -> None:
+    """A box ending with a picture, before the credit; a box whose text is followed by a picture;
+    a prompt longer than a page, in the worksheet, the handout and the book. Only a picture that
+    fills a page of its own (scaled to the page, below) may leave the page before it emptier."""
+    assert {p.stem for p in hard_pdfs(hard)} >= {"picture-box", "photo-in-box", "long-prompt-reflection"}
+    gaps = []
+    for pdf in hard_pdfs(hard):
+        height = page_size(pdf)[1] - TOP_MARGIN - BOTTOM_MARGIN
+        filled = {d.page for d in drawn_images(pdf) if d.height > height * (1 - EMPTY_AT_MOST)}
+        front = min(b.page for b in bookmarks(pdf) if b.title != "Contents") - 1
+        shares = empty_shares(pdf)
+        gaps += [(pdf.name, number, round(share, 2)) for number, share in enumerate(shares, start=1)
+                 if front < number < len(shares) and share > EMPTY_AT_MOST and number + 1 not in filled]
+    assert gaps == []
+
+
+def test_a_picture_prints_whole_on_one_page_scaled_to_fit_never_cut(hard: Path) -> None:
+    """Every picture is drawn within the page's body, its proportions kept (a picture cut across
+    pages is drawn whole on each, taller than the body); the one taller than a page is scaled
+    to fill most of one."""
+    for pdf in hard_pdfs(hard):
+        width, height = page_size(pdf)
+        body = (width - 2 * SIDE_MARGIN, height - TOP_MARGIN - BOTTOM_MARGIN)
+        for drawn in drawn_images(pdf):
+            assert drawn.width <= body[0] + 1 and drawn.height <= body[1] + 1, (pdf.name, drawn)
+            assert drawn.width / drawn.height == pytest.approx(drawn.pixels[0] / drawn.pixels[1], rel=0.02)
+    chart = hard / "downloads" / "handouts" / "tall-chart.pdf"
+    (drawn,) = drawn_images(chart)
+    assert drawn.pixels[1] > 4 * drawn.pixels[0]  # the chart, five times as tall as it is wide
+    assert drawn.height > (page_size(chart)[1] - TOP_MARGIN - BOTTOM_MARGIN) * 0.75
+
+
+def squeezed(text: str) -> str:
+    return re.sub(r"[\s\u00ad]+", "", text)
+
+
+def test_every_column_of_a_wide_table_prints_on_the_page(hard: Path) -> None:
+    """The table of twelve columns, each of long words: every cell's text in the PDF, row by row
+    in order (a long word may break across lines of its cell), no word past the page's margins,
+    and set no smaller than 8 points."""
+    rows = [[normalise(cell.get_text()) for cell in row.select("th, td")]
+            for row in soup(page_html_path(hard, "chapters/wide-table.md")).select("table tr")]
+    assert len(rows) == 4 and all(len(row) == 12 for row in rows)
+    for pdf in (hard / "downloads" / "handouts" / "wide-table.pdf",
+                hard / "downloads" / "post-secondary-peer-support-training-curriculum.pdf"):
+        printed = squeezed(subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True,
+                                          text=True, check=True).stdout)
+        for row in rows:
+            assert squeezed("".join(row)) in printed, (pdf.name, row)
+        width, _ = page_size(pdf)
+        words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"',
+                           subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                                          text=True, check=True).stdout)
+        outside = [(x0, x1) for x0, x1 in words if float(x0) < SIDE_MARGIN - 1 or float(x1) > width - SIDE_MARGIN + 1]
+        assert outside == [], pdf.name
+        cells = {squeezed(cell) for row in rows for cell in row}
+        sizes = [r.size for r in text_runs(pdf) if squeezed(r.text) and any(squeezed(r.text) in c for c in cells)]
+        assert sizes and min(sizes) >= 8, pdf.name
+
+
+def test_a_worksheets_name_and_date_are_in_its_text_for_screen_readers(hard: Path) -> None:
+    """On the first page, in the PDF's structure tree (a running head is an artifact, which
+    screen readers skip); from the second page on, in the running head."""
+    pdf = hard / "downloads" / "worksheets" / "long-prompt-reflection.pdf"
+    tagged = tagged_texts(pdf)
+    assert len(tagged) > 1
+    assert re.search(r"\bName Date\b", tagged[0]), tagged[0]
+    assert not any("Name" in text or "Date" in text for text in tagged[1:])

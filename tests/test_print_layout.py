@@ -13,12 +13,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import material
+import pikepdf
 import pypdf
+import pytest
 
 from ebook.pdf.browser import render_documents
 from ebook.pdf.chapter_documents import collection_document, handout_document
 from tests.helpers import ROOT, book_config, chapter_pages, front_matter, normalise, page_html_path, soup
-from tests.pdfs import TOP_MARGIN, body_text, bookmarks, footer_lines, horizontal_rules, page_size, text_runs
+from tests.pdfs import (BOTTOM_MARGIN, TOP_MARGIN, body_text, bookmarks, footer_lines, horizontal_rules, page_size,
+                        text_runs)
 from tests.print_documents import (CHAPTER, CHAPTER_PAGE, EMPTY_AT_MOST, empty_shares, print_setup, system_browser,
                                    tagged_texts)
 
@@ -197,6 +200,23 @@ def test_every_worksheet_page_has_a_place_for_the_name_and_date_and_gives_its_ch
         short = Counter(r for r in horizontal_rules(pdf, min_width=width * 0.1) if r[0] == 1) - \
             Counter(horizontal_rules(pdf, min_width=width * 0.5))
         assert sum(short.values()) == 2, pdf.name
+
+
+def test_a_box_whose_borders_run_to_the_foot_of_a_page_with_nothing_inside_is_empty(tmp_path: Path) -> None:
+    """The measure of the tests above: a page with eight lines of text and, below them, a box
+    that runs on to the page's foot with only its title inside is more than half empty, though
+    ink (the box's sides and foot) reaches its last row."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(612, 792))
+    box_top = 792 - 80 - 8 * 17 - 10
+    drawing = [f"0 g 72 {792 - 80 - n * 17} 440 8 re f" for n in range(8)]  # the lines of text
+    drawing.append(f"0.6 0.2 0.6 RG 1.5 w 72 57 468 {box_top - 57} re S")  # the box, to the foot
+    drawing.append(f"80 {box_top - 20} 200 8 re f")  # its title
+    pdf.pages[0].Contents = pdf.make_stream("\n".join(drawing).encode())
+    pdf.save(tmp_path / "box.pdf")
+    (share,) = empty_shares(tmp_path / "box.pdf")
+    body = 792 - TOP_MARGIN - BOTTOM_MARGIN
+    assert share == pytest.approx((box_top - 20 - BOTTOM_MARGIN) / body, abs=0.03)
 
 
 def test_a_prompt_gets_room_to_write_for_each_question_it_asks(site: Path) -> None:
