@@ -458,6 +458,7 @@ def test_the_content_path_runs_the_verbs_of_make_check_content() -> None:
     verbs = [command.split()[1] for _, command in makes_that_run("content")]
     assert verbs[0] == "setup"
     assert verbs[1:] == prerequisites.split() == ["book", "lint", "test-content"]
+    assert "`make check-content`" in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 
 
 # --- The build step, run as the runner runs it -------------------------------------------------
