@@ -15,7 +15,9 @@ Prints `tests=content` or `tests=full` (a line for $GITHUB_OUTPUT), and on stder
 
 A pull request is checked out as the merge of its branch into the base branch: the merge's first
 parent is the base, so `git diff HEAD^1 HEAD` lists exactly what merging it would change.
-Standard library only: it runs before the project's packages are installed.
+Standard library only: it runs before the project's packages are installed. A pull request that
+changes this script runs its own version of it, as it would its own workflow: the whole suite
+still runs on main once it is merged, and a maintainer reads the change before.
 """
 
 from __future__ import annotations
