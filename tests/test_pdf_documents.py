@@ -147,13 +147,23 @@ def test_chapters_printed_together_keep_their_own_ids_and_links() -> None:
     assert image["srcset"] == "/chapters/images/tree.png 1x, /chapters/images/tree@2.png 2x"
 
 
+def lines_of_each_prompt(body: BeautifulSoup) -> list[int]:
+    """The ruled lines after each prompt: the last prompt's run on after the list, with the credit."""
+    counts = [len(li.select(".book-worksheet__line")) for li in body.select(".book-worksheet__prompts > li")]
+    counts[-1] += len(body.select(".book-worksheet__end .book-worksheet__line"))
+    return counts
+
+
 def test_worksheet_has_prompts_lines_and_credit() -> None:
     doc = worksheet_document(CHAPTER_PAGE, CHAPTER, print_setup())
     assert doc is not None and doc.path == "downloads/worksheets/trust-reflection.pdf"
     body = BeautifulSoup(doc.body, "html.parser")
     prompts = body.select(".book-worksheet__prompts > li")
     assert [normalise(li.select_one(".book-worksheet__prompt").get_text()) for li in prompts] == ["Why & how?", "When?"]
-    assert all(len(li.select(".book-worksheet__line")) == 7 for li in prompts)  # 7 for every prompt
+    assert lines_of_each_prompt(body) == [7, 7]  # 7 for every prompt
+    # The last prompt's last lines are kept with the credit, in one box after the list.
+    end = body.select_one(".book-worksheet__prompts ~ .book-worksheet__end")
+    assert end.select(".book-worksheet__line") and end.select_one(".book-attribution")
     # Given per question, the room grows with the questions: "Why & how?" asks one, as "When?".
     room = {"per_question": 3, "fewest": 2, "most": 9}
     setup = dataclasses.replace(print_setup(), settings=parse_pdf_settings({"writing_lines": room}))
@@ -161,7 +171,7 @@ def test_worksheet_has_prompts_lines_and_credit() -> None:
     grown = worksheet_document(two, CHAPTER, setup)
     assert grown is not None
     body = BeautifulSoup(grown.body, "html.parser")
-    assert [len(li.select(".book-worksheet__line")) for li in body.select(".book-worksheet__prompts > li")] == [6, 3]
+    assert lines_of_each_prompt(body) == [6, 3]
     # Its credit is the chapter's, but says what the worksheet changed: not the page's boxes.
     credit = normalise(body.select_one("article").find_all(recursive=False)[-1].get_text(" "))
     assert "Original work: Original by Jenn Cusick" in credit and "Sam Lee" in credit

@@ -13,8 +13,8 @@ import pikepdf
 import pytest
 
 from tests.helpers import build_fixture, normalise, page_html_path, soup
-from tests.pdfs import (BOTTOM_MARGIN, TOP_MARGIN, body_text, bookmarks, link_annotations, margin_texts,
-                        normalise_pdf_text, page_size, text_runs)
+from tests.pdfs import (BOTTOM_MARGIN, TOP_MARGIN, body_text, bookmarks, horizontal_rules, link_annotations,
+                        margin_texts, normalise_pdf_text, page_size, text_runs)
 from tests.print_documents import EMPTY_AT_MOST, drawn_images, empty_shares, tagged_texts
 
 CASE = "print-online-a4"
@@ -149,6 +149,18 @@ def test_pictures_boxes_tables_and_long_prompts_leave_no_page_more_than_a_third_
         gaps += [(pdf.name, number, round(share, 2)) for number, share in enumerate(shares, start=1)
                  if front < number < len(shares) and share > EMPTY_AT_MOST and number + 1 not in filled]
     assert gaps == []
+
+
+def test_a_credit_prints_whole_with_what_is_above_it(hard: Path) -> None:
+    """A worksheet whose last page is full, as a long prompt leaves it: the credit is not broken
+    across two pages, and the last prompt's last ruled lines go to the next page with it."""
+    for pdf in hard_pdfs(hard):
+        rules = horizontal_rules(pdf, min_width=page_size(pdf)[0] * 0.5)  # a worksheet's ruled lines
+        for number, page in enumerate((normalise(p) for p in body_text(pdf).split("\f")[:-1]), start=1):
+            # Each credit begins and ends on the same page.
+            assert page.count("Original work:") == page.count("This page is licensed under"), (pdf.name, number)
+            above, credit, _ = page.partition("Original work:")
+            assert not credit or above or any(on == number for on, _ in rules), (pdf.name, number)
 
 
 def test_a_picture_prints_whole_on_one_page_scaled_to_fit_never_cut(hard: Path) -> None:

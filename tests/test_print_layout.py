@@ -195,9 +195,10 @@ def test_every_worksheet_page_has_a_place_for_the_name_and_date_and_gives_its_ch
         first = normalise(body_text(pdf, 1, 1))
         assert first.startswith(f"{chapter.title} Reflection worksheet Name Date "), (pdf.name, first)
         assert re.search(r"\bName Date\b", tagged_texts(pdf)[0]), pdf.name
-        # Two short lines to write on (a prompt's run across the page; the credit's is shorter).
+        # Two short lines to write on, above the first prompt's (which run across the page).
         width = page_size(pdf)[0]
-        short = Counter(r for r in horizontal_rules(pdf, min_width=width * 0.1) if r[0] == 1) - \
+        prompts = max((y for page, y in horizontal_rules(pdf, min_width=width * 0.5) if page == 1), default=0)
+        short = Counter(r for r in horizontal_rules(pdf, min_width=width * 0.1) if r[0] == 1 and r[1] > prompts) - \
             Counter(horizontal_rules(pdf, min_width=width * 0.5))
         assert sum(short.values()) == 2, pdf.name
 
