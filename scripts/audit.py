@@ -131,7 +131,7 @@ def lighthouse_reports(site: Path, chrome: str) -> dict[str, dict[str, Any]]:
         raise CheckerError("Lighthouse is missing: run `make setup` (it runs npm ci).")
     with serve(site, prefix=site_path(site)) as root:
         return {path or "index.html": lighthouse.run_lighthouse(root + path, chrome)
-                for path in lighthouse.PAGES.values()}
+                for path in lighthouse.measured_pages(site).values()}
 
 
 def checks(*, light: Result, dark: Result, valid_html: Result, epub: Result, epub_a11y: Result, pdf: Result,

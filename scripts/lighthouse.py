@@ -16,15 +16,11 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
+from site_server import serve
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.site_server import serve  # noqa: E402
-
-PAGES = {"home": "", "chapter": "chapters/connection-disconnection-reconnection/"}
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = "--headless=new --disable-background-networking --disable-component-update --no-first-run"
@@ -54,6 +50,17 @@ def summary(report: dict) -> dict:
     }
 
 
+def measured_pages(site: Path) -> dict[str, str]:
+    """The home page and the first chapter, whichever it is: the first chapter's handout in the
+    downloads index (downloads/index.json) names its page."""
+    index = site / "downloads" / "index.json"
+    if not index.is_file():
+        raise SystemExit(f"{index} is missing: build the book with its downloads first (make book).")
+    chapters = [entry["page_url"] for entry in json.loads(index.read_text(encoding="utf-8"))["files"]
+                if entry.get("page_url")]
+    return {"home": "", **({"chapter": chapters[0]} if chapters else {})}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path, help="the built site folder")
@@ -66,7 +73,7 @@ def main() -> None:
         raise SystemExit(f"{args.site}/index.html is missing: build the site first (make book).")
     results = {}
     with serve(args.site) as address:
-        for name, path in PAGES.items():
+        for name, path in measured_pages(args.site).items():
             results[name] = summary(run_lighthouse(address + path, chrome))
     for name, result in results.items():
         scores = "  ".join(f"{c} {s:.2f}" for c, s in result["scores"].items())

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.helpers import BOOK_BUILD_ENV, ROOT, mkdocs_build
-from tests.site_server import serve
+from site_server import serve
 
 # Chromium here must not try to reach the hosts it calls home (the network is closed).
 BROWSER_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run"]

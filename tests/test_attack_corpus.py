@@ -22,7 +22,7 @@ import yaml
 from playwright.sync_api import Browser
 
 from tests.helpers import FIXTURES, make_fixture_project, mkdocs_build
-from tests.site_server import serve
+from site_server import serve
 
 CORPUS = FIXTURES / "attacks"
 CASES: list[dict[str, Any]] = yaml.safe_load((CORPUS / "cases.yml").read_text(encoding="utf-8"))

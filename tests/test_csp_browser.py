@@ -39,7 +39,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Request
 
 from ebook.site import csp
 from tests.helpers import BOOK_BUILD_ENV, FIXTURES, build_fixture
-from tests.site_server import serve
+from site_server import serve
 from tests.test_build_outputs import BOOK_SLUG
 
 CASE = "csp-attacks"

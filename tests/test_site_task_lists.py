@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, expect
 from ebook.site.task_lists import label_task_lists
 from tests.browsing import goto, reader
 from tests.helpers import build_fixture
-from tests.site_server import serve
+from site_server import serve
 from tests.test_browser import AXE_TAGS
 
 # As pymdownx.tasklist writes them (custom_checkbox): a tight item, and a loose one whose words
