@@ -17,6 +17,7 @@ from mkdocs.utils.yaml import yaml_load
 
 from ebook.downloads import human_size
 from tests.helpers import (
+    book_config,
     chapter_pages,
     BOOK_BUILD_ENV,
     CHAPTER_MD,
@@ -120,6 +121,10 @@ def test_pdf_is_tagged_with_language_metadata_and_licence(site: Path, name: str)
         assert CC_BY in xmp["dc:rights"] and "Jenn Cusick" in xmp["dc:rights"]
         assert xmp["dc:title"] == str(info.Title)
         assert xmp["dc:creator"] == ["Jenn Cusick"]
+        if name == BOOK_PDF:  # the whole book is this edition: its subtitle tells it from the original
+            config = book_config()
+            subtitle = config["extra"]["book"].get("edition", {}).get("subtitle")
+            assert str(info.Title) == (f"{config['site_name']}: {subtitle}" if subtitle else config["site_name"])
 
 
 def test_pdfs_are_us_letter_by_default(site: Path) -> None:

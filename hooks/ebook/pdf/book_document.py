@@ -104,7 +104,7 @@ def book_document(print_page_html: str, setup: PrintSetup) -> PrintDocument:
     parts = book_parts(page, base_url=online_folder(book.site_url, url_path))
     edition_credits = book.settings.credits
     metadata = PdfMetadata(
-        title=book.title, author=book.author, subject=book.description,
+        title=edition_credits.edition.full_title, author=book.author, subject=book.description,
         keywords=setup.settings.keywords, language=book.settings.language,
         rights=edition_credits.rights_text(), licence_url=edition_credits.licence.url,
         editors=edition_credits.edition.editor_names,
