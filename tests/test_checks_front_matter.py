@@ -139,3 +139,48 @@ def test_an_attribution_field_not_indented_under_attribution_is_told_where_it_go
     assert problems(page("# Listening\n", front=empty_name)) == [
         "docs/chapters/listening.md:5: front matter field 'attribution.written_by' is empty: fill it in with "
         "the names of whoever wrote the page"]
+
+
+# --- A page adapted from another work takes a licence that work allows ------------------------
+
+ADAPTED = ("---\ntitle: Listening\ndescription: How peers listen.\nattribution:\n  adapted_from:\n"
+           "    title: Active Listening\n    author: Robin Example\n"
+           "    source_url: https://example.org/listening/\n    license: {original}\n{page}---\n\n")
+
+
+@pytest.mark.parametrize(("original", "page_licence"), [
+    ("CC-BY-4.0", None), ("CC-BY-4.0", "CC-BY-SA-4.0"), ("CC-BY-SA-4.0", None), ("CC-BY-NC-4.0", "CC-BY-NC-SA-4.0"),
+])
+def test_a_page_may_take_a_licence_the_work_it_adapts_allows(original: str, page_licence: str | None) -> None:
+    front = ADAPTED.format(original=original, page=f"  license: {page_licence}\n" if page_licence else "")
+    assert problems(page("# Listening\n", front=front)) == []
+
+
+@pytest.mark.parametrize(("original", "page_licence", "expected"), [
+    ("CC-BY-ND-4.0", None,
+     "docs/chapters/listening.md:9: front matter field 'attribution'.adapted_from.license: CC BY-ND 4.0 is a "
+     "NoDerivatives licence: it lets anyone share the original only as it is, never adapted, so no page may "
+     "adapt it. Ask its author for permission to adapt it, or adapt a work whose licence allows adaptations"),
+    ("CC-BY-SA-4.0", "CC-BY-4.0",
+     "docs/chapters/listening.md:10: front matter field 'attribution'.license: a page adapted from a CC BY-SA 4.0 "
+     "work must be shared under CC BY-SA 4.0 too (ShareAlike), not CC BY 4.0: write license: CC-BY-SA-4.0, or "
+     "leave it out to use the original's"),
+    ("CC-BY-NC-4.0", "CC-BY-4.0",
+     "docs/chapters/listening.md:10: front matter field 'attribution'.license: CC BY 4.0 would let anyone use "
+     "this page commercially, which the original's CC BY-NC 4.0 forbids (NonCommercial): write a NonCommercial "
+     "licence, e.g. CC-BY-NC-4.0, or leave it out to use the original's"),
+])
+def test_a_page_under_a_licence_the_work_it_adapts_forbids_is_told_at_its_line(
+        original: str, page_licence: str | None, expected: str) -> None:
+    front = ADAPTED.format(original=original, page=f"  license: {page_licence}\n" if page_licence else "")
+    assert problems(page("# Listening\n", front=front)) == [expected]
+
+
+def test_a_page_of_the_original_may_not_drop_its_credit_but_a_page_of_ones_own_may() -> None:
+    front = "---\ntitle: Listening\ndescription: How peers listen.\nattribution:\n  {who}license: CC0-1.0\n---\n\n"
+    assert problems(page("# Listening\n", front=front.format(who=""))) == [
+        "docs/chapters/listening.md:5: front matter field 'attribution'.license: CC0 1.0 would let anyone reuse "
+        "this page without crediting the original's author, which the original's CC BY 4.0 requires (Attribution): "
+        "write a licence that asks for credit, e.g. CC-BY-4.0, or leave it out to use the original's"]
+    own = front.format(who="written_by: Sam Contributor\n  ")
+    assert problems(page("# Listening\n", front=own)) == []

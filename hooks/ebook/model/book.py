@@ -17,7 +17,7 @@ from typing import Any, Literal
 from markdown.extensions.toc import slugify
 from mkdocs.exceptions import PluginError
 
-from ebook.model import credits
+from ebook.model import adaptation, credits
 from ebook.model.credits import Credits, PageAttribution
 from ebook.model.settings import SLUG_MAX, Settings
 
@@ -146,7 +146,15 @@ class Book:
     def page_attribution(self, meta: Mapping[str, Any], *, source: str) -> PageAttribution:
         """A page's credit: the book's defaults, or what its front matter says under `attribution:`
         (a download's own: `.for_output(kind)`)."""
-        return credits.page_attribution(self.credits, meta, source=source)
+        attribution = credits.page_attribution(self.credits, meta, source=source)
+        where = f"{source}: front matter field 'attribution'"
+        if attribution.adapted_from is not None:
+            adaptation.check_adaptation(attribution.adapted_from.licence, attribution.licence, adaptation="page",
+                                        where=f"{where}.adapted_from.license", edition_where=f"{where}.license")
+        elif not attribution.written_by:  # the page adapts the original (its author wrote it otherwise)
+            adaptation.check_adaptation(self.credits.original.licence, attribution.licence, adaptation="page",
+                                        where=f"{where}.license", edition_where=f"{where}.license")
+        return attribution
 
     def download_path(self, kind: Kind, chapter: str = "") -> str:
         return download_path(kind, book=self.slug, chapter=chapter)
