@@ -37,6 +37,15 @@ def test_each_checkbox_holds_its_items_words_and_nothing_after_them() -> None:
     assert label_task_lists(labelled) == labelled
 
 
+def test_only_the_task_lists_are_written_again_and_nested_ones_with_them() -> None:
+    before = '<p>An <svg viewBox="0 0 24 24"><path d="M0"/></svg> icon<br/></p>\n'
+    nested = TASKS.replace("<ul><li>then the rest</li></ul>", "<ul class=\"task-list\">" + TASKS.split("\n", 2)[2])
+    labelled = label_task_lists(before + nested + "\n" + before)
+    assert labelled.startswith(before) and labelled.endswith("\n" + before)  # the rest, byte for byte
+    assert labelled.count("Found a quiet place</label>") == 2  # the nested list's task too
+    assert label_task_lists(labelled) == labelled
+
+
 def test_a_page_without_task_lists_is_left_byte_for_byte() -> None:
     content = '<p>A <label for="x">label</label> &amp; <br> text, <code>task-list</code></p>'
     assert label_task_lists(content) == content

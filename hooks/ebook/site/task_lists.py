@@ -8,7 +8,7 @@ label, the words name it and are read with its state; they stay where they were 
 
 from __future__ import annotations
 
-import html
+import re
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -38,14 +38,37 @@ def label_task(control: HtmlElement) -> None:
 
 
 def label_task_lists(content: str) -> str:
-    """A page's content with every task's checkbox labelled; a page without task lists as it was."""
-    if CONTROL_CLASS not in content:
-        return content
-    root = lxml_html.fragment_fromstring(content, create_parent="div")
-    controls = root.xpath(CONTROLS)
-    if not controls:
-        return content
-    for control in controls:
-        label_task(control)
-    return html.escape(root.text or "", quote=False) + "".join(
-        etree.tostring(child, encoding="unicode", method="html") for child in root)
+    """A page's content with every task's checkbox labelled. Only the task lists are parsed and
+    written again (lxml's HTML writer would also respell the rest of the page: `viewBox` in
+    lower case, `<path/>` closed); a page without task lists is left as it was."""
+    parts, done = [], 0
+    for start, end in _task_lists(content):
+        root = lxml_html.fragment_fromstring(content[start:end])
+        for control in root.xpath(CONTROLS):
+            label_task(control)
+        parts += [content[done:start], etree.tostring(root, encoding="unicode", method="html")]
+        done = end
+    return "".join(parts) + content[done:] if parts else content
+
+
+_LIST_START = re.compile(r'<ul class="task-list">')
+_LIST_TAG = re.compile(r"<(/?)ul\b")
+
+
+def _task_lists(content: str) -> list[tuple[int, int]]:
+    """Where each outermost task list is, from its `<ul>` to the end of its `</ul>`: the lists
+    nested in it are counted, as pymdownx.tasklist writes them (its exact markup)."""
+    found: list[tuple[int, int]] = []
+    position = 0
+    while (start := _LIST_START.search(content, position)) is not None:
+        depth = 0
+        for tag in _LIST_TAG.finditer(content, start.start()):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                end = content.index(">", tag.end()) + 1
+                break
+        else:
+            return found  # unclosed: left as written (the chapter checks refuse unfinished HTML)
+        found.append((start.start(), end))
+        position = end
+    return found
