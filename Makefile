@@ -22,6 +22,10 @@ export SOURCE_DATE_EPOCH
 # Material 9.8 announces its successor at every build; the notice is not ours to act on.
 export NO_MKDOCS_2_WARNING := 1
 
+# Prerequisites run in the order written, even under `make -j`: `audit` and `check-content`
+# build the book before they check it.
+.NOTPARALLEL:
+
 .PHONY: book serve test test-content check-content lint chapter lock bench clean setup system-deps \
   book-deps lighthouse audit audit-site help
 
@@ -75,7 +79,7 @@ audit: system-deps $(NODE_INSTALLED) book audit-site
 
 # The audit alone, of the site `make book` left in site/: the publishing workflow builds the book
 # in a step of its own (its problems shown on their lines), then audits it without building again.
-audit-site: system-deps $(NODE_INSTALLED)
+audit-site: $(INSTALLED) system-deps $(NODE_INSTALLED)
 	$(BIN)/python scripts/audit.py site
 
 ## chapter: start a new chapter from the template, listed in nav: (TITLE="…", optional AUTHOR="…")

@@ -31,7 +31,7 @@ from pathlib import PurePosixPath
 CONTENT = "content"
 FULL = "full"
 # A page, or an image a page shows: what an educator changes in the web editor.
-CONTENT_SUFFIXES = {".md", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"}
+CONTENT_SUFFIXES = {".md", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico"}
 # The reading site's own code, kept in docs/ because MkDocs serves it from there.
 SITE_CODE = {"stylesheets", "javascripts", "fonts"}
 
