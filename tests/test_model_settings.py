@@ -72,6 +72,16 @@ def test_a_book_that_is_not_a_mapping_is_told_what_it_should_hold() -> None:
                                 "title, worksheet_changes, year.")
 
 
+def test_a_licence_spelled_the_british_way_is_told_as_unknown_and_the_licence_as_missing() -> None:
+    raw = {key: value for key, value in BOOK.items() if key != "license"} | {"licence": "CC-BY-4.0"}
+    with pytest.raises(PluginError) as error:
+        s.parse_book_settings(raw, "book.yml")
+    message = str(error.value)
+    assert "book.yml: extra.book.license is missing: add the licence, one of: CC-BY-4.0, " in message
+    assert "book.yml: extra.book: unknown field licence; allowed: " in message
+    assert "None" not in message
+
+
 def test_an_unknown_key_of_the_book_lists_every_key_allowed() -> None:
     assert refused({**BOOK, "colour": "red"}) == (
         "book.yml: extra.book: unknown field colour; allowed: author, changes, chapter_template, chapters_dir, "

@@ -268,6 +268,8 @@ def page_attribution(book: Credits, meta: Mapping[str, Any], *, source: str) -> 
 
 
 def parse_licence(value: Any, where: str) -> Licence:
+    if value is None:
+        raise PluginError(f"{where} is missing: add the licence, one of: {', '.join(LICENCES)}.")
     if value not in LICENCES:
         raise PluginError(
             f"{where}: unknown licence {value!r}; use one of: {', '.join(LICENCES)}."
