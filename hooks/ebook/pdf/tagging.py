@@ -1,7 +1,7 @@
 """PDF/UA-1: what Chromium's tagged PDFs leave out, added to each finished PDF (pikepdf).
 
 Chromium prints with `tagged=True` a structure tree for the page's elements, but not a PDF/UA-1
-file. Six things are missing, and each function adds one (`make_accessible` runs them all):
+file. Seven things are missing, and each function adds one (`make_accessible` runs them all):
 
 - `tagging_forms.separate_drawings`: a form XObject holding tagged content may be drawn once, and
   Chromium draws the forms of masked icons (footnotes' back-references, task lists' boxes)
@@ -12,6 +12,8 @@ file. Six things are missing, and each function adds one (`make_accessible` runs
 - `list_bodies`: a list item holds its marker (Lbl) and its text as a bare element (NonStruct);
   PDF/UA allows only Lbl and LBody there. The text becomes an LBody (a grouping element with no
   meaning of its own is retyped; anything else is wrapped), in the same place in reading order.
+- `group_figures`: a `<figure>` around an image and its caption is a Figure with no alternative
+  text of its own, which PDF/UA-1 refuses; its parts speak for themselves, so it becomes a Div.
 - `map_roles`: Chromium writes PDF 2.0 types (Strong, Em) that PDF 1.7, which PDF/UA-1 builds
   on, does not define; the RoleMap maps each to its PDF 1.7 equivalent.
 - `tagging_links.describe_links`: a link annotation needs /Contents, its description for
