@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from site_server import serve
@@ -58,6 +59,9 @@ def measured_pages(site: Path) -> dict[str, str]:
         raise SystemExit(f"{index} is missing: build the book with its downloads first (make book).")
     chapters = [entry["page_url"] for entry in json.loads(index.read_text(encoding="utf-8"))["files"]
                 if entry.get("page_url")]
+    if not chapters:
+        print("No chapter's handout in the downloads index (a book without PDFs, or no chapter yet): "
+              "only the home page is measured.", file=sys.stderr)
     return {"home": "", **({"chapter": chapters[0]} if chapters else {})}
 
 
