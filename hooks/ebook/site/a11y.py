@@ -15,6 +15,8 @@ import re
 
 from mkdocs.exceptions import PluginError
 
+from ebook.site import task_lists
+
 CONTENT_ID = "book-content"
 SKIP_TEXT = "Skip to content"
 SEARCH_NAME = "Search"
@@ -105,9 +107,11 @@ _BODY_STYLE = re.compile(r"<style>(?:(?!</style>).)*?print-site-enumerate-headin
 
 def fix_print_page(html: str) -> str:
     """print-site writes attributes and elements HTML does not allow (Nu HTML Checker errors),
-    and the same heading twice in a row (`undouble_section_titles`)."""
+    and the same heading twice in a row (`undouble_section_titles`); its task lists are named too."""
     html = fix_page(html, where="the print page")
     html = undouble_section_titles(html)
+    # print-site copies each page's content before the hooks' on_page_content names its tasks.
+    html = task_lists.label_task_lists(html)
     # `heading-number` is not an HTML attribute: custom data goes in `data-*` (nothing reads it).
     html = _HEADING_NUMBER.sub(r"\1data-heading-number=", html)
     # Its heading-numbering rules sit in a <style> inside <body>; HTML allows them in <head> only.
