@@ -220,6 +220,16 @@ def test_an_ordinary_tables_words_print_whole(hard: Path) -> None:
         assert sorted(words - printed) == [], pdf.name
 
 
+def test_a_chapters_notes_print_their_numbers_whole(hard: Path) -> None:
+    """Past nine notes, each number keeps its every digit inside the page."""
+    for pdf in (hard / "downloads" / "handouts" / "notes.pdf",
+                hard / "downloads" / "post-secondary-peer-support-training-curriculum.pdf"):
+        printed = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True,
+                                 check=True).stdout
+        numbers = [int(n) for n in re.findall(r"^(\d+)\. Source \w+\.", printed, re.M)]
+        assert numbers == list(range(1, 12)), (pdf.name, numbers)
+
+
 def test_a_worksheets_name_and_date_are_in_its_text_for_screen_readers(hard: Path) -> None:
     """On the first page, in the PDF's structure tree (a running head is an artifact, which
     screen readers skip); from the second page on, in the running head."""
