@@ -456,3 +456,17 @@ def test_the_book_names_as_editors_only_the_names_in_its_settings(published_site
                                            check=True).stdout))
     for text in fronts:
         assert ("edited by" in text.lower()) == bool(names), text[:200]
+
+
+@pytest.mark.parametrize(("key", "expected"), [
+    ("CC-BY-4.0", "You may share and adapt it under the terms of that licence: credit this edition and the "
+                  "original work, link to the licence, and say what you changed."),
+    ("CC-BY-NC-SA-4.0", "You may share and adapt it for non-commercial purposes only under the terms of that "
+                        "licence: credit this edition and the original work, link to the licence, say what you "
+                        "changed, and share what you adapt under the same licence."),
+    ("CC-BY-NC-ND-4.0", "You may share it, unchanged, for non-commercial purposes only under the terms of that "
+                        "licence: credit this edition and the original work, and link to the licence."),
+    ("CC0-1.0", "You may use it for any purpose, without asking and without credit."),
+])
+def test_the_copyright_page_says_only_what_the_editions_licence_allows(key: str, expected: str) -> None:
+    assert credits.LICENCES[key].reuse_text() == expected

@@ -27,6 +27,20 @@ class Licence:
     terms: frozenset[str] = frozenset()  # what it asks of whoever reuses the work (below)
     version: tuple[int, ...] = ()
 
+    def reuse_text(self) -> str:
+        """What the licence lets a reader of this edition do, and asks in return, in plain words
+        (the copyright page's): only what its terms allow."""
+        if ATTRIBUTION not in self.terms:
+            return "You may use it for any purpose, without asking and without credit."
+        may = "share it, unchanged," if NO_DERIVATIVES in self.terms else "share and adapt it"
+        purpose = " for non-commercial purposes only" if NON_COMMERCIAL in self.terms else ""
+        asks = ["credit this edition and the original work", "link to the licence"]
+        if NO_DERIVATIVES not in self.terms:
+            asks.append("say what you changed")
+        if SHARE_ALIKE in self.terms:
+            asks.append("share what you adapt under the same licence")
+        return f"You may {may}{purpose} under the terms of that licence: {', '.join(asks[:-1])}, and {asks[-1]}."
+
 
 # A licence's terms, as Creative Commons names them: credit the author; share adaptations under
 # the same licence; no commercial use; share no adaptation at all. What each allows an adaptation
