@@ -1,4 +1,4 @@
-"""Writes hooks/ebook/checks/print_glyphs.json: the characters the printed book's typeface has a
+"""Writes hooks/ebook/model/print_glyphs.json: the characters the printed book's typeface has a
 glyph for in every face the print uses, read from the typeface's own files with fontTools.
 
 Run it after changing the print typeface (docs/stylesheets/print.css and the font package in
@@ -20,7 +20,7 @@ from fontTools.ttLib import TTFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from ebook.checks.glyphs import COVERAGE, FACES, TYPEFACE  # noqa: E402
+from ebook.model.glyphs import COVERAGE, FACES, TYPEFACE  # noqa: E402
 
 
 class MissingTypeface(Exception):

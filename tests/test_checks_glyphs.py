@@ -1,6 +1,8 @@
-"""The check for characters the printed book's typeface has no glyph for (ebook/checks/glyphs.py),
-on a fixture chapter with Chinese, Hindi and Thai on known lines beside Greek, Russian and
-accented Latin, which the typeface has.
+"""The check for characters the printed book's typeface has no glyph for (ebook/checks/glyphs.py,
+against ebook/model/glyphs.py), on a fixture book whose chapter has Chinese, Hindi and Thai on
+known lines beside Greek, Russian and accented Latin, which the typeface has; a second chapter
+with a Chinese title; a page the print page holds, and one it leaves out; and on mkdocs.yml's
+printed settings.
 """
 
 from __future__ import annotations
@@ -11,28 +13,36 @@ import sys
 from pathlib import Path
 
 import pytest
+from mkdocs.exceptions import PluginError
 
 import print_glyphs
-from ebook.checks import glyphs
+from ebook.checks import glyphs as checks
 from ebook.checks.book_wide import check_book
 from ebook.checks.problems import Source
+from ebook.model import glyphs
+from ebook.model import settings as s
+from ebook.model.book import Book
 from tests.helpers import FIXTURES, ROOT
-from tests.test_checks_unit import CONTEXT
+from tests.test_checks_unit import BOOK, CONTEXT
+from tests.test_model_settings import real_config
 
 DOCS = FIXTURES / "check-print-glyphs" / "docs"
-CHAPTER = "chapters/greetings.md"
-# Each line of the fixture chapter that holds characters the PDFs cannot show, and those
+CHAPTER = "docs/chapters/greetings.md"
+# Each line of the fixture book that holds characters the PDFs cannot show, and those
 # characters, each once, in the order they first come on the line (สวัสดี has ส twice).
 EXPECTED = {
-    15: "你好，",  # Chinese, the two characters twice each, and a full-width comma
-    17: "नमस्ते",  # Devanagari: न म स ् त े
-    19: "สวัดี",  # Thai, in an admonition's title
-    21: "สวัดี",  # and in its body
-    23: "中文",  # an image's alt text
-    25: "สวัดี",  # a link's text
-    27: "👍",  # an emoji DejaVu Sans lacks (it has 😀, ❤ and ✓)
-    29: "中",  # a character reference, &#x4E2D;
-    36: "中",  # a code block, which is printed too
+    (CHAPTER, 15): "你好，",  # Chinese, the two characters twice each, and a full-width comma
+    (CHAPTER, 17): "नमस्ते",  # Devanagari: न म स ् त े
+    (CHAPTER, 19): "สวัดี",  # Thai, in an admonition's title
+    (CHAPTER, 21): "สวัดี",  # and in its body
+    (CHAPTER, 25): "สวัดี",  # a link's text
+    (CHAPTER, 27): "👍",  # an emoji DejaVu Sans lacks (it has 😀, ❤ and ✓)
+    (CHAPTER, 29): "中",  # a character reference, &#x4E2D;
+    (CHAPTER, 36): "中",  # a code block, which is printed too
+    (CHAPTER, 45): "你好",  # after a code block that shows "<!--", which is no comment
+    (CHAPTER, 48): "你好",  # a code line "data = 你好", which is no attribute
+    ("docs/chapters/welcome.md", 2): "欢迎",  # a chapter's title, which heads its page and handout
+    ("docs/about.md", 8): "欢迎",  # a page the print page (and the book PDF) holds
 }
 NAMED = re.compile(r"(\S) \(U\+([0-9A-F]{4,6})[ ,]")
 
@@ -43,12 +53,11 @@ def fixture_sources() -> list[Source]:
 
 
 @pytest.fixture(scope="module")
-def reported() -> dict[int, str]:
-    """The fixture book's problems, as the build's checks find them: line -> message."""
+def reported() -> dict[tuple[str, int], str]:
+    """The fixture book's problems, as the build's checks find them: (file, line) -> message."""
     problems = check_book(fixture_sources(), [], CONTEXT).problems
-    assert {p.path for p in problems} == {f"docs/{CHAPTER}"}  # the home page has none
-    assert len({p.line for p in problems}) == len(problems)  # one problem a line
-    return {p.line: p.message for p in problems}
+    assert len({(p.path, p.line) for p in problems}) == len(problems)  # one problem a line
+    return {(p.path, p.line): p.message for p in problems}
 
 
 def named(message: str) -> str:
@@ -58,36 +67,40 @@ def named(message: str) -> str:
     return "".join(char for char, _ in found)
 
 
-def test_every_character_the_typeface_lacks_is_reported_on_its_line_and_nothing_else(reported: dict[int, str]) -> None:
-    """Greek (lines 2 and 11), Russian, accented Latin (line 12), the emoji DejaVu has, a
-    comment (line 31) and a link's address (line 33) are not reported."""
-    assert {line: named(message) for line, message in reported.items()} == EXPECTED
+def test_every_character_a_pdf_prints_that_the_typeface_lacks_is_reported_on_its_line_and_nothing_else(
+        reported: dict[tuple[str, int], str]) -> None:
+    """Not reported: Greek (lines 2 and 10), Russian, accented Latin (line 11), the emoji DejaVu
+    has, what is never drawn (the front matter's description on line 3, an image's alt text on
+    line 23, a comment on line 31, a link's address on line 33 and its title on line 39), and
+    docs/facilitators.md, which the print page leaves out and no handout prints."""
+    assert {where: named(message) for where, message in reported.items()} == EXPECTED
 
 
-def test_the_message_names_each_character_its_code_point_name_and_script_and_the_fix(reported: dict[int, str]) -> None:
-    assert reported[23] == (
-        "the printed book's typeface (DejaVu Sans) has no glyph for 中 (U+4E2D CJK UNIFIED IDEOGRAPH-4E2D, Han), "
-        "文 (U+6587 CJK UNIFIED IDEOGRAPH-6587, Han), so the PDFs would print each as an empty box: write the "
+def test_the_message_names_each_character_its_code_point_name_and_script_and_the_fix(
+        reported: dict[tuple[str, int], str]) -> None:
+    assert reported[("docs/chapters/welcome.md", 2)] == (
+        "the printed book's typeface (DejaVu Sans) has no glyph for 欢 (U+6B22 CJK UNIFIED IDEOGRAPH-6B22, Han), "
+        "迎 (U+8FCE CJK UNIFIED IDEOGRAPH-8FCE, Han), so the PDFs would print each as an empty box: write the "
         "words in Latin letters (a transliteration), or ask a maintainer to add a typeface that has them "
         "(see \"Characters the printed book can show\" in CONTRIBUTING.md)"
     )
-    assert "न (U+0928 DEVANAGARI LETTER NA, Devanagari)" in reported[17]
-    assert "ส (U+0E2A THAI CHARACTER SO SUA, Thai)" in reported[19]
-    assert "， (U+FF0C FULLWIDTH COMMA)," in reported[15]  # shared by every script: none named
-    assert reported[15].count("你") == reported[15].count("好") == 1  # each once, though twice on the line
+    assert "न (U+0928 DEVANAGARI LETTER NA, Devanagari)" in reported[(CHAPTER, 17)]
+    assert "ส (U+0E2A THAI CHARACTER SO SUA, Thai)" in reported[(CHAPTER, 19)]
+    assert "， (U+FF0C FULLWIDTH COMMA)," in reported[(CHAPTER, 15)]  # shared by every script: none named
+    assert reported[(CHAPTER, 15)].count("你") == reported[(CHAPTER, 15)].count("好") == 1  # each once
 
 
-def test_an_emoji_is_told_to_be_said_in_words(reported: dict[int, str]) -> None:
-    assert reported[27].endswith(": say what the emoji or symbol means in words, or remove it")
-    assert "transliteration" not in reported[27]
-    both = glyphs.glyph_problems(["Bravo 👍 好"])
-    assert both[0][1].endswith("CONTRIBUTING.md); say what the emoji or symbol means in words, or remove it")
+def test_an_emoji_is_told_to_be_said_in_words(reported: dict[tuple[str, int], str]) -> None:
+    assert reported[(CHAPTER, 27)].endswith(": say what the emoji or symbol means in words, or remove it")
+    assert "transliteration" not in reported[(CHAPTER, 27)]
+    assert glyphs.message(glyphs.missing("Bravo 👍 好")).endswith(
+        "CONTRIBUTING.md); say what the emoji or symbol means in words, or remove it")
 
 
 def test_a_line_of_many_characters_names_the_first_in_full_and_lists_the_rest() -> None:
     text = "".join(chr(0x4E00 + i) for i in range(12)) + "".join(chr(0x4E00 + i) for i in range(12))
-    ((line, message),) = glyphs.glyph_problems(["Plain.", text])
-    assert line == 2
+    ((line, message),) = checks.body_problems(["Plain.", "", text], 1, CONTEXT.renderer)
+    assert line == 3
     assert message.count("CJK UNIFIED IDEOGRAPH") == glyphs.MORE_THAN
     assert f" and 4 more ({' '.join(text[8:12])}), so the PDFs" in message
 
@@ -95,13 +108,73 @@ def test_a_line_of_many_characters_names_the_first_in_full_and_lists_the_rest() 
 def test_what_is_never_drawn_or_never_printed_is_no_problem() -> None:
     lines = [
         "Tabs\tand soft hy\u00adphens, joiners (a\u200db, a\u200cb), marks \u200e and \u2764\ufe0f selectors.",
+        "",
         "<!-- 注意: a comment",
         "that goes on 注意 -->",
+        "",
+        "A [reference][中文] link and an ![image](中.png \"标题\").",
+        "",
         '[中文]: https://zh.example.org/中文 "a reference definition"',
-        '<a href="https://zh.example.org/中文/">Chinese, in raw HTML</a> and <img src="中.png" alt="A sign">',
+        "",
+        '<a href="https://zh.example.org/中文/" title="中文">Chinese, in raw HTML</a> and <img src="中.png" alt="中">',
+        "",
+        "A paragraph with an attribute",
+        "{ data-note=\"注意\" }",
     ]
-    assert glyphs.glyph_problems(lines) == []
-    assert glyphs.glyph_problems(["Only ASCII & entities: &amp; &lt; &eacute;"]) == []
+    assert checks.body_problems(lines, 1, CONTEXT.renderer) == []
+    assert checks.body_problems(["Only ASCII & entities: &amp; &lt; &eacute;"], 1, CONTEXT.renderer) == []
+
+
+def test_a_page_is_printed_if_it_is_a_chapter_or_on_the_print_page() -> None:
+    """print-site's `exclude:` in mkdocs.yml leaves the pages about the website out of the print
+    page; every chapter is printed (its handout), and so is every other page of the print page."""
+    assert [page for page in ("index.md", "facilitators.md", "about.md", "chapters/x.md", "chapters/index.md")
+            if BOOK.is_printed(page)] == ["about.md", "chapters/x.md", "chapters/index.md"]
+    no_print_page = Book(s.Settings(**{**vars(BOOK.settings), "print_excluded": None}), title=BOOK.title,
+                         description="", site_url="")
+    assert [page for page in ("about.md", "chapters/x.md") if no_print_page.is_printed(page)] == ["chapters/x.md"]
+
+
+PRINTED_SETTINGS = """\
+site_name: Peer Support 同伴支持
+extra:
+  book:
+    title: Listening Well
+    author: Robin Example
+    source_url: https://example.org/listening/
+    license: CC-BY-4.0
+    changes: Headings added.
+    edition:
+      subtitle: An adapted edition — 改编版
+      editors: [Sam Lee, 李明]
+"""
+
+
+def test_the_printed_settings_are_checked_each_on_its_line_in_mkdocs_yml(tmp_path: Path) -> None:
+    """site_name, the edition's subtitle and editors print on the book PDF's cover and copyright page."""
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(PRINTED_SETTINGS, encoding="utf-8")
+    config = real_config(book={"title": "Listening Well", "author": "Robin Example",
+                               "source_url": "https://example.org/listening/", "license": "CC-BY-4.0",
+                               "changes": "Headings added.", "edition": {"subtitle": "An adapted edition — 改编版", "editors": ["Sam Lee", "李明"]}})
+    config.site_name, config.config_file_path = "Peer Support 同伴支持", str(path)
+    with pytest.raises(PluginError) as error:
+        s.parse_settings(config, {})
+    fix = ("so the PDFs would print each as an empty box: write the words in Latin letters (a transliteration), "
+           "or ask a maintainer to add a typeface that has them (see \"Characters the printed book can show\" "
+           "in CONTRIBUTING.md)")
+    assert str(error.value).splitlines() == [
+        "The book's settings have 3 problems to fix:",
+        "mkdocs.yml: site_name: the printed book's typeface (DejaVu Sans) has no glyph for 同 (U+540C CJK "
+        "UNIFIED IDEOGRAPH-540C, Han), 伴 (U+4F34 CJK UNIFIED IDEOGRAPH-4F34, Han), 支 (U+652F CJK UNIFIED "
+        f"IDEOGRAPH-652F, Han), 持 (U+6301 CJK UNIFIED IDEOGRAPH-6301, Han), {fix} (line 1 of mkdocs.yml)",
+        "mkdocs.yml: extra.book.edition.subtitle: the printed book's typeface (DejaVu Sans) has no glyph for 改 "
+        "(U+6539 CJK UNIFIED IDEOGRAPH-6539, Han), 编 (U+7F16 CJK UNIFIED IDEOGRAPH-7F16, Han), 版 (U+7248 CJK "
+        f"UNIFIED IDEOGRAPH-7248, Han), {fix} (line 10 of mkdocs.yml)",
+        "mkdocs.yml: extra.book.edition.editors: the printed book's typeface (DejaVu Sans) has no glyph for 李 "
+        f"(U+674E CJK UNIFIED IDEOGRAPH-674E, Han), 明 (U+660E CJK UNIFIED IDEOGRAPH-660E, Han), {fix} "
+        "(line 11 of mkdocs.yml)",
+    ]
 
 
 def test_the_coverage_is_read_once_from_the_kept_list_not_from_the_machines_fonts() -> None:
@@ -133,7 +206,7 @@ def test_the_kept_list_is_the_print_typeface_read_from_its_files() -> None:
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "print_glyphs.py"), "--check"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "hooks/ebook/checks/print_glyphs.json is current" in result.stdout
+    assert "hooks/ebook/model/print_glyphs.json is current" in result.stdout
 
 
 @pytest.mark.build  # asks fontconfig

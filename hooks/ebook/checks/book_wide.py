@@ -6,6 +6,7 @@ page or an anchor, links to downloads only of the formats the book offers).
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
@@ -56,16 +57,18 @@ class Context:
 def check_book(pages: Sequence[Source], others: Sequence[Source], context: Context) -> BookReport:
     """Every problem of the book, the pages rendered here: what the build checks as MkDocs
     renders them."""
-    report = check_sources(pages, context.book, context.placeholders)
+    report = check_sources(pages, context.book, context.placeholders, context.renderer)
     rendered = check_rendered_book(pages, others, context.renderer, context.book)
     return BookReport(problems=sorted(set(report.problems + rendered)), lines=report.lines)
 
 
 def check_sources(pages: Sequence[Source], book: Book,
-                  placeholders: Sequence[source_lines.Placeholder] = ()) -> BookReport:
+                  placeholders: Sequence[source_lines.Placeholder] = (),
+                  renderer: Renderer | None = None) -> BookReport:
     """What the sources alone tell: each page's encoding, front matter and lines, unique titles
-    and slugs."""
-    reports = [check_page_source(page, book, placeholders) for page in pages]
+    and slugs, and what a printed page prints (rendered with `renderer`, the site's Markdown)."""
+    renderer = renderer or _plain_renderer()
+    reports = [check_page_source(page, book, placeholders, renderer) for page in pages]
     problems = [p for report in reports for p in report.problems]
     problems += duplicate_titles(reports) + duplicate_slugs(reports, book.settings.config_name)
     return BookReport(
@@ -89,9 +92,10 @@ def rendered_book_problems(reports: Sequence[PageReport], others: Sequence[Sourc
 
 
 def check_page_source(source: Source, book: Book,
-                      placeholders: Sequence[source_lines.Placeholder] = ()) -> PageReport:
-    """A page's encoding, front matter and lines, its title, and its lines (to place later
-    findings)."""
+                      placeholders: Sequence[source_lines.Placeholder] = (),
+                      renderer: Renderer | None = None) -> PageReport:
+    """A page's encoding, front matter and lines, its title, what it prints, and its lines (to
+    place later findings)."""
     path = f"{DOCS}/{source.src_uri}"
     report = PageReport(src_uri=source.src_uri, url=source.url)
     text, problem = decode(source.raw, path)
@@ -114,13 +118,24 @@ def check_page_source(source: Source, book: Book,
         report.problems.append(Problem(path, 1, NO_ATTRIBUTION))
     findings = source_lines.box_line_problems(lines.lines, body_start) \
         + source_lines.box_indent_problems(lines.lines, body_start) \
-        + source_lines.placeholder_problems(lines.lines, placeholders) \
-        + glyphs.glyph_problems(lines.lines)
-    report.problems += [Problem(path, line, message) for line, message in findings]
+        + source_lines.placeholder_problems(lines.lines, placeholders)
     title = meta.get("title")
+    if book.is_printed(source.src_uri):
+        # What its PDFs draw: its title (its heading and running heads) and its rendered text.
+        unprintable = glyphs.title_problem(title) if isinstance(title, str) else None
+        findings += [(key_lines.get(("title",), 1), unprintable)] if unprintable else []
+        findings += glyphs.body_problems(lines.lines, body_start, renderer or _plain_renderer())
+    report.problems += [Problem(path, line, message) for line, message in findings]
     if isinstance(title, str) and title.strip():
         report.title, report.title_line = title, key_lines.get(("title",), 1)
     return report
+
+
+@functools.cache
+def _plain_renderer() -> Renderer:
+    """Python-Markdown with the extensions that change what a page's text is (code blocks,
+    boxes, tables, footnotes, attribute lists), for checks run without the site's own."""
+    return Renderer(["extra", "admonition", "toc", "pymdownx.superfences"], {})
 
 
 def duplicate_titles(reports: Sequence[PageReport]) -> list[Problem]:

@@ -1,129 +1,123 @@
-"""The characters the printed book can show, and the check that a page holds none it cannot.
+"""The check that a printed page holds no character the printed book's typeface cannot show.
 
-The PDFs are printed with the print stylesheet's typeface (docs/stylesheets/print.css), DejaVu
-Sans, the one typeface every machine that prints the book has (Debian's fonts-dejavu-core). A
-character it has no glyph for prints as an empty box (.notdef), which also fails PDF/UA-1; the
-site and the EPUB show it with the reader's own fonts, so only the printed outputs lose it.
+Only what the PDFs draw is read: the text of the page as Python-Markdown renders it (its text
+nodes, code blocks included; not its attributes, so neither an image's alt text, a link's title
+or address, nor a comment), and its title, which heads it and its running heads. Only the pages
+a PDF prints are read (`Book.is_printed`): the chapters, and the pages on the print page.
 
-Which characters the typeface has is read from its files once, by `scripts/print_glyphs.py`,
-and kept in `print_glyphs.json` beside this module: read at each build instead, the result
-would depend on the fonts of the machine that builds (a developer with more fonts would pass
-what CI refuses), and every preview would need the font files and fontTools to read them. The
-typeface does not change unless a maintainer changes it, and a test compares the kept list with
-the files whenever DejaVu is installed.
+Which characters the typeface has, and how a missing one is told: ebook/model/glyphs.py.
 """
 
 from __future__ import annotations
 
-import functools
+import bisect
 import html
-import json
+import html.entities
+import itertools
 import re
-import unicodedata
-from pathlib import Path
-from typing import Sequence
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Sequence
 
-TYPEFACE = "DejaVu Sans"  # the first of print.css's font-family, which a test compares
-# The faces of it that fonts-dejavu-core installs and the print uses: text and bold. A character
-# counts as printable only if both have it. There is no oblique face in that package: Chromium
-# slants the text face for italics, so italics have exactly its glyphs.
-FACES = ("Book", "Bold")
-COVERAGE = Path(__file__).with_name("print_glyphs.json")
+from ebook.model import glyphs
 
-MORE_THAN = 8  # characters described in full on one line; the rest are only listed
-# Characters that are never drawn: variation selectors and the combining grapheme joiner.
-_INVISIBLE = re.compile("[\u034f\ufe00-\ufe0f\U000e0100-\U000e01ef]")
-# What a page holds that is never printed: comments, and the addresses of links and images
-# (a Markdown link's destination, a reference definition's, and the raw HTML ones).
-_NOT_PRINTED = re.compile(
-    r"<!--[\s\S]*?(?:-->|\Z)"
-    r"|(?<=\]\()[ \t]*(?:<[^>\n]*>|[^\s)]+)"
-    r"|(?m:^[ ]{0,3}\[[^\]\n]+\]:[ \t]*\S+)"
-    r"|\b(?:href|src|srcset|poster|cite|action|data)[ \t]*=[ \t]*(?:\"[^\"]*\"|'[^']*'|[^\s>]+)",
-    re.I,
-)
+if TYPE_CHECKING:
+    from ebook.checks.scanner import Renderer
 
 
-@functools.cache
-def printable() -> frozenset[str]:
-    """Every character the printed book's typeface has a glyph for, in all its faces: read once
-    per process (the checks run at every build and every preview's rebuild)."""
-    try:
-        data = json.loads(COVERAGE.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FileNotFoundError(
-            f"{COVERAGE} is missing: make it again with .venv/bin/python scripts/print_glyphs.py"
-        ) from None
-    return frozenset(chr(point) for first, last in data["ranges"] for point in range(first, last + 1))
+class _Text(HTMLParser):
+    """A page's text nodes, as the browser that prints it draws them, in document order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.nodes: list[str] = []
+        self._hidden = 0  # inside a script or style element, whose text is never drawn
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in ("script", "style") and self._hidden > 0
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.nodes.append(data)
 
 
-def glyph_problems(lines: Sequence[str]) -> list[tuple[int, str]]:
-    """(line, message) for each line of a page that holds characters the printed book cannot
-    show, each character named once per line, in the order they come."""
-    text = "\n".join(lines)
-    if text.isascii() and "&" not in text:
-        return []  # nearly every page: ASCII is all in the typeface
-    covered = printable()
-    printed = _NOT_PRINTED.sub(_blank, text) if ("<" in text or "](" in text or "]:" in text) else text
-    problems = []
-    for number, line in enumerate(printed.split("\n"), start=1):
-        if line.isascii() and "&" not in line:
-            continue
-        if "&" in line:
-            line = html.unescape(line)  # a character reference prints its character
-        missing = [c for c in dict.fromkeys(line) if c not in covered and not _never_drawn(c)]
-        if missing:
-            problems.append((number, _message(missing)))
-    return problems
+def text_nodes(html_text: str) -> list[str]:
+    parser = _Text()
+    parser.feed(html_text)
+    parser.close()
+    return parser.nodes
 
 
-def _blank(match: re.Match[str]) -> str:
-    """What is not printed, as spaces: the lines keep their numbers."""
-    return re.sub(r"[^\n]", " ", match.group(0))
+def body_problems(lines: Sequence[str], body_start: int, renderer: Renderer) -> list[tuple[int, str]]:
+    """(line, message) for each line of a page's body whose printed text holds characters the
+    typeface has no glyph for, each character named once a line, in the order they come."""
+    body = "\n".join(lines[body_start - 1:])
+    # Nearly every page: nothing in its source the typeface lacks, so nothing to render.
+    if not glyphs.missing(html.unescape(body) if "&" in body else body):
+        return []
+    html_text, _ = renderer.render(body)
+    found: dict[int, list[str]] = {}
+    place = _Placer(lines, body_start)
+    for node in text_nodes(html_text):
+        for segment in node.split("\n"):  # a text node's lines are its source's lines
+            run = _first_run(segment)
+            if run:
+                found.setdefault(place(run, segment.strip()), []).extend(glyphs.missing(segment))
+    return [(line, glyphs.message(list(dict.fromkeys(chars)))) for line, chars in sorted(found.items())]
 
 
-def _never_drawn(char: str) -> bool:
-    # Controls (tabs, line ends) are read by Markdown; format characters (joiners, soft hyphens,
-    # direction marks) are never drawn.
-    return unicodedata.category(char) in ("Cc", "Cf") or bool(_INVISIBLE.match(char))
+def title_problem(title: str) -> str | None:
+    """The message for a page title the typeface cannot print, if it cannot."""
+    chars = glyphs.missing(title)
+    return glyphs.message(chars) if chars else None
 
 
-def _message(missing: Sequence[str]) -> str:
-    described = ", ".join(describe(c) for c in missing[:MORE_THAN])
-    if len(missing) > MORE_THAN:
-        described += f" and {len(missing) - MORE_THAN} more ({' '.join(missing[MORE_THAN:])})"
-    letters = any(not unicodedata.category(c).startswith("S") for c in missing)
-    symbols = any(unicodedata.category(c).startswith("S") for c in missing)
-    fixes = ([LETTERS_FIX] if letters else []) + ([SYMBOLS_FIX] if symbols else [])
-    return (f"the printed book's typeface ({TYPEFACE}) has no glyph for {described}, so the PDFs "
-            f"would print each as an empty box: {'; '.join(fixes)}")
+def _first_run(text: str) -> str:
+    """The first run of characters of `text` the typeface lacks, with any invisible ones inside
+    it (a joiner between two letters), as the source most likely writes them; "" for none."""
+    lacking = set(glyphs.missing(text))
+    run = ""
+    for char in text:
+        if char in lacking or (run and glyphs.never_drawn(char) and char not in "\n\t\r"):
+            run += char
+        elif run:
+            break
+    return run
 
 
-LETTERS_FIX = ("write the words in Latin letters (a transliteration), or ask a maintainer to add a "
-               "typeface that has them (see \"Characters the printed book can show\" in CONTRIBUTING.md)")
-SYMBOLS_FIX = "say what the emoji or symbol means in words, or remove it"
+class _Placer:
+    """The source line of each run of characters found in the rendered page, in document order.
+
+    Searched from the line of the last one found (then, for a footnote, which is rendered at the
+    end of the page, from the body's start), in code blocks too, which print; a character
+    written as a reference (&#x4E2D;) is found as one."""
+
+    def __init__(self, lines: Sequence[str], body_start: int) -> None:
+        self.text = "\n".join(lines)
+        self.starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+        self.first = self.starts[min(body_start - 1, len(self.starts) - 1)]
+        self.at = self.first
+
+    def __call__(self, run: str, segment: str) -> int:
+        """The line of `run`, found in the rendered line `segment`: the whole line where the
+        source has it as it is (code, most text), else the run itself, else a reference to it."""
+        reference = _reference(run[0])
+        for start in (self.at, self.first):
+            found = [(at, at + len(segment)) for at in [self.text.find(segment, start)] if at != -1 and segment != run]
+            if not found:  # the run as written, or as a reference, whichever comes first
+                match = reference.search(self.text, start)
+                found = sorted([(at, at + len(run)) for at in [self.text.find(run, start)] if at != -1]
+                               + ([match.span()] if match else []))
+            if found:
+                self.at = found[0][1]  # the next run is after this one
+                return bisect.bisect_right(self.starts, found[0][0])
+        return bisect.bisect_right(self.starts, self.at)
 
 
-def describe(char: str) -> str:
-    """A character as a contributor can find it: itself, its code point, its Unicode name, and
-    its script when it has one of its own, e.g. 'क (U+0915 DEVANAGARI LETTER KA, Devanagari)'."""
-    point = f"U+{ord(char):04X}"
-    category = unicodedata.category(char)
-    if category == "Co":
-        return f"{char} ({point}, a private-use character)"
-    if category == "Cn":
-        return f"{char} ({point}, not yet a character of Unicode)"
-    name = unicodedata.name(char, "")
-    script = _script(char)
-    return f"{char} ({point} {name}, {script})" if script else f"{char} ({point} {name})"
-
-
-def _script(char: str) -> str:
-    """The script's name, or '' for characters every script shares (punctuation, emoji) or that
-    take their neighbours' (marks)."""
-    # fontTools knows the Unicode Script property, which Python's unicodedata lacks; imported
-    # only when a page has such a character.
-    from fontTools import unicodedata as font_unicodedata  # type: ignore[import-untyped]
-
-    code = font_unicodedata.script(char)
-    return "" if code in ("Zyyy", "Zinh", "Zzzz") else str(font_unicodedata.script_name(code))
+def _reference(char: str) -> re.Pattern[str]:
+    """The ways a character reference may write `char`: &#x4E2D;, &#20013; or its name."""
+    point = ord(char)
+    name = html.entities.codepoint2name.get(point)
+    return re.compile(rf"&#(?:x0*{point:x}|0*{point});" + (rf"|&{name};" if name else ""), re.I)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from markdown.extensions.toc import slugify
+from mkdocs_print_site_plugin.exclude import exclude
 from mkdocs.exceptions import PluginError
 
 from ebook.model import adaptation, credits
@@ -132,6 +133,13 @@ class Book:
         """A chapter: a page in the chapters folder other than the folder's index page."""
         return (src_uri.startswith(self.settings.book.chapters_dir + "/")
                 and posixpath.basename(src_uri) not in ("index.md", "README.md"))
+
+    def is_printed(self, src_uri: str) -> bool:
+        """A page a PDF prints: a chapter (its handout, its worksheet, the book), or a page the
+        print page holds, which the book PDF is made from (print-site's `exclude:` leaves pages
+        out of it; without print-site there is no print page)."""
+        excluded = self.settings.print_excluded
+        return self.is_chapter(src_uri) or (excluded is not None and not exclude(src_uri, list(excluded)))
 
     def with_chapters(self, src_uris_and_urls: Iterable[tuple[str, str]]) -> Book:
         """The same book with its chapters: the navigation's pages, in order, that are chapters."""

@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 
-from ebook.model import adaptation, credits, fields
+from ebook.model import adaptation, credits, fields, glyphs
 from ebook.model.credits import Credits, Work
 from ebook.model.download_settings import named_formats, read_epub_settings, read_pdf_settings
 
@@ -234,6 +235,9 @@ class Settings:
     formats: tuple[str, ...]  # the downloads this book offers (extra.downloads), in FORMATS' order
     switches: Switches
     offline_edition: bool  # this build is the offline edition's, run by the book's build
+    # print-site's `exclude:`, the pages left out of the print page and the book PDF (see
+    # Book.is_printed); None when print-site is off and there is no print page.
+    print_excluded: tuple[str, ...] | None = ()
 
 
 def config_name(config: MkDocsConfig) -> str:
@@ -260,7 +264,36 @@ def parse_settings(config: MkDocsConfig, env: Mapping[str, str]) -> Settings:
     pdf = read(lambda: read_pdf_settings(extra.get("pdf"), name, problems), None)
     epub = read(lambda: read_epub_settings(extra.get("epub"), name, problems), None) if "epub" in formats else None
     switches = read_switches(env, problems)
+    if book is not None:
+        for where, value in printed_fields(name, config.site_name, book.credits):
+            read(partial(printable_field, where, value), None)
     problems.stop(name, config.config_file_path)
     assert book is not None and pdf is not None  # or stopped above
     return Settings(config_name=name, book=book, pdf=pdf, epub=epub, formats=formats, switches=switches,
-                    offline_edition=is_offline_edition(config))
+                    offline_edition=is_offline_edition(config), print_excluded=print_excluded(config))
+
+
+def printed_fields(name: str, site_name: str, book_credits: Credits) -> list[tuple[str, str]]:
+    """The settings the PDFs print (their cover, copyright page and running heads), each with
+    where it is written: the edition's title and subtitle, its editors and publisher, and the
+    original's title, author and publisher."""
+    edition, original, where = book_credits.edition, book_credits.original, f"{name}: extra.book"
+    return [(f"{name}: site_name", site_name), (f"{where}.edition.subtitle", edition.subtitle),
+            *((f"{where}.edition.editors", editor) for editor in edition.editors),
+            (f"{where}.edition.publisher", edition.publisher), (f"{where}.title", original.title),
+            (f"{where}.author", original.author), (f"{where}.publisher", original.publisher)]
+
+
+def printable_field(where: str, value: str) -> None:
+    """Refuse a printed setting with characters the printed book's typeface has no glyph for."""
+    chars = glyphs.missing(value)
+    if chars:
+        raise PluginError(f"{where}: {glyphs.message(chars)}")
+
+
+def print_excluded(config: MkDocsConfig) -> tuple[str, ...] | None:
+    """print-site's `exclude:` patterns, or None when print-site is off."""
+    plugin = config.plugins.get("print-site")
+    if plugin is None or not plugin.config.get("enabled", True):
+        return None
+    return tuple(str(pattern) for pattern in plugin.config.get("exclude") or ())
