@@ -211,3 +211,12 @@ def test_a_worksheet_has_a_place_for_the_name_and_the_date_in_its_text() -> None
 
 def test_document_headings_in_order() -> None:
     assert document_headings("<h1>A <em>b</em></h1><p>x</p><h2>C\n d</h2>") == ["A b", "C d"]
+
+
+def test_a_long_title_is_shortened_at_a_word_in_the_running_head_only() -> None:
+    from ebook.pdf.documents import running_head
+    assert running_head("Connection, Disconnection & Reconnection") == "Connection, Disconnection & Reconnection"
+    long = ("Peer Support Across Campus: Listening, Referral and Follow-up in Colleges, Universities "
+            "and Institutes")
+    assert running_head(long) == "Peer Support Across Campus: Listening, Referral and…"
+    assert running_head("x" * 90) == "x" * 59 + "…"

@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from ebook.model import credits
 from ebook.model.book import download_path
 from ebook.pdf.content import clean_content, heading_text, online_folder, stylesheets
-from ebook.pdf.documents import PRINT_PAGE, PdfMetadata, PrintDocument, document_context
+from ebook.pdf.documents import PRINT_PAGE, PdfMetadata, PrintDocument, document_context, running_head
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
@@ -124,6 +124,6 @@ def book_document(print_page_html: str, setup: PrintSetup) -> PrintDocument:
         metadata=metadata,
         toc=True,
         # A part titled like the book (the home page) has the book's title on the left already.
-        heads=tuple((part.toc.id, "" if part.title == book.title else part.title) for part in parts),
-        book_head=book.title,
+        heads=tuple((part.toc.id, "" if part.title == book.title else running_head(part.title)) for part in parts),
+        book_head=running_head(book.title),
     )

@@ -196,6 +196,20 @@ def css_string(text: str) -> Markup:
 PAPER_HEIGHTS = {"letter": "279.4mm", "A4": "297mm"}
 
 
+# A running head longer than this is shortened: in the margin it would wrap onto lines that
+# climb towards the paper's edge, past what a printer prints.
+HEAD_MAX = 60
+
+
+def running_head(title: str) -> str:
+    """A title as a running head: whole if short, else cut at a word and ended with an ellipsis
+    (the page's own heading and the bookmarks keep it whole)."""
+    if len(title) <= HEAD_MAX:
+        return title
+    cut = title[:HEAD_MAX].rsplit(" ", 1)[0] if " " in title[:HEAD_MAX] else title[:HEAD_MAX - 1]
+    return cut.rstrip(" ,;:–—-") + "…"
+
+
 def document_context(metadata: PdfMetadata, sheets: Sequence[str], setup: PrintSetup, *,
                      head: str, foot: str) -> dict[str, Any]:
     """What the base template needs: the head, the styles, the paper, the margin boxes."""
@@ -204,7 +218,7 @@ def document_context(metadata: PdfMetadata, sheets: Sequence[str], setup: PrintS
         "keywords": ", ".join(metadata.keywords), "language": metadata.language,
         "stylesheets": tuple(sheets), "paper": setup.settings.paper,
         "paper_height": PAPER_HEIGHTS[setup.settings.paper], "body": setup.body,
-        "head_left": setup.book.title, "head_right": head, "foot_left": foot,
+        "head_left": running_head(setup.book.title), "head_right": running_head(head), "foot_left": foot,
     }
 
 
