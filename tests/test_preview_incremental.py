@@ -7,9 +7,13 @@ from __future__ import annotations
 import difflib
 import os
 import random
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
+from typing import Callable
 
 import mkdocs
 import pytest
@@ -128,3 +132,46 @@ def test_every_served_file_equals_a_clean_build_after_each_edit(
         clean = tmp_path / f"clean-{number}"
         clean_build(project, clean, clean_env)
         assert differences(preview, clean) == [], f"after edit {number} ({kind})"
+
+
+def test_the_preview_server_shows_a_saved_edit(tmp_path: Path) -> None:
+    """`python -m ebook.preview` (make serve): the page served changes once the chapter is saved."""
+    project = make_fixture_project("preview", tmp_path).parent
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "BOOK_EXPORTS": "0", "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project / "hooks")}
+    log = tmp_path / "preview.log"
+    with log.open("wb") as output:  # a file, not a pipe: a long log never blocks the server
+        process = subprocess.Popen([sys.executable, "-m", "ebook.preview", "--no-strict", "-a", f"127.0.0.1:{port}"],
+                                   cwd=project, env=env, stdout=output, stderr=output)
+    url = f"http://127.0.0.1:{port}/chapters/listening/"
+    try:
+        assert "<h1" in served(url, process, lambda page: "<h1" in page)
+        chapter = project / "docs" / "chapters" / "listening.md"
+        time.sleep(0.5)  # the server watches the files once the first build is served
+        chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+            "\n## Connection\n", "\nA sentence saved during the preview.\n\n## Connection\n"), encoding="utf-8")
+        page = served(url, process, lambda page: "A sentence saved during the preview." in page)
+        assert "<p>A sentence saved during the preview.</p>" in page
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    text = log.read_text(encoding="utf-8", errors="replace")
+    assert "Rebuilt chapters/listening.md" in text, text[-3000:]
+
+
+def served(url: str, process: subprocess.Popen[bytes], ready: Callable[[str], bool], timeout: float = 60) -> str:
+    """The page at `url` once `ready` says so (polled)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        assert process.poll() is None, f"the preview stopped (exit {process.returncode})"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                page = str(response.read().decode("utf-8"))
+            if ready(page):
+                return page
+        except OSError:
+            pass  # not serving yet
+        time.sleep(0.05)
+    raise AssertionError(f"{url} was not ready within {timeout} s")
