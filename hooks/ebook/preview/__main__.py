@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from urllib.parse import urlsplit
 
+from mkdocs.__main__ import State
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
 from ebook.preview.builder import PreviewBuilder
@@ -33,7 +34,8 @@ def main() -> None:
     strict.add_argument("--strict", dest="strict", action="store_true", default=None)
     strict.add_argument("--no-strict", dest="strict", action="store_false")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
+    # MkDocs' own log output, as `mkdocs serve` writes it, while this function runs.
+    logs = State()  # type: ignore[no-untyped-call]
     options = {key: value for key, value in (("strict", args.strict), ("dev_addr", args.dev_addr))
                if value is not None}
     site_dir = tempfile.mkdtemp(prefix="mkdocs_")
@@ -41,6 +43,7 @@ def main() -> None:
         serve(PreviewBuilder(args.config_file, site_dir, **options), site_dir)
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
+        logs.logger.info("Preview stopped.")
 
 
 def serve(builder: PreviewBuilder, site_dir: str) -> None:
