@@ -24,8 +24,9 @@ from tests.helpers import make_fixture_project
 
 SERVE_URL = "http://127.0.0.1:8000/"
 SEED = 20261204
-STEPS = 12
-BODY_EDITS = ("sentence", "prompt")
+STEPS = 14
+# A chapter's heading alone is its body: the navigation shows the title of its front matter.
+BODY_EDITS = ("sentence", "prompt", "heading", "two pages")
 WHOLE_BOOK_EDITS = ("title", "new chapter", "deleted chapter", "mkdocs.yml")
 
 # `mkdocs serve`'s first build (mkdocs/commands/serve.py), in a process of its own.
@@ -71,12 +72,18 @@ def edit(kind: str, project: Path, rng: random.Random, number: int) -> None:
     """Make one edit of `kind`, as a contributor would save it."""
     docs = project / "docs"
     chapters = sorted(p for p in (docs / "chapters").glob("*.md") if p.name != "index.md")
-    if kind == "sentence":
-        page = rng.choice(sorted(docs.rglob("*.md")))
-        text = page.read_text(encoding="utf-8")
+    if kind in ("sentence", "two pages"):  # two pages saved at once, as an editor's "save all" does
+        for page in rng.sample(sorted(docs.rglob("*.md")), 2 if kind == "two pages" else 1):
+            text = page.read_text(encoding="utf-8")
+            heading = text.index("\n# ")
+            end = text.index("\n", heading + 1)
+            page.write_text(f"{text[:end]}\n\nA sentence of edit {number}, in the body.\n{text[end:]}", encoding="utf-8")
+    elif kind == "heading":
+        chapter = rng.choice(chapters)
+        text = chapter.read_text(encoding="utf-8")
         heading = text.index("\n# ")
         end = text.index("\n", heading + 1)
-        page.write_text(f"{text[:end]}\n\nA sentence of edit {number}, in the body.\n{text[end:]}", encoding="utf-8")
+        chapter.write_text(f"{text[:end]} (heading of edit {number}){text[end:]}", encoding="utf-8")
     elif kind == "prompt":  # the last lines of a chapter are its reflection box's list
         chapter = rng.choice(chapters)
         text = chapter.read_text(encoding="utf-8").rstrip("\n")
@@ -116,7 +123,7 @@ def test_every_served_file_equals_a_clean_build_after_each_edit(
     rng = random.Random(SEED)
     kinds = [*BODY_EDITS, *WHOLE_BOOK_EDITS]
     rng.shuffle(kinds)
-    kinds += rng.choices([*BODY_EDITS, *WHOLE_BOOK_EDITS], weights=[4, 3, 1, 1, 1, 1], k=STEPS - len(kinds))
+    kinds += rng.choices([*BODY_EDITS, *WHOLE_BOOK_EDITS], weights=[4, 3, 1, 1, 1, 1, 1, 1], k=STEPS - len(kinds))
     preview = tmp_path / "served"
     builder = PreviewBuilder(str(project / "mkdocs.yml"), str(preview), SERVE_URL, strict=False)
     builder()
