@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +53,8 @@ from ebook.preview.sources import Change, Snapshot, compare
 from ebook.site.journal import Journal
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import jinja2
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
@@ -124,54 +127,45 @@ class PreviewBuilder:
         """MkDocs' `build` (mkdocs/commands/build.py, 1.6), keeping what it makes."""
         self.built = None  # until this build ends well, no page is rebuilt on top of it
         snapshot = Snapshot.take(config)  # before reading: an edit during the build is seen next time
-        logger = logging.getLogger("mkdocs")
-        warning_counter = utils.CountHandler()
-        warning_counter.setLevel(logging.WARNING)
-        if config.strict:
-            logger.addHandler(warning_counter)
         inclusion = InclusionLevel.is_in_serve
         try:
-            config = config.plugins.on_config(config)
-            config.plugins.on_pre_build(config=config)
-            utils.clean_directory(config.site_dir)
-            files = get_files(config)
-            env = config.theme.get_env()
-            files.add_files_from_theme(env, config)
-            files = config.plugins.on_files(files, config=config)
-            set_exclusions(files, config)
-            nav = get_navigation(files, config)
-            nav = config.plugins.on_nav(nav, config=config, files=files)
-            for file in files.documentation_pages(inclusion=inclusion):
-                if file.page is None and file.inclusion.is_not_in_nav():  # type: ignore[no-untyped-call]
-                    Page(None, file, config)
-                assert file.page is not None
-                mkdocs_build._populate_page(file.page, config, files)
-            env = config.plugins.on_env(env, config=config, files=files)
-            files.copy_static_files(inclusion=inclusion)
-            for template in config.theme.static_templates:
-                mkdocs_build._build_theme_template(template, env, files, config, nav)
-            for template in config.extra_templates:
-                mkdocs_build._build_extra_template(template, files, config, nav)
-            doc_files = files.documentation_pages(inclusion=inclusion)
-            for file in doc_files:
-                assert file.page is not None
-                mkdocs_build._build_page(file.page, config, doc_files, nav, env,
-                                         excluded=file.inclusion.is_excluded())  # type: ignore[no-untyped-call]
-            for file in doc_files:
-                assert file.page is not None
-                file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
-            config.plugins.on_post_build(config=config)
-            if counts := warning_counter.get_counts():
-                message = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
-                raise Abort(f"Aborted with {message} in strict mode!")
+            with strict_mode(config):
+                config = config.plugins.on_config(config)
+                config.plugins.on_pre_build(config=config)
+                utils.clean_directory(config.site_dir)
+                files = get_files(config)
+                env = config.theme.get_env()
+                files.add_files_from_theme(env, config)
+                files = config.plugins.on_files(files, config=config)
+                set_exclusions(files, config)
+                nav = get_navigation(files, config)
+                nav = config.plugins.on_nav(nav, config=config, files=files)
+                for file in files.documentation_pages(inclusion=inclusion):
+                    if file.page is None and file.inclusion.is_not_in_nav():  # type: ignore[no-untyped-call]
+                        Page(None, file, config)
+                    assert file.page is not None
+                    mkdocs_build._populate_page(file.page, config, files)
+                env = config.plugins.on_env(env, config=config, files=files)
+                files.copy_static_files(inclusion=inclusion)
+                for template in config.theme.static_templates:
+                    mkdocs_build._build_theme_template(template, env, files, config, nav)
+                for template in config.extra_templates:
+                    mkdocs_build._build_extra_template(template, files, config, nav)
+                doc_files = files.documentation_pages(inclusion=inclusion)
+                for file in doc_files:
+                    assert file.page is not None
+                    mkdocs_build._build_page(file.page, config, doc_files, nav, env,
+                                             excluded=file.inclusion.is_excluded())  # type: ignore[no-untyped-call]
+                for file in doc_files:
+                    assert file.page is not None
+                    file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+                config.plugins.on_post_build(config=config)
         except Exception as error:
             config.plugins.on_build_error(error=error)
             if isinstance(error, BuildError):
                 log.error(str(error))
                 raise Abort("Aborted with a BuildError!") from error
             raise
-        finally:
-            logger.removeHandler(warning_counter)
         self.built = Built(config, files, nav, env, snapshot)
 
     # --- One page --------------------------------------------------------------------------------
@@ -189,24 +183,25 @@ class PreviewBuilder:
             if reflections is not None and reflections not in pages:
                 pages.append(reflections)
         self.built = None  # a failure halfway leaves pages of two builds: the next build is whole
-        for page in pages:
-            _populate(built, page)
-        # What the checks list after a whole build (CheckRun.env), with these pages' new
-        # findings: the raw HTML links between pages are checked against every page.
-        checks = _hook_state(config, CheckRun)
-        problems = checks.refused + checks.source_problems \
-            + rendered_book_problems(checks.reports, checks.others, checks.context.book)
-        if problems:
-            log.warning("%s\n%s", format_problems(sorted(set(problems))), PREVIEW_GOES_ON)
-        for page in pages:
-            _render(built, page)
-        # Every page's links to sections, as after a whole build: another page's may lead to
-        # a heading of these that is gone.
-        for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
-            if file.page is not None:
-                file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
-        _hook_named(config, "on_env", "print_page").on_env(built.env, config=config, files=files)
-        config.plugins.on_post_build(config=config)
+        with strict_mode(config):
+            for page in pages:
+                _populate(built, page)
+            # What the checks list after a whole build (CheckRun.env), with these pages' new
+            # findings: the raw HTML links between pages are checked against every page.
+            checks = _hook_state(config, CheckRun)
+            problems = checks.refused + checks.source_problems \
+                + rendered_book_problems(checks.reports, checks.others, checks.context.book)
+            if problems:
+                log.warning("%s\n%s", format_problems(sorted(set(problems))), PREVIEW_GOES_ON)
+            for page in pages:
+                _render(built, page)
+            # Every page's links to sections, as after a whole build: another page's may lead to
+            # a heading of these that is gone.
+            for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
+                if file.page is not None:
+                    file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+            _hook_named(config, "on_env", "print_page").on_env(built.env, config=config, files=files)
+            config.plugins.on_post_build(config=config)
         built.snapshot = snapshot
         self.built = built
 
@@ -261,6 +256,23 @@ def _render(built: Built, page: Page) -> None:
     new = entries[before:]  # the search plugin appended the page's new entries
     del entries[before:]
     entries[at:at] = new
+
+
+@contextmanager
+def strict_mode(config: MkDocsConfig) -> Iterator[None]:
+    """With `strict`, stop the build once it is done if anything warned (MkDocs' `build`)."""
+    logger = logging.getLogger("mkdocs")
+    counter = utils.CountHandler()
+    counter.setLevel(logging.WARNING)
+    if config.strict:
+        logger.addHandler(counter)
+    try:
+        yield
+    finally:
+        logger.removeHandler(counter)
+    if counts := counter.get_counts():
+        message = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
+        raise Abort(f"Aborted with {message} in strict mode!")
 
 
 def _of_page(entry: dict[str, Any], url: str) -> bool:
