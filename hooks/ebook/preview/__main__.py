@@ -14,6 +14,7 @@ import argparse
 import logging
 import shutil
 import tempfile
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.__main__ import State
@@ -55,8 +56,14 @@ def serve(builder: PreviewBuilder, site_dir: str) -> None:
     builder.build_all(config)
     server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path,
                               polling_interval=POLLING_INTERVAL)
+    # One watch for each folder of hook files, not one for each file: each watch is a thread of
+    # its own, looking at its files ten times a second.
+    hook_files = {Path(hook).resolve() for hook in config.hooks}
     for path in watched_paths(config):
-        server.watch(str(path))
+        if path.resolve() not in hook_files:
+            server.watch(str(path))
+    for folder in sorted({hook.parent for hook in hook_files}):
+        server.watch(str(folder), recursive=False)
     try:
         server = config.plugins.on_serve(server, config=config, builder=builder)
         server.serve()  # type: ignore[no-untyped-call]

@@ -185,7 +185,9 @@ class PreviewBuilder:
         self.built = None  # a failure halfway leaves pages of two builds: the next build is whole
         with strict_mode(config):
             for page in pages:
-                _populate(built, page)
+                _populate(built, page)  # stops before any page is written if one has refused HTML
+            for page in pages:
+                _render(built, page)  # first: the edited page is served as soon as it is written
             # What the checks list after a whole build (CheckRun.env), with these pages' new
             # findings: the raw HTML links between pages are checked against every page.
             checks = _hook_state(config, CheckRun)
@@ -193,8 +195,6 @@ class PreviewBuilder:
                 + rendered_book_problems(checks.reports, checks.others, checks.context.book)
             if problems:
                 log.warning("%s\n%s", format_problems(sorted(set(problems))), PREVIEW_GOES_ON)
-            for page in pages:
-                _render(built, page)
             # Every page's links to sections, as after a whole build: another page's may lead to
             # a heading of these that is gone.
             for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
