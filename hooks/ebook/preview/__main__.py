@@ -26,6 +26,7 @@ from ebook.preview.sources import watched_paths
 
 log = logging.getLogger("mkdocs.plugins.ebook.preview")
 POLLING_INTERVAL = 0.1  # seconds between two looks at the watched files (MkDocs': 0.5)
+BUILD_DELAY = 0.05  # seconds without a new change before a rebuild starts (MkDocs': 0.1)
 
 
 def main() -> None:
@@ -57,6 +58,9 @@ def serve(builder: PreviewBuilder, site_dir: str) -> None:
     builder.build_all(config)
     server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path,
                               polling_interval=POLLING_INTERVAL)
+    # MkDocs waits this long after the last change seen before it builds, for an editor or git
+    # writing several files; a poll sees them all at once, so waiting for a second poll is enough.
+    server.build_delay = BUILD_DELAY
     # One watch for each folder of hook files, not one for each file: each watch is a thread of
     # its own, looking at its files ten times a second.
     hook_files = {Path(hook).resolve() for hook in config.hooks}
