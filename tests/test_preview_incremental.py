@@ -17,6 +17,7 @@ from typing import Callable
 
 import mkdocs
 import pytest
+from mkdocs.exceptions import Abort
 
 from ebook.model import state
 from ebook.preview.builder import PreviewBuilder
@@ -45,6 +46,17 @@ def test_the_private_steps_of_mkdocs_it_calls_are_those_of_the_version_read() ->
     # builder.py repeats MkDocs 1.6's `build` and calls its private `_populate_page` and
     # `_build_page`: another version may change them. Read them again before moving this pin.
     assert mkdocs.__version__.startswith("1.6."), mkdocs.__version__
+
+
+def in_preview_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture book, in a folder of its own, as this process's working folder and
+    environment for a preview of it (until the test ends)."""
+    project = make_fixture_project("preview", tmp_path).parent
+    for name, value in {"BOOK_EXPORTS": "0", "SOURCE_DATE_EPOCH": "1700000000", "NO_MKDOCS_2_WARNING": "1"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(state, "_serving", state.serving())  # the builder's on_startup sets it: put back after
+    return project
 
 
 def clean_build(project: Path, site: Path, env: dict[str, str]) -> None:
@@ -113,13 +125,8 @@ def edit(kind: str, project: Path, rng: random.Random, number: int) -> None:
 
 def test_every_served_file_equals_a_clean_build_after_each_edit(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    project = make_fixture_project("preview", tmp_path).parent
-    env = {"BOOK_EXPORTS": "0", "SOURCE_DATE_EPOCH": "1700000000", "NO_MKDOCS_2_WARNING": "1"}
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.chdir(project)
-    monkeypatch.setattr(state, "_serving", state.serving())  # the builder's on_startup sets it: put back after
-    clean_env = {**os.environ, **env}
+    project = in_preview_project(tmp_path, monkeypatch)
+    clean_env = dict(os.environ)
     rng = random.Random(SEED)
     kinds = [*BODY_EDITS, *WHOLE_BOOK_EDITS]
     rng.shuffle(kinds)
@@ -139,6 +146,30 @@ def test_every_served_file_equals_a_clean_build_after_each_edit(
         clean = tmp_path / f"clean-{number}"
         clean_build(project, clean, clean_env)
         assert differences(preview, clean) == [], f"after edit {number} ({kind})"
+
+
+def test_a_saved_script_is_never_served_and_its_removal_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """HTML the checks refuse stops the rebuild of one page as it stops a whole build, and the
+    page served stays the last one without it; once it is removed, that page is rebuilt and the
+    preview is a clean build again."""
+    project = in_preview_project(tmp_path, monkeypatch)
+    served = tmp_path / "served"
+    builder = PreviewBuilder(str(project / "mkdocs.yml"), str(served), SERVE_URL, strict=False)
+    builder()
+    chapter = project / "docs" / "chapters" / "listening.md"
+    original = chapter.read_text(encoding="utf-8")
+    chapter.write_text(original.replace("\n## Connection\n", "\n<script>alert('saved')</script>\n\n## Connection\n"),
+                       encoding="utf-8")
+    with pytest.raises(Abort) as stopped:
+        builder()
+    assert "docs/chapters/listening.md" in str(stopped.value.__cause__)  # the checks' list, logged
+    assert "alert('saved')" not in (served / "chapters" / "listening" / "index.html").read_text(encoding="utf-8")
+    chapter.write_text(original.replace("\n## Connection\n", "\nA sentence instead.\n\n## Connection\n"),
+                       encoding="utf-8")
+    builder()
+    assert builder.last_change.pages == ("chapters/listening.md",), builder.last_change
+    clean_build(project, tmp_path / "clean", dict(os.environ))
+    assert differences(served, tmp_path / "clean") == []
 
 
 def test_the_preview_server_shows_a_saved_edit(tmp_path: Path) -> None:

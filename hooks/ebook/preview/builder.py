@@ -14,7 +14,8 @@ title; the same configuration, templates and hooks) rebuilds only what shows tha
 
 Anything else builds the whole book again (`sources.compare` says why, case by case), as does a
 rebuild of one page that finds its title changed (from its first heading: every page's
-navigation shows it) or HTML the checks refuse (the whole build stops on it, saying where).
+navigation shows it). HTML the checks refuse stops the rebuild before anything is written, as
+it stops a whole build, saying where; the site served stays the last one until it is removed.
 
 The neighbours' links, the navigation and the chapter lists show titles and front matter only,
 which such an edit leaves as they were. tests/test_preview_incremental.py compares every file
@@ -72,6 +73,10 @@ class Built:
     nav: Navigation
     env: jinja2.Environment
     snapshot: Snapshot
+
+
+class RefusedHtml(Exception):
+    """A page has HTML the checks refuse (the message lists where): nothing is written."""
 
 
 class OnePageRebuildFailed(Exception):
@@ -184,8 +189,17 @@ class PreviewBuilder:
                 pages.append(reflections)
         self.built = None  # a failure halfway leaves pages of two builds: the next build is whole
         with strict_mode(config):
-            for page in pages:
-                _populate(built, page)  # stops before any page is written if one has refused HTML
+            try:
+                for page in pages:
+                    _populate(built, page)
+            except RefusedHtml as refused:
+                # As a whole build, stop before any page is written; unlike it, keep the site
+                # served (a whole build would have emptied it) and build on it once the HTML
+                # is gone. The snapshot stays the last one's: every page edited since is read
+                # again then.
+                self.built = built
+                log.error("%s", refused)
+                raise Abort("Aborted with a BuildError!") from refused
             for page in pages:
                 _render(built, page)  # first: the edited page is served as soon as it is written
             # What the checks list after a whole build (CheckRun.env), with these pages' new
@@ -237,7 +251,7 @@ def _populate(built: Built, page: Page) -> None:
     title = page.title
     mkdocs_build._populate_page(page, config, files)
     if checks.refused:
-        raise OnePageRebuildFailed(f"{src_uri} has HTML the book refuses")
+        raise RefusedHtml(format_problems(sorted(set(checks.refused))))
     if page.title != title:
         raise OnePageRebuildFailed(f"the title of {src_uri} changed")
 
