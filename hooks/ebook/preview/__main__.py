@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -37,8 +39,12 @@ def main() -> None:
     strict.add_argument("--strict", dest="strict", action="store_true", default=None)
     strict.add_argument("--no-strict", dest="strict", action="store_false")
     args = parser.parse_args()
-    # MkDocs' own log output, as `mkdocs serve` writes it, while this function runs.
+    # MkDocs' own log output, as `mkdocs serve` writes it, while this function runs: in colour
+    # and wrapped to the terminal's width in a terminal, plain lines otherwise (its --color's
+    # default), which tools and tests read.
     logs = State()  # type: ignore[no-untyped-call]
+    if not sys.stdout.isatty() or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        logs.stream.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
     options = {key: value for key, value in (("strict", args.strict), ("dev_addr", args.dev_addr))
                if value is not None}
     site_dir = tempfile.mkdtemp(prefix="mkdocs_")
