@@ -42,9 +42,10 @@ book: $(INSTALLED) book-deps
 
 ## serve: preview with live reload at http://127.0.0.1:8000 (no PDFs, so reloads stay instant)
 # Not strict: the chapter checks list what is left to fix (a new chapter's sample text, say) and
-# the preview goes on; make book and make test stop on the same problems.
+# the preview goes on; make book and make test stop on the same problems. MkDocs' server, whose
+# builder rebuilds only the page an edit of its text changes (hooks/ebook/preview/).
 serve: $(INSTALLED)
-	BOOK_EXPORTS=0 $(BIN)/mkdocs serve --no-strict
+	BOOK_EXPORTS=0 PYTHONPATH=hooks $(BIN)/python -m ebook.preview --no-strict
 
 ## test: run the whole test suite (`make test PYTEST_ARGS=-q`: options for pytest)
 test: setup

@@ -21,11 +21,12 @@ from tests.helpers import ROOT, make_fixture_project
 TEMPLATE = ROOT / "templates" / "chapter.md"
 
 
-def serve_command() -> list[str]:
-    """`make serve`'s mkdocs command, as the Makefile writes it."""
+def serve_command() -> tuple[list[str], dict[str, str]]:
+    """`make serve`'s command and the environment it sets, as the Makefile writes them."""
     recipe = re.search(r"^serve:.*\n\t(.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1)
-    assert recipe.startswith("BOOK_EXPORTS=0 $(BIN)/mkdocs serve"), recipe
-    return [sys.executable, "-m", "mkdocs", *recipe.split("$(BIN)/mkdocs ", 1)[1].split()]
+    settings, _, command = recipe.partition("$(BIN)/python ")
+    assert command.startswith("-m ebook.preview") and "BOOK_EXPORTS=0" in settings.split(), recipe
+    return [sys.executable, *command.split()], dict(setting.split("=", 1) for setting in settings.split())
 
 
 def free_port() -> int:
@@ -48,9 +49,10 @@ def preview(config: Path, page: str, seconds: float = 60) -> tuple[int | None, s
 def previewing(config: Path, seconds: float = 60) -> Iterator[tuple[str | None, list[str]]]:
     """The preview running: (its address once it serves, or None if it stopped; what it printed)."""
     port = free_port()
+    command, settings = serve_command()
     process = subprocess.Popen(
-        [*serve_command(), "-f", str(config), "-a", f"127.0.0.1:{port}"], cwd=config.parent,
-        env={**os.environ, "BOOK_EXPORTS": "0", "NO_MKDOCS_2_WARNING": "1"},
+        [*command, "-f", str(config), "-a", f"127.0.0.1:{port}"], cwd=config.parent,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **settings},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output: list[str] = []
     try:

@@ -1,0 +1,89 @@
+"""`python -m ebook.preview`: `mkdocs serve`, rebuilding only what each edit changes.
+
+The server, its live reload and its watching are MkDocs' own (mkdocs/commands/serve.py); only
+the builder differs (builder.py). It also watches the theme's overrides/ folder and the hook
+files, whose change `mkdocs serve` ignores unless told (`--watch-theme`, `-w`), and looks for
+changes five times as often: MkDocs' server polls the files (it does not ask the system to tell
+it), by default every half second, which would be most of the wait from saving a page to seeing
+it once the page alone is rebuilt. Each poll reads the dates of the book's few hundred files:
+polling more often still would cost idle processor time for little gain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from mkdocs.__main__ import State
+from mkdocs.livereload import LiveReloadServer, _serve_url
+
+from ebook.preview.builder import PreviewBuilder
+from ebook.preview.sources import watched_paths
+
+log = logging.getLogger("mkdocs.plugins.ebook.preview")
+POLLING_INTERVAL = 0.1  # seconds between two looks at the watched files (MkDocs': 0.5)
+BUILD_DELAY = 0.05  # seconds without a new change before a rebuild starts (MkDocs': 0.1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("-f", "--config-file", default=None, help="the book's mkdocs.yml")
+    parser.add_argument("-a", "--dev-addr", default=None, help="IP:PORT to serve on (MkDocs': 127.0.0.1:8000)")
+    strict = parser.add_mutually_exclusive_group()
+    strict.add_argument("--strict", dest="strict", action="store_true", default=None)
+    strict.add_argument("--no-strict", dest="strict", action="store_false")
+    args = parser.parse_args()
+    # MkDocs' own log output, as `mkdocs serve` writes it, while this function runs: in colour
+    # and wrapped to the terminal's width in a terminal, plain lines otherwise (its --color's
+    # default), which tools and tests read.
+    logs = State()  # type: ignore[no-untyped-call]
+    if not sys.stdout.isatty() or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        logs.stream.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
+    options = {key: value for key, value in (("strict", args.strict), ("dev_addr", args.dev_addr))
+               if value is not None}
+    site_dir = tempfile.mkdtemp(prefix="mkdocs_")
+    try:
+        serve(PreviewBuilder(args.config_file, site_dir, **options), site_dir)
+    finally:
+        shutil.rmtree(site_dir, ignore_errors=True)
+        logs.logger.info("Preview stopped.")
+
+
+def serve(builder: PreviewBuilder, site_dir: str) -> None:
+    """Build the book, then serve it and rebuild on every change until interrupted."""
+    config = builder.load_config()
+    host, port = config.dev_addr
+    mount_path = urlsplit(config.site_url or "/").path
+    builder.serve_url = config.site_url = _serve_url(host, port, mount_path)
+    builder.build_all(config)
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path,
+                              polling_interval=POLLING_INTERVAL)
+    # MkDocs waits this long after the last change seen before it builds, for an editor or git
+    # writing several files; a poll sees them all at once, so waiting for a second poll is enough.
+    server.build_delay = BUILD_DELAY
+    # One watch for each folder of hook files, not one for each file: each watch is a thread of
+    # its own, looking at its files ten times a second.
+    hook_files = {Path(hook).resolve() for hook in config.hooks}
+    for path in watched_paths(config):
+        if path.resolve() not in hook_files:
+            server.watch(str(path))
+    for folder in sorted({hook.parent for hook in hook_files}):
+        server.watch(str(folder), recursive=False)
+    try:
+        server = config.plugins.on_serve(server, config=config, builder=builder)
+        server.serve()  # type: ignore[no-untyped-call]
+    except KeyboardInterrupt:
+        log.info("Shutting down...")
+    finally:
+        server.shutdown()
+        config.plugins.on_shutdown()
+
+
+if __name__ == "__main__":
+    main()

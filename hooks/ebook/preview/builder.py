@@ -1,0 +1,311 @@
+"""The preview's builder: a whole build, kept in memory, and rebuilds of one edited page.
+
+A whole build is MkDocs' own (`mkdocs.commands.build.build`, step by step, so that the
+configuration, files, navigation, template environment and every plugin's and hook's state are
+kept). After it, an edit that changes only the body of pages (the same files, front matter and
+title; the same configuration, templates and hooks) rebuilds only what shows that body:
+
+- the page itself: its page events, Markdown, the checks of its source and rendering, its
+  template and the file written;
+- "My reflections" when the page is a chapter (it lists every chapter's prompts);
+- the page's entries of the search index, in their place;
+- what MkDocs' plugins and the hooks finish after the pages (`on_post_build`): the search
+  index, the print page (every page's content, the edited one's new), the download links.
+
+Anything else builds the whole book again (`sources.compare` says why, case by case), as does a
+rebuild of one page that finds its title changed (from its first heading: every page's
+navigation shows it). HTML the checks refuse stops the rebuild before anything is written, as
+it stops a whole build, saying where; the site served stays the last one until it is removed.
+
+The neighbours' links, the navigation and the chapter lists show titles and front matter only,
+which such an edit leaves as they were. tests/test_preview_incremental.py compares every file
+of the preview, after random edits of every kind, with a clean build of the same sources.
+
+What the hooks keep of a build is brought up to date page by page: the checks' record of the
+page (`CheckRun`: its lines, rendered report, refused HTML and source problems) is replaced, the
+journal reads the chapter's prompts again as it converts, and print_page.py's `on_env` shares
+the site's template environment again for print-site's `on_post_build` (which ends the sharing).
+
+MkDocs has no public API to build one page: `_populate_page` and `_build_page` are its own
+private steps (tests/test_preview_incremental.py pins the MkDocs version they were read from).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mkdocs import utils
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, BuildError
+from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.nav import get_navigation
+from mkdocs.structure.pages import Page
+
+from ebook.checks.book_wide import check_page_source, rendered_book_problems
+from ebook.checks.problems import DOCS, Source, format_problems
+from ebook.checks.run import PREVIEW_GOES_ON, CheckRun
+from ebook.model import state
+from ebook.preview.sources import Change, Snapshot, compare
+from ebook.site.journal import Journal
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    import jinja2
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+
+log = logging.getLogger("mkdocs.plugins.ebook.preview")
+
+
+@dataclass
+class Built:
+    """What the last whole build left, for the rebuilds of single pages after it."""
+
+    config: MkDocsConfig
+    files: Files
+    nav: Navigation
+    env: jinja2.Environment
+    snapshot: Snapshot
+
+
+class RefusedHtml(Exception):
+    """A page has HTML the checks refuse (the message lists where): nothing is written."""
+
+
+class OnePageRebuildFailed(Exception):
+    """This edit needs the whole book built again (the reason is the message)."""
+
+
+class PreviewBuilder:
+    """Builds the preview into `site_dir`, whole or page by page (see the module's docstring)."""
+
+    def __init__(self, config_file: str | None, site_dir: str, serve_url: str = "", **options: Any) -> None:
+        """`options`: the settings given on the command line (strict, dev_addr), as `mkdocs serve`
+        passes them to `load_config`; `serve_url` is the site's address in the preview."""
+        self.config_file = config_file
+        self.site_dir = site_dir
+        self.serve_url = serve_url
+        self.options = options
+        self.built: Built | None = None
+        self.started = False
+        self.last_change = Change()  # what the last rebuild found, for the log and the tests
+
+    def load_config(self) -> MkDocsConfig:
+        """The configuration as `mkdocs serve` loads it, read again for each whole build."""
+        config = load_config(config_file=self.config_file, site_dir=self.site_dir, **self.options)
+        if not self.started:
+            config.plugins.on_startup(command="serve", dirty=False)
+            self.started = True
+        if self.serve_url:
+            config.site_url = self.serve_url
+        return config
+
+    def __call__(self) -> None:
+        """Rebuild what changed since the last build (LiveReloadServer's builder)."""
+        start = time.monotonic()
+        snapshot = Snapshot.take(self.built.config) if self.built else None
+        change = compare(self.built.snapshot, snapshot) if self.built and snapshot \
+            else Change(full_build="no complete build to start from")
+        self.last_change = change
+        if not change.full_build and not change.pages:
+            return
+        if not change.full_build and snapshot:
+            try:
+                self.rebuild_pages(change.pages, snapshot)
+                log.info("Rebuilt %s in %.2f seconds", ", ".join(change.pages), time.monotonic() - start)
+                return
+            except OnePageRebuildFailed as reason:
+                change = Change(full_build=str(reason))
+        log.info("Building the whole book (%s)", change.full_build)
+        self.build_all(self.load_config())
+
+    # --- The whole book ------------------------------------------------------------------------
+
+    def build_all(self, config: MkDocsConfig) -> None:
+        """MkDocs' `build` (mkdocs/commands/build.py, 1.6), keeping what it makes."""
+        self.built = None  # until this build ends well, no page is rebuilt on top of it
+        snapshot = Snapshot.take(config)  # before reading: an edit during the build is seen next time
+        inclusion = InclusionLevel.is_in_serve
+        try:
+            with strict_mode(config):
+                config = config.plugins.on_config(config)
+                config.plugins.on_pre_build(config=config)
+                utils.clean_directory(config.site_dir)
+                files = get_files(config)
+                env = config.theme.get_env()
+                files.add_files_from_theme(env, config)
+                files = config.plugins.on_files(files, config=config)
+                set_exclusions(files, config)
+                nav = get_navigation(files, config)
+                nav = config.plugins.on_nav(nav, config=config, files=files)
+                for file in files.documentation_pages(inclusion=inclusion):
+                    if file.page is None and file.inclusion.is_not_in_nav():  # type: ignore[no-untyped-call]
+                        Page(None, file, config)
+                    assert file.page is not None
+                    mkdocs_build._populate_page(file.page, config, files)
+                env = config.plugins.on_env(env, config=config, files=files)
+                files.copy_static_files(inclusion=inclusion)
+                for template in config.theme.static_templates:
+                    mkdocs_build._build_theme_template(template, env, files, config, nav)
+                for template in config.extra_templates:
+                    mkdocs_build._build_extra_template(template, files, config, nav)
+                doc_files = files.documentation_pages(inclusion=inclusion)
+                for file in doc_files:
+                    assert file.page is not None
+                    mkdocs_build._build_page(file.page, config, doc_files, nav, env,
+                                             excluded=file.inclusion.is_excluded())  # type: ignore[no-untyped-call]
+                for file in doc_files:
+                    assert file.page is not None
+                    file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+                config.plugins.on_post_build(config=config)
+        except Exception as error:
+            config.plugins.on_build_error(error=error)
+            if isinstance(error, BuildError):
+                log.error(str(error))
+                raise Abort("Aborted with a BuildError!") from error
+            raise
+        self.built = Built(config, files, nav, env, snapshot)
+
+    # --- One page --------------------------------------------------------------------------------
+
+    def rebuild_pages(self, src_uris: tuple[str, ...], snapshot: Snapshot) -> None:
+        """Rebuild the pages whose body changed, and what shows them (see the module's docstring);
+        `snapshot`: the sources they were read from."""
+        built = self.built
+        assert built is not None
+        config, files = built.config, built.files
+        pages = [self._page(src_uri) for src_uri in src_uris]
+        book = state.book_of(config)
+        if any(book.is_chapter(page.file.src_uri) for page in pages):
+            reflections = self._reflections_page()
+            if reflections is not None and reflections not in pages:
+                pages.append(reflections)
+        self.built = None  # a failure halfway leaves pages of two builds: the next build is whole
+        with strict_mode(config):
+            try:
+                for page in pages:
+                    _populate(built, page)
+            except RefusedHtml as refused:
+                # As a whole build, stop before any page is written; unlike it, keep the site
+                # served (a whole build would have emptied it) and build on it once the HTML
+                # is gone. The snapshot stays the last one's: every page edited since is read
+                # again then.
+                self.built = built
+                log.error("%s", refused)
+                raise Abort("Aborted with a BuildError!") from refused
+            for page in pages:
+                _render(built, page)  # first: the edited page is served as soon as it is written
+            # What the checks list after a whole build (CheckRun.env), with these pages' new
+            # findings: the raw HTML links between pages are checked against every page.
+            checks = _hook_state(config, CheckRun)
+            problems = checks.refused + checks.source_problems \
+                + rendered_book_problems(checks.reports, checks.others, checks.context.book)
+            if problems:
+                log.warning("%s\n%s", format_problems(sorted(set(problems))), PREVIEW_GOES_ON)
+            # Every page's links to sections, as after a whole build: another page's may lead to
+            # a heading of these that is gone.
+            for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
+                if file.page is not None:
+                    file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+            _hook_named(config, "on_env", "print_page").on_env(built.env, config=config, files=files)
+            config.plugins.on_post_build(config=config)
+        built.snapshot = snapshot
+        self.built = built
+
+    def _page(self, src_uri: str) -> Page:
+        assert self.built is not None
+        file = self.built.files.get_file_from_path(src_uri)
+        if file is None or file.page is None:
+            raise OnePageRebuildFailed(f"{src_uri} is not a page of the last build")
+        return file.page
+
+    def _reflections_page(self) -> Page | None:
+        assert self.built is not None
+        url = _hook_state(self.built.config, Journal).reflections_url
+        return next((f.page for f in self.built.files.documentation_pages()
+                     if f.page is not None and f.page.url == url), None)
+
+
+def _populate(built: Built, page: Page) -> None:
+    """The page's source checked and converted, as in a whole build; the checks' record of it
+    replaced."""
+    config, files = built.config, built.files
+    checks = _hook_state(config, CheckRun)
+    src_uri, path = page.file.src_uri, f"{DOCS}/{page.file.src_uri}"
+    source = check_page_source(Source(src_uri=src_uri, url=page.file.url, raw=page.file.content_bytes),
+                               checks.context.book, checks.context.placeholders)
+    if source.lines is None:
+        raise OnePageRebuildFailed(f"{src_uri} cannot be read")  # the whole build says why
+    # The checks' record of this page, from the last build, replaced by this one's.
+    checks.lines_by_page[src_uri] = source.lines
+    checks.reports = [r for r in checks.reports if r.src_uri != src_uri]
+    checks.refused = [p for p in checks.refused if p.path != path]
+    checks.source_problems = [p for p in checks.source_problems if p.path != path] + source.problems
+    title = page.title
+    mkdocs_build._populate_page(page, config, files)
+    if checks.refused:
+        raise RefusedHtml(format_problems(sorted(set(checks.refused))))
+    if page.title != title:
+        raise OnePageRebuildFailed(f"the title of {src_uri} changed")
+
+
+def _render(built: Built, page: Page) -> None:
+    """The page's template rendered and written; its search entries where they were."""
+    search = built.config.plugins.get("material/search") or built.config.plugins.get("search")
+    index = getattr(search, "search_index", None)
+    entries: list[dict[str, Any]] = index.entries if index is not None else []
+    at = next((i for i, e in enumerate(entries) if _of_page(e, page.url)), len(entries))
+    entries[:] = [e for e in entries if not _of_page(e, page.url)]
+    before = len(entries)
+    doc_files = built.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+    mkdocs_build._build_page(page, built.config, doc_files, built.nav, built.env,
+                             excluded=page.file.inclusion.is_excluded())  # type: ignore[no-untyped-call]
+    new = entries[before:]  # the search plugin appended the page's new entries
+    del entries[before:]
+    entries[at:at] = new
+
+
+@contextmanager
+def strict_mode(config: MkDocsConfig) -> Iterator[None]:
+    """With `strict`, stop the build once it is done if anything warned (MkDocs' `build`)."""
+    logger = logging.getLogger("mkdocs")
+    counter = utils.CountHandler()
+    counter.setLevel(logging.WARNING)
+    if config.strict:
+        logger.addHandler(counter)
+    try:
+        yield
+    finally:
+        logger.removeHandler(counter)
+    if counts := counter.get_counts():
+        message = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
+        raise Abort(f"Aborted with {message} in strict mode!")
+
+
+def _of_page(entry: dict[str, Any], url: str) -> bool:
+    location = str(entry.get("location", ""))
+    return location == url or location.startswith(f"{url}#")
+
+
+def _hook_named(config: MkDocsConfig, event: str, name: str) -> Any:
+    """The hook file `hooks/<name>.py` as MkDocs loaded it for this build."""
+    for key, plugin in config.plugins.items():
+        if key.endswith(f"/{name}.py") and hasattr(plugin, event):
+            return plugin
+    raise OnePageRebuildFailed(f"no hook {name}.py with {event}")
+
+
+def _hook_state(config: MkDocsConfig, kind: type[Any]) -> Any:
+    """The object of type `kind` a hook file keeps for this build (its module-level `_…`)."""
+    for plugin in config.plugins.values():
+        for value in vars(plugin).values() if hasattr(plugin, "__file__") else ():
+            if isinstance(value, kind):
+                return value
+    raise OnePageRebuildFailed(f"no hook keeps a {kind.__name__}")
