@@ -18,6 +18,11 @@ failed check, a crash) would leave a half-written site. Here:
   killed keeps it until its mkdocs ends. A second build in the same folder waits for the first,
   saying so in one line: it was started later, with newer sources, and builds them next.
 
+- Nothing changed, nothing built: when every input of the build (the project's files, git's
+  HEAD, the environment it reads, Python's packages, the browser) is what made site/, and site/
+  is intact, the build is skipped, saying so in one line (`site_inputs.py`; `BOOK_CACHE=0`
+  builds whatever the record says). The record is written once a build is swapped in.
+
 Whatever happens, site/ is the previous complete build, or the new complete build, or absent:
 if there was none before, or (without the exchange) until the next build after a kill between
 the two renames. A failed or killed build never deletes or changes a complete site.
@@ -39,8 +44,15 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "hooks"))  # the package `ebook`
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+
+import site_inputs  # noqa: E402
+
 HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 WAITING = "Another build of the book is running in this folder; waiting for it to finish…"
+UP_TO_DATE = "Nothing changed since the last build: {}/ is up to date."
 
 
 class Folders:
@@ -57,6 +69,10 @@ def build(site: Path) -> int:
     folders = Folders(site)
     with build_lock(folders.lock) as lock:
         recover(folders)
+        reuse = unchanged_since(folders)
+        if reuse is True:
+            print(UP_TO_DATE.format(site.name), file=sys.stderr, flush=True)
+            return 0
         try:
             result = subprocess.run(
                 [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folders.building)],
@@ -66,7 +82,24 @@ def build(site: Path) -> int:
                 swap_in(folders)
         finally:  # a failed or interrupted build's half-written folder (or the old site, swapped out)
             shutil.rmtree(folders.building, ignore_errors=True)
+        if result.returncode == 0 and isinstance(reuse, str) and reuse:
+            # The inputs as they were before the build: one changed meanwhile builds again.
+            site_inputs.Record(Path.cwd(), site).record(reuse)
     return result.returncode
+
+
+def unchanged_since(folders: Folders) -> bool | str:
+    """True when site/ is what a build of the current inputs makes; otherwise the inputs'
+    fingerprint to record with the new build, or "" when it cannot be reused (BOOK_CACHE=0, no
+    SOURCE_DATE_EPOCH, a file that cannot be read)."""
+    if not site_inputs.reuse_enabled(os.environ):
+        return ""
+    try:
+        inputs = site_inputs.fingerprint(Path.cwd(), folders.site,
+                                         [folders.building, folders.previous, folders.lock], os.environ)
+    except OSError:  # the build says which file, if it needs it
+        return ""
+    return True if site_inputs.Record(Path.cwd(), folders.site).unchanged(inputs) else inputs
 
 
 @contextlib.contextmanager
@@ -148,6 +181,9 @@ if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("site")
     try:
         sys.exit(build(target.absolute()))
+    except PluginError as error:  # the build cache cannot be used: the line says what to do
+        print(f"ERROR    -  {error}", file=sys.stderr)  # as MkDocs says it
+        sys.exit(1)
     except KeyboardInterrupt:
         print(f"Interrupted: {target.name}/ holds the last complete build.", file=sys.stderr)
         sys.exit(130)

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -104,21 +105,28 @@ def complete_site(project: Path, number: int) -> bool:
 # --- One build at a time ----------------------------------------------------------------------
 
 
-def test_two_builds_at_once_run_one_after_the_other(tmp_path: Path) -> None:
-    project = tiny_project(tmp_path)
-    write_version(project, 1)
-    gate = tmp_path / "gate"
+def two_builds_at_once(project: Path, gate: Path, meanwhile: Callable[[], None],
+                       **second_env: str) -> tuple[subprocess.Popen[str], str, subprocess.Popen[str], str]:
+    """A first build held once its pages are written into .site-building/ (not yet swapped in),
+    `meanwhile` done, a second build started, which waits saying so; each build and its stderr."""
     first = start_script(project, GATE=str(gate))
     try:
-        wait_until_held(gate, first)  # its pages written into .site-building/, not yet swapped in
-        write_version(project, 2)  # what the second build was started for
-        second = start_script(project)
+        wait_until_held(gate, first)
+        meanwhile()
+        second = start_script(project, **second_env)
         assert second.stderr is not None
         assert second.stderr.readline().rstrip("\n") == WAITING  # before it writes anything
     finally:
         gate.touch()
-    first_err = first.communicate()[1]
-    second_err = second.communicate()[1]
+    return first, first.communicate()[1], second, second.communicate()[1]
+
+
+def test_two_builds_at_once_run_one_after_the_other(tmp_path: Path) -> None:
+    project = tiny_project(tmp_path)
+    write_version(project, 1)
+    # Version 2 is what the second build was started for.
+    first, first_err, second, second_err = two_builds_at_once(project, tmp_path / "gate",
+                                                              lambda: write_version(project, 2))
     assert first.returncode == 0, first_err
     assert second.returncode == 0, second_err
     assert "Traceback" not in first_err + second_err
