@@ -257,6 +257,39 @@ def test_every_mistake_of_the_settings_is_told_at_once_each_on_its_line(tmp_path
     ]
 
 
+REPEATED = """site_name: Listening Well
+extra:
+  book:
+    title: Listening Well
+    license: CC-BY-ND-4.0
+    author: Robin Example
+    license: CC-BY-4.0
+    edition:
+      editors: [Alex Martin]
+  pdf:
+    paper: a4
+  pdf:
+    paper: letter
+"""
+
+
+def test_a_field_written_twice_is_told_with_both_its_lines(tmp_path: Path) -> None:
+    """YAML keeps the second without a word; a contributor who reads the first is misled."""
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(REPEATED, encoding="utf-8")
+    config = real_config()
+    config.config_file_path = str(path)
+    with pytest.raises(PluginError) as error:
+        s.parse_settings(config, {})
+    assert str(error.value).splitlines() == [
+        "The book's settings have 2 problems to fix:",
+        "mkdocs.yml: extra.book.license is written twice, on line 5 and again on line 7: only the second counts; "
+        "delete the one you do not mean (line 5 of mkdocs.yml)",
+        "mkdocs.yml: extra.pdf is written twice, on line 10 and again on line 12: only the second counts; delete "
+        "the one you do not mean (line 10 of mkdocs.yml)",
+    ]
+
+
 def test_each_field_of_a_section_is_checked_beside_the_others() -> None:
     with pytest.raises(PluginError) as error:
         s.parse_pdf_settings({"paper": "b5", "keywords": "peer support", "writing_lines": {"fewest": 1, "most": 50},

@@ -88,6 +88,41 @@ def line_of(config_path: str, keys: list[str]) -> int | None:
     return line
 
 
+def repeated_keys(config_path: str, top: str) -> list[tuple[str, int, int]]:
+    """Each field written twice in one mapping under the top-level `top` of a YAML file, as
+    (its dotted path, its first line, its second line): YAML keeps the second without a word, so a
+    contributor who reads the first is misled. None for a file that cannot be read."""
+    import yaml  # only where there is a configuration file
+
+    try:
+        with open(config_path, encoding="utf-8-sig") as file:
+            root = yaml.compose(file, Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return []
+    found: list[tuple[str, int, int]] = []
+
+    def walk(node: yaml.Node, path: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key, value in node.value:
+                name, line = str(key.value), key.start_mark.line + 1
+                if name == "<<":  # a merge key: its fields may be given again on purpose
+                    continue
+                if name in first:
+                    found.append((f"{path}.{name}", first[name], line))
+                first.setdefault(name, line)
+                walk(value, f"{path}.{name}")
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, f"{path}[{index}]")
+
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if str(key.value) == top:
+                walk(value, top)
+    return found
+
+
 # --- Every mistake at once --------------------------------------------------------------------
 
 

@@ -264,6 +264,9 @@ def parse_settings(config: MkDocsConfig, env: Mapping[str, str]) -> Settings:
     pdf = read(lambda: read_pdf_settings(extra.get("pdf"), name, problems), None)
     epub = read(lambda: read_epub_settings(extra.get("epub"), name, problems), None) if "epub" in formats else None
     switches = read_switches(env, problems)
+    for path, first, again in fields.repeated_keys(config.config_file_path, "extra") if config.config_file_path else ():
+        problems.refuse(f"{name}: {path} is written twice, on line {first} and again on line {again}: only "
+                        f"the second counts; delete the one you do not mean")
     if book is not None:
         for where, value in printed_fields(name, config.site_name, book.credits):
             read(partial(printable_field, where, value), None)
