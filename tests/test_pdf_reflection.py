@@ -29,6 +29,13 @@ def test_reflection_prompts_are_the_items_of_the_reflection_list() -> None:
     assert reflection_prompts(fragment('<div class="admonition note"><ul><li>No</li></ul></div>')) == []
 
 
+def test_a_prompts_note_marks_stay_on_the_page_but_not_on_the_worksheet_which_has_no_notes() -> None:
+    page = fragment('<div class="admonition reflection"><ul><li>When did you feel heard?<sup id="fnref:1">'
+                    '<a class="footnote-ref" href="#fn:1">1</a></sup> <sup>Why</sup>?</li></ul></div>')
+    assert reflection_prompts(page) == ["When did you feel heard? <sup>Why</sup>?"]
+    assert page.select('sup[id="fnref:1"]')  # the chapter's own page keeps its mark
+
+
 @pytest.mark.parametrize(("prompt", "asked"), [
     ("Can you recall a time? If so, how did it feel?", 2),
     ("Describe a time you listened.", 1),  # an instruction asks for one answer

@@ -9,6 +9,7 @@ questions it asks (`questions`), and whether it is short enough to keep whole (`
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +42,16 @@ def reflection_prompts(content: Tag) -> list[Markup]:
     """The prompts of a chapter's reflection box: its list's items (the chapter checks make sure
     each prompt is one)."""
     items = content.select(":is(.admonition, details).reflection > :is(ul, ol) > li")
-    return [Markup(item.decode_contents().strip()) for item in items]
+    return [_without_note_marks(item) for item in items]
+
+
+def _without_note_marks(item: Tag) -> Markup:
+    """A prompt as the worksheet prints it: without its notes' marks, whose notes the worksheet
+    does not print (the handout does)."""
+    prompt = copy.copy(item)
+    for mark in prompt.select('sup[id^="fnref"]'):
+        mark.decompose()
+    return Markup(prompt.decode_contents().strip())
 
 
 # Question marks of the scripts the book may be written in (Latin, Greek, Arabic, CJK).
