@@ -125,6 +125,15 @@ def test_what_is_never_drawn_or_never_printed_is_no_problem() -> None:
     assert checks.body_problems(["Only ASCII & entities: &amp; &lt; &eacute;"], 1, CONTEXT.renderer) == []
 
 
+def test_a_format_character_that_is_drawn_is_reported_and_a_keycap_is_a_symbol() -> None:
+    # The Arabic number sign and end of ayah are format characters, drawn over the digits after them.
+    assert glyphs.missing("\u0600\u0661\u0662 and \u06dd\u0663") == ["\u0600", "\u06dd"]
+    assert glyphs.missing("a\u200db \u200e") == []  # a joiner and a direction mark are never drawn
+    keycap = glyphs.missing("Step 1\ufe0f\u20e3")
+    assert keycap == ["\u20e3"]
+    assert glyphs.message(keycap).endswith("say what the emoji or symbol means in words, or remove it")
+
+
 def test_a_page_is_printed_if_it_is_a_chapter_or_on_the_print_page() -> None:
     """print-site's `exclude:` in mkdocs.yml leaves the pages about the website out of the print
     page; every chapter is printed (its handout), and so is every other page of the print page."""

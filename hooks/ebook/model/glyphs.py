@@ -62,10 +62,20 @@ def missing(text: str) -> list[str]:
     return [c for c in dict.fromkeys(text) if c not in covered and not never_drawn(c)]
 
 
+# Format characters that are drawn all the same: Unicode's prepended concatenation marks (the
+# Arabic number sign, the end of ayah…), which span the digits after them.
+_DRAWN_FORMAT = frozenset("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2"
+                          "\U000110bd\U000110cd")
+
+
 def never_drawn(char: str) -> bool:
     # Controls (tabs, line ends) are read by Markdown; format characters (joiners, soft hyphens,
     # direction marks) are never drawn.
-    return unicodedata.category(char) in ("Cc", "Cf") or bool(_INVISIBLE.match(char))
+    return ((unicodedata.category(char) in ("Cc", "Cf") and char not in _DRAWN_FORMAT)
+            or bool(_INVISIBLE.match(char)))
+
+
+_SYMBOLIC = frozenset({"Sm", "Sc", "Sk", "So", "Me"})
 
 
 def message(chars: Sequence[str]) -> str:
@@ -73,8 +83,9 @@ def message(chars: Sequence[str]) -> str:
     described = ", ".join(describe(c) for c in chars[:MORE_THAN])
     if len(chars) > MORE_THAN:
         described += f" and {len(chars) - MORE_THAN} more ({' '.join(chars[MORE_THAN:])})"
-    letters = any(not unicodedata.category(c).startswith("S") for c in chars)
-    symbols = any(unicodedata.category(c).startswith("S") for c in chars)
+    # An enclosing mark (a keycap's frame) belongs to a symbol, not to words.
+    symbols = any(unicodedata.category(c) in _SYMBOLIC for c in chars)
+    letters = any(unicodedata.category(c) not in _SYMBOLIC for c in chars)
     fixes = ([LETTERS_FIX] if letters else []) + ([SYMBOLS_FIX] if symbols else [])
     return (f"the printed book's typeface ({TYPEFACE}) has no glyph for {described}, so the PDFs "
             f"would print each as an empty box: {'; '.join(fixes)}")
