@@ -152,7 +152,7 @@ extra:
     author: Robin Example
     source_url: https://example.org/listening/
     license: CC-BY-4.0
-    changes: Headings added.
+    changes: Headings added (标题).
     edition:
       subtitle: An adapted edition — 改编版
       editors: [Sam Lee, 李明]
@@ -160,12 +160,13 @@ extra:
 
 
 def test_the_printed_settings_are_checked_each_on_its_line_in_mkdocs_yml(tmp_path: Path) -> None:
-    """site_name, the edition's subtitle and editors print on the book PDF's cover and copyright page."""
+    """site_name, the edition's subtitle and editors print on the book PDF's cover and copyright page,
+    what the edition changed in every credit."""
     path = tmp_path / "mkdocs.yml"
     path.write_text(PRINTED_SETTINGS, encoding="utf-8")
     config = real_config(book={"title": "Listening Well", "author": "Robin Example",
                                "source_url": "https://example.org/listening/", "license": "CC-BY-4.0",
-                               "changes": "Headings added.", "edition": {"subtitle": "An adapted edition — 改编版", "editors": ["Sam Lee", "李明"]}})
+                               "changes": "Headings added (标题).", "edition": {"subtitle": "An adapted edition — 改编版", "editors": ["Sam Lee", "李明"]}})
     config.site_name, config.config_file_path = "Peer Support 同伴支持", str(path)
     with pytest.raises(PluginError) as error:
         s.parse_settings(config, {})
@@ -173,10 +174,12 @@ def test_the_printed_settings_are_checked_each_on_its_line_in_mkdocs_yml(tmp_pat
            "or ask a maintainer to add a typeface that has them (see \"Characters the printed book can show\" "
            "in CONTRIBUTING.md)")
     assert str(error.value).splitlines() == [
-        "The book's settings have 3 problems to fix:",
+        "The book's settings have 4 problems to fix:",
         "mkdocs.yml: site_name: the printed book's typeface (DejaVu Sans) has no glyph for 同 (U+540C CJK "
         "UNIFIED IDEOGRAPH-540C, Han), 伴 (U+4F34 CJK UNIFIED IDEOGRAPH-4F34, Han), 支 (U+652F CJK UNIFIED "
         f"IDEOGRAPH-652F, Han), 持 (U+6301 CJK UNIFIED IDEOGRAPH-6301, Han), {fix} (line 1 of mkdocs.yml)",
+        "mkdocs.yml: extra.book.changes: the printed book's typeface (DejaVu Sans) has no glyph for 标 (U+6807 "
+        f"CJK UNIFIED IDEOGRAPH-6807, Han), 题 (U+9898 CJK UNIFIED IDEOGRAPH-9898, Han), {fix} (line 8 of mkdocs.yml)",
         "mkdocs.yml: extra.book.edition.subtitle: the printed book's typeface (DejaVu Sans) has no glyph for 改 "
         "(U+6539 CJK UNIFIED IDEOGRAPH-6539, Han), 编 (U+7F16 CJK UNIFIED IDEOGRAPH-7F16, Han), 版 (U+7248 CJK "
         f"UNIFIED IDEOGRAPH-7248, Han), {fix} (line 10 of mkdocs.yml)",

@@ -278,13 +278,14 @@ def parse_settings(config: MkDocsConfig, env: Mapping[str, str]) -> Settings:
 
 def printed_fields(name: str, site_name: str, book_credits: Credits) -> list[tuple[str, str]]:
     """The settings the PDFs print (their cover, copyright page and running heads), each with
-    where it is written: the edition's title and subtitle, its editors and publisher, and the
-    original's title, author and publisher."""
+    where it is written: the edition's title and subtitle, its editors and publisher, the
+    original's title, author and publisher, and what the edition changed (in every credit)."""
     edition, original, where = book_credits.edition, book_credits.original, f"{name}: extra.book"
     return [(f"{name}: site_name", site_name), (f"{where}.edition.subtitle", edition.subtitle),
             *((f"{where}.edition.editors", editor) for editor in edition.editors),
             (f"{where}.edition.publisher", edition.publisher), (f"{where}.title", original.title),
-            (f"{where}.author", original.author), (f"{where}.publisher", original.publisher)]
+            (f"{where}.author", original.author), (f"{where}.publisher", original.publisher),
+            (f"{where}.changes", book_credits.changes), (f"{where}.worksheet_changes", book_credits.worksheet_changes)]
 
 
 def printable_field(where: str, value: str) -> None:
