@@ -111,3 +111,27 @@ def test_chapters_printed_together_split_into_tagged_pdfs_of_their_own(tmp_path:
             (link,) = [t for _, kind, t in link_annotations(path) if kind == "dest"]
             assert link in named_destinations(path)
     assert finishing.page_count(long) > finishing.page_count(short) >= 1
+
+
+def test_a_destination_name_too_long_for_pdf_is_shortened_and_everything_naming_it_follows() -> None:
+    from ebook.pdf.destinations import NAME_MAX, shorten_destinations
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    page = pdf.pages[0].obj
+    long_a, long_b = "chapters-" + "a" * 130 + "-first", "chapters-" + "a" * 130 + "-second"
+    view = pikepdf.Array([page, pikepdf.Name.XYZ, 0, 700, 0])
+    pdf.Root.Dests = pikepdf.Dictionary({f"/{long_a}": view, f"/{long_b}": view, "/short": view})
+    page.Annots = pdf.make_indirect(pikepdf.Array([
+        pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Dest=pikepdf.Name(f"/{long_a}")),
+        pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                           A=pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=pikepdf.Name(f"/{long_b}"))),
+        pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Dest=pikepdf.Name("/short")),
+    ]))
+    shorten_destinations(pdf)
+    names = [str(key) for key in pdf.Root.Dests.keys()]
+    assert len(names) == 3 and "/short" in names
+    assert all(len(name.encode()) - 1 <= NAME_MAX for name in names)
+    first, second, short = page.Annots
+    assert str(first.Dest) in names and str(second.A.D) in names and str(short.Dest) == "/short"
+    assert str(first.Dest) != str(second.A.D) and str(first.Dest).startswith("/chapters-aaa")

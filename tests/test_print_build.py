@@ -290,6 +290,8 @@ def test_links_in_the_pdfs_work(site: Path) -> None:
         assert CC_BY in uris and "https://opentextbc.ca/peersupport/" in uris, pdf.name
         assert all(u.startswith("https://") for u in uris), (pdf.name, uris)
         assert [t for _, kind, t in links if kind == "dest" and t not in targets] == []
+        # Within PDF's limit for a name (PDF 1.7, Annex C), which some readers enforce.
+        assert [name for name in targets if len(name.encode()) > 127] == [], pdf.name
     # The book's contents link to every heading they list (one entry per bookmark but its own).
     listed = [b for b in flatten(bookmarks(site / BOOK_PDF), depth=2) if b.title != "Contents"]
     assert len([1 for page, kind, _ in link_annotations(site / BOOK_PDF) if kind == "dest" and page == 3]) == len(listed)

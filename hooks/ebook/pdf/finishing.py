@@ -247,7 +247,7 @@ def repair_outline(pdf: pikepdf.Pdf, headings: Sequence[str]) -> None:
 def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
                  headings: Sequence[str] = ()) -> bytes:
     """Write the metadata (document info and XMP, with the licence), make the PDF conform to
-    PDF/UA-1 (`tagging`), and fix what varies.
+    PDF/UA-1 (`tagging`), keep its destinations' names within PDF's limit, and fix what varies.
 
     With SOURCE_DATE_EPOCH the dates come from it, and the file identifier is derived from
     the content, so the same inputs give the same bytes. The objects Chromium leaves loose (the
@@ -257,11 +257,13 @@ def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
     import pikepdf
 
     from ebook.pdf import tagging
+    from ebook.pdf.destinations import shorten_destinations
 
     when = (datetime.fromtimestamp(epoch, timezone.utc) if epoch is not None
             else datetime.now(timezone.utc)).replace(microsecond=0)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         repair_outline(pdf, headings)
+        shorten_destinations(pdf)
         creator = str(pdf.docinfo.get("/Creator", "Chromium"))
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
             xmp["dc:title"] = metadata.title
