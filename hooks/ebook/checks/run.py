@@ -96,7 +96,7 @@ class CheckRun:
         context, config_name = self.context, self.context.book.settings.config_name
         pages, others, refused = read_sources(config, config_name)
         refused += nav_unsafe_problems(config, config_name)
-        report = check_sources(pages, context.book, context.placeholders)
+        report = check_sources(pages, context.book, context.placeholders, context.renderer)
         report.problems += nav_problems(config, config_name) + refused
         self.lines_by_page = dict(report.lines)
         self.others = others
