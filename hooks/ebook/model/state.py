@@ -8,12 +8,16 @@ is ever read by a later one.
 The package's one piece of state, and on purpose: MkDocs gives each hook file a module of its
 own, so the hooks can share what they all read (the book, and whether this process serves a
 preview) only through a module of the package, which every hook imports as the same object.
+
+A hook's object for one build that code outside MkDocs' events works on (the preview's rebuild
+of one page, ebook/preview/builder.py) is kept here too, by its type: the checks' `CheckRun`, the
+`Journal`, the print page's `SharedEnvironment` (`keep`, `kept`). A new build forgets them.
 """
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mkdocs.exceptions import PluginError
 
@@ -33,6 +37,9 @@ NO_FILE = ("-f -: the configuration was read from standard input, but the book n
 
 _current: tuple[MkDocsConfig, Book] | None = None  # the build under way: its configuration, its book
 _serving = False  # this process previews the book (`mkdocs serve`), for every build it makes
+_kept: dict[type[Any], Any] = {}  # the build under way's objects kept by the hooks, by type (see keep)
+
+Kept = TypeVar("Kept")
 
 
 def start_process(command: str) -> None:
@@ -56,6 +63,7 @@ def start(config: MkDocsConfig) -> Book:
     book = Book(settings, title=config.site_name, description=config.site_description or "",
                 site_url=config.site_url or "")
     _current = (config, book)  # an earlier build's book is let go
+    _kept.clear()  # and its hooks' objects
     return book
 
 
@@ -71,3 +79,19 @@ def book_of(config: MkDocsConfig) -> Book:
     if _current is None or _current[0] is not config:
         raise PluginError(NOT_STARTED.format(config=config_name(config)))
     return _current[1]
+
+
+def keep(config: MkDocsConfig, value: Kept) -> Kept:
+    """Keep a hook's object for this build (one of each type; from `on_config` on), where `kept`
+    finds it."""
+    book_of(config)  # the build must have started
+    _kept[type(value)] = value
+    return value
+
+
+def kept(config: MkDocsConfig, kind: type[Kept]) -> Kept | None:
+    """This build's object of type `kind` (not a subclass), or None if no hook kept one (its hook
+    is not listed, or its event has not come yet)."""
+    book_of(config)  # an earlier build's objects are never handed out
+    value = _kept.get(kind)
+    return value if isinstance(value, kind) else None
