@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import mkdocs
 import pytest
@@ -55,8 +55,15 @@ def in_preview_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name, value in {"BOOK_EXPORTS": "0", "SOURCE_DATE_EPOCH": "1700000000", "NO_MKDOCS_2_WARNING": "1"}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(project)
-    monkeypatch.setattr(state, "_serving", state.serving())  # the builder's on_startup sets it: put back after
     return project
+
+
+@pytest.fixture(autouse=True)
+def serving_as_before() -> Iterator[None]:
+    """The builder's `on_startup` tells the state this process serves: told back after the test."""
+    command = "serve" if state.serving() else "build"
+    yield
+    state.start_process(command)
 
 
 def clean_build(project: Path, site: Path, env: dict[str, str]) -> None:
