@@ -25,7 +25,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _run
     if _run is not None:
         _run.close()  # an earlier build of the same process (mkdocs serve) stopped early
-    _run = CheckRun(config, state.book_of(config), serving=state.serving())
+    # Kept in the state too, where the preview's rebuild of one page finds it.
+    _run = state.keep(config, CheckRun(config, state.book_of(config), serving=state.serving()))
     return config
 
 

@@ -22,7 +22,7 @@ _journal: journal.Journal | None = None  # this build's
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _journal
-    _journal = journal.Journal()
+    _journal = state.keep(config, journal.Journal())  # where the preview finds it too
     return config
 
 

@@ -25,7 +25,7 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
     global _shared
     if _shared is not None:
         _shared.restore()  # an earlier build's, had it ended without on_post_build
-    _shared = print_page.share_environment(config.theme, env)
+    _shared = print_page.share_environment(config, env)
     return env
 
 

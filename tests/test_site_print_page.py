@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from mkdocs.theme import Theme
 from mkdocs_print_site_plugin import urls as print_site_urls
 
+from ebook.model import state
 from ebook.site import print_page
 from tests.helpers import book_config, page_html_path, soup
 from tests.test_hooks_share_the_package import loaded_hooks
@@ -25,11 +26,19 @@ def print_page_hook() -> Any:
     return loaded_hooks()[1]["print_page"]
 
 
+def started_build() -> tuple[Any, Any]:
+    """The book's configuration with the `mkdocs` theme, its build started (hooks/book.py's
+    `on_config`), and hooks/print_page.py, both as MkDocs loads them."""
+    config, hooks = loaded_hooks()
+    config.theme = Theme(name="mkdocs")
+    hooks["book"].on_config(config)
+    return config, hooks["print_page"]
+
+
 @pytest.mark.parametrize("end", ["on_post_build", "on_build_error"])
 def test_the_theme_hands_out_the_sites_environment_until_the_build_ends(end: str) -> None:
-    hook = print_page_hook()
-    theme = Theme(name="mkdocs")
-    config: Any = SimpleNamespace(theme=theme)
+    config, hook = started_build()
+    theme = config.theme
     site_env = theme.get_env()  # what MkDocs renders the pages with
     assert theme.get_env() is not site_env  # the theme's own get_env: a new one at each call
 
@@ -43,6 +52,20 @@ def test_the_theme_hands_out_the_sites_environment_until_the_build_ends(end: str
         hook.on_build_error(RuntimeError("the build failed"))
     fresh = theme.get_env()
     assert fresh is not site_env and "book_pdf" not in fresh.globals
+
+
+def test_the_preview_shares_the_environment_again_for_a_rebuild_of_one_page() -> None:
+    config, hook = started_build()
+    site_env = hook.on_env(config.theme.get_env(), config, files=None)
+    hook.on_post_build(config)  # the whole build ends
+    shared = state.kept(config, print_page.SharedEnvironment)  # where ebook/preview/builder.py finds it
+    assert shared is not None
+    shared.share()  # the rebuild of one page, before the plugins' on_post_build
+    assert config.theme.get_env() is site_env
+    hook.on_post_build(config)
+    assert config.theme.get_env() is not site_env
+    later, _ = started_build()  # the next build: nothing of this one is handed out
+    assert state.kept(later, print_page.SharedEnvironment) is None
 
 
 def test_a_failure_before_the_environment_leaves_the_theme_alone() -> None:

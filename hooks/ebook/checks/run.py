@@ -33,7 +33,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import get_files
 from mkdocs.structure.nav import get_navigation
 
-from ebook.checks.book_wide import Context, check_rendered_book, check_sources, rendered_book_problems
+from ebook.checks.book_wide import (Context, check_page_source, check_rendered_book, check_sources,
+                                    rendered_book_problems)
 from ebook.checks.lines import Lines
 from ebook.checks.mkdocs_warnings import FoldedWarnings
 from ebook.checks.navigation import nav_problems, nav_unsafe_problems
@@ -59,6 +60,9 @@ class CheckRun:
     """What one build's checks learn as MkDocs goes, and the verdict.
 
     `serving`: `mkdocs serve`, where problems are listed and the preview goes on (see `env`).
+    hooks/checks.py keeps each build's in `ebook.model.state` (`state.kept(config, CheckRun)`),
+    where the preview's rebuild of one page finds it: what it holds of the pages is private, and
+    changed from outside only through `replace_page`.
     """
 
     def __init__(self, config: MkDocsConfig, book: Book, *, serving: bool) -> None:
@@ -69,11 +73,11 @@ class CheckRun:
             extension_configs=dict(config.mdx_configs),
             placeholders=read_template_placeholders(config, book),
         )
-        self.lines_by_page: dict[str, Lines] = {}  # each readable page's, to place what is found in it
-        self.others: list[Source] = []  # the book's other files: the rendered checks' links may lead there
-        self.reports: list[PageReport] = []  # each page's rendered checks, as MkDocs renders the pages
-        self.refused: list[Problem] = []  # what the allowlist refused in the pages' HTML
-        self.source_problems: list[Problem] = []  # found before the build, reported with the rest (serve)
+        self._lines_by_page: dict[str, Lines] = {}  # each readable page's, to place what is found in it
+        self._others: list[Source] = []  # the book's other files: the rendered checks' links may lead there
+        self._reports: list[PageReport] = []  # each page's rendered checks, as MkDocs renders the pages
+        self._refused: list[Problem] = []  # what the allowlist refused in the pages' HTML
+        self._source_problems: list[Problem] = []  # found before the build, reported with the rest (serve)
         # The offline edition's pages are the book's, whose build (running beside it) checks them.
         self.checking = not book.settings.offline_edition
         if self.checking and RenderedHtml.in_config(config) is None:
@@ -98,13 +102,13 @@ class CheckRun:
         refused += nav_unsafe_problems(config, config_name)
         report = check_sources(pages, context.book, context.placeholders, context.renderer)
         report.problems += nav_problems(config, config_name) + refused
-        self.lines_by_page = dict(report.lines)
-        self.others = others
+        self._lines_by_page = dict(report.lines)
+        self._others = others
         if report.problems and self.serving and not refused \
                 and all(page.src_uri in report.lines for page in pages):
             # The preview goes on (see env), unless a file must not be read or published, a
             # navigation title holds markup, or a page cannot even be read as text.
-            self.source_problems = report.problems  # with the rendered pages' problems, in env
+            self._source_problems = report.problems  # with the rendered pages' problems, in env
         elif report.problems:
             # The build stops here: render the pages here too, and read the navigation as MkDocs
             # will, so every problem is listed at once.
@@ -118,34 +122,60 @@ class CheckRun:
         """A page as Python-Markdown made it: its rendered checks, and the allowlist's verdict on
         its HTML."""
         src_uri = page.file.src_uri
-        lines = self.lines_by_page.get(src_uri) or Lines("", 1)
+        lines = self._lines_by_page.get(src_uri) or Lines("", 1)
         keeper = RenderedHtml.in_config(config)
         rendered = (keeper.take() if keeper else None) or ("", [])  # Python-Markdown skips an empty page
         if self.checking:
             report = PageReport(src_uri=src_uri, url=page.file.url)
-            self.reports.append(check_rendering(report, *rendered, lines))
+            self._reports.append(check_rendering(report, *rendered, lines))
         # The allowlist, on the HTML MkDocs will write: nothing it refuses is ever written.
-        self.refused.extend(refused_problems(html_text, lines, f"{DOCS}/{src_uri}"))
+        self._refused.extend(refused_problems(html_text, lines, f"{DOCS}/{src_uri}"))
         return html_text
 
     def env(self, config: MkDocsConfig, files: Files) -> None:
         """Every page is converted and none written yet: the last moment to stop the build cleanly."""
-        problems = self.refused + (rendered_book_problems(self.reports, self.others, self.context.book)
-                                   if self.checking else [])
+        problems = self.problems()
         if self.warnings is not None:
             # MkDocs checks the links to sections only after writing every page: check them now.
             for file in files.documentation_pages():
                 if file.page is not None:
                     file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
             problems += self._folded_warnings(config)
-        problems += self.source_problems
-        if problems and self.serving and not self.refused:
+        if problems and self.serving and not self._refused:
             # A preview shows a chapter while it is being written (a new chapter keeps the
             # template's sample text for a while): the problems are listed, the pages still
             # written. Nothing unsafe ever is.
             log.warning("%s\n%s", format_problems(sorted(set(problems))), PREVIEW_GOES_ON)
         elif problems:
             raise PluginError(format_problems(sorted(set(problems))))
+
+    def problems(self) -> list[Problem]:
+        """What this build's checks found so far, MkDocs' own warnings aside: the refused HTML, the
+        sources' problems a preview goes on with, and the rendered pages' (`env` lists them; the
+        preview lists them again after rebuilding a page alone, ebook/preview/builder.py)."""
+        rendered = rendered_book_problems(self._reports, self._others, self.context.book) if self.checking else []
+        return self._refused + self._source_problems + rendered
+
+    def refused_html(self) -> list[Problem]:
+        """What the allowlist refused in the pages' HTML so far: nothing of a build that has any
+        is written."""
+        return list(self._refused)
+
+    def replace_page(self, source: Source) -> bool:
+        """Check one page's source again, as `pre_build` does, for a rebuild of that page alone
+        (the preview's, ebook/preview/builder.py): its lines and its sources' problems replace the
+        last build's, and its rendered checks and refused HTML are dropped until `page_content`
+        reads the page again. False, and nothing replaced, if the page cannot be read: a whole
+        build says why."""
+        context, src_uri, path = self.context, source.src_uri, f"{DOCS}/{source.src_uri}"
+        report = check_page_source(source, context.book, context.placeholders, context.renderer)
+        if report.lines is None:
+            return False
+        self._lines_by_page[src_uri] = report.lines
+        self._reports = [r for r in self._reports if r.src_uri != src_uri]
+        self._refused = [p for p in self._refused if p.path != path]
+        self._source_problems = [p for p in self._source_problems if p.path != path] + report.problems
+        return True
 
     def _render_as_mkdocs(self, config: MkDocsConfig) -> None:
         """Read the navigation and render every page as MkDocs would, for the warnings it gives (a
@@ -155,7 +185,7 @@ class CheckRun:
         get_navigation(files, config)
         # A page the checks could not read (not UTF-8, or over a limit) is not read here either.
         pages = [file.page for file in files.documentation_pages()
-                 if file.page is not None and file.src_uri in self.lines_by_page]
+                 if file.page is not None and file.src_uri in self._lines_by_page]
         for page in pages:
             try:
                 page.read_source(config)
@@ -175,7 +205,7 @@ class CheckRun:
         problems = []
         for item in folded:
             lines = config_lines if not item.path.startswith(f"{DOCS}/") \
-                else self.lines_by_page.get(item.path.removeprefix(f"{DOCS}/"))
+                else self._lines_by_page.get(item.path.removeprefix(f"{DOCS}/"))
             line = lines.find_text(item.needle, kind=f"warning:{item.needle}") if lines and item.needle else 1
             problems.append(Problem(item.path, line, item.message))
         return problems

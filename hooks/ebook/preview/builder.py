@@ -21,10 +21,13 @@ The neighbours' links, the navigation and the chapter lists show titles and fron
 which such an edit leaves as they were. tests/test_preview_incremental.py compares every file
 of the preview, after random edits of every kind, with a clean build of the same sources.
 
-What the hooks keep of a build is brought up to date page by page: the checks' record of the
-page (`CheckRun`: its lines, rendered report, refused HTML and source problems) is replaced, the
-journal reads the chapter's prompts again as it converts, and print_page.py's `on_env` shares
-the site's template environment again for print-site's `on_post_build` (which ends the sharing).
+What the hooks keep of a build, each hook's object kept for the build in `ebook.model.state`
+(`state.kept`), is brought up to date page by page through its public methods: the checks'
+(`CheckRun.replace_page`: the page's source checked again, its record replaced; then
+`CheckRun.problems`, listed as after a whole build), the journal's (it reads the chapter's
+prompts again as the page converts; `Journal.reflections_url` names the page that lists them),
+and the print page's (`SharedEnvironment.share`: the site's template environment shared again
+for print-site's `on_post_build`; hooks/print_page.py's ends the sharing).
 
 MkDocs has no public API to build one page: `_populate_page` and `_build_page` are its own
 private steps (tests/test_preview_incremental.py pins the MkDocs version they were read from).
@@ -46,12 +49,12 @@ from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
-from ebook.checks.book_wide import check_page_source, rendered_book_problems
-from ebook.checks.problems import DOCS, Source, format_problems
+from ebook.checks.problems import Source, format_problems
 from ebook.checks.run import PREVIEW_GOES_ON, CheckRun
 from ebook.model import state
 from ebook.preview.sources import Change, Snapshot, compare
 from ebook.site.journal import Journal
+from ebook.site.print_page import SharedEnvironment
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -204,17 +207,17 @@ class PreviewBuilder:
                 _render(built, page)  # first: the edited page is served as soon as it is written
             # What the checks list after a whole build (CheckRun.env), with these pages' new
             # findings: the raw HTML links between pages are checked against every page.
-            checks = _hook_state(config, CheckRun)
-            problems = checks.refused + checks.source_problems \
-                + rendered_book_problems(checks.reports, checks.others, checks.context.book)
-            if problems:
+            checks = state.kept(config, CheckRun)
+            if checks is not None and (problems := checks.problems()):
                 log.warning("%s\n%s", format_problems(sorted(set(problems))), PREVIEW_GOES_ON)
             # Every page's links to sections, as after a whole build: another page's may lead to
             # a heading of these that is gone.
             for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
                 if file.page is not None:
                     file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
-            _hook_named(config, "on_env", "print_page").on_env(built.env, config=config, files=files)
+            shared = state.kept(config, SharedEnvironment)
+            if shared is not None:  # as from on_env in a whole build, until on_post_build ends it
+                shared.share()
             config.plugins.on_post_build(config=config)
         built.snapshot = snapshot
         self.built = built
@@ -228,30 +231,26 @@ class PreviewBuilder:
 
     def _reflections_page(self) -> Page | None:
         assert self.built is not None
-        url = _hook_state(self.built.config, Journal).reflections_url
+        journal = state.kept(self.built.config, Journal)  # None: the book's build has no journal
+        if journal is None or journal.reflections_url is None:
+            return None
         return next((f.page for f in self.built.files.documentation_pages()
-                     if f.page is not None and f.page.url == url), None)
+                     if f.page is not None and f.page.url == journal.reflections_url), None)
 
 
 def _populate(built: Built, page: Page) -> None:
     """The page's source checked and converted, as in a whole build; the checks' record of it
     replaced."""
     config, files = built.config, built.files
-    checks = _hook_state(config, CheckRun)
-    src_uri, path = page.file.src_uri, f"{DOCS}/{page.file.src_uri}"
-    source = check_page_source(Source(src_uri=src_uri, url=page.file.url, raw=page.file.content_bytes),
-                               checks.context.book, checks.context.placeholders)
-    if source.lines is None:
+    checks = state.kept(config, CheckRun)  # None: the book's build has no checks
+    src_uri = page.file.src_uri
+    source = Source(src_uri=src_uri, url=page.file.url, raw=page.file.content_bytes)
+    if checks is not None and not checks.replace_page(source):
         raise OnePageRebuildFailed(f"{src_uri} cannot be read")  # the whole build says why
-    # The checks' record of this page, from the last build, replaced by this one's.
-    checks.lines_by_page[src_uri] = source.lines
-    checks.reports = [r for r in checks.reports if r.src_uri != src_uri]
-    checks.refused = [p for p in checks.refused if p.path != path]
-    checks.source_problems = [p for p in checks.source_problems if p.path != path] + source.problems
     title = page.title
     mkdocs_build._populate_page(page, config, files)
-    if checks.refused:
-        raise RefusedHtml(format_problems(sorted(set(checks.refused))))
+    if checks is not None and (refused := checks.refused_html()):
+        raise RefusedHtml(format_problems(sorted(set(refused))))
     if page.title != title:
         raise OnePageRebuildFailed(f"the title of {src_uri} changed")
 
@@ -292,20 +291,3 @@ def strict_mode(config: MkDocsConfig) -> Iterator[None]:
 def _of_page(entry: dict[str, Any], url: str) -> bool:
     location = str(entry.get("location", ""))
     return location == url or location.startswith(f"{url}#")
-
-
-def _hook_named(config: MkDocsConfig, event: str, name: str) -> Any:
-    """The hook file `hooks/<name>.py` as MkDocs loaded it for this build."""
-    for key, plugin in config.plugins.items():
-        if key.endswith(f"/{name}.py") and hasattr(plugin, event):
-            return plugin
-    raise OnePageRebuildFailed(f"no hook {name}.py with {event}")
-
-
-def _hook_state(config: MkDocsConfig, kind: type[Any]) -> Any:
-    """The object of type `kind` a hook file keeps for this build (its module-level `_…`)."""
-    for plugin in config.plugins.values():
-        for value in vars(plugin).values() if hasattr(plugin, "__file__") else ():
-            if isinstance(value, kind):
-                return value
-    raise OnePageRebuildFailed(f"no hook keeps a {kind.__name__}")

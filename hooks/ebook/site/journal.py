@@ -15,12 +15,14 @@ A page holding the line `<!-- reflection prompts -->` (docs/my-reflections.md) g
 place, every prompt of the book in reading order under its chapter's linked title (a third-level
 heading: the line stands in a section of the page).
 
-hooks/journal.py makes one `Journal` per build. It reads each chapter's prompts in
-`on_page_content` (`Journal.read`), after every other hook has added to the content and the EPUB
-and the print page have taken theirs, and writes the attributes and the notes, or the list, in
-`on_page_context` (`Journal.written`), once the search index has the page: neither the downloads
-nor the search index carry them, and the list sees every chapter, read before any page is
-written.
+hooks/journal.py makes one `Journal` per build and keeps it in `ebook.model.state`
+(`state.kept(config, Journal)`), where the preview's rebuild of one chapter finds the address of
+"My reflections" (`Journal.reflections_url`), to rebuild that page too. It reads each chapter's
+prompts in `on_page_content` (`Journal.read`), after every other hook has added to the content
+and the EPUB and the print page have taken theirs, and writes the attributes and the notes, or
+the list, in `on_page_context` (`Journal.written`), once the search index has the page: neither
+the downloads nor the search index carry them, and the list sees every chapter, read before any
+page is written.
 """
 
 from __future__ import annotations
@@ -87,11 +89,12 @@ class ChapterJournal:
 
 class Journal:
     """One build's journal: each chapter's prompts, read as its page is rendered, and the address
-    of the page that lists them all."""
+    of the page that lists them all (`reflections_url`: None until that page is read, or if the
+    book has none)."""
 
     def __init__(self) -> None:
         self.chapters: dict[str, ChapterJournal] = {}  # by source path
-        self.reflections_url: str | None = None
+        self.reflections_url: str | None = None  # site-relative, as `page.url`
 
     def read(self, content: str, page: Page, book: Book) -> None:
         if has_marker(content):

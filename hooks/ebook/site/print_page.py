@@ -6,9 +6,10 @@ to render its combined page. That new environment lacks what hooks add to the si
 and it compiles Material's templates a second time (a quarter of a second in every build).
 
 From `on_env` until the build ends, the theme hands out the environment MkDocs renders the pages
-with (`share_environment`, from hooks/print_page.py). MkDocs asks for its environment once,
-before `on_env`, so only print-site is served the shared one. No option of print-site or MkDocs
-does this; the theme's own `get_env` is back in place after the build, or when it fails.
+with (`share_environment`, from hooks/print_page.py; `SharedEnvironment.share` again in the
+preview's rebuild of one page). MkDocs asks for its environment once, before `on_env`, so only
+print-site is served the shared one. No option of print-site or MkDocs does this; the theme's
+own `get_env` is back in place after the build, or when it fails.
 
 print-site makes each page's heading and footnote ids unique on the print page with
 `update_anchor_ids`, whose pattern backtracks over every line of every page, and which copies
@@ -63,18 +64,29 @@ def use_only_lines_with_ids() -> None:
 
 @dataclass(frozen=True)
 class SharedEnvironment:
-    """A theme whose `get_env` hands out the site's environment, until `restore`."""
+    """A theme whose `get_env` hands out the site's environment `env`, from `share` to `restore`."""
 
     theme: Theme
+    env: jinja2.Environment
+
+    def share(self) -> None:
+        """Make `theme.get_env()` return `env` (an attribute of this theme object alone). Done in
+        `on_env`, and again by the preview's rebuild of one page before the plugins'
+        `on_post_build`, in which print-site renders its page and hooks/print_page.py's, after
+        it, calls `restore` (ebook/preview/builder.py)."""
+        env = self.env
+        self.theme.get_env = lambda: env  # type: ignore[method-assign]
 
     def restore(self) -> None:
         vars(self.theme).pop("get_env", None)  # the class's own method shows through again
 
 
-def share_environment(theme: Theme, env: jinja2.Environment) -> SharedEnvironment:
-    """Make `theme.get_env()` return `env` (an attribute of this theme object alone)."""
-    theme.get_env = lambda: env  # type: ignore[method-assign]
-    return SharedEnvironment(theme)
+def share_environment(config: MkDocsConfig, env: jinja2.Environment) -> SharedEnvironment:
+    """Have this build's theme hand out `env` until `restore`; kept for the build in
+    `ebook.model.state`, where the preview finds it to share it again."""
+    shared = state.keep(config, SharedEnvironment(config.theme, env))
+    shared.share()
+    return shared
 
 
 def print_page_file(config: MkDocsConfig) -> Path | None:
