@@ -78,7 +78,7 @@ def start(config) -> CheckRun:
     """This build's checks, started as MkDocs starts a build: every hook's `on_config`, in order
     (when the sources have problems, the checks run the other hooks' `on_files` too)."""
     config.plugins.on_config(config)
-    run = config.plugins["hooks/checks.py"]._run
+    run = state.kept(config, CheckRun)
     assert isinstance(run, CheckRun)
     return run
 
