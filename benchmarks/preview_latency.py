@@ -1,17 +1,17 @@
 """Edit-to-preview latency: from saving a chapter to the served page showing the edit.
 
-For each book size it starts the preview (`make serve`'s command, or `--preview incremental`
-for the incremental preview), waits for the first build, then saves an edit to a chapter's
-body several times and polls the served chapter page until it contains the edit. Prints the
-median, min and max, and writes them to benchmarks/preview_results.json.
+For each book size it starts a preview (`incremental`: `make serve`'s, which rebuilds only what
+an edit affects; `serve`: MkDocs' own `mkdocs serve`, which rebuilds every page), waits for the
+first build, then saves an edit to a chapter's body several times and polls the served chapter
+page until it contains the edit. `make bench` (benchmarks/run.py) measures both at 30 and 200
+chapters and records them in benchmarks/results.md; run alone, it prints them.
 
-Usage: python -m benchmarks.preview_latency [--sizes 30,200] [--edits 6] [--preview serve|incremental]
+Usage: python -m benchmarks.preview_latency [--sizes 30,200] [--edits 6] [--preview incremental|serve]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import socket
 import statistics
@@ -25,7 +25,6 @@ from pathlib import Path
 
 from benchmarks.book_generator import REAL_CHAPTER, generate_book
 
-HERE = Path(__file__).resolve().parent
 CHAPTER_URL = "chapters/connection-disconnection-reconnection/"
 # The first build of a 200-chapter book, on a slow shared machine, with room to spare.
 FIRST_BUILD_TIMEOUT = 300.0
@@ -107,21 +106,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="30,200", help="chapter counts, comma-separated")
     parser.add_argument("--edits", type=int, default=6, help="edits per size (the median is reported)")
-    parser.add_argument("--preview", choices=("serve", "incremental"), default="serve",
-                        help="serve: `make serve`'s mkdocs serve; incremental: python -m ebook.preview")
+    parser.add_argument("--preview", choices=("incremental", "serve"), default="incremental",
+                        help="incremental: make serve's preview; serve: MkDocs' own mkdocs serve")
     args = parser.parse_args()
-    results: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory(prefix="preview-bench-") as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
             times = measure(size, args.edits, args.preview, Path(tmp))
-            results[str(size)] = {"median_s": round(statistics.median(times), 3),
-                                  "min_s": round(min(times), 3), "max_s": round(max(times), 3),
-                                  "runs_s": [round(t, 3) for t in times]}
-            print(f"{size} chapters, {args.preview}: median {results[str(size)]['median_s']} s", flush=True)
-    path = HERE / "preview_results.json"
-    recorded = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    recorded[args.preview] = {"cores": os.cpu_count(), "edits": args.edits, "results": results}
-    path.write_text(json.dumps(recorded, indent=2) + "\n", encoding="utf-8")
+            print(f"{size} chapters, {args.preview}: median {statistics.median(times):.3f} s "
+                  f"(min {min(times):.3f}, max {max(times):.3f})", flush=True)
 
 
 if __name__ == "__main__":
