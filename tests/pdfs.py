@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -213,3 +214,13 @@ def named_destinations(path: Path) -> dict[str, int]:
         # A destination is an array [page, view…] or, equally valid, a dictionary holding it as /D.
         return {str(name).lstrip("/"): numbers[(dest.D if isinstance(dest, pikepdf.Dictionary) else dest)[0].objgen]
                 for name, dest in dests.items()}
+
+
+def shows_title(words: Sequence[str], title: str) -> bool:
+    """The words (a running head's, in any order) give the title: all its words, or, for a title too
+    long for a running head, its first words, the last of them ending in an ellipsis."""
+    shown, title_words = set(words), title.split()
+    if set(title_words) <= shown:
+        return True
+    return any(title_words[n - 1].rstrip(",;:–—-") + "…" in shown and set(title_words[:n - 1]) <= shown
+               for n in range(1, len(title_words)))

@@ -21,7 +21,7 @@ from ebook.pdf.browser import render_documents
 from ebook.pdf.chapter_documents import collection_document, handout_document
 from tests.helpers import ROOT, book_config, chapter_pages, front_matter, normalise, page_html_path, soup
 from tests.pdfs import (BOTTOM_MARGIN, TOP_MARGIN, body_text, bookmarks, footer_lines, horizontal_rules, page_size,
-                        text_runs)
+                        shows_title, text_runs)
 from tests.print_documents import (CHAPTER, CHAPTER_PAGE, EMPTY_AT_MOST, empty_shares, print_setup, system_browser,
                                    tagged_texts)
 
@@ -174,7 +174,10 @@ def test_a_page_a_part_opens_on_has_no_running_head_and_the_others_name_the_book
             assert heads[page - 1] == "", page
         else:
             running = [b for b in parts if b.page < page][-1]
-            assert same_words(heads[page - 1], BOOK_TITLE, running.title), (page, heads[page - 1])
+            head = heads[page - 1]
+            assert same_words(head, BOOK_TITLE, running.title) or (
+                "…" in head and shows_title(head.split(), BOOK_TITLE) and shows_title(head.split(), running.title)), \
+                (page, head)
 
 
 # --- Worksheets --------------------------------------------------------------------------------
@@ -191,7 +194,9 @@ def test_every_worksheet_page_has_a_place_for_the_name_and_date_and_gives_its_ch
         for number, head in enumerate(head_texts(pdf), start=1):
             # A line to write each on, beside the chapter's title (whose lines may come between).
             title, places = re.subn(r"\b(Name _{20,}|Date _{12,})( |$)", "", head)
-            assert places == (2 if number > 1 else 0) and same_words(title, chapter.title), (pdf.name, number, head)
+            assert places == (2 if number > 1 else 0), (pdf.name, number, head)
+            assert same_words(title, chapter.title) or ("…" in title and shows_title(title.split(), chapter.title)), \
+                (pdf.name, number, head)
         first = normalise(body_text(pdf, 1, 1))
         assert first.startswith(f"{chapter.title} Reflection worksheet Name Date "), (pdf.name, first)
         assert re.search(r"\bName Date\b", tagged_texts(pdf)[0]), pdf.name
