@@ -195,6 +195,7 @@ async def print_until_numbers_hold(
         if filled == current and not measuring:
             labelled = await asyncio.to_thread(with_page_labels, data, front)
             return Printed(data=labelled, numbers=numbers, printings=printing)
+        del data  # not held while the document prints again
         current, measuring = filled, False
     raise PluginError(
         f"{document.path}: the page numbers still moved after {MAX_TOC_PASSES} "

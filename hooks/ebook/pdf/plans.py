@@ -58,11 +58,14 @@ def print_plans(site: Path, chapters: Sequence[ChapterSource], setup: PrintSetup
         # The built page's own path differs between builds (make book builds in a temporary folder).
         described = repr(dataclasses.replace(chapter, html_file=Path(chapter.url)))
 
-        def handout(page: bytes = page_bytes, chapter: ChapterSource = chapter) -> ChapterPrint:
-            return handout_document(page.decode("utf-8"), chapter, setup)
+        # The page is read again when its document is made, rather than every chapter's page
+        # held through the whole printing (tens of MiB in a long book): the site's pages are
+        # all written before the PDFs are made.
+        def handout(chapter: ChapterSource = chapter) -> ChapterPrint:
+            return handout_document(chapter.html_file.read_bytes().decode("utf-8"), chapter, setup)
 
-        def worksheet(page: bytes = page_bytes, chapter: ChapterSource = chapter) -> ChapterPrint:
-            document = worksheet_document(page.decode("utf-8"), chapter, setup)
+        def worksheet(chapter: ChapterSource = chapter) -> ChapterPrint:
+            document = worksheet_document(chapter.html_file.read_bytes().decode("utf-8"), chapter, setup)
             assert document is not None  # has_prompts said so
             return document
 
