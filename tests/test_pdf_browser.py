@@ -13,7 +13,7 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from ebook.model.settings import read_switches
-from ebook.pdf.browser import chromium_args, find_browser, render_documents
+from ebook.pdf.browser import chromium_args, find_browser, print_tabs, render_documents
 from ebook.pdf.documents import PrintDocument
 from tests.print_documents import METADATA, system_browser
 
@@ -52,6 +52,11 @@ def test_chromium_reaches_only_the_local_server() -> None:
     assert "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1" in args
     assert {"--disable-background-networking", "--disable-component-update", "--no-first-run"} <= set(args)
     assert ("--no-sandbox" in args) == (os.geteuid() == 0)
+
+
+def test_a_core_is_left_to_the_build_while_the_browser_prints() -> None:
+    # Two cores (a laptop, CI): one document at a time, one renderer's memory; never none.
+    assert [print_tabs(cores) for cores in (1, 2, 4)] == [1, 1, 3]
 
 
 def test_render_documents_prints_with_the_system_browser(tmp_path: Path) -> None:

@@ -184,10 +184,17 @@ class Browser:
             self._loop.close()
 
 
+def print_tabs(cores: int) -> int:
+    """How many documents print at once: a core is left to the build's own Python (making the
+    next documents, finishing and writing the PDFs, serving the site to the browser), which
+    is otherwise the slowest part; on two cores, one tab, one renderer's memory instead of two."""
+    return max(1, cores - 1)
+
+
 def render_documents(documents: Sequence[Job], site: Path, browser: str | Browser, *,
                      workers: int = 0,
                      finish: Callable[[RenderedPdf], None] | None = None) -> list[RenderedPdf]:
-    """Print the documents with one browser, several pages at once: inputs -> PDF bytes.
+    """Print the documents with one browser, `print_tabs` pages at once: inputs -> PDF bytes.
 
     `browser` is the program to launch, or a `Browser` already started (left open). The built
     site is served from 127.0.0.1, and each document's HTML by the same server at its
@@ -198,7 +205,7 @@ def render_documents(documents: Sequence[Job], site: Path, browser: str | Browse
     """
     if not documents:
         return []
-    workers = min(len(documents), workers or max(1, os.cpu_count() or 1))
+    workers = min(len(documents), workers or print_tabs(os.cpu_count() or 1))
     served: dict[str, str] = {}  # the print documents being printed, by their url_path
     session = Browser(browser) if isinstance(browser, str) else browser
     try:
