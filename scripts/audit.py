@@ -77,7 +77,8 @@ def axe_results(site: Path, pages: list[Path], browser: Browser) -> list[Result]
             for page_file in pages:
                 name = page_file.relative_to(site).as_posix()
                 page = context.new_page()
-                page.goto(root + address(site, page_file), wait_until="networkidle")
+                page.goto(root + address(site, page_file), wait_until="load")
+                page.wait_for_load_state("networkidle")  # after the load: alone, it can come first
                 shown = page.evaluate("document.body.dataset.mdColorScheme")
                 if shown != material_name:
                     raise CheckerError(f"{name} shows the {shown} colour scheme, not the {scheme} one.")

@@ -32,8 +32,17 @@ def reader(browser: Browser, width: int, scheme: Any = "light", *, height: int =
         context.close()
 
 
+def settle(page: Page) -> None:
+    """Wait until the page has loaded and the network has then been quiet for half a second.
+    Playwright's "networkidle" alone can come before the document is parsed (a page without a
+    body yet), so the load is waited for first."""
+    page.wait_for_load_state("load")
+    page.wait_for_load_state("networkidle")
+
+
 def goto(page: Page, address: str, path: str, *, status: int = 200) -> None:
-    response = page.goto(address + path, wait_until="networkidle")
+    response = page.goto(address + path, wait_until="load")
+    settle(page)
     assert response is not None and response.status == status, (path, response and response.status)
 
 

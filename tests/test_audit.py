@@ -22,6 +22,7 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 from site_server import serve
 
+from tests.browsing import settle
 from tests.helpers import FIXTURES, normalise, page_html_path, soup
 
 RECORDED = FIXTURES / "audit"
@@ -168,7 +169,8 @@ def test_the_report_page_passes_axe_and_its_policy_at_every_width(audited: Path,
         context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 800})  # type: ignore[arg-type]
         page = context.new_page()
         page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
-        page.goto(root + "accessibility-report/", wait_until="networkidle")
+        page.goto(root + "accessibility-report/", wait_until="load")
+        settle(page)
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         sideways = page.evaluate("document.scrollingElement.scrollWidth - innerWidth")
         policy_refused = list(refused)  # before axe, whose own inline styles the policy refuses too

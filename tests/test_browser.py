@@ -17,7 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import PUBLISHED_ENV
-from tests.browsing import address_of, apply_text_spacing
+from tests.browsing import address_of, apply_text_spacing, settle
 from tests.helpers import ROOT, docs_pages, nav_titles, reading_order
 from tests.test_reading_type import PAGES as TYPE_TESTS_PAGES
 
@@ -47,7 +47,8 @@ def new_page(browser: Browser, **options) -> Iterator[Page]:
 
 
 def goto(page: Page, address: str, path: str) -> None:
-    response = page.goto(address + path, wait_until="networkidle")
+    response = page.goto(address + path, wait_until="load")
+    settle(page)
     assert response is not None
     assert response.status == (404 if path == MISSING else 200), path
 
@@ -95,7 +96,8 @@ def test_scheme_toggle_switches_by_keyboard_and_is_remembered(browser: Browser, 
         page.keyboard.press("Enter")
         expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
         assert background() != light_background
-        page.reload(wait_until="networkidle")
+        page.reload(wait_until="load")
+        settle(page)
         assert scheme() == "slate" and background() != light_background
         goto(page, site_address, "")  # and on the next page
         assert scheme() == "slate"

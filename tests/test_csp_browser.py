@@ -38,6 +38,7 @@ import yaml
 from playwright.sync_api import Browser, BrowserContext, Page, Request
 
 from ebook.site import csp
+from tests.browsing import settle
 from tests.helpers import BOOK_BUILD_ENV, FIXTURES, build_fixture
 from site_server import serve
 from tests.test_build_outputs import BOOK_SLUG
@@ -158,7 +159,7 @@ class Tab:
         act_as_reader(self.page)
 
     def finish(self) -> Seen:
-        self.page.wait_for_load_state("networkidle")
+        settle(self.page)
         # A request stopped before it left is reported as failed, with why: "csp" (the policy),
         # or "origin" (an SVG <use> of another site's file, which Chromium never fetches).
         self.seen.elsewhere = [r.url for r in self.asked if r.failure not in STOPPED_BEFORE_LEAVING]

@@ -14,6 +14,7 @@ import pytest
 from lxml import html as lxml_html
 from playwright.sync_api import Browser, expect
 
+from tests.browsing import settle
 from tests.helpers import chapter_pages, nav_titles
 from tests.test_build_outputs import BOOK_SLUG
 
@@ -94,7 +95,7 @@ def test_material_works_under_the_policy_with_no_violation(browser: Browser, sit
         expect(page.locator(".md-search-result__item").first).to_contain_text(SEARCH_WORD)
     else:  # print-site's inline script filled in its table of contents
         expect(page.locator("#print-page-toc li").first).to_be_attached()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     page.close()
     assert violations(messages) == []
 
@@ -118,7 +119,7 @@ def test_the_offline_print_page_asks_for_nothing_outside_the_edition(browser: Br
     asked: list[str] = []
     page.on("request", lambda request: asked.append(request.url))
     page.goto((unzipped / "print_page.html").as_uri())
-    page.wait_for_load_state("networkidle")
+    settle(page)
     page.close()
     assert any(url.endswith("/search/search_index.js") for url in asked), asked
     assert [url for url in asked if not url.startswith((unzipped.as_uri() + "/", "data:", "about:"))] == []

@@ -17,7 +17,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
 
-from tests.browsing import address_of, goto, scrolls_sideways
+from tests.browsing import address_of, goto, scrolls_sideways, settle
 from tests.helpers import book_config, chapter_pages, normalise, page_html_path, soup
 from tests.test_browser import AXE_TAGS
 from tests.test_build_outputs import BOOK_SLUG
@@ -108,14 +108,16 @@ def test_an_answer_is_saved_as_typed_kept_through_reload_and_pages_downloaded_pr
     answer.press_sequentially(ANSWER)
     saved = page.locator("#" + str(answer.get_attribute("aria-describedby")).split()[-1])
     expect(saved).to_have_text(re.compile(r"^Saved "))  # a moment after the typing stops
-    page.reload(wait_until="networkidle")
+    page.reload(wait_until="load")
+    settle(page)
     expect(field(page, first)).to_have_value(ANSWER)
 
     page.locator("[data-journal-note] a").first.click()  # the box's note leads there
-    page.wait_for_load_state("networkidle")
+    settle(page)
     item = page.locator(".book-journal__prompts > li").filter(has_text=first)
     expect(item.locator("[data-journal-answer]")).to_contain_text(ANSWER)
-    page.go_back(wait_until="networkidle")
+    page.go_back(wait_until="load")
+    settle(page)
     expect(field(page, first)).to_have_value(ANSWER)
 
     goto(page, site_address, MINE)
@@ -179,7 +181,8 @@ def test_an_answer_to_a_reworded_prompt_shows_as_written_for_the_earlier_wording
                   "localStorage.setItem(goneKey, JSON.stringify(gone)); }",
                   [entry_key(page, EARLIER["prompt"]), old, gone,
                    f"book-journal:{book}:a-chapter-since-removed:{EARLIER['prompt']}"])
-    page.reload(wait_until="networkidle")
+    page.reload(wait_until="load")
+    settle(page)
     item = page.locator("article li[data-journal-prompt]").first
     expect(field(page, first)).to_have_value("")  # never attached by itself
     earlier = item.locator(".book-journal__earlier")
@@ -216,7 +219,8 @@ def test_the_keyboard_alone_writes_each_answer_and_changes_the_settings(browser:
         page.keyboard.type(f"Typed for {focused}")
     page.keyboard.press("Shift+Tab")
     expect(field(page, prompts[-2] if len(prompts) > 1 else prompts[0])).to_have_value(re.compile("^Typed for "))
-    page.reload(wait_until="networkidle")
+    page.reload(wait_until="load")
+    settle(page)
     for prompt in prompts:
         expect(field(page, prompt)).to_have_value(re.compile("^Typed for journal-answer-"))
 
@@ -262,7 +266,8 @@ def test_settings_apply_before_the_page_is_drawn_fetch_a_typeface_only_once_chos
     # Applied by the page's head alone: with the settings' own script refused, the page is drawn
     # with them all the same.
     page.route("**/javascripts/reading-settings.js", lambda route: route.abort())
-    page.reload(wait_until="networkidle")
+    page.reload(wait_until="load")
+    settle(page)
     expect(text).to_have_css("font-size", f"{size * 2:g}px")
     assert "OpenDyslexic" in text.evaluate("e => getComputedStyle(e).fontFamily")
     assert page.evaluate("document.fonts.check('16px OpenDyslexic')")
@@ -276,7 +281,8 @@ def test_settings_apply_before_the_page_is_drawn_fetch_a_typeface_only_once_chos
     page.emulate_media(media="screen")
     page.unroute("**/javascripts/reading-settings.js")
 
-    page.reload(wait_until="networkidle")
+    page.reload(wait_until="load")
+    settle(page)
     page.get_by_role("button", name="Reading settings").click()
     page.get_by_role("button", name="Back to the book's settings").click()
     expect(text).to_have_css("font-size", f"{size:g}px")
@@ -300,14 +306,16 @@ def test_the_fields_arrive_without_moving_anything_and_axe_and_the_nu_checker_fi
         goto(page, site_address, chapter)
         field(page, prompts_of(page)[0]).fill(ANSWER)
         page.keyboard.press("Tab")
-        page.reload(wait_until="networkidle")  # the fields arrive, one with an answer
+        page.reload(wait_until="load")  # the fields arrive, one with an answer
+        settle(page)
         expect(field(page, prompts_of(page)[0])).to_have_value(ANSWER)
         found += [f"{scheme}: a layout shift of {shift}" for shift in page.evaluate("window.bookShifts")]
         earlier = {**EARLIER, "position": 1,
                    "chapter": page.locator("[data-journal-note]").first.get_attribute("data-journal-chapter")}
         page.evaluate("([key, entry]) => localStorage.setItem(key, JSON.stringify(entry))",
                       [entry_key(page, EARLIER["prompt"]), earlier])
-        page.reload(wait_until="networkidle")
+        page.reload(wait_until="load")
+        settle(page)
         expect(page.locator(".book-journal__earlier")).to_have_count(1)
         page.get_by_role("button", name="Reading settings").click()
         page.get_by_label("Atkinson Hyperlegible, for low vision").check()
@@ -350,18 +358,20 @@ def test_the_offline_edition_keeps_answers_and_settings_opened_from_files(
     page = context.new_page()
     asked: list[str] = []
     page.on("request", lambda request: asked.append(request.url))
-    page.goto((edition / (chapter.rstrip("/") + ".html")).as_uri(), wait_until="networkidle")
+    page.goto((edition / (chapter.rstrip("/") + ".html")).as_uri(), wait_until="load")
+    settle(page)
     first = prompts_of(page)[0]
     field(page, first).fill(ANSWER)
     page.keyboard.press("Tab")
     page.get_by_role("button", name="Reading settings").click()
     page.get_by_label("Atkinson Hyperlegible, for low vision").check()
-    page.reload(wait_until="networkidle")
+    page.reload(wait_until="load")
+    settle(page)
     expect(field(page, first)).to_have_value(ANSWER)
     page.evaluate("document.fonts.ready")
     assert page.evaluate("document.fonts.check('16px \"Atkinson Hyperlegible\"')")
     page.locator("[data-journal-note] a").first.click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.url.endswith("my-reflections.html")
     expect(page.locator(".book-journal__prompts > li").filter(has_text=first)).to_contain_text(ANSWER)
     assert [url for url in asked if not url.startswith((edition.as_uri() + "/", "data:", "blob:"))] == []

@@ -12,7 +12,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browsing import address_of, reader
+from tests.browsing import address_of, reader, settle
 from tests.helpers import book_config, chapter_pages, nav_titles, normalise
 from tests.test_browser import AXE_TAGS, SITE_NAME
 from tests.test_html_valid import vnu_errors
@@ -49,7 +49,8 @@ def computed(page: Page, selector: str, prop: str) -> str:
 def test_start_reading_leads_to_the_first_chapter_above_the_fold_before_any_download(
         browser: Browser, site_address: str, width: int, scheme: str) -> None:
     with reader(browser, width, scheme, height=SCREENS[width]) as page:
-        page.goto(site_address, wait_until="networkidle")
+        page.goto(site_address, wait_until="load")
+        settle(page)
         start = page.locator("article").get_by_role("link", name="Start reading", exact=True)
         expect(start).to_have_count(1)
         expect(start).to_be_in_viewport(ratio=1)  # whole, on the first screen
@@ -75,7 +76,8 @@ def test_the_home_page_credits_the_original_between_the_title_and_the_way_in(
         browser: Browser, site_address: str, width: int, scheme: str) -> None:
     original = book_config()["extra"]["book"]
     with reader(browser, width, scheme, height=SCREENS[width]) as page:
-        page.goto(site_address, wait_until="networkidle")
+        page.goto(site_address, wait_until="load")
+        settle(page)
         assert heading_text(page.locator("article h1").inner_text()) == SITE_NAME
         credit = page.locator("article h1 ~ p", has_text="Adapted from").first
         expect(credit).to_be_in_viewport()
@@ -130,7 +132,8 @@ def test_a_missing_address_at_any_depth_gets_a_way_back_into_the_book(
         browser: Browser, site_address: str, width: int, scheme: str) -> None:
     for missing in ("no-such-page/", "chapters/no-such-chapter/deeper/"):
         with reader(browser, width, scheme, height=SCREENS[width]) as page:
-            response = page.goto(site_address + missing, wait_until="networkidle")
+            response = page.goto(site_address + missing, wait_until="load")
+            settle(page)
             assert response is not None and response.status == 404
             check_not_found_page(page)
             assert link_target(page, "The home page") == site_address
@@ -207,7 +210,8 @@ def test_the_print_page_says_each_title_once_and_parts_its_pages(
         browser: Browser, site_address: str, width: int, scheme: str) -> None:
     titles = set(nav_titles().values())
     with reader(browser, width, scheme, height=SCREENS[width]) as page:
-        page.goto(site_address + "print_page/", wait_until="networkidle")
+        page.goto(site_address + "print_page/", wait_until="load")
+        settle(page)
         assert page.evaluate(SAME_HEADING_TWICE) == []
         headings = [heading_text(h) for h in page.locator("#print-site-page h1").all_inner_texts()]
         for title in titles & set(headings):
