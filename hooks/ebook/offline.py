@@ -249,7 +249,8 @@ class OfflineBuild:
     messages: Path
 
 
-OFFLINE_NICENESS = 10  # a lower scheduling priority (Unix `nice`) for the second build
+OFFLINE_NICENESS = 10  # how much lower the second build's scheduling priority is (Unix `nice`)
+MOST_NICE = 19
 
 
 def start_offline_build(config_file: Path, *, downloads: Path) -> OfflineBuild:
@@ -264,9 +265,11 @@ def start_offline_build(config_file: Path, *, downloads: Path) -> OfflineBuild:
             env=offline_build_env(os.environ, downloads, ready),
         )
     # It has time to spare (it waits for the downloads at its end): the printing of the
-    # downloads, which everything waits for, goes first when both want the processor.
+    # downloads, which everything waits for, goes first when both want the processor. Relative
+    # to the build's own, so a build that is itself run with `nice` keeps the order.
     if hasattr(os, "setpriority"):
-        os.setpriority(os.PRIO_PROCESS, process.pid, OFFLINE_NICENESS)
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        os.setpriority(os.PRIO_PROCESS, process.pid, min(MOST_NICE, own + OFFLINE_NICENESS))
     return OfflineBuild(process, work, site_dir, ready, messages)
 
 
