@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from playwright.sync_api import Browser
 from pdf_ua import pdf_ua_failures, validators
 
-from ebook.pdf import finishing, tagging, tagging_content, tagging_forms
+from ebook.pdf import finishing, tagging, tagging_content, tagging_forms, tagging_links
 from tests.helpers import BOOK_BUILD_ENV, build_fixture, normalise
 from tests.pdfs import artifact_texts, full_page_texts, margin_texts
 from tests.print_documents import METADATA
@@ -369,6 +369,21 @@ def test_whatever_the_content_all_of_it_ends_tagged_or_artifact_and_nothing_move
     assert pikepdf.unparse_content_stream(again) == pikepdf.unparse_content_stream(result)
 
 
+@settings(max_examples=200, deadline=None)
+@given(content=contents())
+def test_a_page_gets_the_bytes_of_its_content_wrapped_or_is_left_as_it_is(content: bytes) -> None:
+    # The page's stream is written from its own unparsed lines with the marks between them (a page
+    # with an inline image, whose data spans lines, is unparsed again): the same bytes either way.
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page()
+    page.obj.Contents = pdf.make_stream(content)
+    original = parse(content)
+    result = tagging_content.wrap_untagged(original)
+    tagging_content.mark_artifacts(pdf, page, tagging_content.parse_page(page))
+    expected = content if len(result) == len(original) else pikepdf.unparse_content_stream(result)
+    assert page.obj.Contents.read_bytes() == expected
+
+
 # --- The structure tree, the links and the metadata, on a PDF made here ----------------------
 
 PAGE_CONTENT = b"""BT /F1 9 Tf 72 760 Td (Running head) Tj ET
@@ -485,6 +500,22 @@ def test_links_are_described_by_their_text_else_their_address_or_page() -> None:
     assert [str(a.Contents) for a in pdf.pages[0].Annots] == [
         "See the first book, wrapped", "https://opentextbc.ca/peersupport/", "Go to page 2", "Go to page 2",
         "Said already"]
+
+
+def test_a_links_words_are_read_on_the_lines_where_text_outside_it_moved() -> None:
+    # As Chromium prints a paragraph: one text object, each run placed by a move (Td), the link's
+    # runs in sequences of their own; the move to the next line is outside the link.
+    pdf = tagged_pdf()
+    page = pdf.pages[0]
+    page.Contents = pdf.make_stream(b"""BT /F1 12 Tf 1 0 0 -1 72 100 Tm
+        /P <</MCID 0>> BDC 0 0 Td (Read ) Tj EMC
+        /Link <</MCID 1>> BDC 30 0 Td (the) Tj 0 14 Td (book) Tj EMC
+        /P <</MCID 2>> BDC 0 14 Td (on the next line at ) Tj EMC
+        /Link <</MCID 3>> BDC 60 0 Td (this address) Tj EMC ET""")
+    content = tagging_content.parse_page(page)
+    texts = tagging_links.marked_texts(page, content.instructions, content.ops, {1, 3}, {})
+    # A new line starts a new word: inside the link, and from one link's words to the next.
+    assert texts == {1: "the book", 3: " this address"}
 
 
 def test_a_link_without_words_names_the_page_it_goes_to_by_its_printed_number() -> None:

@@ -162,13 +162,15 @@ def make_accessible(pdf: pikepdf.Pdf) -> None:
         for index, mcid in marked_content(element, pages):
             wanted.setdefault(index, set()).add(mcid)
     known: dict[tuple[int, int], tuple[int, dict[bytes, str]]] = {}
+    # Whether each form holds tagged content, once its drawings are separated: for every page.
+    forms: dict[tuple[int, int], bool] = {}
     texts: dict[tuple[int, int], str] = {}
     for index, page in enumerate(pdf.pages):
-        instructions, ops = parse_page(page)
+        content = parse_page(page)
         if index in wanted:
-            found = marked_texts(page, instructions, ops, wanted[index], known)
+            found = marked_texts(page, content.instructions, content.ops, wanted[index], known)
             texts.update(((index, mcid), text) for mcid, text in found.items())
-        mark_artifacts(pdf, page, instructions, ops)
+        mark_artifacts(pdf, page, content, forms)
     describe_links(pdf, texts)
     if "/StructTreeRoot" in pdf.Root:
         list_bodies(pdf)

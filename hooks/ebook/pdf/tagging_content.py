@@ -10,8 +10,8 @@ a sequence with an MCID) is never touched, so no text leaves the structure. Part
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Mapping, Sequence
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import pikepdf
 
@@ -21,54 +21,83 @@ if TYPE_CHECKING:
     from pikepdf import ContentStreamInlineImage, ContentStreamInstruction
 
     Instruction = ContentStreamInstruction | ContentStreamInlineImage
+    ObjGen = tuple[int, int]
 
-TEXT_SHOWING = frozenset({"Tj", "TJ", "'", '"'})
-_PATH_STARTS = frozenset({"m", "re"})
-_PATH_PAINTING = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"})
-_PATH_ENDS = _PATH_PAINTING | {"n"}  # "n" ends a path that only clips: it paints nothing
-_PAINTING = frozenset({"Do", "sh", "INLINE IMAGE"})
-MARK_BEGIN = frozenset({"BDC", "BMC"})
+T = TypeVar("T")
+
+TEXT_SHOWING = frozenset({b"Tj", b"TJ", b"'", b'"'})
+_PATH_STARTS = frozenset({b"m", b"re"})
+_PATH_PAINTING = frozenset({b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"})
+_PATH_ENDS = _PATH_PAINTING | {b"n"}  # "n" ends a path that only clips: it paints nothing
+_PAINTING = frozenset({b"Do", b"sh", b"INLINE IMAGE"})
+MARK_BEGIN = frozenset({b"BDC", b"BMC"})
 # What paints, or opens or closes what an artifact must nest in; every other operator (most of
 # a page: glyph positions, colours, graphics state) only goes along.
-_STRUCTURE = TEXT_SHOWING | _PATH_STARTS | _PATH_ENDS | _PAINTING | MARK_BEGIN | {"EMC", "BT", "ET"}
+_STRUCTURE = TEXT_SHOWING | _PATH_STARTS | _PATH_ENDS | _PAINTING | MARK_BEGIN | {b"EMC", b"BT", b"ET"}
+
+# What `wrap_untagged` adds, as `unparse_content_stream` writes each: one instruction a line.
+_ADDED: dict[str, Instruction] = {
+    "artifact": pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact], pikepdf.Operator("BMC")),
+    "span": pikepdf.ContentStreamInstruction([pikepdf.Name.Span], pikepdf.Operator("BMC")),
+    "end": pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")),
+}
+_ADDED_LINES: dict[str, bytes] = {key: pikepdf.unparse_content_stream([instruction]) for key, instruction in _ADDED.items()}
 
 
-def parse_page(page: pikepdf.Page) -> tuple[list[Instruction], list[str]]:
-    """A page's content stream, and the name of each operator in it."""
+class PageContent(NamedTuple):
+    """A content stream parsed once for every pass over it (`parse_page`)."""
+
+    instructions: list[Instruction]
+    ops: list[bytes]  # each instruction's operator
+    # The stream as `unparse_content_stream` writes it, one line an instruction; None when an
+    # instruction takes more than a line (an inline image's data).
+    lines: list[bytes] | None
+
+
+def parse_page(page: pikepdf.Page | pikepdf.Object) -> PageContent:
+    """A page's (or form's) content stream, the name of each operator in it, and its lines.
+
+    The operators are read from the unparsed lines (the last word of each), which the artifact
+    marking writes back with its additions: cheaper than asking each instruction for its
+    operator and unparsing the whole stream again.
+    """
     instructions = pikepdf.parse_content_stream(page)
-    return instructions, [str(instruction.operator) for instruction in instructions]
+    lines = pikepdf.unparse_content_stream(instructions).split(b"\n")
+    if instructions and len(lines) == len(instructions):
+        return PageContent(instructions, [line.rpartition(b" ")[2] for line in lines], lines)
+    return PageContent(instructions, [str(i.operator).encode() for i in instructions], None)
 
 
-def _is_tagged_or_artifact(instruction: Instruction, op: str) -> bool:
+def _is_tagged_or_artifact(instruction: Instruction, op: bytes) -> bool:
     """A marked-content start that already says what its content is: tagged (it has an MCID,
     which the structure tree points at) or an artifact. A property list named in the page's
     resources rather than written inline counts as tagged, so its content is left alone."""
     operands = instruction.operands
     if operands and operands[0] == pikepdf.Name.Artifact:
         return True
-    if op != "BDC" or len(operands) < 2:
+    if op != b"BDC" or len(operands) < 2:
         return False
     properties = operands[1]
     return not isinstance(properties, pikepdf.Dictionary) or "/MCID" in properties
 
 
-def _tagged_parts(instructions: Sequence[Instruction], ops: Sequence[str],
+def _tagged_parts(instructions: Sequence[Instruction], ops: Sequence[bytes], structure: Sequence[int],
                   tagged_forms: Collection[str]) -> tuple[set[int], set[int]]:
     """Which marked-content sequences and text objects hold tagged content or an artifact, and
     which of them paint anything (each by the index of its BDC, BMC or BT). A form XObject whose
-    own content is tagged counts as tagged content where it is drawn."""
+    own content is tagged counts as tagged content where it is drawn. `structure` are the
+    indices of the operators in _STRUCTURE: the others change nothing here."""
     holding: set[int] = set()
     painting: set[int] = set()
     open_parts: list[int] = []
-    for index, op in enumerate(ops):
-        if op not in _STRUCTURE:
-            continue
-        if op in MARK_BEGIN or op == "BT":
+    for index in structure:
+        op = ops[index]
+        if op in MARK_BEGIN or op == b"BT":
             open_parts.append(index)
         if (op in MARK_BEGIN and _is_tagged_or_artifact(instructions[index], op)) or \
-                (op == "Do" and str(instructions[index].operands[0]) in tagged_forms):
+                (op == b"Do" and str(instructions[index].operands[0]) in tagged_forms):
             holding.update(open_parts, [index])
-        elif op in ("EMC", "ET"):
+        elif op in (b"EMC", b"ET"):
             if open_parts:
                 open_parts.pop()
         elif (op in TEXT_SHOWING or op in _PATH_PAINTING or op in _PAINTING) and open_parts \
@@ -77,7 +106,73 @@ def _tagged_parts(instructions: Sequence[Instruction], ops: Sequence[str],
     return holding, painting
 
 
-def wrap_untagged(instructions: Sequence[Instruction], ops: Sequence[str] | None = None,
+def _additions(instructions: Sequence[Instruction], ops: Sequence[bytes],
+               tagged_forms: Collection[str]) -> list[tuple[int, str]]:
+    """What `wrap_untagged` adds, in order: (the index of the instruction it goes before, the
+    key of what, in _ADDED)."""
+    structure = [index for index, op in enumerate(ops) if op in _STRUCTURE]
+    holding, painting = _tagged_parts(instructions, ops, structure, tagged_forms)
+    added: list[tuple[int, str]] = []
+    stack: list[bool] = []  # each open marked-content sequence: does it cover its content?
+    covering = 0  # how many of them do
+    open_at: int | None = None  # the depth of marked content the open artifact started at
+    open_in_text = in_text = False
+    path_start: int | None = None  # the index of the path being built's first instruction
+
+    for index in structure:
+        op = ops[index]
+        if op in TEXT_SHOWING and (open_at is not None or covering or not in_text):
+            continue  # the bulk of a page's painting, quickly
+        if open_at is not None and (
+                index in holding
+                or (op == b"EMC" and len(stack) == open_at)
+                or (op == b"ET" and open_in_text)):
+            added.append((index, "end"))
+            open_at = None
+        if open_at is None and not covering and index not in holding:
+            start = None
+            if op in _PATH_PAINTING and path_start is not None:
+                start = path_start
+            elif op in _PAINTING or op in TEXT_SHOWING or index in painting:
+                start = index
+            if start is not None:
+                added.append((start, "artifact"))
+                open_at, open_in_text = len(stack), in_text
+        if op in MARK_BEGIN:
+            stack.append(_is_tagged_or_artifact(instructions[index], op))
+            covering += stack[-1]
+        elif op == b"EMC" and stack:
+            covering -= stack.pop()
+        elif op in (b"BT", b"ET"):
+            in_text = op == b"BT"
+        elif op == b"Do" and index in holding and not stack:
+            # A form whose own content is tagged, drawn outside any marked content: the drawing
+            # goes in a sequence that means nothing (tools that do not look inside forms ask it).
+            added += [(index, "span"), (index + 1, "end")]
+        elif op in _PATH_STARTS and path_start is None:
+            path_start = index
+        elif op in _PATH_ENDS:
+            path_start = None
+    if open_at is not None:
+        added.append((len(instructions), "end"))
+    # An artifact that starts with its path goes before it, after whatever was added there
+    # before (a sort keeps the order of equal keys).
+    added.sort(key=lambda addition: addition[0])
+    return added
+
+
+def _spliced(items: Sequence[T], added: Sequence[tuple[int, str]], new: Mapping[str, T]) -> list[T]:
+    out: list[T] = []
+    done = 0
+    for index, key in added:
+        out += items[done:index]
+        out.append(new[key])
+        done = index
+    out += items[done:]
+    return out
+
+
+def wrap_untagged(instructions: Sequence[Instruction], ops: Sequence[bytes] | None = None,
                   tagged_forms: Collection[str] = ()) -> list[Instruction]:
     """The content stream with each run of untagged content inside `/Artifact BMC … EMC`.
 
@@ -91,65 +186,21 @@ def wrap_untagged(instructions: Sequence[Instruction], ops: Sequence[str] | None
     `tagged_forms` names the form XObjects whose own content is tagged: never made artifacts,
     and drawn inside a `/Span BMC … EMC` that says nothing when no marked content is open.
     """
-    ops = [str(instruction.operator) for instruction in instructions] if ops is None else ops
-    holding, painting = _tagged_parts(instructions, ops, tagged_forms)
-    out: list[Instruction] = []
-    stack: list[bool] = []  # each open marked-content sequence: does it cover its content?
-    covering = 0  # how many of them do
-    open_at: int | None = None  # the depth of marked content the open artifact started at
-    open_in_text = in_text = False
-    path_start: int | None = None  # where in `out` the path being built starts
-
-    def begin(position: int) -> None:
-        nonlocal open_at, open_in_text
-        out.insert(position, pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
-        open_at, open_in_text = len(stack), in_text
-
-    def end() -> None:
-        nonlocal open_at
-        out.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")))
-        open_at = None
-
-    for index, (instruction, op) in enumerate(zip(instructions, ops)):
-        if op not in _STRUCTURE or (op in TEXT_SHOWING and (open_at is not None or covering or not in_text)):
-            out.append(instruction)  # the bulk of a page, quickly
-            continue
-        if open_at is not None and (
-                index in holding
-                or (op == "EMC" and len(stack) == open_at)
-                or (op == "ET" and open_in_text)):
-            end()
-        if open_at is None and not covering and index not in holding:
-            if op in _PATH_PAINTING and path_start is not None:
-                begin(path_start)
-            elif op in _PAINTING or op in TEXT_SHOWING or index in painting:
-                begin(len(out))
-        if op in MARK_BEGIN:
-            stack.append(_is_tagged_or_artifact(instruction, op))
-            covering += stack[-1]
-        elif op == "EMC" and stack:
-            covering -= stack.pop()
-        elif op in ("BT", "ET"):
-            in_text = op == "BT"
-        elif op == "Do" and index in holding and not stack:
-            # A form whose own content is tagged, drawn outside any marked content: the drawing
-            # goes in a sequence that means nothing (tools that do not look inside forms ask it).
-            out += [pikepdf.ContentStreamInstruction([pikepdf.Name.Span], pikepdf.Operator("BMC")), instruction,
-                    pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC"))]
-            continue
-        elif op in _PATH_STARTS and path_start is None:
-            path_start = len(out)
-        elif op in _PATH_ENDS:
-            path_start = None
-        out.append(instruction)
-    if open_at is not None:
-        end()
-    return out
+    ops = [str(instruction.operator).encode() for instruction in instructions] if ops is None else ops
+    return _spliced(instructions, _additions(instructions, ops, tagged_forms), _ADDED)
 
 
-def mark_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, instructions: list[Instruction], ops: list[str]) -> None:
+def mark_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, content: PageContent,
+                   known: dict[ObjGen, bool] | None = None) -> None:
     """A page's untagged content marked as /Artifact (`wrap_untagged`), from its `parse_page`. A
-    form counts as tagged when its own content or that of a form it draws is (`tagged_forms`)."""
-    wrapped = wrap_untagged(instructions, ops, tagged_forms(page.obj))
-    if len(wrapped) != len(instructions):
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(wrapped))
+    form counts as tagged when its own content or that of a form it draws is (`tagged_forms`,
+    `known` keeping the answer for each form from one page to the next). The new stream is the
+    page's unparsed lines with the additions between them."""
+    added = _additions(content.instructions, content.ops, tagged_forms(page.obj, known))
+    if not added:
+        return
+    if content.lines is not None:
+        data = b"\n".join(_spliced(content.lines, added, _ADDED_LINES))
+    else:
+        data = pikepdf.unparse_content_stream(_spliced(content.instructions, added, _ADDED))
+    page.obj.Contents = pdf.make_stream(data)

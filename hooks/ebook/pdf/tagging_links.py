@@ -53,54 +53,85 @@ def _utf16(text: pikepdf.Object) -> str:
     return bytes(text).decode("utf-16-be", "replace")
 
 
-# The operators that say which text is shown, in which sequence, on which line.
-_TEXT_STATE = TEXT_SHOWING | MARK_BEGIN | {"EMC", "Tf", "BT", "Tm", "Td", "TD", "T*"}
+# The operators that say which sequence is open, which font is used and where a line starts.
+# The bulk of a page, each glyph's position and its glyphs, is read only in the sequences wanted.
+_TEXT_STATE = MARK_BEGIN | {b"EMC", b"Tf", b"BT", b"Tm", b"T*", b"'", b'"'}
+_MOVES = frozenset({b"Td", b"TD"})
 
 
-def marked_texts(page: pikepdf.Page, instructions: Sequence[Instruction], ops: Sequence[str],
+def marked_texts(page: pikepdf.Page, instructions: Sequence[Instruction], ops: Sequence[bytes],
                  wanted: Collection[int], known: dict[tuple[int, int], tuple[int, dict[bytes, str]]]) -> dict[int, str]:
     """The text of the `wanted` tagged marked-content sequences of a page (`parse_page`), by MCID:
     each glyph's text from its font (`_font_codes`, cached in `known`), an /ActualText span's
     text for its glyphs, and a space where a new line starts."""
     fonts = page.obj.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
+    font: str | None = None  # the font set last (Tf), whose codes are read when its text is wanted
     width, codes = 1, dict[bytes, str]()
     texts: dict[int, str] = {}
     marks: list[tuple[int | None, bool]] = []  # each open sequence: its MCID, and is its text given?
+    mcid: int | None = None  # the open sequence's, when it is wanted
+    given = False
     y, breaks = 0.0, 0  # the line: lines are begun by Tm (Chromium's way), Td, T*, ' or "
+    moved = 0  # the moves (Td, TD) before this index are in y; later ones are added when needed
     line: tuple[float, int] | None = None  # the line of the last text shown
-    for instruction, op in zip(instructions, ops):
-        if op not in _TEXT_STATE:
-            continue
-        operands = instruction.operands
-        mcid, given = marks[-1] if marks else (None, False)
+
+    def shown_text(index: int, op: bytes) -> str:
+        """The text shown by the instruction at `index` (operator `op`), in a sequence wanted."""
+        nonlocal y, moved, line, font, width, codes
+        for earlier in range(moved, index):
+            if ops[earlier] in _MOVES and instructions[earlier].operands[1] != 0:
+                y += float(instructions[earlier].operands[1])
+        moved = index
+        if font is not None:
+            width, codes = _font_codes(fonts.get(font), known)
+            font = None
+        found = " " if line not in (None, (y, breaks)) else ""
+        line = (y, breaks)
+        operands = instructions[index].operands
+        shown = operands[0] if op == b"TJ" else pikepdf.Array([operands[-1]])
+        for part in (bytes(p) for p in shown if isinstance(p, pikepdf.String) and not given):
+            found += "".join(codes.get(part[i:i + width], "") for i in range(0, len(part), width))
+        return found
+
+    done = 0  # the instructions before this index have been read
+    for index in [*(i for i, op in enumerate(ops) if op in _TEXT_STATE), len(ops)]:
+        if mcid is not None:  # the glyphs since the last change of state are wanted
+            for inside in range(done, index):
+                if ops[inside] in (b"Tj", b"TJ"):
+                    found = shown_text(inside, ops[inside])
+                    if found:
+                        texts[mcid] = texts.get(mcid, "") + found
+        if index == len(ops):
+            break
+        done = index + 1
+        op = ops[index]
+        operands = instructions[index].operands
         found = ""
         if op in MARK_BEGIN:
-            properties = operands[1] if op == "BDC" and len(operands) > 1 else None
+            outer, given = marks[-1] if marks else (None, False)
+            properties = operands[1] if op == b"BDC" and len(operands) > 1 else None
             own = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
             actual = properties.get("/ActualText") if isinstance(properties, pikepdf.Dictionary) else None
-            mcid = int(own) if own is not None else mcid
+            opened = int(own) if own is not None else outer
             if actual is not None and not given:
                 found, given = str(actual), True
-            marks.append((mcid, given))
-        elif op == "EMC":
+            marks.append((opened, given))
+        elif op == b"EMC":
             if marks:
                 marks.pop()
-        elif op == "Tf":
-            width, codes = _font_codes(fonts.get(str(operands[0])), known)
-        elif op in ("BT", "Tm"):
-            y = float(operands[5]) if op == "Tm" else 0.0
-        elif op in ("Td", "TD"):
-            if operands[1] != 0:
-                y += float(operands[1])
-        breaks += op in ("T*", "'", '"')
-        if mcid is None or mcid not in wanted:
+        elif op == b"Tf":
+            font = str(operands[0])
+        elif op in (b"BT", b"Tm"):
+            y = float(operands[5]) if op == b"Tm" else 0.0
+            moved = index + 1
+        breaks += op in (b"T*", b"'", b'"')
+        mcid, given = marks[-1] if marks else (None, False)
+        if mcid is not None and mcid not in wanted:
+            mcid = None
+        if mcid is None:
             continue
         if op in TEXT_SHOWING:
-            found = " " if line not in (None, (y, breaks)) else ""
-            line = (y, breaks)
-            shown = operands[0] if op == "TJ" else pikepdf.Array([operands[-1]])
-            for part in (bytes(p) for p in shown if isinstance(p, pikepdf.String) and not given):
-                found += "".join(codes.get(part[i:i + width], "") for i in range(0, len(part), width))
+            found = shown_text(index, op)
         if found:
             texts[mcid] = texts.get(mcid, "") + found
     return texts
