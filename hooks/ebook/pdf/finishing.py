@@ -128,15 +128,17 @@ def _articles(element: pikepdf.Object | None) -> list[pikepdf.Dictionary]:
 
 
 def _elements(element: pikepdf.Object | None) -> Iterator[pikepdf.Dictionary]:
-    """A structure element and every element below it."""
+    """A structure element and every element below it, in reading order."""
     import pikepdf
 
-    if isinstance(element, pikepdf.Dictionary) and element.get("/Type", pikepdf.Name.StructElem) \
-            == pikepdf.Name.StructElem and "/S" in element:
-        yield element
-        kids = element.get("/K")
-        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
-            yield from _elements(kid)
+    todo = [element]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, pikepdf.Dictionary) and item.get("/Type", pikepdf.Name.StructElem) \
+                == pikepdf.Name.StructElem and "/S" in item:
+            yield item
+            kids = item.get("/K")
+            todo.extend(reversed(kids) if isinstance(kids, pikepdf.Array) else [kids])
 
 
 def _extract_part(source: pikepdf.Pdf, pages: range, article: pikepdf.Dictionary,
@@ -264,7 +266,8 @@ def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
     with pikepdf.open(io.BytesIO(data)) as pdf:
         repair_outline(pdf, headings)
         shorten_destinations(pdf)
-        creator = str(pdf.docinfo.get("/Creator", "Chromium"))
+        info = pdf.docinfo
+        creator = str(info.get("/Creator", "Chromium"))
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
             xmp["dc:title"] = metadata.title
             xmp["dc:creator"] = [metadata.author]
@@ -284,7 +287,6 @@ def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
             xmp["xmp:CreatorTool"] = creator
             for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
                 xmp[key] = when.isoformat()
-        info = pdf.docinfo
         info["/Title"] = metadata.title
         info["/Author"] = metadata.author
         info["/Subject"] = metadata.subject

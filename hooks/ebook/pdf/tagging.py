@@ -27,7 +27,7 @@ reproducible. `scripts/pdf_ua.py` checks the result with two validators.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pikepdf
 
@@ -65,23 +65,25 @@ def elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
             todo.append(item.get("/K"))
 
 
-def map_roles(pdf: pikepdf.Pdf) -> None:
-    """A RoleMap entry for each structure type PDF 1.7 does not define."""
+def map_roles(pdf: pikepdf.Pdf, found: Sequence[pikepdf.Dictionary] | None = None) -> None:
+    """A RoleMap entry for each structure type PDF 1.7 does not define (among the `found`
+    elements, when given: the document's `elements`)."""
     root = pdf.Root.get("/StructTreeRoot")
     if not isinstance(root, pikepdf.Dictionary):
         return
     if not isinstance(root.get("/RoleMap"), pikepdf.Dictionary):
         root.RoleMap = pikepdf.Dictionary()
-    for kind in sorted({str(element.S)[1:] for element in elements(pdf)} - STANDARD_TYPES):
+    kinds = {str(element.S)[1:] for element in (elements(pdf) if found is None else found)}
+    for kind in sorted(kinds - STANDARD_TYPES):
         if f"/{kind}" not in root.RoleMap:
             root.RoleMap[f"/{kind}"] = pikepdf.Name(f"/{PDF2_TYPES.get(kind, 'NonStruct')}")
 
 
-def group_figures(pdf: pikepdf.Pdf) -> None:
+def group_figures(pdf: pikepdf.Pdf, found: Sequence[pikepdf.Dictionary] | None = None) -> None:
     """A `<figure>` around an image and its caption is a Figure without alternative text whose
     parts (the image's own Figure, a Caption) speak for themselves: retyped as a Div, a grouping,
     so that nothing asks for a description of the whole."""
-    for element in elements(pdf):
+    for element in elements(pdf) if found is None else found:
         if element.get("/S") != pikepdf.Name.Figure or str(element.get("/Alt", "")).strip():
             continue
         k = element.get("/K")
@@ -90,11 +92,11 @@ def group_figures(pdf: pikepdf.Pdf) -> None:
             element.S = pikepdf.Name.Div
 
 
-def list_bodies(pdf: pikepdf.Pdf) -> None:
+def list_bodies(pdf: pikepdf.Pdf, found: Sequence[pikepdf.Dictionary] | None = None) -> None:
     """Each list item's children other than Lbl and LBody put into an LBody, in their order."""
     root = pdf.Root.StructTreeRoot
     parents = pikepdf.NumberTree(root.ParentTree) if "/ParentTree" in root else None
-    for item in [e for e in elements(pdf) if e.S == pikepdf.Name.LI]:
+    for item in [e for e in (elements(pdf) if found is None else found) if e.S == pikepdf.Name.LI]:
         kids = item.get("/K")
         placed: list[pikepdf.Object | list[pikepdf.Object]] = []
         for kid in kids if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]:
@@ -173,7 +175,10 @@ def make_accessible(pdf: pikepdf.Pdf) -> None:
         mark_artifacts(pdf, page, content, forms)
     describe_links(pdf, texts)
     if "/StructTreeRoot" in pdf.Root:
-        list_bodies(pdf)
-        group_figures(pdf)
-        map_roles(pdf)
+        # The tree is walked once: the elements list_bodies adds are LBody, which neither of the
+        # others looks for, and an element it retypes is read again by them.
+        tree = list(elements(pdf))
+        list_bodies(pdf, tree)
+        group_figures(pdf, tree)
+        map_roles(pdf, tree)
     identify_pdf_ua(pdf)
