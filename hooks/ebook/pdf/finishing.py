@@ -287,6 +287,10 @@ def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
             xmp["xmp:CreatorTool"] = creator
             for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
                 xmp[key] = when.isoformat()
+            tagging.identify_xmp(xmp)  # here rather than in an editing of its own
+            # pikepdf's save reads and writes the XMP again to update the PDF version it names:
+            # only when it names one.
+            fix_version = "pdf:PDFVersion" in xmp
         info["/Title"] = metadata.title
         info["/Author"] = metadata.author
         info["/Subject"] = metadata.subject
@@ -294,7 +298,8 @@ def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
         info["/CreationDate"] = pdf_date(when)
         info["/ModDate"] = pdf_date(when)
         pdf.Root.Lang = pikepdf.String(metadata.language)
-        tagging.make_accessible(pdf)
+        tagging.make_accessible(pdf, xmp_identified=True)
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                 fix_metadata_version=fix_version)
     return out.getvalue()

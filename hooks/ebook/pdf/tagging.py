@@ -28,12 +28,16 @@ reproducible. `scripts/pdf_ua.py` checks the result with two validators.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import pikepdf
 
 from ebook.pdf.tagging_content import mark_artifacts, parse_page
 from ebook.pdf.tagging_forms import separate_drawings
 from ebook.pdf.tagging_links import describe_links, marked_content, marked_texts, undescribed_links
+
+if TYPE_CHECKING:
+    from pikepdf.models.metadata import PdfMetadata
 
 # --- The structure tree ----------------------------------------------------------------------
 
@@ -144,19 +148,28 @@ def _list_body(pdf: pikepdf.Pdf, item: pikepdf.Dictionary, run: list[pikepdf.Obj
 # --- The document says what it is ------------------------------------------------------------
 
 
-def identify_pdf_ua(pdf: pikepdf.Pdf) -> None:
-    """PDF/UA-1 named in the XMP (`pdfuaid:part`), the title shown, the document marked."""
-    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
-        xmp["pdfuaid:part"] = "1"
+def identify_xmp(xmp: PdfMetadata) -> None:
+    """PDF/UA-1 named in XMP being edited: `pdfuaid:part`, in the schema PDF/UA-1 names."""
+    xmp["pdfuaid:part"] = "1"
+
+
+def identify_pdf_ua(pdf: pikepdf.Pdf, *, in_xmp: bool = True) -> None:
+    """PDF/UA-1 named in the XMP (`identify_xmp`; `in_xmp` False when the caller has done it while
+    editing the XMP itself: reading and writing it again costs more than the rest of this), the
+    title shown, the document marked."""
+    if in_xmp:
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+            identify_xmp(xmp)
     for key, entry in (("/ViewerPreferences", "/DisplayDocTitle"), ("/MarkInfo", "/Marked")):
         if not isinstance(pdf.Root.get(key), pikepdf.Dictionary):
             pdf.Root[key] = pikepdf.Dictionary()
         pdf.Root[key][entry] = True
 
 
-def make_accessible(pdf: pikepdf.Pdf) -> None:
+def make_accessible(pdf: pikepdf.Pdf, *, xmp_identified: bool = False) -> None:
     """Every fix, on a PDF Chromium printed. Each page's content is parsed once, for the text of
-    its links and for its artifacts; only the links' text is decoded."""
+    its links and for its artifacts; only the links' text is decoded. `xmp_identified`: the
+    caller named PDF/UA-1 in the XMP (`identify_xmp`)."""
     separate_drawings(pdf)
     pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
     wanted: dict[int, set[int]] = {}
@@ -181,4 +194,4 @@ def make_accessible(pdf: pikepdf.Pdf) -> None:
         list_bodies(pdf, tree)
         group_figures(pdf, tree)
         map_roles(pdf, tree)
-    identify_pdf_ua(pdf)
+    identify_pdf_ua(pdf, in_xmp=not xmp_identified)
