@@ -132,6 +132,21 @@ def test_download_links_get_type_pages_and_size() -> None:
     assert unwrapped.replace(" (PDF, 2 pages, 210 KB)", "").replace(" (12 pages, 1.2 MB)", "") == PAGE  # nothing else changed
 
 
+# Pieces that make and break the link pattern: tags, quotes, '>' inside and between tags, words
+# glued to the attribute, links never closed.
+_LINK_PIECES = ["<a", "<a ", "<a\n", "<ab ", "<aé ", ' data-download="', 'xdata-download="', "data-download=",
+                'downloads/x.pdf"', '"', ">", "</a>", "text", " ", "\n", "<b>", "é",
+                '<a href="x" data-download="downloads/x.pdf">', '<a data-download="y">Link</a>']
+
+
+@given(st.lists(st.sampled_from(_LINK_PIECES), max_size=24))
+def test_download_links_are_found_as_the_pattern_finds_them(pieces: list[str]) -> None:
+    # Found from each attribute rather than at each link: the same matches, in the same order.
+    page = "".join(pieces)
+    found = [(m.span(), m.groupdict()) for m in d.download_links(page)]
+    assert found == [(m.span(), m.groupdict()) for m in d._DOWNLOAD_LINK.finditer(page)]
+
+
 @pytest.mark.parametrize(("pages", "text"), [(1, "PDF, 1 page, 210 KB"), (2, "PDF, 2 pages, 210 KB"),
                                              (None, "PDF, 210 KB")])
 def test_a_pdfs_pages_are_counted_in_words(pages: int | None, text: str) -> None:

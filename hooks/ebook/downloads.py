@@ -24,7 +24,7 @@ import json
 import logging
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -243,6 +243,7 @@ _DOWNLOAD_LINK = re.compile(
     re.S,
 )
 _DOWNLOADS_LIST = re.compile(r"<div\b[^>]*\bdata-downloads-list\b[^>]*>\s*</div>")
+_LINK_START = re.compile(r"<a\b")
 
 
 def link_suffix(text: str, download: Download) -> str:
@@ -279,7 +280,31 @@ def complete_links(page_html: str, downloads: Mapping[str, Download], *, page: s
         text, suffix = m.group("text"), link_suffix(m.group("text"), download)
         return f'{m.group("open")}<span class="book-download__name">{text}</span>{suffix}{m.group("close")}'
 
-    return _DOWNLOAD_LINK.sub(complete, page_html)
+    parts: list[str] = []
+    end = 0
+    for found in download_links(page_html):
+        parts += (page_html[end:found.start()], complete(found))
+        end = found.end()
+    return "".join(parts) + page_html[end:] if parts else page_html
+
+
+def download_links(page_html: str) -> Iterator[re.Match[str]]:
+    """The `data-download` links of a page, as `_DOWNLOAD_LINK.finditer` finds them, found from
+    each `data-download="` (a page has a few) instead of tried at each of its hundreds of links.
+
+    A match starts at the first `<a` of the tag that holds its attribute, after the last `>`
+    before it: the pattern allows no `>` in between, and from any later `<a` of that stretch it
+    would match from the first too."""
+    start = 0
+    while (attribute := page_html.find('data-download="', start)) >= 0:
+        tag_start = max(page_html.rfind(">", start, attribute) + 1, start)
+        tag = _LINK_START.search(page_html, tag_start, attribute)
+        found = _DOWNLOAD_LINK.match(page_html, tag.start()) if tag else None
+        if found:
+            yield found
+            start = found.end()
+        else:
+            start = attribute + 1
 
 
 def missing_download(text: str, path: str, offer: Offer) -> str:
@@ -302,7 +327,7 @@ def missing_download(text: str, path: str, offer: Offer) -> str:
 
 def replace_downloads_lists(page_html: str, downloads: Sequence[Download], *, page: str, offer: Offer,
                             print_page: str | None = None) -> str:
-    if not _DOWNLOADS_LIST.search(page_html):
+    if "data-downloads-list" not in page_html or not _DOWNLOADS_LIST.search(page_html):
         return page_html
     listing = render_downloads_list(downloads, page=page, offer=offer, print_page=print_page)
     return _DOWNLOADS_LIST.sub(lambda _: listing, page_html)
