@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ebook.checks import source_lines as s
 
@@ -109,6 +111,15 @@ def test_own_words_and_notes_in_other_case_are_not_sample_text() -> None:
     page = ["---", "# Put your name below.", "title: Listening", "---", "", "# Listening", "",
             "!!! reflection \"For Reflection\"", "", "    - What would you say?"]
     assert s.placeholder_problems(page, s.template_placeholders(TEMPLATE)) == []
+
+
+@given(st.lists(st.lists(st.sampled_from(["Your", "Name", "A", "second", "question?", "---", "#", "title:", "what",
+                                         "the", "reader", "will", "learn", "’s", "it's", "\t"]), max_size=8)
+                .map(" ".join), max_size=10))
+def test_screening_a_page_for_sample_text_never_hides_a_finding(page: list[str]) -> None:
+    placeholders = s.template_placeholders(TEMPLATE)
+    assert s.placeholder_problems(page, placeholders) == \
+        s.placeholder_findings(page, placeholders, s._front_matter_notes(page))
 
 
 def test_a_line_of_box_text_broken_in_two_by_hand_is_found() -> None:

@@ -166,6 +166,19 @@ def placeholder_problems(lines: Sequence[str], placeholders: Sequence[Placeholde
     """Where the page still has the template's sample text: one finding for each line where a
     piece of it starts."""
     notes = _front_matter_notes(lines)
+    # Most pages have none: their words, run together, hold no placeholder's words in a row (a
+    # word never spans lines, and the words are joined as each placeholder's are).
+    read = "\n".join("" if number in notes else line for number, line in enumerate(lines, start=1))
+    page_words = f" {' '.join(_WORD.findall(read))} "
+    if not any(f" {' '.join(p.words)} " in page_words for p in placeholders if p.words):
+        return []
+    return placeholder_findings(lines, placeholders, notes)
+
+
+def placeholder_findings(lines: Sequence[str], placeholders: Sequence[Placeholder],
+                         notes: set[int]) -> list[Finding]:
+    """`placeholder_problems` word by word, placing each piece on its line (`notes`: the lines
+    not read)."""
     words = [(word, number) for number, line in enumerate(lines, start=1) if number not in notes
              for word in _words(line)]
     where: dict[str, list[int]] = {}
@@ -206,8 +219,11 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.?!:])\s+", text) if len(_words(s)) >= 3]
 
 
+_WORD = re.compile(r"\w+(?:[’']\w+)*")
+
+
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"\w+(?:[’']\w+)*", text))
+    return tuple(_WORD.findall(text))
 
 
 def _paragraphs(body: str) -> Iterable[str]:
