@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import pikepdf
 
-from ebook.pdf.tagging_content import mark_artifacts, parse_page
+from ebook.pdf.tagging_content import collector_paused, mark_artifacts, parse_page
 from ebook.pdf.tagging_forms import separate_drawings
 from ebook.pdf.tagging_links import describe_links, marked_content, marked_texts, undescribed_links
 
@@ -181,11 +181,13 @@ def make_accessible(pdf: pikepdf.Pdf, *, xmp_identified: bool = False) -> None:
     forms: dict[tuple[int, int], bool] = {}
     texts: dict[tuple[int, int], str] = {}
     for index, page in enumerate(pdf.pages):
-        content = parse_page(page)
-        if index in wanted:
-            found = marked_texts(page, content.instructions, content.ops, wanted[index], known)
-            texts.update(((index, mcid), text) for mcid, text in found.items())
-        mark_artifacts(pdf, page, content, forms)
+        with collector_paused():
+            content = parse_page(page)
+            if index in wanted:
+                found = marked_texts(page, content.instructions, content.ops, wanted[index], known)
+                texts.update(((index, mcid), text) for mcid, text in found.items())
+            mark_artifacts(pdf, page, content, forms)
+            del content  # its instructions, freed before the collector runs again
     describe_links(pdf, texts)
     if "/StructTreeRoot" in pdf.Root:
         # The tree is walked once: the elements list_bodies adds are LBody, which neither of the

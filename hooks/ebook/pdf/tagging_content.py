@@ -10,7 +10,9 @@ a sequence with an MCID) is never touched, so no text leaves the structure. Part
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import contextlib
+import gc
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import pikepdf
@@ -52,6 +54,24 @@ class PageContent(NamedTuple):
     # The stream as `unparse_content_stream` writes it, one line an instruction; None when an
     # instruction takes more than a line (an inline image's data).
     lines: list[bytes] | None
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a page's parsed content is in use.
+
+    pikepdf's instructions are objects the collector tracks, though they hold no cycles and
+    are freed as soon as the page is done; a page's thousands of them would set it off every
+    few hundred, and each time it looked at them again, and now and then at every object of the
+    build. Whoever found it running starts it again (the PDFs are finished in threads of their own).
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def parse_page(page: pikepdf.Page | pikepdf.Object) -> PageContent:
