@@ -74,9 +74,19 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
     return context
 
 
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+def _post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     assert _exports is not None
     return _exports.post_page(output, page, config)
+
+
+# Priority -100: last, on the page as MkDocs writes it, as the index reads it back in on_post_build.
+@event_priority(-100)
+def _written_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    assert _exports is not None
+    return _exports.index.post_page(output, page, config)
+
+
+on_post_page = CombinedEvent(_post_page, _written_page)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -379,3 +379,32 @@ def test_the_index_lists_the_chapters_in_reading_order_under_their_pages_titles(
         ("Bee <b>", "chapters/b/", "downloads/handouts/b.pdf"), ("a", "chapters/a/", "downloads/handouts/a.pdf")]
     about = BeautifulSoup((site / "about" / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert about.a.get_text().startswith("Handout (PDF, 1 page, ")
+
+
+def test_a_build_without_downloads_completes_each_page_as_it_is_written_as_it_would_after(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOOK_EXPORTS", "0")
+    site = tmp_path / "site"
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site))
+    book = state.start(config)
+    link = f'<p><a href="../../downloads/{BOOK}.pdf" data-download="downloads/{BOOK}.pdf">Download</a></p>'
+    listing = "<div data-downloads-list></div>"
+    page = cast("Page", SimpleNamespace(file=SimpleNamespace(dest_uri="chapters/a/index.html")))
+    # Read back after the build, as when the build may have downloads.
+    (site / "chapters" / "a").mkdir(parents=True)
+    (site / "chapters" / "a" / "index.html").write_text(link, encoding="utf-8")
+    d.DownloadsIndex(book, config).write(config)
+    after = (site / "chapters" / "a" / "index.html").read_text(encoding="utf-8")
+    assert "make book" in after and "data-download" not in after
+    # As it is written: the same page, which the index then leaves as it is.
+    index = d.DownloadsIndex(book, config)
+    written = index.post_page(link, page, config)
+    assert written == after
+    (site / "chapters" / "a" / "index.html").write_text("written by MkDocs", encoding="utf-8")
+    index.write(config)
+    assert (site / "chapters" / "a" / "index.html").read_text(encoding="utf-8") == "written by MkDocs"
+    # A list of downloads links to the print page, which only the end of the build knows of.
+    assert index.post_page(listing, page, config) == listing
+    # Downloads from docs/ (or an older build) could be listed: the index completes the page.
+    (site / "downloads").mkdir()
+    assert d.DownloadsIndex(book, config).post_page(link, page, config) == link

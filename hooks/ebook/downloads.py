@@ -24,7 +24,7 @@ import json
 import logging
 import posixpath
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -53,10 +53,24 @@ class DownloadsIndex:
     def __init__(self, book: Book, config: MkDocsConfig) -> None:
         self.book = book
         self.titles: dict[str, str] = {}  # each chapter page's title, by its source path
+        self.completed: set[str] = set()  # the pages `post_page` completed, by their path in the site
 
     def page_context(self, context: dict[str, Any], page: Page) -> None:
         if self.book.is_chapter(page.file.src_uri):
             self.titles[page.file.src_uri] = page.title or ""
+
+    def post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """The page's download links completed before MkDocs writes it, when this build can
+        have no download: `write` would find no downloads folder, and complete them the same way
+        after reading the page back. Only then: the exports write the downloads after the pages,
+        and the offline edition's build copies the book build's in. A page with the list of
+        downloads is left to `write`, which knows whether print-site wrote its print page."""
+        offer = Offer.of(self.book)
+        if offer.exports or offer.edition or "data-download" not in output or "data-downloads-list" in output \
+                or (Path(config.site_dir) / DOWNLOADS_DIR).is_dir():  # copied from docs/, or an older build's
+            return output
+        self.completed.add(page.file.dest_uri)
+        return complete_links(output, {}, page=page.file.dest_uri, offer=offer)
 
     def write(self, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
@@ -72,9 +86,13 @@ class DownloadsIndex:
             chapters = {c.slug: ChapterPage(slug=c.slug, title=self.titles.get(c.src_uri) or c.slug, url=c.url,
                                             src_uri=c.src_uri) for c in book.chapters}
             downloads = scan_downloads(site, book_title=book.title, book_slug=book.slug, chapters=chapters)
+            if self.completed:
+                raise PluginError(f"site/{DOWNLOADS_DIR}/ was made after the pages, whose links to downloads "
+                                  "already say there are none; update hooks/ebook/downloads.py.")
             write_atomically(folder / INDEX_FILE, render_index(book.title, downloads).encode("utf-8"))
             log.info("Downloads: %d files listed in %s/%s", len(downloads), DOWNLOADS_DIR, INDEX_FILE)
-        complete_pages(site, downloads, offer, print_page=site_path(print_page_file(config), site))
+        complete_pages(site, downloads, offer, print_page=site_path(print_page_file(config), site),
+                       completed=self.completed)
 
 
 def site_path(path: Path | None, site: Path) -> str | None:
@@ -102,18 +120,21 @@ class Offer:
 
 
 def complete_pages(site: Path, downloads: Sequence[Download], offer: Offer, *,
-                   print_page: str | None = None) -> None:
-    """Complete the download links and lists of every built page (see `complete_links`);
-    `print_page` is the print page's file in the site, which the lists link to."""
+                   print_page: str | None = None, completed: Set[str] = frozenset()) -> None:
+    """Complete the download links and lists of every built page (see `complete_links`) but
+    those `completed` already (paths in the site); `print_page` is the print page's file in the
+    site, which the lists link to."""
     by_path = {d.path: d for d in downloads}
     # Looked for in the bytes, so that pages with nothing to change are not decoded; the marker
     # also finds `data-downloads-list`.
     for page in sorted(site.rglob("*.html")):
+        where = page.relative_to(site).as_posix()
+        if where in completed:
+            continue
         raw = page.read_bytes()
         if b"data-download" not in raw:
             continue
         text = raw.decode("utf-8")
-        where = page.relative_to(site).as_posix()
         new = complete_links(text, by_path, page=where, offer=offer)
         new = replace_downloads_lists(new, downloads, page=where, offer=offer, print_page=print_page)
         if new != text:
