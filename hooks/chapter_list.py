@@ -15,8 +15,18 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 
+_lists: chapter_list.ChapterLists | None = None  # this build's
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _lists
+    _lists = chapter_list.ChapterLists()
+    return config
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if not chapter_list.has_marker(markdown):
         return markdown
-    chapters = chapter_list.listed_chapters(state.book_of(config), files)
+    assert _lists is not None
+    chapters = _lists.chapters(state.book_of(config), files)
     return chapter_list.with_chapter_list(markdown, chapters, page.file.src_uri)

@@ -56,6 +56,20 @@ def listed_chapters(book: Book, files: Files) -> list[ListedChapter]:
     return [listed(files.src_uris[chapter.src_uri]) for chapter in book.chapters]
 
 
+class ChapterLists:
+    """One build's chapters as its lists show them, read once for every page that lists them
+    (hooks/chapter_list.py makes one in each build's `on_config`; a title or description edited
+    in the preview builds the whole book again, with a new one)."""
+
+    def __init__(self) -> None:
+        self._chapters: list[ListedChapter] | None = None
+
+    def chapters(self, book: Book, files: Files) -> list[ListedChapter]:
+        if self._chapters is None:
+            self._chapters = listed_chapters(book, files)
+        return self._chapters
+
+
 def has_marker(markdown: str) -> bool:
     return any(marker in markdown for marker in MARKERS)
 
