@@ -20,11 +20,12 @@ from mkdocs.exceptions import PluginError
 
 from ebook import downloads as d
 from ebook.model import state
-from ebook.model.book import Kind, download_path
+from ebook.model.book import Book, Kind, download_path
 from ebook.model.settings import FORMATS
 from tests.helpers import ROOT
 
 if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
@@ -353,12 +354,17 @@ def test_a_preview_with_downloads_lists_them() -> None:
 # --- The index of one build ------------------------------------------------------------------
 
 
+def started(site: Path, monkeypatch: pytest.MonkeyPatch, *, exports: bool) -> tuple[MkDocsConfig, Book]:
+    """The real book's configuration building into `site`, its build started."""
+    monkeypatch.setenv("BOOK_EXPORTS", "1" if exports else "0")
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site))
+    return config, state.start(config)
+
+
 def test_the_index_lists_the_chapters_in_reading_order_under_their_pages_titles(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BOOK_EXPORTS", "1")
     site = tmp_path / "site"
-    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site))
-    book = state.start(config)
+    config, book = started(site, monkeypatch, exports=True)
     index = d.DownloadsIndex(book, config)
     pages = [cast("Page", SimpleNamespace(file=SimpleNamespace(src_uri=src), url=url, title=title))
              for src, url, title in [("chapters/b.md", "chapters/b/", "Bee <b>"), ("about.md", "about/", "About"),
@@ -383,10 +389,8 @@ def test_the_index_lists_the_chapters_in_reading_order_under_their_pages_titles(
 
 def test_a_build_without_downloads_completes_each_page_as_it_is_written_as_it_would_after(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BOOK_EXPORTS", "0")
     site = tmp_path / "site"
-    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site))
-    book = state.start(config)
+    config, book = started(site, monkeypatch, exports=False)
     link = f'<p><a href="../../downloads/{BOOK}.pdf" data-download="downloads/{BOOK}.pdf">Download</a></p>'
     listing = "<div data-downloads-list></div>"
     page = cast("Page", SimpleNamespace(file=SimpleNamespace(dest_uri="chapters/a/index.html")))
