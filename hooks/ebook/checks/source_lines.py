@@ -15,6 +15,7 @@ checks' form "what is wrong: how to fix it".
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -169,6 +170,8 @@ def placeholder_problems(lines: Sequence[str], placeholders: Sequence[Placeholde
     # Most pages have none: their words, run together, hold no placeholder's words in a row (a
     # word never spans lines, and the words are joined as each placeholder's are).
     read = "\n".join("" if number in notes else line for number, line in enumerate(lines, start=1))
+    if not any(all(word in read for word in _longest_first(p.words)) for p in placeholders if p.words):
+        return []  # no placeholder has all its words in the page, even inside other words
     page_words = f" {' '.join(_WORD.findall(read))} "
     if not any(f" {' '.join(p.words)} " in page_words for p in placeholders if p.words):
         return []
@@ -199,6 +202,12 @@ def placeholder_findings(lines: Sequence[str], placeholders: Sequence[Placeholde
         findings.append((number, f"the chapter template's sample text {quoted} is still here: "
                                  f"{'; '.join(fixes)}"))
     return findings
+
+
+@functools.cache
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words, each once, the least likely to be in any page first."""
+    return tuple(sorted(set(words), key=lambda word: (-len(word), word)))
 
 
 def _front_matter_notes(lines: Sequence[str]) -> set[int]:
