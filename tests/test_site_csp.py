@@ -6,6 +6,7 @@ import base64
 import hashlib
 
 import pytest
+from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
 from ebook.site import csp
@@ -110,3 +111,11 @@ def test_the_documents_the_pdfs_are_printed_from_allow_no_script_and_no_other_ho
     assert directives["script-src"] == ["'none'"] and directives["default-src"] == ["'self'"]
     assert all(source in ("'self'", "'none'", "data:", "'unsafe-inline'")
                for name, sources in directives.items() for source in sources)
+
+
+def test_the_script_partials_are_those_the_themes_list_of_templates_names() -> None:
+    env = load_config(str(ROOT / "mkdocs.yml")).theme.get_env()
+    listed = sorted(env.list_templates(filter_func=lambda name: name.startswith(csp.THEME_SCRIPTS)))
+    assert "partials/javascripts/base.html" in listed  # Material's, and the book's own below
+    assert "partials/javascripts/reading-settings.html" in listed
+    assert csp.script_partials(env) == listed

@@ -37,12 +37,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jinja2 import FileSystemLoader
 from mkdocs.exceptions import PluginError
 
 from ebook.checks import html_allowlist
@@ -152,10 +154,24 @@ def theme_scripts(env: jinja2.Environment, config: MkDocsConfig) -> tuple[str, .
     site, with `_BASE` where the page's relative address goes."""
     features = config.theme.get("features") or []
     texts: list[str] = []
-    for name in sorted(env.list_templates(filter_func=lambda n: n.startswith(THEME_SCRIPTS))):
+    for name in script_partials(env):
         rendered = env.get_template(name).render(config=config, base_url=_BASE, features=features)
         texts += inline_elements(rendered, "script")
     return tuple(dict.fromkeys(texts))
+
+
+def script_partials(env: jinja2.Environment) -> list[str]:
+    """The names of the theme's script partials, sorted, as `env.list_templates` lists them,
+    read from their own folders: the theme's folders hold thousands of icons to walk past."""
+    loader = env.loader
+    if not isinstance(loader, FileSystemLoader):
+        return sorted(env.list_templates(filter_func=lambda n: n.startswith(THEME_SCRIPTS)))
+    found: set[str] = set()
+    for searchpath in loader.searchpath:  # as FileSystemLoader.list_templates names each file
+        for folder, _, filenames in os.walk(os.path.join(searchpath, THEME_SCRIPTS), followlinks=loader.followlinks):
+            found.update(os.path.join(folder, filename)[len(searchpath):].strip(os.path.sep).replace(os.path.sep, "/")
+                         for filename in filenames)
+    return sorted(found)
 
 
 def page_theme_scripts(html: str, templates: Sequence[str], *, base: str) -> list[str]:
