@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from mkdocs.exceptions import PluginError
 
 import print_glyphs
@@ -226,3 +228,9 @@ def test_a_typeface_that_is_not_installed_is_named_with_how_to_install_it() -> N
     with pytest.raises(print_glyphs.MissingTypeface, match=r"the typeface No Such Typeface Book is not "
                                                            r"installed .*: install it"):
         print_glyphs.face_file("No Such Typeface", "Book")
+
+
+@given(st.text(alphabet=st.sampled_from("aé’\n\t\x7f\u00ad\u200d\u0600中😀→ﬁ\U000110bd"), max_size=12) | st.text(max_size=12))
+def test_text_is_screened_for_missing_characters_as_each_is_looked_up(text: str) -> None:
+    covered = glyphs.printable()
+    assert glyphs.missing(text) == [c for c in dict.fromkeys(text) if c not in covered and not glyphs.never_drawn(c)]

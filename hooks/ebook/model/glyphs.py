@@ -58,8 +58,30 @@ def missing(text: str) -> list[str]:
     """The characters of `text` the typeface has no glyph for, each once, in the order they come."""
     if text.isascii():
         return []  # nearly every text: ASCII is all in the typeface
+    if not _lacking().search(text):
+        return []  # most text that is not ASCII, told without making each character an object
     covered = printable()
     return [c for c in dict.fromkeys(text) if c not in covered and not never_drawn(c)]
+
+
+@functools.cache
+def _lacking() -> re.Pattern[str]:
+    """A character the typeface has no glyph for, but controls (line ends, tabs), which are
+    never drawn: `printable`'s ranges and the controls', negated."""
+    controls = [*range(0x00, 0x20), *range(0x7F, 0xA0)]  # category Cc
+    points = sorted({ord(c) for c in printable()} | set(controls))
+    return re.compile("[^" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _runs(points)) + "]")
+
+
+def _runs(points: Sequence[int]) -> list[tuple[int, int]]:
+    """The runs of consecutive code points in the sorted `points`, as (first, last)."""
+    runs: list[tuple[int, int]] = []
+    for point in points:
+        if runs and runs[-1][1] == point - 1:
+            runs[-1] = (runs[-1][0], point)
+        else:
+            runs.append((point, point))
+    return runs
 
 
 # Format characters that are drawn all the same: Unicode's prepended concatenation marks (the
