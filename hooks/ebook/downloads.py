@@ -18,6 +18,7 @@ first (`ebook.offline`): its links find their files, and it is no preview, so it
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -66,7 +67,10 @@ class DownloadsIndex:
         and the offline edition's build copies the book build's in. A page with the list of
         downloads is left to `write`, which knows whether print-site wrote its print page."""
         offer = Offer.of(self.book)
-        if offer.exports or offer.edition or "data-download" not in output or "data-downloads-list" in output \
+        if offer.exports or offer.edition:
+            return output
+        first = output.find("data-download")  # the list's marker, if any, starts there or later
+        if first == -1 or output.find("data-downloads-list", first) != -1 \
                 or (Path(config.site_dir) / DOWNLOADS_DIR).is_dir():  # copied from docs/, or an older build's
             return output
         self.completed.add(page.file.dest_uri)
@@ -240,7 +244,8 @@ def human_size(size: int) -> str:
 
 
 def file_type(path: str) -> str:
-    return FILE_TYPES.get(PurePosixPath(path).suffix, PurePosixPath(path).suffix.lstrip(".").upper())
+    suffix = PurePosixPath(path).suffix
+    return FILE_TYPES.get(suffix, suffix.lstrip(".").upper())
 
 
 def page_count(pages: int) -> str:
@@ -276,6 +281,7 @@ def link_suffix(text: str, download: Download) -> str:
     return f' <span class="book-download__about">({html.escape(described)})</span>'
 
 
+@functools.lru_cache(maxsize=256)  # the same few texts on every chapter's page
 def names_type(text: str, kind: str) -> bool:
     """Whether a link's text (HTML) already names the file's type ("Download PDF")."""
     return bool(re.search(rf"\b{re.escape(kind)}\b", html.unescape(re.sub(r"<[^>]+>", "", text)), re.I))

@@ -8,6 +8,7 @@ agree by construction.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -81,12 +82,21 @@ def download_path(kind: Kind, *, book: str, chapter: str = "") -> str:
 def download_kind(path: str, *, book: str) -> tuple[Kind, str] | None:
     """The kind of a download and its chapter's slug ("" for the whole book's files), from its
     site-relative path; None for a path no export writes."""
+    for kind, pattern, of_chapter in _download_patterns(book):
+        if found := pattern.fullmatch(path):
+            return kind, found.group(1) if of_chapter else ""
+    return None
+
+
+@functools.cache
+def _download_patterns(book: str) -> tuple[tuple[Kind, re.Pattern[str], bool], ...]:
+    """Each kind's path as a pattern (a chapter's slug as its group), for the book `book`."""
+    patterns = []
     for kind, template in DOWNLOAD_PATHS.items():
         before, chapter, after = f"{DOWNLOADS_DIR}/{template}".partition("{chapter}")
         pattern = re.escape(before.format(book=book)) + ("([^/]+)" if chapter else "") + re.escape(after)
-        if found := re.fullmatch(pattern, path):
-            return kind, found.group(1) if chapter else ""
-    return None
+        patterns.append((kind, re.compile(pattern), bool(chapter)))
+    return tuple(patterns)
 
 
 # The format (`extra.downloads`) each kind of download belongs to, and its name in messages.
