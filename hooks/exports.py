@@ -83,7 +83,7 @@ def _post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 @event_priority(-100)
 def _written_page(output: str, page: Page, config: MkDocsConfig) -> str:
     assert _exports is not None
-    return _exports.index.post_page(output, page, config)
+    return _exports.written_page(output, page, config)
 
 
 on_post_page = CombinedEvent(_post_page, _written_page)

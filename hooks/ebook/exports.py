@@ -101,6 +101,11 @@ class Exports:
     def post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         return self.offline.post_page(output, page, config) if self.offline else output
 
+    def written_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """The page as MkDocs writes it, after every other hook: the index completes its
+        download links now when this build can have no downloads (`DownloadsIndex.post_page`)."""
+        return self.index.post_page(output, page, config)
+
     def write(self, config: MkDocsConfig) -> None:
         """Write every download, in the contract's order, then the index of them."""
         for export in (self.pdf, self.epub, self.offline):
