@@ -253,6 +253,13 @@ OFFLINE_NICENESS = 10  # how much lower the second build's scheduling priority i
 MOST_NICE = 19
 
 
+def offline_niceness(own: int) -> int:
+    """The second build's niceness, ten steps nicer than the build's own `own`: relative, so a
+    build run with `nice` keeps the printing first (and never asks to raise a priority, which
+    only root may)."""
+    return min(MOST_NICE, own + OFFLINE_NICENESS)
+
+
 def start_offline_build(config_file: Path, *, downloads: Path) -> OfflineBuild:
     """Start building the site again with the offline plugin on, into a temporary folder."""
     work = Path(tempfile.mkdtemp(prefix="offline-edition-"))
@@ -265,11 +272,10 @@ def start_offline_build(config_file: Path, *, downloads: Path) -> OfflineBuild:
             env=offline_build_env(os.environ, downloads, ready),
         )
     # It has time to spare (it waits for the downloads at its end): the printing of the
-    # downloads, which everything waits for, goes first when both want the processor. Relative
-    # to the build's own, so a build that is itself run with `nice` keeps the order.
+    # downloads, which everything waits for, goes first when both want the processor.
     if hasattr(os, "setpriority"):
         own = os.getpriority(os.PRIO_PROCESS, 0)
-        os.setpriority(os.PRIO_PROCESS, process.pid, min(MOST_NICE, own + OFFLINE_NICENESS))
+        os.setpriority(os.PRIO_PROCESS, process.pid, offline_niceness(own))
     return OfflineBuild(process, work, site_dir, ready, messages)
 
 
