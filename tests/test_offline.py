@@ -75,6 +75,19 @@ def test_the_second_build_gives_way_to_the_printing(tmp_path: Path) -> None:
     assert build.process.poll() is not None and not build.work.exists()
 
 
+@pytest.mark.build
+def test_the_second_build_finds_the_configuration_named_relative_to_where_the_build_started(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `mkdocs build -f book/mkdocs.yml`, run from the folder above the book's
+    monkeypatch.chdir(ROOT.parent)
+    build = offline.start_offline_build(Path(ROOT.name) / "mkdocs.yml", downloads=tmp_path)
+    try:
+        offline.finish_offline_build(build)  # raises with the build's messages if it failed
+        assert (build.site_dir / "index.html").is_file()
+    finally:
+        offline.stop_offline_build(build)
+
+
 @pytest.mark.parametrize(("own", "second"), [(0, 10), (5, 15), (9, 19), (15, 19), (19, 19)])
 def test_the_second_build_is_ten_steps_nicer_than_the_build_that_starts_it(own: int, second: int) -> None:
     # A build itself run with `nice` (as CI may) keeps the printing first; 19 is the nicest.
