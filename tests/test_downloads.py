@@ -354,9 +354,12 @@ def test_a_preview_with_downloads_lists_them() -> None:
 # --- The index of one build ------------------------------------------------------------------
 
 
-def started(site: Path, monkeypatch: pytest.MonkeyPatch, *, exports: bool) -> tuple[MkDocsConfig, Book]:
-    """The real book's configuration building into `site`, its build started."""
+def started(site: Path, monkeypatch: pytest.MonkeyPatch, *, exports: bool,
+            edition: bool = False) -> tuple[MkDocsConfig, Book]:
+    """The real book's configuration building into `site`, its build started (`edition`: the
+    offline edition's own build, as ebook/offline.py starts it)."""
     monkeypatch.setenv("BOOK_EXPORTS", "1" if exports else "0")
+    monkeypatch.setenv("BOOK_OFFLINE", "true" if edition else "false")
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site))
     return config, state.start(config)
 
@@ -387,28 +390,70 @@ def test_the_index_lists_the_chapters_in_reading_order_under_their_pages_titles(
     assert about.a.get_text().startswith("Handout (PDF, 1 page, ")
 
 
+# A page written by MkDocs (`post_page`), with a link to the book's PDF.
+A_LINK = f'<p><a href="../../downloads/{BOOK}.pdf" data-download="downloads/{BOOK}.pdf">Download</a></p>'
+A_PAGE = cast("Page", SimpleNamespace(file=SimpleNamespace(dest_uri="chapters/a/index.html")))
+
+
 def test_a_build_without_downloads_completes_each_page_as_it_is_written_as_it_would_after(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = tmp_path / "site"
     config, book = started(site, monkeypatch, exports=False)
-    link = f'<p><a href="../../downloads/{BOOK}.pdf" data-download="downloads/{BOOK}.pdf">Download</a></p>'
     listing = "<div data-downloads-list></div>"
-    page = cast("Page", SimpleNamespace(file=SimpleNamespace(dest_uri="chapters/a/index.html")))
     # Read back after the build, as when the build may have downloads.
     (site / "chapters" / "a").mkdir(parents=True)
-    (site / "chapters" / "a" / "index.html").write_text(link, encoding="utf-8")
+    (site / "chapters" / "a" / "index.html").write_text(A_LINK, encoding="utf-8")
     d.DownloadsIndex(book, config).write(config)
     after = (site / "chapters" / "a" / "index.html").read_text(encoding="utf-8")
     assert "make book" in after and "data-download" not in after
     # As it is written: the same page, which the index then leaves as it is.
     index = d.DownloadsIndex(book, config)
-    written = index.post_page(link, page, config)
+    written = index.post_page(A_LINK, A_PAGE, config)
     assert written == after
     (site / "chapters" / "a" / "index.html").write_text("written by MkDocs", encoding="utf-8")
     index.write(config)
     assert (site / "chapters" / "a" / "index.html").read_text(encoding="utf-8") == "written by MkDocs"
-    # A list of downloads links to the print page, which only the end of the build knows of.
-    assert index.post_page(listing, page, config) == listing
+    # A list of downloads links to the print page, which only the end of the build knows of:
+    # the page completed before, now given a list (the preview's rebuild of one edited page),
+    # is completed at the end, list and links.
+    assert index.post_page(A_LINK + listing, A_PAGE, config) == A_LINK + listing
+    (site / "chapters" / "a" / "index.html").write_text(A_LINK + listing, encoding="utf-8")
+    index.write(config)
+    completed = BeautifulSoup((site / "chapters" / "a" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert completed.select_one(".book-download-missing").get_text().startswith("Download (PDF; made by make book")
+    assert completed.select_one(".book-downloads-list").get_text().startswith("This preview has no downloads")
+    assert not completed.select("[data-download], [data-downloads-list]")
     # Downloads from docs/ (or an older build) could be listed: the index completes the page.
     (site / "downloads").mkdir()
-    assert d.DownloadsIndex(book, config).post_page(link, page, config) == link
+    assert d.DownloadsIndex(book, config).post_page(A_LINK, A_PAGE, config) == A_LINK
+
+
+@pytest.mark.parametrize("build", ["exports", "edition"])
+def test_a_build_that_may_have_downloads_leaves_each_page_to_the_end_of_the_build(
+        build: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The book's build writes the downloads after the pages, and the offline edition's has them
+    copied in: neither completes a page as it is written, even with no downloads folder yet."""
+    site = tmp_path / "site"
+    config, book = started(site, monkeypatch, exports=build == "exports", edition=build == "edition")
+    assert (book.settings.switches.exports, book.settings.offline_edition) == (build == "exports", build == "edition")
+    index = d.DownloadsIndex(book, config)
+    assert index.post_page(A_LINK, A_PAGE, config) == A_LINK
+    assert not index.completed
+
+
+def test_a_downloads_folder_written_after_the_pages_were_completed_stops_the_build_saying_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    config, book = started(site, monkeypatch, exports=False)
+    index = d.DownloadsIndex(book, config)
+    assert index.post_page(A_LINK, A_PAGE, config) != A_LINK
+    make_pdf(site / book.download_path("book", ""), 1)
+    with pytest.raises(PluginError) as stopped:
+        index.write(config)
+    assert str(stopped.value) == (
+        "site/downloads/ was written after the pages were completed in a build without downloads "
+        "(BOOK_EXPORTS=0): 1 page (chapters/a/index.html) says its downloads are missing. Write "
+        "site/downloads/ before MkDocs writes the pages, or build with BOOK_EXPORTS=1.")
+    pages = [f"chapters/{name}/index.html" for name in "edcba"]
+    assert "5 pages (chapters/a/index.html, chapters/b/index.html, chapters/c/index.html, …) say their " \
+        "downloads are missing" in d.written_too_late(set(pages))

@@ -17,6 +17,7 @@ from typing import Callable, Iterator
 
 import mkdocs
 import pytest
+from bs4 import BeautifulSoup
 from mkdocs.exceptions import Abort
 
 from ebook.model import state
@@ -177,6 +178,27 @@ def test_a_saved_script_is_never_served_and_its_removal_is(tmp_path: Path, monke
     assert builder.last_change.pages == ("chapters/listening.md",), builder.last_change
     clean_build(project, tmp_path / "clean", dict(os.environ))
     assert differences(served, tmp_path / "clean") == []
+
+
+@pytest.mark.build  # the build runs git for the pages' dates
+def test_a_list_of_downloads_saved_in_a_page_is_served_complete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chapter whose download links were completed as it was written, rebuilt alone once the
+    list of downloads is saved in it, is served with the list and its links complete."""
+    project = in_preview_project(tmp_path, monkeypatch)
+    served = tmp_path / "served"
+    builder = PreviewBuilder(str(project / "mkdocs.yml"), str(served), SERVE_URL, strict=False)
+    builder()
+    page = served / "chapters" / "listening" / "index.html"
+    assert "book-download-missing" in page.read_text(encoding="utf-8")  # its links, completed
+    chapter = project / "docs" / "chapters" / "listening.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        "\n## Connection\n", "\n<div data-downloads-list></div>\n\n## Connection\n"), encoding="utf-8")
+    builder()
+    assert builder.last_change.pages == ("chapters/listening.md",), builder.last_change
+    html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    (listing,) = html.select(".book-downloads-list")
+    assert listing.get_text().startswith("This preview has no downloads: make book makes ")
+    assert html.select(".book-download-missing") and not html.select("[data-download], [data-downloads-list]")
 
 
 def test_the_preview_server_shows_a_saved_edit(tmp_path: Path) -> None:

@@ -66,6 +66,9 @@ class DownloadsIndex:
         after reading the page back. Only then: the exports write the downloads after the pages,
         and the offline edition's build copies the book build's in. A page with the list of
         downloads is left to `write`, which knows whether print-site wrote its print page."""
+        # Written again (the preview's rebuild of an edited page): `write` completes it unless
+        # this call does, as it may now hold the list of downloads.
+        self.completed.discard(page.file.dest_uri)
         offer = Offer.of(self.book)
         if offer.exports or offer.edition:
             return output
@@ -91,12 +94,22 @@ class DownloadsIndex:
                                             src_uri=c.src_uri) for c in book.chapters}
             downloads = scan_downloads(site, book_title=book.title, book_slug=book.slug, chapters=chapters)
             if self.completed:
-                raise PluginError(f"site/{DOWNLOADS_DIR}/ was made after the pages, whose links to downloads "
-                                  "already say there are none; update hooks/ebook/downloads.py.")
+                raise PluginError(written_too_late(self.completed))
             write_atomically(folder / INDEX_FILE, render_index(book.title, downloads).encode("utf-8"))
             log.info("Downloads: %d files listed in %s/%s", len(downloads), DOWNLOADS_DIR, INDEX_FILE)
         complete_pages(site, downloads, offer, print_page=site_path(print_page_file(config), site),
                        completed=self.completed)
+
+
+def written_too_late(completed: Set[str]) -> str:
+    """Why a build without downloads stops when a downloads folder turns up after `completed`,
+    the pages whose links `post_page` made say their files are missing, and the fix."""
+    pages = sorted(completed)
+    named = ", ".join(pages[:3]) + (", …" if len(pages) > 3 else "")
+    which = f"1 page ({named}) says its" if len(pages) == 1 else f"{len(pages)} pages ({named}) say their"
+    return (f"site/{DOWNLOADS_DIR}/ was written after the pages were completed in a build without downloads "
+            f"({EXPORTS_ENV}=0): {which} downloads are missing. Write "
+            f"site/{DOWNLOADS_DIR}/ before MkDocs writes the pages, or build with {EXPORTS_ENV}=1.")
 
 
 def site_path(path: Path | None, site: Path) -> str | None:
