@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ebook.checks import source_lines as s
@@ -113,13 +113,34 @@ def test_own_words_and_notes_in_other_case_are_not_sample_text() -> None:
     assert s.placeholder_problems(page, s.template_placeholders(TEMPLATE)) == []
 
 
-@given(st.lists(st.lists(st.sampled_from(["Your", "Name", "A", "second", "question?", "---", "#", "title:", "what",
-                                         "the", "reader", "will", "learn", "’s", "it's", "\t"]), max_size=8)
-                .map(" ".join), max_size=10))
+OTHER_WORDS = ["Your", "Name", "A", "second", "question?", "---", "#", "title:", "what", "the", "reader", "will",
+               "learn", "’s", "it's", "\t"]
+
+
+@st.composite
+def pages_with_sample_text(draw: st.DrawFn) -> list[str]:
+    """Pages holding whole pieces of the template's sample text among other words, cut into
+    lines anywhere: a piece may start on one line and end on another, or end the page."""
+    pieces = [p.text for p in s.template_placeholders(TEMPLATE)]
+    words: list[str] = []
+    for _ in range(draw(st.integers(1, 3))):
+        words += draw(st.lists(st.sampled_from(OTHER_WORDS), max_size=4))
+        words += draw(st.sampled_from(pieces)).split()
+    words += draw(st.lists(st.sampled_from(OTHER_WORDS), max_size=3))
+    cuts = sorted(draw(st.sets(st.integers(1, len(words) - 1), max_size=6)) if len(words) > 1 else set())
+    return [" ".join(words[a:b]) for a, b in zip([0, *cuts], [*cuts, len(words)])]
+
+
+@given(st.one_of(pages_with_sample_text(),
+                 st.lists(st.lists(st.sampled_from(OTHER_WORDS), max_size=8).map(" ".join), max_size=10)))
+@example(["Some words.", "A first question for the reader to think about?"])  # on the page's last line
+@example(["A first question for the", "reader to think about?"])  # across two lines
+@example(["---", "# A second question?", "title: Listening", "---", "A second question?"])  # a note, then the text
 def test_screening_a_page_for_sample_text_never_hides_a_finding(page: list[str]) -> None:
     placeholders = s.template_placeholders(TEMPLATE)
     assert s.placeholder_problems(page, placeholders) == \
         s.placeholder_findings(page, placeholders, s._front_matter_notes(page))
+
 
 
 def test_a_line_of_box_text_broken_in_two_by_hand_is_found() -> None:
