@@ -3,10 +3,16 @@ hooks/ebook/pdf/tagging.py (and its tagging_*.py) does its part on small PDFs ma
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import io
 import re
 import subprocess
+import sys
+import threading
+import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pikepdf
@@ -383,6 +389,41 @@ def test_a_page_gets_the_bytes_of_its_content_wrapped_or_is_left_as_it_is(conten
     expected = content if len(result) == len(original) else pikepdf.unparse_content_stream(result)
     assert page.obj.Contents.read_bytes() == expected
 
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["collector-on", "collector-off"])
+def test_pages_read_in_many_threads_at_once_leave_the_cycle_collector_as_it_was(enabled: bool) -> None:
+    """The PDFs are finished in threads at once, each pausing Python's cycle collector while it
+    reads a page: however the pauses overlap, and whether or not a page fails, the collector is
+    off inside every pause and, once all are over, on again only if it was on before."""
+    rounds, threads, pauses = 25, 4, 200
+    was, switching = gc.isenabled(), sys.getswitchinterval()
+    inside: list[bool] = []  # whether the collector was on during a pause, for each pause
+    after: list[bool] = []  # whether it was on once a round's pauses were over, for each round
+
+    def pause_again_and_again(thread: int, start: threading.Barrier) -> None:
+        start.wait()
+        for turn in range(pauses):
+            with contextlib.suppress(ValueError), tagging_content.collector_paused():
+                if turn % 2:
+                    time.sleep(0)  # another thread's turn, in the middle of this pause
+                inside.append(gc.isenabled())
+                if (thread + turn) % 3 == 0:
+                    raise ValueError("a page that could not be read")
+
+    sys.setswitchinterval(1e-6)  # the threads take turns as often as they can: the pauses overlap
+    try:
+        with ThreadPoolExecutor(threads) as pool:
+            for _ in range(rounds):
+                (gc.enable if enabled else gc.disable)()
+                start = threading.Barrier(threads)
+                list(pool.map(pause_again_and_again, range(threads), [start] * threads))
+                after.append(gc.isenabled())
+    finally:
+        sys.setswitchinterval(switching)
+        (gc.enable if was else gc.disable)()
+    assert after == [enabled] * rounds
+    assert len(inside) == rounds * threads * pauses and not any(inside)
 
 # --- The structure tree, the links and the metadata, on a PDF made here ----------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
@@ -56,6 +57,37 @@ class PageContent(NamedTuple):
     lines: list[bytes] | None
 
 
+class _CollectorPauses:
+    """The pauses of Python's cycle collector under way, in every thread (`collector_paused`).
+
+    The first pause to begin notes whether the collector was on and turns it off; the last to end
+    turns it on again if it was. A lock makes each of these one step: a pause that looked at the
+    collector while another thread's pause was ending could otherwise find it off, turn it off
+    after the other turned it on, and leave it off for good.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.under_way = 0
+        self.was_on = False
+
+    def begin(self) -> None:
+        with self.lock:
+            if self.under_way == 0:
+                self.was_on = gc.isenabled()
+                gc.disable()
+            self.under_way += 1
+
+    def end(self) -> None:
+        with self.lock:
+            self.under_way -= 1
+            if self.under_way == 0 and self.was_on:
+                gc.enable()
+
+
+_PAUSES = _CollectorPauses()
+
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cycle collector paused while a page's parsed content is in use.
@@ -63,15 +95,14 @@ def collector_paused() -> Iterator[None]:
     pikepdf's instructions are objects the collector tracks, though they hold no cycles and
     are freed as soon as the page is done; a page's thousands of them would set it off every
     few hundred, and each time it looked at them again, and now and then at every object of the
-    build. Whoever found it running starts it again (the PDFs are finished in threads of their own).
+    build. The PDFs are finished in threads of their own: the collector stays off until every
+    thread's pause is over, and is then as it was before the first (`_CollectorPauses`).
     """
-    paused = gc.isenabled()
-    gc.disable()
+    _PAUSES.begin()
     try:
         yield
     finally:
-        if paused:
-            gc.enable()
+        _PAUSES.end()
 
 
 def parse_page(page: pikepdf.Page | pikepdf.Object) -> PageContent:
