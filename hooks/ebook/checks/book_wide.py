@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from urllib.parse import unquote, urljoin, urlsplit
 
-from ebook.checks import glyphs, source_lines
+from ebook.checks import glyphs, sample_text, source_lines
 from ebook.checks.front_matter import NO_ATTRIBUTION, check_front_matter, split_front_matter
 from ebook.checks.limits import decode, limit_problems
 from ebook.checks.lines import Lines
@@ -47,7 +47,7 @@ class Context:
     book: Book
     extensions: list[Any]
     extension_configs: dict[str, Any]
-    placeholders: Sequence[source_lines.Placeholder] = ()  # the chapter template's sample text
+    placeholders: Sequence[sample_text.Placeholder] = ()  # the chapter template's sample text
 
     @cached_property
     def renderer(self) -> Renderer:
@@ -63,7 +63,7 @@ def check_book(pages: Sequence[Source], others: Sequence[Source], context: Conte
 
 
 def check_sources(pages: Sequence[Source], book: Book,
-                  placeholders: Sequence[source_lines.Placeholder] = (),
+                  placeholders: Sequence[sample_text.Placeholder] = (),
                   renderer: Renderer | None = None) -> BookReport:
     """What the sources alone tell: each page's encoding, front matter and lines, unique titles
     and slugs, and what a printed page prints (rendered with `renderer`, the site's Markdown)."""
@@ -92,7 +92,7 @@ def rendered_book_problems(reports: Sequence[PageReport], others: Sequence[Sourc
 
 
 def check_page_source(source: Source, book: Book,
-                      placeholders: Sequence[source_lines.Placeholder] = (),
+                      placeholders: Sequence[sample_text.Placeholder] = (),
                       renderer: Renderer | None = None) -> PageReport:
     """A page's encoding, front matter and lines, its title, what it prints, and its lines (to
     place later findings)."""
@@ -118,7 +118,7 @@ def check_page_source(source: Source, book: Book,
         report.problems.append(Problem(path, 1, NO_ATTRIBUTION))
     findings = source_lines.box_line_problems(lines.lines, body_start) \
         + source_lines.box_indent_problems(lines.lines, body_start) \
-        + source_lines.placeholder_problems(lines.lines, placeholders)
+        + sample_text.placeholder_problems(lines.lines, placeholders)
     title = meta.get("title")
     if book.is_printed(source.src_uri):
         # What its PDFs draw: its title (its heading and running heads) and its rendered text.

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterable
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import get_files
 
-from ebook.checks import source_lines
+from ebook.checks import sample_text
 from ebook.checks.problems import DOCS, Problem, Source
 
 if TYPE_CHECKING:
@@ -33,13 +33,13 @@ SCRIPT_RUNNING_TYPES = dict.fromkeys(
 )
 
 
-def read_template_placeholders(config: MkDocsConfig, book: Book) -> tuple[source_lines.Placeholder, ...]:
+def read_template_placeholders(config: MkDocsConfig, book: Book) -> tuple[sample_text.Placeholder, ...]:
     """The chapter template's sample text, which no page may keep."""
     template = book.settings.book.chapter_template
     path = os.path.join(os.path.dirname(config.config_file_path), template)
     try:
         with open(path, encoding="utf-8") as f:
-            return source_lines.template_placeholders(f.read())
+            return sample_text.template_placeholders(f.read())
     except (OSError, UnicodeDecodeError) as error:
         raise PluginError(
             f"{book.settings.config_name}: extra.book.chapter_template: cannot read "
