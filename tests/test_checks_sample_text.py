@@ -101,3 +101,8 @@ def test_the_templates_sample_credit_counts_once_uncommented_but_not_as_a_note()
 def test_a_short_prompt_and_half_a_description_are_sample_text_too() -> None:
     page = ["---", "description: One or two sentences on what the chapter covers.", "---", "", "    - A second question?"]
     assert [n for n, _ in s.placeholder_problems(page, s.template_placeholders(TEMPLATE))] == [2, 5]
+
+
+def test_sample_text_with_emphasis_written_in_underscores_is_found() -> None:
+    page = ["A first question for _the_ reader to __think__ about?"]
+    assert [n for n, _ in s.placeholder_problems(page, s.template_placeholders(TEMPLATE))] == [1]

@@ -121,7 +121,7 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.?!:])\s+", text) if len(_words(s)) >= 3]
 
 
-_WORD = re.compile(r"\w+(?:[’']\w+)*")
+_WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*")  # letters and digits: "_the_" is emphasis around a word
 
 
 def _words(text: str) -> tuple[str, ...]:
