@@ -11,7 +11,7 @@ from pathlib import Path
 import pikepdf
 from pdf_ua import pdf_ua_failures
 
-from ebook.pdf import finishing
+from ebook.pdf import finishing, tagging
 from ebook.pdf.browser import render_documents
 from ebook.pdf.chapter_documents import collection_document, handout_document
 from tests.pdfs import bookmarks, full_page_texts, link_annotations, margin_texts, named_destinations
@@ -101,7 +101,7 @@ def test_chapters_printed_together_split_into_tagged_pdfs_of_their_own(tmp_path:
         with pikepdf.open(path) as pdf:
             own_pages = {page.objgen for page in pdf.pages}
             tree = pdf.Root.StructTreeRoot
-            elements = list(finishing._elements(tree.K))
+            elements = list(tagging.elements_below(tree.K))
             assert {str(e.S) for e in elements} >= {"/Document", "/Art", "/H1", "/H2", "/P", "/Link"}
             # Every tagged element is on this PDF's own pages, and every page finds its tags.
             assert {e.Pg.objgen for e in elements if "/Pg" in e} <= own_pages

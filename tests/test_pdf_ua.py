@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
+import itertools
 import re
 import subprocess
 import sys
@@ -527,6 +528,18 @@ def test_each_list_item_holds_its_label_and_a_body_in_the_same_order() -> None:
     third = items[2].K[1]
     assert list(third.K) == [7] and third.P.objgen == items[2].objgen
     assert pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)[0][7].objgen == third.objgen
+
+
+def test_a_structure_tree_leading_back_up_to_an_element_is_read_once_and_finished() -> None:
+    """A malformed tree whose element has an element above it among its kids: each element is
+    read once, in reading order, and the PDF is finished all the same."""
+    pdf = tagged_pdf()
+    order = [str(element.S) for element in tagging.elements(pdf)]
+    body = pdf.Root.StructTreeRoot.K
+    body.K[3].K = pikepdf.Array([body, body.K[1]])  # the Strong holds the Document and the list again
+    assert [str(element.S) for element in itertools.islice(tagging.elements(pdf), 100)] == order
+    tagging.make_accessible(pdf)
+    assert [str(kid.S) for kid in body.K[1].K[0].K] == ["/Lbl", "/LBody"]
 
 
 def test_types_pdf_1_7_does_not_define_are_role_mapped() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -127,23 +127,11 @@ def _articles(element: pikepdf.Object | None) -> list[pikepdf.Dictionary]:
     return [article for kid in kids for article in _articles(kid)]
 
 
-def _elements(element: pikepdf.Object | None) -> Iterator[pikepdf.Dictionary]:
-    """A structure element and every element below it, in reading order."""
-    import pikepdf
-
-    todo = [element]
-    while todo:
-        item = todo.pop()
-        if isinstance(item, pikepdf.Dictionary) and item.get("/Type", pikepdf.Name.StructElem) \
-                == pikepdf.Name.StructElem and "/S" in item:
-            yield item
-            kids = item.get("/K")
-            todo.extend(reversed(kids) if isinstance(kids, pikepdf.Array) else [kids])
-
-
 def _extract_part(source: pikepdf.Pdf, pages: range, article: pikepdf.Dictionary,
                   bookmark: pikepdf.OutlineItem) -> bytes:
     import pikepdf
+
+    from ebook.pdf.tagging import elements_below
 
     part = pikepdf.new()
     # With the pages come the named destinations their links lead to. Copying the pages first
@@ -170,7 +158,7 @@ def _extract_part(source: pikepdf.Pdf, pages: range, article: pikepdf.Dictionary
             root[key] = part.copy_foreign(source.make_indirect(tree[key]))
 
     # The parent tree: from each marked page and annotation back to its elements.
-    inside = {element.objgen for element in _elements(article)}
+    inside = {element.objgen for element in elements_below(article)}
     source_parents = pikepdf.NumberTree(tree.ParentTree)
     parents = pikepdf.NumberTree.new(part)
     keys = []

@@ -56,17 +56,30 @@ PDF2_TYPES = {
 }
 
 
-def elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
-    """Every structure element of the document, in reading order."""
-    root = pdf.Root.get("/StructTreeRoot")
-    todo = [root.get("/K")] if isinstance(root, pikepdf.Dictionary) else []
+def elements_below(top: pikepdf.Object | None) -> Iterator[pikepdf.Dictionary]:
+    """Every structure element in `top` (an element, or an array of them: an element's /K) and
+    below it, in reading order. Each is met once: a malformed tree whose kids lead back to an
+    element above them is not followed round again."""
+    seen: set[tuple[int, int]] = set()
+    todo = [top]
     while todo:
         item = todo.pop()
+        if isinstance(item, (pikepdf.Array, pikepdf.Dictionary)) and item.is_indirect:
+            if item.objgen in seen:
+                continue
+            seen.add(item.objgen)
         if isinstance(item, pikepdf.Array):
             todo.extend(reversed(list(item)))
-        elif isinstance(item, pikepdf.Dictionary) and "/S" in item:  # not marked content, not an OBJR
-            yield item
+        elif isinstance(item, pikepdf.Dictionary) and "/S" in item \
+                and item.get("/Type", pikepdf.Name.StructElem) == pikepdf.Name.StructElem:
+            yield item  # not marked content, an MCR or an OBJR
             todo.append(item.get("/K"))
+
+
+def elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
+    """Every structure element of the document, in reading order (`elements_below`)."""
+    root = pdf.Root.get("/StructTreeRoot")
+    return elements_below(root.get("/K") if isinstance(root, pikepdf.Dictionary) else None)
 
 
 def map_roles(pdf: pikepdf.Pdf, found: Sequence[pikepdf.Dictionary] | None = None) -> None:
