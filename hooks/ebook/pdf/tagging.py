@@ -189,7 +189,8 @@ def make_accessible(pdf: pikepdf.Pdf, *, xmp_identified: bool = False) -> None:
     for _, element in undescribed_links(pdf):
         for index, mcid in marked_content(element, pages):
             wanted.setdefault(index, set()).add(mcid)
-    known: dict[tuple[int, int], tuple[int, dict[bytes, str]]] = {}
+    # Each font's code width and the text of each code, read once for every page.
+    font_codes: dict[tuple[int, int], tuple[int, dict[bytes, str]]] = {}
     # Whether each form holds tagged content, once its drawings are separated: for every page.
     forms: dict[tuple[int, int], bool] = {}
     texts: dict[tuple[int, int], str] = {}
@@ -197,7 +198,7 @@ def make_accessible(pdf: pikepdf.Pdf, *, xmp_identified: bool = False) -> None:
         with collector_paused():
             content = parse_page(page)
             if index in wanted:
-                found = marked_texts(page, content.instructions, content.ops, wanted[index], known)
+                found = marked_texts(page, content.instructions, content.ops, wanted[index], font_codes)
                 texts.update(((index, mcid), text) for mcid, text in found.items())
             mark_artifacts(pdf, page, content, forms)
             del content  # its instructions, freed before the collector runs again

@@ -242,12 +242,12 @@ def wrap_untagged(instructions: Sequence[Instruction], ops: Sequence[bytes] | No
 
 
 def mark_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, content: PageContent,
-                   known: dict[ObjGen, bool] | None = None) -> None:
+                   forms: dict[ObjGen, bool] | None = None) -> None:
     """A page's untagged content marked as /Artifact (`wrap_untagged`), from its `parse_page`. A
     form counts as tagged when its own content or that of a form it draws is (`tagged_forms`,
-    `known` keeping the answer for each form from one page to the next). The new stream is the
+    `forms` keeping the answer for each form from one page to the next). The new stream is the
     page's unparsed lines with the additions between them."""
-    added = _additions(content.instructions, content.ops, tagged_forms(page.obj, known))
+    added = _additions(content.instructions, content.ops, tagged_forms(page.obj, forms))
     if not added:
         return
     if content.lines is not None:
