@@ -1,4 +1,5 @@
-"""The downloads contract's functions, called directly: paths, the index, the links, the list."""
+"""The downloads contract's functions, called directly: paths, the index, the links, the list
+(`ebook.downloads`, `ebook.download_links`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
+from ebook import download_links as dl
 from ebook import downloads as d
 from ebook.model import state
 from ebook.model.book import Book, Kind, download_path
@@ -56,7 +58,7 @@ def test_unknown_file_in_downloads_stops_the_build() -> None:
 @pytest.mark.parametrize(("size", "text"), [(0, "0 bytes"), (999, "999 bytes"), (1000, "1 KB"),
                                             (210_400, "210 KB"), (999_499, "999 KB"), (1_234_567, "1.2 MB")])
 def test_human_sizes(size: int, text: str) -> None:
-    assert d.human_size(size) == text
+    assert dl.human_size(size) == text
 
 
 def make_pdf(path: Path, pages: int) -> bytes:
@@ -79,7 +81,7 @@ def test_scan_describes_every_file_book_first_then_by_chapter(tmp_path: Path) ->
     assert [(f.kind, f.path.split("/")[-1]) for f in found] == [
         ("book", f"{BOOK}.pdf"), ("epub", f"{BOOK}.epub"), ("handout", "listening.pdf"),
         ("worksheet", "listening-reflection.pdf"), ("handout", "connection.pdf")]
-    assert found[0] == d.Download("book", "The Book", "", f"downloads/{BOOK}.pdf", 3, len(book),
+    assert found[0] == dl.Download("book", "The Book", "", f"downloads/{BOOK}.pdf", 3, len(book),
                                   hashlib.sha256(book).hexdigest())
     assert found[1].pages is None
     assert found[2].title == "Listening <Well> & Often" and found[2].page_url == "chapters/listening/"
@@ -102,17 +104,17 @@ def test_no_downloads_folder_means_no_downloads(tmp_path: Path) -> None:
 
 # What each kind of build may say of the downloads it lacks (`Offer`): the book build, a preview,
 # the offline edition's own build; every format offered unless a test says otherwise.
-BUILD = d.Offer(formats=FORMATS, book=BOOK, exports=True, edition=False, config_name="mkdocs.yml")
-PREVIEW = d.Offer(formats=FORMATS, book=BOOK, exports=False, edition=False, config_name="mkdocs.yml")
-EDITION = d.Offer(formats=FORMATS, book=BOOK, exports=False, edition=True, config_name="mkdocs.yml")
+BUILD = dl.Offer(formats=FORMATS, book=BOOK, exports=True, edition=False, config_name="mkdocs.yml")
+PREVIEW = dl.Offer(formats=FORMATS, book=BOOK, exports=False, edition=False, config_name="mkdocs.yml")
+EDITION = dl.Offer(formats=FORMATS, book=BOOK, exports=False, edition=True, config_name="mkdocs.yml")
 
 
-def offering(offer: d.Offer, *formats: str) -> d.Offer:
+def offering(offer: dl.Offer, *formats: str) -> dl.Offer:
     return dataclasses.replace(offer, formats=formats)
 
 
-HANDOUT = d.Download("handout", "Listening", "chapters/listening/", "downloads/handouts/listening.pdf", 2, 210_400, "0" * 64)
-BOOK_PDF = d.Download("book", "The Book", "", f"downloads/{BOOK}.pdf", 12, 1_234_567, "1" * 64)
+HANDOUT = dl.Download("handout", "Listening", "chapters/listening/", "downloads/handouts/listening.pdf", 2, 210_400, "0" * 64)
+BOOK_PDF = dl.Download("book", "The Book", "", f"downloads/{BOOK}.pdf", 12, 1_234_567, "1" * 64)
 PAGE = (
     '<p><a href="../../downloads/handouts/listening.pdf" data-download="downloads/handouts/listening.pdf">Handout: this chapter</a>'
     f' <a class="x" data-download="downloads/{BOOK}.pdf" href="../../downloads/{BOOK}.pdf">Download <b>PDF</b></a>'
@@ -121,7 +123,7 @@ PAGE = (
 
 
 def test_download_links_get_type_pages_and_size() -> None:
-    done = d.complete_links(PAGE, {HANDOUT.path: HANDOUT, BOOK_PDF.path: BOOK_PDF}, page="chapters/listening/index.html", offer=BUILD)
+    done = dl.complete_links(PAGE, {HANDOUT.path: HANDOUT, BOOK_PDF.path: BOOK_PDF}, page="chapters/listening/index.html", offer=BUILD)
     links = BeautifulSoup(done, "html.parser").find_all("a")
     assert [a.get_text() for a in links] == [
         "Handout: this chapter (PDF, 2 pages, 210 KB)", "Download PDF (12 pages, 1.2 MB)", "Other"]
@@ -144,19 +146,19 @@ _LINK_PIECES = ["<a", "<a ", "<a\n", "<ab ", "<aé ", ' data-download="', 'xdata
 def test_download_links_are_found_as_the_pattern_finds_them(pieces: list[str]) -> None:
     # Found from each attribute rather than at each link: the same matches, in the same order.
     page = "".join(pieces)
-    found = [(m.span(), m.groupdict()) for m in d.download_links(page)]
-    assert found == [(m.span(), m.groupdict()) for m in d._DOWNLOAD_LINK.finditer(page)]
+    found = [(m.span(), m.groupdict()) for m in dl.download_links(page)]
+    assert found == [(m.span(), m.groupdict()) for m in dl._DOWNLOAD_LINK.finditer(page)]
 
 
 @pytest.mark.parametrize(("pages", "text"), [(1, "PDF, 1 page, 210 KB"), (2, "PDF, 2 pages, 210 KB"),
                                              (None, "PDF, 210 KB")])
 def test_a_pdfs_pages_are_counted_in_words(pages: int | None, text: str) -> None:
-    assert d.about(dataclasses.replace(HANDOUT, pages=pages)) == text
+    assert dl.about(dataclasses.replace(HANDOUT, pages=pages)) == text
 
 
 def test_a_link_to_a_missing_download_stops_the_build() -> None:
     with pytest.raises(PluginError) as error:
-        d.complete_links(PAGE, {BOOK_PDF.path: BOOK_PDF}, page="chapters/listening/index.html", offer=BUILD)
+        dl.complete_links(PAGE, {BOOK_PDF.path: BOOK_PDF}, page="chapters/listening/index.html", offer=BUILD)
     assert "site/chapters/listening/index.html: links to downloads/handouts/listening.pdf" in str(error.value)
 
 
@@ -164,7 +166,7 @@ MISSING = ' (made by <code>make book</code>, not in this preview)</span>'
 
 
 def test_in_a_preview_a_link_to_a_missing_file_says_make_book_makes_it() -> None:
-    done = d.complete_links(PAGE, {}, page="chapters/listening/index.html", offer=PREVIEW)
+    done = dl.complete_links(PAGE, {}, page="chapters/listening/index.html", offer=PREVIEW)
     assert done == (
         '<p><span class="book-download-missing">Handout: this chapter (PDF; made by <code>make book</code>, '
         'not in this preview)</span>'
@@ -177,7 +179,7 @@ def test_in_a_preview_a_link_to_a_missing_file_says_make_book_makes_it() -> None
 
 def test_in_a_preview_links_to_files_it_has_are_completed() -> None:
     # The offline edition's build: exports off, the book build's downloads copied in.
-    done = d.complete_links(PAGE, {BOOK_PDF.path: BOOK_PDF}, page="chapters/listening/index.html", offer=PREVIEW)
+    done = dl.complete_links(PAGE, {BOOK_PDF.path: BOOK_PDF}, page="chapters/listening/index.html", offer=PREVIEW)
     page = BeautifulSoup(done, "html.parser")
     assert [a.get_text() for a in page.find_all("a")] == ["Download PDF (12 pages, 1.2 MB)", "Other"]
     assert page.select_one(".book-download-missing").get_text() == (
@@ -186,7 +188,7 @@ def test_in_a_preview_links_to_files_it_has_are_completed() -> None:
 
 def test_a_link_to_a_download_the_book_does_not_offer_names_the_setting() -> None:
     with pytest.raises(PluginError) as error:
-        d.complete_links(PAGE, {HANDOUT.path: HANDOUT}, page="chapters/listening/index.html",
+        dl.complete_links(PAGE, {HANDOUT.path: HANDOUT}, page="chapters/listening/index.html",
                          offer=offering(BUILD, "epub", "offline"))
     assert str(error.value) == (
         f"site/chapters/listening/index.html: links to downloads/{BOOK}.pdf (data-download): the book does "
@@ -202,8 +204,8 @@ EPUB_LINK = f'<a data-download="downloads/{BOOK}.epub" href="downloads/{BOOK}.ep
     # A hand-run offline edition's build, without the book build's downloads: no preview.
     (EDITION, "E-book (EPUB; not in this offline edition)"),
 ], ids=["preview-not-offered", "edition-not-offered", "edition-missing"])
-def test_a_missing_file_says_only_what_is_true_of_the_book_and_the_build(offer: d.Offer, text: str) -> None:
-    done = BeautifulSoup(d.complete_links(EPUB_LINK, {}, page="index.html", offer=offer), "html.parser")
+def test_a_missing_file_says_only_what_is_true_of_the_book_and_the_build(offer: dl.Offer, text: str) -> None:
+    done = BeautifulSoup(dl.complete_links(EPUB_LINK, {}, page="index.html", offer=offer), "html.parser")
     assert done.find("a") is None
     assert done.get_text() == text
 
@@ -217,21 +219,21 @@ def test_a_missing_file_says_only_what_is_true_of_the_book_and_the_build(offer: 
      "A <b> & c (<IMG SRC=X ONERROR=ALERT(1)>; made by make book, not in this preview)"),
 ], ids=["epub", "offline", "hostile"])
 def test_a_missing_file_names_its_type_and_everything_is_escaped(link: str, text: str) -> None:
-    done = BeautifulSoup(d.complete_links(link, {}, page="index.html", offer=PREVIEW), "html.parser")
+    done = BeautifulSoup(dl.complete_links(link, {}, page="index.html", offer=PREVIEW), "html.parser")
     assert done.find("a") is None and done.find("img") is None and done.find("b") is None
     assert done.get_text() == text
 
 
-EPUB = d.Download("epub", "The Book", "", f"downloads/{BOOK}.epub", None, 8_478, "3" * 64)
-OFFLINE = d.Download("offline", "The Book", "", f"downloads/{BOOK}-offline.zip", None, 861_200, "4" * 64)
-WORKSHEET = d.Download("worksheet", "Listening", "chapters/listening/",
+EPUB = dl.Download("epub", "The Book", "", f"downloads/{BOOK}.epub", None, 8_478, "3" * 64)
+OFFLINE = dl.Download("offline", "The Book", "", f"downloads/{BOOK}-offline.zip", None, 861_200, "4" * 64)
+WORKSHEET = dl.Download("worksheet", "Listening", "chapters/listening/",
                        "downloads/worksheets/listening-reflection.pdf", 1, 37_000, "5" * 64)
-HOSTILE = d.Download("handout", "<script>alert(1)</script> & co", "chapters/x/", "downloads/handouts/x.pdf", 3, 5000, "2" * 64)
+HOSTILE = dl.Download("handout", "<script>alert(1)</script> & co", "chapters/x/", "downloads/handouts/x.pdf", 3, 5000, "2" * 64)
 EVERY_DOWNLOAD = [BOOK_PDF, EPUB, OFFLINE, HANDOUT, WORKSHEET, HOSTILE]  # as scan_downloads orders them
 
 
-def listing(downloads: list[d.Download], *, print_page: str | None = "print_page/index.html",
-            page: str = "facilitators/index.html", offer: d.Offer = BUILD) -> BeautifulSoup:
+def listing(downloads: list[dl.Download], *, print_page: str | None = "print_page/index.html",
+            page: str = "facilitators/index.html", offer: dl.Offer = BUILD) -> BeautifulSoup:
     done = d.replace_downloads_lists('<h2>Downloads</h2>\n<div data-downloads-list></div>\n<p>After</p>', downloads,
                                      page=page, offer=offer, print_page=print_page)
     assert done.startswith("<h2>Downloads</h2>\n") and done.endswith("\n<p>After</p>")
@@ -291,7 +293,7 @@ def test_the_offline_editions_list_links_to_its_print_page_file() -> None:
 
 
 @pytest.mark.parametrize("offer", [BUILD, PREVIEW, EDITION])
-def test_an_empty_list_still_links_to_the_print_page(offer: d.Offer) -> None:
+def test_an_empty_list_still_links_to_the_print_page(offer: dl.Offer) -> None:
     html = listing([], offer=offer)
     assert html.select_one(".book-downloads-list").get_text() == BeautifulSoup(d.no_downloads(offer), "html.parser").get_text()
     assert [(a.get_text(), a["href"]) for a in html.select("a")] == [

@@ -1,39 +1,40 @@
-"""The downloads index: `site/downloads/index.json`, and the links to the downloads on the website.
+"""The downloads index: `site/downloads/index.json`, and the downloads in the website's pages.
 
 `DownloadsIndex` is made once per build and runs last of the exports (the contract it reads is
-in `ebook.exports`). It scans `site/downloads/`, writes `site/downloads/index.json`, adds type,
-pages and size to the text of every `<a data-download="downloads/…">` in the built pages (the
-build stops if the file is missing), and replaces every `<div data-downloads-list></div>` with the
-list of all downloads (the facilitators' page): the whole book's formats and its print page, then
-one card per chapter, in the book's reading order, whose links name the chapter.
+in `ebook.exports`). It scans `site/downloads/`, writes `site/downloads/index.json`, completes
+every `<a data-download="downloads/…">` in the built pages with the file's type, pages and size
+(`ebook.download_links`; the build stops if the file is missing), and replaces every
+`<div data-downloads-list></div>` with the list of all downloads (the facilitators' page): the
+whole book's formats and its print page, then one card per chapter, in the book's reading order,
+whose links name the chapter.
 
 `BOOK_EXPORTS=0` (set by `make serve`) turns the exporters off: a preview. Then a missing file is
-no error: its link becomes text that says `make book` makes the file (`missing_download`), so a
-preview has no link that leads nowhere, and an empty list names the downloads `make book` makes.
-Both say only what is true of the book (`Offer`): the formats it offers (`extra.downloads`), and
-whether this is a preview at all. Without a downloads folder no index is written. The offline
-edition's build also runs with the exporters off, but with the book build's downloads copied in
-first (`ebook.offline`): its links find their files, and it is no preview, so it never says so.
+no error: its link becomes text that says `make book` makes the file, so a preview has no link
+that leads nowhere, and an empty list names the downloads `make book` makes. Both say only what
+is true of the book (`Offer`): the formats it offers (`extra.downloads`), and whether this is a
+preview at all. Without a downloads folder no index is written. The offline edition's build also
+runs with the exporters off, but with the book build's downloads copied in first
+(`ebook.offline`): its links find their files, and it is no preview, so it never says so.
 """
-
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import json
 import logging
 import posixpath
 import re
-from collections.abc import Iterator, Mapping, Sequence, Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import asdict, dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 
-from ebook.checks.book_wide import not_offered
-from ebook.model.book import DOWNLOADS_DIR, FORMAT_NAMES, Book, Kind, download_kind, unoffered_format
+from ebook.download_links import Download, Offer, about, complete_links
+# The sizes as the pages print them, for the tests of the built book.
+from ebook.download_links import human_size as human_size
+from ebook.model.book import DOWNLOADS_DIR, FORMAT_NAMES, Book, Kind, download_kind
 from ebook.model.settings import EXPORTS_ENV
 from ebook.model.writing import write_atomically
 from ebook.pdf import finishing
@@ -119,23 +120,6 @@ def site_path(path: Path | None, site: Path) -> str | None:
     return path.resolve().relative_to(site.resolve()).as_posix()
 
 
-@dataclass(frozen=True)
-class Offer:
-    """What a build may say of the downloads it does not have."""
-
-    formats: tuple[str, ...]  # the formats the book offers (extra.downloads)
-    book: str  # the book's slug, which tells a download's kind from its path
-    exports: bool  # this build makes the downloads: one missing is an error, not a preview
-    edition: bool  # the offline edition's own build: no preview, its downloads copied in
-    config_name: str
-
-    @classmethod
-    def of(cls, book: Book) -> Offer:
-        settings = book.settings
-        return cls(formats=settings.formats, book=book.slug, exports=settings.switches.exports,
-                   edition=settings.offline_edition, config_name=settings.config_name)
-
-
 def complete_pages(site: Path, downloads: Sequence[Download], offer: Offer, *,
                    print_page: str | None = None, completed: Set[str] = frozenset()) -> None:
     """Complete the download links and lists of every built page (see `complete_links`) but
@@ -169,17 +153,6 @@ class ChapterPage:
     src_uri: str
 
 
-@dataclass(frozen=True)
-class Download:
-    kind: Kind
-    title: str
-    page_url: str
-    path: str
-    pages: int | None
-    bytes: int
-    sha256: str
-
-
 def classify(path: str, *, book: str) -> tuple[Kind, str]:
     """The kind of a download and its chapter slug ("" for whole-book files), from its path."""
     if found := download_kind(path, book=book):
@@ -194,24 +167,6 @@ def classify(path: str, *, book: str) -> tuple[Kind, str]:
 # --- The index -------------------------------------------------------------------------------
 
 KIND_ORDER: tuple[Kind, ...] = ("book", "epub", "offline", "handout", "worksheet")
-# What each download is called in the list of downloads; a chapter's adds the chapter's title
-# ("Handout: Listening"), so that its link read alone says which chapter it is for.
-KIND_NAMES: Mapping[Kind, str] = {
-    "book": "Whole book",
-    "epub": "E-book",
-    "offline": "Offline edition",
-    "handout": "Handout",
-    "worksheet": "Worksheet",
-}
-# The line under each of the whole book's formats in the list, for whoever has not met one.
-KIND_NOTES: Mapping[Kind, str] = {
-    "book": "Every chapter, with a table of contents, to print or read on paper.",
-    "epub": "For e-readers and reading apps: the text fits the screen, in the font and size you choose.",
-    "offline": "This website, to read without a connection: unzip it and open index.html.",
-}
-PRINT_PAGE_NAME = "The whole book on one page, to print from your browser"
-PRINT_PAGE_NOTE = "Nothing to download: open it, then print from your browser's menu."
-FILE_TYPES = {".pdf": "PDF", ".epub": "EPUB", ".zip": "ZIP"}
 
 
 def scan_downloads(site: Path, *, book_title: str, book_slug: str,
@@ -248,121 +203,28 @@ def render_index(book_title: str, downloads: Sequence[Download]) -> str:
                       ensure_ascii=False, indent=2) + "\n"
 
 
-def human_size(size: int) -> str:
-    if size < 1000:
-        return f"{size} bytes"
-    if size < 1_000_000:
-        return f"{round(size / 1000)} KB"
-    return f"{size / 1_000_000:.1f} MB"
+# --- The list of downloads -------------------------------------------------------------------
 
-
-def file_type(path: str) -> str:
-    suffix = PurePosixPath(path).suffix
-    return FILE_TYPES.get(suffix, suffix.lstrip(".").upper())
-
-
-def page_count(pages: int) -> str:
-    return "1 page" if pages == 1 else f"{pages} pages"
-
-
-def about(download: Download, *, with_type: bool = True) -> str:
-    """"PDF, 9 pages, 90 KB", "EPUB, 8 KB": what a reader wants to know before downloading."""
-    parts = [file_type(download.path)] if with_type else []
-    if download.pages is not None:
-        parts.append(page_count(download.pages))
-    return ", ".join([*parts, human_size(download.bytes)])
-
-
-# --- The links in the built pages ------------------------------------------------------------
-
-# The markers are written by our own templates and Markdown, in one known form; editing just
-# them keeps every other byte of a page as MkDocs wrote it (a parser would reformat the page).
-_DOWNLOAD_LINK = re.compile(
-    r'(?P<open><a\b[^>]*?\bdata-download="(?P<path>[^"]*)"[^>]*>)(?P<text>.*?)(?P<close></a>)',
-    re.S,
-)
+# Written by our own Markdown, in one known form, as the links are (see `ebook.download_links`).
 _DOWNLOADS_LIST = re.compile(r"<div\b[^>]*\bdata-downloads-list\b[^>]*>\s*</div>")
-_LINK_START = re.compile(r"<a\b")
 
-
-def link_suffix(text: str, download: Download) -> str:
-    """The HTML a link's text ends with: type, pages and size, " (PDF, 2 pages, 210 KB)", or
-    " (2 pages, 210 KB)" when the text already names the type ("Download PDF"). In a span of its
-    own, as the name before it is: downloads.css keeps it on one line, and underlines the name
-    alone (not the space between)."""
-    described = about(download, with_type=not names_type(text, file_type(download.path)))
-    return f' <span class="book-download__about">({html.escape(described)})</span>'
-
-
-@functools.lru_cache(maxsize=256)  # the same few texts on every chapter's page
-def names_type(text: str, kind: str) -> bool:
-    """Whether a link's text (HTML) already names the file's type ("Download PDF")."""
-    return bool(re.search(rf"\b{re.escape(kind)}\b", html.unescape(re.sub(r"<[^>]+>", "", text)), re.I))
-
-
-def complete_links(page_html: str, downloads: Mapping[str, Download], *, page: str, offer: Offer) -> str:
-    """Add type, pages and size to every `data-download` link. A missing file stops a build that
-    makes the downloads (`offer.exports`); otherwise its link becomes text that says so."""
-
-    def complete(m: re.Match[str]) -> str:
-        path = html.unescape(m.group("path"))
-        download = downloads.get(path)
-        if download is None:
-            if not offer.exports:
-                return missing_download(m.group("text"), path, offer)
-            if fmt := unoffered_format(path, book=offer.book, formats=offer.formats):
-                raise PluginError(f"site/{page}: links to {path} (data-download): "
-                                  f"{not_offered(fmt, offer.config_name)}.")
-            raise PluginError(
-                f"site/{page}: links to {path} (data-download), but no such file was built "
-                f"under site/{DOWNLOADS_DIR}/. Fix the link, or the exporter that should write it."
-            )
-        text, suffix = m.group("text"), link_suffix(m.group("text"), download)
-        return f'{m.group("open")}<span class="book-download__name">{text}</span>{suffix}{m.group("close")}'
-
-    parts: list[str] = []
-    end = 0
-    for found in download_links(page_html):
-        parts += (page_html[end:found.start()], complete(found))
-        end = found.end()
-    return "".join(parts) + page_html[end:] if parts else page_html
-
-
-def download_links(page_html: str) -> Iterator[re.Match[str]]:
-    """The `data-download` links of a page, as `_DOWNLOAD_LINK.finditer` finds them, found from
-    each `data-download="` (a page has a few) instead of tried at each of its hundreds of links.
-
-    A match starts at the first `<a` of the tag that holds its attribute, after the last `>`
-    before it: the pattern allows no `>` in between, and from any later `<a` of that stretch it
-    would match from the first too."""
-    start = 0
-    while (attribute := page_html.find('data-download="', start)) >= 0:
-        tag_start = max(page_html.rfind(">", start, attribute) + 1, start)
-        tag = _LINK_START.search(page_html, tag_start, attribute)
-        found = _DOWNLOAD_LINK.match(page_html, tag.start()) if tag else None
-        if found:
-            yield found
-            start = found.end()
-        else:
-            start = attribute + 1
-
-
-def missing_download(text: str, path: str, offer: Offer) -> str:
-    """The stand-in for the link (`text`, its HTML) to a file this build does not have.
-
-    Text, not a link: a link would lead to "page not found". It names the file's type as the
-    finished link does (`link_suffix`), and why the file is not there: the book does not offer
-    it, or `make book` makes it (a preview), or (the offline edition) the edition lacks it.
-    """
-    kind = file_type(path)
-    prefix = "" if not kind or names_type(text, kind) else f"{html.escape(kind)}; "
-    if unoffered_format(path, book=offer.book, formats=offer.formats):
-        why = "the book does not offer it"
-    elif offer.edition:
-        why = "not in this offline edition"
-    else:
-        why = "made by <code>make book</code>, not in this preview"
-    return f'<span class="book-download-missing">{text} ({prefix}{why})</span>'
+# What each download is called in the list of downloads; a chapter's adds the chapter's title
+# ("Handout: Listening"), so that its link read alone says which chapter it is for.
+KIND_NAMES: Mapping[Kind, str] = {
+    "book": "Whole book",
+    "epub": "E-book",
+    "offline": "Offline edition",
+    "handout": "Handout",
+    "worksheet": "Worksheet",
+}
+# The line under each of the whole book's formats in the list, for whoever has not met one.
+KIND_NOTES: Mapping[Kind, str] = {
+    "book": "Every chapter, with a table of contents, to print or read on paper.",
+    "epub": "For e-readers and reading apps: the text fits the screen, in the font and size you choose.",
+    "offline": "This website, to read without a connection: unzip it and open index.html.",
+}
+PRINT_PAGE_NAME = "The whole book on one page, to print from your browser"
+PRINT_PAGE_NOTE = "Nothing to download: open it, then print from your browser's menu."
 
 
 def replace_downloads_lists(page_html: str, downloads: Sequence[Download], *, page: str, offer: Offer,
