@@ -43,7 +43,10 @@ EXPECTED = {
     (CHAPTER, 36): "中",  # a code block, which is printed too
     (CHAPTER, 45): "你好",  # after a code block that shows "<!--", which is no comment
     (CHAPTER, 48): "你好",  # a code line "data = 你好", which is no attribute
+    (CHAPTER, 3): "你好สวัดี",  # a chapter's description, which the printed list of chapters shows
     ("docs/chapters/welcome.md", 2): "欢迎",  # a chapter's title, which heads its page and handout
+    ("docs/chapters/welcome.md", 3): "欢迎",  # its description
+    ("docs/chapters/welcome.md", 5): "李明",  # who wrote it, which its credit prints
     ("docs/about.md", 8): "欢迎",  # a page the print page (and the book PDF) holds
 }
 NAMED = re.compile(r"(\S) \(U\+([0-9A-F]{4,6})[ ,]")
@@ -234,3 +237,16 @@ def test_a_typeface_that_is_not_installed_is_named_with_how_to_install_it() -> N
 def test_text_is_screened_for_missing_characters_as_each_is_looked_up(text: str) -> None:
     covered = glyphs.printable()
     assert glyphs.missing(text) == [c for c in dict.fromkeys(text) if c not in covered and not glyphs.never_drawn(c)]
+
+
+def test_every_printed_field_of_a_pages_credit_is_read_and_a_chapters_description() -> None:
+    meta = {"title": "Listening", "description": "印在目录",  # printed in the list of chapters
+            "attribution": {"adapted_from": {"title": "Original", "author": "李明", "year": 2020},
+                            "changes": "Shortened (缩短)."}}
+    lines = {("title",): 2, ("description",): 3, ("attribution", "adapted_from", "author"): 7,
+             ("attribution", "changes"): 9}
+    found = checks.front_matter_problems(meta, lines, chapter=True)
+    assert [(line, named(message)) for line, message in found] == [(3, "印在目录"), (7, "李明"), (9, "缩短")]
+    # Another page's description is in no list of chapters: it prints nowhere.
+    found = checks.front_matter_problems(meta, lines, chapter=False)
+    assert [(line, named(message)) for line, message in found] == [(7, "李明"), (9, "缩短")]

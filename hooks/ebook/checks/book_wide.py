@@ -121,9 +121,9 @@ def check_page_source(source: Source, book: Book,
         + sample_text.placeholder_problems(lines.lines, placeholders)
     title = meta.get("title")
     if book.is_printed(source.src_uri):
-        # What its PDFs draw: its title (its heading and running heads) and its rendered text.
-        unprintable = glyphs.title_problem(title) if isinstance(title, str) else None
-        findings += [(key_lines.get(("title",), 1), unprintable)] if unprintable else []
+        # What its PDFs draw: its title (its heading and running heads), its credit, a
+        # chapter's description (in the list of chapters) and its rendered text.
+        findings += glyphs.front_matter_problems(meta, key_lines, chapter=book.is_chapter(source.src_uri))
         findings += glyphs.body_problems(lines.lines, body_start, renderer or _plain_renderer())
     report.problems += [Problem(path, line, message) for line, message in findings]
     if isinstance(title, str) and title.strip():

@@ -2,8 +2,9 @@
 
 Only what the PDFs draw is read: the text of the page as Python-Markdown renders it (its text
 nodes, code blocks included; not its attributes, so neither an image's alt text, a link's title
-or address, nor a comment), and its title, which heads it and its running heads. Only the pages
-a PDF prints are read (`Book.is_printed`): the chapters, and the pages on the print page.
+or address, nor a comment), its title, which heads it and its running heads, and the fields of
+its credit. Only the pages a PDF prints are read (`Book.is_printed`): the chapters, and the
+pages on the print page.
 
 Which characters the typeface has, and how a missing one is told: ebook/model/glyphs.py.
 """
@@ -16,7 +17,8 @@ import html.entities
 import itertools
 import re
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ebook.model import glyphs
 
@@ -72,6 +74,32 @@ def title_problem(title: str) -> str | None:
     """The message for a page title the typeface cannot print, if it cannot."""
     chars = glyphs.missing(title)
     return glyphs.message(chars) if chars else None
+
+
+def front_matter_problems(meta: Mapping[str, Any], key_lines: Mapping[tuple[str, ...], int], *,
+                          chapter: bool) -> list[tuple[int, str]]:
+    """(line, message) for each printed field of a page's front matter the typeface cannot
+    print: its title (its heading and running heads), every field of its `attribution`, which
+    its credit prints (who wrote it, the work it adapts, the changes), and a chapter's
+    description, which the printed list of chapters shows."""
+    printed = [("title",), ("attribution",)] + ([("description",)] if chapter else [])
+    found = []
+    for keys, value in [field for keys in printed for field in _fields(meta, keys)]:
+        if isinstance(value, str) and (problem := title_problem(value)):
+            found.append((key_lines.get(keys, 1), problem))
+    return sorted(found)
+
+
+def _fields(meta: Mapping[str, Any], keys: tuple[str, ...]) -> list[tuple[tuple[str, ...], object]]:
+    """The field at `keys` and every field inside it, each with its keys."""
+    value: object = meta
+    for key in keys:
+        if not isinstance(value, Mapping) or key not in value:
+            return []
+        value = value[key]
+    if isinstance(value, Mapping):
+        return [field for key in value for field in _fields(meta, (*keys, str(key)))]
+    return [(keys, value)]
 
 
 def _first_run(text: str) -> str:
