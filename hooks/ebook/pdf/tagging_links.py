@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 import pikepdf
 
@@ -21,13 +21,15 @@ if TYPE_CHECKING:
 
     Instruction = ContentStreamInstruction | ContentStreamInlineImage
 
-def _font_codes(font: pikepdf.Object | None,
-                known: dict[tuple[int, int], tuple[int, dict[bytes, str]]]) -> tuple[int, dict[bytes, str]]:
+FontCodes = dict[tuple[int, int], tuple[int, dict[bytes, str]]]  # `_font_codes` by font
+
+
+def _font_codes(font: pikepdf.Object | None, cache: FontCodes) -> tuple[int, dict[bytes, str]]:
     """How many bytes each of a font's codes takes, and the text each code stands for: its
     ToUnicode CMap (which pikepdf's content-stream parser reads like any PostScript)."""
     if not isinstance(font, pikepdf.Dictionary) or not isinstance(font.get("/ToUnicode"), pikepdf.Stream):
         return 1, {}
-    if font.objgen not in known:
+    if font.objgen not in cache:
         width, codes = 1, dict[bytes, str]()
         for instruction in pikepdf.parse_content_stream(font.ToUnicode):
             op, values = str(instruction.operator), list(instruction.operands)
@@ -45,8 +47,8 @@ def _font_codes(font: pikepdf.Object | None,
                             mapped = _utf16(text)
                             mapped = mapped[:-1] + chr(ord(mapped[-1]) + offset) if mapped else ""
                         codes[(first + offset).to_bytes(size, "big")] = mapped
-        known[font.objgen] = width, codes
-    return known[font.objgen]
+        cache[font.objgen] = width, codes
+    return cache[font.objgen]
 
 
 def _utf16(text: pikepdf.Object) -> str:
@@ -56,84 +58,131 @@ def _utf16(text: pikepdf.Object) -> str:
 # The operators that say which sequence is open, which font is used and where a line starts.
 # The bulk of a page, each glyph's position and its glyphs, is read only in the sequences wanted.
 _TEXT_STATE = MARK_BEGIN | {b"EMC", b"Tf", b"BT", b"Tm", b"T*", b"'", b'"'}
+_GLYPHS = frozenset({b"Tj", b"TJ"})  # the text-showing operators that change no state
 _MOVES = frozenset({b"Td", b"TD"})
+_LINE_BREAKS = frozenset({b"T*", b"'", b'"'})
+
+
+class _TextState:
+    """Where the text of a page's content is, and in which font, as `marked_texts` reads it.
+
+    A line is begun by Tm (Chromium's way), Td, TD, T*, ' or ": text is on the line of the y of
+    the last BT or Tm with the moves (Td, TD) since, after so many line breaks (T*, ', "). The
+    moves and the font's codes are read only for text that is wanted: most of a page's is not.
+    """
+
+    def __init__(self, page: pikepdf.Page, instructions: Sequence[Instruction], ops: Sequence[bytes],
+                 font_codes: FontCodes) -> None:
+        self.fonts = page.obj.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
+        self.instructions, self.ops, self.font_codes = instructions, ops, font_codes
+        self.font: str | None = None  # the font set last (Tf), until its codes are read
+        self.width, self.codes = 1, dict[bytes, str]()  # the codes of the font read last
+        self.y, self.breaks = 0.0, 0
+        self.moved = 0  # the moves before this index are in y; later ones are added when needed
+        self.last_line: tuple[float, int] | None = None  # the line of the text read last
+
+    def set_font(self, name: str) -> None:
+        self.font = name
+
+    def begin_text(self, index: int, y: float) -> None:
+        """A text object begun (BT, y 0) or its matrix set (Tm) by the instruction at `index`."""
+        self.y, self.moved = y, index + 1
+
+    def break_line(self) -> None:
+        self.breaks += 1
+
+    def line(self, index: int) -> tuple[float, int]:
+        """The line of the text shown by the instruction at `index`, with the moves before it."""
+        for earlier in range(self.moved, index):
+            if self.ops[earlier] in _MOVES and self.instructions[earlier].operands[1] != 0:
+                self.y += float(self.instructions[earlier].operands[1])
+        self.moved = index
+        return self.y, self.breaks
+
+    def shown(self, index: int, given: bool) -> str:
+        """The text shown by the instruction at `index`, after a space when it starts another
+        line than the text read last; only the space when an /ActualText gives the text."""
+        line = self.line(index)
+        found = " " if self.last_line not in (None, line) else ""
+        self.last_line = line
+        if given:
+            return found
+        if self.font is not None:
+            self.width, self.codes = _font_codes(self.fonts.get(self.font), self.font_codes)
+            self.font = None
+        operands = self.instructions[index].operands
+        for part in operands[0] if self.ops[index] == b"TJ" else [operands[-1]]:
+            if isinstance(part, pikepdf.String):
+                glyphs = bytes(part)
+                found += "".join(self.codes.get(glyphs[i:i + self.width], "")
+                                 for i in range(0, len(glyphs), self.width))
+        return found
+
+
+class _Mark(NamedTuple):
+    """An open marked-content sequence, as `marked_texts` reads it."""
+
+    mcid: int | None  # its own, else that of the sequence it is in
+    given: bool  # whether an /ActualText gives its text (its own, or that of a sequence it is in)
+
+
+def _opened(instruction: Instruction, op: bytes, outer: _Mark) -> tuple[_Mark, str]:
+    """The sequence a BDC or BMC (`op`) opens inside `outer`, and the text its /ActualText gives
+    (none when the outer sequence's text is already given)."""
+    operands = instruction.operands
+    properties = operands[1] if op == b"BDC" and len(operands) > 1 else None
+    if not isinstance(properties, pikepdf.Dictionary):
+        return outer, ""
+    own, actual = properties.get("/MCID"), properties.get("/ActualText")
+    mcid = int(own) if own is not None else outer.mcid
+    if actual is None or outer.given:
+        return _Mark(mcid, outer.given), ""
+    return _Mark(mcid, True), str(actual)
+
+
+def _add(texts: dict[int, str], mark: _Mark, text: str) -> None:
+    """Text read in a sequence, after what was read in it before."""
+    if mark.mcid is not None and text:
+        texts[mark.mcid] = texts.get(mark.mcid, "") + text
 
 
 def marked_texts(page: pikepdf.Page, instructions: Sequence[Instruction], ops: Sequence[bytes],
-                 wanted: Collection[int], known: dict[tuple[int, int], tuple[int, dict[bytes, str]]]) -> dict[int, str]:
+                 wanted: Collection[int], font_codes: FontCodes) -> dict[int, str]:
     """The text of the `wanted` tagged marked-content sequences of a page (`parse_page`), by MCID:
-    each glyph's text from its font (`_font_codes`, cached in `known`), an /ActualText span's
-    text for its glyphs, and a space where a new line starts."""
-    fonts = page.obj.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
-    font: str | None = None  # the font set last (Tf), whose codes are read when its text is wanted
-    width, codes = 1, dict[bytes, str]()
+    each glyph's text from its font (`_font_codes`, kept in `font_codes` for the next page), an
+    /ActualText span's text for its glyphs, and a space where a new line starts.
+
+    Only the instructions that change the state (`_TEXT_STATE`) are looked at one by one; the
+    glyphs shown between two of them are read only when the sequence open there is wanted."""
+    state = _TextState(page, instructions, ops, font_codes)
     texts: dict[int, str] = {}
-    marks: list[tuple[int | None, bool]] = []  # each open sequence: its MCID, and is its text given?
-    mcid: int | None = None  # the open sequence's, when it is wanted
-    given = False
-    y, breaks = 0.0, 0  # the line: lines are begun by Tm (Chromium's way), Td, T*, ' or "
-    moved = 0  # the moves (Td, TD) before this index are in y; later ones are added when needed
-    line: tuple[float, int] | None = None  # the line of the last text shown
-
-    def shown_text(index: int, op: bytes) -> str:
-        """The text shown by the instruction at `index` (operator `op`), in a sequence wanted."""
-        nonlocal y, moved, line, font, width, codes
-        for earlier in range(moved, index):
-            if ops[earlier] in _MOVES and instructions[earlier].operands[1] != 0:
-                y += float(instructions[earlier].operands[1])
-        moved = index
-        if font is not None:
-            width, codes = _font_codes(fonts.get(font), known)
-            font = None
-        found = " " if line not in (None, (y, breaks)) else ""
-        line = (y, breaks)
-        operands = instructions[index].operands
-        shown = operands[0] if op == b"TJ" else pikepdf.Array([operands[-1]])
-        for part in (bytes(p) for p in shown if isinstance(p, pikepdf.String) and not given):
-            found += "".join(codes.get(part[i:i + width], "") for i in range(0, len(part), width))
-        return found
-
-    done = 0  # the instructions before this index have been read
+    outside = _Mark(None, False)
+    marks: list[_Mark] = []  # the open sequences, innermost last
+    reading: _Mark | None = None  # the innermost open sequence, when its text is wanted
+    read = 0  # the instructions before this index have been read
     for index in [*(i for i, op in enumerate(ops) if op in _TEXT_STATE), len(ops)]:
-        if mcid is not None:  # the glyphs since the last change of state are wanted
-            for inside in range(done, index):
-                if ops[inside] in (b"Tj", b"TJ"):
-                    found = shown_text(inside, ops[inside])
-                    if found:
-                        texts[mcid] = texts.get(mcid, "") + found
+        if reading is not None:  # the glyphs shown since the last change of state
+            _add(texts, reading, "".join(state.shown(shown, reading.given)
+                                         for shown in range(read, index) if ops[shown] in _GLYPHS))
         if index == len(ops):
             break
-        done = index + 1
-        op = ops[index]
-        operands = instructions[index].operands
-        found = ""
+        read = index + 1
+        op, operands = ops[index], instructions[index].operands
+        actual = ""  # the text an /ActualText opened here gives
         if op in MARK_BEGIN:
-            outer, given = marks[-1] if marks else (None, False)
-            properties = operands[1] if op == b"BDC" and len(operands) > 1 else None
-            own = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
-            actual = properties.get("/ActualText") if isinstance(properties, pikepdf.Dictionary) else None
-            opened = int(own) if own is not None else outer
-            if actual is not None and not given:
-                found, given = str(actual), True
-            marks.append((opened, given))
-        elif op == b"EMC":
-            if marks:
-                marks.pop()
+            mark, actual = _opened(instructions[index], op, marks[-1] if marks else outside)
+            marks.append(mark)
+        elif op == b"EMC" and marks:
+            marks.pop()
         elif op == b"Tf":
-            font = str(operands[0])
+            state.set_font(str(operands[0]))
         elif op in (b"BT", b"Tm"):
-            y = float(operands[5]) if op == b"Tm" else 0.0
-            moved = index + 1
-        breaks += op in (b"T*", b"'", b'"')
-        mcid, given = marks[-1] if marks else (None, False)
-        if mcid is not None and mcid not in wanted:
-            mcid = None
-        if mcid is None:
-            continue
-        if op in TEXT_SHOWING:
-            found = shown_text(index, op)
-        if found:
-            texts[mcid] = texts.get(mcid, "") + found
+            state.begin_text(index, float(operands[5]) if op == b"Tm" else 0.0)
+        if op in _LINE_BREAKS:
+            state.break_line()
+        reading = marks[-1] if marks and marks[-1].mcid in wanted else None
+        if reading is not None:
+            _add(texts, reading, actual + (state.shown(index, reading.given) if op in TEXT_SHOWING else ""))
     return texts
 
 
