@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 import pikepdf
 import pytest
 
-from ebook.downloads import human_size
+from ebook.download_links import human_size
 from tests.helpers import build_fixture, normalise, page_html_path, soup
 
 CASE = "preview-downloads"

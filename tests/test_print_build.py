@@ -15,7 +15,7 @@ import pytest
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
-from ebook.downloads import human_size
+from ebook.download_links import human_size
 from tests.helpers import (
     book_config,
     chapter_pages,

@@ -38,7 +38,7 @@ ALLOWED_ELEMENTS = frozenset({
 })  # fmt: skip
 EVERY_ELEMENT = frozenset({"class", "id", "title", "lang", "dir"})
 ALLOWED_ATTRIBUTES: Mapping[str, frozenset[str]] = {
-    "a": frozenset({"href", "data-download"}),  # a link to a download (ebook/downloads.py)
+    "a": frozenset({"href", "data-download"}),  # a link to a download (ebook/download_links.py)
     "img": frozenset({"src", "alt", "width", "height", "loading"}),
     "td": frozenset({"colspan", "rowspan", "style"}),  # tables' column alignment
     "th": frozenset({"colspan", "rowspan", "style", "scope"}),
