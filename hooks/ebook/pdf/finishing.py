@@ -131,7 +131,8 @@ def _extract_part(source: pikepdf.Pdf, pages: range, article: pikepdf.Dictionary
                   bookmark: pikepdf.OutlineItem) -> bytes:
     import pikepdf
 
-    from ebook.pdf.tagging import elements_below
+    from ebook.pdf.structure_ids import stable_ids
+    from ebook.pdf.tagging import elements, elements_below
 
     part = pikepdf.new()
     # With the pages come the named destinations their links lead to. Copying the pages first
@@ -200,6 +201,7 @@ def _extract_part(source: pikepdf.Pdf, pages: range, article: pikepdf.Dictionary
     with part.open_outline() as outline:
         outline.root.append(copy_bookmark(bookmark))
 
+    stable_ids(part, list(elements(part)))  # before the file identifier is made from the content
     out = io.BytesIO()
     part.save(out, deterministic_id=True)  # the file identifier stays when the PDF is finished
     return out.getvalue()

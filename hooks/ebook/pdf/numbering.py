@@ -133,7 +133,11 @@ def with_page_labels(pdf: bytes, front_pages: int) -> bytes:
 
     import pikepdf  # only when printing: a build without PDFs never loads it
 
+    from ebook.pdf.structure_ids import stable_ids
+    from ebook.pdf.tagging import elements
+
     with pikepdf.open(io.BytesIO(pdf)) as doc:
+        stable_ids(doc, list(elements(doc)))  # before the file identifier is made from the content
         doc.Root.PageLabels = doc.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array([
             0, pikepdf.Dictionary(S=pikepdf.Name.r),
             front_pages, pikepdf.Dictionary(S=pikepdf.Name.D),

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import pikepdf
 
+from ebook.pdf.structure_ids import stable_ids
 from ebook.pdf.tagging_content import collector_paused, mark_artifacts, parse_page
 from ebook.pdf.tagging_forms import separate_drawings
 from ebook.pdf.tagging_links import describe_links, marked_content, marked_texts, undescribed_links
@@ -210,4 +211,5 @@ def make_accessible(pdf: pikepdf.Pdf, *, xmp_identified: bool = False) -> None:
         list_bodies(pdf, tree)
         group_figures(pdf, tree)
         map_roles(pdf, tree)
+        stable_ids(pdf, tree)
     identify_pdf_ua(pdf, in_xmp=not xmp_identified)
