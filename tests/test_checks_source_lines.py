@@ -76,3 +76,24 @@ def test_box_text_indented_twice_shows_as_code_unless_it_continues_a_list_item()
 def test_a_box_line_off_the_four_space_steps_is_found() -> None:
     ((number, message),) = s.box_indent_problems(["Text.", "", "  " + BOX, "", "    Body."], 1)
     assert number == 3 and "not read as a box" in message
+
+
+WRITTEN = {"downloads/book.pdf", "downloads/handouts/listening.pdf"}  # the paths a build writes
+
+
+@pytest.mark.parametrize("path", ["./downloads/book.pdf", "../downloads/book.pdf", "/downloads/book.pdf",
+                                  "downloads/book.pdf#page=2", "downloads/book.pdf?v=1", "downloads/books.pdf"])
+def test_a_download_link_by_a_path_the_build_does_not_write_is_found(path: str) -> None:
+    page = ["# Downloads", "", f'- [Whole book]({path}){{ .book-download data-download="{path}" }}',
+            f'<a href="{path}" data-download="{path}">Whole book</a>']
+    found = s.download_attribute_problems(page, 1, WRITTEN.__contains__, example="downloads/book.pdf")
+    assert [number for number, _ in found] == [3, 4]
+    assert found[0][1] == (f'data-download="{path}" names no file the build writes: give the file\'s path from '
+                           "the site's root exactly as the build writes it, e.g. "
+                           'data-download="downloads/book.pdf" (no ./ or ../, nothing after the file name)')
+
+
+def test_download_links_by_the_paths_the_build_writes_and_code_are_left_alone() -> None:
+    page = ['[Handout](downloads/handouts/listening.pdf){ data-download="downloads/handouts/listening.pdf" }',
+            "```html", '<a data-download="./not/read.pdf">shown as code</a>', "```"]
+    assert s.download_attribute_problems(page, 1, WRITTEN.__contains__, example="downloads/book.pdf") == []

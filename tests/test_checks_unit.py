@@ -44,6 +44,14 @@ def test_a_clean_page_has_no_problems() -> None:
     assert problems(page("# Listening\n\n## Part\n\nText with [a named link](https://example.org/).\n")) == []
 
 
+def test_a_download_link_by_a_path_the_build_does_not_write_is_told_on_its_line() -> None:
+    whole_book = BOOK.download_path("book")
+    body = f"# Listening\n\n[Whole book](./{whole_book}){{ data-download=\"./{whole_book}\" }}\n"
+    (found,) = problems(page(body))
+    assert found.startswith(f'docs/chapters/listening.md:9: data-download="./{whole_book}" names no file')
+    assert problems(page(body.replace("./", ""))) == []
+
+
 def test_a_line_inside_a_fenced_code_block_is_never_taken_for_the_real_thing() -> None:
     body = (
         "# Listening\n\n"

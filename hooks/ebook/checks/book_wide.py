@@ -19,7 +19,7 @@ from ebook.checks.lines import Lines
 from ebook.checks.problems import DOCS, BookReport, PageReport, Problem, Source
 from ebook.checks.rendered import check_page_rendered
 from ebook.checks.scanner import Renderer, squash
-from ebook.model.book import DOWNLOADS_DIR, FORMAT_NAMES, page_slug, unoffered_format
+from ebook.model.book import DOWNLOADS_DIR, FORMAT_NAMES, download_kind, page_slug, unoffered_format
 
 if TYPE_CHECKING:
     from ebook.model.book import Book
@@ -118,7 +118,10 @@ def check_page_source(source: Source, book: Book,
         report.problems.append(Problem(path, 1, NO_ATTRIBUTION))
     findings = source_lines.box_line_problems(lines.lines, body_start) \
         + source_lines.box_indent_problems(lines.lines, body_start) \
-        + sample_text.placeholder_problems(lines.lines, placeholders)
+        + sample_text.placeholder_problems(lines.lines, placeholders) \
+        + source_lines.download_attribute_problems(
+            lines.lines, body_start, lambda path: download_kind(path, book=book.slug) is not None,
+            example=book.download_path("book"))
     title = meta.get("title")
     if book.is_printed(source.src_uri):
         # What its PDFs draw: its title (its heading and running heads), its credit, a

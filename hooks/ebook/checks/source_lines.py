@@ -5,6 +5,7 @@ Not a hook: the chapter checks (hooks/checks.py) call these and report what they
 - A box's first line that Python-Markdown does not read as a box (its title in typographic
   quotes, say): the line shows as text and the box's text as code.
 - A paragraph meant for a box but indented by fewer than four spaces: it falls outside the box.
+- A link to a download whose `data-download` path is not one the build writes.
 - What the build could not read in reasonable time or at all: lists, quotes, boxes, emphasis or
   raw HTML nested more than 50 levels deep, and brackets left open by the thousand.
 
@@ -15,7 +16,7 @@ checks' form "what is wrong: how to fix it".
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 Finding = tuple[int, str]  # (1-based line, message)
 
@@ -117,6 +118,26 @@ _LIST_ITEM = re.compile(r"(?:[-*+]|\d+[.)])(?:\s|$)")
 def _indent(line: str) -> int:
     expanded = line.expandtabs(4)
     return len(expanded) - len(expanded.lstrip())
+
+
+_DOWNLOAD_ATTRIBUTE = re.compile(r'data-download="([^"]*)"')
+
+
+def download_attribute_problems(lines: Sequence[str], first: int, is_download: Callable[[str], bool],
+                                example: str) -> list[Finding]:
+    """A link to a download (`data-download="…"`, in attribute braces or raw HTML) whose path is
+    not one the build writes (`is_download`): the downloads' list completes links by their path
+    from the site's root, so "./downloads/…" or "…#page=2" passed every other check and stopped
+    only a build that makes the downloads, after printing."""
+    found = []
+    for number, line in _body_lines(lines, first):
+        for path in _DOWNLOAD_ATTRIBUTE.findall(line):
+            if not is_download(path):
+                found.append((number, (
+                    f'data-download="{path}" names no file the build writes: give the file\'s path from '
+                    f'the site\'s root exactly as the build writes it, e.g. data-download="{example}" '
+                    "(no ./ or ../, nothing after the file name)")))
+    return found
 
 
 def _body_lines(lines: Sequence[str], first: int) -> Iterable[tuple[int, str]]:
