@@ -238,3 +238,25 @@ def test_a_worksheets_name_and_date_are_in_its_text_for_screen_readers(hard: Pat
     assert len(tagged) > 1
     assert re.search(r"\bName Date\b", tagged[0]), tagged[0]
     assert not any("Name" in text or "Date" in text for text in tagged[1:])
+
+
+def test_a_tables_headers_are_named_in_order_and_found_in_each_pdfs_id_tree(hard: Path) -> None:
+    """Chromium names a table header after its page node, whose number changes from one print to
+    the next: the book and the table's handout (split from a print of several chapters) name
+    them by their order instead, and each cell's headers and the PDF's ID tree name the same."""
+    import pikepdf
+
+    from ebook.pdf.tagging import elements
+
+    for pdf_path in (hard / "downloads" / "handouts" / "wide-table.pdf",
+                     hard / "downloads" / "post-secondary-peer-support-training-curriculum.pdf"):
+        with pikepdf.open(pdf_path) as pdf:
+            found = list(elements(pdf))
+            ids = [str(e.ID) for e in found if "/ID" in e]
+            assert ids == [f"id-{n:08d}" for n in range(1, len(ids) + 1)], pdf_path.name
+            tree = pikepdf.NameTree(pdf.Root.StructTreeRoot.IDTree)
+            assert sorted(tree.keys()) == sorted(ids), pdf_path.name
+            headers = {str(h) for e in found for a in ([e.A] if isinstance(e.get("/A"), pikepdf.Dictionary)
+                                                       else list(e.get("/A", [])))
+                       if isinstance(a, pikepdf.Dictionary) for h in a.get("/Headers", [])}
+            assert headers and headers <= set(ids), pdf_path.name
