@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.exceptions import PluginError
 
 from ebook.download_links import Download, Offer, about, complete_links
-# The sizes as the pages print them, for the tests of the built book.
 from ebook.model.book import DOWNLOADS_DIR, FORMAT_NAMES, Book, Kind, download_kind
 from ebook.model.settings import EXPORTS_ENV
 from ebook.model.writing import write_atomically

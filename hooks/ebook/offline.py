@@ -262,7 +262,7 @@ def offline_niceness(own: int) -> int:
 
 def start_offline_build(config_file: Path, *, downloads: Path) -> OfflineBuild:
     """Start building the site again with the offline plugin on, into a temporary folder."""
-    config_file = config_file.resolve()  # named as given, relative to where the build started
+    config_file = config_file.absolute()  # named as given, relative to where the build started
     work = Path(tempfile.mkdtemp(prefix="offline-edition-"))
     site_dir, ready, messages = work / "site", work / "downloads-ready", work / "messages.txt"
     with open(messages, "wb") as stderr:  # a file, not a pipe: nothing blocks on a full pipe

@@ -2,8 +2,8 @@
 
 Only what the PDFs draw is read: the text of the page as Python-Markdown renders it (its text
 nodes, code blocks included; not its attributes, so neither an image's alt text, a link's title
-or address, nor a comment), its title, which heads it and its running heads, and the fields of
-its credit. Only the pages a PDF prints are read (`Book.is_printed`): the chapters, and the
+or address, nor a comment), its title, which heads it and its running heads, the fields of its
+credit, and a chapter's description, which the printed list of chapters shows. Only the pages a PDF prints are read (`Book.is_printed`): the chapters, and the
 pages on the print page.
 
 Which characters the typeface has, and how a missing one is told: ebook/model/glyphs.py.
@@ -70,9 +70,10 @@ def body_problems(lines: Sequence[str], body_start: int, renderer: Renderer) -> 
     return [(line, glyphs.message(list(dict.fromkeys(chars)))) for line, chars in sorted(found.items())]
 
 
-def title_problem(title: str) -> str | None:
-    """The message for a page title the typeface cannot print, if it cannot."""
-    chars = glyphs.missing(title)
+def text_problem(text: str) -> str | None:
+    """The message for a printed text (a title, a credit's field) the typeface cannot print,
+    if it cannot."""
+    chars = glyphs.missing(text)
     return glyphs.message(chars) if chars else None
 
 
@@ -85,7 +86,7 @@ def front_matter_problems(meta: Mapping[str, Any], key_lines: Mapping[tuple[str,
     printed = [("title",), ("attribution",)] + ([("description",)] if chapter else [])
     found = []
     for keys, value in [field for keys in printed for field in _fields(meta, keys)]:
-        if isinstance(value, str) and (problem := title_problem(value)):
+        if isinstance(value, str) and (problem := text_problem(value)):
             found.append((key_lines.get(keys, 1), problem))
     return sorted(found)
 
