@@ -1,10 +1,14 @@
-"""Reading the sources (ebook/checks/sources.py): links out of the folders the build reads, and
-links to nothing."""
+"""Reading the sources (ebook/checks/sources.py): links out of the folders the build reads, links
+to nothing, and files at the address where the build writes the downloads."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
+
+from ebook.checks import sources
 from ebook.checks.sources import outside_links
 
 
@@ -36,3 +40,22 @@ def test_a_link_to_nothing_or_to_its_own_folder_is_named_once(tmp_path: Any) -> 
                                              "docs/images/gone.png"]
     assert all("a link to a file that does not exist, or to a folder that holds the link itself" in p.message
                for p in found)
+
+
+@pytest.mark.parametrize("src_uri", ["downloads.md", "downloads/index.md", "downloads/book.epub"])
+def test_a_page_or_file_at_the_downloads_address_is_refused_with_a_new_name_to_give(tmp_path: Path, src_uri: str) -> None:
+    docs = tmp_path / "docs"
+    (docs / src_uri).parent.mkdir(parents=True, exist_ok=True)
+    (docs / src_uri).write_text("# Get the book\n", encoding="utf-8")
+    problem = sources.file_problem(src_uri, str(docs / src_uri), str(docs), [], "mkdocs.yml")
+    assert problem is not None and (problem.path, problem.line) == (f"docs/{src_uri}", 1)
+    assert problem.message.startswith("the address downloads/ is the build's own")
+    assert problem.message.endswith("rename or move it, e.g. docs/get-the-book.md")
+
+
+def test_a_page_named_like_the_downloads_elsewhere_is_fine(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "chapters").mkdir(parents=True)
+    (docs / "chapters" / "downloads.md").write_text("# Downloads\n", encoding="utf-8")
+    assert sources.file_problem("chapters/downloads.md", str(docs / "chapters" / "downloads.md"), str(docs), [],
+                                "mkdocs.yml") is None

@@ -15,6 +15,7 @@ from mkdocs.structure.files import get_files
 
 from ebook.checks import sample_text
 from ebook.checks.problems import DOCS, Problem, Source
+from ebook.model.book import DOWNLOADS_DIR
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -89,7 +90,8 @@ def file_problem(src_uri: str, path: str | None, docs: str, scripts: Iterable[st
                  config_name: str) -> Problem | None:
     """Why a file of docs/ is not published, if it is not: a link to a file outside docs/ (it
     would be copied into the site: the repository's own .git/config or .env as well as any file
-    of the computer), a name outside the safe set, or a kind of file the book does not publish
+    of the computer), a name outside the safe set, an address in the downloads' folder (the
+    build writes its own files there), or a kind of file the book does not publish
     (`scripts`: the book's own, which the configuration file, `config_name`, lists)."""
     where = f"{DOCS}/{src_uri}"
     if path is not None and not os.path.exists(path):
@@ -102,6 +104,12 @@ def file_problem(src_uri: str, path: str | None, docs: str, scripts: Iterable[st
             f"the name '{bad[0]}' has capitals, spaces or other signs, or is too long: rename it "
             "with lower-case letters, digits and hyphens only, at most 100 characters, e.g. "
             "active-listening.md or two-people-talking.png"
+        ))
+    if src_uri.removesuffix(".md") == DOWNLOADS_DIR or src_uri.startswith(f"{DOWNLOADS_DIR}/"):
+        return Problem(where, 1, (
+            f"the address {DOWNLOADS_DIR}/ is the build's own: it writes the book's downloads there "
+            "(the PDFs, the EPUB, the offline edition), so no page or file of docs/ may be there: "
+            "rename or move it, e.g. docs/get-the-book.md"
         ))
     suffix = posixpath.splitext(src_uri)[1].lower()
     if suffix in PUBLISHED_TYPES or (suffix == ".js" and src_uri in scripts):
