@@ -28,10 +28,16 @@ AUTHOR = book_config()["extra"]["book"]["author"]
 # What a student writes: words no page of the book holds, to look for in every request.
 ANSWER = "I felt unseen; what I would say next time is: zebra-lantern-4417."
 EARLIER = {"prompt": "0000000000", "question": "An earlier wording of this prompt?", "answer": "My first thoughts."}
-# A layout shift, from the first script on (the Layout Instability API).
+# A layout shift, from the first script on (the Layout Instability API), with when it came.
 SHIFTS = """window.bookShifts = [];
-new PerformanceObserver(list => { for (const e of list.getEntries()) window.bookShifts.push(e.value); })
+new PerformanceObserver(list => { for (const e of list.getEntries()) window.bookShifts.push([e.value, e.startTime]); })
   .observe({type: "layout-shift", buffered: true});"""
+# The shifts once the page was parsed: the journal adds its fields then (journal.js waits for
+# DOMContentLoaded). A browser short of processor time may paint a page half parsed, the
+# footer before its last lines; that shift, over before any script of the book ran, is not one.
+SHIFTS_ONCE_PARSED = """window.bookShifts
+  .filter(([, time]) => time >= performance.getEntriesByType("navigation")[0].domInteractive)
+  .map(([value]) => value)"""
 
 
 @pytest.fixture(scope="module")
@@ -309,7 +315,7 @@ def test_the_fields_arrive_without_moving_anything_and_axe_and_the_nu_checker_fi
         page.reload(wait_until="load")  # the fields arrive, one with an answer
         settle(page)
         expect(field(page, prompts_of(page)[0])).to_have_value(ANSWER)
-        found += [f"{scheme}: a layout shift of {shift}" for shift in page.evaluate("window.bookShifts")]
+        found += [f"{scheme}: a layout shift of {shift}" for shift in page.evaluate(SHIFTS_ONCE_PARSED)]
         earlier = {**EARLIER, "position": 1,
                    "chapter": page.locator("[data-journal-note]").first.get_attribute("data-journal-chapter")}
         page.evaluate("([key, entry]) => localStorage.setItem(key, JSON.stringify(entry))",
