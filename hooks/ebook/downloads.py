@@ -73,7 +73,7 @@ class DownloadsIndex:
             return output
         first = output.find("data-download")  # the list's marker, if any, starts there or later
         if first == -1 or output.find("data-downloads-list", first) != -1 \
-                or (Path(config.site_dir) / DOWNLOADS_DIR).is_dir():  # copied from docs/, or an older build's
+                or (Path(config.site_dir) / DOWNLOADS_DIR).is_dir():  # an older build's, in the same folder
             return output
         self.completed.add(page.file.dest_uri)
         return complete_links(output, {}, page=page.file.dest_uri, offer=offer)

@@ -3,8 +3,8 @@
 Only what the PDFs draw is read: the text of the page as Python-Markdown renders it (its text
 nodes, code blocks included; not its attributes, so neither an image's alt text, a link's title
 or address, nor a comment), its title, which heads it and its running heads, the fields of its
-credit, and a chapter's description, which the printed list of chapters shows. Only the pages a PDF prints are read (`Book.is_printed`): the chapters, and the
-pages on the print page.
+credit, and a chapter's description, which the printed list of chapters shows. Only the pages
+a PDF prints are read (`Book.is_printed`): the chapters, and the pages on the print page.
 
 Which characters the typeface has, and how a missing one is told: ebook/model/glyphs.py.
 """

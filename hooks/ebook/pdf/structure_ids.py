@@ -32,16 +32,20 @@ def stable_ids(pdf: pikepdf.Pdf, found: Sequence[pikepdf.Dictionary]) -> None:
     if not isinstance(root, pikepdf.Dictionary) or not with_id:
         return
     numbers = itertools.count(1)
-    names: dict[bytes, pikepdf.String] = {}  # each ID as printed: its new name
+    names: dict[bytes, pikepdf.String] = {}  # each ID as printed: the new name headers follow
+
+    def fresh() -> pikepdf.String:
+        return pikepdf.String(f"{PREFIX}{next(numbers):08d}")
 
     def name_of(old: bytes) -> pikepdf.String:
         if old not in names:
-            names[old] = pikepdf.String(f"{PREFIX}{next(numbers):08d}")
+            names[old] = fresh()
         return names[old]
 
     for element in with_id:
-        old = bytes(element.ID)
-        element.ID = name_of(old) if old not in names else pikepdf.String(f"{PREFIX}{next(numbers):08d}")
+        new = fresh()
+        names.setdefault(bytes(element.ID), new)  # an ID met again keeps to its first element
+        element.ID = new
     for element in found:
         for attributes in _attribute_dicts(element.get("/A")):
             headers = attributes.get("/Headers")
