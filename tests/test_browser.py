@@ -63,16 +63,19 @@ def test_search_finds_the_chapter_and_opens_it_highlighted(browser: Browser, sit
         search = page.get_by_role("textbox", name="Search")
         search.click()
         search.press_sequentially(query)
-        result = page.locator(f'.md-search-result__item a[href*="{CHAPTER}"]').first
-        expect(result).to_be_visible()
+        # Results come for each letter typed; wait for those of the whole word (each link carries
+        # the terms to highlight), or the keys below could move through the results for "J".
+        wanted = f'a[href*="{CHAPTER}"][href*="h={query.lower()}"]'
+        expect(page.locator(f".md-search-result__item {wanted}").first).to_be_visible()
         # Keyboard: the arrow key moves through the results, Enter opens the one focused: the
         # first that carries the search term to highlight (the chapter's own entry does not when
         # the term is only in its sections).
-        for _ in range(20):
+        for _ in range(50):
             page.keyboard.press("ArrowDown")
-            href = page.evaluate("document.activeElement.getAttribute('href')") or ""
-            if CHAPTER in href and f"h={query.lower()}" in href:
+            if page.evaluate("(wanted) => document.activeElement.matches(wanted)", wanted):
                 break
+        else:
+            raise AssertionError(f"the arrow keys never reached a result {wanted}")
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(re.escape(site_address + CHAPTER)))
         expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Connection, Disconnection & Reconnection"))
