@@ -14,7 +14,7 @@ from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 
 from tests.helpers import BOOK_BUILD_ENV, ROOT, mkdocs_build
 from site_server import serve
@@ -180,6 +180,12 @@ def site_address(published_site: Path) -> Iterator[str]:
     """The published site served on 127.0.0.1 at its path: http://127.0.0.1:PORT/book/."""
     with serve(published_site, prefix=urlsplit(PUBLISHED_ENV["SITE_URL"]).path) as address:
         yield address
+
+
+# What a page is expected to show, it is given 15 s to show (Playwright's default is 5 s): a
+# browser sharing two cores with the other tests' builds can be seconds late. A page that never
+# shows it still fails.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
