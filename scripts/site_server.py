@@ -75,12 +75,19 @@ class SiteHandler(SimpleHTTPRequestHandler):
         return BytesIO(body)
 
 
+class SiteServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):  # type: ignore[no-untyped-def]
+        # A browser that moves on drops the requests it no longer needs, as it may: not an error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(site: Path, port: int = 0, prefix: str = "/") -> Iterator[str]:
     """Serve `site` at `prefix` on 127.0.0.1 in a background thread; yields the site's address."""
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     handler = type("Handler", (SiteHandler,), {"prefix": prefix})
-    server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(site)))
+    server = SiteServer(("127.0.0.1", port), partial(handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
