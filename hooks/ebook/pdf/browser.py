@@ -269,12 +269,11 @@ async def _render_one(context: Any, origin: Origin, document: PrintDocument) -> 
         if path is not None and path != document.url_path:
             loaded.add(path)
 
-    page = await context.new_page()
+    page: Any = None
 
     async def print_html(html: str, printing: int, tagged: bool) -> bytes:
         nonlocal page
-        if printing > 1 and document.toc:  # the whole book: a fresh tab gives back the
-            await page.close()             # memory of the last layout (hundreds of MiB)
+        if page is None:
             page = await context.new_page()
         origin.documents[document.url_path] = html
         page.on("request", record)
@@ -285,7 +284,7 @@ async def _render_one(context: Any, origin: Origin, document: PrintDocument) -> 
                 try:
                     data: bytes = await page.pdf(print_background=True, prefer_css_page_size=True,
                                                  outline=True, tagged=tagged)
-                    return data
+                    break
                 except Exception as error:  # Playwright's Error, imported only when printing
                     # Chromium now and then answers a print with "Printing failed" and prints
                     # the same page the next time: only that is tried again.
@@ -296,10 +295,18 @@ async def _render_one(context: Any, origin: Origin, document: PrintDocument) -> 
         finally:
             page.remove_listener("request", record)
             del origin.documents[document.url_path]
+        if document.toc:
+            # The whole book: its tab, holding the layout of every page (hundreds of MiB), is
+            # closed once printed, before the PDF is measured and finished; a printing again
+            # starts in a fresh one.
+            await page.close()
+            page = None
+        return data
 
     try:
         printed = await print_until_numbers_hold(document, print_html)
     finally:
-        await page.close()
+        if page is not None:
+            await page.close()
     return RenderedPdf(document=document, data=printed.data, seconds=time.perf_counter() - start,
                        loaded=tuple(sorted(loaded)), numbers=printed.numbers, printings=printed.printings)
