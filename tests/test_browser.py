@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote_plus, urljoin, urlsplit
 
 import pytest
 import yaml
@@ -64,8 +64,8 @@ def test_search_finds_the_chapter_and_opens_it_highlighted(browser: Browser, sit
         search.click()
         search.press_sequentially(query)
         # Results come for each letter typed; wait for those of the whole word (each link carries
-        # the terms to highlight), or the keys below could move through the results for "J".
-        wanted = f'a[href*="{CHAPTER}"][href*="h={query.lower()}"]'
+        # the terms to highlight), or the keys below could move through those of its first letters.
+        wanted = f'a[href*="{CHAPTER}"][href*="h={quote_plus(query.lower())}"]'
         expect(page.locator(f".md-search-result__item {wanted}").first).to_be_visible()
         # Keyboard: the arrow key moves through the results, Enter opens the one focused: the
         # first that carries the search term to highlight (the chapter's own entry does not when
@@ -202,7 +202,8 @@ VISIBLE = """e => {
     for (let n = e; n; n = n.parentElement) {
         const style = getComputedStyle(n);
         if (style.visibility === "hidden" || Number(style.opacity) < 0.9) return false;
-        if (n.getAnimations().some(a => a.playState === "running")) return false;  // not settled yet
+        // Not settled while a transition or a finite animation runs (an endless one never ends).
+        if (n.getAnimations().some(a => a.playState === "running" && isFinite(a.effect?.getComputedTiming().endTime))) return false;
     }
     const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
     return hit !== null && (e.contains(hit) || hit.contains(e));
@@ -211,9 +212,9 @@ VISIBLE = """e => {
 
 def on_top_and_visible(page: Page, element: str) -> bool:
     """The element is painted (not transparent, not clipped away) and nothing covers its middle,
-    once every transition on it and its ancestors has run: the theme's take a quarter of a second
-    (a browser sharing its processor with other tests may be seconds late), and one that fades
-    a control passes through opaque enough on its way down."""
+    once every transition (and finite animation) on it and its ancestors has run: the theme's
+    take a quarter of a second (a browser sharing its processor with other tests may be seconds
+    late), and one that fades a control passes through opaque enough on its way down."""
     return becomes_true(page, f"({VISIBLE})({element})", seconds=5)
 
 
@@ -441,6 +442,5 @@ def test_a_chapter_with_everything_it_loads_stays_under_200_kb_compressed(browse
             page.wait_for_timeout(100)
         else:
             raise AssertionError("the search index was not fetched within 10 s of the page's load")
-        settle(page)
         transferred = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in responses)
         assert transferred < 200 * 1024, f"{transferred / 1024:.0f} KB"
