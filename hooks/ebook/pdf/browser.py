@@ -299,8 +299,8 @@ async def _render_one(context: Any, origin: Origin, document: PrintDocument) -> 
             # The whole book: its tab, holding the layout of every page (hundreds of MiB), is
             # closed once printed, before the PDF is measured and finished; a printing again
             # starts in a fresh one.
-            await page.close()
-            page = None
+            closing, page = page, None
+            await closing.close()
         return data
 
     try:
