@@ -246,6 +246,7 @@ def test_a_tables_headers_are_named_in_order_and_found_in_each_pdfs_id_tree(hard
     them by their order instead, and each cell's headers and the PDF's ID tree name the same."""
     import pikepdf
 
+    from ebook.pdf.structure_ids import attribute_dicts
     from ebook.pdf.tagging import elements
 
     for pdf_path in (hard / "downloads" / "handouts" / "wide-table.pdf",
@@ -256,7 +257,5 @@ def test_a_tables_headers_are_named_in_order_and_found_in_each_pdfs_id_tree(hard
             assert ids == [f"id-{n:08d}" for n in range(1, len(ids) + 1)], pdf_path.name
             tree = pikepdf.NameTree(pdf.Root.StructTreeRoot.IDTree)
             assert sorted(tree.keys()) == sorted(ids), pdf_path.name
-            headers = {str(h) for e in found for a in ([e.A] if isinstance(e.get("/A"), pikepdf.Dictionary)
-                                                       else list(e.get("/A", [])))
-                       if isinstance(a, pikepdf.Dictionary) for h in a.get("/Headers", [])}
+            headers = {str(h) for e in found for a in attribute_dicts(e.get("/A")) for h in a.get("/Headers", [])}
             assert headers and headers <= set(ids), pdf_path.name

@@ -39,9 +39,9 @@ def template_placeholders(template: str) -> tuple[Placeholder, ...]:
         attribution = meta.get("attribution")
         author = attribution.get("written_by") if isinstance(attribution, dict) else None
         description = str(meta.get("description") or "")
+        describe = "write one or two sentences about this chapter"
         for value, fix in ((meta.get("title"), "give the chapter's own title"),
-                           (description, "write one or two sentences about this chapter"),
-                           *((s, "write one or two sentences about this chapter") for s in _sentences(description)),
+                           (description, describe), *((s, describe) for s in _sentences(description)),
                            (author, "put the name of whoever wrote the chapter")):
             if value:
                 found.setdefault(" ".join(str(value).split()), fix)

@@ -47,7 +47,7 @@ def stable_ids(pdf: pikepdf.Pdf, found: Sequence[pikepdf.Dictionary]) -> None:
         names.setdefault(bytes(element.ID), new)  # an ID met again keeps to its first element
         element.ID = new
     for element in found:
-        for attributes in _attribute_dicts(element.get("/A")):
+        for attributes in attribute_dicts(element.get("/A")):
             headers = attributes.get("/Headers")
             if isinstance(headers, pikepdf.Array):
                 attributes.Headers = pikepdf.Array(
@@ -58,7 +58,7 @@ def stable_ids(pdf: pikepdf.Pdf, found: Sequence[pikepdf.Dictionary]) -> None:
     root.IDTree = ids.obj
 
 
-def _attribute_dicts(attributes: pikepdf.Object | None) -> list[pikepdf.Dictionary]:
+def attribute_dicts(attributes: pikepdf.Object | None) -> list[pikepdf.Dictionary]:
     """An element's attribute objects: /A is one, or an array of them (with revision numbers)."""
     if isinstance(attributes, pikepdf.Dictionary):
         return [attributes]
