@@ -5,15 +5,17 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pikepdf
+import psutil
 import pytest
 from mkdocs.exceptions import PluginError
 
 from ebook.model.settings import read_switches
-from ebook.pdf.browser import chromium_args, find_browser, print_tabs, render_documents
+from ebook.pdf.browser import Browser, RenderedPdf, chromium_args, find_browser, print_tabs, render_documents
 from ebook.pdf.documents import PrintDocument
 from tests.print_documents import METADATA, system_browser
 
@@ -79,3 +81,99 @@ def test_render_documents_prints_with_the_system_browser(tmp_path: Path) -> None
         assert len(pdf.pages) == 1
         assert float(pdf.pages[0].mediabox[2]) == pytest.approx(595.3, abs=1)  # A4 from the CSS
     assert not list(tmp_path.rglob("*.print.html"))  # nothing written into the site
+
+
+def browser_processes() -> list[psutil.Process]:
+    """The processes of the browsers the build started (not the browser tests' own): each with
+    its profile in a folder of its own, and every process they started."""
+    found: dict[int, psutil.Process] = {}
+    for process in psutil.Process().children(recursive=True):
+        try:
+            if any("book-chromium-" in arg for arg in process.cmdline()):
+                found |= {p.pid: p for p in (process, *process.children(recursive=True))}
+        except psutil.Error:  # ended meanwhile
+            pass
+    return list(found.values())
+
+
+SHELLS = {"sh", "dash", "bash"}
+
+
+def profiles(processes: list[psutil.Process]) -> set[Path]:
+    """The folders the browser keeps its profile in."""
+    return {Path(arg.split("=", 1)[1]) for arg in arguments(processes) if arg.startswith("--user-data-dir=")}
+
+
+def arguments(processes: list[psutil.Process]) -> list[str]:
+    """The command lines of those still running (a zombie has none)."""
+    found = []
+    for process in processes:
+        try:
+            found += process.cmdline()
+        except psutil.Error:
+            pass
+    return found
+
+
+def still_running(processes: list[psutil.Process]) -> list[psutil.Process]:
+    running = []
+    for process in processes:
+        try:
+            if process.status() != psutil.STATUS_ZOMBIE:
+                running.append(process)
+        except psutil.NoSuchProcess:
+            pass
+    return running
+
+
+def test_the_browser_leaves_no_process_and_no_profile_behind(tmp_path: Path) -> None:
+    html = '<!doctype html><html lang="en"><head><title>T</title></head><body><p>Hi</p></body></html>'
+    doc = PrintDocument(path="downloads/t.pdf", url_path="t.print.html", html=html, metadata=METADATA)
+    seen: list[psutil.Process] = []
+    kept: set[Path] = set()
+
+    def look(rendered: RenderedPdf) -> None:  # while the browser is open
+        seen.extend(browser_processes())
+        kept.update(folder for folder in profiles(seen) if folder.is_dir())
+
+    with ThreadPoolExecutor(1) as worker:
+        worker.submit(render_documents, [doc], tmp_path, system_browser(), workers=1, finish=look).result()
+    assert seen and kept  # found while it printed
+    assert not still_running(seen)
+    assert not [folder for folder in kept if folder.exists()]
+
+
+def test_a_browser_that_dies_while_printing_stops_the_build_naming_the_document(tmp_path: Path) -> None:
+    html = '<!doctype html><html lang="en"><head><title>T</title></head><body><p>Hi</p></body></html>'
+    first, second = (PrintDocument(path=f"downloads/{n}.pdf", url_path=f"{n}.print.html", html=html,
+                                   metadata=METADATA) for n in ("first", "second"))
+    seen: list[psutil.Process] = []
+    kept: set[Path] = set()
+
+    def second_after_killing_the_browser() -> PrintDocument:
+        seen.extend(browser_processes())
+        kept.update(folder for folder in profiles(seen) if folder.is_dir())
+        # The browser itself: not the shell script Debian starts it with, nor a process it is
+        # starting (until that runs its own program, it has the browser's command line).
+        candidates = [p for p in still_running(seen)
+                      if "--remote-debugging-pipe" in arguments([p]) and Path(arguments([p])[0]).name not in SHELLS]
+        (browser,) = [p for p in candidates if p.ppid() not in {c.pid for c in candidates}]
+        browser.kill()
+        browser.wait(10)
+        return second
+
+    def build() -> None:
+        browser = Browser(system_browser())
+        try:
+            render_documents([first, second_after_killing_the_browser], tmp_path, browser, workers=1)
+        finally:
+            browser.close()
+
+    with ThreadPoolExecutor(1) as worker, pytest.raises(PluginError) as stopped:
+        worker.submit(build).result(timeout=120)
+    # Made while the first prints: the browser dies during the first's printing or before the second's.
+    assert re.match(rf"The browser {re.escape(system_browser())} stopped printing \(downloads/(first|second)\.pdf: ",
+                    str(stopped.value))
+    assert "Build again; if it stops again, set BOOK_BROWSER to another Chromium or Chrome." in str(stopped.value)
+    assert kept and not [folder for folder in kept if folder.exists()]
+    assert not still_running(seen)

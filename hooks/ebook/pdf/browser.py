@@ -1,12 +1,13 @@
 """The browser that prints: finding the system Chromium, asking its version, launching it, and
-printing print documents with it (Playwright) from the local server (`server`).
+printing print documents with it (over its DevTools pipe, `cdp`) from the local server (`server`).
 
-Playwright and asyncio are imported by the functions that print: a build without PDFs (`make
-serve`, an unchanged rebuild) never loads them.
+`cdp` and asyncio are imported by the functions that print: a build without PDFs (`make serve`,
+an unchanged rebuild) never loads them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -16,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 
@@ -27,6 +28,8 @@ from ebook.pdf.server import Origin, serve_directory, site_path
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from ebook.pdf.cdp import Chromium
 
 log = logging.getLogger("mkdocs.plugins.ebook.pdf")
 
@@ -88,8 +91,7 @@ def browser_version(browser: str) -> str:
 
 
 def not_started(browser: str, reason: object) -> str:
-    """One line: which browser, why (the first line of the error: Playwright's next lines are
-    its whole command line and call log), and what to do."""
+    """One line: which browser, why (the first line of the error), and what to do."""
     first = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
     return (f"The browser {browser} does not start ({first}). Install Chromium (on Debian: "
             f"sudo apt-get install chromium-headless-shell), or set {BROWSER_ENV} to a working "
@@ -129,10 +131,8 @@ Job = PrintDocument | Callable[[], PrintDocument]
 
 
 class Browser:
-    """One headless Chromium for the build, driven from an event loop in a thread of its own,
-    so that it can start while the site is still being built.
-
-    Playwright's async API must stay on the loop that started it; `print` hands the printing
+    """One headless Chromium for the build (`cdp`), driven from an event loop in a thread of its
+    own, so that it can start while the site is still being built. `print` hands the printing
     to that loop and waits for it.
     """
 
@@ -143,26 +143,35 @@ class Browser:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="browser", daemon=True)
         self._thread.start()
-        self._playwright: Any = None
         self._chromium = asyncio.run_coroutine_threadsafe(self._launch(executable), self._loop)
 
-    async def _launch(self, executable: str) -> Any:
-        from playwright.async_api import async_playwright  # only when there is something to print
+    async def _launch(self, executable: str) -> Chromium:
+        from ebook.pdf.cdp import Chromium  # only when there is something to print
 
-        self._playwright = await async_playwright().start()
-        return await self._playwright.chromium.launch(executable_path=executable,
-                                                      args=chromium_args())
+        chromium = await Chromium.launch(executable, chromium_args())
+        try:  # the first answer: a program that is not a browser has ended by now
+            await chromium.send("Browser.getVersion")
+        except Exception:
+            await chromium.close()
+            raise
+        return chromium
 
     def print(self, documents: Sequence[Job], origin: Origin, workers: int,
               finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
         import asyncio
 
+        from ebook.pdf.cdp import ProtocolError
+
         try:
             chromium = self._chromium.result()
-        except Exception as error:  # Playwright's Error (imported only when printing), OSError
+        except Exception as error:  # cdp.ProtocolError (imported only when printing), OSError
             raise PluginError(not_started(self.executable, error)) from None
-        return asyncio.run_coroutine_threadsafe(
-            _print_with(chromium, documents, origin, workers, finish), self._loop).result()
+        try:
+            return asyncio.run_coroutine_threadsafe(
+                _print_with(chromium, documents, origin, workers, finish), self._loop).result()
+        except ProtocolError as error:
+            raise PluginError(f"The browser {self.executable} stopped printing ({error}). Build again; "
+                              f"if it stops again, set {BROWSER_ENV} to another Chromium or Chrome.") from None
 
     def close(self) -> None:
         import asyncio
@@ -170,11 +179,9 @@ class Browser:
         async def stop() -> None:
             try:
                 chromium = await asyncio.wrap_future(self._chromium)
-                await chromium.close()
             except Exception:  # noqa: BLE001 - a failed launch was already reported by `print`
-                pass
-            if self._playwright is not None:
-                await self._playwright.stop()
+                return
+            await chromium.close()
 
         try:
             asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=60)
@@ -216,14 +223,16 @@ def render_documents(documents: Sequence[Job], site: Path, browser: str | Browse
             session.close()
 
 
-async def _print_with(chromium: Any, documents: Sequence[Job], origin: Origin, workers: int,
+async def _print_with(chromium: Chromium, documents: Sequence[Job], origin: Origin, workers: int,
                       finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
     """Print with `workers` tabs. The Python work around each print (making the next document,
     finishing the PDF just printed) runs in threads while the browser prints, instead of
     keeping a tab waiting."""
     import asyncio
 
-    context = await chromium.new_context(java_script_enabled=False)
+    from ebook.pdf.cdp import ProtocolError
+
+    context = (await chromium.send("Target.createBrowserContext", {"disposeOnDetach": True}))["browserContextId"]
     try:
         queue = list(enumerate(documents))  # the book, the longest, goes first
         results: dict[int, RenderedPdf] = {}
@@ -245,7 +254,7 @@ async def _print_with(chromium: Any, documents: Sequence[Job], origin: Origin, w
                 del making[index]
                 if queue:  # the next document is made while this one prints
                     start_making(*queue[0])
-                rendered = await _render_one(context, origin, document)
+                rendered = await _render_one(chromium, context, origin, document)
                 if finish is None:
                     results[index] = rendered
                 else:  # kept by `finish` alone: the PDFs are not all held in memory at once
@@ -255,37 +264,39 @@ async def _print_with(chromium: Any, documents: Sequence[Job], origin: Origin, w
         await asyncio.gather(*finishing)
         return [results[i] for i in sorted(results)]
     finally:
-        await context.close()
+        with contextlib.suppress(ProtocolError):  # a browser that went away has no context to close
+            await chromium.send("Target.disposeBrowserContext", {"browserContextId": context})
 
 
-async def _render_one(context: Any, origin: Origin, document: PrintDocument) -> RenderedPdf:
+async def _render_one(chromium: Chromium, context: str, origin: Origin,
+                      document: PrintDocument) -> RenderedPdf:
     """Print a document in a tab of its own, again while its page numbers move (`numbering`)."""
+    from ebook.pdf.cdp import ProtocolError, Tab
+
     start = time.perf_counter()
     url = f"{origin.url}/{document.url_path}"
     loaded: set[str] = set()
 
-    def record(request: Any) -> None:  # the browser's cache answers some: still recorded
-        path = site_path(request.url, origin.url)
+    def record(address: str) -> None:  # the browser's cache answers some: still recorded
+        path = site_path(address, origin.url)
         if path is not None and path != document.url_path:
             loaded.add(path)
 
-    page: Any = None
+    tab: Tab | None = None
 
     async def print_html(html: str, printing: int, tagged: bool) -> bytes:
-        nonlocal page
-        if page is None:
-            page = await context.new_page()
+        nonlocal tab
+        if tab is None:
+            tab = await Tab.open(chromium, context, record)
         origin.documents[document.url_path] = html
-        page.on("request", record)
         try:
-            await page.goto(url, wait_until="load")
+            await tab.load(url)
             attempt = 1
             while True:
                 try:
-                    data: bytes = await page.pdf(print_background=True, prefer_css_page_size=True,
-                                                 outline=True, tagged=tagged)
+                    data = await tab.pdf(tagged=tagged, outline=True)
                     break
-                except Exception as error:  # Playwright's Error, imported only when printing
+                except ProtocolError as error:
                     # Chromium now and then answers a print with "Printing failed" and prints
                     # the same page the next time: only that is tried again.
                     if "Printing failed" not in str(error) or attempt == PRINT_ATTEMPTS:
@@ -293,20 +304,22 @@ async def _render_one(context: Any, origin: Origin, document: PrintDocument) -> 
                     log.info("%s: Chromium could not print it; trying again", document.path)
                     attempt += 1
         finally:
-            page.remove_listener("request", record)
             del origin.documents[document.url_path]
         if document.toc:
             # The whole book: its tab, holding the layout of every page (hundreds of MiB), is
             # closed once printed, before the PDF is measured and finished; a printing again
             # starts in a fresh one.
-            closing, page = page, None
+            closing, tab = tab, None
             await closing.close()
         return data
 
     try:
         printed = await print_until_numbers_hold(document, print_html)
+    except ProtocolError as error:
+        raise ProtocolError(f"{document.path}: {error}") from None
     finally:
-        if page is not None:
-            await page.close()
+        if tab is not None:
+            with contextlib.suppress(ProtocolError):  # a browser that went away has no tab to close
+                await tab.close()
     return RenderedPdf(document=document, data=printed.data, seconds=time.perf_counter() - start,
                        loaded=tuple(sorted(loaded)), numbers=printed.numbers, printings=printed.printings)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 CACHE_NAMESPACE = "pdf"
 # The libraries that turn a print document into PDF bytes.
-_LIBRARIES = ("beautifulsoup4", "jinja2", "markupsafe", "pikepdf", "playwright")
+_LIBRARIES = ("beautifulsoup4", "jinja2", "markupsafe", "pikepdf")
 
 
 def code_files() -> list[Path]:
