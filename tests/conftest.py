@@ -42,7 +42,23 @@ DRIVES_A_BROWSER = {"sync_playwright", "browser", "new_page", "new_context", "re
 STARTS_FIRST = ("test_grow_book.py",)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+# The grown book's rerun (tests/test_grow_book.py) leaves out the dark-scheme variants: adding
+# chapters adds no colour (the chapters use the boxes and elements the real book has), and the
+# dark variants run on the real book.
+LIGHT_ONLY = "--light-scheme-only"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(LIGHT_ONLY, action="store_true",
+                     help="leave out the tests' dark-scheme variants (the grown book's rerun)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption(LIGHT_ONLY):
+        dark = {item for item in items
+                if getattr(getattr(item, "callspec", None), "params", {}).get("scheme") == "dark"}
+        config.hook.pytest_deselected(items=list(dark))
+        items[:] = [item for item in items if item not in dark]
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if REAL_BOOK_FIXTURES & fixtures:

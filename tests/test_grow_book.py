@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import LIGHT_ONLY
 from tests.helpers import FIXTURES, ROOT, front_matter, git
 
 GROWN = FIXTURES / "grown-chapters"
@@ -76,9 +77,21 @@ def test_every_test_of_the_real_book_passes_on_the_grown_book(grown: Path) -> No
     env = {**ours, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-m", "book", "-q", "-x", "--no-header", "-p", "no:cacheprovider",
-         "--tb=short"],
+         "--tb=short", LIGHT_ONLY],
         cwd=grown, env=env, capture_output=True, text=True,
     )
     tail = "\n".join(result.stdout.splitlines()[-60:])
     assert result.returncode == 0, f"the real book's tests fail on a book with more chapters:\n{tail}"
     assert re.search(r"\d+ passed", tail) and "skipped" not in tail
+
+
+def test_the_reruns_option_leaves_out_the_dark_scheme_variants_alone() -> None:
+    def collected(*options: str) -> set[str]:
+        listed = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                                 "-n", "0", "-m", "book", *options], cwd=ROOT, capture_output=True, text=True)
+        assert listed.returncode == 0, listed.stdout[-2000:]
+        return {line for line in listed.stdout.splitlines() if "::" in line}
+
+    every, light = collected(), collected(LIGHT_ONLY)
+    dark = {test for test in every if re.search(r"\[(.*-)?dark(-.*)?\]$", test)}
+    assert dark and light == every - dark
