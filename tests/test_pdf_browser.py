@@ -6,6 +6,7 @@ import dataclasses
 import io
 import os
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from ebook.model.settings import read_switches
+from ebook.pdf import cdp
 from ebook.pdf.browser import Browser, RenderedPdf, chromium_args, find_browser, print_tabs, render_documents
 from ebook.pdf.documents import PrintDocument
 from tests.print_documents import METADATA, system_browser
@@ -52,8 +54,8 @@ def test_no_browser_gives_the_install_command() -> None:
 def test_chromium_reaches_only_the_local_server() -> None:
     args = chromium_args()
     assert "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1" in args
+    assert "--no-proxy-server" in args  # a proxy in the environment would reach any host
     assert {"--disable-background-networking", "--disable-component-update", "--no-first-run"} <= set(args)
-    assert ("--no-sandbox" in args) == (os.geteuid() == 0)
 
 
 def test_a_core_is_left_to_the_build_while_the_browser_prints() -> None:
@@ -83,80 +85,92 @@ def test_render_documents_prints_with_the_system_browser(tmp_path: Path) -> None
     assert not list(tmp_path.rglob("*.print.html"))  # nothing written into the site
 
 
-def browser_processes() -> list[psutil.Process]:
-    """The processes of the browsers the build started (not the browser tests' own): each with
-    its profile in a folder of its own, and every process they started."""
-    found: dict[int, psutil.Process] = {}
-    for process in psutil.Process().children(recursive=True):
-        try:
-            if any("book-chromium-" in arg for arg in process.cmdline()):
-                found |= {p.pid: p for p in (process, *process.children(recursive=True))}
-        except psutil.Error:  # ended meanwhile
-            pass
-    return list(found.values())
+@dataclasses.dataclass
+class Started:
+    """The browsers a test started: each one's first process, whose number is its group's, and
+    the folder it keeps its profile and output in."""
+
+    groups: list[int] = dataclasses.field(default_factory=list)
+    folders: list[Path] = dataclasses.field(default_factory=list)
+
+    def processes(self) -> list[psutil.Process]:
+        """Every process of their groups still there, a zombie or not."""
+        found = []
+        for process in psutil.process_iter():
+            try:
+                if os.getpgid(process.pid) in self.groups:
+                    found.append(process)
+            except (psutil.Error, ProcessLookupError):
+                pass
+        return found
+
+    def left_behind(self) -> list[psutil.Process]:
+        """What is still running after ten seconds at most: any process of their groups but a
+        zombie waiting to be reaped by another, and the first ones unless reaped by the build."""
+        deadline = time.monotonic() + 10
+        while True:
+            left = []
+            for process in self.processes():
+                try:
+                    if process.pid in self.groups or process.status() != psutil.STATUS_ZOMBIE:
+                        left.append(process)
+                except psutil.NoSuchProcess:
+                    pass
+            if not left or time.monotonic() > deadline:
+                return left
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> Started:
+    seen = Started()
+    spawn = os.posix_spawn
+
+    def spawn_and_note(path: str, argv: list[str], *args: object, **options: object) -> int:
+        pid = spawn(path, argv, *args, **options)  # type: ignore[arg-type]
+        seen.groups.append(pid)
+        seen.folders += [Path(arg.split("=", 1)[1]).parent for arg in argv if arg.startswith("--user-data-dir=")]
+        return pid
+
+    monkeypatch.setattr(os, "posix_spawn", spawn_and_note)
+    return seen
+
+
+def arguments(process: psutil.Process) -> list[str]:
+    try:
+        return process.cmdline()
+    except psutil.Error:  # ended, or a zombie
+        return []
 
 
 SHELLS = {"sh", "dash", "bash"}
+PAGE = '<!doctype html><html lang="en"><head><title>T</title></head><body><p>Hi</p></body></html>'
 
 
-def profiles(processes: list[psutil.Process]) -> set[Path]:
-    """The folders the browser keeps its profile in."""
-    return {Path(arg.split("=", 1)[1]) for arg in arguments(processes) if arg.startswith("--user-data-dir=")}
+def test_the_browser_leaves_no_process_and_no_folder_behind(tmp_path: Path, started: Started) -> None:
+    doc = PrintDocument(path="downloads/t.pdf", url_path="t.print.html", html=PAGE, metadata=METADATA)
+    while_printing: list[bool] = []
 
-
-def arguments(processes: list[psutil.Process]) -> list[str]:
-    """The command lines of those still running (a zombie has none)."""
-    found = []
-    for process in processes:
-        try:
-            found += process.cmdline()
-        except psutil.Error:
-            pass
-    return found
-
-
-def still_running(processes: list[psutil.Process]) -> list[psutil.Process]:
-    running = []
-    for process in processes:
-        try:
-            if process.status() != psutil.STATUS_ZOMBIE:
-                running.append(process)
-        except psutil.NoSuchProcess:
-            pass
-    return running
-
-
-def test_the_browser_leaves_no_process_and_no_profile_behind(tmp_path: Path) -> None:
-    html = '<!doctype html><html lang="en"><head><title>T</title></head><body><p>Hi</p></body></html>'
-    doc = PrintDocument(path="downloads/t.pdf", url_path="t.print.html", html=html, metadata=METADATA)
-    seen: list[psutil.Process] = []
-    kept: set[Path] = set()
-
-    def look(rendered: RenderedPdf) -> None:  # while the browser is open
-        seen.extend(browser_processes())
-        kept.update(folder for folder in profiles(seen) if folder.is_dir())
+    def look(rendered: RenderedPdf) -> None:
+        while_printing.append(bool(started.processes()) and all(f.is_dir() for f in started.folders))
 
     with ThreadPoolExecutor(1) as worker:
         worker.submit(render_documents, [doc], tmp_path, system_browser(), workers=1, finish=look).result()
-    assert seen and kept  # found while it printed
-    assert not still_running(seen)
-    assert not [folder for folder in kept if folder.exists()]
+    assert while_printing == [True] and started.folders
+    assert not started.left_behind()
+    assert not [folder for folder in started.folders if folder.exists()]
 
 
-def test_a_browser_that_dies_while_printing_stops_the_build_naming_the_document(tmp_path: Path) -> None:
-    html = '<!doctype html><html lang="en"><head><title>T</title></head><body><p>Hi</p></body></html>'
-    first, second = (PrintDocument(path=f"downloads/{n}.pdf", url_path=f"{n}.print.html", html=html,
+def test_a_browser_that_dies_while_printing_stops_the_build_naming_the_document(
+        tmp_path: Path, started: Started) -> None:
+    first, second = (PrintDocument(path=f"downloads/{n}.pdf", url_path=f"{n}.print.html", html=PAGE,
                                    metadata=METADATA) for n in ("first", "second"))
-    seen: list[psutil.Process] = []
-    kept: set[Path] = set()
 
     def second_after_killing_the_browser() -> PrintDocument:
-        seen.extend(browser_processes())
-        kept.update(folder for folder in profiles(seen) if folder.is_dir())
         # The browser itself: not the shell script Debian starts it with, nor a process it is
         # starting (until that runs its own program, it has the browser's command line).
-        candidates = [p for p in still_running(seen)
-                      if "--remote-debugging-pipe" in arguments([p]) and Path(arguments([p])[0]).name not in SHELLS]
+        candidates = [p for p in started.processes()
+                      if "--remote-debugging-pipe" in arguments(p) and Path(arguments(p)[0]).name not in SHELLS]
         (browser,) = [p for p in candidates if p.ppid() not in {c.pid for c in candidates}]
         browser.kill()
         browser.wait(10)
@@ -169,11 +183,54 @@ def test_a_browser_that_dies_while_printing_stops_the_build_naming_the_document(
         finally:
             browser.close()
 
+    start = time.monotonic()
     with ThreadPoolExecutor(1) as worker, pytest.raises(PluginError) as stopped:
-        worker.submit(build).result(timeout=120)
+        worker.submit(build).result()
+    # Told at once, not when a wait for the page or for an answer runs out.
+    assert time.monotonic() - start < min(cdp.LOAD_TIMEOUT, cdp.ANSWER_TIMEOUT)
     # Made while the first prints: the browser dies during the first's printing or before the second's.
-    assert re.match(rf"The browser {re.escape(system_browser())} stopped printing \(downloads/(first|second)\.pdf: ",
-                    str(stopped.value))
+    assert re.match(rf"The browser {re.escape(system_browser())} stopped while printing "
+                    r"downloads/(first|second)\.pdf \(it (ended with status|closed its DevTools pipe)", str(stopped.value))
     assert "Build again; if it stops again, set BOOK_BROWSER to another Chromium or Chrome." in str(stopped.value)
-    assert kept and not [folder for folder in kept if folder.exists()]
-    assert not still_running(seen)
+    assert not started.left_behind()
+    assert started.folders and not [folder for folder in started.folders if folder.exists()]
+
+
+# Programs that are not a browser, though started as one: each must stop the build at once, in
+# one line, and leave nothing running.
+NOT_A_BROWSER = {
+    "never answers": ("sleep 600", "no answer to Browser.getVersion after 1 s"),
+    "answers nonsense": ("printf 'not json\\0' >&4; sleep 600", "an unreadable message from the browser"),
+}
+
+
+@pytest.mark.parametrize("case", list(NOT_A_BROWSER))
+def test_a_program_that_is_not_a_browser_stops_the_build_and_is_ended(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: Started, case: str) -> None:
+    script, said = NOT_A_BROWSER[case]
+    program = tmp_path / "browser"
+    program.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    program.chmod(0o755)
+    monkeypatch.setattr(cdp, "ANSWER_TIMEOUT", 1)
+    doc = PrintDocument(path="downloads/t.pdf", url_path="t.print.html", html=PAGE, metadata=METADATA)
+    with ThreadPoolExecutor(1) as worker, pytest.raises(PluginError) as stopped:
+        worker.submit(render_documents, [doc], tmp_path, str(program), workers=1).result(timeout=30)
+    assert str(stopped.value).startswith(f"The browser {program} does not start ({said}")
+    assert started.groups and not started.left_behind()
+    assert started.folders and not [folder for folder in started.folders if folder.exists()]
+
+
+def test_the_pipe_is_cut_into_messages_wherever_the_reads_end() -> None:
+    heard: list[bytes] = []
+    ended: list[str] = []
+    pipe = cdp.Messages(heard.append, ended.append)
+    for chunk in (b'{"id": 1', b'}\0{"id": 2}\0{"id"', b": 3}", b"\0", b'{"id": 4}\0{"id": 5}\0'):
+        pipe.data_received(chunk)
+    assert heard == [b'{"id": 1}', b'{"id": 2}', b'{"id": 3}', b'{"id": 4}', b'{"id": 5}']
+    assert ended == []
+
+    def unreadable(message: bytes) -> None:
+        raise ValueError("not JSON")
+
+    cdp.Messages(unreadable, ended.append).data_received(b"x\0")
+    assert ended == ["an unreadable message from the browser (ValueError: not JSON)"]

@@ -102,19 +102,25 @@ CHROMIUM_ARGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
-    # Only the local server that serves the built site may be reached.
+    # Only the local server that serves the built site may be reached: no other host, and no
+    # proxy from the environment, which would reach any host for it.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    "--no-proxy-server",
+    # As Playwright ran it, since the first PDFs: many containers and CI machines cannot start
+    # Chromium's sandbox, and the documents it prints run no script and reach only the build.
+    "--no-sandbox",
     # Blink's page memory is collected on V8's schedule even with JavaScript off; a small
     # limit collects it often: about 150 MiB less while printing a 600-page book, same PDF.
     "--js-flags=--max-old-space-size=32",
 )
 # Times a print that Chromium reports as failed is tried (see _render_one).
 PRINT_ATTEMPTS = 3
+# Seconds `Browser.close` waits: for a launch still waiting for an answer, then for the browser to end.
+CLOSE_TIMEOUT = 120
 
 
 def chromium_args() -> list[str]:
-    running_as_root = getattr(os, "geteuid", lambda: -1)() == 0
-    return [*CHROMIUM_ARGS, *(["--no-sandbox"] if running_as_root else [])]
+    return list(CHROMIUM_ARGS)
 
 
 @dataclass(frozen=True)
@@ -148,29 +154,23 @@ class Browser:
     async def _launch(self, executable: str) -> Chromium:
         from ebook.pdf.cdp import Chromium  # only when there is something to print
 
-        chromium = await Chromium.launch(executable, chromium_args())
-        try:  # the first answer: a program that is not a browser has ended by now
-            await chromium.send("Browser.getVersion")
-        except Exception:
-            await chromium.close()
-            raise
-        return chromium
+        return await Chromium.launch(executable, chromium_args())
 
     def print(self, documents: Sequence[Job], origin: Origin, workers: int,
               finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
         import asyncio
 
-        from ebook.pdf.cdp import ProtocolError
+        from ebook.pdf.cdp import BrowserGone
 
         try:
             chromium = self._chromium.result()
-        except Exception as error:  # cdp.ProtocolError (imported only when printing), OSError
+        except Exception as error:  # cdp.BrowserGone (imported only when printing), OSError
             raise PluginError(not_started(self.executable, error)) from None
         try:
             return asyncio.run_coroutine_threadsafe(
                 _print_with(chromium, documents, origin, workers, finish), self._loop).result()
-        except ProtocolError as error:
-            raise PluginError(f"The browser {self.executable} stopped printing ({error}). Build again; "
+        except BrowserGone as error:
+            raise PluginError(f"The browser {self.executable} stopped while printing {error}. Build again; "
                               f"if it stops again, set {BROWSER_ENV} to another Chromium or Chrome.") from None
 
     def close(self) -> None:
@@ -183,8 +183,10 @@ class Browser:
                 return
             await chromium.close()
 
-        try:
-            asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=60)
+        try:  # a launch still waiting for its first answer ends first (cdp.ANSWER_TIMEOUT)
+            asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=CLOSE_TIMEOUT)
+        except TimeoutError:  # not raised over the error that stopped the build
+            log.warning("The browser %s did not close in %d s.", self.executable, CLOSE_TIMEOUT)
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join()
@@ -230,9 +232,12 @@ async def _print_with(chromium: Chromium, documents: Sequence[Job], origin: Orig
     keeping a tab waiting."""
     import asyncio
 
-    from ebook.pdf.cdp import ProtocolError
+    from ebook.pdf.cdp import BrowserGone, ProtocolError
 
-    context = (await chromium.send("Target.createBrowserContext", {"disposeOnDetach": True}))["browserContextId"]
+    try:
+        context = (await chromium.send("Target.createBrowserContext", {"disposeOnDetach": True}))["browserContextId"]
+    except BrowserGone as error:
+        raise BrowserGone(f"the PDFs ({error})") from None
     try:
         queue = list(enumerate(documents))  # the book, the longest, goes first
         results: dict[int, RenderedPdf] = {}
@@ -248,6 +253,13 @@ async def _print_with(chromium: Chromium, documents: Sequence[Job], origin: Orig
             return making[index]
 
         async def worker() -> None:
+            try:
+                await print_from_queue()
+            except BaseException:
+                queue.clear()  # the other tabs print no more: the build has stopped
+                raise
+
+        async def print_from_queue() -> None:
             while queue:
                 index, item = queue.pop(0)
                 document = await start_making(index, item)
@@ -271,7 +283,7 @@ async def _print_with(chromium: Chromium, documents: Sequence[Job], origin: Orig
 async def _render_one(chromium: Chromium, context: str, origin: Origin,
                       document: PrintDocument) -> RenderedPdf:
     """Print a document in a tab of its own, again while its page numbers move (`numbering`)."""
-    from ebook.pdf.cdp import ProtocolError, Tab
+    from ebook.pdf.cdp import LOAD_TIMEOUT, BrowserGone, NotLoaded, ProtocolError, Tab
 
     start = time.perf_counter()
     url = f"{origin.url}/{document.url_path}"
@@ -299,7 +311,7 @@ async def _render_one(chromium: Chromium, context: str, origin: Origin,
                 except ProtocolError as error:
                     # Chromium now and then answers a print with "Printing failed" and prints
                     # the same page the next time: only that is tried again.
-                    if "Printing failed" not in str(error) or attempt == PRINT_ATTEMPTS:
+                    if "Printing failed" not in str(error) or attempt == PRINT_ATTEMPTS or chromium.gone:
                         raise
                     log.info("%s: Chromium could not print it; trying again", document.path)
                     attempt += 1
@@ -315,8 +327,16 @@ async def _render_one(chromium: Chromium, context: str, origin: Origin,
 
     try:
         printed = await print_until_numbers_hold(document, print_html)
+    except BrowserGone as error:  # told by `Browser.print`, with the browser's name
+        raise BrowserGone(f"{document.path} ({error})") from None
+    except NotLoaded as error:
+        waiting = ", ".join(site_path(address, origin.url) or address for address in error.waiting)
+        check = f" (still loading {waiting}). Check that they open, then build again" if waiting else \
+            ". Build again"
+        raise PluginError(f"{document.path}: its page had not loaded after {LOAD_TIMEOUT} s{check}.") from None
     except ProtocolError as error:
-        raise ProtocolError(f"{document.path}: {error}") from None
+        raise PluginError(f"{document.path}: the browser could not print it ({error}). Build again; if "
+                          f"it fails the same way, check the pictures and styles of its pages.") from None
     finally:
         if tab is not None:
             with contextlib.suppress(ProtocolError):  # a browser that went away has no tab to close

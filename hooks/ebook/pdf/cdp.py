@@ -14,10 +14,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import fcntl
 import json
 import os
+import re
 import shutil
 import signal
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -29,12 +32,25 @@ Listener = Callable[[str, Params], None]
 
 
 class ProtocolError(Exception):
-    """A command the browser refused ("Printing failed"), or a browser that went away."""
+    """A command the browser refused ("Printing failed") or a document it could not load."""
 
 
-# Chosen as Playwright chooses them, so that a PDF is the same as it printed it: a fixed colour
-# profile, no experiments switched on from the browser's field-trial configuration, and the
-# browser's own background work (updates, crash reports, throttling of hidden tabs) off.
+class BrowserGone(ProtocolError):
+    """The browser ended, closed its pipe, stopped answering or said something unreadable."""
+
+
+class NotLoaded(ProtocolError):
+    """A document still loading when its time ran out, and the addresses it was waiting for."""
+
+    def __init__(self, message: str, waiting: Sequence[str]) -> None:
+        super().__init__(message)
+        self.waiting = tuple(waiting)
+
+
+# Chosen as Playwright chose them, so that a PDF is the same as it printed it: a fixed colour
+# profile, a mouse-less screen for `@media (hover)`, no experiments switched on from the field-
+# trial configuration, and the browser's own background work (updates, crash reports,
+# throttling of hidden tabs) off.
 BROWSER_FLAGS = (
     "--headless",
     "--disable-field-trial-config",
@@ -59,21 +75,32 @@ BROWSER_FLAGS = (
     "--no-service-autorun",
     "--hide-scrollbars",
     "--mute-audio",
+    "--blink-settings=primaryHoverType=2,availableHoverTypes=2,primaryPointerType=4,availablePointerTypes=4",
 )
-# A tab's page, as Playwright's default context sets it.
+# A tab's page and default fonts, as Playwright's default context set them.
 VIEWPORT = {"width": 1280, "height": 720, "deviceScaleFactor": 1, "mobile": False,
             "screenWidth": 1280, "screenHeight": 720,
             "screenOrientation": {"angle": 0, "type": "landscapePrimary"}}
-FONT_FAMILIES = {"standard": "Times New Roman", "fixed": "Monospace", "serif": "Times New Roman",
-                 "sansSerif": "Arial", "cursive": "Comic Sans MS", "fantasy": "Impact"}
-# How much of a PDF each read of its stream asks for.
-READ_SIZE = 4 << 20
+FONT_FAMILIES = {
+    "linux": {"standard": "Times New Roman", "fixed": "Monospace", "serif": "Times New Roman",
+              "sansSerif": "Arial", "cursive": "Comic Sans MS", "fantasy": "Impact"},
+    "darwin": {"standard": "Times", "fixed": "Courier", "serif": "Times", "sansSerif": "Helvetica",
+               "cursive": "Apple Chancery", "fantasy": "Papyrus"},
+}
+# How long the browser may take (seconds): to answer a command, to load a document from the
+# local server, to print one. A browser that takes longer is stuck: the build stops, not waits.
+ANSWER_TIMEOUT = 60
+LOAD_TIMEOUT = 120
+PRINT_TIMEOUT = 600
+READ_SIZE = 4 << 20  # how much of a PDF each read of its stream asks for
+LONGEST_MESSAGE = 256 << 20  # no answer is longer: the PDF comes in reads of READ_SIZE
+CLOSE_WAIT = 5  # for the browser to quit when asked, before its processes are ended
 
 
-class _Messages(asyncio.Protocol):
+class Messages(asyncio.Protocol):
     """The browser's end of the pipe, cut into messages at each NUL."""
 
-    def __init__(self, deliver: Callable[[bytes], None], ended: Callable[[], None]) -> None:
+    def __init__(self, deliver: Callable[[bytes], None], ended: Callable[[str], None]) -> None:
         self._buffer = bytearray()
         self._searched = 0  # the bytes already known to hold no NUL
         self._deliver = deliver
@@ -85,78 +112,117 @@ class _Messages(asyncio.Protocol):
             message = bytes(self._buffer[:end])
             del self._buffer[:end + 1]
             self._searched = 0
-            self._deliver(message)
+            try:
+                self._deliver(message)
+            except Exception as error:  # noqa: BLE001 - whatever it was, the pipe is unusable
+                self._ended(f"an unreadable message from the browser ({type(error).__name__}: {error})")
+                return
         self._searched = len(self._buffer)
+        if self._searched > LONGEST_MESSAGE:
+            self._ended(f"a message from the browser longer than {LONGEST_MESSAGE >> 20} MiB")
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._ended()
+        self._ended("")
+
+
+def _above_stdio(fd: int) -> int:
+    """A copy of the descriptor numbered above the five the browser is given (0 to 4), closed
+    on exec: the child's 0 to 4 are made one after the other, so no source may be one of them."""
+    return fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 5)
 
 
 class Chromium:
     """One headless Chromium over its pipe: `send` a command (to the browser, or to a tab's
     `session`) and get its result; `listen` to a session's events."""
 
-    def __init__(self, pid: int, profile: Path, log: Path) -> None:
+    def __init__(self, pid: int, folder: Path) -> None:
         self.pid = pid
-        self._profile = profile
-        self._log = log
+        self._folder = folder  # its profile and its output, removed by `close`
         self._next_id = 0
         self._waiting: dict[int, asyncio.Future[Params]] = {}
         self._listeners: dict[str, Listener] = {}
+        self._reader: asyncio.BaseTransport | None = None
         self._writer: asyncio.WriteTransport | None = None
-        self._gone: str = ""  # why the browser can no longer answer, once it cannot
+        self._gone = ""  # why the browser can no longer answer, once it cannot
+
+    @property
+    def gone(self) -> str:
+        return self._gone
 
     @classmethod
     async def launch(cls, executable: str, args: Sequence[str]) -> Chromium:
-        """Start the browser with a profile of its own, its output in a file of that profile."""
+        """Start the browser with a profile of its own, and wait for its first answer."""
         loop = asyncio.get_running_loop()
-        profile = Path(tempfile.mkdtemp(prefix="book-chromium-"))
-        log = profile / "browser.log"
-        commands_in, commands_out = os.pipe()
-        answers_in, answers_out = os.pipe()
+        folder = Path(tempfile.mkdtemp(prefix="book-chromium-"))
+        opened: list[int] = []
+        browser: Chromium | None = None
         try:
-            with open(os.devnull, "rb") as nothing, open(log, "wb") as output:
+            commands_in, commands_out = os.pipe()
+            opened += [commands_in, commands_out]
+            answers_in, answers_out = os.pipe()
+            opened += [answers_in, answers_out]
+            with open(os.devnull, "rb") as nothing, open(folder / "browser.log", "wb") as output:
+                sources = [_above_stdio(fd) for fd in (nothing.fileno(), output.fileno(), commands_in, answers_out)]
+                opened += sources
+                stdin, stdout, commands, answers = sources
                 pid = os.posix_spawn(
                     executable,
                     [executable, *BROWSER_FLAGS, *args, "--remote-debugging-pipe",
-                     f"--user-data-dir={profile / 'profile'}", "about:blank"],
+                     f"--user-data-dir={folder / 'profile'}", "about:blank"],
                     dict(os.environ),
-                    file_actions=[(os.POSIX_SPAWN_DUP2, nothing.fileno(), 0),
-                                  (os.POSIX_SPAWN_DUP2, output.fileno(), 1),
-                                  (os.POSIX_SPAWN_DUP2, output.fileno(), 2),
-                                  (os.POSIX_SPAWN_DUP2, commands_in, 3),
-                                  (os.POSIX_SPAWN_DUP2, answers_out, 4)],
-                    setsid=True,  # its own group, so that `close` can end all its processes
+                    file_actions=[(os.POSIX_SPAWN_DUP2, stdin, 0), (os.POSIX_SPAWN_DUP2, stdout, 1),
+                                  (os.POSIX_SPAWN_DUP2, stdout, 2), (os.POSIX_SPAWN_DUP2, commands, 3),
+                                  (os.POSIX_SPAWN_DUP2, answers, 4)],
+                    setsid=True,  # a group of its own, so that `close` can end every process it starts
                 )
-        except OSError:
-            for fd in (commands_in, commands_out, answers_in, answers_out):
+            browser = cls(pid, folder)
+            for fd in (commands_in, answers_out, *sources):
                 os.close(fd)
-            shutil.rmtree(profile, ignore_errors=True)
+                opened.remove(fd)
+            browser._reader, _ = await loop.connect_read_pipe(
+                lambda: Messages(browser._receive, browser._stop), os.fdopen(answers_in, "rb", buffering=0))
+            opened.remove(answers_in)
+            browser._writer, _ = await loop.connect_write_pipe(
+                asyncio.Protocol, os.fdopen(commands_out, "wb", buffering=0))
+            opened.remove(commands_out)
+            # A first answer proves the pipe works: a program that is not Chromium ends instead
+            # (closing it), or never answers.
+            await browser.send("Browser.getVersion")
+            return browser
+        except BaseException:
+            for fd in opened:
+                os.close(fd)
+            if browser is not None:
+                await browser.close()
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
             raise
-        os.close(commands_in)
-        os.close(answers_out)
-        browser = cls(pid, profile, log)
-        await loop.connect_read_pipe(lambda: _Messages(browser._receive, browser._ended),
-                                     os.fdopen(answers_in, "rb", buffering=0))
-        writer, _ = await loop.connect_write_pipe(asyncio.Protocol, os.fdopen(commands_out, "wb", buffering=0))
-        browser._writer = writer
-        return browser
 
-    async def send(self, method: str, params: Params | None = None, *, session: str = "") -> Params:
+    async def send(self, method: str, params: Params | None = None, *, session: str = "",
+                   timeout: float | None = None) -> Params:
+        timeout = timeout or ANSWER_TIMEOUT
         if self._gone:
-            raise ProtocolError(self._gone)
+            raise BrowserGone(self._gone)
         self._next_id += 1
-        message: Params = {"id": self._next_id, "method": method, "params": params or {}}
+        number = self._next_id
+        message: Params = {"id": number, "method": method, "params": params or {}}
         if session:
             message["sessionId"] = session
         answer: asyncio.Future[Params] = asyncio.get_running_loop().create_future()
-        self._waiting[self._next_id] = answer
+        self._waiting[number] = answer
         assert self._writer is not None
-        self._writer.write(json.dumps(message).encode("utf-8") + b"\0")
-        return await answer
+        try:
+            self._writer.write(json.dumps(message).encode("utf-8") + b"\0")
+            return await asyncio.wait_for(answer, timeout)
+        except TimeoutError:
+            self._stop(f"no answer to {method} after {timeout:g} s")
+            raise BrowserGone(self._gone) from None
+        finally:
+            self._waiting.pop(number, None)
 
     def listen(self, session: str, listener: Listener | None) -> None:
-        """Hear the session's events (`listener(method, params)`), or no longer (None)."""
+        """Hear the session's events (`listener(method, params)`), or no longer (None). When the
+        browser goes, every listener hears it as an event with no name."""
         if listener is None:
             self._listeners.pop(session, None)
         else:
@@ -177,65 +243,80 @@ class Chromium:
     def _receive(self, raw: bytes) -> None:
         message = json.loads(raw)
         if "id" in message:
-            answer = self._waiting.pop(message["id"], None)
+            answer = self._waiting.get(message["id"])
             if answer is None or answer.done():
                 return
             if "error" in message:
-                answer.set_exception(ProtocolError(message["error"].get("message", "error")))
+                error = message["error"]
+                detail = f" ({error['data']})" if error.get("data") else ""
+                answer.set_exception(ProtocolError(f"{error.get('message', 'error')}{detail}"))
             else:
                 answer.set_result(message.get("result", {}))
         elif (listener := self._listeners.get(message.get("sessionId", ""))) is not None:
             listener(message.get("method", ""), message.get("params", {}))
 
-    def _ended(self) -> None:
-        self._gone = self.exit_reason()
+    def _stop(self, reason: str) -> None:
+        """The browser can no longer be used: say why to every command and listener waiting."""
+        if self._gone:
+            return
+        self._gone = reason or self._exit_reason()
         for answer in self._waiting.values():
             if not answer.done():
-                answer.set_exception(ProtocolError(self._gone))
-        self._waiting.clear()
+                answer.set_exception(BrowserGone(self._gone))
+        for listener in list(self._listeners.values()):
+            listener("", {})
+        for transport in (self._reader, self._writer):
+            if transport is not None:
+                transport.close()
 
-    def exit_reason(self) -> str:
-        """Why the browser stopped answering: its exit status, and its last words."""
-        status = ""
-        with contextlib.suppress(ChildProcessError):
-            pid, code = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                status = f"it ended with status {os.waitstatus_to_exitcode(code)}"
+    def _exit_status(self) -> int | None:
+        """The browser's exit status once it has ended, without reaping it: until it is reaped
+        its process number keeps its group's, which `close` ends."""
+        try:
+            ended = os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            return -1
+        if ended is None:
+            return None
+        return ended.si_status if ended.si_code == os.CLD_EXITED else -ended.si_status
+
+    def _exit_reason(self) -> str:
+        """Why the browser stopped answering: its exit status, and its last words (not its
+        warnings, which it writes in every run)."""
+        status = self._exit_status()
         said = ""
         with contextlib.suppress(OSError):
-            lines = [line.strip() for line in self._log.read_text(errors="replace").splitlines() if line.strip()]
-            said = lines[-1] if lines else ""
-        return "; ".join(filter(None, (status or "it closed its DevTools pipe", said)))
+            lines = [line.strip() for line in (self._folder / "browser.log").read_text(errors="replace").splitlines()]
+            said = next((line for line in reversed(lines) if line and not _NOISE.match(line)), "")
+        reason = "it closed its DevTools pipe" if status is None else f"it ended with status {status}"
+        return f"{reason}; {said}" if said else reason
 
     async def close(self) -> None:
-        """Ask the browser to quit; end its processes if it has not within five seconds."""
-        if not self._gone:
-            with contextlib.suppress(ProtocolError):
-                await asyncio.wait_for(self.send("Browser.close"), 5)
-        deadline = time.monotonic() + 5
-        while True:
-            try:
-                pid, _ = os.waitpid(self.pid, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.pid, signal.SIGKILL)
-                with contextlib.suppress(ChildProcessError):
-                    os.waitpid(self.pid, 0)
-                break
-            await asyncio.sleep(0.02)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.pid, signal.SIGKILL)  # what it left: its zygotes, its renderers
-        if self._writer is not None:
-            self._writer.close()
-        shutil.rmtree(self._profile, ignore_errors=True)
+        """Ask the browser to quit; end its processes if it has not within CLOSE_WAIT seconds.
+        Its processes are ended and its folder removed whatever happens."""
+        try:
+            if not self._gone:  # else it has ended, or is stuck: no use waiting for it
+                with contextlib.suppress(ProtocolError):
+                    await self.send("Browser.close", timeout=CLOSE_WAIT)
+                deadline = time.monotonic() + CLOSE_WAIT
+                while self._exit_status() is None and time.monotonic() < deadline:
+                    await asyncio.sleep(0.02)
+        finally:
+            self._stop("the browser was closed")
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.pid, signal.SIGKILL)  # what is left of it: zygotes, renderers
+            deadline = time.monotonic() + CLOSE_WAIT
+            with contextlib.suppress(ChildProcessError):
+                while os.waitpid(self.pid, os.WNOHANG) == (0, 0) and time.monotonic() < deadline:
+                    await asyncio.sleep(0.02)
+            shutil.rmtree(self._folder, ignore_errors=True)
+            if self._folder.exists():  # a process still writing as it was ended
+                await asyncio.sleep(0.1)
+                shutil.rmtree(self._folder, ignore_errors=True)
 
 
-# How long a tab may take to load a document from the local server before the build stops.
-LOAD_TIMEOUT = 120
+# Chromium's own log lines below an error, e.g. "[1204/181234.567:WARNING:dbus.cc(…)] …".
+_NOISE = re.compile(r"\[[\d/.:]+:(WARNING|INFO|VERBOSE\d*):")
 
 
 class Tab:
@@ -250,8 +331,9 @@ class Tab:
         self._session = session
         self._requested = requested
         self._loaded: set[str] = set()  # the navigations whose document has loaded, by loader
+        self._pending: dict[str, str] = {}  # the requests not yet answered: their addresses
         self._changed = asyncio.Event()
-        self._crashed = False
+        self._crashed = ""
 
     @classmethod
     async def open(cls, chromium: Chromium, context: str, requested: Callable[[str], None]) -> Tab:
@@ -261,7 +343,7 @@ class Tab:
                                        {"targetId": target, "flatten": True}))["sessionId"]
         tab = cls(chromium, target, session, requested)
         chromium.listen(session, tab._event)
-        await asyncio.gather(*(tab._send(method, params) for method, params in (
+        settings: list[tuple[str, Params]] = [
             ("Page.enable", {}),
             ("Page.setLifecycleEventsEnabled", {"enabled": True}),
             ("Network.enable", {}),
@@ -269,25 +351,34 @@ class Tab:
             ("Emulation.setDeviceMetricsOverride", VIEWPORT),
             ("Emulation.setEmulatedMedia", {"media": "", "features": [
                 {"name": "prefers-color-scheme", "value": "light"}]}),
-            ("Page.setFontFamilies", {"fontFamilies": FONT_FAMILIES}),
-        )))
+        ]
+        if sys.platform in FONT_FAMILIES:
+            settings.append(("Page.setFontFamilies", {"fontFamilies": FONT_FAMILIES[sys.platform]}))
+        await asyncio.gather(*(tab._send(method, params) for method, params in settings))
         return tab
 
-    async def _send(self, method: str, params: Params | None = None) -> Params:
-        return await self._chromium.send(method, params, session=self._session)
+    async def _send(self, method: str, params: Params | None = None, *,
+                    timeout: float | None = None) -> Params:
+        return await self._chromium.send(method, params, session=self._session, timeout=timeout)
 
     def _event(self, method: str, params: Params) -> None:
         if method == "Network.requestWillBeSent":
+            self._pending[params["requestId"]] = params["request"]["url"]
             self._requested(params["request"]["url"])
+        elif method in ("Network.loadingFinished", "Network.loadingFailed"):
+            self._pending.pop(params.get("requestId", ""), None)
         elif method == "Page.lifecycleEvent" and params.get("name") == "load":
             self._loaded.add(params.get("loaderId", ""))
             self._changed.set()
-        elif method == "Inspector.targetCrashed":
-            self._crashed = True
+        elif method in ("Inspector.targetCrashed", "Inspector.detached"):
+            self._crashed = "the tab crashed" if method == "Inspector.targetCrashed" else "the tab was closed"
+            self._changed.set()
+        elif not method:  # the browser went
             self._changed.set()
 
     async def load(self, url: str) -> None:
         """Go to the address and wait for its document and everything it loads."""
+        self._pending.clear()
         navigation = await self._send("Page.navigate", {"url": url})
         if navigation.get("errorText"):
             raise ProtocolError(f"{url}: {navigation['errorText']}")
@@ -295,26 +386,28 @@ class Tab:
 
         async def loaded() -> None:
             while loader not in self._loaded:
+                if self._chromium.gone:
+                    raise BrowserGone(self._chromium.gone)
                 if self._crashed:
-                    raise ProtocolError(f"{url}: the tab crashed")
+                    raise ProtocolError(self._crashed)
                 self._changed.clear()
                 await self._changed.wait()
 
         try:
             await asyncio.wait_for(loaded(), LOAD_TIMEOUT)
-        except asyncio.TimeoutError:
-            raise ProtocolError(f"{url}: not loaded after {LOAD_TIMEOUT} s") from None
+        except TimeoutError:
+            raise NotLoaded(f"not loaded after {LOAD_TIMEOUT} s", sorted(set(self._pending.values()))) from None
 
     async def pdf(self, *, tagged: bool, outline: bool) -> bytes:
         """The loaded document printed: on the paper its CSS asks for, with its backgrounds."""
         printed = await self._send("Page.printToPDF", {
             "transferMode": "ReturnAsStream", "printBackground": True, "preferCSSPageSize": True,
             "generateTaggedPDF": tagged, "generateDocumentOutline": outline,
-            # The rest as Playwright sends them; the CSS's @page rules set the paper and margins.
+            # The rest as Playwright sent them; the CSS's @page rules set the paper and margins.
             "landscape": False, "displayHeaderFooter": False, "headerTemplate": "",
             "footerTemplate": "", "scale": 1, "paperWidth": 8.5, "paperHeight": 11,
             "marginTop": 0, "marginBottom": 0, "marginLeft": 0, "marginRight": 0, "pageRanges": "",
-        })
+        }, timeout=PRINT_TIMEOUT)
         return await self._chromium.read_stream(printed["stream"], session=self._session)
 
     async def close(self) -> None:

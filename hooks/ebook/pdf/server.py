@@ -4,6 +4,7 @@ document at its `url_path` while it prints, so nothing is written into the site.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -46,13 +47,20 @@ class _SiteRequestHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # The browser drops requests it no longer needs (a page replaced as it loads): not an error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve_directory(root: Path, documents: Mapping[str, str] | None = None) -> Iterator[str]:
     """Serve a folder on 127.0.0.1 while the block runs, and `documents` (site-relative path:
     HTML) as if they were in it; yields its origin."""
     handler = partial(_SiteRequestHandler, directory=str(root),
                       documents=documents if documents is not None else {})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
