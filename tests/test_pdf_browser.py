@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import os
 import re
+import signal
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,8 +19,8 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from ebook.model.settings import read_switches
-from ebook.pdf import cdp
-from ebook.pdf.browser import Browser, RenderedPdf, chromium_args, find_browser, print_tabs, render_documents
+from ebook.pdf import cdp, tab
+from ebook.pdf.browser import CHROMIUM_ARGS, Browser, RenderedPdf, find_browser, print_tabs, render_documents
 from ebook.pdf.documents import PrintDocument
 from tests.print_documents import METADATA, system_browser
 
@@ -52,7 +55,7 @@ def test_no_browser_gives_the_install_command() -> None:
 
 
 def test_chromium_reaches_only_the_local_server() -> None:
-    args = chromium_args()
+    args = CHROMIUM_ARGS
     assert "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1" in args
     assert "--no-proxy-server" in args  # a proxy in the environment would reach any host
     assert {"--disable-background-networking", "--disable-component-update", "--no-first-run"} <= set(args)
@@ -167,13 +170,16 @@ def test_a_browser_that_dies_while_printing_stops_the_build_naming_the_document(
                                    metadata=METADATA) for n in ("first", "second"))
 
     def second_after_killing_the_browser() -> PrintDocument:
-        # The browser itself: not the shell script Debian starts it with, nor a process it is
-        # starting (until that runs its own program, it has the browser's command line).
-        candidates = [p for p in started.processes()
-                      if "--remote-debugging-pipe" in arguments(p) and Path(arguments(p)[0]).name not in SHELLS]
-        (browser,) = [p for p in candidates if p.ppid() not in {c.pid for c in candidates}]
-        browser.kill()
-        browser.wait(10)
+        # The browser itself: the program started, or the one the shell script Debian starts
+        # it with runs.
+        (started_first,) = (psutil.Process(pid) for pid in started.groups)
+        browser = started_first if Path(arguments(started_first)[0]).name not in SHELLS else next(
+            child for child in started_first.children() if "--remote-debugging-pipe" in arguments(child))
+        os.kill(browser.pid, signal.SIGKILL)  # not reaped here: the build (or the script) does that
+        with contextlib.suppress(psutil.NoSuchProcess):
+            deadline = time.monotonic() + 10
+            while browser.status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:
+                time.sleep(0.05)
         return second
 
     def build() -> None:
@@ -187,10 +193,11 @@ def test_a_browser_that_dies_while_printing_stops_the_build_naming_the_document(
     with ThreadPoolExecutor(1) as worker, pytest.raises(PluginError) as stopped:
         worker.submit(build).result()
     # Told at once, not when a wait for the page or for an answer runs out.
-    assert time.monotonic() - start < min(cdp.LOAD_TIMEOUT, cdp.ANSWER_TIMEOUT)
+    assert time.monotonic() - start < min(tab.LOAD_TIMEOUT, cdp.ANSWER_TIMEOUT)
     # Made while the first prints: the browser dies during the first's printing or before the second's.
     assert re.match(rf"The browser {re.escape(system_browser())} stopped while printing "
-                    r"downloads/(first|second)\.pdf \(it (ended with status|closed its DevTools pipe)", str(stopped.value))
+                    r"downloads/(first|second)\.pdf \(it (ended with status 137|was stopped by SIGKILL)",
+                    str(stopped.value))
     assert "Build again; if it stops again, set BOOK_BROWSER to another Chromium or Chrome." in str(stopped.value)
     assert not started.left_behind()
     assert started.folders and not [folder for folder in started.folders if folder.exists()]
@@ -198,26 +205,44 @@ def test_a_browser_that_dies_while_printing_stops_the_build_naming_the_document(
 
 # Programs that are not a browser, though started as one: each must stop the build at once, in
 # one line, and leave nothing running.
-NOT_A_BROWSER = {
-    "never answers": ("sleep 600", "no answer to Browser.getVersion after 1 s"),
-    "answers nonsense": ("printf 'not json\\0' >&4; sleep 600", "an unreadable message from the browser"),
+NOT_A_BROWSER = {  # what it does, what the build says, and how long it waits for an answer
+    "never answers": ("sleep 600", "it did not answer in 1 s", 1),
+    "answers nonsense": ("printf 'not json\\0' >&4; sleep 600", "it sent a message that is not JSON", 30),
+    "cannot start": ("echo 'chromium: error while loading shared libraries: libnss3.so' >&2; exit 127",
+                     "it ended with status 127; chromium: error while loading shared libraries: libnss3.so", 30),
 }
 
 
 @pytest.mark.parametrize("case", list(NOT_A_BROWSER))
 def test_a_program_that_is_not_a_browser_stops_the_build_and_is_ended(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: Started, case: str) -> None:
-    script, said = NOT_A_BROWSER[case]
+    script, said, answer_timeout = NOT_A_BROWSER[case]
     program = tmp_path / "browser"
     program.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
     program.chmod(0o755)
-    monkeypatch.setattr(cdp, "ANSWER_TIMEOUT", 1)
+    monkeypatch.setattr(cdp, "ANSWER_TIMEOUT", answer_timeout)
     doc = PrintDocument(path="downloads/t.pdf", url_path="t.print.html", html=PAGE, metadata=METADATA)
     with ThreadPoolExecutor(1) as worker, pytest.raises(PluginError) as stopped:
         worker.submit(render_documents, [doc], tmp_path, str(program), workers=1).result(timeout=30)
     assert str(stopped.value).startswith(f"The browser {program} does not start ({said}")
     assert started.groups and not started.left_behind()
     assert started.folders and not [folder for folder in started.folders if folder.exists()]
+
+
+def test_a_page_that_never_loads_stops_the_build_naming_what_it_waits_for(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: Started) -> None:
+    with socket.socket() as silent:  # accepts, and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        picture = f"http://127.0.0.1:{silent.getsockname()[1]}/picture.png"
+        html = PAGE.replace("<p>Hi</p>", f'<p>Hi</p><img src="{picture}" alt="">')
+        doc = PrintDocument(path="downloads/t.pdf", url_path="t.print.html", html=html, metadata=METADATA)
+        monkeypatch.setattr(tab, "LOAD_TIMEOUT", 2)
+        with ThreadPoolExecutor(1) as worker, pytest.raises(PluginError) as stopped:
+            worker.submit(render_documents, [doc], tmp_path, system_browser(), workers=1).result(timeout=60)
+    assert str(stopped.value) == (f"downloads/t.pdf: its page had not loaded after 2 s (still loading {picture}). "
+                                  "Check that it opens, then build again.")
+    assert not started.left_behind()
 
 
 def test_the_pipe_is_cut_into_messages_wherever_the_reads_end() -> None:
@@ -233,4 +258,4 @@ def test_the_pipe_is_cut_into_messages_wherever_the_reads_end() -> None:
         raise ValueError("not JSON")
 
     cdp.Messages(unreadable, ended.append).data_received(b"x\0")
-    assert ended == ["an unreadable message from the browser (ValueError: not JSON)"]
+    assert ended == ["a message from it could not be handled (ValueError: not JSON)"]

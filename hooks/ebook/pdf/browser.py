@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -119,10 +120,6 @@ PRINT_ATTEMPTS = 3
 CLOSE_TIMEOUT = 120
 
 
-def chromium_args() -> list[str]:
-    return list(CHROMIUM_ARGS)
-
-
 @dataclass(frozen=True)
 class RenderedPdf:
     document: PrintDocument
@@ -154,17 +151,17 @@ class Browser:
     async def _launch(self, executable: str) -> Chromium:
         from ebook.pdf.cdp import Chromium  # only when there is something to print
 
-        return await Chromium.launch(executable, chromium_args())
+        return await Chromium.launch(executable, CHROMIUM_ARGS)
 
     def print(self, documents: Sequence[Job], origin: Origin, workers: int,
               finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
         import asyncio
 
-        from ebook.pdf.cdp import BrowserGone
+        from ebook.pdf.cdp import BrowserGone, ProtocolError
 
         try:
             chromium = self._chromium.result()
-        except Exception as error:  # cdp.BrowserGone (imported only when printing), OSError
+        except (ProtocolError, OSError, NotImplementedError) as error:  # no program, not a browser
             raise PluginError(not_started(self.executable, error)) from None
         try:
             return asyncio.run_coroutine_threadsafe(
@@ -185,8 +182,11 @@ class Browser:
 
         try:  # a launch still waiting for its first answer ends first (cdp.ANSWER_TIMEOUT)
             asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=CLOSE_TIMEOUT)
-        except TimeoutError:  # not raised over the error that stopped the build
-            log.warning("The browser %s did not close in %d s.", self.executable, CLOSE_TIMEOUT)
+        except Exception as error:  # noqa: BLE001 - not raised over the error that stopped the build
+            log.warning("The browser %s did not close (%s); ending it.", self.executable, error or type(error).__name__)
+            if self._chromium.done() and not self._chromium.exception():
+                with contextlib.suppress(OSError):
+                    os.killpg(self._chromium.result().pid, signal.SIGKILL)
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join()
@@ -283,7 +283,8 @@ async def _print_with(chromium: Chromium, documents: Sequence[Job], origin: Orig
 async def _render_one(chromium: Chromium, context: str, origin: Origin,
                       document: PrintDocument) -> RenderedPdf:
     """Print a document in a tab of its own, again while its page numbers move (`numbering`)."""
-    from ebook.pdf.cdp import LOAD_TIMEOUT, BrowserGone, NotLoaded, ProtocolError, Tab
+    from ebook.pdf.cdp import BrowserGone, ProtocolError
+    from ebook.pdf.tab import NotLoaded, Tab
 
     start = time.perf_counter()
     url = f"{origin.url}/{document.url_path}"
@@ -311,7 +312,9 @@ async def _render_one(chromium: Chromium, context: str, origin: Origin,
                 except ProtocolError as error:
                     # Chromium now and then answers a print with "Printing failed" and prints
                     # the same page the next time: only that is tried again.
-                    if "Printing failed" not in str(error) or attempt == PRINT_ATTEMPTS or chromium.gone:
+                    if chromium.gone:
+                        raise BrowserGone(chromium.gone) from None
+                    if "Printing failed" not in str(error) or attempt == PRINT_ATTEMPTS or tab.crashed:
                         raise
                     log.info("%s: Chromium could not print it; trying again", document.path)
                     attempt += 1
@@ -331,9 +334,9 @@ async def _render_one(chromium: Chromium, context: str, origin: Origin,
         raise BrowserGone(f"{document.path} ({error})") from None
     except NotLoaded as error:
         waiting = ", ".join(site_path(address, origin.url) or address for address in error.waiting)
-        check = f" (still loading {waiting}). Check that they open, then build again" if waiting else \
-            ". Build again"
-        raise PluginError(f"{document.path}: its page had not loaded after {LOAD_TIMEOUT} s{check}.") from None
+        them = "it opens" if len(error.waiting) == 1 else "they open"
+        check = f" (still loading {waiting}). Check that {them}, then build again" if waiting else ". Build again"
+        raise PluginError(f"{document.path}: its page had not loaded after {error.seconds:g} s{check}.") from None
     except ProtocolError as error:
         raise PluginError(f"{document.path}: the browser could not print it ({error}). Build again; if "
                           f"it fails the same way, check the pictures and styles of its pages.") from None

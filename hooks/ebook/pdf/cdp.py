@@ -1,12 +1,13 @@
 """Chromium driven over its DevTools pipe (`--remote-debugging-pipe`): launching it, sending the
-few commands printing needs, and hearing what each tab reports.
+few commands printing needs, hearing each tab's events (`tab`), and ending it.
 
 Written here rather than taken from a library: Playwright's Python client drives the browser
 through a Node.js driver of its own, which held 100 to 190 MiB and used about 0.6 s of CPU at
 30 chapters to relay a dozen commands, and the Python DevTools clients on PyPI either talk over
 a debugging port that any program on the machine could connect to, or are no longer kept. The
 pipe is the browser's own file descriptors 3 (commands in) and 4 (answers out): JSON messages,
-each ended by a NUL byte (https://chromedevtools.github.io/devtools-protocol/).
+each ended by a NUL byte (https://chromedevtools.github.io/devtools-protocol/). Chromium quits
+when the pipe closes, so a build that dies leaves no browser running.
 """
 
 from __future__ import annotations
@@ -39,14 +40,6 @@ class BrowserGone(ProtocolError):
     """The browser ended, closed its pipe, stopped answering or said something unreadable."""
 
 
-class NotLoaded(ProtocolError):
-    """A document still loading when its time ran out, and the addresses it was waiting for."""
-
-    def __init__(self, message: str, waiting: Sequence[str]) -> None:
-        super().__init__(message)
-        self.waiting = tuple(waiting)
-
-
 # Chosen as Playwright chose them, so that a PDF is the same as it printed it: a fixed colour
 # profile, a mouse-less screen for `@media (hover)`, no experiments switched on from the field-
 # trial configuration, and the browser's own background work (updates, crash reports,
@@ -77,21 +70,9 @@ BROWSER_FLAGS = (
     "--mute-audio",
     "--blink-settings=primaryHoverType=2,availableHoverTypes=2,primaryPointerType=4,availablePointerTypes=4",
 )
-# A tab's page and default fonts, as Playwright's default context set them.
-VIEWPORT = {"width": 1280, "height": 720, "deviceScaleFactor": 1, "mobile": False,
-            "screenWidth": 1280, "screenHeight": 720,
-            "screenOrientation": {"angle": 0, "type": "landscapePrimary"}}
-FONT_FAMILIES = {
-    "linux": {"standard": "Times New Roman", "fixed": "Monospace", "serif": "Times New Roman",
-              "sansSerif": "Arial", "cursive": "Comic Sans MS", "fantasy": "Impact"},
-    "darwin": {"standard": "Times", "fixed": "Courier", "serif": "Times", "sansSerif": "Helvetica",
-               "cursive": "Apple Chancery", "fantasy": "Papyrus"},
-}
-# How long the browser may take (seconds): to answer a command, to load a document from the
-# local server, to print one. A browser that takes longer is stuck: the build stops, not waits.
+# How long the browser may take to answer a command (seconds): one that takes longer is stuck,
+# and the build stops rather than waits (`tab` has the limits for loading and printing).
 ANSWER_TIMEOUT = 60
-LOAD_TIMEOUT = 120
-PRINT_TIMEOUT = 600
 READ_SIZE = 4 << 20  # how much of a PDF each read of its stream asks for
 LONGEST_MESSAGE = 256 << 20  # no answer is longer: the PDF comes in reads of READ_SIZE
 CLOSE_WAIT = 5  # for the browser to quit when asked, before its processes are ended
@@ -115,11 +96,11 @@ class Messages(asyncio.Protocol):
             try:
                 self._deliver(message)
             except Exception as error:  # noqa: BLE001 - whatever it was, the pipe is unusable
-                self._ended(f"an unreadable message from the browser ({type(error).__name__}: {error})")
+                self._ended(f"a message from it could not be handled ({type(error).__name__}: {error})")
                 return
         self._searched = len(self._buffer)
         if self._searched > LONGEST_MESSAGE:
-            self._ended(f"a message from the browser longer than {LONGEST_MESSAGE >> 20} MiB")
+            self._ended(f"it sent a message longer than {LONGEST_MESSAGE >> 20} MiB")
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._ended("")
@@ -144,6 +125,7 @@ class Chromium:
         self._reader: asyncio.BaseTransport | None = None
         self._writer: asyncio.WriteTransport | None = None
         self._gone = ""  # why the browser can no longer answer, once it cannot
+        self._status: int | None = None  # its exit status, once reaped (`_exit_status`)
 
     @property
     def gone(self) -> str:
@@ -162,8 +144,10 @@ class Chromium:
             answers_in, answers_out = os.pipe()
             opened += [answers_in, answers_out]
             with open(os.devnull, "rb") as nothing, open(folder / "browser.log", "wb") as output:
-                sources = [_above_stdio(fd) for fd in (nothing.fileno(), output.fileno(), commands_in, answers_out)]
-                opened += sources
+                sources = []
+                for fd in (nothing.fileno(), output.fileno(), commands_in, answers_out):
+                    sources.append(_above_stdio(fd))
+                    opened.append(sources[-1])
                 stdin, stdout, commands, answers = sources
                 pid = os.posix_spawn(
                     executable,
@@ -179,12 +163,12 @@ class Chromium:
             for fd in (commands_in, answers_out, *sources):
                 os.close(fd)
                 opened.remove(fd)
+            opened.remove(answers_in)  # each is closed by its file, then its transport
             browser._reader, _ = await loop.connect_read_pipe(
                 lambda: Messages(browser._receive, browser._stop), os.fdopen(answers_in, "rb", buffering=0))
-            opened.remove(answers_in)
+            opened.remove(commands_out)
             browser._writer, _ = await loop.connect_write_pipe(
                 asyncio.Protocol, os.fdopen(commands_out, "wb", buffering=0))
-            opened.remove(commands_out)
             # A first answer proves the pipe works: a program that is not Chromium ends instead
             # (closing it), or never answers.
             await browser.send("Browser.getVersion")
@@ -201,8 +185,8 @@ class Chromium:
     async def send(self, method: str, params: Params | None = None, *, session: str = "",
                    timeout: float | None = None) -> Params:
         timeout = timeout or ANSWER_TIMEOUT
-        if self._gone:
-            raise BrowserGone(self._gone)
+        if self._gone or self._writer is None:
+            raise BrowserGone(self._gone or "it is not connected")
         self._next_id += 1
         number = self._next_id
         message: Params = {"id": number, "method": method, "params": params or {}}
@@ -210,12 +194,11 @@ class Chromium:
             message["sessionId"] = session
         answer: asyncio.Future[Params] = asyncio.get_running_loop().create_future()
         self._waiting[number] = answer
-        assert self._writer is not None
         try:
             self._writer.write(json.dumps(message).encode("utf-8") + b"\0")
             return await asyncio.wait_for(answer, timeout)
         except TimeoutError:
-            self._stop(f"no answer to {method} after {timeout:g} s")
+            self._stop(f"it did not answer in {timeout:g} s")
             raise BrowserGone(self._gone) from None
         finally:
             self._waiting.pop(number, None)
@@ -241,7 +224,13 @@ class Chromium:
         return b"".join(chunks)
 
     def _receive(self, raw: bytes) -> None:
-        message = json.loads(raw)
+        if self._gone:
+            return
+        try:
+            message = json.loads(raw)
+        except ValueError:
+            self._stop("it sent a message that is not JSON")
+            return
         if "id" in message:
             answer = self._waiting.get(message["id"])
             if answer is None or answer.done():
@@ -270,26 +259,41 @@ class Chromium:
                 transport.close()
 
     def _exit_status(self) -> int | None:
-        """The browser's exit status once it has ended, without reaping it: until it is reaped
-        its process number keeps its group's, which `close` ends."""
+        """The browser's exit status (minus the signal that ended it) once it has ended, None
+        while it runs. Where the system can tell without reaping it, it is left unreaped: until
+        then its process number stays its group's, which `close` ends."""
+        if self._status is not None:
+            return self._status
         try:
-            ended = os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-        except ChildProcessError:
-            return -1
-        if ended is None:
+            if hasattr(os, "waitid"):  # macOS has it from Python 3.13
+                ended = os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+                if ended is None:
+                    return None
+                return ended.si_status if ended.si_code == os.CLD_EXITED else -ended.si_status
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:  # reaped by `close`
             return None
-        return ended.si_status if ended.si_code == os.CLD_EXITED else -ended.si_status
+        if pid:
+            self._status = os.waitstatus_to_exitcode(status)
+        return self._status
 
     def _exit_reason(self) -> str:
-        """Why the browser stopped answering: its exit status, and its last words (not its
-        warnings, which it writes in every run)."""
-        status = self._exit_status()
+        """Why the browser stopped answering, in words: how it ended, and for an ordinary exit
+        its last words (not its warnings, which it writes in every run)."""
+        deadline = time.monotonic() + 0.5  # its pipe closes as it ends, a moment before it has
+        while (status := self._exit_status()) is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if status is None:
+            return "it closed its DevTools pipe"
+        if status < 0:
+            name = signal.Signals(-status).name if -status in signal.valid_signals() else str(-status)
+            memory = " (often because the machine ran out of memory)" if -status == signal.SIGKILL else ""
+            return f"it was stopped by {name}{memory}"
         said = ""
         with contextlib.suppress(OSError):
             lines = [line.strip() for line in (self._folder / "browser.log").read_text(errors="replace").splitlines()]
             said = next((line for line in reversed(lines) if line and not _NOISE.match(line)), "")
-        reason = "it closed its DevTools pipe" if status is None else f"it ended with status {status}"
-        return f"{reason}; {said}" if said else reason
+        return f"it ended with status {status}; {said}" if said else f"it ended with status {status}"
 
     async def close(self) -> None:
         """Ask the browser to quit; end its processes if it has not within CLOSE_WAIT seconds.
@@ -307,109 +311,18 @@ class Chromium:
                 os.killpg(self.pid, signal.SIGKILL)  # what is left of it: zygotes, renderers
             deadline = time.monotonic() + CLOSE_WAIT
             with contextlib.suppress(ChildProcessError):
-                while os.waitpid(self.pid, os.WNOHANG) == (0, 0) and time.monotonic() < deadline:
-                    await asyncio.sleep(0.02)
+                while self._status is None and time.monotonic() < deadline:
+                    pid, status = os.waitpid(self.pid, os.WNOHANG)
+                    if pid:
+                        self._status = os.waitstatus_to_exitcode(status)
+                    else:
+                        await asyncio.sleep(0.02)
             shutil.rmtree(self._folder, ignore_errors=True)
             if self._folder.exists():  # a process still writing as it was ended
                 await asyncio.sleep(0.1)
                 shutil.rmtree(self._folder, ignore_errors=True)
 
 
-# Chromium's own log lines below an error, e.g. "[1204/181234.567:WARNING:dbus.cc(…)] …".
-_NOISE = re.compile(r"\[[\d/.:]+:(WARNING|INFO|VERBOSE\d*):")
-
-
-class Tab:
-    """A tab of its own in a browser context: script off, the viewport, colour scheme and
-    default fonts of Playwright's default context, and every request it makes told to
-    `requested` (its address)."""
-
-    def __init__(self, chromium: Chromium, target: str, session: str,
-                 requested: Callable[[str], None]) -> None:
-        self._chromium = chromium
-        self._target = target
-        self._session = session
-        self._requested = requested
-        self._loaded: set[str] = set()  # the navigations whose document has loaded, by loader
-        self._pending: dict[str, str] = {}  # the requests not yet answered: their addresses
-        self._changed = asyncio.Event()
-        self._crashed = ""
-
-    @classmethod
-    async def open(cls, chromium: Chromium, context: str, requested: Callable[[str], None]) -> Tab:
-        target = (await chromium.send("Target.createTarget",
-                                      {"url": "about:blank", "browserContextId": context}))["targetId"]
-        session = (await chromium.send("Target.attachToTarget",
-                                       {"targetId": target, "flatten": True}))["sessionId"]
-        tab = cls(chromium, target, session, requested)
-        chromium.listen(session, tab._event)
-        settings: list[tuple[str, Params]] = [
-            ("Page.enable", {}),
-            ("Page.setLifecycleEventsEnabled", {"enabled": True}),
-            ("Network.enable", {}),
-            ("Emulation.setScriptExecutionDisabled", {"value": True}),
-            ("Emulation.setDeviceMetricsOverride", VIEWPORT),
-            ("Emulation.setEmulatedMedia", {"media": "", "features": [
-                {"name": "prefers-color-scheme", "value": "light"}]}),
-        ]
-        if sys.platform in FONT_FAMILIES:
-            settings.append(("Page.setFontFamilies", {"fontFamilies": FONT_FAMILIES[sys.platform]}))
-        await asyncio.gather(*(tab._send(method, params) for method, params in settings))
-        return tab
-
-    async def _send(self, method: str, params: Params | None = None, *,
-                    timeout: float | None = None) -> Params:
-        return await self._chromium.send(method, params, session=self._session, timeout=timeout)
-
-    def _event(self, method: str, params: Params) -> None:
-        if method == "Network.requestWillBeSent":
-            self._pending[params["requestId"]] = params["request"]["url"]
-            self._requested(params["request"]["url"])
-        elif method in ("Network.loadingFinished", "Network.loadingFailed"):
-            self._pending.pop(params.get("requestId", ""), None)
-        elif method == "Page.lifecycleEvent" and params.get("name") == "load":
-            self._loaded.add(params.get("loaderId", ""))
-            self._changed.set()
-        elif method in ("Inspector.targetCrashed", "Inspector.detached"):
-            self._crashed = "the tab crashed" if method == "Inspector.targetCrashed" else "the tab was closed"
-            self._changed.set()
-        elif not method:  # the browser went
-            self._changed.set()
-
-    async def load(self, url: str) -> None:
-        """Go to the address and wait for its document and everything it loads."""
-        self._pending.clear()
-        navigation = await self._send("Page.navigate", {"url": url})
-        if navigation.get("errorText"):
-            raise ProtocolError(f"{url}: {navigation['errorText']}")
-        loader = navigation.get("loaderId", "")
-
-        async def loaded() -> None:
-            while loader not in self._loaded:
-                if self._chromium.gone:
-                    raise BrowserGone(self._chromium.gone)
-                if self._crashed:
-                    raise ProtocolError(self._crashed)
-                self._changed.clear()
-                await self._changed.wait()
-
-        try:
-            await asyncio.wait_for(loaded(), LOAD_TIMEOUT)
-        except TimeoutError:
-            raise NotLoaded(f"not loaded after {LOAD_TIMEOUT} s", sorted(set(self._pending.values()))) from None
-
-    async def pdf(self, *, tagged: bool, outline: bool) -> bytes:
-        """The loaded document printed: on the paper its CSS asks for, with its backgrounds."""
-        printed = await self._send("Page.printToPDF", {
-            "transferMode": "ReturnAsStream", "printBackground": True, "preferCSSPageSize": True,
-            "generateTaggedPDF": tagged, "generateDocumentOutline": outline,
-            # The rest as Playwright sent them; the CSS's @page rules set the paper and margins.
-            "landscape": False, "displayHeaderFooter": False, "headerTemplate": "",
-            "footerTemplate": "", "scale": 1, "paperWidth": 8.5, "paperHeight": 11,
-            "marginTop": 0, "marginBottom": 0, "marginLeft": 0, "marginRight": 0, "pageRanges": "",
-        }, timeout=PRINT_TIMEOUT)
-        return await self._chromium.read_stream(printed["stream"], session=self._session)
-
-    async def close(self) -> None:
-        self._chromium.listen(self._session, None)
-        await self._chromium.send("Target.closeTarget", {"targetId": self._target})
+# Chromium's own log lines of every run, e.g. "[1204/181234.567:ERROR:bus.cc(…)] Failed to
+# connect to the bus": not why it ended.
+_NOISE = re.compile(r"\[[\d/.:]+:(ERROR|WARNING|INFO|VERBOSE\d*):")

@@ -1,8 +1,8 @@
 """PDFs: the whole book, a handout per chapter, a reflection worksheet per chapter.
 
 After the site is built, the build's `PdfExport` turns pages of it into print documents (HTML
-from the templates in `overrides/print/`), prints them with a headless system Chromium driven by
-Playwright, and writes them under `site/downloads/` (the downloads contract, `Book.download_path`):
+from the templates in `overrides/print/`), prints them with a headless system Chromium driven over
+its DevTools pipe (`browser`, `cdp`), and writes them under `site/downloads/` (the downloads contract, `Book.download_path`):
 
 - `<book-slug>.pdf`: print-site's combined page after a cover, a copyright page and a table of
   contents whose page numbers are read back from the printed PDF (`numbering`);
