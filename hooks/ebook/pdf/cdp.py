@@ -125,6 +125,7 @@ class Chromium:
         self._reader: asyncio.BaseTransport | None = None
         self._writer: asyncio.WriteTransport | None = None
         self._gone = ""  # why the browser can no longer answer, once it cannot
+        self._closing = False  # asked to quit: its pipe closing is no failure
         self._status: int | None = None  # its exit status, once reaped (`_exit_status`)
 
     @property
@@ -248,7 +249,7 @@ class Chromium:
         """The browser can no longer be used: say why to every command and listener waiting."""
         if self._gone:
             return
-        self._gone = reason or self._exit_reason()
+        self._gone = reason or ("the browser was closed" if self._closing else self._exit_reason())
         for answer in self._waiting.values():
             if not answer.done():
                 answer.set_exception(BrowserGone(self._gone))
@@ -300,6 +301,7 @@ class Chromium:
         Its processes are ended and its folder removed whatever happens."""
         try:
             if not self._gone:  # else it has ended, or is stuck: no use waiting for it
+                self._closing = True
                 with contextlib.suppress(ProtocolError):
                     await self.send("Browser.close", timeout=CLOSE_WAIT)
                 deadline = time.monotonic() + CLOSE_WAIT
