@@ -237,10 +237,10 @@ def test_a_page_that_never_loads_stops_the_build_naming_what_it_waits_for(
         picture = f"http://127.0.0.1:{silent.getsockname()[1]}/picture.png"
         html = PAGE.replace("<p>Hi</p>", f'<p>Hi</p><img src="{picture}" alt="">')
         doc = PrintDocument(path="downloads/t.pdf", url_path="t.print.html", html=html, metadata=METADATA)
-        monkeypatch.setattr(tab, "LOAD_TIMEOUT", 2)
+        monkeypatch.setattr(tab, "LOAD_TIMEOUT", 5)
         with ThreadPoolExecutor(1) as worker, pytest.raises(PluginError) as stopped:
             worker.submit(render_documents, [doc], tmp_path, system_browser(), workers=1).result(timeout=60)
-    assert str(stopped.value) == (f"downloads/t.pdf: its page had not loaded after 2 s (still loading {picture}). "
+    assert str(stopped.value) == (f"downloads/t.pdf: its page had not loaded after 5 s (still loading {picture}). "
                                   "Check that it opens, then build again.")
     assert not started.left_behind()
 
