@@ -9,6 +9,8 @@ import os
 import re
 import signal
 import socket
+import subprocess
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -162,6 +164,22 @@ def test_the_browser_leaves_no_process_and_no_folder_behind(tmp_path: Path, star
     assert while_printing == [True] and started.folders
     assert not started.left_behind()
     assert not [folder for folder in started.folders if folder.exists()]
+
+
+def test_the_folders_of_killed_builds_are_removed_and_those_of_running_builds_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: Started) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    killed_build = subprocess.Popen(["true"])  # a process that has ended, as a killed build has
+    killed_build.wait()
+    running = tmp_path / f"{cdp.FOLDER_PREFIX}{os.getpid()}-kept"
+    left = tmp_path / f"{cdp.FOLDER_PREFIX}{killed_build.pid}-left"
+    for folder in (running, left, tmp_path / "site"):
+        (folder / "profile").mkdir(parents=True)
+    doc = PrintDocument(path="downloads/t.pdf", url_path="t.print.html", html=PAGE, metadata=METADATA)
+    with ThreadPoolExecutor(1) as worker:
+        worker.submit(render_documents, [doc], tmp_path / "site", system_browser(), workers=1).result()
+    assert running.is_dir() and not left.exists()
+    assert started.folders and all(folder.parent == tmp_path for folder in started.folders)
 
 
 def test_a_browser_that_dies_while_printing_stops_the_build_naming_the_document(
