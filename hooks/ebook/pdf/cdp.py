@@ -111,7 +111,7 @@ class Messages(asyncio.Protocol):
 FOLDER_PREFIX = "book-chromium-"
 
 
-def remove_left_folders(temporary: Path) -> None:
+def _remove_left_folders(temporary: Path) -> None:
     """Remove the folders builds that were killed (SIGKILL, SIGTERM) had no time to remove: those
     of builds no longer running. A build still running keeps its own."""
     for folder in temporary.glob(f"{FOLDER_PREFIX}*-*"):
@@ -161,7 +161,7 @@ class Chromium:
         """Start the browser with a profile of its own, and wait for its first answer."""
         loop = asyncio.get_running_loop()
         folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
-        remove_left_folders(folder.parent)
+        _remove_left_folders(folder.parent)
         opened: list[int] = []
         browser: Chromium | None = None
         try:

@@ -89,10 +89,11 @@ class Tab:
         crash = asyncio.ensure_future(self._crash.wait())
         try:
             await asyncio.wait({command, crash}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
+        finally:  # the tab crashed, or the build stopped: no answer is waited for
             crash.cancel()
-        if not command.done():
-            command.cancel()
+            if not command.done():
+                command.cancel()
+        if command.cancelled():
             raise ProtocolError(self._crashed)
         return command.result()
 
