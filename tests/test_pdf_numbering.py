@@ -8,6 +8,7 @@ import pikepdf
 import pypdf
 
 from ebook.pdf.documents import PrintDocument
+from ebook.pdf.finishing import with_page_labels
 from ebook.pdf.numbering import (
     fill_page_totals,
     fill_running_heads,
@@ -16,7 +17,6 @@ from ebook.pdf.numbering import (
     toc_targets,
     with_last_numbers,
     with_numbers,
-    with_page_labels,
 )
 from tests.print_documents import METADATA
 

@@ -8,7 +8,7 @@ import io
 import pikepdf
 
 from ebook.pdf import tagging
-from ebook.pdf.numbering import with_page_labels
+from ebook.pdf.finishing import with_page_labels
 from ebook.pdf.structure_ids import stable_ids
 from ebook.pdf.tagging import elements
 

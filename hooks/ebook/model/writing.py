@@ -81,9 +81,11 @@ def zip_folder(folder: Path, dest: Path, *, root: str, when: datetime) -> None:
     """Zip every file under `folder` into `dest`, inside a top folder named `root`.
 
     Files go in sorted order so the archive does not depend on the file system's listing order.
+    Each is compressed at zlib's default level: an entry given as a ZipInfo, as here, never takes
+    a level set for the archive.
     """
     paths = sorted(p for p in folder.rglob("*") if p.is_file())
-    with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(_entry(f"{root}/", when, zipfile.ZIP_STORED), b"")
         for path in paths:
             name = f"{root}/{path.relative_to(folder).as_posix()}"

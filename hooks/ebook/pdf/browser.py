@@ -128,6 +128,7 @@ class RenderedPdf:
     loaded: tuple[str, ...] = ()  # the site files the browser loaded for it (site-relative paths)
     numbers: Mapping[str, int] = field(default_factory=dict)  # `numbering.measured_numbers`
     printings: int = 1
+    front_pages: int = 0  # the book's unnumbered pages, for its page labels (`finishing.with_page_labels`)
 
 
 Job = PrintDocument | Callable[[], PrintDocument]
@@ -345,4 +346,5 @@ async def _render_one(chromium: Chromium, context: str, origin: Origin,
             with contextlib.suppress(ProtocolError):  # a browser that went away has no tab to close
                 await tab.close()
     return RenderedPdf(document=document, data=printed.data, seconds=time.perf_counter() - start,
-                       loaded=tuple(sorted(loaded)), numbers=printed.numbers, printings=printed.printings)
+                       loaded=tuple(sorted(loaded)), numbers=printed.numbers, printings=printed.printings,
+                       front_pages=printed.front_pages)

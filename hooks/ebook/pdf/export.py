@@ -15,8 +15,9 @@ apart after (`chapter_documents`, `plans`).
 
 Three plain steps, each a function the tests call without MkDocs:
 built pages -> `PrintDocument` (HTML; `book_document`, `chapter_documents`) ->
-`browser.render_documents` (Chromium: PDF bytes) -> `files.finalise_pdf` (metadata, fixed dates
-and ID for reproducible files).
+`browser.render_documents` (Chromium: PDF bytes) -> `finishing.finish_printed` (collections
+split, PDF/UA tags, metadata, fixed dates and ID for reproducible files), in a process of its
+own (`finishing_process`).
 
 Unchanged PDFs are not printed again (`cache_keys`, `.cache/book/pdf/`). With no PDF in the
 cache (a first build, or the cache off), everything will be printed: the browser is then
@@ -42,6 +43,7 @@ from ebook.model.settings import EXPORTS_ENV
 from ebook.pdf import finishing
 from ebook.pdf.browser import Browser, browser_version, find_browser, render_documents
 from ebook.pdf.cache_keys import CACHE_NAMESPACE, SiteFiles, cache_keys, render_fingerprint
+from ebook.pdf.finishing_process import FinishingProcess
 from ebook.pdf.documents import (
     TEMPLATES_DIR,
     BookInfo,
@@ -160,11 +162,12 @@ class PdfExport:
         reused = len(reusable)
         del reusable  # written: not held while the rest prints
 
-        # Each document is made, and each PDF finished and written, beside the browser printing
-        # the others.
+        # Each document is made, and each PDF finished (in the finishing process) and written,
+        # beside the browser printing the others.
         try:
             render_documents(jobs, site, self._started or self._browser, finish=output.finish)
         finally:
+            output.process.close()
             self.close()
         if cache is not None:
             cache.prune(CACHE_NAMESPACE)
@@ -202,6 +205,7 @@ class _Output:
     finished and kept in the cache (under `keys`, when it is on)."""
 
     def __init__(self, site: Path, cache: build_cache.Cache | None, epoch: int | None) -> None:
+        self.process = FinishingProcess()  # where each printed PDF is finished
         self.site = site
         self.cache = cache
         self.epoch = epoch
@@ -230,15 +234,17 @@ class _Output:
             save_numbers(self.cache, document, rendered.numbers)
         printings = f"{rendered.printings} printing{'s' if rendered.printings > 1 else ''}"
         if document.parts:  # a collection: one PDF per chapter
-            split = finishing.split_collection(rendered.data, len(document.parts))
-            files = [(part.path, data, part.metadata, part.headings)
-                     for part, data in zip(document.parts, split)]
+            files = [(part.path, part.metadata, part.headings) for part in document.parts]
         else:
             assert document.metadata is not None
-            files = [(document.path, rendered.data, document.metadata, document_headings(document.html))]
-        for path, data, metadata, headings in files:
-            data = finishing.finalise_pdf(data, metadata, epoch=self.epoch, headings=headings)
-            self.write(path, data)
+            files = [(document.path, document.metadata, document_headings(document.html))]
+        finished = self.process.run(
+            document.path, finishing.finish_printed, rendered.data,
+            [(metadata, headings) for _, metadata, headings in files],
+            collection=bool(document.parts), front_pages=rendered.front_pages, epoch=self.epoch)
+        for (path, _, _), (data, pages) in zip(files, finished):
+            writing.write_atomically(self.site / path, data)
+            self.pages[path] = pages
             log.info("PDF %s: %d page%s, %.1f s (%s)", path, self.pages[path], "s" * (self.pages[path] != 1),
                      rendered.seconds / len(files), printings)
             if self.cache is not None:

@@ -236,6 +236,47 @@ def repair_outline(pdf: pikepdf.Pdf, headings: Sequence[str]) -> None:
             stack += reversed(item.children)
 
 
+def with_page_labels(pdf: bytes, front_pages: int) -> bytes:
+    """The PDF with page labels that are the numbers printed on its pages: the front matter's
+    i, ii, iii…, then the body's 1, 2, 3… (a viewer shows them, and goes to page 5 as printed)."""
+    if not front_pages:
+        return pdf
+    import pikepdf
+
+    from ebook.pdf.structure_ids import stable_ids
+    from ebook.pdf.tagging import elements
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        stable_ids(doc, list(elements(doc)))  # before the file identifier is made from the content
+        doc.Root.PageLabels = doc.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array([
+            0, pikepdf.Dictionary(S=pikepdf.Name.r),
+            front_pages, pikepdf.Dictionary(S=pikepdf.Name.D),
+        ])))
+        # The file identifier made here is kept when the PDF is finished: made from the content
+        # without the printing's dates (finishing writes the build's), it is the same in every build.
+        for date in ("/CreationDate", "/ModDate"):
+            if date in doc.docinfo:
+                del doc.docinfo[date]
+        out = io.BytesIO()
+        doc.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def finish_printed(data: bytes, files: Sequence[tuple[PdfMetadata, Sequence[str]]], *,
+                   collection: bool, front_pages: int, epoch: int | None) -> list[tuple[bytes, int]]:
+    """What a printed document becomes: its PDFs (one per chapter of a collection, split
+    apart; else one, with page labels after `front_pages` of front matter), each finished
+    with its metadata and headings (`files`, in order), and how many pages each has. Run in
+    a process of its own (`finishing_process`)."""
+    parts = split_collection(data, len(files)) if collection else [with_page_labels(data, front_pages)]
+    del data
+    finished = []
+    for part, (metadata, headings) in zip(parts, files):
+        done = finalise_pdf(part, metadata, epoch=epoch, headings=headings)
+        finished.append((done, page_count(done)))
+    return finished
+
+
 def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
                  headings: Sequence[str] = ()) -> bytes:
     """Write the metadata (document info and XMP, with the licence), make the PDF conform to

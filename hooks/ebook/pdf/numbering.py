@@ -3,9 +3,10 @@ has no `target-counter()`) and each chapter's "Page n of N" in a collection.
 
 The book's body is numbered from 1 after its unnumbered front matter (overrides/print/book.html):
 the contents give a heading's page as printed at its foot, and the PDF's page labels
-(`with_page_labels`) make a viewer show the same numbers, the front matter's as i, ii, iii. Its
-parts run on one after the other, so the pages they open on also give each page its running
-head (`fill_running_heads`; Chromium has no string-set()).
+(`finishing.with_page_labels`, written when the PDF is finished) make a viewer show the same
+numbers, the front matter's as i, ii, iii. Its parts run on one after the other, so the pages
+they open on also give each page its running head (`fill_running_heads`; Chromium has no
+string-set()).
 
 A document is printed, the numbers are read back from the PDF (`measured_numbers`), written into
 its HTML (`with_numbers`), and printed again until what was written in is what was measured
@@ -124,34 +125,6 @@ def front_matter_pages(document: PrintDocument, pages: Mapping[str, int]) -> int
     return pages[targets[0]] - 1 if targets else 0
 
 
-def with_page_labels(pdf: bytes, front_pages: int) -> bytes:
-    """The PDF with page labels that are the numbers printed on its pages: the front matter's
-    i, ii, iii…, then the body's 1, 2, 3… (a viewer shows them, and goes to page 5 as printed)."""
-    if not front_pages:
-        return pdf
-    import io
-
-    import pikepdf  # only when printing: a build without PDFs never loads it
-
-    from ebook.pdf.structure_ids import stable_ids
-    from ebook.pdf.tagging import elements
-
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        stable_ids(doc, list(elements(doc)))  # before the file identifier is made from the content
-        doc.Root.PageLabels = doc.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array([
-            0, pikepdf.Dictionary(S=pikepdf.Name.r),
-            front_pages, pikepdf.Dictionary(S=pikepdf.Name.D),
-        ])))
-        # The file identifier made here is kept when the PDF is finished: made from the content
-        # without the printing's dates (finishing writes the build's), it is the same in every build.
-        for date in ("/CreationDate", "/ModDate"):
-            if date in doc.docinfo:
-                del doc.docinfo[date]
-        out = io.BytesIO()
-        doc.save(out, deterministic_id=True)
-    return out.getvalue()
-
-
 def with_numbers(document: PrintDocument, numbers: Mapping[str, int]) -> str:
     """The document's HTML with these numbers written in."""
     if document.toc:
@@ -177,6 +150,7 @@ class Printed:
     data: bytes  # the last printing, whose numbers hold
     numbers: dict[str, int]  # what it measured (`measured_numbers`)
     printings: int
+    front_pages: int = 0  # the book's pages before its page 1, for its page labels (`finishing.with_page_labels`)
 
 
 async def print_until_numbers_hold(
@@ -197,8 +171,7 @@ async def print_until_numbers_hold(
         numbers, front = await asyncio.to_thread(measured, document, data)
         filled = with_numbers(document, numbers)
         if filled == current and not measuring:
-            labelled = await asyncio.to_thread(with_page_labels, data, front)
-            return Printed(data=labelled, numbers=numbers, printings=printing)
+            return Printed(data=data, numbers=numbers, printings=printing, front_pages=front)
         del data  # not held while the document prints again
         current, measuring = filled, False
     raise PluginError(
