@@ -298,6 +298,38 @@ def test_a_build_stopped_by_sigterm_leaves_no_offline_edition_behind(tmp_path: P
     assert not (project / "site").exists()
 
 
+def test_ctrl_c_while_the_pdfs_are_finished_stops_the_build_at_once_and_cleanly(tmp_path: Path) -> None:
+    """Ctrl-C reaches every process of the build, the one finishing the PDFs too: the build
+    stops without a traceback or a wait, and leaves no process and no site behind."""
+    project = copy_of_the_book(tmp_path, 2)
+    process = subprocess.Popen(
+        [sys.executable, str(BUILD_SITE), "site"], cwd=project, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**ENV, "BOOK_EXPORTS": "1", "BOOK_CACHE": "0"},
+        # Python's own Ctrl-C, whatever the test run inherited.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 120  # not a measure: a bound, should the build hang
+    while not any("multiprocessing" in " ".join(arguments(pid)) for pid in live_processes(process.pid)):
+        assert process.poll() is None, "the build ended before it could be stopped"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    os.killpg(process.pid, signal.SIGINT)  # the whole group, as Ctrl-C in a terminal
+    _, stderr = process.communicate(timeout=60)  # the browser's own wait for a stuck close is 120 s
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and "ERROR" not in stderr, stderr
+    while live_processes(process.pid):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert not (project / "site").exists()
+
+
+def arguments(pid: int) -> list[str]:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:  # ended meanwhile
+        return []
+
+
 # --- The cache and the browser -----------------------------------------------------------------
 
 

@@ -1,19 +1,26 @@
 """The process the printed PDFs are finished in: the work done there, its errors told here, and
-the process ended with the build."""
+the process ended with the build, however the build ends."""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import psutil
 import pytest
 from mkdocs.exceptions import PluginError
 
 from ebook.pdf.finishing_process import FinishingProcess
+from tests.helpers import ROOT
 
 
 @pytest.fixture
-def process() -> FinishingProcess:
+def process() -> Iterator[FinishingProcess]:
     started = FinishingProcess()
     yield started
     started.close()
@@ -37,9 +44,56 @@ def test_a_process_that_stops_stops_the_build_naming_the_document(process: Finis
     assert str(stopped.value).endswith("Build again.")
 
 
+def test_ctrl_c_is_left_to_the_build(process: FinishingProcess) -> None:
+    """The build decides when the process ends (`close`): Ctrl-C reaching it too ends nothing."""
+    worker = process.run("the book", os.getpid)
+    os.kill(worker, signal.SIGINT)
+    time.sleep(0.5)  # time for a signal the process did not ignore to end it
+    assert process.run("a collection", os.getpid) == worker
+
+
 def test_closing_ends_the_process() -> None:
     process = FinishingProcess()
     worker = psutil.Process(process.run("the book", os.getpid))
     process.close()
     assert not worker.is_running() or worker.status() == psutil.STATUS_ZOMBIE
     process.close()  # closing twice is nothing
+
+
+def test_nothing_is_finished_once_the_build_has_stopped() -> None:
+    process = FinishingProcess()
+    process.run("the book", os.getpid)
+    process.close()
+    with pytest.raises(PluginError, match=r"^handouts-1: not finished, the build has stopped\.$"):
+        process.run("handouts-1", os.getpid)
+
+
+# A build as MkDocs runs one: the hooks' folder on sys.path only while the hooks are imported.
+BUILD = """
+import os, sys, time
+from datetime import datetime, timezone
+sys.path.insert(0, sys.argv[1])
+from ebook.pdf import finishing
+from ebook.pdf.finishing_process import FinishingProcess
+del sys.path[0]
+process = FinishingProcess()
+print(process.run("the book", finishing.pdf_date, datetime(2026, 12, 4, tzinfo=timezone.utc)), flush=True)
+print(process.run("the book", os.getpid), flush=True)
+time.sleep(600)
+"""
+
+
+def test_the_process_finds_the_package_and_ends_with_a_killed_build(tmp_path: Path) -> None:
+    build = subprocess.Popen([sys.executable, "-c", BUILD, str(ROOT / "hooks")], cwd=tmp_path,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert build.stdout is not None
+        assert build.stdout.readline().strip() == "D:20261204000000+00'00'"  # an ebook function ran there
+        worker = psutil.Process(int(build.stdout.readline()))
+    finally:
+        build.kill()  # SIGKILL: the build has no time to end anything
+        build.wait()
+    deadline = time.monotonic() + 60  # not a measure: a bound, should the process wait forever
+    while worker.is_running() and worker.status() != psutil.STATUS_ZOMBIE:
+        assert time.monotonic() < deadline, "the finishing process outlived its build"
+        time.sleep(0.05)

@@ -164,12 +164,27 @@ class Browser:
             chromium = self._chromium.result()
         except (ProtocolError, OSError, NotImplementedError) as error:  # no program, not a browser
             raise PluginError(not_started(self.executable, error)) from None
+
+        async def outcome() -> tuple[list[RenderedPdf], Exception | None]:
+            # An error as a value: one raised just as the build stops (Ctrl-C, below) is then
+            # not logged by asyncio as an error nobody looked at.
+            try:
+                return await _print_with(chromium, documents, origin, workers, finish), None
+            except Exception as failure:  # noqa: BLE001 - raised again below
+                return [], failure
+
+        printing = asyncio.run_coroutine_threadsafe(outcome(), self._loop)
         try:
-            return asyncio.run_coroutine_threadsafe(
-                _print_with(chromium, documents, origin, workers, finish), self._loop).result()
-        except BrowserGone as error:
-            raise PluginError(f"The browser {self.executable} stopped while printing {error}. Build again; "
+            rendered, failed = printing.result()
+        except BaseException:  # the build stopped (Ctrl-C): the printing stops before the browser closes
+            printing.cancel()
+            raise
+        if isinstance(failed, BrowserGone):
+            raise PluginError(f"The browser {self.executable} stopped while printing {failed}. Build again; "
                               f"if it stops again, set {BROWSER_ENV} to another Chromium or Chrome.") from None
+        if failed is not None:
+            raise failed
+        return rendered
 
     def close(self) -> None:
         import asyncio
@@ -239,12 +254,11 @@ async def _print_with(chromium: Chromium, documents: Sequence[Job], origin: Orig
         context = (await chromium.send("Target.createBrowserContext", {"disposeOnDetach": True}))["browserContextId"]
     except BrowserGone as error:
         raise BrowserGone(f"the PDFs ({error})") from None
+    queue = list(enumerate(documents))  # the book, the longest, goes first
+    results: dict[int, RenderedPdf] = {}
+    making: dict[int, asyncio.Task[PrintDocument]] = {}
+    finishing: list[asyncio.Task[None]] = []
     try:
-        queue = list(enumerate(documents))  # the book, the longest, goes first
-        results: dict[int, RenderedPdf] = {}
-        making: dict[int, asyncio.Task[PrintDocument]] = {}
-        finishing: list[asyncio.Task[None]] = []
-
         async def made(item: Job) -> PrintDocument:
             return item if isinstance(item, PrintDocument) else await asyncio.to_thread(item)
 
@@ -252,13 +266,6 @@ async def _print_with(chromium: Chromium, documents: Sequence[Job], origin: Orig
             if index not in making:
                 making[index] = asyncio.create_task(made(item))
             return making[index]
-
-        async def worker() -> None:
-            try:
-                await print_from_queue()
-            except BaseException:
-                queue.clear()  # the other tabs print no more: the build has stopped
-                raise
 
         async def print_from_queue() -> None:
             while queue:
@@ -273,10 +280,27 @@ async def _print_with(chromium: Chromium, documents: Sequence[Job], origin: Orig
                 else:  # kept by `finish` alone: the PDFs are not all held in memory at once
                     finishing.append(asyncio.create_task(asyncio.to_thread(finish, rendered)))
 
-        await asyncio.gather(*(worker() for _ in range(workers)))
-        await asyncio.gather(*finishing)
+        try:
+            async with asyncio.TaskGroup() as tabs:  # a tab that fails stops the others at once
+                for _ in range(workers):
+                    tabs.create_task(print_from_queue())
+        except BaseExceptionGroup as failed:
+            raise failed.exceptions[0] from None
+        if finishing:
+            await asyncio.wait(finishing)
+        for finished in finishing:
+            finished.result()  # the first PDF that could not be finished stops the build
         return [results[i] for i in sorted(results)]
     finally:
+        # What runs in threads (a document being made, a PDF being finished and written) goes
+        # on when its task is cancelled: it is waited for, so nothing is written once the build
+        # has stopped. (asyncio.wait, unlike gather, cancels nothing when it is cancelled itself.)
+        running = [task for task in (*making.values(), *finishing) if not task.done()]
+        if running:
+            await asyncio.wait(running)
+        for task in (*making.values(), *finishing):  # told by the build's own error, if any
+            if not task.cancelled():
+                task.exception()
         with contextlib.suppress(ProtocolError):  # a browser that went away has no context to close
             await chromium.send("Target.disposeBrowserContext", {"browserContextId": context})
 

@@ -6,35 +6,71 @@ everything else the build does while the browser prints (making the next documen
 browser, serving it the site), so the two cores were seldom both busy. A process of its own
 runs beside them (`benchmarks/results.md` has the times).
 
-It starts when the first PDF is printed, not before: while the book prints (the peak of a long
-book's memory) it does not exist. It is started fresh ("spawn"), not forked from the build,
-whose threads (the browser's, the local server's) a fork would copy in the middle of their work.
+It starts when the first PDF is printed, not before: on two cores, where the browser prints one
+document at a time, it does not exist while the book prints (the peak of a long book's memory).
+It is started fresh ("spawn"), not forked from the build, whose threads (the browser's, the
+local server's) a fork would copy in the middle of their work.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
+import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from mkdocs.exceptions import PluginError
 
-import ebook
+if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
 
 T = TypeVar("T")
 
 # Where the `ebook` package is: MkDocs puts the hooks' folder on sys.path only while it imports
 # them, so a new process is told where to find it.
-PACKAGE_FOLDER = str(Path(ebook.__path__[0]).parent)
-# What the process runs first: a line of code for `exec`, since no function of the package can
-# be imported there before it. It finds the package, and leaves Ctrl-C to the build, which ends
-# the process as it stops (`close`): a process stopped in the middle of a PDF made the build's
-# thread that waited for it stop with Ctrl-C's exception instead.
-STARTING = f"import signal, site; signal.signal(signal.SIGINT, signal.SIG_IGN); site.addsitedir({PACKAGE_FOLDER!r})"
+PACKAGE_FOLDER = str(Path(__file__).resolve().parents[2])
+# What the process runs first, for `exec`: no function of the package can be unpickled there
+# before its folder is on sys.path.
+STARTING = (f"import sys; sys.path.insert(0, {PACKAGE_FOLDER!r}); "
+            "from ebook.pdf.finishing_process import started; started()")
+
+
+def started() -> None:
+    """Run in the process before any work. Ctrl-C is left to the build, which ends the process
+    as it stops (`close`): stopped in the middle of a PDF, the process made the build's thread
+    that waited for it stop with Ctrl-C's exception. And the process ends with the build, should
+    the build be killed: it holds both ends of its queue of work, so it would wait for work
+    forever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    build = multiprocessing.parent_process()
+    if build is not None:
+        threading.Thread(target=_end_with, args=(build,), name="end-with-the-build", daemon=True).start()
+
+
+@contextlib.contextmanager
+def _ctrl_c_held_back() -> Iterator[None]:
+    """Ctrl-C held back in this thread, and in a process started from it until `started` makes
+    it ignore Ctrl-C: one that came while the process was starting ended it with a traceback.
+    (Another thread of the build takes it meanwhile.)"""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _end_with(build: BaseProcess) -> None:
+    build.join()  # returns when the build's process has ended
+    os._exit(1)
 
 
 class FinishingProcess:
@@ -44,27 +80,36 @@ class FinishingProcess:
     def __init__(self) -> None:
         self._executor: ProcessPoolExecutor | None = None
         self._starting = threading.Lock()  # PDFs are finished from several threads
+        self._closed = False
 
     def run(self, what: str, function: Callable[..., T], *args: object, **kwargs: object) -> T:
         """`function(*args, **kwargs)` in the process, and its result; its error is raised here.
         `what` names what it works on, for the message if the process stops."""
-        with self._starting:
+        with self._starting:  # not given to a process being ended
+            if self._closed:
+                raise PluginError(f"{what}: not finished, the build has stopped.")
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
                     1, mp_context=multiprocessing.get_context("spawn"),
                     initializer=exec, initargs=(STARTING, {}))
-            executor = self._executor
+            try:
+                with _ctrl_c_held_back():  # the process starts here, if it is not running yet
+                    running = self._executor.submit(function, *args, **kwargs)
+            except BrokenProcessPool:
+                raise _stopped(what) from None
         try:
-            return executor.submit(function, *args, **kwargs).result()
+            return running.result()
         except BrokenProcessPool:
-            raise PluginError(
-                f"{what}: the process finishing the PDFs stopped before it was done, often "
-                "because the machine ran out of memory. Build again."
-            ) from None
+            raise _stopped(what) from None
 
     def close(self) -> None:
-        """End the process, once what it was given is done (or at once, after an error)."""
+        """End the process: what it is finishing is finished, what waits is dropped."""
         with self._starting:
-            executor, self._executor = self._executor, None
+            executor, self._executor, self._closed = self._executor, None, True
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _stopped(what: str) -> PluginError:
+    return PluginError(f"{what}: the process finishing the PDFs stopped before it was done, often "
+                       "because the machine ran out of memory. Build again.")
