@@ -211,8 +211,9 @@ class Browser:
 
 def print_tabs(cores: int) -> int:
     """How many documents print at once: a core is left to the build's own Python (making the
-    next documents, finishing and writing the PDFs, serving the site to the browser), which
-    is otherwise the slowest part; on two cores, one tab, one renderer's memory instead of two."""
+    next documents, serving the site to the browser, writing the PDFs) and to the process that
+    finishes the PDFs (`finishing_process`); on two cores, one tab, one renderer's memory
+    instead of two."""
     return max(1, cores - 1)
 
 
@@ -244,8 +245,8 @@ def render_documents(documents: Sequence[Job], site: Path, browser: str | Browse
 async def _print_with(chromium: Chromium, documents: Sequence[Job], origin: Origin, workers: int,
                       finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
     """Print with `workers` tabs. The Python work around each print (making the next document,
-    finishing the PDF just printed) runs in threads while the browser prints, instead of
-    keeping a tab waiting."""
+    having the PDF just printed finished and writing it) runs in threads while the browser
+    prints, instead of keeping a tab waiting."""
     import asyncio
 
     from ebook.pdf.cdp import BrowserGone, ProtocolError

@@ -16,8 +16,8 @@ apart after (`chapter_documents`, `plans`).
 Three plain steps, each a function the tests call without MkDocs:
 built pages -> `PrintDocument` (HTML; `book_document`, `chapter_documents`) ->
 `browser.render_documents` (Chromium: PDF bytes) -> `finishing.finish_printed` (collections
-split, PDF/UA tags, metadata, fixed dates and ID for reproducible files), in a process of its
-own (`finishing_process`).
+split, the book's page labels, PDF/UA tags, metadata, fixed dates and ID for reproducible files),
+in a process of its own (`finishing_process`).
 
 Unchanged PDFs are not printed again (`cache_keys`, `.cache/book/pdf/`). With no PDF in the
 cache (a first build, or the cache off), everything will be printed: the browser is then

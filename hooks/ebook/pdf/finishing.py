@@ -3,7 +3,8 @@
 Not a hook: the PDF-file side of the PDFs (`ebook.pdf.export`), and the downloads index's page counts.
 pikepdf takes a few hundredths of a second to import, so each function that uses it imports it:
 a build without PDFs (`make serve`, the site alone) never loads it. (Python 3.11's lazy loader
-is not safe to use from the threads that finish the PDFs.)
+is not safe to use from the threads that read the printed PDFs.) The printed PDFs are finished
+in a process of their own (`finish_printed`, `finishing_process`).
 """
 
 from __future__ import annotations
@@ -269,7 +270,6 @@ def finish_printed(data: bytes, files: Sequence[tuple[PdfMetadata, Sequence[str]
     with its metadata and headings (`files`, in order), and how many pages each has. Run in
     a process of its own (`finishing_process`)."""
     parts = split_collection(data, len(files)) if collection else [with_page_labels(data, front_pages)]
-    del data
     finished = []
     for part, (metadata, headings) in zip(parts, files):
         done = finalise_pdf(part, metadata, epoch=epoch, headings=headings)
