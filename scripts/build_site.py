@@ -74,18 +74,42 @@ def build(site: Path) -> int:
             print(UP_TO_DATE.format(site.name), file=sys.stderr, flush=True)
             return 0
         try:
-            result = subprocess.run(
-                [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folders.building)],
-                pass_fds=(lock,),
-            )
-            if result.returncode == 0:
+            returncode = run_mkdocs(folders, lock)
+            if returncode == 0:
                 swap_in(folders)
         finally:  # a failed or interrupted build's half-written folder (or the old site, swapped out)
             shutil.rmtree(folders.building, ignore_errors=True)
-        if result.returncode == 0 and isinstance(reuse, str) and reuse:
+        if returncode == 0 and isinstance(reuse, str) and reuse:
             # The inputs as they were before the build: one changed meanwhile builds again.
             site_inputs.Record(Path.cwd(), site).record(reuse)
-    return result.returncode
+    return returncode
+
+
+# Seconds MkDocs is given to stop on its own after Ctrl-C, before it is killed.
+STOP_WAIT = 30
+
+
+def run_mkdocs(folders: Folders, lock: int) -> int:
+    """MkDocs' build into the building folder; its exit status.
+
+    Ctrl-C in a terminal reaches MkDocs too, which then stops on its own: it ends the browser and
+    the process finishing the PDFs, and removes its temporary files. So it is waited for
+    (`subprocess.run` would kill it after a quarter of a second, leaving them to end alone), and
+    killed only if it has not stopped after STOP_WAIT seconds, or at a second Ctrl-C.
+    """
+    mkdocs = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folders.building)],
+        pass_fds=(lock,),
+    )
+    try:
+        return mkdocs.wait()
+    except KeyboardInterrupt:
+        try:
+            mkdocs.wait(timeout=STOP_WAIT)
+        except (subprocess.TimeoutExpired, KeyboardInterrupt):
+            mkdocs.kill()
+            mkdocs.wait()
+        raise
 
 
 def unchanged_since(folders: Folders) -> bool | str:

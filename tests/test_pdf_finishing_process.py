@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -97,3 +98,25 @@ def test_the_process_finds_the_package_and_ends_with_a_killed_build(tmp_path: Pa
     while worker.is_running() and worker.status() != psutil.STATUS_ZOMBIE:
         assert time.monotonic() < deadline, "the finishing process outlived its build"
         time.sleep(0.05)
+
+
+def test_a_stopping_build_ends_the_process_at_once() -> None:
+    """What it was finishing is dropped (it writes no file): the build stops without waiting."""
+    process = FinishingProcess()
+    worker = psutil.Process(process.run("the book", os.getpid))
+    told: list[BaseException] = []
+
+    def finish_a_collection() -> None:
+        try:
+            process.run("a collection", time.sleep, 600)
+        except BaseException as error:  # noqa: BLE001 - looked at below
+            told.append(error)
+
+    waiting = threading.Thread(target=finish_a_collection)
+    waiting.start()
+    time.sleep(0.5)  # the collection is being finished
+    process.close(stopping=True)
+    waiting.join(timeout=60)  # not a measure: a bound, should close wait for the sleep to end
+    assert not waiting.is_alive()
+    assert len(told) == 1 and isinstance(told[0], PluginError)
+    assert not worker.is_running() or worker.status() == psutil.STATUS_ZOMBIE

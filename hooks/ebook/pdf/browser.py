@@ -28,6 +28,7 @@ from ebook.pdf.numbering import print_until_numbers_hold
 from ebook.pdf.server import Origin, serve_directory, site_path
 
 if TYPE_CHECKING:
+    import asyncio
     from collections.abc import Mapping
 
     from ebook.pdf.cdp import Chromium
@@ -268,7 +269,7 @@ async def _print_with(chromium: Chromium, documents: Sequence[Job], origin: Orig
                 making[index] = asyncio.create_task(made(item))
             return making[index]
 
-        async def print_from_queue() -> None:
+        async def print_from_queue(tabs: asyncio.TaskGroup) -> None:
             while queue:
                 index, item = queue.pop(0)
                 document = await start_making(index, item)
@@ -279,18 +280,16 @@ async def _print_with(chromium: Chromium, documents: Sequence[Job], origin: Orig
                 if finish is None:
                     results[index] = rendered
                 else:  # kept by `finish` alone: the PDFs are not all held in memory at once
-                    finishing.append(asyncio.create_task(asyncio.to_thread(finish, rendered)))
+                    finishing.append(asyncio.ensure_future(asyncio.to_thread(finish, rendered)))
+                    # A PDF that cannot be finished stops the tabs at once, as a tab that fails does.
+                    tabs.create_task(_shielded(finishing[-1]))
 
         try:
-            async with asyncio.TaskGroup() as tabs:  # a tab that fails stops the others at once
+            async with asyncio.TaskGroup() as tabs:  # one that fails stops the others at once
                 for _ in range(workers):
-                    tabs.create_task(print_from_queue())
+                    tabs.create_task(print_from_queue(tabs))
         except BaseExceptionGroup as failed:
             raise failed.exceptions[0] from None
-        if finishing:
-            await asyncio.wait(finishing)
-        for finished in finishing:
-            finished.result()  # the first PDF that could not be finished stops the build
         return [results[i] for i in sorted(results)]
     finally:
         # What runs in threads (a document being made, a PDF being finished and written) goes
@@ -304,6 +303,13 @@ async def _print_with(chromium: Chromium, documents: Sequence[Job], origin: Orig
                 task.exception()
         with contextlib.suppress(ProtocolError):  # a browser that went away has no context to close
             await chromium.send("Target.disposeBrowserContext", {"browserContextId": context})
+
+
+async def _shielded(task: asyncio.Future[None]) -> None:
+    """The task's outcome, the task left running when this is cancelled (a thread cannot be)."""
+    import asyncio
+
+    await asyncio.shield(task)
 
 
 async def _render_one(chromium: Chromium, context: str, origin: Origin,

@@ -166,6 +166,9 @@ class PdfExport:
         # beside the browser printing the others.
         try:
             render_documents(jobs, site, self._started or self._browser, finish=output.finish)
+        except BaseException:
+            output.process.close(stopping=True)
+            raise
         finally:
             output.process.close()
             self.close()

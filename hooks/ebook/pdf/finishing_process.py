@@ -102,14 +102,21 @@ class FinishingProcess:
         except BrokenProcessPool:
             raise _stopped(what) from None
 
-    def close(self) -> None:
-        """End the process: what it is finishing is finished, what waits is dropped."""
+    def close(self, *, stopping: bool = False) -> None:
+        """End the process once it has finished what it was given; or, when the build is
+        `stopping` (an error, Ctrl-C), at once: it writes no file, so nothing is left half-done."""
         with self._starting:
             executor, self._executor, self._closed = self._executor, None, True
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+        if executor is None:
+            return
+        if stopping:
+            # What ProcessPoolExecutor.terminate_workers() does from Python 3.14 on.
+            for process in list(getattr(executor, "_processes", {}).values()):
+                with contextlib.suppress(OSError):
+                    process.kill()
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _stopped(what: str) -> PluginError:
-    return PluginError(f"{what}: the process finishing the PDFs stopped before it was done, often "
-                       "because the machine ran out of memory. Build again.")
+    return PluginError(f"{what}: the process finishing the PDFs stopped before it was done (it was "
+                       "ended, or the machine ran out of memory). Build again.")
