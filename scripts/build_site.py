@@ -95,7 +95,9 @@ def run_mkdocs(folders: Folders, lock: int) -> int:
     Ctrl-C in a terminal reaches MkDocs too, which then stops on its own: it ends the browser and
     the process finishing the PDFs, and removes its temporary files. So it is waited for
     (`subprocess.run` would kill it after a quarter of a second, leaving them to end alone), and
-    killed only if it has not stopped after STOP_WAIT seconds, or at a second Ctrl-C.
+    killed only if it has not stopped after STOP_WAIT seconds, or at a second Ctrl-C. (A
+    SIGINT sent to this script alone, not to its process group, does not reach MkDocs: it is
+    then killed after STOP_WAIT seconds.)
     """
     mkdocs = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folders.building)],

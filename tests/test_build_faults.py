@@ -298,6 +298,7 @@ def test_a_build_stopped_by_sigterm_leaves_no_offline_edition_behind(tmp_path: P
     assert not (project / "site").exists()
 
 
+@pytest.mark.build
 def test_ctrl_c_while_the_pdfs_are_finished_stops_the_build_at_once_and_cleanly(tmp_path: Path) -> None:
     """Ctrl-C reaches every process of the build, the one finishing the PDFs too: the build
     stops without a traceback or a wait, and leaves no process and no site behind."""
@@ -309,7 +310,7 @@ def test_ctrl_c_while_the_pdfs_are_finished_stops_the_build_at_once_and_cleanly(
         # Python's own Ctrl-C, whatever the test run inherited.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120  # not a measure: a bound, should the build hang
-    while not any("multiprocessing" in " ".join(arguments(pid)) for pid in live_processes(process.pid)):
+    while not any("--multiprocessing-fork" in arguments(pid) for pid in live_processes(process.pid)):
         assert process.poll() is None, "the build ended before it could be stopped"
         assert time.monotonic() < deadline
         time.sleep(0.005)

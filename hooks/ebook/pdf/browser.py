@@ -149,6 +149,7 @@ class Browser:
         self._thread = threading.Thread(target=self._loop.run_forever, name="browser", daemon=True)
         self._thread.start()
         self._chromium = asyncio.run_coroutine_threadsafe(self._launch(executable), self._loop)
+        self._printing: asyncio.Task[object] | None = None  # `print`'s, in the loop
 
     async def _launch(self, executable: str) -> Chromium:
         from ebook.pdf.cdp import Chromium  # only when there is something to print
@@ -169,6 +170,7 @@ class Browser:
         async def outcome() -> tuple[list[RenderedPdf], Exception | None]:
             # An error as a value: one raised just as the build stops (Ctrl-C, below) is then
             # not logged by asyncio as an error nobody looked at.
+            self._printing = asyncio.current_task()
             try:
                 return await _print_with(chromium, documents, origin, workers, finish), None
             except Exception as failure:  # noqa: BLE001 - raised again below
@@ -177,7 +179,7 @@ class Browser:
         printing = asyncio.run_coroutine_threadsafe(outcome(), self._loop)
         try:
             rendered, failed = printing.result()
-        except BaseException:  # the build stopped (Ctrl-C): the printing stops before the browser closes
+        except BaseException:  # the build stopped (Ctrl-C): so does the printing (`close` waits for it)
             printing.cancel()
             raise
         if isinstance(failed, BrowserGone):
@@ -191,6 +193,8 @@ class Browser:
         import asyncio
 
         async def stop() -> None:
+            if self._printing is not None and not self._printing.done():  # cancelled: it ends first
+                await asyncio.wait([self._printing], timeout=CLOSE_TIMEOUT)
             try:
                 chromium = await asyncio.wrap_future(self._chromium)
             except Exception:  # noqa: BLE001 - a failed launch was already reported by `print`
@@ -289,17 +293,22 @@ async def _print_with(chromium: Chromium, documents: Sequence[Job], origin: Orig
                 for _ in range(workers):
                     tabs.create_task(print_from_queue(tabs))
         except BaseExceptionGroup as failed:
-            raise failed.exceptions[0] from None
-        return [results[i] for i in sorted(results)]
+            first = failed.exceptions[0]
+        else:
+            return [results[i] for i in sorted(results)]
+        raise first  # told alone, as it was raised
     finally:
-        # What runs in threads (a document being made, a PDF being finished and written) goes
-        # on when its task is cancelled: it is waited for, so nothing is written once the build
-        # has stopped. (asyncio.wait, unlike gather, cancels nothing when it is cancelled itself.)
-        running = [task for task in (*making.values(), *finishing) if not task.done()]
+        # A PDF being finished and written in a thread goes on when its task is cancelled: it is
+        # waited for, so nothing is written once the build has stopped. (asyncio.wait, unlike
+        # gather, cancels nothing when it is cancelled itself.) A document being made in a
+        # thread writes nothing: its task is let go.
+        for being_made in making.values():
+            being_made.cancel()
+        running = [task for task in finishing if not task.done()]
         if running:
             await asyncio.wait(running)
         for task in (*making.values(), *finishing):  # told by the build's own error, if any
-            if not task.cancelled():
+            if task.done() and not task.cancelled():
                 task.exception()
         with contextlib.suppress(ProtocolError):  # a browser that went away has no context to close
             await chromium.send("Target.disposeBrowserContext", {"browserContextId": context})

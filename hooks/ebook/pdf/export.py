@@ -166,10 +166,7 @@ class PdfExport:
         # beside the browser printing the others.
         try:
             render_documents(jobs, site, self._started or self._browser, finish=output.finish)
-        except BaseException:
-            output.process.close(stopping=True)
-            raise
-        finally:
+        finally:  # the finishing process first: the printing, when it stops, waits for its PDFs
             output.process.close()
             self.close()
         if cache is not None:

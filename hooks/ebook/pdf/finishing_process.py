@@ -20,7 +20,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -36,7 +36,8 @@ T = TypeVar("T")
 # them, so a new process is told where to find it.
 PACKAGE_FOLDER = str(Path(__file__).resolve().parents[2])
 # What the process runs first, for `exec`: no function of the package can be unpickled there
-# before its folder is on sys.path.
+# before its folder is on sys.path. First on it, as MkDocs puts it: a module named `ebook` in the
+# book's folder is not taken for the package.
 STARTING = (f"import sys; sys.path.insert(0, {PACKAGE_FOLDER!r}); "
             "from ebook.pdf.finishing_process import started; started()")
 
@@ -58,9 +59,6 @@ def _ctrl_c_held_back() -> Iterator[None]:
     """Ctrl-C held back in this thread, and in a process started from it until `started` makes
     it ignore Ctrl-C: one that came while the process was starting ended it with a traceback.
     (Another thread of the build takes it meanwhile.)"""
-    if not hasattr(signal, "pthread_sigmask"):  # Windows
-        yield
-        return
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
@@ -101,20 +99,17 @@ class FinishingProcess:
             return running.result()
         except BrokenProcessPool:
             raise _stopped(what) from None
+        except CancelledError:  # dropped by `close`: the build has stopped
+            raise PluginError(f"{what}: not finished, the build has stopped.") from None
 
-    def close(self, *, stopping: bool = False) -> None:
-        """End the process once it has finished what it was given; or, when the build is
-        `stopping` (an error, Ctrl-C), at once: it writes no file, so nothing is left half-done."""
+    def close(self) -> None:
+        """End the process: the PDF it is finishing is finished (and those already sent to it,
+        two at most), the others still waiting are dropped. It is not killed: killed while it sends a
+        PDF back, it would leave the executor waiting for the rest of it for good."""
         with self._starting:
             executor, self._executor, self._closed = self._executor, None, True
-        if executor is None:
-            return
-        if stopping:
-            # What ProcessPoolExecutor.terminate_workers() does from Python 3.14 on.
-            for process in list(getattr(executor, "_processes", {}).values()):
-                with contextlib.suppress(OSError):
-                    process.kill()
-        executor.shutdown(wait=True, cancel_futures=True)
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _stopped(what: str) -> PluginError:
