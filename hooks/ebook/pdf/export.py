@@ -43,7 +43,6 @@ from ebook.model.settings import EXPORTS_ENV
 from ebook.pdf import finishing
 from ebook.pdf.browser import Browser, browser_version, find_browser, render_documents
 from ebook.pdf.cache_keys import CACHE_NAMESPACE, SiteFiles, cache_keys, render_fingerprint
-from ebook.pdf.finishing_process import FinishingProcess
 from ebook.pdf.documents import (
     TEMPLATES_DIR,
     BookInfo,
@@ -53,6 +52,7 @@ from ebook.pdf.documents import (
     document_headings,
     template_environment,
 )
+from ebook.pdf.finishing_process import FinishingProcess
 from ebook.pdf.numbering import NUMBERS_NAMESPACE, load_numbers, save_numbers, with_last_numbers
 from ebook.pdf.plans import book_job, collection_job, collections, print_plans
 from ebook.pdf.reflection import ReflectionPrompts, has_reflection_prompts

@@ -4,7 +4,7 @@ pikepdf holds Python's interpreter lock while it reads, tags and writes a PDF, a
 the largest part of the build's own work on the PDFs. In the build's process it took turns with
 everything else the build does while the browser prints (making the next documents, driving the
 browser, serving it the site), so the two cores were seldom both busy. A process of its own
-runs beside them (`benchmarks/results.md` has the times).
+runs beside them (DEVELOPMENT.md's "Performance" has the profile).
 
 It starts when the first PDF is printed, not before: on two cores, where the browser prints one
 document at a time, it does not exist while the book prints (the peak of a long book's memory).
