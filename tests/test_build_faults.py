@@ -24,6 +24,7 @@ from mkdocs.exceptions import PluginError
 from ebook.model import build_cache
 from tests.helpers import ROOT
 from tests.test_build_outputs import copy_of_the_book, snapshot
+from tests.test_pdf_browser import arguments
 
 BUILD_SITE = ROOT / "scripts" / "build_site.py"  # what `make book` runs
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
@@ -322,13 +323,6 @@ def test_ctrl_c_while_the_pdfs_are_finished_stops_the_build_at_once_and_cleanly(
         assert time.monotonic() < deadline
         time.sleep(0.05)
     assert not (project / "site").exists()
-
-
-def arguments(pid: int) -> list[str]:
-    try:
-        return (Path("/proc") / str(pid) / "cmdline").read_bytes().decode(errors="replace").split("\0")
-    except OSError:  # ended meanwhile
-        return []
 
 
 # --- The cache and the browser -----------------------------------------------------------------

@@ -141,9 +141,10 @@ def started(monkeypatch: pytest.MonkeyPatch) -> Started:
     return seen
 
 
-def arguments(process: psutil.Process) -> list[str]:
+def arguments(process: psutil.Process | int) -> list[str]:
+    """A process's command line; none once it has ended (or is a zombie)."""
     try:
-        return process.cmdline()
+        return (psutil.Process(process) if isinstance(process, int) else process).cmdline()
     except psutil.Error:  # ended, or a zombie
         return []
 
