@@ -90,6 +90,20 @@ def test_render_documents_prints_with_the_system_browser(tmp_path: Path) -> None
     assert not list(tmp_path.rglob("*.print.html"))  # nothing written into the site
 
 
+def test_printing_does_not_depend_on_the_temporary_directory_named_in_the_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A TMPDIR that is missing (or read-only) is passed over by Python, but Chromium took it as
+    # it was and every print failed with "Read failed".
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "missing"))
+    html = ('<!doctype html><html lang="en"><head><title>T</title></head>'
+            '<body><h1 id="t">Hello</h1></body></html>')
+    doc = PrintDocument(path="downloads/t.pdf", url_path="t.print.html", html=html, metadata=METADATA)
+    with ThreadPoolExecutor(1) as worker:
+        [rendered] = worker.submit(render_documents, [doc], tmp_path, system_browser(), workers=1).result()
+    assert rendered.data.startswith(b"%PDF")
+    assert not (tmp_path / "missing").exists()
+
+
 @dataclasses.dataclass
 class Started:
     """The browsers a test started: each one's first process, whose number is its group's, and

@@ -179,7 +179,9 @@ class Chromium:
                     executable,
                     [executable, *BROWSER_FLAGS, *args, "--remote-debugging-pipe",
                      f"--user-data-dir={folder / 'profile'}", "about:blank"],
-                    dict(os.environ),
+                    # Its temporary files in its own folder: Chromium takes TMPDIR as it is, and
+                    # one missing or read-only made every print fail with "Read failed".
+                    {**os.environ, "TMPDIR": str(folder)},
                     file_actions=[(os.POSIX_SPAWN_DUP2, stdin, 0), (os.POSIX_SPAWN_DUP2, stdout, 1),
                                   (os.POSIX_SPAWN_DUP2, stdout, 2), (os.POSIX_SPAWN_DUP2, commands, 3),
                                   (os.POSIX_SPAWN_DUP2, answers, 4)],
