@@ -54,6 +54,9 @@ class _Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+SHUTDOWN_POLL_SECONDS = 0.05
+
+
 @contextmanager
 def serve_directory(root: Path, documents: Mapping[str, str] | None = None) -> Iterator[str]:
     """Serve a folder on 127.0.0.1 while the block runs, and `documents` (site-relative path:
@@ -61,7 +64,10 @@ def serve_directory(root: Path, documents: Mapping[str, str] | None = None) -> I
     handler = partial(_SiteRequestHandler, directory=str(root),
                       documents=documents if documents is not None else {})
     server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # `shutdown` waits for the serving loop to look again: at the stdlib's 0.5 s, the build
+    # waited a quarter of a second on average after its last PDF.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS},
+                              daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
