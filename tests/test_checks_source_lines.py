@@ -93,6 +93,18 @@ def test_a_download_link_by_a_path_the_build_does_not_write_is_found(path: str) 
                            'data-download="downloads/book.pdf" (no ./ or ../, nothing after the file name)')
 
 
+def test_a_download_path_is_read_however_its_attribute_is_quoted() -> None:
+    page = ["[Book](./downloads/book.pdf){ data-download='./downloads/book.pdf' }",
+            "[Book](./downloads/book.pdf){ data-download=./downloads/book.pdf }",
+            '<a href="./downloads/book.pdf" data-download = "./downloads/book.pdf">Book</a>',
+            "<a href=downloads/book.pdf data-download=downloads/book.pdf>Book</a>",
+            "[Book](downloads/book.pdf){ data-download='downloads/book.pdf' }"]
+    found = s.download_attribute_problems(page, 1, WRITTEN.__contains__, example="downloads/book.pdf")
+    assert [(number, message.split(" names")[0]) for number, message in found] == [
+        (1, 'data-download="./downloads/book.pdf"'), (2, 'data-download="./downloads/book.pdf"'),
+        (3, 'data-download="./downloads/book.pdf"')]
+
+
 def test_download_links_by_the_paths_the_build_writes_and_code_are_left_alone() -> None:
     page = ['[Handout](downloads/handouts/listening.pdf){ data-download="downloads/handouts/listening.pdf" }',
             "```html", '<a data-download="./not/read.pdf">shown as code</a>', "```"]

@@ -120,7 +120,8 @@ def _indent(line: str) -> int:
     return len(expanded) - len(expanded.lstrip())
 
 
-_DOWNLOAD_ATTRIBUTE = re.compile(r'data-download="([^"]*)"')
+# Quoted either way or not at all, as attribute braces and HTML both allow.
+_DOWNLOAD_ATTRIBUTE = re.compile(r"""\bdata-download\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`}]+))""")
 
 
 def download_attribute_problems(lines: Sequence[str], first: int, is_download: Callable[[str], bool],
@@ -131,7 +132,8 @@ def download_attribute_problems(lines: Sequence[str], first: int, is_download: C
     only a build that makes the downloads, after printing."""
     found = []
     for number, line in _body_lines(lines, first):
-        for path in _DOWNLOAD_ATTRIBUTE.findall(line):
+        for match in _DOWNLOAD_ATTRIBUTE.finditer(line):
+            path = next(value for value in match.groups() if value is not None)
             if not is_download(path):
                 found.append((number, (
                     f'data-download="{path}" names no file the build writes: give the file\'s path from '
