@@ -38,6 +38,26 @@ def test_an_error_there_is_raised_in_the_build(process: FinishingProcess) -> Non
         process.run("the book", int, "not a number")
 
 
+KEPT: list[bytes] = []
+
+
+def allocate_and_free(mebibytes: int) -> int:
+    """Allocate `mebibytes` in 1 KiB blocks, keep one allocated after them and free the rest, as
+    finishing a long PDF does; the process's resident memory at its height."""
+    blocks = [bytes(range(256)) * 4 for _ in range(mebibytes * 1024)]
+    KEPT.append(bytes(range(256)) * 4)  # above the freed blocks: the C library cannot just shrink its heap
+    height = psutil.Process().memory_info().rss
+    del blocks
+    return height
+
+
+def test_the_memory_a_pdf_freed_goes_back_to_the_system(process: FinishingProcess) -> None:
+    """The process lasts the whole build: what finishing the book freed is not held to the end."""
+    height = process.run("the book", allocate_and_free, 100)
+    worker = psutil.Process(process.run("a collection", os.getpid))
+    assert worker.memory_info().rss < height - 80 * 2**20
+
+
 def test_a_process_that_stops_stops_the_build_naming_the_document(process: FinishingProcess) -> None:
     with pytest.raises(PluginError) as stopped:
         process.run("handouts-1 (15 chapters)", os._exit, 1)
