@@ -55,7 +55,7 @@ def started() -> None:
         threading.Thread(target=_end_with, args=(build,), name="end-with-the-build", daemon=True).start()
 
 
-def returning_memory(function: Callable[..., T], *args: object, **kwargs: object) -> T:
+def returning_memory(function: Callable[..., T], /, *args: object, **kwargs: object) -> T:
     """`function(*args, **kwargs)`, then the memory it freed handed back to the system.
 
     glibc keeps what a finished PDF freed (pikepdf's objects, many small blocks) for the
