@@ -7,6 +7,7 @@ import dataclasses
 import io
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,7 +23,16 @@ from mkdocs.exceptions import PluginError
 
 from ebook.model.settings import read_switches
 from ebook.pdf import cdp, tab
-from ebook.pdf.browser import CHROMIUM_ARGS, Browser, RenderedPdf, find_browser, print_tabs, render_documents
+from ebook.pdf.browser import (
+    BROWSER_NAMES,
+    BROWSER_PATHS,
+    CHROMIUM_ARGS,
+    Browser,
+    RenderedPdf,
+    find_browser,
+    print_tabs,
+    render_documents,
+)
 from ebook.pdf.documents import PrintDocument
 from tests.print_documents import METADATA, system_browser
 
@@ -90,18 +100,42 @@ def test_render_documents_prints_with_the_system_browser(tmp_path: Path) -> None
     assert not list(tmp_path.rglob("*.print.html"))  # nothing written into the site
 
 
+HELLO = PrintDocument(
+    path="downloads/t.pdf", url_path="t.print.html", metadata=METADATA,
+    html='<!doctype html><html lang="en"><head><title>T</title></head><body><h1 id="t">Hello</h1></body></html>')
+
+
 def test_printing_does_not_depend_on_the_temporary_directory_named_in_the_environment(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A TMPDIR that is missing (or read-only) is passed over by Python, but Chromium took it as
     # it was and every print failed with "Read failed".
     monkeypatch.setenv("TMPDIR", str(tmp_path / "missing"))
-    html = ('<!doctype html><html lang="en"><head><title>T</title></head>'
-            '<body><h1 id="t">Hello</h1></body></html>')
-    doc = PrintDocument(path="downloads/t.pdf", url_path="t.print.html", html=html, metadata=METADATA)
     with ThreadPoolExecutor(1) as worker:
-        [rendered] = worker.submit(render_documents, [doc], tmp_path, system_browser(), workers=1).result()
+        [rendered] = worker.submit(render_documents, [HELLO], tmp_path, system_browser(), workers=1).result()
     assert rendered.data.startswith(b"%PDF")
     assert not (tmp_path / "missing").exists()
+
+
+def full_browser() -> str:
+    """The desktop Chromium or Chrome, not the headless shell (which makes no socket)."""
+    return find_browser("", names=[name for name in BROWSER_NAMES if "headless" not in name],
+                        paths=[path for path in BROWSER_PATHS if "headless" not in path])
+
+
+def test_printing_works_from_a_temporary_directory_of_an_ordinary_length(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As long as a CI runner's or a per-user one (/tmp/user/1000/…): the full Chromium makes a
+    socket under its TMPDIR, and stops (SIGABRT) when the socket's path is longer than Unix
+    allows."""
+    made = Path(tempfile.mkdtemp(prefix="ordinary-length-"))
+    ordinary = made.rename(made.parent / made.name.ljust(49 - len(str(made.parent)), "x"))  # 50 characters in /tmp
+    try:
+        monkeypatch.setattr(tempfile, "tempdir", str(ordinary))  # what Python found usable
+        with ThreadPoolExecutor(1) as worker:
+            [rendered] = worker.submit(render_documents, [HELLO], tmp_path, full_browser(), workers=1).result()
+        assert rendered.data.startswith(b"%PDF")
+    finally:
+        shutil.rmtree(ordinary)
 
 
 @dataclasses.dataclass

@@ -179,9 +179,10 @@ class Chromium:
                     executable,
                     [executable, *BROWSER_FLAGS, *args, "--remote-debugging-pipe",
                      f"--user-data-dir={folder / 'profile'}", "about:blank"],
-                    # Its temporary files in its own folder: Chromium takes TMPDIR as it is, and
-                    # one missing or read-only made every print fail with "Read failed".
-                    {**os.environ, "TMPDIR": str(folder)},
+                    # The temporary folder Python checked it can write to: Chromium takes TMPDIR
+                    # as it is, and one missing or read-only made every print fail with "Read
+                    # failed". (Not a longer path: Chromium's socket in it must stay short.)
+                    {**os.environ, "TMPDIR": tempfile.gettempdir()},
                     file_actions=[(os.POSIX_SPAWN_DUP2, stdin, 0), (os.POSIX_SPAWN_DUP2, stdout, 1),
                                   (os.POSIX_SPAWN_DUP2, stdout, 2), (os.POSIX_SPAWN_DUP2, commands, 3),
                                   (os.POSIX_SPAWN_DUP2, answers, 4)],
