@@ -120,8 +120,10 @@ def _indent(line: str) -> int:
     return len(expanded) - len(expanded.lstrip())
 
 
-# Quoted either way or not at all, as attribute braces and HTML both allow.
-_DOWNLOAD_ATTRIBUTE = re.compile(r"""\bdata-download\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`}]+))""")
+# The attribute however HTML and attribute braces let it be written: quoted either way or not at
+# all, with spaces around the "=".
+_DOWNLOAD_ATTRIBUTE = re.compile(r"""(?<![\w-])data-download\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`}]+))""")
+_CODE_SPAN = re.compile(r"(`+).+?\1")  # `data-download="…"` in a sentence is shown, not read
 
 
 def download_attribute_problems(lines: Sequence[str], first: int, is_download: Callable[[str], bool],
@@ -129,12 +131,17 @@ def download_attribute_problems(lines: Sequence[str], first: int, is_download: C
     """A link to a download (`data-download="…"`, in attribute braces or raw HTML) whose path is
     not one the build writes (`is_download`): the downloads' list completes links by their path
     from the site's root, so "./downloads/…" or "…#page=2" passed every other check and stopped
-    only a build that makes the downloads, after printing."""
+    only a build that makes the downloads, after printing. The build reads the attribute only as
+    `data-download="…"`: written another way, the link was left without its file's type and size."""
     found = []
     for number, line in _body_lines(lines, first):
-        for match in _DOWNLOAD_ATTRIBUTE.finditer(line):
+        for match in _DOWNLOAD_ATTRIBUTE.finditer(_CODE_SPAN.sub("", line)):
             path = next(value for value in match.groups() if value is not None)
-            if not is_download(path):
+            if match.group(0) != f'data-download="{path}"':
+                found.append((number, (
+                    f"{match.group(0)} is not read by the build: write the attribute as "
+                    f'data-download="{example}", the path in double quotes with nothing around the =')))
+            elif not is_download(path):
                 found.append((number, (
                     f'data-download="{path}" names no file the build writes: give the file\'s path from '
                     f'the site\'s root exactly as the build writes it, e.g. data-download="{example}" '
