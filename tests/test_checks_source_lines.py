@@ -94,7 +94,8 @@ def test_a_download_link_by_a_path_the_build_does_not_write_is_found(path: str) 
 
 
 @pytest.mark.parametrize("written", ["data-download='downloads/book.pdf'", "data-download=downloads/book.pdf",
-                                     'data-download = "downloads/book.pdf"', "data-download='./downloads/book.pdf'"])
+                                     'data-download = "downloads/book.pdf"', "data-download='./downloads/book.pdf'",
+                                     'DATA-DOWNLOAD="downloads/book.pdf"', "data-download=downloads/book.pdf#page=2"])
 def test_a_download_attribute_not_written_as_the_build_reads_it_is_found(written: str) -> None:
     # The build completes only data-download="…": another form left the link without its file's
     # type and size, and its file unchecked.
@@ -109,5 +110,6 @@ def test_download_links_by_the_paths_the_build_writes_and_code_are_left_alone() 
     page = ['[Handout](downloads/handouts/listening.pdf){ data-download="downloads/handouts/listening.pdf" }',
             "```html", '<a data-download="./not/read.pdf">shown as code</a>', "```",
             "A link to a download says `data-download='./shown.pdf'` or ``data-download=shown.pdf``.",
-            '<div data-downloads-list></div> <a x-data-download=other.pdf>']
+            '<div data-downloads-list></div> <a x-data-download=other.pdf>',
+            '<!-- <a data-download="./hidden.pdf">not yet</a> -->']
     assert s.download_attribute_problems(page, 1, WRITTEN.__contains__, example="downloads/book.pdf") == []

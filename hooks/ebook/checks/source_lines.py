@@ -120,10 +120,12 @@ def _indent(line: str) -> int:
     return len(expanded) - len(expanded.lstrip())
 
 
-# The attribute however HTML and attribute braces let it be written: quoted either way or not at
-# all, with spaces around the "=".
-_DOWNLOAD_ATTRIBUTE = re.compile(r"""(?<![\w-])data-download\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`}]+))""")
-_CODE_SPAN = re.compile(r"(`+).+?\1")  # `data-download="…"` in a sentence is shown, not read
+# The attribute however HTML and attribute braces let it be written: in any case, quoted either way
+# or not at all, with spaces around the "=".
+_DOWNLOAD_ATTRIBUTE = re.compile(r"""(?<![\w-])data-download\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>`}]+))""",
+                                 re.IGNORECASE)
+# What a line shows or hides rather than reads: `data-download="…"` in a sentence, an HTML comment.
+_NOT_READ = re.compile(r"(`+).+?\1|<!--.*?-->")
 
 
 def download_attribute_problems(lines: Sequence[str], first: int, is_download: Callable[[str], bool],
@@ -135,7 +137,7 @@ def download_attribute_problems(lines: Sequence[str], first: int, is_download: C
     `data-download="…"`: written another way, the link was left without its file's type and size."""
     found = []
     for number, line in _body_lines(lines, first):
-        for match in _DOWNLOAD_ATTRIBUTE.finditer(_CODE_SPAN.sub("", line)):
+        for match in _DOWNLOAD_ATTRIBUTE.finditer(_NOT_READ.sub("", line)):
             path = next(value for value in match.groups() if value is not None)
             if match.group(0) != f'data-download="{path}"':
                 found.append((number, (
