@@ -55,6 +55,17 @@ def started() -> None:
         threading.Thread(target=_end_with, args=(build,), name="end-with-the-build", daemon=True).start()
 
 
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's `malloc_trim`, or None from a C library without it."""
+    try:
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)
+    except OSError:
+        return None
+
+
+MALLOC_TRIM = _malloc_trim()
+
+
 def returning_memory(function: Callable[..., T], /, *args: object, **kwargs: object) -> T:
     """`function(*args, **kwargs)`, then the memory it freed handed back to the system.
 
@@ -66,9 +77,8 @@ def returning_memory(function: Callable[..., T], /, *args: object, **kwargs: obj
     try:
         return function(*args, **kwargs)
     finally:
-        trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
-        if trim is not None:
-            trim(0)
+        if MALLOC_TRIM is not None:
+            MALLOC_TRIM(0)
 
 
 @contextlib.contextmanager
