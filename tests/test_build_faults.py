@@ -300,6 +300,33 @@ def test_a_build_stopped_by_sigterm_leaves_no_offline_edition_behind(tmp_path: P
 
 
 @pytest.mark.build
+def test_ctrl_c_while_the_site_is_built_leaves_no_browser_folder_behind(tmp_path: Path) -> None:
+    """The browser starts beside the site's build; stopped then, the build has no build error to
+    close it by, and its folder (profile, log) stayed in the temporary directory."""
+    project = copy_of_the_book(tmp_path, 0)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, str(BUILD_SITE), "site"], cwd=project, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**ENV, "BOOK_EXPORTS": "1", "BOOK_CACHE": "0", "TMPDIR": str(temporary)},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 120  # not a measure: a bound, should the build hang
+    while not any(temporary.glob("book-chromium-*")):  # the browser is starting
+        assert process.poll() is None, "the build ended before it could be stopped"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    os.killpg(process.pid, signal.SIGINT)  # the whole group, as Ctrl-C in a terminal
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert not [said for said in ("Traceback", "ERROR", "Warning") if said in stderr], stderr
+    while live_processes(process.pid):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert list(temporary.glob("book-chromium-*")) == []
+
+
+@pytest.mark.build
 def test_ctrl_c_while_the_pdfs_are_finished_stops_the_build_at_once_and_cleanly(tmp_path: Path) -> None:
     """Ctrl-C reaches every process of the build, the one finishing the PDFs too: the build
     stops without a traceback or a wait, and leaves no process and no site behind."""
