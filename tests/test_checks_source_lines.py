@@ -93,17 +93,29 @@ def test_a_download_link_by_a_path_the_build_does_not_write_is_found(path: str) 
                            'data-download="downloads/book.pdf" (no ./ or ../, nothing after the file name)')
 
 
-@pytest.mark.parametrize("written", ["data-download='downloads/book.pdf'", "data-download=downloads/book.pdf",
-                                     'data-download = "downloads/book.pdf"', "data-download='./downloads/book.pdf'",
-                                     'DATA-DOWNLOAD="downloads/book.pdf"', "data-download=downloads/book.pdf#page=2"])
+@pytest.mark.parametrize("written", ["data-download='downloads/handouts/listening.pdf'",
+                                     "data-download=downloads/handouts/listening.pdf",
+                                     'data-download = "downloads/handouts/listening.pdf"',
+                                     'DATA-DOWNLOAD="downloads/handouts/listening.pdf"'])
 def test_a_download_attribute_not_written_as_the_build_reads_it_is_found(written: str) -> None:
     # The build completes only data-download="…": another form left the link without its file's
     # type and size, and its file unchecked.
-    page = [f"[Book](downloads/book.pdf){{ {written} }}", f'<a href="downloads/book.pdf" {written}>Book</a>']
+    page = [f"[Handout](downloads/handouts/listening.pdf){{ {written} }}",
+            f'<a href="downloads/handouts/listening.pdf" {written}>Handout</a>']
     found = s.download_attribute_problems(page, 1, WRITTEN.__contains__, example="downloads/book.pdf")
     assert found == [(number, f"{written} is not read by the build: write the attribute as "
-                              'data-download="downloads/book.pdf", the path in double quotes with nothing around the =')
-                     for number in (1, 2)]
+                              'data-download="downloads/handouts/listening.pdf", the path in double quotes with '
+                              "nothing around the =") for number in (1, 2)]
+
+
+@pytest.mark.parametrize("written", ["data-download='./downloads/book.pdf'", "data-download=downloads/book.pdf#page=2"])
+def test_a_download_attribute_written_another_way_with_a_wrong_path_is_told_both(written: str) -> None:
+    [(_, message)] = s.download_attribute_problems([f"<a href='x' {written}>Book</a>"], 1, WRITTEN.__contains__,
+                                                   example="downloads/book.pdf")
+    assert message == (f"{written} is not read by the build: write the attribute as "
+                       "data-download=\"downloads/book.pdf\" (the file's path from the site's root, as the build "
+                       "writes it: no ./ or ../, nothing after the file name), the path in double quotes with "
+                       "nothing around the =")
 
 
 def test_download_links_by_the_paths_the_build_writes_and_code_are_left_alone() -> None:

@@ -117,7 +117,7 @@ def test_raw_html_links_are_resolved_from_the_built_pages_address() -> None:
     one = page("# One\n\n## First part\n\n<a href='../two/#second-part'>ok</a> <a href='../two/#nope'>bad</a>\n"
                "<a href='../../'>home</a> <a href='two.md'>md</a> <a href='/chapters/two/'>abs</a>\n"
                "<img alt='A circle' src='../../images/circle.png'> <a href='#first-part'>self</a>\n"
-               "<a data-download='downloads/handouts/one.pdf' href='../../downloads/handouts/one.pdf'>Handout</a>\n",
+               "<a data-download=\"downloads/handouts/one.pdf\" href='../../downloads/handouts/one.pdf'>Handout</a>\n",
                src_uri="chapters/one.md", url="chapters/one/")
     two = page("# Two\n\n## Second part\n", front=FRONT.replace("Listening", "Two"), src_uri="chapters/two.md", url="chapters/two/")
     home = page("# Home\n", front=FRONT.replace("Listening", "Home"), src_uri="index.md", url="./")

@@ -140,9 +140,12 @@ def download_attribute_problems(lines: Sequence[str], first: int, is_download: C
         for match in _DOWNLOAD_ATTRIBUTE.finditer(_NOT_READ.sub("", line)):
             path = next(value for value in match.groups() if value is not None)
             if match.group(0) != f'data-download="{path}"':
+                fix = f'data-download="{path}"' if is_download(path) else (
+                    f'data-download="{example}" (the file\'s path from the site\'s root, as the build '
+                    "writes it: no ./ or ../, nothing after the file name)")
                 found.append((number, (
-                    f"{match.group(0)} is not read by the build: write the attribute as "
-                    f'data-download="{example}", the path in double quotes with nothing around the =')))
+                    f"{match.group(0)} is not read by the build: write the attribute as {fix}, the path "
+                    "in double quotes with nothing around the =")))
             elif not is_download(path):
                 found.append((number, (
                     f'data-download="{path}" names no file the build writes: give the file\'s path from '
