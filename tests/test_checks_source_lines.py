@@ -114,7 +114,7 @@ def test_a_download_attribute_written_another_way_with_a_wrong_path_is_told_both
                                                    example="downloads/book.pdf")
     assert message == (f"{written} is not read by the build: write the attribute as "
                        "data-download=\"downloads/book.pdf\" (the file's path from the site's root, as the build "
-                       "writes it: no ./ or ../, nothing after the file name), the path in double quotes with "
+                       "writes it, with no ./ or ../ and nothing after the file name), the path in double quotes with "
                        "nothing around the =")
 
 

@@ -142,7 +142,7 @@ def download_attribute_problems(lines: Sequence[str], first: int, is_download: C
             if match.group(0) != f'data-download="{path}"':
                 fix = f'data-download="{path}"' if is_download(path) else (
                     f'data-download="{example}" (the file\'s path from the site\'s root, as the build '
-                    "writes it: no ./ or ../, nothing after the file name)")
+                    "writes it, with no ./ or ../ and nothing after the file name)")
                 found.append((number, (
                     f"{match.group(0)} is not read by the build: write the attribute as {fix}, the path "
                     "in double quotes with nothing around the =")))
