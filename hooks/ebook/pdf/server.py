@@ -64,8 +64,8 @@ def serve_directory(root: Path, documents: Mapping[str, str] | None = None) -> I
     handler = partial(_SiteRequestHandler, directory=str(root),
                       documents=documents if documents is not None else {})
     server = _Server(("127.0.0.1", 0), handler)
-    # `shutdown` waits for the serving loop to look again: at the stdlib's 0.5 s, the build
-    # waited a quarter of a second on average after its last PDF.
+    # `shutdown` waits for the serving loop to look again: at the stdlib's half second, every
+    # build with PDFs waited for it after its last one.
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS},
                               daemon=True)
     thread.start()
