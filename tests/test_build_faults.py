@@ -271,6 +271,37 @@ def live_processes(group: int) -> list[int]:
     return found
 
 
+def stopped_make_book(project: Path, number: int, when: Callable[[int], bool], *,
+                      temporary: Path | None = None) -> tuple[int, str]:
+    """`make book`'s build of `project` (with its PDFs, none reused), sent the signal `number`
+    once `when(group)` holds: to its whole process group, as Ctrl-C in a terminal or `kill
+    -<group>` does. Its exit status and what it wrote to stderr, once every process of its group
+    has ended (the book's build cleans up after the script has ended). `temporary` is the
+    build's TMPDIR."""
+    process = subprocess.Popen(
+        [sys.executable, str(BUILD_SITE), "site"], cwd=project, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**ENV, "BOOK_EXPORTS": "1", "BOOK_CACHE": "0", **({"TMPDIR": str(temporary)} if temporary else {})},
+        # The signal's default action (for SIGINT, Python's own Ctrl-C), whatever the test run inherited.
+        preexec_fn=lambda: signal.signal(number, signal.SIG_DFL))
+    deadline = time.monotonic() + 120  # not a measure: a bound, should the build hang
+    while not when(process.pid):
+        assert process.poll() is None, "the build ended before it could be stopped"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    os.killpg(process.pid, number)
+    _, stderr = process.communicate(timeout=60)  # the browser's own wait for a stuck close is 120 s
+    while live_processes(process.pid):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    return process.returncode, stderr
+
+
+def stopped_cleanly(returncode: int, stderr: str) -> bool:
+    """Ended as Ctrl-C ends a program, with nothing told but that."""
+    return returncode == 130 and not [said for said in ("Traceback", "ERROR", "Warning") if said in stderr]
+
+
 @pytest.mark.build
 def test_a_build_stopped_by_sigterm_leaves_no_offline_edition_behind(tmp_path: Path) -> None:
     """SIGTERM (a service manager, `timeout`, a CI job cancelled) ends Python without its atexit
@@ -279,22 +310,9 @@ def test_a_build_stopped_by_sigterm_leaves_no_offline_edition_behind(tmp_path: P
     project = copy_of_the_book(tmp_path, 0)
     temporary = tmp_path / "tmp"  # where the build makes its temporary folders
     temporary.mkdir()
-    process = subprocess.Popen(
-        [sys.executable, str(BUILD_SITE), "site"], cwd=project, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**ENV, "BOOK_EXPORTS": "1", "BOOK_CACHE": "0", "TMPDIR": str(temporary)},
-        # The default action, whatever the test run inherited.
-        preexec_fn=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
-    deadline = time.monotonic() + 120  # not a measure: a bound, should the build hang
-    while not any(temporary.glob("offline-edition-*/site/*")):  # the edition's build is writing
-        assert process.poll() is None, "the build ended before it could be stopped"
-        assert time.monotonic() < deadline
-        time.sleep(0.005)
-    os.killpg(process.pid, signal.SIGTERM)  # the whole group, as `kill -TERM -<group>` does
-    process.wait(timeout=60)
-    while live_processes(process.pid):  # the book's build cleans up after the script has ended
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    # Stopped while the edition's build is writing.
+    stopped_make_book(project, signal.SIGTERM, lambda _: any(temporary.glob("offline-edition-*/site/*")),
+                      temporary=temporary)
     assert list(temporary.glob("offline-edition-*")) == []
     assert not (project / "site").exists()
 
@@ -306,23 +324,10 @@ def test_ctrl_c_while_the_site_is_built_leaves_no_browser_folder_behind(tmp_path
     project = copy_of_the_book(tmp_path, 0)
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    process = subprocess.Popen(
-        [sys.executable, str(BUILD_SITE), "site"], cwd=project, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env={**ENV, "BOOK_EXPORTS": "1", "BOOK_CACHE": "0", "TMPDIR": str(temporary)},
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    deadline = time.monotonic() + 120  # not a measure: a bound, should the build hang
-    while not any(temporary.glob("book-chromium-*")):  # the browser is starting
-        assert process.poll() is None, "the build ended before it could be stopped"
-        assert time.monotonic() < deadline
-        time.sleep(0.005)
-    os.killpg(process.pid, signal.SIGINT)  # the whole group, as Ctrl-C in a terminal
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130, stderr
-    assert not [said for said in ("Traceback", "ERROR", "Warning") if said in stderr], stderr
-    while live_processes(process.pid):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    # Stopped as the browser starts.
+    ended = stopped_make_book(project, signal.SIGINT, lambda _: any(temporary.glob("book-chromium-*")),
+                              temporary=temporary)
+    assert stopped_cleanly(*ended), ended
     assert list(temporary.glob("book-chromium-*")) == []
 
 
@@ -331,24 +336,10 @@ def test_ctrl_c_while_the_pdfs_are_finished_stops_the_build_at_once_and_cleanly(
     """Ctrl-C reaches every process of the build, the one finishing the PDFs too: the build
     stops without a traceback or a wait, and leaves no process and no site behind."""
     project = copy_of_the_book(tmp_path, 2)
-    process = subprocess.Popen(
-        [sys.executable, str(BUILD_SITE), "site"], cwd=project, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env={**ENV, "BOOK_EXPORTS": "1", "BOOK_CACHE": "0"},
-        # Python's own Ctrl-C, whatever the test run inherited.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    deadline = time.monotonic() + 120  # not a measure: a bound, should the build hang
-    while not any("--multiprocessing-fork" in arguments(pid) for pid in live_processes(process.pid)):
-        assert process.poll() is None, "the build ended before it could be stopped"
-        assert time.monotonic() < deadline
-        time.sleep(0.005)
-    os.killpg(process.pid, signal.SIGINT)  # the whole group, as Ctrl-C in a terminal
-    _, stderr = process.communicate(timeout=60)  # the browser's own wait for a stuck close is 120 s
-    assert process.returncode == 130, stderr
-    assert not [said for said in ("Traceback", "ERROR", "Warning") if said in stderr], stderr
-    while live_processes(process.pid):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    # Stopped once the finishing process runs.
+    ended = stopped_make_book(project, signal.SIGINT, lambda group: any(
+        "--multiprocessing-fork" in arguments(pid) for pid in live_processes(group)))
+    assert stopped_cleanly(*ended), ended
     assert not (project / "site").exists()
 
 
