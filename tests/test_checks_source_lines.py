@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import pytest
+from mkdocs.config import load_config
 
 from ebook.checks import source_lines as s
+from ebook.checks.book_wide import check_sources, unwritten_download
+from ebook.checks.problems import Problem, Source
+from ebook.checks.run import CheckRun
+from ebook.model.book import Book, download_kind
+from ebook.model.settings import parse_settings
+from tests.helpers import ROOT, make_fixture_project
 
 BOX = '!!! scenario "Example: Jesse and Sam"'
 
@@ -125,3 +135,114 @@ def test_download_links_by_the_paths_the_build_writes_and_code_are_left_alone() 
             '<div data-downloads-list></div> <a x-data-download=other.pdf>',
             '<!-- <a data-download="./hidden.pdf">not yet</a> -->']
     assert s.download_attribute_problems(page, 1, WRITTEN.__contains__, example="downloads/book.pdf") == []
+
+
+# --- A download of a chapter the book does not have, or of a format it does not offer ---------
+
+CONFIG = load_config(str(ROOT / "mkdocs.yml"))
+BOOK = Book(parse_settings(CONFIG, {}), title=CONFIG.site_name, description=CONFIG.site_description or "",
+            site_url="")
+CHAPTERS = ("listening", "connection")  # the slugs of the book's chapters in this build
+
+
+def downloads_of(book: Book, *pages: str, chapters: tuple[str, ...] = CHAPTERS) -> list[tuple[int, str]]:
+    return s.download_attribute_problems(
+        list(pages), 1, lambda path: download_kind(path, book=book.slug) is not None,
+        example=book.download_path("book"), unwritten=lambda path: unwritten_download(path, book, chapters))
+
+
+def missing_chapter(path: str, suggested: str) -> str:
+    return (f'data-download="{path}" names a chapter the book does not have: write e.g. '
+            f'data-download="{suggested}" (a chapter\'s downloads are named after its file in docs/chapters/, '
+            "without .md), or remove this link")
+
+
+@pytest.mark.parametrize("path, suggested", [
+    ("downloads/handouts/listenin.pdf", "downloads/handouts/listening.pdf"),  # a typo
+    ("downloads/handouts/Listening.pdf", "downloads/handouts/listening.pdf"),  # capitals: not the file written
+    ("downloads/worksheets/conection-reflection.pdf", "downloads/worksheets/connection-reflection.pdf"),
+    ("downloads/handouts/active-listening-skills.pdf", "downloads/handouts/listening.pdf"),  # renamed: the closest
+    ("downloads/handouts/budgets.pdf", "downloads/handouts/listening.pdf"),  # nothing close: an example
+])
+def test_a_download_of_a_chapter_the_book_does_not_have_is_told_with_the_closest_chapter(path: str,
+                                                                                       suggested: str) -> None:
+    page = [f'<a href="../../{path}" data-download="{path}">Handout</a>', "",
+            f'[Handout](../../{path}){{ data-download="{path}" }}']
+    assert downloads_of(BOOK, *page) == [(1, missing_chapter(path, suggested)), (3, missing_chapter(path, suggested))]
+
+
+def test_a_download_of_a_chapter_in_a_book_with_none_yet_says_to_write_it() -> None:
+    [(_, message)] = downloads_of(BOOK, '<a data-download="downloads/handouts/listening.pdf">Handout</a>', chapters=())
+    assert message == ('data-download="downloads/handouts/listening.pdf" names a chapter the book does not have: '
+                       "write the chapter first, as docs/chapters/listening.md, or remove this link")
+
+
+def test_a_download_of_a_format_the_book_does_not_offer_says_where_the_formats_are_set() -> None:
+    epub_only = dataclasses.replace(BOOK, settings=dataclasses.replace(BOOK.settings, formats=("epub",)))
+    not_pdf = "the book does not offer the PDFs (extra.downloads in mkdocs.yml): add pdf there, or remove this link"
+    page = [f'<a data-download="{BOOK.download_path("book")}">Book</a>',
+            '<a data-download="downloads/handouts/listening.pdf">Handout</a>',
+            '<a data-download="downloads/handouts/listenin.pdf">Handout</a>',  # no PDFs at all: the format alone
+            f'<a data-download="{BOOK.download_path("offline")}">Offline</a>',
+            f'<a data-download="{BOOK.download_path("epub")}">E-book</a>']
+    assert downloads_of(epub_only, *page) == [
+        (1, not_pdf), (2, not_pdf), (3, not_pdf),
+        (4, "the book does not offer the offline edition (extra.downloads in mkdocs.yml): add offline there, "
+            "or remove this link")]
+
+
+def test_a_download_attribute_written_another_way_for_a_chapter_the_book_lacks_is_told_both() -> None:
+    path = "downloads/handouts/listenin.pdf"
+    found = downloads_of(BOOK, f"<a data-download='{path}'>Handout</a>")
+    assert [message.split(":")[0] for _, message in found] == [
+        f"data-download='{path}' is not read by the build", f'data-download="{path}" names a chapter the book does not have']
+
+
+LINKING = "---\ntitle: {title}\ndescription: A chapter.\nattribution: {{written_by: Sam}}\n---\n\n# {title}\n\n{body}\n"
+
+
+def chapter(slug: str, body: str = "Text.") -> Source:
+    text = LINKING.format(title=slug.title(), body=body)
+    return Source(src_uri=f"chapters/{slug}.md", url=f"chapters/{slug}/", raw=text.encode("utf-8"))
+
+
+def handout_link(slug: str) -> str:
+    return f'<a href="../../downloads/handouts/{slug}.pdf" data-download="downloads/handouts/{slug}.pdf">Handout</a>'
+
+
+def test_the_book_checks_know_this_builds_chapters_from_its_pages_and_tell_every_missing_one() -> None:
+    """The chapters are the pages in docs/chapters/ (`Book.is_chapter`), known before the
+    navigation is: a chapter added in the same change counts, one renamed no longer does."""
+    pages = [chapter("listening", handout_link("connection")),  # a chapter written in the same change
+             chapter("connection", handout_link("listening") + "\n\n" + handout_link("reflecting")),
+             Source("index.md", "./", ("---\ntitle: Home\ndescription: Home.\n---\n\n# Home\n\n"
+                                       + handout_link("listnening").replace("../../", "") + "\n\n"
+                                       + "\n".join(f'<a data-download="{path}">File</a>' for path in (
+                                           *(BOOK.download_path(kind) for kind in ("book", "epub", "offline")),
+                                           BOOK.download_path("worksheet", "connection")))).encode("utf-8"))]
+    assert check_sources(pages, BOOK).problems == [
+        Problem("docs/chapters/connection.md", 11, missing_chapter("downloads/handouts/reflecting.pdf",
+                                                                   "downloads/handouts/listening.pdf")),
+        Problem("docs/index.md", 8, missing_chapter("downloads/handouts/listnening.pdf",
+                                                    "downloads/handouts/listening.pdf"))]
+    assert check_sources(pages[1:], BOOK).problems[0].message == missing_chapter(
+        "downloads/handouts/listening.pdf", "downloads/handouts/connection.pdf")  # listening.md removed
+
+
+def test_the_previews_rebuild_of_one_page_checks_it_against_the_chapters_of_the_last_whole_build(
+        tmp_path: Path) -> None:
+    config = load_config(str(make_fixture_project("check-download-missing-chapter", tmp_path)))
+    book = Book(parse_settings(config, {}), title=config.site_name, description="", site_url="")
+    run = CheckRun(config, book, serving=True)
+    try:
+        run.pre_build(config)  # the home page links to the handout of 'listenin': listed, the preview goes on
+        assert [(p.path, p.line) for p in run.problems()] == [("docs/index.md", 10)]
+        home = (Path(config.docs_dir) / "index.md").read_text(encoding="utf-8")
+        assert run.replace_page(Source("index.md", "./", home.replace("listenin.", "listening.").encode("utf-8")))
+        assert run.problems() == []
+        assert run.replace_page(Source("index.md", "./", home.replace("listenin.", "reflecting.").encode("utf-8")))
+        [problem] = run.problems()
+        assert problem.message == missing_chapter("downloads/handouts/reflecting.pdf",
+                                                  "downloads/handouts/listening.pdf")
+    finally:
+        run.close()

@@ -1,6 +1,7 @@
 """The book's checks as a whole: each page's source, the sources together, the pages rendered,
 and what only the whole book tells (titles and slugs unique, links in raw HTML that reach a
-page or an anchor, links to downloads only of the formats the book offers).
+page or an anchor, links to downloads only of the formats the book offers and, by their
+`data-download`, only of the chapters it has).
 """
 
 from __future__ import annotations
@@ -40,6 +41,35 @@ def not_offered_link(path: str, book: Book) -> str | None:
     return not_offered(fmt, book.settings.config_name) if fmt else None
 
 
+def chapter_slugs(pages: Sequence[Source], book: Book) -> tuple[str, ...]:
+    """The slugs of this build's chapters, which their handouts and worksheets are named after:
+    its pages that are chapters (`Book.is_chapter`), each of which the PDFs' export prints. Known
+    from the sources, before `Book.chapters` is (from the navigation, `on_nav`): a chapter added
+    in the same change counts, and a page left out of the navigation is still printed."""
+    return tuple(page_slug(page.src_uri) for page in pages if book.is_chapter(page.src_uri))
+
+
+def unwritten_download(path: str, book: Book, chapters: Sequence[str]) -> str | None:
+    """Why the build does not write the download at the site-relative `path`, which has the
+    shape of one (`download_kind`): the book does not offer its format (`not_offered`, as a
+    raw HTML link or MkDocs' warning about its address says it too), or it is the handout or
+    worksheet of a chapter the book does not have (`chapters`: their slugs)."""
+    if message := not_offered_link(path, book):
+        return message
+    found = download_kind(path, book=book.slug)
+    if found is None or not found[1] or found[1] in chapters:
+        return None  # not a download, or the whole book's, or a chapter's the book has
+    kind, slug = found
+    folder = f"{DOCS}/{book.settings.book.chapters_dir}/"
+    if not chapters:
+        return (f'data-download="{path}" names a chapter the book does not have: write the chapter '
+                f"first, as {folder}{slug}.md, or remove this link")
+    close = difflib.get_close_matches(slug.lower(), chapters, n=1) or [chapters[0]]
+    return (f'data-download="{path}" names a chapter the book does not have: write e.g. '
+            f'data-download="{book.download_path(kind, close[0])}" (a chapter\'s downloads are named '
+            f"after its file in {folder}, without .md), or remove this link")
+
+
 @dataclass
 class Context:
     """What a build's checks run with: the book, and Python-Markdown as the site configures it."""
@@ -68,7 +98,8 @@ def check_sources(pages: Sequence[Source], book: Book,
     """What the sources alone tell: each page's encoding, front matter and lines, unique titles
     and slugs, and what a printed page prints (rendered with `renderer`, the site's Markdown)."""
     renderer = renderer or _plain_renderer()
-    reports = [check_page_source(page, book, placeholders, renderer) for page in pages]
+    chapters = chapter_slugs(pages, book)
+    reports = [check_page_source(page, book, placeholders, renderer, chapters=chapters) for page in pages]
     problems = [p for report in reports for p in report.problems]
     problems += duplicate_titles(reports) + duplicate_slugs(reports, book.settings.config_name)
     return BookReport(
@@ -93,9 +124,10 @@ def rendered_book_problems(reports: Sequence[PageReport], others: Sequence[Sourc
 
 def check_page_source(source: Source, book: Book,
                       placeholders: Sequence[sample_text.Placeholder] = (),
-                      renderer: Renderer | None = None) -> PageReport:
+                      renderer: Renderer | None = None, *, chapters: Sequence[str]) -> PageReport:
     """A page's encoding, front matter and lines, its title, what it prints, and its lines (to
-    place later findings)."""
+    place later findings). `chapters`: the slugs of the book's chapters in this build
+    (`chapter_slugs`), whose downloads a page may link to."""
     path = f"{DOCS}/{source.src_uri}"
     report = PageReport(src_uri=source.src_uri, url=source.url)
     text, problem = decode(source.raw, path)
@@ -121,7 +153,7 @@ def check_page_source(source: Source, book: Book,
         + sample_text.placeholder_problems(lines.lines, placeholders) \
         + source_lines.download_attribute_problems(
             lines.lines, body_start, lambda path: download_kind(path, book=book.slug) is not None,
-            example=book.download_path("book"))
+            example=book.download_path("book"), unwritten=lambda path: unwritten_download(path, book, chapters))
     title = meta.get("title")
     if book.is_printed(source.src_uri):
         # What its PDFs draw: its title (its heading and running heads), its credit, a

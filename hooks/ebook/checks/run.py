@@ -33,8 +33,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import get_files
 from mkdocs.structure.nav import get_navigation
 
-from ebook.checks.book_wide import (Context, check_page_source, check_rendered_book, check_sources,
-                                    rendered_book_problems)
+from ebook.checks.book_wide import (Context, chapter_slugs, check_page_source, check_rendered_book,
+                                    check_sources, rendered_book_problems)
 from ebook.checks.lines import Lines
 from ebook.checks.mkdocs_warnings import FoldedWarnings
 from ebook.checks.navigation import nav_problems, nav_unsafe_problems
@@ -75,6 +75,7 @@ class CheckRun:
         )
         self._lines_by_page: dict[str, Lines] = {}  # each readable page's, to place what is found in it
         self._others: list[Source] = []  # the book's other files: the rendered checks' links may lead there
+        self._chapters: tuple[str, ...] = ()  # the chapters' slugs: a page may link to their downloads
         self._reports: list[PageReport] = []  # each page's rendered checks, as MkDocs renders the pages
         self._refused: list[Problem] = []  # what the allowlist refused in the pages' HTML
         self._source_problems: list[Problem] = []  # found before the build, reported with the rest (serve)
@@ -104,6 +105,7 @@ class CheckRun:
         report.problems += nav_problems(config, config_name) + refused
         self._lines_by_page = dict(report.lines)
         self._others = others
+        self._chapters = chapter_slugs(pages, context.book)  # as check_sources found them
         if report.problems and self.serving and not refused \
                 and all(page.src_uri in report.lines for page in pages):
             # The preview goes on (see env), unless a file must not be read or published, a
@@ -168,7 +170,9 @@ class CheckRun:
         reads the page again. False, and nothing replaced, if the page cannot be read: a whole
         build says why."""
         context, src_uri, path = self.context, source.src_uri, f"{DOCS}/{source.src_uri}"
-        report = check_page_source(source, context.book, context.placeholders, context.renderer)
+        # The same chapters: a rebuild of one page follows an edit of its body only.
+        report = check_page_source(source, context.book, context.placeholders, context.renderer,
+                                   chapters=self._chapters)
         if report.lines is None:
             return False
         self._lines_by_page[src_uri] = report.lines

@@ -5,7 +5,8 @@ Not a hook: the chapter checks (hooks/checks.py) call these and report what they
 - A box's first line that Python-Markdown does not read as a box (its title in typographic
   quotes, say): the line shows as text and the box's text as code.
 - A paragraph meant for a box but indented by fewer than four spaces: it falls outside the box.
-- A link to a download whose `data-download` path is not one the build writes.
+- A link to a download whose `data-download` path is not one the build writes: no download's
+  path, or the handout of a chapter the book does not have, or a format it does not offer.
 - What the build could not read in reasonable time or at all: lists, quotes, boxes, emphasis or
   raw HTML nested more than 50 levels deep, and brackets left open by the thousand.
 
@@ -129,16 +130,21 @@ _NOT_READ = re.compile(r"(`+).+?\1|<!--.*?-->")
 
 
 def download_attribute_problems(lines: Sequence[str], first: int, is_download: Callable[[str], bool],
-                                example: str) -> list[Finding]:
+                                example: str,
+                                unwritten: Callable[[str], str | None] = lambda path: None) -> list[Finding]:
     """A link to a download (`data-download="…"`, in attribute braces or raw HTML) whose path is
-    not one the build writes (`is_download`): the downloads' list completes links by their path
-    from the site's root, so "./downloads/…" or "…#page=2" passed every other check and stopped
-    only a build that makes the downloads, after printing. The build reads the attribute only as
-    `data-download="…"`: written another way, the link was left without its file's type and size."""
+    not one the build writes: the downloads' list completes links by their path from the site's
+    root, so "./downloads/…" or "…#page=2" (not the path of any download: `is_download`), or the
+    handout of a chapter the book does not have or a file of a format it does not offer
+    (`unwritten`: the message, for a path of the right shape), passed every other check and
+    stopped only a build that makes the downloads, after printing (a preview made the link
+    text). The build reads the attribute only as `data-download="…"`: written another way, the
+    link was left without its file's type and size."""
     found = []
     for number, line in _body_lines(lines, first):
         for match in _DOWNLOAD_ATTRIBUTE.finditer(_NOT_READ.sub("", line)):
             path = next(value for value in match.groups() if value is not None)
+            why = unwritten(path) if is_download(path) else None
             if match.group(0) != f'data-download="{path}"':
                 fix = f'data-download="{path}"' if is_download(path) else (
                     f'data-download="{example}" (the file\'s path from the site\'s root, as the build '
@@ -151,6 +157,8 @@ def download_attribute_problems(lines: Sequence[str], first: int, is_download: C
                     f'data-download="{path}" names no file the build writes: give the file\'s path from '
                     f'the site\'s root exactly as the build writes it, e.g. data-download="{example}" '
                     "(no ./ or ../, nothing after the file name)")))
+            if why:
+                found.append((number, why))
     return found
 
 
