@@ -1,5 +1,6 @@
-"""Navigation links: each link of Material's navigation is rendered once per address, not once
-per page (overrides/partials/nav-item.html; the store is ebook/site/nav_links.py)."""
+"""Navigation links: each link of a section in Material's navigation is rendered once for all the
+pages that show it the same, not once per page (overrides/partials/nav-item.html; the store is
+ebook/site/nav_links.py)."""
 
 from __future__ import annotations
 

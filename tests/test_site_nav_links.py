@@ -1,43 +1,59 @@
-"""The navigation's links, each rendered once per address (hooks/nav_links.py), are Material's own."""
+"""The links of the navigation's sections, each rendered once for the pages that show it the same
+(hooks/nav_links.py), are Material's own."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import material
+import pytest
 
+from ebook.site.nav_links import reading_place
 from tests.helpers import BOOK_BUILD_ENV, ROOT, make_fixture_project, mkdocs_build, page_html_path, soup
 
 MATERIALS_PARTIAL = Path(material.__file__).parent / "templates" / "partials" / "nav-item.html"
 OUR_PARTIAL = ROOT / "overrides" / "partials" / "nav-item.html"
 
-# Material's link to a page other than the one being rendered...
-MATERIALS_LINK = """\
-  {% else %}
-    <li class="{{ class }}">
-      <a href="{{ nav_item.url | url }}" class="md-nav__link">
-        {{ render_content(nav_item) }}
-      </a>
-    </li>
-  {% endif %}"""
+# Material's list of a section's children...
+MATERIALS_LIST = """\
+          <ul class="md-nav__list" data-md-scrollfix>
+            {% for item in nav_item.children %}
+              {% if not index or item != index %}
+                {{ render(item, path ~ "_" ~ loop.index, level + 1, nav_item) }}
+              {% endif %}"""
 
 
-def test_our_partial_is_materials_own_but_for_the_link_rendered_once() -> None:
+def test_our_partial_is_materials_own_but_for_the_links_kept() -> None:
     # Fails after an upgrade of Material that changes its partial: copy it to overrides/partials/
-    # again (after the comment at the top) and put the book's link in place of Material's.
+    # again (after the comment at the top) and put the book's list back in place of Material's.
     materials = MATERIALS_PARTIAL.read_text(encoding="utf-8")
-    assert materials.count(MATERIALS_LINK) == 1, "Material's link to another page has changed"
+    assert materials.count(MATERIALS_LIST) == 1, "Material's list of a section's children has changed"
     our_comment, _, ours = OUR_PARTIAL.read_text(encoding="utf-8").partition("-#}\n")
     assert "hooks/nav_links.py" in our_comment
-    # The book's link: from Material's `{% else %}` to the `{% endif %}` after the kept link is
-    # written (`{{- link }}`); what it renders, the build test below compares.
-    start = ours.index("  {% else %}\n    {#- The book: ")
-    end = ours.index("{%- endif %}", ours.index("{{- link }}", start)) + len("{%- endif %}")
-    assert ours[:start] + MATERIALS_LINK + ours[end:] == materials
+    # The book's list: from the same <ul> to the `{% endif %}` after a child is written; what it
+    # renders, the build tests below compare.
+    start = ours.index(MATERIALS_LIST.splitlines()[0])
+    end = ours.index("{% endif %}", ours.index("nav_links.keep(", start)) + len("{% endif %}")
+    assert ours[:start] + MATERIALS_LIST + ours[end:] == materials
 
 
-def test_every_file_of_the_site_is_as_materials_own_partial_makes_it(tmp_path: Path) -> None:
-    env = {"BOOK_EXPORTS": "0", "SOURCE_DATE_EPOCH": BOOK_BUILD_ENV["SOURCE_DATE_EPOCH"]}
+@pytest.mark.parametrize(("page", "folder"), [
+    ("guide/first/", ("beside", "guide")),      # a page as a folder: beside its siblings
+    ("guide/", ("beside", "")),
+    ("guide/first.html", ("in", "guide")),      # a page as a file (the offline edition): its folder
+    ("index.html", ("in", "")),
+    ("", ("in", "")),                           # the home page as a folder: the site's root
+])
+def test_pages_read_addresses_from_their_folder(page: str, folder: tuple[str, str]) -> None:
+    assert reading_place(page) == folder
+
+
+# Addresses as folders ("guide/first/", the site's), and as files ("guide/first.html", the offline
+# edition's, which Material's offline plugin turns on).
+@pytest.mark.parametrize("addresses", ["folders", "files"])
+def test_every_file_of_the_site_is_as_materials_own_partial_makes_it(tmp_path: Path, addresses: str) -> None:
+    env = {"BOOK_EXPORTS": "0", "SOURCE_DATE_EPOCH": BOOK_BUILD_ENV["SOURCE_DATE_EPOCH"],
+           **({"BOOK_OFFLINE": "true"} if addresses == "files" else {})}
     sites = {}
     for partial in ("ours", "materials"):
         config = make_fixture_project("navigation-depths", tmp_path / partial)
@@ -48,13 +64,19 @@ def test_every_file_of_the_site_is_as_materials_own_partial_makes_it(tmp_path: P
         assert result.returncode == 0, result.stderr
     site, materials_site = sites["ours"], sites["materials"]
 
-    # The same link to the notes page is written differently from each folder: a link kept from
-    # one page of the wrong folder would show here.
-    hrefs = {uri: {a["href"] for a in soup(page_html_path(site, uri)).select(".md-nav--primary a")
-                   if a.get_text(strip=True) == "Notes"}
-             for uri in ("index.md", "guide/first.md", "guide/deeper/second.md")}
-    assert hrefs == {"index.md": {"notes/"}, "guide/first.md": {"../../notes/"},
-                     "guide/deeper/second.md": {"../../../notes/"}}
+    # The same link in a section is written differently from each folder, and from the section's
+    # index page, above it: a link kept from a page of the wrong place would show here.
+    built = {"index.md": "index.html", "guide/index.md": "guide/index.html", "notes.md": "notes.html",
+             "extra/aside.md": "extra/aside.html", "guide/deeper/second.md": "guide/deeper/second.html"}
+    hrefs = {uri: {a["href"] for a in soup(page_html_path(site, uri) if addresses == "folders" else site / html)
+                   .select(".md-nav--primary a") if a.get_text(strip=True) == "First steps"}
+             for uri, html in built.items()}
+    assert hrefs == ({"index.md": {"guide/first/"}, "guide/index.md": {"first/"}, "notes.md": {"../guide/first/"},
+                      "extra/aside.md": {"../../guide/first/"}, "guide/deeper/second.md": {"../../first/"}}
+                     if addresses == "folders" else
+                     {"index.md": {"guide/first.html"}, "guide/index.md": {"first.html"},
+                      "notes.md": {"guide/first.html"}, "extra/aside.md": {"../guide/first.html"},
+                      "guide/deeper/second.md": {"../first.html"}})
 
     files = sorted(path.relative_to(site) for path in site.rglob("*") if path.is_file())
     assert files == sorted(path.relative_to(materials_site) for path in materials_site.rglob("*") if path.is_file())
