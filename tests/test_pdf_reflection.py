@@ -3,37 +3,56 @@ Markdown tree or its HTML."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import markdown
 import pytest
 from bs4 import BeautifulSoup
+from lxml import html as lxml_html
 from mkdocs.config import load_config
 from markupsafe import Markup
 from mkdocs.utils.meta import get_data
 
-from ebook.pdf.reflection import ReflectionPrompts, has_reflection_prompts, kept_whole, questions, reflection_prompts
+from ebook.pdf.content import own_ids
+from ebook.pdf.reflection import ReflectionPrompts, has_reflection_prompts, kept_whole, questions, worksheet_prompts
 from tests.helpers import ROOT
+
+if TYPE_CHECKING:
+    from bs4 import Tag
 
 
 def fragment(markup: str) -> BeautifulSoup:
     return BeautifulSoup(markup, "html.parser")
 
 
+def prompts(markup: str, ready: Callable[[Tag], None] = lambda prompts: None) -> list[Markup]:
+    return worksheet_prompts(lxml_html.fromstring(markup), ready)
+
+
 def test_reflection_prompts_are_the_items_of_the_reflection_list() -> None:
-    listed = fragment('<div class="admonition reflection"><p class="admonition-title">For Reflection</p>'
-                      "<ul><li>One <em>thing</em>?<ul><li>a hint</li></ul></li><li>Two?</li></ul></div>")
-    assert reflection_prompts(listed) == ["One <em>thing</em>?<ul><li>a hint</li></ul>", "Two?"]
-    collapsed = fragment('<details class="reflection"><summary>Think</summary><ol><li>Why?</li></ol></details>')
-    assert reflection_prompts(collapsed) == ["Why?"]
-    assert reflection_prompts(fragment('<div class="admonition note"><ul><li>No</li></ul></div>')) == []
+    listed = ('<div class="admonition reflection"><p class="admonition-title">For Reflection</p>'
+              "<ul><li>One <em>thing</em>?<ul><li>a hint</li></ul></li><li>Two?</li></ul></div>")
+    assert prompts(listed) == ["One <em>thing</em>?<ul><li>a hint</li></ul>", "Two?"]
+    assert prompts('<details class="reflection"><summary>Think</summary><ol><li>Why?</li></ol></details>') == ["Why?"]
+    assert prompts('<div class="admonition note"><ul><li>No</li></ul></div>') == []
+
+
+def test_a_prompt_is_made_ready_for_print_on_its_own() -> None:
+    page = ('<article><h1 id="top">Title</h1><div class="admonition reflection"><ul><li>'
+            '<a href="#top">Back</a> to <a href="../other/">another</a>?</li></ul></div></article>')
+    assert prompts(page, lambda found: own_ids(found, prefix="listening--")) == [
+        '<a href="#listening--top">Back</a> to <a href="../other/">another</a>?']
 
 
 def test_a_prompts_note_marks_stay_on_the_page_but_not_on_the_worksheet_which_has_no_notes() -> None:
-    page = fragment('<div class="admonition reflection"><ul><li>When did you feel heard?<sup id="fnref:1">'
-                    '<a class="footnote-ref" href="#fn:1">1</a></sup> <sup>Why</sup>?</li></ul></div>')
-    assert reflection_prompts(page) == ["When did you feel heard? <sup>Why</sup>?"]
-    assert page.select('sup[id="fnref:1"]')  # the chapter's own page keeps its mark
+    page = ('<div class="admonition reflection"><ul><li>When did you feel heard?<sup id="fnref:1">'
+            '<a class="footnote-ref" href="#fn:1">1</a></sup> <sup>Why</sup>?</li></ul></div>')
+    assert prompts(page) == ["When did you feel heard? <sup>Why</sup>?"]
+    # Also once the chapter's ids are its own, as in a collection of worksheets.
+    assert prompts(page, lambda found: own_ids(found, prefix="listening--")) == ["When did you feel heard? <sup>Why</sup>?"]
+    assert fragment(page).select('sup[id="fnref:1"]')  # the chapter's own page keeps its mark
 
 
 @pytest.mark.parametrize(("prompt", "asked"), [
@@ -67,7 +86,7 @@ def test_a_prompt_is_kept_whole_unless_it_is_long() -> None:
 ])
 def test_whether_a_chapter_has_prompts_agrees_with_its_prompts(html: str) -> None:
     # The chapter page decides whether to link a worksheet; the worksheet takes the prompts.
-    assert has_reflection_prompts(html) == bool(reflection_prompts(BeautifulSoup(html, "html.parser")))
+    assert has_reflection_prompts(html) == bool(prompts(html))
 
 
 def markdown_with_prompt_finder(config_file: Path = ROOT / "mkdocs.yml"):

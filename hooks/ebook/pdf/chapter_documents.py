@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from ebook.model.book import download_path
 from ebook.pdf.content import chapter_address, clean_content, from_root, own_ids, root_relative
 from ebook.pdf.documents import PRINT_PAGE, ChapterPrint, PdfMetadata, PrintDocument, document_context, running_head
-from ebook.pdf.reflection import kept_whole, questions, reflection_prompts
+from ebook.pdf.reflection import kept_whole, questions, worksheet_prompts
 from ebook.site import attribution
 
 if TYPE_CHECKING:
@@ -42,8 +42,7 @@ def handout_document(page_html: str, chapter: ChapterSource, setup: PrintSetup) 
 def worksheet_document(page_html: str, chapter: ChapterSource,
                        setup: PrintSetup) -> ChapterPrint | None:
     """The chapter's reflection worksheet, or None when the chapter has no reflection box."""
-    sheets, article = _printable_chapter(page_html, chapter, setup)
-    prompts = reflection_prompts(article)
+    sheets, prompts = _printable_prompts(page_html, chapter, setup)
     if not prompts:
         return None
     # The chapter's credit, but for what changed: the worksheet has the prompts alone.
@@ -63,25 +62,46 @@ _STYLESHEETS = lxml_etree.XPath("//head/link[@href][contains(concat(' ', normali
 
 def _printable_chapter(page_html: str, chapter: ChapterSource,
                        setup: PrintSetup) -> tuple[tuple[str, ...], Tag]:
-    """The built chapter page's stylesheets, and its article cleaned for print, its ids made
-    the chapter's own and its addresses site-root-relative, so it can be printed among other
-    chapters."""
+    """The built chapter page's stylesheets, and its article cleaned for print (`_for_print`)."""
     # lxml finds the article in the whole page (whose navigation grows with the book), and
     # BeautifulSoup reads the article alone: reading whole pages made big books slow to print.
+    root, article = _page_article(page_html, chapter)
+    from bs4 import BeautifulSoup  # imported here: a build without PDFs never loads it
+
+    found = BeautifulSoup(lxml_html.tostring(article, encoding="unicode"), "lxml").article
+    assert found is not None
+    _for_print(found, chapter, setup)
+    return _stylesheets(root), found
+
+
+def _printable_prompts(page_html: str, chapter: ChapterSource,
+                       setup: PrintSetup) -> tuple[tuple[str, ...], list[Markup]]:
+    """The built chapter page's stylesheets, and its reflection prompts as the worksheet prints
+    them. Only the prompts are read and cleaned for print, not the whole article: every change
+    `_for_print` makes is to an element and what it holds, so each comes out the same."""
+    root, article = _page_article(page_html, chapter)
+    return _stylesheets(root), worksheet_prompts(article, lambda prompts: _for_print(prompts, chapter, setup))
+
+
+def _page_article(page_html: str, chapter: ChapterSource) -> tuple[lxml_html.HtmlElement, lxml_html.HtmlElement]:
     root = lxml_html.fromstring(page_html)
     found = _ARTICLE(root)
     if not found:
         raise PluginError(f"{chapter.html_file}: no <article> to print; is the theme Material?")
-    sheets = tuple(str(link.get("href")) for link in _STYLESHEETS(root)
-                   if "print-site" not in str(link.get("href")))
-    from bs4 import BeautifulSoup  # imported here: a build without PDFs never loads it
+    return root, found[0]
 
-    article = BeautifulSoup(lxml_html.tostring(found[0], encoding="unicode"), "lxml").article
-    assert article is not None
-    clean_content(article, base_url=chapter_address(setup.book.site_url, chapter.url))
-    own_ids(article, prefix=f"{chapter.slug}--")
-    root_relative(article, page_url=chapter.url)
-    return sheets, article
+
+def _stylesheets(root: lxml_html.HtmlElement) -> tuple[str, ...]:
+    return tuple(str(link.get("href")) for link in _STYLESHEETS(root)
+                 if "print-site" not in str(link.get("href")))
+
+
+def _for_print(fragment: Tag, chapter: ChapterSource, setup: PrintSetup) -> None:
+    """Cleaned for print, in place, its ids made the chapter's own and its addresses
+    site-root-relative, so it can be printed among other chapters."""
+    clean_content(fragment, base_url=chapter_address(setup.book.site_url, chapter.url))
+    own_ids(fragment, prefix=f"{chapter.slug}--")
+    root_relative(fragment, page_url=chapter.url)
 
 
 def collection_document(parts: Sequence[ChapterPrint], setup: PrintSetup, *, name: str) -> PrintDocument:

@@ -3,14 +3,14 @@
 A chapter with prompts gets a worksheet, and its page links to it, so whether it has any is asked
 of every chapter in every build: from the tree Python-Markdown builds when it can
 (`ReflectionPrompts`), else from the page's HTML (`has_reflection_prompts`). The worksheet takes
-the prompts themselves (`reflection_prompts`), room to write after each in proportion to the
+the prompts themselves (`worksheet_prompts`), room to write after each in proportion to the
 questions it asks (`questions`), and whether it is short enough to keep whole (`kept_whole`).
 """
 
 from __future__ import annotations
 
-import copy
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree as lxml_etree
@@ -24,34 +24,44 @@ if TYPE_CHECKING:
     import markdown
     from bs4 import Tag
 
-# What reflection_prompts selects, as XPath: a yes or no asked of every chapter in every build,
-# answered by lxml alone (about twenty times quicker than building a BeautifulSoup tree).
+# A chapter's reflection prompts, as XPath: a yes or no asked of every chapter in every build,
+# answered by lxml alone (about twenty times quicker than building a BeautifulSoup tree), and the
+# items the worksheet prints. From the element given and everything in it.
 _REFLECTION_PROMPTS = lxml_etree.XPath(
-    "//*[self::div[contains(concat(' ', normalize-space(@class), ' '), ' admonition ')] or self::details]"
-    "[contains(concat(' ', normalize-space(@class), ' '), ' reflection ')]/*[self::ul or self::ol]/li"
+    "descendant-or-self::*[self::div[contains(concat(' ', normalize-space(@class), ' '), ' admonition ')]"
+    " or self::details][contains(concat(' ', normalize-space(@class), ' '), ' reflection ')]"
+    "/*[self::ul or self::ol]/li"
 )
 
 
 def has_reflection_prompts(content_html: str) -> bool:
     if "reflection" not in content_html:
         return False
-    return bool(_REFLECTION_PROMPTS(lxml_html.fromstring(content_html)))
+    return bool(prompt_items(lxml_html.fromstring(content_html)))
 
 
-def reflection_prompts(content: Tag) -> list[Markup]:
+def prompt_items(content: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
     """The prompts of a chapter's reflection box: its list's items (the chapter checks make sure
-    each prompt is one)."""
-    items = content.select(":is(.admonition, details).reflection > :is(ul, ol) > li")
-    return [_without_note_marks(item) for item in items]
+    each prompt is one), in the order they are read."""
+    return list(_REFLECTION_PROMPTS(content))
 
 
-def _without_note_marks(item: Tag) -> Markup:
-    """A prompt as the worksheet prints it: without its notes' marks, whose notes the worksheet
-    does not print (the handout does)."""
-    prompt = copy.copy(item)
-    for mark in prompt.select('sup[id^="fnref"]'):
+def worksheet_prompts(content: lxml_html.HtmlElement, ready: Callable[[Tag], None]) -> list[Markup]:
+    """The prompts in `content` (a chapter's article) as the worksheet prints them: read into one
+    list, made ready for print by `ready` (in place), each without its notes' marks, whose notes
+    the worksheet does not print (the handout does)."""
+    items = prompt_items(content)
+    if not items:
+        return []
+    from bs4 import BeautifulSoup  # imported here: a build without PDFs never loads it
+
+    listed = "".join(lxml_html.tostring(item, encoding="unicode", with_tail=False) for item in items)
+    prompts = BeautifulSoup(f"<ul>{listed}</ul>", "lxml").ul
+    assert prompts is not None
+    ready(prompts)
+    for mark in prompts.select("sup:has(> a.footnote-ref)"):  # its id is the chapter's own by now
         mark.decompose()
-    return Markup(prompt.decode_contents().strip())
+    return [Markup(item.decode_contents().strip()) for item in prompts.find_all("li", recursive=False)]
 
 
 # Question marks of the scripts the book may be written in (Latin, Greek, Arabic, CJK).
