@@ -4,6 +4,8 @@ declared downloads."""
 from __future__ import annotations
 
 import os
+import subprocess
+import tempfile
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -93,3 +95,18 @@ def test_a_download_in_docs_would_be_overwritten_so_it_stops_the_build(tmp_path:
     files = Files([File("downloads/book.epub", str(tmp_path / "docs"), str(tmp_path / "site"), True)])
     with pytest.raises(PluginError, match="docs/downloads/book.epub: the build makes this file itself; remove it"):
         x.declare_download(files, config, "downloads/book.epub")  # type: ignore[arg-type]
+
+
+def test_a_build_folder_is_named_after_the_build_and_those_of_killed_builds_go(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    killed_build = subprocess.Popen(["true"])  # a process that has ended, as a killed build has
+    killed_build.wait()
+    running = tmp_path / f"thing-{os.getpid()}-kept"
+    left = tmp_path / f"thing-{killed_build.pid}-left"
+    other = tmp_path / f"other-{killed_build.pid}-left"  # another kind of folder: not this one's to remove
+    for folder in (running, left, other):
+        (folder / "inside").mkdir(parents=True)
+    made = x.build_folder("thing-")
+    assert made.is_dir() and made.parent == tmp_path and made.name.startswith(f"thing-{os.getpid()}-")
+    assert running.is_dir() and other.is_dir() and not left.exists()

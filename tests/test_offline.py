@@ -65,9 +65,10 @@ def test_downloads_travel_with_it_but_not_itself(site: Path, unzipped: Path) -> 
 
 @pytest.mark.build  # the code it calls starts a program
 def test_the_second_build_gives_way_to_the_printing(tmp_path: Path) -> None:
-    # It runs beside the PDFs' printing and waits for them at its end: it is the one to wait.
-    build = offline.start_offline_build(ROOT / "mkdocs.yml", downloads=tmp_path)
+    # It runs beside the PDFs' printing, which it is long done before: it is the one to wait.
+    build = offline.start_offline_build(ROOT / "mkdocs.yml")
     try:
+        assert build.work.name.startswith(f"offline-edition-{os.getpid()}-")  # removed by a next build if this one is killed
         own = os.getpriority(os.PRIO_PROCESS, 0)
         assert os.getpriority(os.PRIO_PROCESS, build.process.pid) == min(19, own + 10)
     finally:
@@ -80,10 +81,13 @@ def test_the_second_build_finds_the_configuration_named_relative_to_where_the_bu
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # `mkdocs build -f book/mkdocs.yml`, run from the folder above the book's
     monkeypatch.chdir(ROOT.parent)
-    build = offline.start_offline_build(Path(ROOT.name) / "mkdocs.yml", downloads=tmp_path)
+    build = offline.start_offline_build(Path(ROOT.name) / "mkdocs.yml")
     try:
-        offline.finish_offline_build(build)  # raises with the build's messages if it failed
-        assert (build.site_dir / "index.html").is_file()
+        # It ends by itself, with its pages and what its index is made from, for the book's
+        # build to complete; it waits for nothing (raises with its messages if it failed).
+        offline.finish_offline_build(build)
+        assert (build.site_dir / "index.html").is_file() and build.index_inputs.is_file()
+        assert not (build.site_dir / "downloads" / "index.json").exists()
     finally:
         offline.stop_offline_build(build)
 

@@ -51,37 +51,13 @@ def test_finished_downloads_are_copied_into_the_offline_site(tmp_path: Path) -> 
 @pytest.mark.build  # the code it calls starts a program
 def test_a_failed_offline_build_stops_the_book_build_with_its_messages(tmp_path: Path) -> None:
     config = make_fixture_project("bad-licence", tmp_path)
-    build = offline.start_offline_build(config, downloads=tmp_path)
+    build = offline.start_offline_build(config)
     try:
         with pytest.raises(PluginError, match=r"(?s)offline edition's build failed.*unknown licence 'MIT'"):
             offline.finish_offline_build(build)
     finally:
         offline.stop_offline_build(build)
     assert not build.work.exists()
-
-
-def test_the_offline_build_waits_for_the_downloads_and_stops_if_the_book_build_ends(tmp_path: Path) -> None:
-    # As start_offline_build lays out its temporary folder: the site, and where "ready" appears.
-    work = tmp_path / "offline-edition-x"
-    (work / "site").mkdir(parents=True)
-    ready = work / "downloads-ready"
-    ready.touch()
-    offline.wait_for_downloads(str(ready), parent=os.getppid(), site_dir=work / "site")  # there already: no wait
-    offline.wait_for_downloads("", parent=os.getppid(), site_dir=work / "site")  # a hand-run offline build: no wait
-    assert work.is_dir()
-    # The book build ended first: the folder it made for this build goes with it.
-    ready.unlink()
-    with pytest.raises(PluginError, match="book build that started this offline build has ended"):
-        offline.wait_for_downloads(str(ready), parent=-1, site_dir=work / "site")
-    assert not work.exists()
-
-
-def test_an_offline_build_that_gives_up_removes_only_a_folder_it_was_given(tmp_path: Path) -> None:
-    other = tmp_path / "elsewhere"
-    (other / "site").mkdir(parents=True)
-    with pytest.raises(PluginError, match="has ended"):
-        offline.wait_for_downloads(str(tmp_path / "downloads-ready"), parent=-1, site_dir=other / "site")
-    assert (other / "site").is_dir() and tmp_path.is_dir()
 
 
 def test_sigterm_and_sighup_end_a_build_by_exit_while_the_edition_runs() -> None:

@@ -14,6 +14,8 @@ import pikepdf
 import pytest
 
 from ebook.download_links import human_size
+from ebook.downloads import complete_edition_index
+from ebook.offline import copy_downloads
 from tests.helpers import build_fixture, normalise, page_html_path, soup
 
 CASE = "preview-downloads"
@@ -84,15 +86,20 @@ def blank_pdf(path: Path) -> None:
 
 
 def test_the_offline_editions_build_links_to_the_downloads_it_carries(tmp_path: Path) -> None:
-    # As ebook/offline.py runs it: exports off, the book build's downloads copied in.
+    # As ebook/offline.py runs it: exports off, its index's inputs left for the book's build,
+    # which copies its downloads in and completes the edition's index.
     downloads = tmp_path / "book-downloads"
     for name in (f"{SLUG}.pdf", "handouts/listening.pdf", "worksheets/listening-reflection.pdf"):
         blank_pdf(downloads / name)
     (downloads / f"{SLUG}.epub").write_bytes(b"PK an e-book")
     (downloads / f"{SLUG}-offline.zip").write_bytes(b"PK an older edition, left out")
-    result, site = build_fixture(CASE, tmp_path, env={"BOOK_OFFLINE": "true",
-                                                      "BOOK_OFFLINE_DOWNLOADS": str(downloads)})
+    inputs = tmp_path / "index-inputs.json"
+    result, site = build_fixture(CASE, tmp_path, env={"BOOK_OFFLINE": "true", "BOOK_OFFLINE_INDEX": str(inputs)})
     assert result.returncode == 0, result.stderr
+    assert not (site / "downloads").exists()  # nothing copied in, no index: the book's build does that
+    copy_downloads(downloads, site / "downloads", leave_out=f"{SLUG}-offline.zip")
+    complete_edition_index(site, inputs)
+    assert (site / "downloads" / "index.json").is_file()
     assert links_to_missing_downloads(site) == []
     pages = {page: page.read_text(encoding="utf-8") for page in site.rglob("*.html")}
     assert not [page for page, text in pages.items() if "book-download-missing" in text]

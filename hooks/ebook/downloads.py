@@ -13,8 +13,9 @@ no error: its link becomes text that says `make book` makes the file, so a previ
 that leads nowhere, and an empty list names the downloads `make book` makes. Both say only what
 is true of the book (`Offer`): the formats it offers (`extra.downloads`), and whether this is a
 preview at all. Without a downloads folder no index is written. The offline edition's build also
-runs with the exporters off, but with the book build's downloads copied in first
-(`ebook.offline`): its links find their files, and it is no preview, so it never says so.
+runs with the exporters off, but its index is written by the book's build, once that build's
+downloads are copied in (`complete_edition_index`, `ebook.offline`): its links find their files,
+and it is no preview, so it never says so.
 """
 from __future__ import annotations
 
@@ -78,26 +79,75 @@ class DownloadsIndex:
         self.completed.add(page.file.dest_uri)
         return complete_links(output, {}, page=page.file.dest_uri, offer=offer)
 
+    def inputs(self, config: MkDocsConfig) -> IndexInputs:
+        """What the index is made from besides the downloads: the book's chapters as this build
+        titled and placed them, its print page, what it may say of missing files."""
+        book, site = self.book, Path(config.site_dir)
+        return IndexInputs(
+            book_title=book.title, book_slug=book.slug,
+            chapters=tuple(ChapterPage(slug=c.slug, title=self.titles.get(c.src_uri) or c.slug, url=c.url,
+                                       src_uri=c.src_uri) for c in book.chapters),
+            print_page=site_path(print_page_file(config), site), offer=Offer.of(book),
+        )
+
     def write(self, config: MkDocsConfig) -> None:
-        site = Path(config.site_dir)
-        offer = Offer.of(self.book)
-        folder = site / DOWNLOADS_DIR
-        if not folder.is_dir() and not offer.exports:
+        write_index(Path(config.site_dir), self.inputs(config), completed=self.completed)
+
+
+@dataclass(frozen=True)
+class IndexInputs:
+    """What a build's index is made from besides its downloads folder (`DownloadsIndex.inputs`).
+    The offline edition's build writes its own to a file (`write_index_inputs`) and ends; the
+    book's build completes the edition's index with it once the downloads are copied in
+    (`complete_edition_index`)."""
+
+    book_title: str
+    book_slug: str
+    chapters: tuple[ChapterPage, ...]  # in reading order
+    print_page: str | None  # the print page's file in the site, if print-site wrote one
+    offer: Offer
+
+
+def write_index(site: Path, inputs: IndexInputs, *, completed: Set[str] = frozenset(), told: bool = True) -> None:
+    """Scan `site`'s downloads, write their index and complete every page's download links and
+    lists (but those of the pages `completed` already). `told`: say what was written."""
+    offer = inputs.offer
+    folder = site / DOWNLOADS_DIR
+    if not folder.is_dir() and not offer.exports:
+        if told:
             log.info("Downloads: none in this build (%s=0%s).", EXPORTS_ENV,
                      ", none copied in from the book's build" if offer.edition
                      else "; their links say that `make book` makes them")
-            downloads: list[Download] = []
-        else:
-            book = self.book
-            chapters = {c.slug: ChapterPage(slug=c.slug, title=self.titles.get(c.src_uri) or c.slug, url=c.url,
-                                            src_uri=c.src_uri) for c in book.chapters}
-            downloads = scan_downloads(site, book_title=book.title, book_slug=book.slug, chapters=chapters)
-            if self.completed:
-                raise PluginError(written_too_late(self.completed))
-            write_atomically(folder / INDEX_FILE, render_index(book.title, downloads).encode("utf-8"))
+        downloads: list[Download] = []
+    else:
+        chapters = {c.slug: c for c in inputs.chapters}
+        downloads = scan_downloads(site, book_title=inputs.book_title, book_slug=inputs.book_slug, chapters=chapters)
+        if completed:
+            raise PluginError(written_too_late(completed))
+        write_atomically(folder / INDEX_FILE, render_index(inputs.book_title, downloads).encode("utf-8"))
+        if told:
             log.info("Downloads: %d files listed in %s/%s", len(downloads), DOWNLOADS_DIR, INDEX_FILE)
-        complete_pages(site, downloads, offer, print_page=site_path(print_page_file(config), site),
-                       completed=self.completed)
+    complete_pages(site, downloads, offer, print_page=inputs.print_page, completed=completed)
+
+
+def write_index_inputs(path: Path, inputs: IndexInputs) -> None:
+    write_atomically(path, json.dumps(asdict(inputs), ensure_ascii=False).encode("utf-8"))
+
+
+def complete_edition_index(site: Path, inputs_file: Path) -> None:
+    """The offline edition's index, written into its `site` by the book's build once the
+    downloads are copied in, from what the edition's build wrote to `inputs_file`."""
+    try:
+        raw = json.loads(inputs_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise PluginError(f"The offline edition's build left no description of its pages to complete "
+                          f"its downloads with ({error}). Build again.") from None
+    inputs = IndexInputs(
+        book_title=raw["book_title"], book_slug=raw["book_slug"],
+        chapters=tuple(ChapterPage(**chapter) for chapter in raw["chapters"]),
+        print_page=raw["print_page"], offer=Offer(**{**raw["offer"], "formats": tuple(raw["offer"]["formats"])}),
+    )
+    write_index(site, inputs, told=False)
 
 
 def written_too_late(completed: Set[str]) -> str:

@@ -13,23 +13,25 @@ reading what the ones before it wrote. The downloads contract they share:
   1. the PDFs (`ebook.pdf`) write the book, the handouts and the worksheets;
   2. the EPUB (`ebook.epub`) writes the book for e-readers (it reads only the site's pages and
      images);
-  3. the offline edition (`ebook.offline`) tells its own build, running beside this one, that
-     the downloads are complete: that build copies the PDFs and the EPUB into the edition, so
-     they must all be written by then. It then zips the edition;
+  3. the offline edition (`ebook.offline`) waits for its own build, which ran beside this one and
+     left its pages and what its index is made from, copies the PDFs and the EPUB into it (so
+     they must all be written by then), writes its index there as the next step does here
+     (`ebook.downloads.complete_edition_index`), and zips the edition;
   4. the index (`ebook.downloads`) scans `site/downloads/`, all of it now written, writes
      `site/downloads/index.json`, and completes every download link and list in the built pages
      (a link to a file no export wrote stops the build).
 
 `BOOK_EXPORTS=0` (set by `make serve`, and for the offline edition's own build) turns the first
-three off; the index then lists whatever the folder holds (in the offline edition's build, the
-book build's downloads copied in) and turns links to missing files into text.
+three off; the index then lists whatever the folder holds and turns links to missing files into
+text. The offline edition's build started by the book's writes, instead of its index, what the
+index is made from (`write_index_inputs`), for the book's build to complete.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ebook.downloads import DownloadsIndex
+from ebook.downloads import DownloadsIndex, complete_edition_index, write_index_inputs
 from ebook.epub.export import EpubExport
 from ebook.offline import OfflineExport
 from ebook.pdf.export import PdfExport
@@ -108,10 +110,16 @@ class Exports:
 
     def write(self, config: MkDocsConfig) -> None:
         """Write every download, in the contract's order, then the index of them."""
-        for export in (self.pdf, self.epub, self.offline):
+        for export in (self.pdf, self.epub):
             if export:
                 export.write(config)
-        self.index.write(config)
+        if self.offline:
+            self.offline.write(config, complete_edition_index)
+        handed_over = self.offline.index_inputs() if self.offline else None
+        if handed_over is not None:  # the offline edition's build: the book's build writes its index
+            write_index_inputs(handed_over, self.index.inputs(config))
+        else:
+            self.index.write(config)
 
     def close(self) -> None:
         """Stop what still runs beside the build (it failed, or a new one starts)."""

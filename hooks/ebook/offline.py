@@ -9,12 +9,15 @@ same configuration into a temporary folder, with two environment variables set f
 - `BOOK_EXPORTS=0` turns the exports off inside it, so nothing recurses.
 
 The second build starts in `pre_build`, once the chapters' source checks have passed, and runs
-on the other core while this build renders its pages and prints its PDFs; when it has rendered
-its own pages it waits for this build's downloads to be complete (`BOOK_OFFLINE_READY` names the
-file whose appearance says so), copies them, and finishes. Its output is zipped reproducibly,
-inside one folder, into `site/downloads/<book-slug>-offline.zip` (`write`). If this build fails
-or is stopped (Ctrl-C, SIGTERM, SIGHUP), the second one is stopped and its temporary folder
-removed (`close`); if this build dies, the second one notices, removes its folder and stops. When
+on the other core while this build renders its pages and prints its PDFs. It renders its pages,
+writes what its downloads index is made from (`BOOK_OFFLINE_INDEX` names the file) and ends,
+rather than wait for the downloads holding its memory while the PDFs print. Once this build's
+downloads are complete, it copies them into the edition, completes the edition's index and
+download links from that file (`ebook.exports` gives it the index's function), and zips the
+edition reproducibly, inside one folder, into `site/downloads/<book-slug>-offline.zip` (`write`).
+If this build fails or is stopped (Ctrl-C, SIGTERM, SIGHUP), the second one is stopped and its
+temporary folder removed (`close`); the folder of a build that was killed is removed by the next
+build (`writing.build_folder`). When
 nothing it is made from changed since the last build (`offline_key`), the last zip is reused
 from `.cache/book/offline/` (`ebook.model.build_cache`). When the book's sources are those of the last
 build (`sources_key`), the second build is not even started unless the zip turns out to have
@@ -25,8 +28,8 @@ Inside that second build (the offline plugin on), the same class also:
 - serves the project's own copy of Material's iframe-worker shim (`ebook/vendor/iframe-worker/`)
   instead of the plugin's link to unpkg.com: no request leaves the reader's computer, and
   search works without a network;
-- once the book build says they are complete, copies its downloads (PDFs, EPUB) into the
-  offline site, so its download links work (the path comes in `BOOK_OFFLINE_DOWNLOADS`);
+- leaves its downloads index to the book's build, which copies its downloads (PDFs, EPUB) into
+  the offline site once they are complete, so that its download links work;
 - turns links to the offline edition itself into text: the edition cannot contain itself;
 - has its 404 page link from the folder's root, where a reader opens it, instead of from a
   server's root (`overrides/404.html` does so when Material's offline plugin is on).
@@ -45,10 +48,8 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,8 +72,7 @@ if TYPE_CHECKING:
 
 OFFLINE_PLUGIN = "material/offline"
 SHIM_URI = "assets/javascripts/iframe-worker/shim.js"
-DOWNLOADS_ENV = "BOOK_OFFLINE_DOWNLOADS"
-READY_ENV = "BOOK_OFFLINE_READY"
+INDEX_ENV = "BOOK_OFFLINE_INDEX"
 log = logging.getLogger("mkdocs.plugins.ebook.offline")
 
 
@@ -93,7 +93,6 @@ class OfflineExport:
         self.running: OfflineBuild | None = None  # the offline edition's build, while it runs
         self.signals: ExitOnSignals | None = None  # while it runs: signals that end this build clean up
         self.sources: str | None = None  # sources_key of this build, read when it starts
-        self.parent = os.getppid()  # in the offline edition's build: the book build that started it
         if self.is_edition:
             config.extra["polyfills"] = local_polyfills(config.extra.get("polyfills", []))
 
@@ -131,13 +130,18 @@ class OfflineExport:
             if signals is not None:
                 signals.restore()
 
-    def write(self, config: MkDocsConfig) -> None:
+    def index_inputs(self) -> Path | None:
+        """In the offline edition's build started by the book's: where its downloads index's
+        inputs go, for the book's build to complete it (else None: the index is written now)."""
+        found = os.environ.get(INDEX_ENV, "") if self.is_edition else ""
+        return Path(found) if found else None
+
+    def write(self, config: MkDocsConfig, complete_index: Callable[[Path, Path], None]) -> None:
+        """Write the zip (from the cache when nothing it is made from changed). `complete_index`
+        completes the edition's downloads index in its site from its build's inputs file."""
         switches = self.book.settings.switches
         site_dir = Path(config.site_dir)
         dest = site_dir / self.book.download_path("offline")
-        if self.is_edition and os.environ.get(DOWNLOADS_ENV):
-            wait_for_downloads(os.environ.get(READY_ENV, ""), parent=self.parent, site_dir=site_dir)
-            copy_downloads(Path(os.environ[DOWNLOADS_ENV]), site_dir / DOWNLOADS_DIR, leave_out=dest.name)
         if not self.makes_edition:
             return
         cache, sources = self._cache(config), self.sources
@@ -149,7 +153,7 @@ class OfflineExport:
             if entry is not None:  # the same site and downloads as when it was zipped
                 writing.write_atomically(dest, entry.data)
             else:
-                self._zip(config, dest)
+                self._zip(config, dest, complete_index)
                 if cache is not None and key is not None:
                     cache.put(CACHE_NAMESPACE, key, {}, dest.read_bytes())
             if cache is not None and key is not None and sources is not None:
@@ -168,16 +172,17 @@ class OfflineExport:
         # while it starts waits until `close` is ready to run.
         with held(ENDING_SIGNALS):
             self.signals = ExitOnSignals()
-            running = self.running = start_offline_build(Path(config.config_file_path),
-                                                         downloads=Path(config.site_dir) / DOWNLOADS_DIR)
+            running = self.running = start_offline_build(Path(config.config_file_path))
             atexit.register(self.close)
         return running
 
-    def _zip(self, config: MkDocsConfig, dest: Path) -> None:
-        """Finish the second build (started now if `pre_build` expected to reuse the last zip)
-        and zip its site into `dest`."""
+    def _zip(self, config: MkDocsConfig, dest: Path, complete_index: Callable[[Path, Path], None]) -> None:
+        """Wait for the second build (started now if `pre_build` expected to reuse the last
+        zip), copy the downloads into its site and complete its index, and zip it into `dest`."""
         running = self.running or self._start(config)
         finish_offline_build(running)
+        copy_downloads(Path(config.site_dir) / DOWNLOADS_DIR, running.site_dir / DOWNLOADS_DIR, leave_out=dest.name)
+        complete_index(running.site_dir, running.index_inputs)
         with writing.written_in_one_step(dest) as temporary:
             writing.zip_folder(running.site_dir, temporary, root=f"{self.book.slug}-offline",
                                     when=self.book.settings.switches.build_time)
@@ -235,20 +240,20 @@ def file_digests(folder: Path, *, leave_out: Path | None = None) -> list[tuple[s
 # --- The second build ------------------------------------------------------------------------
 
 
-def offline_build_env(environ: Mapping[str, str], downloads: Path, ready: Path) -> dict[str, str]:
-    return {**environ, "BOOK_OFFLINE": "true", "BOOK_EXPORTS": "0", DOWNLOADS_ENV: str(downloads),
-            READY_ENV: str(ready)}
+def offline_build_env(environ: Mapping[str, str], index_inputs: Path) -> dict[str, str]:
+    return {**environ, "BOOK_OFFLINE": "true", "BOOK_EXPORTS": "0", INDEX_ENV: str(index_inputs)}
 
 
 @dataclass
 class OfflineBuild:
     process: subprocess.Popen[bytes]
-    work: Path  # a temporary folder: the offline site, its messages, the "downloads ready" file
+    work: Path  # a temporary folder: the offline site, its messages, its index's inputs
     site_dir: Path
-    ready: Path
+    index_inputs: Path
     messages: Path
 
 
+WORK_PREFIX = "offline-edition-"  # its temporary folder, followed by the book build's process id
 OFFLINE_NICENESS = 10  # how much lower the second build's scheduling priority is (Unix `nice`)
 MOST_NICE = 19
 
@@ -260,29 +265,28 @@ def offline_niceness(own: int) -> int:
     return min(MOST_NICE, own + OFFLINE_NICENESS)
 
 
-def start_offline_build(config_file: Path, *, downloads: Path) -> OfflineBuild:
+def start_offline_build(config_file: Path) -> OfflineBuild:
     """Start building the site again with the offline plugin on, into a temporary folder."""
     config_file = config_file.absolute()  # named as given, relative to where the build started
-    work = Path(tempfile.mkdtemp(prefix="offline-edition-"))
-    site_dir, ready, messages = work / "site", work / "downloads-ready", work / "messages.txt"
+    work = writing.build_folder(WORK_PREFIX)
+    site_dir, index_inputs, messages = work / "site", work / "index-inputs.json", work / "messages.txt"
     with open(messages, "wb") as stderr:  # a file, not a pipe: nothing blocks on a full pipe
         process = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config_file),
              "-d", str(site_dir)],
             stdout=subprocess.DEVNULL, stderr=stderr, cwd=config_file.parent,
-            env=offline_build_env(os.environ, downloads, ready),
+            env=offline_build_env(os.environ, index_inputs),
         )
-    # It has time to spare (it waits for the downloads at its end): the printing of the
-    # downloads, which everything waits for, goes first when both want the processor.
+    # It has time to spare (the downloads are printed long after it is done): the printing,
+    # which everything waits for, goes first when both want the processor.
     if hasattr(os, "setpriority"):
         own = os.getpriority(os.PRIO_PROCESS, 0)
         os.setpriority(os.PRIO_PROCESS, process.pid, offline_niceness(own))
-    return OfflineBuild(process, work, site_dir, ready, messages)
+    return OfflineBuild(process, work, site_dir, index_inputs, messages)
 
 
 def finish_offline_build(build: OfflineBuild) -> None:
-    """Tell the offline build that the downloads are complete, and wait until it has finished."""
-    build.ready.touch()
+    """Wait until the offline build has finished (most often it has, long before)."""
     if build.process.wait() != 0:
         raise PluginError(
             "The offline edition's build failed (the site built with BOOK_OFFLINE=true); "
@@ -296,28 +300,6 @@ def stop_offline_build(build: OfflineBuild) -> None:
         build.process.kill()
         build.process.wait()
     shutil.rmtree(build.work, ignore_errors=True)
-
-
-READY_POLL_SECONDS = 0.05
-
-
-def wait_for_downloads(ready: str, *, parent: int, site_dir: Path) -> None:
-    """In the offline build: wait until the book build says its downloads are complete.
-
-    Stops with an error if the book build ends first (this process then has a new parent),
-    removing the temporary folder the book build made for it (which holds `ready` and
-    `site_dir`), since no one else will. Without `BOOK_OFFLINE_READY` (a hand-run offline build)
-    there is nothing to wait for.
-    """
-    if not ready:
-        return
-    while not os.path.exists(ready):
-        if os.getppid() != parent:
-            work = Path(ready).resolve().parent
-            if site_dir.resolve().parent == work:  # the folder is this build's (start_offline_build)
-                shutil.rmtree(work, ignore_errors=True)
-            raise PluginError("The book build that started this offline build has ended.")
-        time.sleep(READY_POLL_SECONDS)
 
 
 # Signals whose default action ends Python at once, without its clean-up (atexit, finally).
@@ -373,7 +355,7 @@ def copy_downloads(source: Path, target: Path, *, leave_out: str) -> None:
     if not source.exists():
         return  # a book without other downloads (its PDF and EPUB hooks not listed)
     if not source.is_dir():
-        raise PluginError(f"{DOWNLOADS_ENV}={source}: not a folder; it must name the book build's downloads.")
+        raise PluginError(f"{source}: not a folder, where the book's downloads are written; remove it and build again.")
     for path in sorted(source.rglob("*")):
         # ".<name>.part": still being written.
         if path.is_file() and not path.name.startswith(".") and path.name != leave_out:

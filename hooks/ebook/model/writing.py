@@ -6,6 +6,7 @@ dates share it.
 - `Download`: a file the build writes itself after the pages, declared to MkDocs beforehand so
   that a Markdown link to it (`[E-book](downloads/….epub)`) is checked and rewritten like a link
   to any other file of the site.
+- `build_folder`: a temporary folder of this build's own, and those of killed builds removed.
 - Zips: Python's zipfile stamps every entry with the time it was written; the functions here
   stamp every entry with the build's time instead (`SOURCE_DATE_EPOCH` when set), so two builds
   of the same sources give byte-identical archives. The standard library has no switch for
@@ -17,6 +18,8 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
+import tempfile
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -90,6 +93,28 @@ def zip_folder(folder: Path, dest: Path, *, root: str, when: datetime) -> None:
         for path in paths:
             name = f"{root}/{path.relative_to(folder).as_posix()}"
             archive.writestr(_entry(name, when, zipfile.ZIP_DEFLATED), path.read_bytes())
+
+
+def build_folder(prefix: str) -> Path:
+    """A new folder in the temporary directory, named after this build (`prefix`, its process
+    id, a unique end). The folders of builds that were killed (SIGKILL), which had no time to
+    remove theirs, are removed: those named after a process no longer running."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
+    for left in folder.parent.glob(f"{prefix}*-*"):
+        build = left.name.removeprefix(prefix).split("-", 1)[0]
+        if build.isdigit() and not running(int(build)):
+            shutil.rmtree(left, ignore_errors=True)
+    return folder
+
+
+def running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 @contextlib.contextmanager

@@ -28,6 +28,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ebook.model import writing
+
 Params = dict[str, Any]
 Listener = Callable[[str, Params], None]
 
@@ -111,25 +113,6 @@ class Messages(asyncio.Protocol):
 FOLDER_PREFIX = "book-chromium-"
 
 
-def _remove_left_folders(temporary: Path) -> None:
-    """Remove the folders builds that were killed (SIGKILL, SIGTERM) had no time to remove: those
-    of builds no longer running. A build still running keeps its own."""
-    for folder in temporary.glob(f"{FOLDER_PREFIX}*-*"):
-        build = folder.name.removeprefix(FOLDER_PREFIX).split("-", 1)[0]
-        if build.isdigit() and not _running(int(build)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's
-        return True
-    return True
-
-
 def _above_stdio(fd: int) -> int:
     """A copy of the descriptor numbered above the five the browser is given (0 to 4), closed
     on exec: the child's 0 to 4 are made one after the other, so no source may be one of them."""
@@ -160,8 +143,7 @@ class Chromium:
     async def launch(cls, executable: str, args: Sequence[str]) -> Chromium:
         """Start the browser with a profile of its own, and wait for its first answer."""
         loop = asyncio.get_running_loop()
-        folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
-        _remove_left_folders(folder.parent)
+        folder = writing.build_folder(FOLDER_PREFIX)
         opened: list[int] = []
         browser: Chromium | None = None
         try:
