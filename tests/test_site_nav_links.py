@@ -8,7 +8,7 @@ from pathlib import Path
 import material
 import pytest
 
-from ebook.site.nav_links import reading_place
+from ebook.site.nav_links import ReadingPlace, reading_place
 from tests.helpers import BOOK_BUILD_ENV, ROOT, make_fixture_project, mkdocs_build, page_html_path, soup
 
 MATERIALS_PARTIAL = Path(material.__file__).parent / "templates" / "partials" / "nav-item.html"
@@ -37,15 +37,15 @@ def test_our_partial_is_materials_own_but_for_the_links_kept() -> None:
     assert ours[:start] + MATERIALS_LIST + ours[end:] == materials
 
 
-@pytest.mark.parametrize(("page", "folder"), [
-    ("guide/first/", ("beside", "guide")),      # a page as a folder: beside its siblings
-    ("guide/", ("beside", "")),
-    ("guide/first.html", ("in", "guide")),      # a page as a file (the offline edition): its folder
-    ("index.html", ("in", "")),
-    ("", ("in", "")),                           # the home page as a folder: the site's root
+@pytest.mark.parametrize(("page", "place"), [
+    ("guide/first/", ReadingPlace("guide", beside=True)),      # a page as a folder: beside its siblings
+    ("guide/", ReadingPlace("", beside=True)),
+    ("guide/first.html", ReadingPlace("guide", beside=False)),  # a page as a file (the offline edition): its folder
+    ("index.html", ReadingPlace("", beside=False)),
+    ("", ReadingPlace("", beside=False)),                       # the home page as a folder: the site's root
 ])
-def test_pages_read_addresses_from_their_folder(page: str, folder: tuple[str, str]) -> None:
-    assert reading_place(page) == folder
+def test_pages_read_addresses_from_their_folder(page: str, place: ReadingPlace) -> None:
+    assert reading_place(page) == place
 
 
 # Addresses as folders ("guide/first/", the site's), and as files ("guide/first.html", the offline
