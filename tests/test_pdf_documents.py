@@ -6,14 +6,16 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
+from lxml import html as lxml_html
 from mkdocs.exceptions import PluginError
 
 from ebook.model.settings import parse_pdf_settings
 from ebook.pdf.book_document import TocEntry, book_parts
 from ebook.pdf.chapter_documents import collection_document, handout_document, worksheet_document
-from ebook.pdf.content import clean_content, online_folder
+from ebook.pdf.content import chapter_address, clean_content, online_folder, own_ids, root_relative
 from ebook.pdf.documents import css_string, document_headings
+from ebook.pdf.reflection import worksheet_prompts
 from tests.helpers import normalise
 from tests.print_documents import CHAPTER, CHAPTER_PAGE, print_setup
 
@@ -178,6 +180,61 @@ def test_worksheet_has_prompts_lines_and_credit() -> None:
     assert "The prompts alone." in credit and "Boxes added." not in credit and "Credit." not in credit
     no_prompts = CHAPTER_PAGE.replace("admonition reflection", "admonition note")
     assert worksheet_document(no_prompts, CHAPTER, print_setup()) is None
+
+
+# Prompts with what cleaning for print changes: links within the page, to other pages and out,
+# notes, images, a nested list, a long prompt, chrome, a collapsed box.
+TRICKY_PROMPTS = """<h2 id="why">Why</h2><p>Text.<sup id="fnref:a"><a class="footnote-ref" href="#fn:a">1</a></sup></p>
+<div class="admonition reflection"><p class="admonition-title">For Reflection</p><ol>
+<li>See <a href="#why">why</a>, <a href="../other/">another page</a> and <a href="https://example.org/">out</a>.</li>
+<li>A note?<sup id="fnref:b"><a class="footnote-ref" href="#fn:b">2</a></sup> <img src="../../images/a.png" alt="A"
+ srcset="../../images/a.png 1x, ../../images/a@2x.png 2x"> <abbr title="Peer support">PS</abbr></li>
+<li>Steps:<ul><li id="one">one <a class="headerlink" href="#one">¶</a></li><li>two <script>x()</script></li></ul></li>
+<li>""" + "Where were you, and who else was in the room? " * 20 + """</li></ol></div>
+<details class="reflection"><summary>More</summary><ul><li><details><summary>Hint</summary><p>h</p></details>Why?</li></ul></details>
+<div class="footnote"><ol><li id="fn:a">A.</li><li id="fn:b">B.</li></ol></div>"""
+
+
+@pytest.mark.parametrize("site_url", ["https://b.example.org/", ""])
+def test_the_prompts_cleaned_alone_are_those_of_the_whole_article_cleaned(site_url: str) -> None:
+    """Cleaning only the prompts gives what cleaning the whole article and taking its prompts
+    gives: every change cleaning makes is to an element and what it holds."""
+    base = chapter_address(site_url, CHAPTER.url)
+
+    def ready(found: Tag) -> None:
+        clean_content(found, base_url=base)
+        own_ids(found, prefix=f"{CHAPTER.slug}--")
+        root_relative(found, page_url=CHAPTER.url)
+
+    article_html = f'<article class="md-content__inner">{TRICKY_PROMPTS}</article>'
+    whole = BeautifulSoup(article_html, "lxml").article
+    ready(whole)
+    expected = []
+    for item in whole.select(":is(.admonition, details).reflection > :is(ul, ol) > li"):
+        for mark in item.select("sup:has(> a.footnote-ref)"):
+            mark.decompose()
+        expected.append(item.decode_contents().strip())
+    found = worksheet_prompts(lxml_html.fromstring(article_html), ready)
+    assert len(found) == 5 and found == expected
+
+
+def test_a_prompts_link_to_the_rest_of_its_chapter_leads_to_the_chapter_online_or_is_text() -> None:
+    """The worksheet has the prompts alone: a link to a section of the chapter would lead nowhere
+    on it. A link to what the worksheet has, and to other pages, stays as on the handout."""
+    page = CHAPTER_PAGE.replace("<li>When?</li>", '<li id="item">When? <span id="last">See</span> <a href="#trust">'
+                                'the start</a>, <a href="#last">this</a>, <a href="#item">it</a> and '
+                                '<a href="../../about/">about</a>.</li>')
+    hrefs = {}
+    for site_url in ("https://b.example.org/", ""):
+        worksheet = worksheet_document(page, CHAPTER, print_setup(site_url=site_url))
+        assert worksheet is not None
+        prompt = BeautifulSoup(worksheet.body, "html.parser").select(".book-worksheet__prompt")[-1]
+        hrefs[site_url] = [a["href"] for a in prompt.find_all("a")]
+        assert normalise(prompt.get_text()) == "When? See the start, this, it and about."
+    assert hrefs == {"https://b.example.org/": ["https://b.example.org/chapters/trust/#trust", "#trust--last",
+                                                 "https://b.example.org/chapters/trust/#item",
+                                                 "https://b.example.org/about/"],
+                     "": ["#trust--last"]}
 
 
 def test_a_paragraph_or_prompt_too_long_to_move_whole_to_the_next_page_is_marked_to_run_on() -> None:

@@ -80,7 +80,25 @@ def _printable_prompts(page_html: str, chapter: ChapterSource,
     them. Only the prompts are read and cleaned for print, not the whole article: every change
     `_for_print` makes is to an element and what it holds, so each comes out the same."""
     root, article = _page_article(page_html, chapter)
-    return _stylesheets(root), worksheet_prompts(article, lambda prompts: _for_print(prompts, chapter, setup))
+    return _stylesheets(root), worksheet_prompts(article, lambda prompts: _for_worksheet(prompts, chapter, setup))
+
+
+def _for_worksheet(prompts: Tag, chapter: ChapterSource, setup: PrintSetup) -> None:
+    """The prompts cleaned for print (`_for_print`), and their links to the rest of the chapter,
+    which the worksheet leaves out, pointed at the chapter online or, with no address for the
+    site, made text: on paper they would lead nowhere."""
+    _for_print(prompts, chapter, setup)
+    online = chapter_address(setup.book.site_url, chapter.url)
+    own = f"#{chapter.slug}--"
+    # What each prompt holds is printed (not its list item itself): links to it still lead there.
+    kept = {str(tag["id"]) for item in prompts.find_all("li", recursive=False) for tag in item.find_all(id=True)}
+    for link in prompts.find_all("a", href=True):
+        href = str(link["href"])
+        if href.startswith(own) and href[1:] not in kept:
+            if online:
+                link["href"] = f"{online}#{href.removeprefix(own)}"
+            else:
+                link.unwrap()
 
 
 def _page_article(page_html: str, chapter: ChapterSource) -> tuple[lxml_html.HtmlElement, lxml_html.HtmlElement]:
