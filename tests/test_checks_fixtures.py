@@ -54,6 +54,8 @@ ONE_PROBLEM = {
     "check-download-not-offered": ("docs/index.md", 10, ["the book does not offer the EPUB (extra.downloads in mkdocs.yml)", "add epub there, or remove this link"]),
     # Told by the source checks, before the build renders a page or prints a PDF.
     "check-download-missing-chapter": ("docs/index.md", 10, ['data-download="downloads/handouts/listenin.pdf" names a chapter the book does not have', 'write e.g. data-download="downloads/handouts/listening.pdf"']),
+    # Told with the rendered checks, before any page is written or PDF printed.
+    "check-worksheet-without-prompts": ("docs/index.md", 10, ["the chapter docs/chapters/listening.md has no reflection prompts, so it has no worksheet", 'data-download="downloads/worksheets/listening-reflection.pdf"', "add a reflection box with a list of prompts to it", "or link to its handout instead"]),
     "check-link-missing-anchor": ("docs/index.md", 12, ["'#reconection' that this page does not have", "lower case with hyphens"]),
 }
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from types import SimpleNamespace
+
+import markdown
 
 import pytest
 from mkdocs.config import load_config
 
 from ebook.checks import source_lines as s
-from ebook.checks.book_wide import check_sources, unwritten_download
+from ebook.checks.book_wide import Context, check_book, check_sources, download_example, unwritten_download
 from ebook.checks.problems import Problem, Source
 from ebook.checks.run import CheckRun
+from ebook.checks.sources import file_problem
 from ebook.model.book import Book, download_kind
+from ebook.model.reflection import has_reflection_prompts
 from ebook.model.settings import parse_settings
 from tests.helpers import ROOT, make_fixture_project
 
@@ -148,7 +153,8 @@ CHAPTERS = ("listening", "connection")  # the slugs of the book's chapters in th
 def downloads_of(book: Book, *pages: str, chapters: tuple[str, ...] = CHAPTERS) -> list[tuple[int, str]]:
     return s.download_attribute_problems(
         list(pages), 1, lambda path: download_kind(path, book=book.slug) is not None,
-        example=book.download_path("book"), unwritten=lambda path: unwritten_download(path, book, chapters))
+        example=lambda path: download_example(path, book, chapters),
+        unwritten=lambda path: unwritten_download(path, book, chapters))
 
 
 def missing_chapter(path: str, suggested: str) -> str:
@@ -171,10 +177,48 @@ def test_a_download_of_a_chapter_the_book_does_not_have_is_told_with_the_closest
     assert downloads_of(BOOK, *page) == [(1, missing_chapter(path, suggested)), (3, missing_chapter(path, suggested))]
 
 
-def test_a_download_of_a_chapter_in_a_book_with_none_yet_says_to_write_it() -> None:
-    [(_, message)] = downloads_of(BOOK, '<a data-download="downloads/handouts/listening.pdf">Handout</a>', chapters=())
-    assert message == ('data-download="downloads/handouts/listening.pdf" names a chapter the book does not have: '
-                       "write the chapter first, as docs/chapters/listening.md, or remove this link")
+@pytest.mark.parametrize("slug, file", [
+    ("listening", "listening"), ("Listening", "listening"),  # capitals: a name the book refuses
+    ("Active%20Listening", "active-20listening"), ("%C3%89coute", "c3-89coute"), ("~~", "chapter-name"),
+])
+def test_a_download_of_a_chapter_in_a_book_with_none_yet_says_to_write_it_by_a_name_the_book_accepts(
+        slug: str, file: str) -> None:
+    path = f"downloads/handouts/{slug}.pdf"
+    [(_, message)] = downloads_of(BOOK, f'<a data-download="{path}">Handout</a>', chapters=())
+    assert message == (f'data-download="{path}" names a chapter the book does not have: '
+                       f"write the chapter first, as docs/chapters/{file}.md, or remove this link")
+    assert not file_problem(f"chapters/{file}.md", None, "docs", (), "mkdocs.yml")  # the name the book accepts
+
+
+def no_file(path: str, suggested: str) -> str:
+    return (f'data-download="{path}" names no file the build writes: give the file\'s path from the site\'s root '
+            f'exactly as the build writes it, e.g. data-download="{suggested}" (no ./ or ../, nothing after the '
+            "file name)")
+
+
+@pytest.mark.parametrize("path, suggested, chapters", [
+    ("downloads/worksheets/listening.pdf", "downloads/worksheets/listening-reflection.pdf", CHAPTERS),
+    ("downloads/handouts/part-one/listening.pdf", "downloads/handouts/listening.pdf", CHAPTERS),
+    ("./downloads/handouts/conection.pdf", "downloads/handouts/connection.pdf", CHAPTERS),
+    ("downloads/handouts/listening.pdf#page=2", "downloads/handouts/listening.pdf", CHAPTERS),
+    ("downloads/worksheets/connection-reflection", "downloads/worksheets/connection-reflection.pdf", CHAPTERS),
+    ("downloads/worksheets/Listening.pdf", "downloads/worksheets/listening-reflection.pdf", ()),  # none yet
+    ("downloads/handouts/", "downloads/handouts/listening.pdf", CHAPTERS),  # no name: the first chapter
+    (f"{BOOK.download_path('book')}#page=2", BOOK.download_path("book"), CHAPTERS),  # the whole book's
+    ("downloads/listening.pdf", BOOK.download_path("book"), CHAPTERS),
+])
+def test_a_path_among_a_chapters_downloads_that_is_none_is_given_that_kinds_example(
+        path: str, suggested: str, chapters: tuple[str, ...]) -> None:
+    assert downloads_of(BOOK, f'<a data-download="{path}">Download</a>', chapters=chapters) == [(1, no_file(path, suggested))]
+    [(_, message)] = downloads_of(BOOK, f"<a data-download='{path}'>Download</a>", chapters=chapters)
+    assert f'write the attribute as data-download="{suggested}" (the file' in message
+
+
+def test_the_book_checks_give_the_example_of_a_chapters_download_by_its_kind() -> None:
+    page = chapter("connection", '<a data-download="downloads/worksheets/listening.pdf">Worksheet</a>')
+    assert check_sources([chapter("listening"), page], BOOK).problems == [Problem(
+        "docs/chapters/connection.md", 9,
+        no_file("downloads/worksheets/listening.pdf", "downloads/worksheets/listening-reflection.pdf"))]
 
 
 def test_a_download_of_a_format_the_book_does_not_offer_says_where_the_formats_are_set() -> None:
@@ -214,19 +258,70 @@ def test_the_book_checks_know_this_builds_chapters_from_its_pages_and_tell_every
     """The chapters are the pages in docs/chapters/ (`Book.is_chapter`), known before the
     navigation is: a chapter added in the same change counts, one renamed no longer does."""
     pages = [chapter("listening", handout_link("connection")),  # a chapter written in the same change
-             chapter("connection", handout_link("listening") + "\n\n" + handout_link("reflecting")),
+             chapter("connection", handout_link("listening") + "\n\n" + handout_link("reflecting")
+                     + "\n\n" + PROMPTS),  # its worksheet, which the home page links to, is printed
              Source("index.md", "./", ("---\ntitle: Home\ndescription: Home.\n---\n\n# Home\n\n"
                                        + handout_link("listnening").replace("../../", "") + "\n\n"
                                        + "\n".join(f'<a data-download="{path}">File</a>' for path in (
                                            *(BOOK.download_path(kind) for kind in ("book", "epub", "offline")),
                                            BOOK.download_path("worksheet", "connection")))).encode("utf-8"))]
-    assert check_sources(pages, BOOK).problems == [
+    expected = [
         Problem("docs/chapters/connection.md", 11, missing_chapter("downloads/handouts/reflecting.pdf",
                                                                    "downloads/handouts/listening.pdf")),
         Problem("docs/index.md", 8, missing_chapter("downloads/handouts/listnening.pdf",
                                                     "downloads/handouts/listening.pdf"))]
+    assert check_sources(pages, BOOK).problems == expected
+    assert check_book(pages, [], CONTEXT).problems == expected  # the rendered pages too: the worksheet is made
     assert check_sources(pages[1:], BOOK).problems[0].message == missing_chapter(
         "downloads/handouts/listening.pdf", "downloads/handouts/connection.pdf")  # listening.md removed
+
+
+# --- A link to the worksheet of a chapter without reflection prompts, which has none ----------
+
+CONTEXT = Context(book=BOOK, extensions=list(CONFIG.markdown_extensions), extension_configs=dict(CONFIG.mdx_configs))
+PROMPTS = '!!! reflection "For Reflection"\n\n    - What did you hear?\n    - What did you say?'
+
+
+def worksheet_link(slug: str, prefix: str = "../../") -> str:
+    path = BOOK.download_path("worksheet", slug)
+    return f'<a href="{prefix}{path}" data-download="{path}">Worksheet</a>'
+
+
+def no_worksheet(slug: str) -> str:
+    return (f'data-download="{BOOK.download_path("worksheet", slug)}": the chapter docs/chapters/{slug}.md has no '
+            "reflection prompts, so it has no worksheet: add a reflection box with a list of prompts to it (see "
+            "CONTRIBUTING.md), or link to its handout instead")
+
+
+def test_a_link_to_the_worksheet_of_a_chapter_without_prompts_is_told_on_its_line() -> None:
+    home = Source("index.md", "./", ("---\ntitle: Home\ndescription: Home.\n---\n\n# Home\n\n"
+                                     + worksheet_link("listening", "") + "\n").encode("utf-8"))
+    pages = [chapter("listening"), chapter("connection", worksheet_link("listening")), home]
+    assert check_sources(pages, BOOK).problems == []  # only its rendering tells whether it has prompts
+    assert check_book(pages, [], CONTEXT).problems == [
+        Problem("docs/chapters/connection.md", 9, no_worksheet("listening")), Problem("docs/index.md", 8, no_worksheet("listening"))]
+    # A chapter with prompts has a worksheet: any page links to it, another chapter or itself.
+    pages[0] = chapter("listening", PROMPTS + "\n\n" + worksheet_link("listening"))
+    assert check_book(pages, [], CONTEXT).problems == []
+
+
+@pytest.mark.parametrize("body", [
+    "!!! note \"Think\"\n\n    - A list in another box.",  # not the reflection's box
+    "- What did you hear?\n\n!!! reflection \"For Reflection\"\n\n    Text, no list.",  # no list in the box
+    '<div class="admonition reflection" markdown="1">\n<p>Text, no list.</p>\n</div>',  # raw HTML: read from its HTML
+])
+def test_a_chapter_has_no_worksheet_unless_its_reflection_box_has_a_list_as_the_pdfs_read_it(body: str) -> None:
+    pages = [chapter("listening", body), chapter("connection", worksheet_link("listening"))]
+    assert Problem("docs/chapters/connection.md", 9, no_worksheet("listening")) in check_book(pages, [], CONTEXT).problems
+    html = CONTEXT.renderer.render(body)[0]
+    assert not has_reflection_prompts(html)  # the PDFs' own rule: no worksheet printed
+
+
+def test_a_chapter_in_raw_html_with_prompts_has_its_worksheet() -> None:
+    body = '<details class="reflection"><summary>For Reflection</summary>\n<ul><li>What did you hear?</li></ul>\n</details>'
+    pages = [chapter("listening", body), chapter("connection", worksheet_link("listening"))]
+    assert not any("no reflection prompts" in p.message for p in check_book(pages, [], CONTEXT).problems)
+    assert has_reflection_prompts(CONTEXT.renderer.render(body)[0])
 
 
 def test_the_previews_rebuild_of_one_page_checks_it_against_the_chapters_of_the_last_whole_build(
@@ -244,5 +339,44 @@ def test_the_previews_rebuild_of_one_page_checks_it_against_the_chapters_of_the_
         [problem] = run.problems()
         assert problem.message == missing_chapter("downloads/handouts/reflecting.pdf",
                                                   "downloads/handouts/listening.pdf")
+    finally:
+        run.close()
+
+
+def test_the_previews_rebuild_of_one_page_tells_a_worksheet_link_against_the_chapters_last_rendering(
+        tmp_path: Path) -> None:
+    config = load_config(str(make_fixture_project("check-worksheet-without-prompts", tmp_path)))
+    book = Book(parse_settings(config, {}), title=config.site_name, description="", site_url="")
+    docs = Path(config.docs_dir)
+    pages = {"index.md": "./", "chapters/listening.md": "chapters/listening/"}
+    run = CheckRun(config, book, serving=True)
+
+    def render(src_uri: str, text: str) -> None:  # as MkDocs renders a page, for the rendered checks
+        md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+        md.convert(text.split("---\n", 2)[2])
+        run.page_content("", SimpleNamespace(file=SimpleNamespace(src_uri=src_uri, url=pages[src_uri])), config)
+
+    try:
+        run.pre_build(config)
+        for src_uri in pages:
+            render(src_uri, (docs / src_uri).read_text(encoding="utf-8"))
+        # The home page links to the worksheet of listening, which has no prompts.
+        assert [(p.path, p.line, p.message) for p in run.problems()] == [
+            ("docs/index.md", 10, no_worksheet("listening"))]
+        # Rebuilt alone, the chapter gets prompts: the home page's link, not rebuilt, is fine now.
+        listening = (docs / "chapters/listening.md").read_text(encoding="utf-8") + "\n" + PROMPTS + "\n"
+        assert run.replace_page(Source("chapters/listening.md", pages["chapters/listening.md"], listening.encode()))
+        render("chapters/listening.md", listening)
+        assert run.problems() == []
+        # The home page, rebuilt alone, links to it again from another line: still fine; the
+        # chapter loses its prompts again: told on the home page's new line.
+        home = (docs / "index.md").read_text(encoding="utf-8").replace("Text.\n", "Text.\n\nMore text.\n")
+        assert run.replace_page(Source("index.md", "./", home.encode()))
+        render("index.md", home)
+        assert run.problems() == []
+        plain = (docs / "chapters/listening.md").read_text(encoding="utf-8")
+        assert run.replace_page(Source("chapters/listening.md", pages["chapters/listening.md"], plain.encode()))
+        render("chapters/listening.md", plain)
+        assert [(p.path, p.line) for p in run.problems()] == [("docs/index.md", 12)]
     finally:
         run.close()

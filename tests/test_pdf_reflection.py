@@ -16,7 +16,8 @@ from markupsafe import Markup
 from mkdocs.utils.meta import get_data
 
 from ebook.pdf.content import own_ids
-from ebook.pdf.reflection import ReflectionPrompts, has_reflection_prompts, kept_whole, questions, worksheet_prompts
+from ebook.model.reflection import has_reflection_prompts
+from ebook.pdf.reflection import ReflectionPrompts, kept_whole, questions, worksheet_prompts
 from tests.helpers import ROOT
 
 if TYPE_CHECKING:

@@ -1,13 +1,16 @@
 """The book's checks as a whole: each page's source, the sources together, the pages rendered,
 and what only the whole book tells (titles and slugs unique, links in raw HTML that reach a
 page or an anchor, links to downloads only of the formats the book offers and, by their
-`data-download`, only of the chapters it has).
+`data-download`, only of the chapters it has, and of a worksheet only of a chapter with
+reflection prompts).
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
+import posixpath
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
@@ -20,7 +23,9 @@ from ebook.checks.lines import Lines
 from ebook.checks.problems import DOCS, BookReport, PageReport, Problem, Source
 from ebook.checks.rendered import check_page_rendered
 from ebook.checks.scanner import Renderer, squash
-from ebook.model.book import DOWNLOADS_DIR, FORMAT_NAMES, download_kind, page_slug, unoffered_format
+from ebook.checks.sources import SAFE_NAME
+from ebook.model.book import (DOWNLOAD_PATHS, DOWNLOADS_DIR, FORMAT_NAMES, Kind, download_kind, page_slug,
+                              unoffered_format)
 
 if TYPE_CHECKING:
     from ebook.model.book import Book
@@ -63,11 +68,63 @@ def unwritten_download(path: str, book: Book, chapters: Sequence[str]) -> str | 
     folder = f"{DOCS}/{book.settings.book.chapters_dir}/"
     if not chapters:
         return (f'data-download="{path}" names a chapter the book does not have: write the chapter '
-                f"first, as {folder}{slug}.md, or remove this link")
-    close = difflib.get_close_matches(slug.lower(), chapters, n=1) or [chapters[0]]
+                f"first, as {folder}{file_slug(slug)}.md, or remove this link")
     return (f'data-download="{path}" names a chapter the book does not have: write e.g. '
-            f'data-download="{book.download_path(kind, close[0])}" (a chapter\'s downloads are named '
-            f"after its file in {folder}, without .md), or remove this link")
+            f'data-download="{book.download_path(kind, closest_chapter(slug, chapters))}" (a chapter\'s '
+            f"downloads are named after its file in {folder}, without .md), or remove this link")
+
+
+def file_slug(name: str) -> str:
+    """`name` as the slug of a file the book accepts (`SAFE_NAME`: lower-case letters, digits
+    and hyphens), to suggest as a new chapter's file name: "Listening" is listening.md."""
+    slug = re.sub(r"[^a-z0-9_.-]+", "-", name.lower()).strip("-._")[:96]
+    return slug if SAFE_NAME.fullmatch(f"{slug}.md") else "chapter-name"
+
+
+def closest_chapter(name: str, chapters: Sequence[str]) -> str:
+    """The slug among `chapters` (at least one) closest to `name`, else the first."""
+    return (difflib.get_close_matches(name.lower(), chapters, n=1) or [chapters[0]])[0]
+
+
+# The folders of a chapter's downloads, from the site's root, and the kind of each.
+_CHAPTER_FOLDERS: dict[str, Kind] = {
+    f"{DOWNLOADS_DIR}/{posixpath.dirname(DOWNLOAD_PATHS[kind])}/": kind for kind in ("handout", "worksheet")}
+
+
+def download_example(path: str, book: Book, chapters: Sequence[str]) -> str:
+    """The download to suggest for the `data-download` path `path`, which names no file the
+    build writes: under handouts/ or worksheets/, that kind's path for the chapter its name is
+    closest to ("downloads/worksheets/listening.pdf" is the worksheet of listening); else the
+    whole book's PDF."""
+    plain = re.sub(r"^(?:\.{0,2}/)+", "", path)
+    kind = next((k for folder, k in _CHAPTER_FOLDERS.items() if plain.startswith(folder)), None)
+    if kind is None:
+        return book.download_path("book")
+    name = posixpath.basename(re.split(r"[?#]", plain, maxsplit=1)[0])
+    name = re.sub(r"(?:-reflection)?(?:\.pdf)?$", "", name, flags=re.IGNORECASE)
+    slug = closest_chapter(name, chapters) if chapters else file_slug(name)
+    return book.download_path(kind, slug)
+
+
+def worksheet_problems(links: Mapping[str, Sequence[tuple[str, int, str]]],
+                       reports: Sequence[PageReport], book: Book) -> list[Problem]:
+    """Links to the worksheet of a chapter without reflection prompts, which has none (the PDFs
+    print a worksheet only of a chapter with prompts, ebook/pdf/export.py): `links`, by page, the
+    links to the book's chapters' worksheets its source has (`PageReport.worksheet_links`);
+    `reports`, the rendered pages (`PageReport.prompts`). A chapter not rendered is not judged."""
+    rendered = {page_slug(r.src_uri): r for r in reports if book.is_chapter(r.src_uri)}
+    problems = []
+    for src_uri, found in links.items():
+        for slug, line, path in found:
+            chapter = rendered.get(slug)
+            if chapter is None or chapter.prompts is not False:
+                continue  # not rendered (a page that cannot be read is told so), or has prompts
+            link = f'data-download="{path}"'
+            problems.append(Problem(f"{DOCS}/{src_uri}", line, (
+                f"{link}: the chapter {DOCS}/{chapter.src_uri} has no reflection prompts, so it has no "
+                "worksheet: add a reflection box with a list of prompts to it (see CONTRIBUTING.md), or "
+                "link to its handout instead")))
+    return problems
 
 
 @dataclass
@@ -88,8 +145,9 @@ def check_book(pages: Sequence[Source], others: Sequence[Source], context: Conte
     """Every problem of the book, the pages rendered here: what the build checks as MkDocs
     renders them."""
     report = check_sources(pages, context.book, context.placeholders, context.renderer)
-    rendered = check_rendered_book(pages, others, context.renderer, context.book)
-    return BookReport(problems=sorted(set(report.problems + rendered)), lines=report.lines)
+    rendered = check_rendered_book(pages, others, context.renderer, context.book, report.worksheet_links)
+    return BookReport(problems=sorted(set(report.problems + rendered)), lines=report.lines,
+                      worksheet_links=report.worksheet_links)
 
 
 def check_sources(pages: Sequence[Source], book: Book,
@@ -105,20 +163,27 @@ def check_sources(pages: Sequence[Source], book: Book,
     return BookReport(
         problems=sorted(set(problems)),
         lines={r.src_uri: r.lines for r in reports if r.lines is not None},
+        worksheet_links={r.src_uri: r.worksheet_links for r in reports if r.worksheet_links},
     )
 
 
-def check_rendered_book(pages: Sequence[Source], others: Sequence[Source],
-                        renderer: Renderer, book: Book) -> list[Problem]:
-    """What needs the pages rendered: each page's content and the raw HTML links between pages."""
-    return rendered_book_problems([check_page_rendered(page, renderer) for page in pages], others, book)
+def check_rendered_book(pages: Sequence[Source], others: Sequence[Source], renderer: Renderer, book: Book,
+                        worksheet_links: Mapping[str, Sequence[tuple[str, int, str]]] | None = None,
+                        ) -> list[Problem]:
+    """What needs the pages rendered: each page's content, the raw HTML links between pages,
+    and the links to worksheets (`worksheet_links`, as `check_sources` found them)."""
+    reports = [check_page_rendered(page, renderer) for page in pages]
+    return rendered_book_problems(reports, others, book, worksheet_links)
 
 
-def rendered_book_problems(reports: Sequence[PageReport], others: Sequence[Source],
-                           book: Book) -> list[Problem]:
-    """The pages' rendered problems and the raw HTML links between pages."""
+def rendered_book_problems(reports: Sequence[PageReport], others: Sequence[Source], book: Book,
+                           worksheet_links: Mapping[str, Sequence[tuple[str, int, str]]] | None = None,
+                           ) -> list[Problem]:
+    """The pages' rendered problems, the raw HTML links between pages, and the links to the
+    worksheet of a chapter without prompts (`worksheet_links`: the sources', by page)."""
     problems = [p for report in reports for p in report.problems]
     problems += broken_raw_links(reports, {_site_path(o.url) for o in others}, book)
+    problems += worksheet_problems(worksheet_links or {}, reports, book)
     return sorted(set(problems))
 
 
@@ -148,12 +213,17 @@ def check_page_source(source: Source, book: Book,
     report.problems += problems
     if meta and "attribution" not in meta and book.is_chapter(source.src_uri):
         report.problems.append(Problem(path, 1, NO_ATTRIBUTION))
+    links: list[tuple[int, str]] = []
     findings = source_lines.box_line_problems(lines.lines, body_start) \
         + source_lines.box_indent_problems(lines.lines, body_start) \
         + sample_text.placeholder_problems(lines.lines, placeholders) \
         + source_lines.download_attribute_problems(
             lines.lines, body_start, lambda path: download_kind(path, book=book.slug) is not None,
-            example=book.download_path("book"), unwritten=lambda path: unwritten_download(path, book, chapters))
+            example=lambda path: download_example(path, book, chapters),
+            unwritten=lambda path: unwritten_download(path, book, chapters), links=links)
+    for line, link in links:  # whether their chapters have prompts, only their rendering tells
+        if (found := download_kind(link, book=book.slug)) and found[0] == "worksheet":
+            report.worksheet_links.append((found[1], line, link))
     title = meta.get("title")
     if book.is_printed(source.src_uri):
         # What its PDFs draw: its title (its heading and running heads), its credit, a

@@ -44,12 +44,16 @@ class PageReport:
     ids: set[str] = field(default_factory=set)
     raw_links: list[tuple[str, int]] = field(default_factory=list)  # (address, line)
     lines: Lines | None = None
+    prompts: bool | None = None  # it has reflection prompts, so a chapter's worksheet (None: not rendered)
+    # Its source's links to the worksheets of the book's chapters: (the chapter's slug, line, path).
+    worksheet_links: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 @dataclass
 class BookReport:
     problems: list[Problem]
     lines: dict[str, Lines]
+    worksheet_links: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)  # by page
 
 
 def format_problems(problems: Sequence[Problem]) -> str:

@@ -62,6 +62,7 @@ def check_rendering(report: PageReport, rendered: Scan | str, raw_blocks: Sequen
     scan = rendered if isinstance(rendered, Scan) else scan_html(rendered)
     report.problems += check_rendered(scan, lines, f"{DOCS}/{report.src_uri}")
     report.ids = scan.ids
+    report.prompts = scan.prompts
     for block in raw_blocks:
         for address in scan_html(block).addresses:
             line = lines.find_text(f'"{address}"', f"'{address}'", f"={address}", address, kind="raw-link")

@@ -76,6 +76,8 @@ class CheckRun:
         self._lines_by_page: dict[str, Lines] = {}  # each readable page's, to place what is found in it
         self._others: list[Source] = []  # the book's other files: the rendered checks' links may lead there
         self._chapters: tuple[str, ...] = ()  # the chapters' slugs: a page may link to their downloads
+        # Each page's links to a chapter's worksheet, judged once that chapter is rendered (its prompts).
+        self._worksheet_links: dict[str, list[tuple[str, int, str]]] = {}
         self._reports: list[PageReport] = []  # each page's rendered checks, as MkDocs renders the pages
         self._refused: list[Problem] = []  # what the allowlist refused in the pages' HTML
         self._source_problems: list[Problem] = []  # found before the build, reported with the rest (serve)
@@ -106,6 +108,7 @@ class CheckRun:
         self._lines_by_page = dict(report.lines)
         self._others = others
         self._chapters = chapter_slugs(pages, context.book)  # as check_sources found them
+        self._worksheet_links = dict(report.worksheet_links)
         if report.problems and self.serving and not refused \
                 and all(page.src_uri in report.lines for page in pages):
             # The preview goes on (see env), unless a file must not be read or published, a
@@ -114,7 +117,8 @@ class CheckRun:
         elif report.problems:
             # The build stops here: render the pages here too, and read the navigation as MkDocs
             # will, so every problem is listed at once.
-            rendered = check_rendered_book(pages, others, context.renderer, context.book)
+            rendered = check_rendered_book(pages, others, context.renderer, context.book,
+                                           report.worksheet_links)
             if self.warnings is not None:
                 self._render_as_mkdocs(config)
             problems = report.problems + rendered + self._folded_warnings(config)
@@ -155,7 +159,8 @@ class CheckRun:
         """What this build's checks found so far, MkDocs' own warnings aside: the refused HTML, the
         sources' problems a preview goes on with, and the rendered pages' (`env` lists them; the
         preview lists them again after rebuilding a page alone, ebook/preview/builder.py)."""
-        rendered = rendered_book_problems(self._reports, self._others, self.context.book) if self.checking else []
+        rendered = rendered_book_problems(self._reports, self._others, self.context.book,
+                                          self._worksheet_links) if self.checking else []
         return self._refused + self._source_problems + rendered
 
     def refused_html(self) -> list[Problem]:
@@ -176,6 +181,7 @@ class CheckRun:
         if report.lines is None:
             return False
         self._lines_by_page[src_uri] = report.lines
+        self._worksheet_links[src_uri] = report.worksheet_links  # judged with the other pages' reports
         self._reports = [r for r in self._reports if r.src_uri != src_uri]
         self._refused = [p for p in self._refused if p.path != path]
         self._source_problems = [p for p in self._source_problems if p.path != path] + report.problems

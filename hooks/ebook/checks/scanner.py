@@ -25,6 +25,7 @@ from markdown.util import STX
 
 from ebook.checks import source_lines
 from ebook.model import page_tree
+from ebook.model.reflection import has_reflection_prompts, tree_has_prompts
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
@@ -47,6 +48,9 @@ class Scan:
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
     addresses: list[str] = field(default_factory=list)  # href and src of links and media
     ids: set[str] = field(default_factory=set)
+    # Whether it has reflection prompts, so a worksheet (ebook/model/reflection.py): asked only
+    # of a page with a reflection box, which the scan finds on its way.
+    prompts: bool = False
 
 
 class _Scanner(HTMLParser):
@@ -59,6 +63,7 @@ class _Scanner(HTMLParser):
         self._heading: tuple[int, int, list[str]] | None = None  # level, depth, text
         self._link: tuple[str, int, list[str]] | None = None
         self._skip_depth: int | None = None  # inside a heading's permalink
+        self.reflection_box = False  # a box of the reflection's class: the page may have prompts
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -80,6 +85,7 @@ class _Scanner(HTMLParser):
                     open_admonition.list_items += tag == "li"
         if (tag == "div" and "admonition" in classes) or (tag == "details" and classes):
             kinds = [c for c in classes if c != "admonition"]
+            self.reflection_box = self.reflection_box or "reflection" in kinds
             admonition = Admonition(kind=kinds[0] if kinds else "")
             self.scan.admonitions.append(admonition)
             self._open_admonitions.append((admonition, depth))
@@ -141,6 +147,7 @@ def scan_html(html_text: str) -> Scan:
     scanner = _Scanner()
     scanner.feed(html_text)
     scanner.close()
+    scanner.scan.prompts = scanner.reflection_box and has_reflection_prompts(html_text)
     return scanner.scan
 
 
@@ -174,6 +181,7 @@ def scan_tree(md: markdown.Markdown, root: Any) -> Scan | None:
             _feed_element(scanner, md, child, xhtml=md.output_format == "xhtml")
     except _NeedsHtml:
         return None
+    scanner.scan.prompts = scanner.reflection_box and tree_has_prompts(root)
     return scanner.scan
 
 

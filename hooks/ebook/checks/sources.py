@@ -83,7 +83,7 @@ def read_sources(config: MkDocsConfig,
 
 # A file's name: lower-case letters, digits, hyphens, underscores and dots, as web addresses and
 # every file system take them alike, and short enough for every file system with room to spare.
-_SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")
+SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")
 
 
 def file_problem(src_uri: str, path: str | None, docs: str, scripts: Iterable[str],
@@ -98,7 +98,7 @@ def file_problem(src_uri: str, path: str | None, docs: str, scripts: Iterable[st
         return Problem(where, 1, BROKEN_LINK)
     if path is not None and not _inside(path, os.path.realpath(docs)):
         return Problem(where, 1, outside_link(DOCS))
-    bad = [part for part in src_uri.split("/") if not _SAFE_NAME.fullmatch(part)]
+    bad = [part for part in src_uri.split("/") if not SAFE_NAME.fullmatch(part)]
     if bad:
         return Problem(where, 1, (
             f"the name '{bad[0]}' has capitals, spaces or other signs, or is too long: rename it "

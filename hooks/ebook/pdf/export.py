@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ebook.model import build_cache, writing
+from ebook.model.reflection import has_reflection_prompts
 from ebook.model.settings import EXPORTS_ENV
 from ebook.pdf import finishing
 from ebook.pdf.browser import Browser, browser_version, find_browser, render_documents
@@ -56,7 +57,7 @@ from ebook.pdf.documents import (
 from ebook.pdf.finishing_process import FinishingProcess
 from ebook.pdf.numbering import NUMBERS_NAMESPACE, load_numbers, save_numbers, with_last_numbers
 from ebook.pdf.plans import book_job, collection_job, collections, print_plans
-from ebook.pdf.reflection import ReflectionPrompts, has_reflection_prompts
+from ebook.pdf.reflection import ReflectionPrompts
 
 if TYPE_CHECKING:
     import jinja2

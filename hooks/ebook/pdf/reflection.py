@@ -2,7 +2,8 @@
 
 A chapter with prompts gets a worksheet, and its page links to it, so whether it has any is asked
 of every chapter in every build: from the tree Python-Markdown builds when it can
-(`ReflectionPrompts`), else from the page's HTML (`has_reflection_prompts`). The worksheet takes
+(`ReflectionPrompts`), else from the page's HTML (`has_reflection_prompts`), by the rule the
+chapter checks share (ebook/model/reflection.py). The worksheet takes
 the prompts themselves (`worksheet_prompts`), room to write after each in proportion to the
 questions it asks (`questions`), and whether it is short enough to keep whole (`kept_whole`).
 """
@@ -13,38 +14,16 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from lxml import etree as lxml_etree
 from lxml import html as lxml_html
 from markupsafe import Markup
 
 from ebook.model import page_tree
+from ebook.model.reflection import prompt_items, tree_has_prompts
 from ebook.pdf.content import long_block
 
 if TYPE_CHECKING:
     import markdown
     from bs4 import Tag
-
-# A chapter's reflection prompts, as XPath: a yes or no asked of every chapter in every build,
-# answered by lxml alone (about twenty times quicker than building a BeautifulSoup tree), and the
-# items the worksheet prints. From the element given and everything in it.
-_REFLECTION_PROMPTS = lxml_etree.XPath(
-    "descendant-or-self::*[self::div[contains(concat(' ', normalize-space(@class), ' '), ' admonition ')]"
-    " or self::details][contains(concat(' ', normalize-space(@class), ' '), ' reflection ')]"
-    "/*[self::ul or self::ol]/li"
-)
-
-
-def has_reflection_prompts(content_html: str) -> bool:
-    if "reflection" not in content_html:
-        return False
-    return bool(prompt_items(lxml_html.fromstring(content_html)))
-
-
-def prompt_items(content: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
-    """The prompts of a chapter's reflection box: its list's items (the chapter checks make sure
-    each prompt is one), in the order they are read."""
-    return list(_REFLECTION_PROMPTS(content))
-
 
 def worksheet_prompts(content: lxml_html.HtmlElement, ready: Callable[[Tag], None]) -> list[Markup]:
     """The prompts in `content` (a chapter's article) as the worksheet prints them: read into one
@@ -93,16 +72,3 @@ class ReflectionPrompts(page_tree.PageTreeReader["bool | None"]):
 
     def read(self, md: markdown.Markdown, root: Any) -> bool | None:
         return None if page_tree.holds_stashed_html(md) else tree_has_prompts(root)
-
-
-def tree_has_prompts(root: Any) -> bool:
-    """What _REFLECTION_PROMPTS asks, of an ElementTree."""
-    for box in root.iter():
-        classes = str(box.get("class") or "").split()
-        if "reflection" not in classes:
-            continue
-        if not (box.tag == "details" or (box.tag == "div" and "admonition" in classes)):
-            continue
-        if any(child.tag in ("ul", "ol") and any(item.tag == "li" for item in child) for child in box):
-            return True
-    return False
