@@ -47,7 +47,23 @@ def test_the_exports_are_made_and_written_in_the_contracts_order(calls: list[str
     assert calls == ["pdf: made", "epub: made", "offline: made", "index: made"]
     calls.clear()
     made.write(CONFIG)
-    assert calls == ["pdf: write", "epub: write", "offline: write", "index: write"]
+    assert calls == ["pdf: write", "epub: write", "offline: write", "offline: index_inputs", "index: write"]
+
+
+def test_the_offline_editions_own_build_leaves_its_index_to_the_book_build(
+        calls: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Started by the book's build (the offline edition says where its index's inputs go), it
+    writes them there instead of its index, which the book's build writes once its downloads
+    are copied in."""
+    made = exports.Exports(cast(Any, BOOK), CONFIG)
+    handed: list[object] = []
+    monkeypatch.setattr(made.offline, "index_inputs", lambda: "work/index-inputs.json", raising=False)
+    monkeypatch.setattr(made.index, "inputs", lambda config: "what the index is made from", raising=False)
+    monkeypatch.setattr(exports, "write_index_inputs", lambda path, inputs: handed.append((path, inputs)))
+    calls.clear()
+    made.write(CONFIG)
+    assert calls == ["pdf: write", "epub: write", "offline: write", "offline: handed_over"]
+    assert handed == [("work/index-inputs.json", "what the index is made from")]
 
 
 def every_event(made: exports.Exports) -> None:
@@ -67,7 +83,8 @@ def test_a_book_makes_only_the_downloads_it_offers_and_always_its_index(calls: l
     made.write(CONFIG)
     made.close()
     assert calls == ["offline: made", "index: made", "offline: files", "offline: pre_build",
-                     "index: page_context", "offline: write", "index: write", "offline: close"]
+                     "index: page_context", "offline: write", "offline: index_inputs", "index: write",
+                     "offline: close"]
 
 
 def test_each_export_gets_the_events_it_takes_in_the_order_the_hooks_had(calls: list[str]) -> None:

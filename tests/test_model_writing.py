@@ -110,3 +110,8 @@ def test_a_build_folder_is_named_after_the_build_and_those_of_killed_builds_go(
     made = x.build_folder("thing-")
     assert made.is_dir() and made.parent == tmp_path and made.name.startswith(f"thing-{os.getpid()}-")
     assert running.is_dir() and other.is_dir() and not left.exists()
+
+
+def test_a_folder_not_named_after_a_build_is_taken_for_another_in_use(tmp_path: Path) -> None:
+    assert x.build_running(tmp_path / f"thing-{os.getpid()}-a", "thing-")
+    assert x.build_running(tmp_path / "thing-abc-a", "thing-")  # not ours to remove

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, cast
 
 import pytest
@@ -126,3 +129,61 @@ def test_a_failed_book_build_stops_the_second_build(tmp_path: Path, monkeypatch:
     assert export.running is None
     assert running.process.poll() is not None and not running.work.exists()
     assert signal.getsignal(signal.SIGTERM) == handler
+
+
+def dead_build_pid() -> int:
+    """The process id of a build that has ended, as a killed build has."""
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    return ended.pid
+
+
+def test_a_build_removes_the_folders_of_killed_editions_even_when_it_reuses_the_zip(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setenv("BOOK_EXPORTS", "1")
+    left = tmp_path / f"{offline.WORK_PREFIX}{dead_build_pid()}-left"
+    kept = tmp_path / f"{offline.WORK_PREFIX}{os.getpid()}-kept"  # a build still running
+    for folder in (left, kept):
+        (folder / "site").mkdir(parents=True)
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    export = offline.OfflineExport(state.start(config), config)
+    # As if the last build from the same sources left the zip: no second build starts.
+    monkeypatch.setattr(offline, "sources_key", lambda config: "the same sources")
+    monkeypatch.setattr(export, "_cache", lambda config: SimpleNamespace(get=lambda *key: b"a zip"))
+    export.pre_build(config)
+    assert export.running is None
+    assert kept.is_dir() and not left.exists()
+
+
+def test_an_edition_whose_book_build_was_killed_removes_its_own_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No one else will: the build that would zip it is gone."""
+    for build, removed in ((dead_build_pid(), True), (os.getpid(), False)):
+        work = tmp_path / f"{offline.WORK_PREFIX}{build}-x"
+        (work / "site").mkdir(parents=True)
+        (work / "index-inputs.json").write_text("{}", encoding="utf-8")
+        edition = SimpleNamespace(index_inputs=lambda work=work: work / "index-inputs.json")
+        offline.OfflineExport.handed_over(cast(offline.OfflineExport, edition))
+        assert work.exists() is not removed
+
+
+@pytest.mark.build  # the code it calls starts a program
+def test_sigterm_ends_the_editions_build_though_the_book_build_held_it_back_while_starting_it(
+        tmp_path: Path) -> None:
+    config = make_fixture_project("downloads-offline-only", tmp_path)
+    with offline.held(offline.ENDING_SIGNALS):  # as `OfflineExport._start` starts it
+        build = offline.start_offline_build(config)
+    try:
+        status = Path(f"/proc/{build.process.pid}/status")
+        deadline = time.monotonic() + 120  # a bound, not a measure
+        while build.process.poll() is None and time.monotonic() < deadline:
+            blocked = int(next(line for line in status.read_text().splitlines() if line.startswith("SigBlk:")).split()[1], 16)
+            if not blocked & (1 << (signal.SIGTERM - 1)):
+                break
+            time.sleep(0.02)
+        assert build.process.poll() is None, "the edition's build ended with SIGTERM still held back"
+        build.process.terminate()
+        assert build.process.wait(timeout=60) == -signal.SIGTERM
+    finally:
+        offline.stop_offline_build(build)

@@ -90,6 +90,10 @@ class OfflineExport:
             )
         self.is_edition = book.settings.offline_edition
         self.makes_edition = book.settings.switches.exports  # this build makes the offline edition
+        if self.is_edition and hasattr(signal, "pthread_sigmask"):
+            # Started while the book's build held them back (`_start`), which its process
+            # inherits: SIGTERM and SIGHUP end it again.
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING_SIGNALS)
         self.running: OfflineBuild | None = None  # the offline edition's build, while it runs
         self.signals: ExitOnSignals | None = None  # while it runs: signals that end this build clean up
         self.sources: str | None = None  # sources_key of this build, read when it starts
@@ -110,6 +114,7 @@ class OfflineExport:
     def pre_build(self, config: MkDocsConfig) -> None:
         if not self.makes_edition:
             return
+        writing.remove_left_folders(WORK_PREFIX)  # also when this build reuses the last zip
         cache = self._cache(config)
         self.sources = sources_key(config) if cache is not None else None
         # The last build from the same sources left a zip, which this build will most likely
@@ -135,6 +140,14 @@ class OfflineExport:
         inputs go, for the book's build to complete it (else None: the index is written now)."""
         found = os.environ.get(INDEX_ENV, "") if self.is_edition else ""
         return Path(found) if found else None
+
+    def handed_over(self) -> None:
+        """In the offline edition's build, once its index's inputs are written: if the book's
+        build that started it was killed meanwhile, no one will zip its folder or remove it, so
+        it removes it itself (a build started since may have removed it while it was written)."""
+        inputs = self.index_inputs()
+        if inputs is not None and not writing.build_running(inputs.parent, WORK_PREFIX):
+            shutil.rmtree(inputs.parent, ignore_errors=True)
 
     def write(self, config: MkDocsConfig, complete_index: Callable[[Path, Path], None]) -> None:
         """Write the zip (from the cache when nothing it is made from changed). `complete_index`

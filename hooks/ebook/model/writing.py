@@ -6,7 +6,7 @@ dates share it.
 - `Download`: a file the build writes itself after the pages, declared to MkDocs beforehand so
   that a Markdown link to it (`[E-book](downloads/….epub)`) is checked and rewritten like a link
   to any other file of the site.
-- `build_folder`: a temporary folder of this build's own, and those of killed builds removed.
+- `build_folder`: a temporary folder of this build's own; those of killed builds are removed.
 - Zips: Python's zipfile stamps every entry with the time it was written; the functions here
   stamp every entry with the build's time instead (`SOURCE_DATE_EPOCH` when set), so two builds
   of the same sources give byte-identical archives. The standard library has no switch for
@@ -97,14 +97,25 @@ def zip_folder(folder: Path, dest: Path, *, root: str, when: datetime) -> None:
 
 def build_folder(prefix: str) -> Path:
     """A new folder in the temporary directory, named after this build (`prefix`, its process
-    id, a unique end). The folders of builds that were killed (SIGKILL), which had no time to
-    remove theirs, are removed: those named after a process no longer running."""
+    id, a unique end), the folders of builds that were killed removed (`remove_left_folders`)."""
     folder = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
-    for left in folder.parent.glob(f"{prefix}*-*"):
-        build = left.name.removeprefix(prefix).split("-", 1)[0]
-        if build.isdigit() and not running(int(build)):
-            shutil.rmtree(left, ignore_errors=True)
+    remove_left_folders(prefix)
     return folder
+
+
+def remove_left_folders(prefix: str) -> None:
+    """Remove the `build_folder`s of builds that were killed (SIGKILL), which had no time to
+    remove theirs: those named after a process no longer running."""
+    for left in Path(tempfile.gettempdir()).glob(f"{prefix}*-*"):
+        if not build_running(left, prefix):
+            shutil.rmtree(left, ignore_errors=True)
+
+
+def build_running(folder: Path, prefix: str) -> bool:
+    """Whether the build a `build_folder` is named after still runs (a folder not named so is
+    taken to be another's, still in use)."""
+    build = folder.name.removeprefix(prefix).split("-", 1)[0]
+    return not build.isdigit() or running(int(build))
 
 
 def running(pid: int) -> bool:

@@ -106,6 +106,9 @@ class PdfExport:
         self.close()  # one browser at a time
         if self._browser is None:
             return
+        from ebook.pdf.cdp import FOLDER_PREFIX  # as the browser is: only by a build that prints
+
+        writing.remove_left_folders(FOLDER_PREFIX)  # also when no browser starts
         cache = self._cache(config)
         # No PDF from an earlier build (or the cache off): every PDF will be printed, so the browser
         # starts now, beside the site's build. Otherwise only a changed PDF starts it.
