@@ -115,8 +115,8 @@ class Exports:
                 export.write(config)
         if self.offline:
             self.offline.write(config, complete_edition_index)
-        handed_over = self.offline.index_inputs() if self.offline else None
-        if handed_over is not None and self.offline:  # the edition's build: the book's build writes its index
+        if self.offline and (handed_over := self.offline.index_inputs()) is not None:
+            # The offline edition's own build: the book's build writes its index.
             write_index_inputs(handed_over, self.index.inputs(config))
             self.offline.handed_over()
         else:

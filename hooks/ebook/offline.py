@@ -16,8 +16,9 @@ downloads are complete, it copies them into the edition, completes the edition's
 download links from that file (`ebook.exports` gives it the index's function), and zips the
 edition reproducibly, inside one folder, into `site/downloads/<book-slug>-offline.zip` (`write`).
 If this build fails or is stopped (Ctrl-C, SIGTERM, SIGHUP), the second one is stopped and its
-temporary folder removed (`close`); the folder of a build that was killed is removed by the next
-build (`writing.build_folder`). When
+temporary folder removed (`close`). The folder of a build that was killed is removed by the
+second build itself if it outlives it (`handed_over`), else by the next build
+(`writing.remove_left_folders`). When
 nothing it is made from changed since the last build (`offline_key`), the last zip is reused
 from `.cache/book/offline/` (`ebook.model.build_cache`). When the book's sources are those of the last
 build (`sources_key`), the second build is not even started unless the zip turns out to have
