@@ -140,30 +140,35 @@ def download_attribute_problems(lines: Sequence[str], first: int, is_download: C
     (`unwritten`: the message, for a path of the right shape), passed every other check and
     stopped only a build that makes the downloads, after printing (a preview made the link
     text). The build reads the attribute only as `data-download="…"`: written another way, the
-    link was left without its file's type and size. `example`: a path the build writes, or the
-    one to suggest for a given path (a handout's for a path among the handouts). `links`, if given, gets each link to a file
-    the build writes, with its line (what only the rendered pages tell is checked later)."""
+    link was left without its file's type and size.
+
+    `example`: a path the build writes, or the one to suggest for a given path (a handout's for a
+    path among the handouts). `links`, if given, gets each link to a file the build writes, with
+    its line (what only the rendered pages tell is checked later)."""
+    def shown(path: str) -> str:
+        return example(path) if callable(example) else example
+
     found = []
     for number, line in _body_lines(lines, first):
         for match in _DOWNLOAD_ATTRIBUTE.finditer(_NOT_READ.sub("", line)):
             path = next(value for value in match.groups() if value is not None)
-            why = unwritten(path) if is_download(path) else None
-            shown = example(path) if callable(example) else example
+            known = is_download(path)
+            why = unwritten(path) if known else None
             if match.group(0) != f'data-download="{path}"':
-                fix = f'data-download="{path}"' if is_download(path) else (
-                    f'data-download="{shown}" (the file\'s path from the site\'s root, as the build '
+                fix = f'data-download="{path}"' if known else (
+                    f'data-download="{shown(path)}" (the file\'s path from the site\'s root, as the build '
                     "writes it, with no ./ or ../ and nothing after the file name)")
                 found.append((number, (
                     f"{match.group(0)} is not read by the build: write the attribute as {fix}, the path "
                     "in double quotes with nothing around the =")))
-            elif not is_download(path):
+            elif not known:
                 found.append((number, (
                     f'data-download="{path}" names no file the build writes: give the file\'s path from '
-                    f'the site\'s root exactly as the build writes it, e.g. data-download="{shown}" '
+                    f'the site\'s root exactly as the build writes it, e.g. data-download="{shown(path)}" '
                     "(no ./ or ../, nothing after the file name)")))
             if why:
                 found.append((number, why))
-            elif links is not None and is_download(path):
+            elif links is not None and known:
                 links.append((number, path))
     return found
 
