@@ -354,6 +354,8 @@ def fragment(page: Page, selector: str) -> str:
 
 # --- The offline edition ---------------------------------------------------------------------------
 
+LOADED = 60_000  # ms: a bound on loading a page from files, not a measure
+
 
 def test_the_offline_edition_keeps_answers_and_settings_opened_from_files(
         browser: Browser, published_site: Path, chapter: str, tmp_path: Path) -> None:
@@ -364,21 +366,22 @@ def test_the_offline_edition_keeps_answers_and_settings_opened_from_files(
     page = context.new_page()
     asked: list[str] = []
     page.on("request", lambda request: asked.append(request.url))
+    # Pages opened from files: what the test reads is waited for, not "network idle", which a
+    # busy machine delayed past its time on a long book's edition (its search index loads in a
+    # frame of its own).
     page.goto((edition / (chapter.rstrip("/") + ".html")).as_uri(), wait_until="load")
-    settle(page)
     first = prompts_of(page)[0]
+    expect(field(page, first)).to_be_editable(timeout=LOADED)
     field(page, first).fill(ANSWER)
     page.keyboard.press("Tab")
     page.get_by_role("button", name="Reading settings").click()
     page.get_by_label("Atkinson Hyperlegible, for low vision").check()
     page.reload(wait_until="load")
-    settle(page)
-    expect(field(page, first)).to_have_value(ANSWER)
+    expect(field(page, first)).to_have_value(ANSWER, timeout=LOADED)
     page.evaluate("document.fonts.ready")
     assert page.evaluate("document.fonts.check('16px \"Atkinson Hyperlegible\"')")
     page.locator("[data-journal-note] a").first.click()
-    settle(page)
-    assert page.url.endswith("my-reflections.html")
+    page.wait_for_url("**/my-reflections.html", wait_until="load", timeout=LOADED)
     expect(page.locator(".book-journal__prompts > li").filter(has_text=first)).to_contain_text(ANSWER)
     assert [url for url in asked if not url.startswith((edition.as_uri() + "/", "data:", "blob:"))] == []
     context.close()
