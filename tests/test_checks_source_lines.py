@@ -16,7 +16,7 @@ from ebook.checks.book_wide import Context, check_book, check_sources, download_
 from ebook.checks.problems import Problem, Source
 from ebook.checks.run import CheckRun
 from ebook.checks.sources import file_problem
-from ebook.model.book import Book, download_kind
+from ebook.model.book import Book, download_kind, page_slug
 from ebook.model.reflection import has_reflection_prompts
 from ebook.model.settings import parse_settings
 from tests.helpers import ROOT, make_fixture_project
@@ -179,7 +179,10 @@ def test_a_download_of_a_chapter_the_book_does_not_have_is_told_with_the_closest
 
 @pytest.mark.parametrize("slug, file", [
     ("listening", "listening"), ("Listening", "listening"),  # capitals: a name the book refuses
-    ("Active%20Listening", "active-20listening"), ("%C3%89coute", "c3-89coute"), ("~~", "chapter-name"),
+    ("Active Listening", "active-listening"), ("Active%20Listening", "active-listening"),  # a space, or its code
+    ("%C3%89coute", "ecoute"), ("Caf%C3%A9", "cafe"), ("listen%69ng", "listening"),  # percent-encoding decoded
+    ("Слушание", "chapter-name"), ("%D0%A1%D0%BB%D1%83%D1%88%D0%B0%D0%BD%D0%B8%D0%B5", "chapter-name"),
+    ("index", "chapter-name"), ("~~", "chapter-name"),  # an index page is not a chapter
 ])
 def test_a_download_of_a_chapter_in_a_book_with_none_yet_says_to_write_it_by_a_name_the_book_accepts(
         slug: str, file: str) -> None:
@@ -188,6 +191,32 @@ def test_a_download_of_a_chapter_in_a_book_with_none_yet_says_to_write_it_by_a_n
     assert message == (f'data-download="{path}" names a chapter the book does not have: '
                        f"write the chapter first, as docs/chapters/{file}.md, or remove this link")
     assert not file_problem(f"chapters/{file}.md", None, "docs", (), "mkdocs.yml")  # the name the book accepts
+    # A chapter, whose slug the name is: its handout is the one its link would name.
+    assert BOOK.is_chapter(f"chapters/{file}.md") and page_slug(f"chapters/{file}.md") == file
+
+
+@pytest.mark.parametrize("path, suggested", [
+    ("downloads/handouts/caf%C3%A9.pdf", "downloads/handouts/cafe.pdf"),
+    ("downloads/handouts/Caf%C3%A9.pdf", "downloads/handouts/cafe.pdf"),
+    ("downloads/worksheets/%C3%A9coute-reflection.pdf", "downloads/worksheets/ecoute-reflection.pdf"),
+])
+def test_a_download_of_a_chapter_by_its_percent_encoded_name_is_told_with_that_chapter(
+        path: str, suggested: str) -> None:
+    # The build writes each chapter's downloads by its slug, and a link finds them by that path only.
+    chapters = ("listening", "cafe", "ecoute")
+    assert downloads_of(BOOK, f'<a data-download="{path}">Handout</a>', chapters=chapters) == [
+        (1, missing_chapter(path, suggested))]
+
+
+@pytest.mark.parametrize("path, suggested, chapters", [
+    ("./downloads/handouts/caf%C3%A9.pdf", "downloads/handouts/cafe.pdf", ("listening", "cafe")),
+    ("downloads/handouts/%C3%A9coute.pdf#page=2", "downloads/handouts/ecoute.pdf", ("listening", "ecoute")),
+    ("downloads/worksheets/listening%2Dreflection.pdf", "downloads/worksheets/listening-reflection.pdf", ()),
+    ("downloads/handouts/Caf%C3%A9", "downloads/handouts/cafe.pdf", ()),  # none yet: the name to write it by
+])
+def test_a_percent_encoded_path_among_a_chapters_downloads_is_given_its_chapters_download(
+        path: str, suggested: str, chapters: tuple[str, ...]) -> None:
+    assert downloads_of(BOOK, f'<a data-download="{path}">Download</a>', chapters=chapters) == [(1, no_file(path, suggested))]
 
 
 def no_file(path: str, suggested: str) -> str:
@@ -274,6 +303,14 @@ def test_the_book_checks_know_this_builds_chapters_from_its_pages_and_tell_every
     assert check_book(pages, [], CONTEXT).problems == expected  # the rendered pages too: the worksheet is made
     assert check_sources(pages[1:], BOOK).problems[0].message == missing_chapter(
         "downloads/handouts/listening.pdf", "downloads/handouts/connection.pdf")  # listening.md removed
+
+
+def test_the_book_checks_judge_the_links_by_the_chapters_they_are_given() -> None:
+    # CheckRun.pre_build passes the chapters it keeps for the preview's rebuild of one page.
+    pages = [chapter("connection", handout_link("listening"))]
+    assert check_sources(pages, BOOK, chapters=("connection", "listening")).problems == []
+    assert check_sources(pages, BOOK).problems[0].message == missing_chapter(
+        "downloads/handouts/listening.pdf", "downloads/handouts/connection.pdf")
 
 
 # --- A link to the worksheet of a chapter without reflection prompts, which has none ----------

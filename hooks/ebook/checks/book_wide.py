@@ -24,8 +24,8 @@ from ebook.checks.problems import DOCS, BookReport, PageReport, Problem, Source
 from ebook.checks.rendered import check_page_rendered
 from ebook.checks.scanner import Renderer, squash
 from ebook.checks.sources import SAFE_NAME
-from ebook.model.book import (DOWNLOAD_PATHS, DOWNLOADS_DIR, FORMAT_NAMES, Kind, download_kind, page_slug,
-                              unoffered_format)
+from ebook.model.book import (DOWNLOAD_PATHS, DOWNLOADS_DIR, FORMAT_NAMES, Kind, book_slug, download_kind,
+                              page_slug, unoffered_format)
 
 if TYPE_CHECKING:
     from ebook.model.book import Book
@@ -65,25 +65,34 @@ def unwritten_download(path: str, book: Book, chapters: Sequence[str]) -> str | 
     if found is None or not found[1] or found[1] in chapters:
         return None  # not a download, or the whole book's, or a chapter's the book has
     kind, slug = found
+    name = unquote(slug)  # as a web address may write it: "caf%C3%A9" for café
     folder = f"{DOCS}/{book.settings.book.chapters_dir}/"
     if not chapters:
         return (f'data-download="{path}" names a chapter the book does not have: write the chapter '
-                f"first, as {folder}{file_slug(slug)}.md, or remove this link")
+                f"first, as {folder}{file_slug(name)}.md, or remove this link")
     return (f'data-download="{path}" names a chapter the book does not have: write e.g. '
-            f'data-download="{book.download_path(kind, closest_chapter(slug, chapters))}" (a chapter\'s '
+            f'data-download="{book.download_path(kind, closest_chapter(name, chapters))}" (a chapter\'s '
             f"downloads are named after its file in {folder}, without .md), or remove this link")
 
 
 def file_slug(name: str) -> str:
-    """`name` as the slug of a file the book accepts (`SAFE_NAME`: lower-case letters, digits
-    and hyphens), to suggest as a new chapter's file name: "Listening" is listening.md."""
-    slug = re.sub(r"[^a-z0-9_.-]+", "-", name.lower()).strip("-._")[:96]
-    return slug if SAFE_NAME.fullmatch(f"{slug}.md") else "chapter-name"
+    """A new chapter's file name to suggest (without .md) for `name`, its percent-encoding already
+    decoded: its slug as the book makes one from a title (`book_slug`: "Active Listening" is
+    active-listening, "Café" cafe), if the book accepts that file name (`SAFE_NAME`) and takes it
+    for a chapter of that slug (`page_slug`: "index" is none); else "chapter-name"."""
+    return _name_slug(name) or "chapter-name"
 
 
 def closest_chapter(name: str, chapters: Sequence[str]) -> str:
-    """The slug among `chapters` (at least one) closest to `name`, else the first."""
-    return (difflib.get_close_matches(name.lower(), chapters, n=1) or [chapters[0]])[0]
+    """The slug among `chapters` (at least one) closest to the slug `file_slug` makes of `name`,
+    else the first."""
+    return (difflib.get_close_matches(_name_slug(name), chapters, n=1) or [chapters[0]])[0]
+
+
+def _name_slug(name: str) -> str:
+    """`file_slug`'s slug of `name`, or "" if it has none the book takes for a chapter's."""
+    slug = book_slug(name)[:96].strip("-_")
+    return slug if SAFE_NAME.fullmatch(f"{slug}.md") and page_slug(f"{slug}.md") == slug else ""
 
 
 # The folders of a chapter's downloads, from the site's root, and the kind of each.
@@ -95,12 +104,12 @@ def download_example(path: str, book: Book, chapters: Sequence[str]) -> str:
     """The download to suggest for the `data-download` path `path`, which names no file the
     build writes: under handouts/ or worksheets/, that kind's path for the chapter its name is
     closest to ("downloads/worksheets/listening.pdf" is the worksheet of listening); else the
-    whole book's PDF."""
-    plain = re.sub(r"^(?:\.{0,2}/)+", "", path)
+    whole book's PDF. Percent-encoding is decoded: "caf%C3%A9.pdf" is the handout of café."""
+    plain = unquote(re.split(r"[?#]", re.sub(r"^(?:\.{0,2}/)+", "", path), maxsplit=1)[0])
     kind = next((k for folder, k in _CHAPTER_FOLDERS.items() if plain.startswith(folder)), None)
     if kind is None:
         return book.download_path("book")
-    name = posixpath.basename(re.split(r"[?#]", plain, maxsplit=1)[0])
+    name = posixpath.basename(plain)
     name = re.sub(r"(?:-reflection)?(?:\.pdf)?$", "", name, flags=re.IGNORECASE)
     slug = closest_chapter(name, chapters) if chapters else file_slug(name)
     return book.download_path(kind, slug)
@@ -152,11 +161,12 @@ def check_book(pages: Sequence[Source], others: Sequence[Source], context: Conte
 
 def check_sources(pages: Sequence[Source], book: Book,
                   placeholders: Sequence[sample_text.Placeholder] = (),
-                  renderer: Renderer | None = None) -> BookReport:
+                  renderer: Renderer | None = None, *, chapters: Sequence[str] | None = None) -> BookReport:
     """What the sources alone tell: each page's encoding, front matter and lines, unique titles
-    and slugs, and what a printed page prints (rendered with `renderer`, the site's Markdown)."""
+    and slugs, and what a printed page prints (rendered with `renderer`, the site's Markdown).
+    `chapters`: the chapters' slugs, `chapter_slugs(pages, book)` unless the caller has them."""
     renderer = renderer or _plain_renderer()
-    chapters = chapter_slugs(pages, book)
+    chapters = chapter_slugs(pages, book) if chapters is None else chapters
     reports = [check_page_source(page, book, placeholders, renderer, chapters=chapters) for page in pages]
     problems = [p for report in reports for p in report.problems]
     problems += duplicate_titles(reports) + duplicate_slugs(reports, book.settings.config_name)

@@ -103,11 +103,12 @@ class CheckRun:
         context, config_name = self.context, self.context.book.settings.config_name
         pages, others, refused = read_sources(config, config_name)
         refused += nav_unsafe_problems(config, config_name)
-        report = check_sources(pages, context.book, context.placeholders, context.renderer)
+        self._chapters = chapter_slugs(pages, context.book)  # replace_page checks a page with them too
+        report = check_sources(pages, context.book, context.placeholders, context.renderer,
+                               chapters=self._chapters)
         report.problems += nav_problems(config, config_name) + refused
         self._lines_by_page = dict(report.lines)
         self._others = others
-        self._chapters = chapter_slugs(pages, context.book)  # as check_sources found them
         self._worksheet_links = dict(report.worksheet_links)
         if report.problems and self.serving and not refused \
                 and all(page.src_uri in report.lines for page in pages):
