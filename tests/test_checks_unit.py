@@ -87,6 +87,40 @@ def test_an_admonition_with_only_an_image_or_a_nested_box_has_a_body() -> None:
     assert problems(page(body)) == []
 
 
+# A reflection box inside another: the worksheet and the journal take the prompts of every
+# reflection box, so those of one inside a prompt of another would be asked twice.
+NESTED_REFLECTION = (
+    "# L\n\n??? reflection \"For Reflection\"\n\n    - Can you recall a time?\n\n"
+    "        ??? reflection \"Going further\"\n\n            - What did they do?\n\n    - How did it feel?\n"
+)
+
+
+def test_a_reflection_box_inside_another_is_refused_on_its_line() -> None:
+    assert problems(page(NESTED_REFLECTION)) == [
+        "docs/chapters/listening.md:13: this reflection box is inside the reflection box on line 9, so the "
+        "worksheet would mix up their prompts or ask some twice: move it out, below the end of that box and "
+        "not indented under it, or write its prompts as items of that box's list"
+    ]
+
+
+def test_a_reflection_box_anywhere_inside_another_is_refused_each_naming_the_outermost() -> None:
+    body = (
+        "# L\n\n!!! reflection \"A\"\n\n    - One?\n\n    !!! reflection \"B\"\n\n        - Two?\n\n"
+        "        ???+ reflection \"C\"\n\n            - Three?\n"
+    )
+    found = problems(page(body))
+    assert [f.split(": ", 1)[0] for f in found] == ["docs/chapters/listening.md:13", "docs/chapters/listening.md:17"]
+    assert all("inside the reflection box on line 9" in f for f in found)
+
+
+def test_reflection_boxes_one_after_another_or_in_and_around_other_boxes_are_not_nested() -> None:
+    after = NESTED_REFLECTION.replace("        ??? reflection", "??? reflection").replace("            - What", "    - What")
+    around = "# L\n\n!!! reflection \"A\"\n\n    - One?\n\n    !!! tip\n\n        Text.\n"
+    inside_a_tip = "# L\n\n!!! tip\n\n    Text.\n\n    !!! reflection \"A\"\n\n        - One?\n"
+    for body in (after, around, inside_a_tip):
+        assert problems(page(body)) == [], body
+
+
 @pytest.mark.parametrize(
     ("markup", "words"),
     [

@@ -1,6 +1,7 @@
 """The rules of a rendered page: one level-1 heading and no skipped level, admonitions of a
-known type with a body (and prompts in a reflection), images with alt text, link text that
-says where it goes, and what the allowlist refuses; each problem placed on its source line.
+known type with a body (and prompts in a reflection, which is inside no other reflection),
+images with alt text, link text that says where it goes, and what the allowlist refuses; each
+problem placed on its source line.
 """
 
 from __future__ import annotations
@@ -104,8 +105,10 @@ def _rendered_problems(scan: Scan, lines: Lines, path: str) -> list[Problem]:
             ))
         previous = level
 
+    admonition_lines: list[int] = []
     for admonition in scan.admonitions:
         line = lines.find_admonition()
+        admonition_lines.append(line)
         if admonition.kind not in ADMONITION_TYPES:
             close = difflib.get_close_matches(admonition.kind, ADMONITION_TYPES, n=1, cutoff=0.6)
             fix = (f"did you mean '{close[0]}'?" if close
@@ -123,6 +126,15 @@ def _rendered_problems(scan: Scan, lines: Lines, path: str) -> list[Problem]:
             problem(line, (
                 "the reflection admonition has no prompts: write each prompt as a list item "
                 "('- Can you recall…?') indented by four spaces"
+            ))
+        if admonition.inside_reflection is not None:
+            # The worksheet and the journal read the prompts of every reflection box on the page:
+            # one inside another's prompt would be asked twice.
+            problem(line, (
+                f"this reflection box is inside the reflection box on line "
+                f"{admonition_lines[admonition.inside_reflection]}, so the worksheet would mix up "
+                "their prompts or ask some twice: move it out, below the end of that box and not "
+                "indented under it, or write its prompts as items of that box's list"
             ))
 
     for src, alt in scan.images:

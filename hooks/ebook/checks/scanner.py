@@ -36,6 +36,9 @@ class Admonition:
     body_text: str = ""
     body_elements: int = 0
     list_items: int = 0
+    reflection: bool = False  # a box of the reflection's class, whose list holds prompts
+    # A reflection box inside another: the outermost one's place in `Scan.admonitions`.
+    inside_reflection: int | None = None
 
 
 @dataclass
@@ -86,7 +89,12 @@ class _Scanner(HTMLParser):
         if (tag == "div" and "admonition" in classes) or (tag == "details" and classes):
             kinds = [c for c in classes if c != "admonition"]
             self.reflection_box = self.reflection_box or "reflection" in kinds
-            admonition = Admonition(kind=kinds[0] if kinds else "")
+            admonition = Admonition(kind=kinds[0] if kinds else "", reflection="reflection" in kinds)
+            if admonition.reflection:
+                outer = next((box for box, _ in self._open_admonitions if box.reflection), None)
+                if outer is not None:
+                    admonition.inside_reflection = next(
+                        index for index, box in enumerate(self.scan.admonitions) if box is outer)
             self.scan.admonitions.append(admonition)
             self._open_admonitions.append((admonition, depth))
         if tag in HEADINGS:
