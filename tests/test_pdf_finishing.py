@@ -29,6 +29,12 @@ def blank_pdf(outline: list[str] = ()) -> bytes:
     return out.getvalue()
 
 
+def saved(pdf: pikepdf.Pdf) -> bytes:
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
 def page_images(path: Path, prefix: Path) -> list[bytes]:
     """Each page drawn by poppler (PNG)."""
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(prefix)], check=True, capture_output=True)
@@ -77,7 +83,8 @@ def test_chapters_printed_together_split_into_tagged_pdfs_of_their_own(tmp_path:
     # In its own thread: see test_render_documents_prints_with_the_system_browser (test_pdf_browser.py).
     with ThreadPoolExecutor(1) as worker:
         (rendered,) = worker.submit(render_documents, [collection], tmp_path, system_browser()).result()
-    short, long = finishing.split_collection(rendered.data, 2)
+    with pikepdf.open(io.BytesIO(rendered.data)) as collection_pdf:
+        short, long = (saved(part) for part in finishing.split_collection(collection_pdf, 2))
     for data, (chapter, _), other in ((short, chapters[0], "A long chapter"), (long, chapters[1], "A short chapter")):
         path, printed = tmp_path / f"{chapter.slug}.pdf", tmp_path / f"{chapter.slug}-printed.pdf"
         path.write_bytes(finishing.finalise_pdf(data, parts[0].metadata, epoch=0))

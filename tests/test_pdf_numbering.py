@@ -8,7 +8,7 @@ import pikepdf
 import pypdf
 
 from ebook.pdf.documents import PrintDocument
-from ebook.pdf.finishing import with_page_labels
+from ebook.pdf.finishing import finish_printed
 from ebook.pdf.numbering import (
     fill_page_totals,
     fill_running_heads,
@@ -76,6 +76,8 @@ def test_the_contents_count_pages_from_the_body_and_the_pdf_labels_them_so() -> 
         pdf.add_blank_page()
     out = io.BytesIO()
     pdf.save(out)
-    labelled = with_page_labels(out.getvalue(), 3)
+    ((labelled, pages),) = finish_printed(out.getvalue(), [(METADATA, [])], collection=False, front_pages=3, epoch=0)
     assert pypdf.PdfReader(io.BytesIO(labelled)).page_labels == ["i", "ii", "iii", "1", "2"]
-    assert with_page_labels(out.getvalue(), 0) == out.getvalue()  # a document without front matter
+    assert pages == 5
+    ((unlabelled, _),) = finish_printed(out.getvalue(), [(METADATA, [])], collection=False, front_pages=0, epoch=0)
+    assert pypdf.PdfReader(io.BytesIO(unlabelled)).page_labels == ["1", "2", "3", "4", "5"]  # no front matter

@@ -8,9 +8,10 @@ import io
 import pikepdf
 
 from ebook.pdf import tagging
-from ebook.pdf.finishing import with_page_labels
+from ebook.pdf.finishing import finish_printed
 from ebook.pdf.structure_ids import stable_ids
 from ebook.pdf.tagging import elements
+from tests.print_documents import METADATA
 
 
 def printed_table(first_node: int) -> pikepdf.Pdf:
@@ -96,7 +97,9 @@ def test_the_book_is_labelled_and_finished_with_the_ids_renamed() -> None:
     # Where the PDFs meet pikepdf first: the book's page labels, and the finishing of every PDF.
     pdf = printed_table(142)
     pdf.add_blank_page()
-    labelled = pikepdf.open(io.BytesIO(with_page_labels(saved(pdf), front_pages=1)))
+    ((data, _),) = finish_printed(saved(pdf), [(METADATA, [])], collection=False, front_pages=1, epoch=0)
+    labelled = pikepdf.open(io.BytesIO(data))
+    assert "/PageLabels" in labelled.Root
     assert headers_and_ids(labelled) == (["id-00000001", "id-00000002"], ["id-00000001", "id-00000002"])
     finished_pdf = printed_table(7301)
     tagging.make_accessible(finished_pdf)

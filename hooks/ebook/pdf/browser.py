@@ -129,7 +129,7 @@ class RenderedPdf:
     loaded: tuple[str, ...] = ()  # the site files the browser loaded for it (site-relative paths)
     numbers: Mapping[str, int] = field(default_factory=dict)  # `numbering.measured_numbers`
     printings: int = 1
-    front_pages: int = 0  # the book's unnumbered pages, for its page labels (`finishing.with_page_labels`)
+    front_pages: int = 0  # the book's unnumbered pages, for its page labels (`finishing.add_page_labels`)
 
 
 Job = PrintDocument | Callable[[], PrintDocument]

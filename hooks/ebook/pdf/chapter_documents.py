@@ -3,7 +3,7 @@
 Each print of the browser has a fixed cost about that of a dozen more chapters, so handouts (and
 worksheets) are printed several at a time: a collection in which each chapter has pages of its
 own name, with its own running head, footer and page count (overrides/print/collection.html),
-split after into one tagged PDF per chapter (`files.split_collection`). So that chapters can
+split after into one tagged PDF per chapter (`finishing.split_collection`). So that chapters can
 share a document, each one's ids are made its own and its addresses start at the site's root.
 """
 

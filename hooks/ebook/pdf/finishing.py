@@ -99,20 +99,18 @@ def _destination_page(destination: Any) -> tuple[int, int] | None:
     return None
 
 
-def split_collection(data: bytes, count: int) -> list[bytes]:
-    """A printed collection's chapters, each a tagged PDF of its own."""
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(data)) as source:
-        ranges = part_pages(source, count)
-        articles = _articles(source.Root.StructTreeRoot)
-        if len(articles) != count:
-            raise PluginError(f"A printed collection of {count} chapters has {len(articles)} "
-                              "tagged articles: each chapter must be one <article>.")
-        with source.open_outline() as outline:
-            bookmarks = list(outline.root)
-        return [_extract_part(source, pages, article, bookmark)
-                for pages, article, bookmark in zip(ranges, articles, bookmarks)]
+def split_collection(source: pikepdf.Pdf, count: int) -> list[pikepdf.Pdf]:
+    """A printed collection's chapters, each a tagged PDF of its own. Their streams are read
+    from `source`, which stays open until they are saved."""
+    ranges = part_pages(source, count)
+    articles = _articles(source.Root.StructTreeRoot)
+    if len(articles) != count:
+        raise PluginError(f"A printed collection of {count} chapters has {len(articles)} "
+                          "tagged articles: each chapter must be one <article>.")
+    with source.open_outline() as outline:
+        bookmarks = list(outline.root)
+    return [_extract_part(source, pages, article, bookmark)
+            for pages, article, bookmark in zip(ranges, articles, bookmarks)]
 
 
 def _articles(element: pikepdf.Object | None) -> list[pikepdf.Dictionary]:
@@ -129,11 +127,10 @@ def _articles(element: pikepdf.Object | None) -> list[pikepdf.Dictionary]:
 
 
 def _extract_part(source: pikepdf.Pdf, pages: range, article: pikepdf.Dictionary,
-                  bookmark: pikepdf.OutlineItem) -> bytes:
+                  bookmark: pikepdf.OutlineItem) -> pikepdf.Pdf:
     import pikepdf
 
-    from ebook.pdf.structure_ids import stable_ids
-    from ebook.pdf.tagging import elements, elements_below
+    from ebook.pdf.tagging import elements_below
 
     part = pikepdf.new()
     # With the pages come the named destinations their links lead to. Copying the pages first
@@ -201,11 +198,7 @@ def _extract_part(source: pikepdf.Pdf, pages: range, article: pikepdf.Dictionary
 
     with part.open_outline() as outline:
         outline.root.append(copy_bookmark(bookmark))
-
-    stable_ids(part, list(elements(part)))  # before the file identifier is made from the content
-    out = io.BytesIO()
-    part.save(out, deterministic_id=True)  # the file identifier stays when the PDF is finished
-    return out.getvalue()
+    return part
 
 
 # --- Finishing: metadata, licence, reproducible bytes ----------------------------------------
@@ -237,30 +230,17 @@ def repair_outline(pdf: pikepdf.Pdf, headings: Sequence[str]) -> None:
             stack += reversed(item.children)
 
 
-def with_page_labels(pdf: bytes, front_pages: int) -> bytes:
-    """The PDF with page labels that are the numbers printed on its pages: the front matter's
-    i, ii, iii…, then the body's 1, 2, 3… (a viewer shows them, and goes to page 5 as printed)."""
+def add_page_labels(pdf: pikepdf.Pdf, front_pages: int) -> None:
+    """Page labels that are the numbers printed on the pages: the front matter's i, ii, iii…,
+    then the body's 1, 2, 3… (a viewer shows them, and goes to page 5 as printed)."""
     if not front_pages:
-        return pdf
+        return
     import pikepdf
 
-    from ebook.pdf.structure_ids import stable_ids
-    from ebook.pdf.tagging import elements
-
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        stable_ids(doc, list(elements(doc)))  # before the file identifier is made from the content
-        doc.Root.PageLabels = doc.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array([
-            0, pikepdf.Dictionary(S=pikepdf.Name.r),
-            front_pages, pikepdf.Dictionary(S=pikepdf.Name.D),
-        ])))
-        # The file identifier made here is kept when the PDF is finished: made from the content
-        # without the printing's dates (finishing writes the build's), it is the same in every build.
-        for date in ("/CreationDate", "/ModDate"):
-            if date in doc.docinfo:
-                del doc.docinfo[date]
-        out = io.BytesIO()
-        doc.save(out, deterministic_id=True)
-    return out.getvalue()
+    pdf.Root.PageLabels = pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array([
+        0, pikepdf.Dictionary(S=pikepdf.Name.r),
+        front_pages, pikepdf.Dictionary(S=pikepdf.Name.D),
+    ])))
 
 
 def finish_printed(data: bytes, files: Sequence[tuple[PdfMetadata, Sequence[str]]], *,
@@ -268,19 +248,38 @@ def finish_printed(data: bytes, files: Sequence[tuple[PdfMetadata, Sequence[str]
     """What a printed document becomes: its PDFs (one per chapter of a collection, split
     apart; else one, with page labels after `front_pages` of front matter), each finished
     with its metadata and headings (`files`, in order), and how many pages each has. Run in
-    a process of its own (`finishing_process`)."""
-    parts = split_collection(data, len(files)) if collection else [with_page_labels(data, front_pages)]
+    a process of its own (`finishing_process`). The printing is read once, and each PDF
+    saved once."""
+    import pikepdf
+
     finished = []
-    for part, (metadata, headings) in zip(parts, files):
-        done = finalise_pdf(part, metadata, epoch=epoch, headings=headings)
-        finished.append((done, page_count(done)))
+    with pikepdf.open(io.BytesIO(data)) as printed:
+        if collection:
+            parts = split_collection(printed, len(files))
+        else:
+            add_page_labels(printed, front_pages)
+            parts = [printed]
+        for part, (metadata, headings) in zip(parts, files):
+            finished.append((finalise(part, metadata, epoch=epoch, headings=headings), len(part.pages)))
+            if part is not printed:
+                part.close()
     return finished
 
 
 def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
                  headings: Sequence[str] = ()) -> bytes:
+    """A printed PDF of one document, finished (`finalise`)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return finalise(pdf, metadata, epoch=epoch, headings=headings)
+
+
+def finalise(pdf: pikepdf.Pdf, metadata: PdfMetadata, *, epoch: int | None,
+             headings: Sequence[str] = ()) -> bytes:
     """Write the metadata (document info and XMP, with the licence), make the PDF conform to
-    PDF/UA-1 (`tagging`), keep its destinations' names within PDF's limit, and fix what varies.
+    PDF/UA-1 (`tagging`), keep its destinations' names within PDF's limit, fix what varies, and
+    save it.
 
     With SOURCE_DATE_EPOCH the dates come from it, and the file identifier is derived from
     the content, so the same inputs give the same bytes. The objects Chromium leaves loose (the
@@ -294,43 +293,42 @@ def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
 
     when = (datetime.fromtimestamp(epoch, timezone.utc) if epoch is not None
             else datetime.now(timezone.utc)).replace(microsecond=0)
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        repair_outline(pdf, headings)
-        shorten_destinations(pdf)
-        info = pdf.docinfo
-        creator = str(info.get("/Creator", "Chromium"))
-        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
-            xmp["dc:title"] = metadata.title
-            xmp["dc:creator"] = [metadata.author]
-            xmp["dc:description"] = metadata.subject
-            xmp["dc:subject"] = list(metadata.keywords)
-            xmp["dc:language"] = [metadata.language]
-            xmp["dc:rights"] = metadata.rights
-            if metadata.editors:  # none named: no contributor, rather than a placeholder for one
-                xmp["dc:contributor"] = list(metadata.editors)
-            if metadata.source:
-                xmp["dc:source"] = metadata.source
-            if metadata.publisher:
-                xmp["dc:publisher"] = [metadata.publisher]
-            xmp["pdf:Keywords"] = ", ".join(metadata.keywords)
-            xmp["xmpRights:Marked"] = "True"
-            xmp["xmpRights:WebStatement"] = metadata.licence_url
-            xmp["xmp:CreatorTool"] = creator
-            for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
-                xmp[key] = when.isoformat()
-            tagging.identify_xmp(xmp)  # here rather than in an editing of its own
-            # pikepdf's save reads and writes the XMP again to update the PDF version it names:
-            # only when it names one.
-            fix_version = "pdf:PDFVersion" in xmp
-        info["/Title"] = metadata.title
-        info["/Author"] = metadata.author
-        info["/Subject"] = metadata.subject
-        info["/Keywords"] = ", ".join(metadata.keywords)
-        info["/CreationDate"] = pdf_date(when)
-        info["/ModDate"] = pdf_date(when)
-        pdf.Root.Lang = pikepdf.String(metadata.language)
-        tagging.make_accessible(pdf, xmp_identified=True)
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-                 fix_metadata_version=fix_version)
+    repair_outline(pdf, headings)
+    shorten_destinations(pdf)
+    info = pdf.docinfo
+    creator = str(info.get("/Creator", "Chromium"))
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+        xmp["dc:title"] = metadata.title
+        xmp["dc:creator"] = [metadata.author]
+        xmp["dc:description"] = metadata.subject
+        xmp["dc:subject"] = list(metadata.keywords)
+        xmp["dc:language"] = [metadata.language]
+        xmp["dc:rights"] = metadata.rights
+        if metadata.editors:  # none named: no contributor, rather than a placeholder for one
+            xmp["dc:contributor"] = list(metadata.editors)
+        if metadata.source:
+            xmp["dc:source"] = metadata.source
+        if metadata.publisher:
+            xmp["dc:publisher"] = [metadata.publisher]
+        xmp["pdf:Keywords"] = ", ".join(metadata.keywords)
+        xmp["xmpRights:Marked"] = "True"
+        xmp["xmpRights:WebStatement"] = metadata.licence_url
+        xmp["xmp:CreatorTool"] = creator
+        for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
+            xmp[key] = when.isoformat()
+        tagging.identify_xmp(xmp)  # here rather than in an editing of its own
+        # pikepdf's save reads and writes the XMP again to update the PDF version it names:
+        # only when it names one.
+        fix_version = "pdf:PDFVersion" in xmp
+    info["/Title"] = metadata.title
+    info["/Author"] = metadata.author
+    info["/Subject"] = metadata.subject
+    info["/Keywords"] = ", ".join(metadata.keywords)
+    info["/CreationDate"] = pdf_date(when)
+    info["/ModDate"] = pdf_date(when)
+    pdf.Root.Lang = pikepdf.String(metadata.language)
+    tagging.make_accessible(pdf, xmp_identified=True)
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+             fix_metadata_version=fix_version)
     return out.getvalue()

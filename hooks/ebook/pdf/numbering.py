@@ -3,7 +3,7 @@ has no `target-counter()`) and each chapter's "Page n of N" in a collection.
 
 The book's body is numbered from 1 after its unnumbered front matter (overrides/print/book.html):
 the contents give a heading's page as printed at its foot, and the PDF's page labels
-(`finishing.with_page_labels`, written when the PDF is finished) make a viewer show the same
+(`finishing.add_page_labels`, written when the PDF is finished) make a viewer show the same
 numbers, the front matter's as i, ii, iii. Its parts run on one after the other, so the pages
 they open on also give each page its running head (`fill_running_heads`; Chromium has no
 string-set()).
@@ -150,7 +150,7 @@ class Printed:
     data: bytes  # the last printing, whose numbers hold
     numbers: dict[str, int]  # what it measured (`measured_numbers`)
     printings: int
-    front_pages: int = 0  # the book's pages before its page 1, for its page labels (`finishing.with_page_labels`)
+    front_pages: int = 0  # the book's pages before its page 1, for its page labels (`finishing.add_page_labels`)
 
 
 async def print_until_numbers_hold(
