@@ -1,16 +1,20 @@
 """What the exporters share (ebook/model/writing.py): the switch, names, dates, whole writes, zips,
-declared downloads."""
+declared downloads, the build's temporary folders."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import subprocess
+import sys
 import tempfile
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
+import psutil
 import pytest
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -97,21 +101,160 @@ def test_a_download_in_docs_would_be_overwritten_so_it_stops_the_build(tmp_path:
         x.declare_download(files, config, "downloads/book.epub")  # type: ignore[arg-type]
 
 
-def test_a_build_folder_is_named_after_the_build_and_those_of_killed_builds_go(
+# --- Build folders: left ones are those whose lock no process holds ----------------------------
+
+HOOKS = Path(__file__).parents[1] / "hooks"
+
+# A process that makes a build folder as a build does and runs until its input ends; with
+# "spawn", it first starts a program as the build starts Chromium (os.posix_spawn closes only
+# the descriptors that are closed on exec).
+MAKER = """
+import os, sys, tempfile
+tempfile.tempdir = sys.argv[1]
+from ebook.model import writing
+folder = writing.build_folder(sys.argv[2])
+if sys.argv[3:] == ["spawn"]:
+    actions = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
+    print(os.posix_spawn(sys.executable, [sys.executable, "-c", "import time; time.sleep(60)"], os.environ,
+                         file_actions=actions), flush=True)
+print(folder, flush=True)
+sys.stdin.read()
+"""
+
+# A process that holds a folder's lock file, as the build that made the folder does.
+HOLDER = """
+import fcntl, os, sys
+fcntl.flock(os.open(sys.argv[1], os.O_RDONLY), fcntl.LOCK_EX)
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+def ended_pid() -> int:
+    """The process id of a process that has ended, as a killed build has."""
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    return ended.pid
+
+
+def made_elsewhere(tmp_path: Path, prefix: str, *how: str) -> tuple[subprocess.Popen[str], list[str]]:
+    """A build in another process, making its folder: the lines it printed (the folder last)."""
+    maker = subprocess.Popen([sys.executable, "-c", MAKER, str(tmp_path), prefix, *how],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONPATH": str(HOOKS)})
+    assert maker.stdout is not None
+    lines = [maker.stdout.readline().strip() for _ in range(1 + len(how))]
+    assert Path(lines[-1]).is_dir(), lines
+    return maker, lines
+
+
+def held_elsewhere(folder: Path) -> subprocess.Popen[str]:
+    """Another process holding `folder`'s lock, whatever the folder's name says."""
+    (folder / x.LOCK_NAME).touch()
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(folder / x.LOCK_NAME)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    return holder
+
+
+def left_unheld(folder: Path) -> Path:
+    """A build folder whose lock no one holds: its build ended without removing it."""
+    (folder / "inside").mkdir(parents=True)
+    (folder / x.LOCK_NAME).touch()
+    return folder
+
+
+def test_a_build_folder_is_named_after_the_build_and_its_own_are_kept(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    killed_build = subprocess.Popen(["true"])  # a process that has ended, as a killed build has
-    killed_build.wait()
-    running = tmp_path / f"thing-{os.getpid()}-kept"
-    left = tmp_path / f"thing-{killed_build.pid}-left"
-    other = tmp_path / f"other-{killed_build.pid}-left"  # another kind of folder: not this one's to remove
-    for folder in (running, left, other):
-        (folder / "inside").mkdir(parents=True)
-    made = x.build_folder("thing-")
+    first = x.build_folder("thing-")
+    other = left_unheld(tmp_path / f"other-{ended_pid()}-left")  # another kind of folder: not this one's to remove
+    made = x.build_folder("thing-")  # removes the left folders: not this build's first one
     assert made.is_dir() and made.parent == tmp_path and made.name.startswith(f"thing-{os.getpid()}-")
-    assert running.is_dir() and other.is_dir() and not left.exists()
+    assert first.is_dir() and other.is_dir() and (made / x.LOCK_NAME).is_file()
+    for folder in (first, made):
+        x.remove_build_folder(folder)
+        assert not folder.exists()
 
 
-def test_a_folder_not_named_after_a_build_is_taken_for_another_in_use(tmp_path: Path) -> None:
-    assert x.build_running(tmp_path / f"thing-{os.getpid()}-a", "thing-")
-    assert x.build_running(tmp_path / "thing-abc-a", "thing-")  # not ours to remove
+def test_a_folder_whose_build_runs_is_kept_whatever_process_id_its_name_carries(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build in another PID namespace (a container sharing the temporary directory) is named
+    after a process id this one may not have, or have given to another program."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    held = tmp_path / f"thing-{ended_pid()}-held"
+    (held / "inside").mkdir(parents=True)
+    holder = held_elsewhere(held)
+    try:
+        x.remove_left_folders("thing-")
+        assert (held / "inside").is_dir()
+    finally:
+        holder.kill()
+        holder.wait()
+    x.remove_left_folders("thing-")  # its build has ended
+    assert not held.exists()
+
+
+def test_a_folder_no_build_holds_goes_though_its_name_carries_a_running_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    left = left_unheld(tmp_path / f"thing-{os.getppid()}-left")  # a process id given to another program since
+    x.remove_left_folders("thing-")
+    assert not left.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "waitid"), reason="needs os.waitid")
+def test_a_folder_whose_build_was_killed_goes_while_its_process_id_is_still_taken(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    maker, (folder,) = made_elsewhere(tmp_path, "thing-")
+    try:
+        maker.kill()
+        # Ended, not reaped: its process id still taken, as one given to another program is.
+        os.waitid(os.P_PID, maker.pid, os.WEXITED | os.WNOWAIT)
+        os.kill(maker.pid, 0)
+        x.remove_left_folders("thing-")
+        assert not Path(folder).exists()
+    finally:
+        maker.kill()
+        maker.wait()
+
+
+def test_a_program_the_build_started_does_not_keep_the_killed_builds_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    maker, (program, folder) = made_elsewhere(tmp_path, "thing-", "spawn")
+    try:
+        assert psutil.pid_exists(int(program))
+        maker.kill()
+        maker.wait()
+        x.remove_left_folders("thing-")
+        assert psutil.pid_exists(int(program)) and not Path(folder).exists()
+    finally:
+        maker.kill()
+        maker.wait()
+        with contextlib.suppress(psutil.NoSuchProcess):
+            psutil.Process(int(program)).kill()
+
+
+def test_a_folder_without_a_lock_file_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One made by an older build, which named its folders only: that build may still run in
+    another PID namespace, its process id unknown here. (The system's cleaning of its temporary
+    directory removes a killed one's in the end.)"""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    older = tmp_path / f"thing-{ended_pid()}-older"
+    (older / "profile").mkdir(parents=True)
+    x.remove_left_folders("thing-")
+    assert (older / "profile").is_dir()
+
+
+def test_a_build_that_makes_many_folders_keeps_no_descriptor_for_each(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    x.remove_build_folder(x.build_folder("thing-"))
+    opened = psutil.Process().num_fds()
+    for _ in range(20):
+        shutil.rmtree(x.build_folder("thing-"))  # as the browser's folder is removed (`cdp.Chromium.close`)
+    x.remove_build_folder(x.build_folder("thing-"))
+    assert psutil.Process().num_fds() <= opened
+    assert list(tmp_path.iterdir()) == []

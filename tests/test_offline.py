@@ -7,9 +7,11 @@ import os
 import zipfile
 from pathlib import Path
 
+import psutil
 import pytest
 
 from ebook import offline
+from ebook.model import writing
 from tests.helpers import ROOT, soup
 
 SLUG = "post-secondary-peer-support-training-curriculum"
@@ -68,7 +70,12 @@ def test_the_second_build_gives_way_to_the_printing(tmp_path: Path) -> None:
     # It runs beside the PDFs' printing, which it is long done before: it is the one to wait.
     build = offline.start_offline_build(ROOT / "mkdocs.yml")
     try:
-        assert build.work.name.startswith(f"offline-edition-{os.getpid()}-")  # removed by a next build if this one is killed
+        assert build.work.name.startswith(f"offline-edition-{os.getpid()}-")
+        # This build holds the folder's lock, the edition's build does not: a next build removes
+        # the folder if this one is killed, even while the edition's build still runs.
+        lock = str(build.work / writing.LOCK_NAME)
+        assert not writing.remove_if_left(build.work)
+        assert lock not in [opened.path for opened in psutil.Process(build.process.pid).open_files()]
         own = os.getpriority(os.PRIO_PROCESS, 0)
         assert os.getpriority(os.PRIO_PROCESS, build.process.pid) == min(19, own + 10)
     finally:

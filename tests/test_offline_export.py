@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -17,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 
 from ebook import offline
-from ebook.model import state
+from ebook.model import state, writing
 from tests.helpers import ROOT, make_fixture_project
 
 if TYPE_CHECKING:
@@ -138,14 +139,22 @@ def dead_build_pid() -> int:
     return ended.pid
 
 
+def left_unheld(folder: Path) -> Path:
+    """An edition's folder whose lock no one holds: its book's build ended without removing it."""
+    (folder / "site").mkdir(parents=True)
+    (folder / writing.LOCK_NAME).touch()
+    return folder
+
+
 def test_a_build_removes_the_folders_of_killed_editions_even_when_it_reuses_the_zip(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setenv("BOOK_EXPORTS", "1")
-    left = tmp_path / f"{offline.WORK_PREFIX}{dead_build_pid()}-left"
-    kept = tmp_path / f"{offline.WORK_PREFIX}{os.getpid()}-kept"  # a build still running
-    for folder in (left, kept):
-        (folder / "site").mkdir(parents=True)
+    # Named after a running process, but no build holds it; named after one that has ended,
+    # but its build (this process: it holds its folders' locks) still runs.
+    left = left_unheld(tmp_path / f"{offline.WORK_PREFIX}{os.getppid()}-left")
+    made = writing.build_folder(offline.WORK_PREFIX)
+    kept = made.rename(tmp_path / f"{offline.WORK_PREFIX}{dead_build_pid()}-kept")  # its lock with it
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     export = offline.OfflineExport(state.start(config), config)
     # As if the last build from the same sources left the zip: no second build starts.
@@ -154,18 +163,26 @@ def test_a_build_removes_the_folders_of_killed_editions_even_when_it_reuses_the_
     export.pre_build(config)
     assert export.running is None
     assert kept.is_dir() and not left.exists()
+    shutil.rmtree(kept)
+    writing.remove_build_folder(made)  # (releases its lock)
 
 
 def test_an_edition_whose_book_build_was_killed_removes_its_own_folder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No one else will: the build that would zip it is gone."""
-    for build, removed in ((dead_build_pid(), True), (os.getpid(), False)):
-        work = tmp_path / f"{offline.WORK_PREFIX}{build}-x"
-        (work / "site").mkdir(parents=True)
+    """No one else will: the build that would zip it is gone. That build holds the folder's lock
+    while it runs (here this process, whatever process id the folder's name carries); the
+    edition's build does not."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    made = writing.build_folder(offline.WORK_PREFIX)
+    running = made.rename(tmp_path / f"{offline.WORK_PREFIX}{dead_build_pid()}-x")  # its lock with it
+    killed = left_unheld(tmp_path / f"{offline.WORK_PREFIX}{os.getppid()}-x")
+    for work, removed in ((killed, True), (running, False)):
         (work / "index-inputs.json").write_text("{}", encoding="utf-8")
         edition = SimpleNamespace(index_inputs=lambda work=work: work / "index-inputs.json")
         offline.OfflineExport.handed_over(cast(offline.OfflineExport, edition))
         assert work.exists() is not removed
+    shutil.rmtree(running)
+    writing.remove_build_folder(made)  # (releases its lock)
 
 
 @pytest.mark.build  # the code it calls starts a program

@@ -21,6 +21,7 @@ import psutil
 import pytest
 from mkdocs.exceptions import PluginError
 
+from ebook.model import writing
 from ebook.model.settings import read_switches
 from ebook.pdf import cdp, tab
 from ebook.pdf.browser import (
@@ -218,16 +219,23 @@ def test_the_browser_leaves_no_process_and_no_folder_behind(tmp_path: Path, star
 def test_the_folders_of_killed_builds_are_removed_and_those_of_running_builds_kept(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: Started) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    killed_build = subprocess.Popen(["true"])  # a process that has ended, as a killed build has
+    # A build holds its folder's lock while it runs (here this process, the folder named after
+    # a process that has ended); a killed build's lock is free, whatever process id its name
+    # carries (here one still running).
+    killed_build = subprocess.Popen(["true"])
     killed_build.wait()
-    running = tmp_path / f"{cdp.FOLDER_PREFIX}{os.getpid()}-kept"
-    left = tmp_path / f"{cdp.FOLDER_PREFIX}{killed_build.pid}-left"
+    made = writing.build_folder(cdp.FOLDER_PREFIX)
+    running = made.rename(tmp_path / f"{cdp.FOLDER_PREFIX}{killed_build.pid}-kept")  # its lock with it
+    left = tmp_path / f"{cdp.FOLDER_PREFIX}{os.getppid()}-left"
     for folder in (running, left, tmp_path / "site"):
         (folder / "profile").mkdir(parents=True)
+    (left / writing.LOCK_NAME).touch()
     doc = PrintDocument(path="downloads/t.pdf", url_path="t.print.html", html=PAGE, metadata=METADATA)
     with ThreadPoolExecutor(1) as worker:
         worker.submit(render_documents, [doc], tmp_path / "site", system_browser(), workers=1).result()
     assert running.is_dir() and not left.exists()
+    shutil.rmtree(running)
+    writing.remove_build_folder(made)  # (releases its lock)
     assert started.folders and all(folder.parent == tmp_path for folder in started.folders)
 
 

@@ -18,11 +18,11 @@ edition reproducibly, inside one folder, into `site/downloads/<book-slug>-offlin
 If this build fails or is stopped (Ctrl-C, SIGTERM, SIGHUP), the second one is stopped and its
 temporary folder removed (`close`). The folder of a build that was killed is removed by the
 second build itself if it outlives it (`handed_over`), else by the next build
-(`writing.remove_left_folders`). When
-nothing it is made from changed since the last build (`offline_key`), the last zip is reused
-from `.cache/book/offline/` (`ebook.model.build_cache`). When the book's sources are those of the last
-build (`sources_key`), the second build is not even started unless the zip turns out to have
-changed after all.
+(`writing.remove_left_folders`): the book's build holds a lock on it while it runs, which its
+end releases, however it ends. When nothing it is made from changed since the last build
+(`offline_key`), the last zip is reused from `.cache/book/offline/` (`ebook.model.build_cache`).
+When the book's sources are those of the last build (`sources_key`), the second build is not
+even started unless the zip turns out to have changed after all.
 
 Inside that second build (the offline plugin on), the same class also:
 
@@ -145,10 +145,12 @@ class OfflineExport:
     def handed_over(self) -> None:
         """In the offline edition's build, once its index's inputs are written: if the book's
         build that started it was killed meanwhile, no one will zip its folder or remove it, so
-        it removes it itself (a build started since may have removed it while it was written)."""
+        it removes it itself (a build started since may have removed it while it was written).
+        The book's build holds the folder's lock while it runs (`writing.build_folder`); this
+        build does not inherit it, so it can take it once the book's build has ended."""
         inputs = self.index_inputs()
-        if inputs is not None and not writing.build_running(inputs.parent, WORK_PREFIX):
-            shutil.rmtree(inputs.parent, ignore_errors=True)
+        if inputs is not None:
+            writing.remove_if_left(inputs.parent)
 
     def write(self, config: MkDocsConfig, complete_index: Callable[[Path, Path], None]) -> None:
         """Write the zip (from the cache when nothing it is made from changed). `complete_index`
@@ -284,13 +286,19 @@ def start_offline_build(config_file: Path) -> OfflineBuild:
     config_file = config_file.absolute()  # named as given, relative to where the build started
     work = writing.build_folder(WORK_PREFIX)
     site_dir, index_inputs, messages = work / "site", work / "index-inputs.json", work / "messages.txt"
-    with open(messages, "wb") as stderr:  # a file, not a pipe: nothing blocks on a full pipe
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config_file),
-             "-d", str(site_dir)],
-            stdout=subprocess.DEVNULL, stderr=stderr, cwd=config_file.parent,
-            env=offline_build_env(os.environ, index_inputs),
-        )
+    try:
+        with open(messages, "wb") as stderr:  # a file, not a pipe: nothing blocks on a full pipe
+            # Not given the folder's lock (no descriptor but its standard ones): the folder is
+            # left once the book's build has ended (`OfflineExport.handed_over`).
+            process = subprocess.Popen(
+                [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config_file),
+                 "-d", str(site_dir)],
+                stdout=subprocess.DEVNULL, stderr=stderr, cwd=config_file.parent,
+                env=offline_build_env(os.environ, index_inputs), close_fds=True,
+            )
+    except BaseException:
+        writing.remove_build_folder(work)
+        raise
     # It has time to spare (the downloads are printed long after it is done): the printing,
     # which everything waits for, goes first when both want the processor.
     if hasattr(os, "setpriority"):
@@ -313,7 +321,7 @@ def stop_offline_build(build: OfflineBuild) -> None:
     if build.process.poll() is None:
         build.process.kill()
         build.process.wait()
-    shutil.rmtree(build.work, ignore_errors=True)
+    writing.remove_build_folder(build.work)
 
 
 # Signals whose default action ends Python at once, without its clean-up (atexit, finally).

@@ -1,4 +1,5 @@
-"""Writing the downloads: declared downloads, reproducible zips, all-or-nothing writes.
+"""Writing the downloads: declared downloads, reproducible zips, all-or-nothing writes, the
+build's temporary folders.
 
 The exports (`ebook.pdf`, `ebook.epub`, `ebook.offline`, `ebook.downloads`) and the site's
 dates share it.
@@ -6,7 +7,8 @@ dates share it.
 - `Download`: a file the build writes itself after the pages, declared to MkDocs beforehand so
   that a Markdown link to it (`[E-book](downloads/….epub)`) is checked and rewritten like a link
   to any other file of the site.
-- `build_folder`: a temporary folder of this build's own; those of killed builds are removed.
+- `build_folder`: a temporary folder of this build's own, locked while the build runs; those of
+  killed builds, whose locks no process holds, are removed.
 - Zips: Python's zipfile stamps every entry with the time it was written; the functions here
   stamp every entry with the build's time instead (`SOURCE_DATE_EPOCH` when set), so two builds
   of the same sources give byte-identical archives. The standard library has no switch for
@@ -16,10 +18,12 @@ dates share it.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import os
 import shutil
 import tempfile
+import threading
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -95,37 +99,95 @@ def zip_folder(folder: Path, dest: Path, *, root: str, when: datetime) -> None:
             archive.writestr(_entry(name, when, zipfile.ZIP_DEFLATED), path.read_bytes())
 
 
+# --- Temporary folders of a build ------------------------------------------------------------
+#
+# A build folder holds a lock file (`LOCK_NAME`) on which its build keeps an exclusive flock for
+# as long as it runs: the kernel releases it when the build's process ends, however it ends
+# (SIGKILL too). A folder is left over exactly when its lock can be taken, whatever process id
+# its name carries: a process id may have been given to another program since, or be another
+# process's in another PID namespace (a container sharing the temporary directory). The lock is
+# a flock, not a POSIX lock: a flock conflicts with every other opening of the file, the same
+# process's included, so a build never takes its own folders for left ones. Its descriptor,
+# like every one Python opens, is closed in the programs the build starts (Chromium, the
+# offline edition's build): a program the build started cannot keep a killed build's folder.
+
+LOCK_NAME = ".in-use.lock"
+_held: dict[Path, int] = {}  # this process's build folders, with their locks' descriptors
+_held_change = threading.Lock()
+
+
 def build_folder(prefix: str) -> Path:
     """A new folder in the temporary directory, named after this build (`prefix`, its process
-    id, a unique end), the folders of builds that were killed removed (`remove_left_folders`)."""
+    id, a unique end) and locked for as long as this process runs or until `remove_build_folder`,
+    the folders of builds that were killed removed (`remove_left_folders`)."""
     folder = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
+    _hold(folder)
     remove_left_folders(prefix)
     return folder
 
 
+def _hold(folder: Path) -> None:
+    # Locked before it has its name: under it, an unlocked lock file would mean a left folder.
+    fd, staged = tempfile.mkstemp(prefix=".locking-", dir=folder)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a new file: no one else has it open
+        os.rename(staged, folder / LOCK_NAME)
+    except OSError:  # a file system that cannot lock: the folder stays unlocked, never removed by others
+        os.close(fd)
+        Path(staged).unlink(missing_ok=True)
+        return
+    with _held_change:
+        _release_removed()
+        _held[folder] = fd
+
+
+def _release_removed() -> None:
+    """Release the locks of this process's build folders that were removed with shutil.rmtree,
+    not `remove_build_folder` (their lock files are gone): a build that makes many (`mkdocs
+    serve`) keeps no descriptor for each."""
+    for folder, fd in list(_held.items()):
+        if os.fstat(fd).st_nlink == 0:
+            os.close(_held.pop(folder))
+
+
+def remove_build_folder(folder: Path) -> None:
+    """Remove a folder of this build's own (`build_folder`), then release its lock."""
+    shutil.rmtree(folder, ignore_errors=True)
+    with _held_change:
+        fd = _held.pop(folder, None)
+        if fd is not None:
+            os.close(fd)
+
+
 def remove_left_folders(prefix: str) -> None:
     """Remove the `build_folder`s of builds that were killed (SIGKILL), which had no time to
-    remove theirs: those named after a process no longer running."""
+    remove theirs: those whose lock no process holds (`remove_if_left`)."""
     for left in Path(tempfile.gettempdir()).glob(f"{prefix}*-*"):
-        if not build_running(left, prefix):
-            shutil.rmtree(left, ignore_errors=True)
+        remove_if_left(left)
 
 
-def build_running(folder: Path, prefix: str) -> bool:
-    """Whether the build a `build_folder` is named after still runs (a folder not named so is
-    taken to be another's, still in use)."""
-    build = folder.name.removeprefix(prefix).split("-", 1)[0]
-    return not build.isdigit() or running(int(build))
+def remove_if_left(folder: Path) -> bool:
+    """Remove a `build_folder` if no process holds its lock: the build that made it has ended
+    without removing it. Removed while this process holds the lock, so that no other build
+    removing left folders takes it meanwhile.
 
-
-def running(pid: int) -> bool:
+    A folder without a lock file is left alone: one made by a version of the build that named
+    its folders only (its process id may be another's: that build may still be running), one
+    still being made, or one its build is removing. The system's cleaning of its temporary
+    directory removes those of killed builds in the end."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        fd = os.open(folder / LOCK_NAME, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:  # no lock file (or not this user's folder)
         return False
-    except PermissionError:  # another user's
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held: its build still runs
+            return False
+        shutil.rmtree(folder, ignore_errors=True)
         return True
-    return True
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
