@@ -190,7 +190,7 @@ class Chromium:
             if browser is not None:
                 await browser.close()
             else:
-                shutil.rmtree(folder, ignore_errors=True)
+                writing.remove_build_folder(folder)
             raise
 
     async def send(self, method: str, params: Params | None = None, *, session: str = "",
@@ -329,7 +329,7 @@ class Chromium:
                         self._status = os.waitstatus_to_exitcode(status)
                     else:
                         await asyncio.sleep(0.02)
-            shutil.rmtree(self._folder, ignore_errors=True)
+            writing.remove_build_folder(self._folder)
             if self._folder.exists():  # a process still writing as it was ended
                 await asyncio.sleep(0.1)
                 shutil.rmtree(self._folder, ignore_errors=True)
