@@ -8,11 +8,16 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pikepdf
 import pypdf
 
+from ebook.pdf.finishing import finish_printed
 from tests.helpers import normalise
+
+if TYPE_CHECKING:
+    from ebook.pdf.documents import PdfMetadata
 
 # The print documents' page margins (overrides/print/base.html), in points: 22 mm top, 20 mm
 # bottom. The running head and the footer live there, the body between.
@@ -224,3 +229,9 @@ def shows_title(words: Sequence[str], title: str) -> bool:
         return True
     return any(title_words[n - 1].rstrip(",;:–—-") + "…" in shown and set(title_words[:n - 1]) <= shown
                for n in range(1, len(title_words)))
+
+
+def finished_pdf(printed: bytes, metadata: PdfMetadata, *, epoch: int | None, headings: Sequence[str] = ()) -> bytes:
+    """A printing of one document finished as the build finishes it (`finishing.finish_printed`)."""
+    ((data, _),) = finish_printed(printed, [(metadata, headings)], collection=False, front_pages=0, epoch=epoch)
+    return data

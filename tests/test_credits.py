@@ -18,10 +18,10 @@ from mkdocs.exceptions import PluginError
 
 from ebook.model import credits, fields
 from ebook.model import settings as s
-from ebook.pdf import finishing
 from ebook.site import attribution
 from tests.epubs import Epub
 from tests.helpers import ROOT, chapter_pages, front_matter, normalise, page_html_path, soup
+from tests.pdfs import finished_pdf
 from tests.print_documents import METADATA
 
 ORIGINAL = {"title": "Listening Well", "author": "Robin Example", "publisher": "Example Press", "year": 2020,
@@ -340,7 +340,7 @@ def blank_pdf() -> bytes:
 def test_a_pdf_names_its_editors_as_contributors_or_no_contributor(editors: tuple[str, ...]) -> None:
     import pikepdf
 
-    data = finishing.finalise_pdf(blank_pdf(), dataclasses.replace(METADATA, editors=editors), epoch=1700000000)
+    data = finished_pdf(blank_pdf(), dataclasses.replace(METADATA, editors=editors), epoch=1700000000)
     with pikepdf.open(io.BytesIO(data)) as pdf, pdf.open_metadata() as xmp:
         assert set(xmp.get("dc:contributor") or ()) == set(editors)
         assert ("dc:contributor" in xmp) == bool(editors)

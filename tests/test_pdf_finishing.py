@@ -14,7 +14,7 @@ from pdf_ua import pdf_ua_failures
 from ebook.pdf import finishing, tagging
 from ebook.pdf.browser import render_documents
 from ebook.pdf.chapter_documents import collection_document, handout_document
-from tests.pdfs import bookmarks, full_page_texts, link_annotations, margin_texts, named_destinations
+from tests.pdfs import bookmarks, finished_pdf, full_page_texts, link_annotations, margin_texts, named_destinations
 from tests.print_documents import METADATA, chapter_with_paragraphs, print_setup, system_browser
 
 
@@ -42,7 +42,7 @@ def page_images(path: Path, prefix: Path) -> list[bytes]:
 
 
 def test_finalise_writes_info_xmp_and_licence() -> None:
-    data = finishing.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
+    data = finished_pdf(blank_pdf(), METADATA, epoch=1700000000)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert str(pdf.docinfo.Title) == "Handout: A chapter"
         assert str(pdf.docinfo.Author) == "Jenn Cusick"
@@ -58,9 +58,9 @@ def test_finalise_writes_info_xmp_and_licence() -> None:
 
 
 def test_finalise_is_reproducible_with_source_date_epoch() -> None:
-    first = finishing.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
-    again = finishing.finalise_pdf(blank_pdf(), METADATA, epoch=1700000000)
-    other = finishing.finalise_pdf(blank_pdf(), METADATA, epoch=1700000001)
+    first = finished_pdf(blank_pdf(), METADATA, epoch=1700000000)
+    again = finished_pdf(blank_pdf(), METADATA, epoch=1700000000)
+    other = finished_pdf(blank_pdf(), METADATA, epoch=1700000001)
     assert first == again
     assert first != other
     with pikepdf.open(io.BytesIO(first)) as pdf:
@@ -68,7 +68,7 @@ def test_finalise_is_reproducible_with_source_date_epoch() -> None:
 
 
 def test_bookmarks_get_their_headings_spaces_back() -> None:
-    data = finishing.finalise_pdf(blank_pdf(["Connection, Disconnection &Reconnection", "Why"]), METADATA,
+    data = finished_pdf(blank_pdf(["Connection, Disconnection &Reconnection", "Why"]), METADATA,
                                   epoch=0, headings=["Contents", "Connection, Disconnection & Reconnection", "Why"])
     with pikepdf.open(io.BytesIO(data)) as pdf, pdf.open_outline() as outline:
         assert [item.title for item in outline.root] == ["Connection, Disconnection & Reconnection", "Why"]
@@ -83,11 +83,15 @@ def test_chapters_printed_together_split_into_tagged_pdfs_of_their_own(tmp_path:
     # In its own thread: see test_render_documents_prints_with_the_system_browser (test_pdf_browser.py).
     with ThreadPoolExecutor(1) as worker:
         (rendered,) = worker.submit(render_documents, [collection], tmp_path, system_browser()).result()
-    with pikepdf.open(io.BytesIO(rendered.data)) as collection_pdf:
+    # Finished as the build finishes a collection: split apart, each chapter finished in memory.
+    finished = finishing.finish_printed(rendered.data, [(part.metadata, part.headings) for part in parts],
+                                        collection=True, front_pages=0, epoch=0)
+    with pikepdf.open(io.BytesIO(rendered.data)) as collection_pdf:  # the chapters before finishing
         short, long = (saved(part) for part in finishing.split_collection(collection_pdf, 2))
-    for data, (chapter, _), other in ((short, chapters[0], "A long chapter"), (long, chapters[1], "A short chapter")):
+    for (done, pages), data, (chapter, _), other in zip(finished, (short, long), chapters,
+                                                        ("A long chapter", "A short chapter")):
         path, printed = tmp_path / f"{chapter.slug}.pdf", tmp_path / f"{chapter.slug}-printed.pdf"
-        path.write_bytes(finishing.finalise_pdf(data, parts[0].metadata, epoch=0))
+        path.write_bytes(done)
         printed.write_bytes(data)
         # Each chapter's PDF conforms to PDF/UA-1, and what finishing added for it (artifacts, tags,
         # descriptions) changes nothing a reader sees or a tool extracts.
@@ -100,6 +104,7 @@ def test_chapters_printed_together_split_into_tagged_pdfs_of_their_own(tmp_path:
         assert b"/ObjStm" not in data and path.stat().st_size < len(data)  # metadata added, and yet
         subprocess.run(["qpdf", "--check", str(path)], check=True, capture_output=True)
         margins = margin_texts(path)
+        assert pages == len(margins)
         assert [f"Page {n} of {len(margins)}" in text for n, text in enumerate(margins, 1)] == [True] * len(margins)
         assert all(chapter.title in text for text in margins)
         text = "".join(full_page_texts(path))

@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 from playwright.sync_api import Browser
 from pdf_ua import pdf_ua_failures, validators
 
-from ebook.pdf import finishing, tagging, tagging_content, tagging_forms, tagging_links
+from ebook.pdf import tagging, tagging_content, tagging_forms, tagging_links
 from tests.helpers import BOOK_BUILD_ENV, build_fixture, normalise
-from tests.pdfs import artifact_texts, full_page_texts, margin_texts
+from tests.pdfs import artifact_texts, finished_pdf, full_page_texts, margin_texts
 from tests.print_documents import METADATA
 
 # --- The book's PDFs -------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def test_the_validators_find_what_a_pdf_chromium_prints_breaks_and_nothing_once_
         page.close()
     unfinished, finished = tmp_path / "printed.pdf", tmp_path / "finished.pdf"
     unfinished.write_bytes(printed)
-    finished.write_bytes(finishing.finalise_pdf(printed, METADATA, epoch=0))
+    finished.write_bytes(finished_pdf(printed, METADATA, epoch=0))
     found = pdf_ua_failures(unfinished)
     rules = {line.split(":")[0] for line in found}
     # Untagged margins, no PDF/UA identification, links without a description.
@@ -158,7 +158,7 @@ def test_a_tagged_form_chromium_draws_twice_is_drawn_once_and_the_page_looks_the
         page.close()
     unfinished, finished = tmp_path / "printed.pdf", tmp_path / "finished.pdf"
     unfinished.write_bytes(printed)
-    finished.write_bytes(finishing.finalise_pdf(printed, METADATA, epoch=0))
+    finished.write_bytes(finished_pdf(printed, METADATA, epoch=0))
     # As printed: each icon's tagged form is drawn twice, which PDF/UA-1 forbids.
     drawn, _ = form_drawings(unfinished)
     assert sorted(drawn.values()) == [2, 2], drawn
@@ -585,7 +585,7 @@ def test_a_link_without_words_names_the_page_it_goes_to_by_its_printed_number() 
 def test_finished_pdf_says_it_is_pdf_ua_and_shows_its_title() -> None:
     saved = io.BytesIO()
     tagged_pdf().save(saved)
-    with pikepdf.open(io.BytesIO(finishing.finalise_pdf(saved.getvalue(), METADATA, epoch=0))) as pdf:
+    with pikepdf.open(io.BytesIO(finished_pdf(saved.getvalue(), METADATA, epoch=0))) as pdf:
         assert pdf.open_metadata()["pdfuaid:part"] == "1"
         assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
         assert pdf.Root.MarkInfo.Marked is True
@@ -596,7 +596,7 @@ def test_finishing_marks_the_margins_as_artifacts_and_loses_no_text(tmp_path: Pa
     tagged_pdf().save(saved)
     before, after = tmp_path / "printed.pdf", tmp_path / "finished.pdf"
     before.write_bytes(saved.getvalue())
-    after.write_bytes(finishing.finalise_pdf(saved.getvalue(), METADATA, epoch=0))
+    after.write_bytes(finished_pdf(saved.getvalue(), METADATA, epoch=0))
     assert artifact_texts(before) == ["", ""]
     assert artifact_texts(after) == ["Running head Page 1 of 2", ""]
     assert full_page_texts(after) == full_page_texts(before)

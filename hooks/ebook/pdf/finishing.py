@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -99,8 +99,9 @@ def _destination_page(destination: Any) -> tuple[int, int] | None:
     return None
 
 
-def split_collection(source: pikepdf.Pdf, count: int) -> list[pikepdf.Pdf]:
-    """A printed collection's chapters, each a tagged PDF of its own. Their streams are read
+def split_collection(source: pikepdf.Pdf, count: int) -> Iterator[pikepdf.Pdf]:
+    """A printed collection's chapters, each a tagged PDF of its own, made one at a time as they
+    are taken (one chapter's objects in memory, not the collection's). Their streams are read
     from `source`, which stays open until they are saved."""
     ranges = part_pages(source, count)
     articles = _articles(source.Root.StructTreeRoot)
@@ -109,8 +110,8 @@ def split_collection(source: pikepdf.Pdf, count: int) -> list[pikepdf.Pdf]:
                           "tagged articles: each chapter must be one <article>.")
     with source.open_outline() as outline:
         bookmarks = list(outline.root)
-    return [_extract_part(source, pages, article, bookmark)
-            for pages, article, bookmark in zip(ranges, articles, bookmarks)]
+    return (_extract_part(source, pages, article, bookmark)
+            for pages, article, bookmark in zip(ranges, articles, bookmarks))
 
 
 def _articles(element: pikepdf.Object | None) -> list[pikepdf.Dictionary]:
@@ -254,6 +255,7 @@ def finish_printed(data: bytes, files: Sequence[tuple[PdfMetadata, Sequence[str]
 
     finished = []
     with pikepdf.open(io.BytesIO(data)) as printed:
+        parts: Iterable[pikepdf.Pdf]
         if collection:
             parts = split_collection(printed, len(files))
         else:
@@ -264,15 +266,6 @@ def finish_printed(data: bytes, files: Sequence[tuple[PdfMetadata, Sequence[str]
             if part is not printed:
                 part.close()
     return finished
-
-
-def finalise_pdf(data: bytes, metadata: PdfMetadata, *, epoch: int | None,
-                 headings: Sequence[str] = ()) -> bytes:
-    """A printed PDF of one document, finished (`finalise`)."""
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        return finalise(pdf, metadata, epoch=epoch, headings=headings)
 
 
 def finalise(pdf: pikepdf.Pdf, metadata: PdfMetadata, *, epoch: int | None,
