@@ -69,6 +69,15 @@ def test_the_journal_takes_the_prompts_the_worksheet_takes_in_the_same_order() -
     assert [p.position for p in found.prompts] == [1, 2, 3, 4]
 
 
+def test_a_reflection_box_inside_another_asks_no_prompt_twice_and_gets_no_note_of_its_own() -> None:
+    # The chapter checks refuse it; should one get past them, the journal reads what the worksheet reads.
+    html = render("!!! reflection\n\n    - What did you notice?\n\n        !!! reflection\n\n"
+                  "            - And then?\n\n    - Two?\n")
+    found = read(html)
+    assert [normalise(p.text) for p in found.prompts] == ["What did you notice? Reflection And then?", "Two?"]
+    assert len(found.box_offsets) == 1
+
+
 def test_a_prompt_keeps_its_identity_through_typography_and_gets_a_new_one_when_reworded() -> None:
     same = journal.prompts(["Can you recall a time? If so, how did it feel?",
                             "can you  recall a time?\nIf so, how did it feel?",

@@ -40,6 +40,21 @@ def test_reflection_prompts_are_the_items_of_the_reflection_list() -> None:
     assert prompts('<div class="admonition note"><ul><li>No</li></ul></div>') == []
 
 
+NESTED_IN_A_PROMPT = ('<details class="reflection"><summary>R</summary><ul><li>What did you notice?'
+                      '<details class="reflection"><summary>More</summary><ul><li>And then?</li></ul></details>'
+                      '</li><li>Two?</li></ul></details>')
+NESTED_IN_THE_BODY = ('<div class="admonition reflection"><p class="admonition-title">R</p>'
+                      '<div class="admonition reflection"><ul><li>Inner?</li></ul></div></div>')
+
+
+def test_a_reflection_box_inside_another_is_not_asked_again_on_its_own() -> None:
+    # The chapter checks refuse it; should one get past them, no prompt is asked twice.
+    assert prompts(NESTED_IN_A_PROMPT) == [
+        'What did you notice?<details class="reflection"><summary>More</summary><ul><li>And then?</li></ul></details>',
+        "Two?"]
+    assert prompts(NESTED_IN_THE_BODY) == []
+
+
 def test_a_prompt_is_made_ready_for_print_on_its_own() -> None:
     page = ('<article><h1 id="top">Title</h1><div class="admonition reflection"><ul><li>'
             '<a href="#top">Back</a> to <a href="../other/">another</a>?</li></ul></div></article>')
@@ -84,6 +99,8 @@ def test_a_prompt_is_kept_whole_unless_it_is_long() -> None:
     '<div class="reflection"><ul><li>Not an admonition</li></ul></div>',
     '<div class="admonition reflection"><div><ul><li>Nested too deep</li></ul></div></div>',
     '<p>The word reflection alone</p>',
+    NESTED_IN_A_PROMPT,
+    NESTED_IN_THE_BODY,
 ])
 def test_whether_a_chapter_has_prompts_agrees_with_its_prompts(html: str) -> None:
     # The chapter page decides whether to link a worksheet; the worksheet takes the prompts.
@@ -113,6 +130,8 @@ REFLECTION = "!!! reflection\n\n    - Can you recall a time?\n    - What helped?
     ('<div class="admonition reflection"><ul><li>Raw</li></ul></div>\n', False),
     ('<div class="admonition reflection" markdown>\n\n- In HTML, as Markdown\n\n</div>\n', False),
     ("!!! reflection\n\n    <ul><li>Raw inside</li></ul>\n", False),
+    ("!!! reflection\n\n    - Why?\n\n        !!! reflection\n\n            - Inside a prompt?\n", True),
+    ("!!! reflection\n\n    !!! reflection\n\n        - Only the inner box has a list?\n", True),
 ])
 def test_the_prompts_found_in_the_markdown_tree_are_those_of_the_html(source: str, tree_answers: bool) -> None:
     """The build asks the tree first; its answer must be the HTML's, and a page with raw HTML,

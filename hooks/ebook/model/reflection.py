@@ -12,13 +12,17 @@ from typing import Any
 from lxml import etree as lxml_etree
 from lxml import html as lxml_html
 
+# A reflection box, as an XPath test of an element: a Material admonition or a collapsible block
+# of the reflection's class.
+_BOX = ("(self::div[contains(concat(' ', normalize-space(@class), ' '), ' admonition ')] or self::details)"
+        " and contains(concat(' ', normalize-space(@class), ' '), ' reflection ')")
 # A chapter's reflection prompts, as XPath: a yes or no asked of every chapter in every build,
 # answered by lxml alone (about twenty times quicker than building a BeautifulSoup tree), and the
-# items the worksheet prints. From the element given and everything in it.
+# items the worksheet prints. From the element given and everything in it. A box inside another
+# is not read on its own (the chapter checks refuse it): what the outer box's list holds is asked
+# once, as it is written, and never a prompt twice.
 _REFLECTION_PROMPTS = lxml_etree.XPath(
-    "descendant-or-self::*[self::div[contains(concat(' ', normalize-space(@class), ' '), ' admonition ')]"
-    " or self::details][contains(concat(' ', normalize-space(@class), ' '), ' reflection ')]"
-    "/*[self::ul or self::ol]/li"
+    f"descendant-or-self::*[{_BOX}][not(ancestor::*[{_BOX}])]/*[self::ul or self::ol]/li"
 )
 
 
@@ -34,14 +38,19 @@ def prompt_items(content: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
     return list(_REFLECTION_PROMPTS(content))
 
 
+def is_reflection_box(element: Any) -> bool:
+    """Whether an element (lxml's or ElementTree's) is a reflection box: what _BOX tests."""
+    classes = str(element.get("class") or "").split()
+    return "reflection" in classes and (element.tag == "details" or (element.tag == "div" and "admonition" in classes))
+
+
 def tree_has_prompts(root: Any) -> bool:
-    """What _REFLECTION_PROMPTS asks, of an ElementTree."""
-    for box in root.iter():
-        classes = str(box.get("class") or "").split()
-        if "reflection" not in classes:
-            continue
-        if not (box.tag == "details" or (box.tag == "div" and "admonition" in classes)):
-            continue
-        if any(child.tag in ("ul", "ol") and any(item.tag == "li" for item in child) for child in box):
+    """What _REFLECTION_PROMPTS asks, of an ElementTree: a box inside another is not looked in."""
+    elements = [root]
+    while elements:
+        element = elements.pop()
+        if not is_reflection_box(element):
+            elements.extend(element)
+        elif any(child.tag in ("ul", "ol") and any(item.tag == "li" for item in child) for child in element):
             return True
     return False

@@ -41,6 +41,7 @@ from mkdocs.utils import get_relative_url
 
 from ebook.model import credits
 from ebook.model.book import page_slug
+from ebook.model.reflection import is_reflection_box
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -162,14 +163,12 @@ def read_chapter(content: str, *, slug: str, title: str, url: str, where: str) -
 
 def _box_of(item: HtmlElement) -> HtmlElement | None:
     """The reflection box whose list holds this item, or None: a prompt is an item of a list
-    that is a child of the box (what the worksheet takes)."""
+    that is a child of a box inside no other box (what the worksheet takes, `prompt_items`)."""
     listing = item.getparent() if item.tag == "li" else None
     box = listing.getparent() if listing is not None and listing.tag in ("ul", "ol") else None
-    if box is None:
+    if box is None or not is_reflection_box(box) or any(is_reflection_box(outer) for outer in box.iterancestors()):
         return None
-    classes = str(box.get("class") or "").split()
-    is_box = "reflection" in classes and (box.tag == "details" or (box.tag == "div" and "admonition" in classes))
-    return box if is_box else None
+    return box
 
 
 _SPACES = re.compile(r"[ \t\r\n\f]+")
