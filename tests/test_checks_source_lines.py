@@ -208,6 +208,23 @@ def test_a_download_of_a_chapter_by_its_percent_encoded_name_is_told_with_that_c
         (1, missing_chapter(path, suggested))]
 
 
+@pytest.mark.parametrize("path, plain", [
+    ("downloads/handouts/listen%69ng.pdf", "downloads/handouts/listening.pdf"),
+    ("downloads/handouts/connection-disconnection-reconnection-%30%30%33.pdf",
+     "downloads/handouts/connection-disconnection-reconnection-003.pdf"),
+    ("downloads/worksheets/%6Cistening-reflection.pdf", "downloads/worksheets/listening-reflection.pdf"),
+])
+def test_a_download_of_a_chapter_the_book_has_written_with_percent_codes_is_told_to_be_written_plainly(
+        path: str, plain: str) -> None:
+    # The build looks a link's download up by its path as written, so it would stop after printing
+    # ("no such file was built"): the chapter exists, and only the %-codes are wrong.
+    chapters = ("listening", "connection-disconnection-reconnection-003")
+    assert downloads_of(BOOK, f'<a data-download="{path}">Handout</a>', chapters=chapters) == [(1, (
+        f'data-download="{path}" writes the chapter\'s name with %-codes, which the build does not decode, '
+        f'so it finds no such file: write it without them, as data-download="{plain}"'))]
+    assert downloads_of(BOOK, f'<a data-download="{plain}">Handout</a>', chapters=chapters) == []
+
+
 @pytest.mark.parametrize("path, suggested, chapters", [
     ("./downloads/handouts/caf%C3%A9.pdf", "downloads/handouts/cafe.pdf", ("listening", "cafe")),
     ("downloads/handouts/%C3%A9coute.pdf#page=2", "downloads/handouts/ecoute.pdf", ("listening", "ecoute")),

@@ -58,7 +58,9 @@ def unwritten_download(path: str, book: Book, chapters: Sequence[str]) -> str | 
     """Why the build does not write the download at the site-relative `path`, which has the
     shape of one (`download_kind`): the book does not offer its format (`not_offered`, as a
     raw HTML link or MkDocs' warning about its address says it too), or it is the handout or
-    worksheet of a chapter the book does not have (`chapters`: their slugs)."""
+    worksheet of a chapter the book does not have (`chapters`: their slugs), or of one it has
+    but with %-codes in its name: the build looks the path up as written, undecoded, so
+    "listen%69ng.pdf" is no file of its own, though it is listening's handout once decoded."""
     if message := not_offered_link(path, book):
         return message
     found = download_kind(path, book=book.slug)
@@ -66,6 +68,10 @@ def unwritten_download(path: str, book: Book, chapters: Sequence[str]) -> str | 
         return None  # not a download, or the whole book's, or a chapter's the book has
     kind, slug = found
     name = unquote(slug)  # as a web address may write it: "caf%C3%A9" for café
+    if name in chapters:
+        return (f'data-download="{path}" writes the chapter\'s name with %-codes, which the build does '
+                f'not decode, so it finds no such file: write it without them, as '
+                f'data-download="{book.download_path(kind, name)}"')
     folder = f"{DOCS}/{book.settings.book.chapters_dir}/"
     if not chapters:
         return (f'data-download="{path}" names a chapter the book does not have: write the chapter '
@@ -76,21 +82,23 @@ def unwritten_download(path: str, book: Book, chapters: Sequence[str]) -> str | 
 
 
 def file_slug(name: str) -> str:
-    """A new chapter's file name to suggest (without .md) for `name`, its percent-encoding already
-    decoded: its slug as the book makes one from a title (`book_slug`: "Active Listening" is
-    active-listening, "Café" cafe), if the book accepts that file name (`SAFE_NAME`) and takes it
-    for a chapter of that slug (`page_slug`: "index" is none); else "chapter-name"."""
+    """A new chapter's file name to suggest (without .md) for `name`: its slug (`_name_slug`),
+    or "chapter-name" when it has none."""
     return _name_slug(name) or "chapter-name"
 
 
 def closest_chapter(name: str, chapters: Sequence[str]) -> str:
-    """The slug among `chapters` (at least one) closest to the slug `file_slug` makes of `name`,
-    else the first."""
+    """The slug among `chapters` (at least one) closest to `name`'s slug (`_name_slug`), else
+    the first."""
     return (difflib.get_close_matches(_name_slug(name), chapters, n=1) or [chapters[0]])[0]
 
 
 def _name_slug(name: str) -> str:
-    """`file_slug`'s slug of `name`, or "" if it has none the book takes for a chapter's."""
+    """The slug of a chapter named `name` (a download's name, its percent-encoding already
+    decoded), made as the book makes one from a title (`book_slug`: "Active Listening" is
+    active-listening, "Café" cafe) and cut to 96 characters; "" when that slug is no chapter
+    file's name the book accepts (`SAFE_NAME`) and takes for a chapter's of that slug
+    (`page_slug`): a name with no Latin letter or digit ("Слушание", "~~"), or "index"."""
     slug = book_slug(name)[:96].strip("-_")
     return slug if SAFE_NAME.fullmatch(f"{slug}.md") and page_slug(f"{slug}.md") == slug else ""
 
