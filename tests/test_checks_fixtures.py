@@ -30,7 +30,7 @@ ONE_PROBLEM = {
     "check-admonition-unknown-type": ("docs/index.md", 10, ["unknown admonition type 'senario'", "did you mean 'scenario'?"]),
     "check-admonition-empty": ("docs/index.md", 10, ["'note' admonition has no body", "indented by four spaces"]),
     "check-reflection-no-prompts": ("docs/index.md", 10, ["reflection admonition has no prompts", "list item"]),
-    "check-nested-reflection": ("docs/index.md", 14, ["this reflection box is inside the reflection box on line 10", "ask some twice", "move it out, below the end of that box", "items of that box's list"]),
+    "check-nested-reflection": ("docs/index.md", 14, ["this reflection box is inside the reflection box on line 10", "the worksheet and the answer boxes would not ask its prompts on their own", "move it out, below the end of that box", "items of that box's list"]),
     "check-two-h1": ("docs/index.md", 10, ["second level-1 heading 'Reflection'", "first is on line 6", "'## Reflection'"]),
     "check-skipped-heading": ("docs/index.md", 12, ["heading 'Disconnection' is level 4", "level 3 is skipped", "###"]),
     "check-image-no-alt": ("docs/index.md", 10, ["image 'images/circle.png' has no alt text", "describe what the image shows"]),

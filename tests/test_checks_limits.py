@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable
 
@@ -27,6 +28,7 @@ import pytest
 from ebook.checks.book_wide import check_book
 from ebook.checks.front_matter import check_front_matter
 from ebook.checks.problems import Problem
+from ebook.checks.scanner import Scan, scan_html
 from tests.helpers import CHAPTER_MD, build_pages
 from tests.test_checks_unit import BOOK, CONTEXT, page
 
@@ -97,6 +99,27 @@ def test_a_huge_or_deep_page_is_checked_in_linear_time(name: str, ordinary_rende
     if name in MANY_FINDINGS:  # each placed on its own line, in order
         lines = [p.line for p in found]
         assert len(lines) >= 3000 and lines == sorted(lines) and len(set(lines)) >= 3000, lines[:20]
+
+
+def test_reflection_boxes_inside_others_are_scanned_in_linear_time() -> None:
+    """Each box inside another is told with the outer box's line, found as the box opens, not by
+    searching every box before it: 1 MB of such pairs (11,000) costs the scan of its HTML a few
+    times html.parser's own reading of it (searching took 15 times as much, growing with the
+    square of the number of boxes)."""
+    pair = '<div class="admonition reflection"><div class="admonition reflection"><p>B</p></div></div>\n'
+    text = pair * (SIZE // len(pair))
+
+    def read() -> None:
+        parser = HTMLParser()
+        parser.feed(text)
+        parser.close()
+
+    reading = min(cpu_time(read) for _ in range(3))
+    found: list[Scan] = []
+    spent = cpu_time(lambda: found.append(scan_html(text)))
+    assert spent <= 5 * reading, (spent, reading)
+    boxes = found[0].admonitions
+    assert [box.inside_reflection for box in boxes[:4]] == [None, 0, None, 2]
 
 
 @pytest.mark.parametrize("name", ["[", "![", "[a](", "<http://", "<a "])

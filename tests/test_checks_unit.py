@@ -87,8 +87,8 @@ def test_an_admonition_with_only_an_image_or_a_nested_box_has_a_body() -> None:
     assert problems(page(body)) == []
 
 
-# A reflection box inside another: the worksheet and the journal take the prompts of every
-# reflection box, so those of one inside a prompt of another would be asked twice.
+# A reflection box inside another: the worksheet and the journal take the prompts of the outermost
+# reflection box's list only, so those of one inside it would not be asked on their own.
 NESTED_REFLECTION = (
     "# L\n\n??? reflection \"For Reflection\"\n\n    - Can you recall a time?\n\n"
     "        ??? reflection \"Going further\"\n\n            - What did they do?\n\n    - How did it feel?\n"
@@ -98,8 +98,8 @@ NESTED_REFLECTION = (
 def test_a_reflection_box_inside_another_is_refused_on_its_line() -> None:
     assert problems(page(NESTED_REFLECTION)) == [
         "docs/chapters/listening.md:13: this reflection box is inside the reflection box on line 9, so the "
-        "worksheet would mix up their prompts or ask some twice: move it out, below the end of that box and "
-        "not indented under it, or write its prompts as items of that box's list"
+        "worksheet and the answer boxes would not ask its prompts on their own: move it out, below the end of "
+        "that box and not indented under it, or write its prompts as items of that box's list"
     ]
 
 
@@ -119,6 +119,41 @@ def test_reflection_boxes_one_after_another_or_in_and_around_other_boxes_are_not
     inside_a_tip = "# L\n\n!!! tip\n\n    Text.\n\n    !!! reflection \"A\"\n\n        - One?\n"
     for body in (after, around, inside_a_tip):
         assert problems(page(body)) == [], body
+
+
+# A nested pair of reflection boxes, after something that only shows a box line: the body starts
+# on line 7, and the pair's lines are counted from the end.
+NESTED_PAIR = "!!! reflection \"A\"\n\n    - One?\n\n    !!! reflection \"B\"\n\n        - Two?\n"
+
+
+@pytest.mark.parametrize("before", [
+    "<!--\n!!! reflection \"Old\"\n\n    - Old?\n-->\n",  # a comment, over several lines
+    "<!-- !!! reflection \"Old\" -->\n",
+    "An example of a box:\n\n    !!! reflection \"Old\"\n\n        - Old?\n",  # an indented code block
+    "An example:\n\n```markdown\n!!! reflection \"Old\"\n```\n",
+    "Text `<!--` and a comment <!--\nhidden\n-->.\n",  # a comment inside a line: nothing hidden
+])
+def test_a_box_line_in_a_comment_or_code_is_never_taken_for_a_boxs_line(before: str) -> None:
+    body = f"# L\n\n{before}\n{NESTED_PAIR}"
+    outer = 7 + body.count("\n") - NESTED_PAIR.count("\n")
+    found = [f for f in problems(page(body)) if "inside the reflection box" in f]
+    assert [f.split(": this")[0] for f in found] == [f"docs/chapters/listening.md:{outer + 4}"], found
+    assert f"inside the reflection box on line {outer}," in found[0]
+
+
+def test_a_box_in_a_list_or_after_a_box_is_read_where_it_is() -> None:
+    # Indented after a list item or a box: in it, not code.
+    body = f"# L\n\n- An item.\n\n    {NESTED_PAIR.replace(chr(10), chr(10) + '    ')}"
+    found = [f for f in problems(page(body)) if "inside the reflection box" in f]
+    assert [f.split(": this")[0] for f in found] == ["docs/chapters/listening.md:15"], found
+    assert "inside the reflection box on line 11," in found[0]
+
+
+def test_a_raw_html_box_whose_class_is_on_the_next_line_is_told_on_its_own_line() -> None:
+    body = "# L\n\n<div\n  class=\"admonition warnig\">\n<p>Careful.</p>\n</div>\n\n!!! senario\n\n    Text.\n"
+    found = [f.split(", which")[0] for f in problems(page(body))]
+    assert found == ["docs/chapters/listening.md:9: unknown admonition type 'warnig'",
+                     "docs/chapters/listening.md:14: unknown admonition type 'senario'"]
 
 
 @pytest.mark.parametrize(

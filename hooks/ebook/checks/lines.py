@@ -31,6 +31,10 @@ class Lines:
         self._cursor: dict[str, int] = {}
         self._lower: str | None = None  # the text lower-cased, for find_text, made when first needed
         self._starts: list[int] = []  # where each line starts in it
+        # Each line's text outside HTML comments, and the lines of indented code blocks, for
+        # find_admonition: made when first needed.
+        self._visible: list[str] | None = None
+        self._indented_code: set[int] = set()
 
     @classmethod
     def of_file(cls, path: str) -> Lines:
@@ -99,8 +103,99 @@ class Lines:
         return self._find("heading", matches) or self._fallback("heading")
 
     def find_admonition(self) -> int:
-        line = self._find("admonition", lambda i: bool(_ADMONITION_LINE.search(self.lines[i])))
-        return line or self._fallback("admonition")
+        """The next box's line: a `!!!` or `???` line, or a raw `<div class="admonition …">` or
+        `<details class=…>` (its attributes may go on over the next lines), that is not in an
+        HTML comment or an indented code block, which show nothing and show code."""
+        if self._visible is None:
+            self._visible = _outside_comments(self.lines, self._code)
+            self._indented_code = _indented_code_lines(self._visible, self.lines, self._code, self.body_start - 1)
+        visible, hidden = self._visible, self._indented_code
+
+        def matches(i: int) -> bool:
+            if i in hidden:
+                return False
+            text = visible[i]
+            if _OPEN_TAG.search(text):  # a tag going on over the next lines: read up to its ">"
+                following = itertools.islice(visible, i + 1, i + 1 + _TAG_LINES)
+                text = " ".join(itertools.chain([text], following)).split(">", 1)[0] + ">"
+            return bool(_ADMONITION_LINE.search(text))
+
+        return self._find("admonition", matches) or self._fallback("admonition")
+
+
+_OPEN_TAG = re.compile(r"<(?:div|details)\b[^>]*$", re.I)
+_TAG_LINES = 20  # the most lines a box's tag is looked for over
+
+
+def _outside_comments(lines: list[str], code: set[int]) -> list[str]:
+    """Each line's text outside HTML comments that start a line (`<!-- … -->`, over any number
+    of lines), which show nothing: a box written in one is no box. As Python-Markdown reads them,
+    before any other Markdown but fenced code: a comment counts from its `<!--` to its `-->`
+    only if it has one (an unclosed `<!--` shows as text), and one that starts inside a line
+    (even in a code span) is left as it is, along with whatever it runs over, up to its `-->`."""
+    text = "\n".join("" if index in code else line for index, line in enumerate(lines))
+    parts: list[str] = []
+    at = 0
+    while (start := text.find("<!--", at)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            break
+        before = text[text.rfind("\n", 0, start) + 1:start]  # on its line
+        if len(before) <= 3 and not before.strip():
+            # The comment's text goes, its line breaks stay: every line keeps its number.
+            parts += (text[at:start], "\n" * text.count("\n", start, end))
+        else:
+            parts.append(text[at:end + 3])
+        at = end + 3
+    parts.append(text[at:])
+    visible = "".join(parts).split("\n")
+    return [line if index not in code else lines[index] for index, line in enumerate(visible)]
+
+
+# A line that can only be a paragraph's (a letter or digit, a heading, emphasis, a quotation
+# mark): not a list item, a quote, a box, a tab, a definition, a footnote, a table or raw HTML,
+# each of which may take an indented block after it as its own.
+_PARAGRAPH_LINE = re.compile(r"(?!\d+[.)](?:\s|$))(?:\w|#|\*(?![\s\[])|[\"'(])")
+
+
+def _indented_code_lines(visible: list[str], lines: list[str], code: set[int], first: int) -> set[int]:
+    """Indexes of the lines of indented code blocks: lines indented by four spaces more than the
+    paragraph before them, after a blank line (Python-Markdown's code block), and the lines
+    after them that are blank or indented as far. Only after a paragraph each of whose lines
+    can only be a paragraph's (`_PARAGRAPH_LINE`), outside fenced code and comments: after a
+    list item, a box or anything else that may take the block as its own, the lines are left
+    as they are (read as a box's, if one is there)."""
+    inside: set[int] = set()
+    paragraph: int | None = None  # the indent of the block before, if a plain paragraph
+    starts = True  # the next line starts a block
+    threshold: int | None = None  # the indent of the code block the lines are in
+    for index in range(max(first, 0), len(lines)):
+        line = lines[index]
+        if not line.strip():
+            if threshold is not None:
+                inside.add(index)
+            starts = True
+            continue
+        indent = _indent(line)
+        if threshold is None and starts and paragraph is not None:
+            threshold = paragraph + 4  # a block here indented as far is code
+        if index not in code and threshold is not None and indent >= threshold:
+            inside.add(index)
+            paragraph, starts = None, True
+            continue
+        # A line with a comment, or all in one, is no plain paragraph's either.
+        plain = index not in code and bool(visible[index].strip()) and "<!--" not in line \
+            and "-->" not in line and bool(_PARAGRAPH_LINE.match(line.lstrip()))
+        if starts:
+            paragraph = indent if plain else None
+        elif not plain:
+            paragraph = None
+        threshold, starts = None, False
+    return inside
+
+
+def _indent(line: str) -> int:
+    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
 
 
 class _Unplaced(Lines):

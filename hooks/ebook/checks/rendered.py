@@ -128,13 +128,14 @@ def _rendered_problems(scan: Scan, lines: Lines, path: str) -> list[Problem]:
                 "('- Can you recall…?') indented by four spaces"
             ))
         if admonition.inside_reflection is not None:
-            # The worksheet and the journal read the prompts of every reflection box on the page:
-            # one inside another's prompt would be asked twice.
+            # The worksheet and the journal read the list of the outermost reflection box only: an
+            # inner box's prompts end up in the text of the outer prompt they sit in, or (a box
+            # directly in the outer box's body) are left out, and are never asked on their own.
             problem(line, (
                 f"this reflection box is inside the reflection box on line "
-                f"{admonition_lines[admonition.inside_reflection]}, so the worksheet would mix up "
-                "their prompts or ask some twice: move it out, below the end of that box and not "
-                "indented under it, or write its prompts as items of that box's list"
+                f"{admonition_lines[admonition.inside_reflection]}, so the worksheet and the answer "
+                "boxes would not ask its prompts on their own: move it out, below the end of that box "
+                "and not indented under it, or write its prompts as items of that box's list"
             ))
 
     for src, alt in scan.images:

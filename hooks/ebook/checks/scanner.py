@@ -61,7 +61,9 @@ class _Scanner(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.scan = Scan()
         self._stack: list[str] = []
-        self._open_admonitions: list[tuple[Admonition, int]] = []  # with the stack depth
+        # With the stack depth, and the place in `scan.admonitions` of the outermost reflection
+        # box it is in or is (None outside one), kept as each opens so none is searched for.
+        self._open_admonitions: list[tuple[Admonition, int, int | None]] = []
         self._title_depth: int | None = None  # inside an admonition's title
         self._heading: tuple[int, int, list[str]] | None = None  # level, depth, text
         self._link: tuple[str, int, list[str]] | None = None
@@ -83,20 +85,20 @@ class _Scanner(HTMLParser):
                     and depth == self._open_admonitions[-1][1] + 1:
                 self._title_depth = depth
             else:  # the body of this admonition and of any it is nested in
-                for open_admonition, _ in self._open_admonitions:
+                for open_admonition, _, _ in self._open_admonitions:
                     open_admonition.body_elements += tag not in ("p", "div", "span", "br")
                     open_admonition.list_items += tag == "li"
         if (tag == "div" and "admonition" in classes) or (tag == "details" and classes):
             kinds = [c for c in classes if c != "admonition"]
             self.reflection_box = self.reflection_box or "reflection" in kinds
             admonition = Admonition(kind=kinds[0] if kinds else "", reflection="reflection" in kinds)
+            outer = self._open_admonitions[-1][2] if self._open_admonitions else None
             if admonition.reflection:
-                outer = next((box for box, _ in self._open_admonitions if box.reflection), None)
-                if outer is not None:
-                    admonition.inside_reflection = next(
-                        index for index, box in enumerate(self.scan.admonitions) if box is outer)
+                admonition.inside_reflection = outer
+                if outer is None:
+                    outer = len(self.scan.admonitions)
             self.scan.admonitions.append(admonition)
-            self._open_admonitions.append((admonition, depth))
+            self._open_admonitions.append((admonition, depth, outer))
         if tag in HEADINGS:
             self._heading = (int(tag[1]), depth, [])
         if tag == "a" and "headerlink" in classes:
@@ -143,7 +145,7 @@ class _Scanner(HTMLParser):
         if self._skip_depth is not None:
             return
         if self._open_admonitions and self._title_depth is None:
-            for open_admonition, _ in self._open_admonitions:
+            for open_admonition, _, _ in self._open_admonitions:
                 open_admonition.body_text += data
         if self._heading:
             self._heading[2].append(data)
