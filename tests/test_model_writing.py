@@ -4,11 +4,13 @@ declared downloads, the build's temporary folders."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -237,15 +239,37 @@ def test_a_program_the_build_started_does_not_keep_the_killed_builds_folder(
             psutil.Process(int(program)).kill()
 
 
-def test_a_folder_without_a_lock_file_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_folder_without_a_lock_file_is_left_alone_for_a_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """One made by an older build, which named its folders only: that build may still run in
-    another PID namespace, its process id unknown here. (The system's cleaning of its temporary
-    directory removes a killed one's in the end.)"""
+    another PID namespace, its process id unknown here; no build runs for a day."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    older = tmp_path / f"thing-{ended_pid()}-older"
-    (older / "profile").mkdir(parents=True)
+    older, old = tmp_path / f"thing-{ended_pid()}-older", tmp_path / f"thing-{ended_pid()}-old"
+    for folder in (older, old):
+        (folder / "profile").mkdir(parents=True)
+    day_and_more = time.time() - x.UNLOCKED_LEFT_AFTER - 60
+    os.utime(old, (day_and_more, day_and_more))
     x.remove_left_folders("thing-")
-    assert (older / "profile").is_dir()
+    assert (older / "profile").is_dir() and not old.exists()
+
+
+def test_a_link_named_as_a_build_folder_is_not_followed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    elsewhere = left_unheld(tmp_path / "elsewhere")
+    (tmp_path / f"thing-{ended_pid()}-link").symlink_to(elsewhere)
+    x.remove_left_folders("thing-")
+    assert (elsewhere / "inside").is_dir()
+
+
+def test_a_full_disk_leaves_no_folder_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def no_space(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(x.tempfile, "mkstemp", no_space)
+    with pytest.raises(OSError, match="No space left"):
+        x.build_folder("thing-")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_build_that_makes_many_folders_keeps_no_descriptor_for_each(

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, cast
 
+import psutil
 import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
@@ -169,20 +172,58 @@ def test_a_build_removes_the_folders_of_killed_editions_even_when_it_reuses_the_
 
 def test_an_edition_whose_book_build_was_killed_removes_its_own_folder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No one else will: the build that would zip it is gone. That build holds the folder's lock
-    while it runs (here this process, whatever process id the folder's name carries); the
-    edition's build does not."""
+    """No one else will: the build that would zip it is gone. That build is the edition's parent
+    (here this process's parent stands for it); an edition run by hand, or a folder not made as
+    a build's, is never removed."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    made = writing.build_folder(offline.WORK_PREFIX)
-    running = made.rename(tmp_path / f"{offline.WORK_PREFIX}{dead_build_pid()}-x")  # its lock with it
-    killed = left_unheld(tmp_path / f"{offline.WORK_PREFIX}{os.getppid()}-x")
-    for work, removed in ((killed, True), (running, False)):
-        (work / "index-inputs.json").write_text("{}", encoding="utf-8")
-        edition = SimpleNamespace(index_inputs=lambda work=work: work / "index-inputs.json")
+    work = left_unheld(tmp_path / f"{offline.WORK_PREFIX}1-x")
+    not_a_build_folder = tmp_path / "mine"
+    not_a_build_folder.mkdir()
+    for folder, started_by, removed in ((work, str(os.getppid()), False),  # its book's build runs
+                                        (work, None, False),  # run by hand
+                                        (not_a_build_folder, "1", False),
+                                        (work, "1", True)):  # started by a build that has ended
+        if started_by is None:
+            monkeypatch.delenv(offline.BOOK_BUILD_ENV, raising=False)
+        else:
+            monkeypatch.setenv(offline.BOOK_BUILD_ENV, started_by)
+        (folder / "index-inputs.json").write_text("{}", encoding="utf-8")
+        edition = SimpleNamespace(index_inputs=lambda folder=folder: folder / "index-inputs.json")
         offline.OfflineExport.handed_over(cast(offline.OfflineExport, edition))
-        assert work.exists() is not removed
-    shutil.rmtree(running)
-    writing.remove_build_folder(made)  # (releases its lock)
+        assert folder.exists() is not removed
+
+
+@pytest.mark.build  # it runs a build
+def test_a_build_started_after_one_was_killed_leaves_the_editions_folder_until_the_edition_removes_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = make_fixture_project("downloads-offline-only", tmp_path)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    book = psutil.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "site")],
+                        cwd=config.parent, env={**os.environ, "TMPDIR": str(temporary), "BOOK_EXPORTS": "1"},
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    editions: list[psutil.Process] = []
+    try:
+        deadline = time.monotonic() + 120  # a bound, not a measure
+        while not editions and book.poll() is None and time.monotonic() < deadline:
+            editions = [child for child in book.children() if "mkdocs" in " ".join(child.cmdline())]
+            time.sleep(0.01)
+        (edition,) = editions
+        edition.suspend()  # still writing its pages
+        book.kill()
+        book.wait()
+        (folder,) = temporary.glob(f"{offline.WORK_PREFIX}*")
+        writing.remove_left_folders(offline.WORK_PREFIX)  # as the next build does
+        assert folder.is_dir()
+        edition.resume()
+        edition.wait(timeout=120)
+        assert list(temporary.iterdir()) == []
+    finally:
+        for process in (book, *editions):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.resume()
+                process.kill()
 
 
 @pytest.mark.build  # the code it calls starts a program

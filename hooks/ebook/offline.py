@@ -18,8 +18,8 @@ edition reproducibly, inside one folder, into `site/downloads/<book-slug>-offlin
 If this build fails or is stopped (Ctrl-C, SIGTERM, SIGHUP), the second one is stopped and its
 temporary folder removed (`close`). The folder of a build that was killed is removed by the
 second build itself if it outlives it (`handed_over`), else by the next build
-(`writing.remove_left_folders`): the book's build holds a lock on it while it runs, which its
-end releases, however it ends. When nothing it is made from changed since the last build
+(`writing.remove_left_folders`): the book's build and the second one share a lock on it while
+either runs, which their ends release, however they end. When nothing it is made from changed since the last build
 (`offline_key`), the last zip is reused from `.cache/book/offline/` (`ebook.model.build_cache`).
 When the book's sources are those of the last build (`sources_key`), the second build is not
 even started unless the zip turns out to have changed after all.
@@ -74,6 +74,7 @@ if TYPE_CHECKING:
 OFFLINE_PLUGIN = "material/offline"
 SHIM_URI = "assets/javascripts/iframe-worker/shim.js"
 INDEX_ENV = "BOOK_OFFLINE_INDEX"
+BOOK_BUILD_ENV = "BOOK_OFFLINE_STARTED_BY"  # the process id of the book's build that started the edition's
 log = logging.getLogger("mkdocs.plugins.ebook.offline")
 
 
@@ -145,12 +146,16 @@ class OfflineExport:
     def handed_over(self) -> None:
         """In the offline edition's build, once its index's inputs are written: if the book's
         build that started it was killed meanwhile, no one will zip its folder or remove it, so
-        it removes it itself (a build started since may have removed it while it was written).
-        The book's build holds the folder's lock while it runs (`writing.build_folder`); this
-        build does not inherit it, so it can take it once the book's build has ended."""
+        it removes it itself. It shares the folder's lock with the book's build (`writing.
+        lock_descriptor`), so no build started since removed the folder while it was written.
+        The book's build is its parent: once that has ended, this process has another."""
         inputs = self.index_inputs()
-        if inputs is not None:
-            writing.remove_if_left(inputs.parent)
+        started_by = os.environ.get(BOOK_BUILD_ENV)
+        if inputs is None or not started_by or str(os.getppid()) == started_by:
+            return  # run by hand, or the book's build still runs and will zip the folder
+        folder = inputs.parent
+        if folder.name.startswith(WORK_PREFIX) and (folder / writing.LOCK_NAME).is_file():
+            writing.remove_held_folder(folder)
 
     def write(self, config: MkDocsConfig, complete_index: Callable[[Path, Path], None]) -> None:
         """Write the zip (from the cache when nothing it is made from changed). `complete_index`
@@ -257,7 +262,8 @@ def file_digests(folder: Path, *, leave_out: Path | None = None) -> list[tuple[s
 
 
 def offline_build_env(environ: Mapping[str, str], index_inputs: Path) -> dict[str, str]:
-    return {**environ, "BOOK_OFFLINE": "true", "BOOK_EXPORTS": "0", INDEX_ENV: str(index_inputs)}
+    return {**environ, "BOOK_OFFLINE": "true", "BOOK_EXPORTS": "0", INDEX_ENV: str(index_inputs),
+            BOOK_BUILD_ENV: str(os.getpid())}
 
 
 @dataclass
@@ -288,13 +294,14 @@ def start_offline_build(config_file: Path) -> OfflineBuild:
     site_dir, index_inputs, messages = work / "site", work / "index-inputs.json", work / "messages.txt"
     try:
         with open(messages, "wb") as stderr:  # a file, not a pipe: nothing blocks on a full pipe
-            # Not given the folder's lock (no descriptor but its standard ones): the folder is
-            # left once the book's build has ended (`OfflineExport.handed_over`).
+            # Given the folder's lock, and no other descriptor but its standard ones: the folder
+            # is in use while either build runs (`OfflineExport.handed_over`).
+            lock = writing.lock_descriptor(work)
             process = subprocess.Popen(
                 [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config_file),
                  "-d", str(site_dir)],
                 stdout=subprocess.DEVNULL, stderr=stderr, cwd=config_file.parent,
-                env=offline_build_env(os.environ, index_inputs), close_fds=True,
+                env=offline_build_env(os.environ, index_inputs), pass_fds=() if lock is None else (lock,),
             )
     except BaseException:
         writing.remove_build_folder(work)

@@ -24,6 +24,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -108,10 +109,15 @@ def zip_folder(folder: Path, dest: Path, *, root: str, when: datetime) -> None:
 # process's in another PID namespace (a container sharing the temporary directory). The lock is
 # a flock, not a POSIX lock: a flock conflicts with every other opening of the file, the same
 # process's included, so a build never takes its own folders for left ones. Its descriptor,
-# like every one Python opens, is closed in the programs the build starts (Chromium, the
-# offline edition's build): a program the build started cannot keep a killed build's folder.
+# like every one Python opens, is closed in the programs the build starts (Chromium): a program
+# the build started cannot keep a killed build's folder. A program that works in the folder
+# (the offline edition's build) is given the descriptor (`lock_descriptor`): the folder is then
+# in use while either runs, and a build that comes next never removes it under that program.
 
 LOCK_NAME = ".in-use.lock"
+# A folder without a lock file is left alone (`remove_if_left`) until it is this old: no build
+# runs for a day.
+UNLOCKED_LEFT_AFTER = 24 * 3600  # seconds
 _held: dict[Path, int] = {}  # this process's build folders, with their locks' descriptors
 _held_change = threading.Lock()
 
@@ -128,7 +134,11 @@ def build_folder(prefix: str) -> Path:
 
 def _hold(folder: Path) -> None:
     # Locked before it has its name: under it, an unlocked lock file would mean a left folder.
-    fd, staged = tempfile.mkstemp(prefix=".locking-", dir=folder)
+    try:
+        fd, staged = tempfile.mkstemp(prefix=".locking-", dir=folder)
+    except OSError:  # a full disk: the folder is not left behind, the build stops with the error
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a new file: no one else has it open
         os.rename(staged, folder / LOCK_NAME)
@@ -150,13 +160,39 @@ def _release_removed() -> None:
             os.close(_held.pop(folder))
 
 
+def lock_descriptor(folder: Path) -> int | None:
+    """The descriptor holding a folder of this build's own locked, to give a program that works
+    in it (`subprocess.Popen(pass_fds=…)`); None if it could not be locked."""
+    with _held_change:
+        return _held.get(folder)
+
+
 def remove_build_folder(folder: Path) -> None:
     """Remove a folder of this build's own (`build_folder`), then release its lock."""
-    shutil.rmtree(folder, ignore_errors=True)
+    remove_held_folder(folder)
     with _held_change:
         fd = _held.pop(folder, None)
         if fd is not None:
             os.close(fd)
+
+
+def remove_held_folder(folder: Path) -> None:
+    """Remove a build folder whose lock this process holds, its lock file last: a removal that
+    could not remove everything (a program still writing in it) leaves a folder with its lock
+    file, which a build that comes next removes once the lock is released."""
+    with contextlib.suppress(FileNotFoundError):
+        for entry in folder.iterdir():
+            if entry.name == LOCK_NAME:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+        if [entry.name for entry in folder.iterdir()] == [LOCK_NAME]:
+            (folder / LOCK_NAME).unlink()
+            folder.rmdir()
+        elif not (folder / LOCK_NAME).exists():  # not a build folder's layout: removed as it is
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def remove_left_folders(prefix: str) -> None:
@@ -171,23 +207,37 @@ def remove_if_left(folder: Path) -> bool:
     without removing it. Removed while this process holds the lock, so that no other build
     removing left folders takes it meanwhile.
 
-    A folder without a lock file is left alone: one made by a version of the build that named
-    its folders only (its process id may be another's: that build may still be running), one
-    still being made, or one its build is removing. The system's cleaning of its temporary
-    directory removes those of killed builds in the end."""
+    A folder without a lock file is left alone for a day (`UNLOCKED_LEFT_AFTER`): one made by a
+    version of the build that named its folders only (its process id may be another's: that
+    build may still be running), one still being made, or one whose build could not lock it."""
+    if folder.is_symlink():  # not a folder a build made: what it leads to is not this build's
+        return False
     try:
         fd = os.open(folder / LOCK_NAME, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:  # no lock file (or not this user's folder)
+    except FileNotFoundError:
+        return _remove_if_old(folder)
+    except OSError:  # not this user's folder, or not a folder
         return False
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:  # held: its build still runs
             return False
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_held_folder(folder)
         return True
     finally:
         os.close(fd)
+
+
+def _remove_if_old(folder: Path) -> bool:
+    try:
+        if folder.is_symlink() or not folder.is_dir() or \
+                time.time() - folder.stat().st_mtime < UNLOCKED_LEFT_AFTER:
+            return False
+    except OSError:
+        return False
+    shutil.rmtree(folder, ignore_errors=True)
+    return True
 
 
 @contextlib.contextmanager
