@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import pytest
 from playwright.sync_api import Browser
 
 from tests.helpers import ROOT, make_fixture_project
@@ -87,6 +89,31 @@ def test_a_new_chapter_with_the_templates_sample_text_is_previewed_with_what_is_
     assert re.search(r"The book has \d+ problems to fix:\ndocs/chapters/new-chapter\.md:\d+: the chapter "
                      r"template's sample text", printed), printed
     assert "`make book`, `make test` and the pull request's checks stop until these are fixed" in printed
+
+
+@pytest.mark.parametrize("ending", ["SIGTERM", "SIGHUP"])
+def test_a_preview_stopped_by_kill_or_its_terminal_closing_removes_its_folder(tmp_path: Path, ending: str) -> None:
+    config = book_with_chapter(tmp_path, TEMPLATE.read_text(encoding="utf-8"))
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    port = free_port()
+    command, settings = serve_command()
+    process = subprocess.Popen([*command, "-f", str(config), "-a", f"127.0.0.1:{port}"], cwd=config.parent,
+                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **settings, "TMPDIR": str(temporary)},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "Serving on" in line:
+                break
+        assert [folder.name[:7] for folder in temporary.iterdir()] == ["mkdocs_"]
+        process.send_signal(getattr(signal, ending))
+        printed = process.communicate(timeout=60)[0]
+    finally:
+        process.kill()
+        process.wait()
+    assert "Preview stopped." in printed and "Traceback" not in printed
+    assert list(temporary.iterdir()) == []
 
 
 def test_a_chapter_with_script_in_it_is_never_previewed(tmp_path: Path) -> None:

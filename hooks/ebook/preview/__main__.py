@@ -15,6 +15,7 @@ import argparse
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -47,12 +48,20 @@ def main() -> None:
         logs.stream.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
     options = {key: value for key, value in (("strict", args.strict), ("dev_addr", args.dev_addr))
                if value is not None}
+    # Stopped as Ctrl-C stops it, so that its folder is removed: by `kill`, or by its terminal
+    # closing (SIGHUP), which would end Python at once and leave the folder behind.
+    for ending in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(ending, _interrupt)
     site_dir = tempfile.mkdtemp(prefix="mkdocs_")
     try:
         serve(PreviewBuilder(args.config_file, site_dir, **options), site_dir)
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
         logs.logger.info("Preview stopped.")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def serve(builder: PreviewBuilder, site_dir: str) -> None:
