@@ -113,6 +113,13 @@ def test_a_reflection_box_anywhere_inside_another_is_refused_each_naming_the_out
     assert all("inside the reflection box on line 9" in f for f in found)
 
 
+def test_an_attribute_written_twice_counts_as_browsers_count_it_the_first() -> None:
+    body = ('# L\n\n!!! reflection "A"\n\n    - One? <details class="reflection" class="note"><summary>B</summary>'
+            '<ul><li>Two?</li></ul></details>\n')
+    (found,) = problems(page(body))
+    assert found.startswith("docs/chapters/listening.md:11: this reflection box is inside the reflection box on line 9")
+
+
 def test_reflection_boxes_one_after_another_or_in_and_around_other_boxes_are_not_nested() -> None:
     after = NESTED_REFLECTION.replace("        ??? reflection", "??? reflection").replace("            - What", "    - What")
     around = "# L\n\n!!! reflection \"A\"\n\n    - One?\n\n    !!! tip\n\n        Text.\n"

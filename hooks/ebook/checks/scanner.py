@@ -71,7 +71,9 @@ class _Scanner(HTMLParser):
         self.reflection_box = False  # a box of the reflection's class: the page may have prompts
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
+        values: dict[str, str] = {}
+        for name, value in attrs:  # an attribute written twice: the first counts, as in browsers
+            values.setdefault(name, value or "")
         for name in ("id", "name") if tag == "a" else ("id",):
             if values.get(name):
                 self.scan.ids.add(values[name])
