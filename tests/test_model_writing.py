@@ -260,6 +260,21 @@ def test_a_link_named_as_a_build_folder_is_not_followed(tmp_path: Path, monkeypa
     assert (elsewhere / "inside").is_dir()
 
 
+def test_a_folder_written_to_while_it_is_removed_is_removed_without_stopping_the_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    folder = x.build_folder("thing-")
+    opened = psutil.Process().num_fds()
+
+    def written_meanwhile(self: Path) -> None:  # a program still writing as it was ended
+        (self / "late").touch()
+        raise OSError(errno.ENOTEMPTY, "Directory not empty")
+
+    monkeypatch.setattr(Path, "rmdir", written_meanwhile)
+    x.remove_build_folder(folder)
+    assert not folder.exists() and psutil.Process().num_fds() == opened - 1
+
+
 def test_a_full_disk_leaves_no_folder_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 

@@ -173,24 +173,27 @@ def test_a_build_removes_the_folders_of_killed_editions_even_when_it_reuses_the_
 def test_an_edition_whose_book_build_was_killed_removes_its_own_folder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No one else will: the build that would zip it is gone. That build is the edition's parent
-    (here this process's parent stands for it); an edition run by hand, or a folder not made as
-    a build's, is never removed."""
+    (here this process's parent stands for it) and gave it the folder's lock; an edition run by
+    hand, or given another folder than its lock's, removes nothing."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    work = left_unheld(tmp_path / f"{offline.WORK_PREFIX}1-x")
-    not_a_build_folder = tmp_path / "mine"
-    not_a_build_folder.mkdir()
-    for folder, started_by, removed in ((work, str(os.getppid()), False),  # its book's build runs
-                                        (work, None, False),  # run by hand
-                                        (not_a_build_folder, "1", False),
-                                        (work, "1", True)):  # started by a build that has ended
-        if started_by is None:
-            monkeypatch.delenv(offline.BOOK_BUILD_ENV, raising=False)
-        else:
-            monkeypatch.setenv(offline.BOOK_BUILD_ENV, started_by)
-        (folder / "index-inputs.json").write_text("{}", encoding="utf-8")
-        edition = SimpleNamespace(index_inputs=lambda folder=folder: folder / "index-inputs.json")
-        offline.OfflineExport.handed_over(cast(offline.OfflineExport, edition))
-        assert folder.exists() is not removed
+    work = left_unheld(tmp_path / f"{offline.WORK_PREFIX}{dead_build_pid()}-x")
+    other = left_unheld(tmp_path / "other")
+    ended = str(dead_build_pid())
+    with open(work / writing.LOCK_NAME, "rb") as lock, open(other / writing.LOCK_NAME, "rb") as other_lock:
+        for started_by, given, removed in ((str(os.getppid()), lock, False),  # its book's build runs
+                                           (None, None, False),  # run by hand
+                                           (ended, other_lock, False),  # a lock of another folder
+                                           (ended, lock, True)):  # started by a build that has ended
+            for name, value in ((offline.BOOK_BUILD_ENV, started_by), (offline.LOCK_ENV, given and str(given.fileno()))):
+                if value is None:
+                    monkeypatch.delenv(name, raising=False)
+                else:
+                    monkeypatch.setenv(name, value)
+            (work / "index-inputs.json").write_text("{}", encoding="utf-8")
+            edition = SimpleNamespace(index_inputs=lambda: work / "index-inputs.json")
+            offline.OfflineExport.handed_over(cast(offline.OfflineExport, edition))
+            assert work.exists() is not removed
+    assert other.exists()
 
 
 @pytest.mark.build  # it runs a build

@@ -75,6 +75,7 @@ OFFLINE_PLUGIN = "material/offline"
 SHIM_URI = "assets/javascripts/iframe-worker/shim.js"
 INDEX_ENV = "BOOK_OFFLINE_INDEX"
 BOOK_BUILD_ENV = "BOOK_OFFLINE_STARTED_BY"  # the process id of the book's build that started the edition's
+LOCK_ENV = "BOOK_OFFLINE_LOCK"  # the descriptor of its folder's lock the book's build gave the edition's
 log = logging.getLogger("mkdocs.plugins.ebook.offline")
 
 
@@ -150,12 +151,11 @@ class OfflineExport:
         lock_descriptor`), so no build started since removed the folder while it was written.
         The book's build is its parent: once that has ended, this process has another."""
         inputs = self.index_inputs()
-        started_by = os.environ.get(BOOK_BUILD_ENV)
-        if inputs is None or not started_by or str(os.getppid()) == started_by:
+        started_by, lock = os.environ.get(BOOK_BUILD_ENV, ""), os.environ.get(LOCK_ENV, "")
+        if inputs is None or not lock.isdigit() or str(os.getppid()) == started_by:
             return  # run by hand, or the book's build still runs and will zip the folder
-        folder = inputs.parent
-        if folder.name.startswith(WORK_PREFIX) and (folder / writing.LOCK_NAME).is_file():
-            writing.remove_held_folder(folder)
+        if writing.holds_lock(inputs.parent, int(lock)):  # the folder it was given, no other
+            writing.remove_held_folder(inputs.parent)
 
     def write(self, config: MkDocsConfig, complete_index: Callable[[Path, Path], None]) -> None:
         """Write the zip (from the cache when nothing it is made from changed). `complete_index`
@@ -261,9 +261,9 @@ def file_digests(folder: Path, *, leave_out: Path | None = None) -> list[tuple[s
 # --- The second build ------------------------------------------------------------------------
 
 
-def offline_build_env(environ: Mapping[str, str], index_inputs: Path) -> dict[str, str]:
+def offline_build_env(environ: Mapping[str, str], index_inputs: Path, lock: int | None) -> dict[str, str]:
     return {**environ, "BOOK_OFFLINE": "true", "BOOK_EXPORTS": "0", INDEX_ENV: str(index_inputs),
-            BOOK_BUILD_ENV: str(os.getpid())}
+            BOOK_BUILD_ENV: str(os.getpid()), **({} if lock is None else {LOCK_ENV: str(lock)})}
 
 
 @dataclass
@@ -301,7 +301,7 @@ def start_offline_build(config_file: Path) -> OfflineBuild:
                 [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config_file),
                  "-d", str(site_dir)],
                 stdout=subprocess.DEVNULL, stderr=stderr, cwd=config_file.parent,
-                env=offline_build_env(os.environ, index_inputs), pass_fds=() if lock is None else (lock,),
+                env=offline_build_env(os.environ, index_inputs, lock), pass_fds=() if lock is None else (lock,),
             )
     except BaseException:
         writing.remove_build_folder(work)

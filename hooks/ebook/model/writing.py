@@ -115,8 +115,8 @@ def zip_folder(folder: Path, dest: Path, *, root: str, when: datetime) -> None:
 # in use while either runs, and a build that comes next never removes it under that program.
 
 LOCK_NAME = ".in-use.lock"
-# A folder without a lock file is left alone (`remove_if_left`) until it is this old: no build
-# runs for a day.
+# A folder without a lock file is left alone (`remove_if_left`) until nothing in it has changed
+# for this long: no build runs for a day (the preview makes no such folder).
 UNLOCKED_LEFT_AFTER = 24 * 3600  # seconds
 _held: dict[Path, int] = {}  # this process's build folders, with their locks' descriptors
 _held_change = threading.Lock()
@@ -169,18 +169,31 @@ def lock_descriptor(folder: Path) -> int | None:
 
 def remove_build_folder(folder: Path) -> None:
     """Remove a folder of this build's own (`build_folder`), then release its lock."""
-    remove_held_folder(folder)
-    with _held_change:
-        fd = _held.pop(folder, None)
-        if fd is not None:
-            os.close(fd)
+    try:
+        remove_held_folder(folder)
+    finally:
+        with _held_change:
+            fd = _held.pop(folder, None)
+            if fd is not None:
+                os.close(fd)
+
+
+def holds_lock(folder: Path, fd: int) -> bool:
+    """Whether `fd` is open on `folder`'s lock file: the descriptor a build gave the program
+    that works in its folder (`lock_descriptor`)."""
+    try:
+        held, lock = os.fstat(fd), os.lstat(folder / LOCK_NAME)
+    except OSError:
+        return False
+    return not folder.is_symlink() and (held.st_dev, held.st_ino) == (lock.st_dev, lock.st_ino)
 
 
 def remove_held_folder(folder: Path) -> None:
     """Remove a build folder whose lock this process holds, its lock file last: a removal that
     could not remove everything (a program still writing in it) leaves a folder with its lock
-    file, which a build that comes next removes once the lock is released."""
-    with contextlib.suppress(FileNotFoundError):
+    file, which a build that comes next removes once the lock is released. Never fails: what is
+    left is left."""
+    try:
         for entry in folder.iterdir():
             if entry.name == LOCK_NAME:
                 continue
@@ -192,6 +205,9 @@ def remove_held_folder(folder: Path) -> None:
             (folder / LOCK_NAME).unlink()
             folder.rmdir()
         elif not (folder / LOCK_NAME).exists():  # not a build folder's layout: removed as it is
+            shutil.rmtree(folder, ignore_errors=True)
+    except OSError:  # gone already, or written to meanwhile: removed as far as it can be
+        if not (folder / LOCK_NAME).exists():
             shutil.rmtree(folder, ignore_errors=True)
 
 
