@@ -91,28 +91,48 @@ def test_a_new_chapter_with_the_templates_sample_text_is_previewed_with_what_is_
     assert "`make book`, `make test` and the pull request's checks stop until these are fixed" in printed
 
 
-@pytest.mark.parametrize("ending", ["SIGTERM", "SIGHUP"])
-def test_a_preview_stopped_by_kill_or_its_terminal_closing_removes_its_folder(tmp_path: Path, ending: str) -> None:
+@pytest.mark.parametrize(("ignored", "sent", "when"), [
+    ((), ("SIGTERM",), "Serving on"),
+    ((), ("SIGHUP",), "Serving on"),  # its terminal closed
+    ((), ("SIGTERM", "SIGTERM"), "Serving on"),  # sent again while it stops
+    ((), ("SIGTERM",), None),  # as soon as its folder is made: while the book is first built
+    (("SIGHUP",), ("SIGHUP", "SIGTERM"), "Serving on"),  # started with `nohup`: its terminal closing leaves it on
+])
+def test_a_preview_stopped_by_kill_or_its_terminal_closing_removes_its_folder(
+        tmp_path: Path, ignored: tuple[str, ...], sent: tuple[str, ...], when: str | None) -> None:
     config = book_with_chapter(tmp_path, TEMPLATE.read_text(encoding="utf-8"))
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     port = free_port()
     command, settings = serve_command()
+
+    def ignoring() -> None:
+        for name in ignored:
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+
     process = subprocess.Popen([*command, "-f", str(config), "-a", f"127.0.0.1:{port}"], cwd=config.parent,
                                env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **settings, "TMPDIR": str(temporary)},
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=ignoring)
     try:
         assert process.stdout is not None
-        for line in process.stdout:
-            if "Serving on" in line:
+        printed = []
+        deadline = time.monotonic() + 60  # a bound, not a measure
+        while when is None and not any(temporary.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        for line in process.stdout if when is not None else ():
+            printed.append(line)
+            if when in line:
                 break
         assert [folder.name[:7] for folder in temporary.iterdir()] == ["mkdocs_"]
-        process.send_signal(getattr(signal, ending))
-        printed = process.communicate(timeout=60)[0]
+        for name in sent:
+            process.send_signal(getattr(signal, name))
+            time.sleep(0.2)
+        printed.append(process.communicate(timeout=60)[0])
     finally:
         process.kill()
         process.wait()
-    assert "Preview stopped." in printed and "Traceback" not in printed
+    assert process.returncode == 128 + getattr(signal, sent[-1]), printed
+    assert "Preview stopped." in printed[-1] and "Traceback" not in "".join(printed)
     assert list(temporary.iterdir()) == []
 
 

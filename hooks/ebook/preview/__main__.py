@@ -30,6 +30,8 @@ from ebook.preview.sources import watched_paths
 log = logging.getLogger("mkdocs.plugins.ebook.preview")
 POLLING_INTERVAL = 0.1  # seconds between two looks at the watched files (MkDocs': 0.5)
 BUILD_DELAY = 0.05  # seconds without a new change before a rebuild starts (MkDocs': 0.1)
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+_stopped_by: list[int] = []  # the signal that stopped the preview
 
 
 def main() -> None:
@@ -49,18 +51,28 @@ def main() -> None:
     options = {key: value for key, value in (("strict", args.strict), ("dev_addr", args.dev_addr))
                if value is not None}
     # Stopped as Ctrl-C stops it, so that its folder is removed: by `kill`, or by its terminal
-    # closing (SIGHUP), which would end Python at once and leave the folder behind.
-    for ending in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(ending, _interrupt)
+    # closing (SIGHUP), which would end Python at once and leave the folder behind. A signal
+    # the preview was started to ignore (`nohup`) stays ignored.
+    for ending in ENDING_SIGNALS:
+        if signal.getsignal(ending) is signal.SIG_DFL:
+            signal.signal(ending, _interrupt)
     site_dir = tempfile.mkdtemp(prefix="mkdocs_")
     try:
         serve(PreviewBuilder(args.config_file, site_dir, **options), site_dir)
+    except KeyboardInterrupt:  # before it served: while the book was first built
+        pass
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
         logs.logger.info("Preview stopped.")
+    if _stopped_by:
+        sys.exit(128 + _stopped_by[0])  # as a program ended by the signal says it was
 
 
 def _interrupt(signum: int, frame: object) -> None:
+    # Another such signal while it stops would stop the stopping, and leave the folder.
+    for ending in ENDING_SIGNALS:
+        signal.signal(ending, signal.SIG_IGN)
+    _stopped_by.append(signum)
     raise KeyboardInterrupt
 
 
