@@ -19,8 +19,8 @@ _BOX = ("(self::div[contains(concat(' ', normalize-space(@class), ' '), ' admoni
 # A chapter's reflection prompts, as XPath: a yes or no asked of every chapter in every build,
 # answered by lxml alone (about twenty times quicker than building a BeautifulSoup tree), and the
 # items the worksheet prints. From the element given and everything in it. A box inside another
-# is not read on its own (the chapter checks refuse it): what the outer box's list holds is asked
-# once, as it is written, and never a prompt twice.
+# box, in the whole document, is not read on its own (the chapter checks refuse it): what the
+# outer box's list holds is asked once, as it is written, and never a prompt twice.
 _REFLECTION_PROMPTS = lxml_etree.XPath(
     f"descendant-or-self::*[{_BOX}][not(ancestor::*[{_BOX}])]/*[self::ul or self::ol]/li"
 )

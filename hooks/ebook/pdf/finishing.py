@@ -262,9 +262,11 @@ def finish_printed(data: bytes, files: Sequence[tuple[PdfMetadata, Sequence[str]
             add_page_labels(printed, front_pages)
             parts = [printed]
         for part, (metadata, headings) in zip(parts, files):
-            finished.append((finalise(part, metadata, epoch=epoch, headings=headings), len(part.pages)))
-            if part is not printed:
-                part.close()
+            try:
+                finished.append((finalise(part, metadata, epoch=epoch, headings=headings), len(part.pages)))
+            finally:
+                if part is not printed:
+                    part.close()
     return finished
 
 
