@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -92,7 +93,7 @@ def measure(chapters: int, edits: int, kind: str, workdir: Path) -> list[float]:
             # Let the rest of the build (other pages, the search index) finish before the next edit.
             time.sleep(max(1.0, 1.5 * seconds))
     finally:
-        process.terminate()
+        process.send_signal(signal.SIGINT)  # as Ctrl-C: both previews then remove their site folder
         process.wait(timeout=30)
         log.close()
     # The incremental preview says what each rebuild took: the rest is noticing the change.
