@@ -267,3 +267,19 @@ def git(cwd: Path, *args: str, date: str | None = None) -> str:
         cwd=cwd, env=env, capture_output=True, text=True, check=True,
     )
     return result.stdout
+
+
+def ended_pid() -> int:
+    """The process id of a process that has ended, as a killed build has."""
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    return ended.pid
+
+
+def left_unheld(folder: Path) -> Path:
+    """A build folder whose lock no one holds: its build ended without removing it."""
+    from ebook.model.writing import LOCK_NAME
+
+    (folder / "inside").mkdir(parents=True)
+    (folder / LOCK_NAME).touch()
+    return folder

@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files
 
 from ebook.model import settings
 from ebook.model import writing as x
+from tests.helpers import ended_pid, left_unheld
 
 
 @pytest.mark.parametrize(("value", "on"), [("", True), ("1", True), ("0", False), (" 0 ", False)])
@@ -132,13 +133,6 @@ sys.stdin.read()
 """
 
 
-def ended_pid() -> int:
-    """The process id of a process that has ended, as a killed build has."""
-    ended = subprocess.Popen(["true"])
-    ended.wait()
-    return ended.pid
-
-
 def made_elsewhere(tmp_path: Path, prefix: str, *how: str) -> tuple[subprocess.Popen[str], list[str]]:
     """A build in another process, making its folder: the lines it printed (the folder last)."""
     maker = subprocess.Popen([sys.executable, "-c", MAKER, str(tmp_path), prefix, *how],
@@ -157,13 +151,6 @@ def held_elsewhere(folder: Path) -> subprocess.Popen[str]:
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None and holder.stdout.readline() == "held\n"
     return holder
-
-
-def left_unheld(folder: Path) -> Path:
-    """A build folder whose lock no one holds: its build ended without removing it."""
-    (folder / "inside").mkdir(parents=True)
-    (folder / x.LOCK_NAME).touch()
-    return folder
 
 
 def test_a_build_folder_is_named_after_the_build_and_its_own_are_kept(

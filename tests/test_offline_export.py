@@ -22,7 +22,7 @@ from mkdocs.structure.files import Files
 
 from ebook import offline
 from ebook.model import state, writing
-from tests.helpers import ROOT, make_fixture_project
+from tests.helpers import ROOT, ended_pid, left_unheld, make_fixture_project
 
 if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
@@ -135,20 +135,6 @@ def test_a_failed_book_build_stops_the_second_build(tmp_path: Path, monkeypatch:
     assert signal.getsignal(signal.SIGTERM) == handler
 
 
-def dead_build_pid() -> int:
-    """The process id of a build that has ended, as a killed build has."""
-    ended = subprocess.Popen(["true"])
-    ended.wait()
-    return ended.pid
-
-
-def left_unheld(folder: Path) -> Path:
-    """An edition's folder whose lock no one holds: its book's build ended without removing it."""
-    (folder / "site").mkdir(parents=True)
-    (folder / writing.LOCK_NAME).touch()
-    return folder
-
-
 def test_a_build_removes_the_folders_of_killed_editions_even_when_it_reuses_the_zip(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
@@ -157,7 +143,7 @@ def test_a_build_removes_the_folders_of_killed_editions_even_when_it_reuses_the_
     # but its build (this process: it holds its folders' locks) still runs.
     left = left_unheld(tmp_path / f"{offline.WORK_PREFIX}{os.getppid()}-left")
     made = writing.build_folder(offline.WORK_PREFIX)
-    kept = made.rename(tmp_path / f"{offline.WORK_PREFIX}{dead_build_pid()}-kept")  # its lock with it
+    kept = made.rename(tmp_path / f"{offline.WORK_PREFIX}{ended_pid()}-kept")  # its lock with it
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     export = offline.OfflineExport(state.start(config), config)
     # As if the last build from the same sources left the zip: no second build starts.
@@ -176,9 +162,9 @@ def test_an_edition_whose_book_build_was_killed_removes_its_own_folder(
     (here this process's parent stands for it) and gave it the folder's lock; an edition run by
     hand, or given another folder than its lock's, removes nothing."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    work = left_unheld(tmp_path / f"{offline.WORK_PREFIX}{dead_build_pid()}-x")
+    work = left_unheld(tmp_path / f"{offline.WORK_PREFIX}{ended_pid()}-x")
     other = left_unheld(tmp_path / "other")
-    ended = str(dead_build_pid())
+    ended = str(ended_pid())
     with open(work / writing.LOCK_NAME, "rb") as lock, open(other / writing.LOCK_NAME, "rb") as other_lock:
         for started_by, given, removed in ((str(os.getppid()), lock, False),  # its book's build runs
                                            (None, None, False),  # run by hand
