@@ -10,7 +10,6 @@ import re
 import shutil
 import signal
 import socket
-import subprocess
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +34,7 @@ from ebook.pdf.browser import (
     render_documents,
 )
 from ebook.pdf.documents import PrintDocument
+from tests.helpers import ended_pid, left_unheld
 from tests.print_documents import METADATA, system_browser
 
 
@@ -222,14 +222,10 @@ def test_the_folders_of_killed_builds_are_removed_and_those_of_running_builds_ke
     # A build holds its folder's lock while it runs (here this process, the folder named after
     # a process that has ended); a killed build's lock is free, whatever process id its name
     # carries (here one still running).
-    killed_build = subprocess.Popen(["true"])
-    killed_build.wait()
     made = writing.build_folder(cdp.FOLDER_PREFIX)
-    running = made.rename(tmp_path / f"{cdp.FOLDER_PREFIX}{killed_build.pid}-kept")  # its lock with it
-    left = tmp_path / f"{cdp.FOLDER_PREFIX}{os.getppid()}-left"
-    for folder in (running, left, tmp_path / "site"):
-        (folder / "profile").mkdir(parents=True)
-    (left / writing.LOCK_NAME).touch()
+    running = made.rename(tmp_path / f"{cdp.FOLDER_PREFIX}{ended_pid()}-kept")  # its lock with it
+    left = left_unheld(tmp_path / f"{cdp.FOLDER_PREFIX}{os.getppid()}-left")
+    (tmp_path / "site").mkdir()
     doc = PrintDocument(path="downloads/t.pdf", url_path="t.print.html", html=PAGE, metadata=METADATA)
     with ThreadPoolExecutor(1) as worker:
         worker.submit(render_documents, [doc], tmp_path / "site", system_browser(), workers=1).result()
