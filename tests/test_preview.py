@@ -117,7 +117,7 @@ def test_a_preview_stopped_by_kill_or_its_terminal_closing_removes_its_folder(
         assert process.stdout is not None
         printed = []
         deadline = time.monotonic() + 60  # a bound, not a measure
-        while when is None and not any(temporary.iterdir()) and time.monotonic() < deadline:
+        while when is None and not any(temporary.glob("mkdocs_*")) and time.monotonic() < deadline:
             time.sleep(0.01)
         for line in process.stdout if when is not None else ():
             printed.append(line)
@@ -133,6 +133,27 @@ def test_a_preview_stopped_by_kill_or_its_terminal_closing_removes_its_folder(
         process.wait()
     assert process.returncode == 128 + getattr(signal, sent[-1]), printed
     assert "Preview stopped." in printed[-1] and "Traceback" not in "".join(printed)
+    assert list(temporary.iterdir()) == []
+
+
+def test_a_preview_stopped_while_code_made_by_exec_runs_says_which_signal_stopped_it(tmp_path: Path) -> None:
+    """Modules being imported run code made by exec() (dataclasses do, for each class): a stop
+    arriving there ends the preview as one arriving anywhere else does."""
+    config = book_with_chapter(tmp_path, TEMPLATE.read_text(encoding="utf-8"))
+    (config.parent / "hooks" / "stopped_while_imported.py").write_text(
+        'exec("import os, signal\\nos.kill(os.getpid(), signal.SIGTERM)\\nwhile True: pass")\n', encoding="utf-8")
+    settings = config.read_text(encoding="utf-8")
+    assert "\nhooks:\n" in settings
+    config.write_text(settings.replace("\nhooks:\n", "\nhooks:\n- hooks/stopped_while_imported.py\n", 1),
+                      encoding="utf-8")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    command, environment = serve_command()
+    stopped = subprocess.run([*command, "-f", str(config), "-a", f"127.0.0.1:{free_port()}"], cwd=config.parent,
+                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **environment, "TMPDIR": str(temporary)},
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+    assert stopped.returncode == 128 + signal.SIGTERM, stopped.stdout
+    assert "Preview stopped." in stopped.stdout and "Traceback" not in stopped.stdout
     assert list(temporary.iterdir()) == []
 
 

@@ -56,8 +56,12 @@ def main() -> None:
     for ending in ENDING_SIGNALS:
         if signal.getsignal(ending) is signal.SIG_DFL:
             signal.signal(ending, _interrupt)
+    # The folder is made whole or not at all: a signal arriving meanwhile waits until it is
+    # made, then stops the preview inside the `try` that removes it.
+    unblocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, *ENDING_SIGNALS})
     site_dir = tempfile.mkdtemp(prefix="mkdocs_")
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)
         serve(PreviewBuilder(args.config_file, site_dir, **options), site_dir)
     except KeyboardInterrupt:  # before it served: while the book was first built
         pass
@@ -68,12 +72,18 @@ def main() -> None:
         sys.exit(128 + _stopped_by[0])  # as a program ended by the signal says it was
 
 
+class Stopped(KeyboardInterrupt):
+    """Caught wherever Ctrl-C is. Not KeyboardInterrupt itself: CPython 3.11 ends a `python -m`
+    program by SIGINT, whatever status it exits with, once a KeyboardInterrupt has left code run
+    by exec() of a string, as dataclasses do while a module is first imported."""
+
+
 def _interrupt(signum: int, frame: object) -> None:
     # Another such signal while it stops would stop the stopping, and leave the folder.
     for ending in ENDING_SIGNALS:
         signal.signal(ending, signal.SIG_IGN)
     _stopped_by.append(signum)
-    raise KeyboardInterrupt
+    raise Stopped
 
 
 def serve(builder: PreviewBuilder, site_dir: str) -> None:
