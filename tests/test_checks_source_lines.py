@@ -88,6 +88,19 @@ def test_box_text_indented_twice_shows_as_code_unless_it_continues_a_list_item()
     assert s.box_indent_problems([BOX, "", "    1. A prompt", "", "        More about it."], 1) == []
 
 
+def test_a_box_put_away_in_a_comment_over_several_lines_is_not_read() -> None:
+    """A comment shows nothing: its box is no box, and the line that ends it is no box's line."""
+    for box in (BOX, "!!! Scenario “Not yet”"):
+        lines = ["Text.", "", "<!--", box, "", "    Jesse sits down.", "    Sam waits.", "-->", "", "More text."]
+        assert s.box_indent_problems(lines, 1) == [] and s.box_line_problems(lines, 1) == [], box
+    # A comment not closed shows as text, and its box line is read.
+    ((number, _),) = s.box_line_problems(["<!--", "!!! Scenario “Not yet”", "", "    Jesse sits down."], 1)
+    assert number == 2
+    # A comment at the margin is a block of its own: below a line of the box's text, it ends the box.
+    ((number, message),) = s.box_indent_problems([BOX, "", "    Jesse sits down", "<!-- to do:", "-->"], 1)
+    assert number == 4 and "the box ends on the line above" in message
+
+
 def test_a_box_line_off_the_four_space_steps_is_found() -> None:
     ((number, message),) = s.box_indent_problems(["Text.", "", "  " + BOX, "", "    Body."], 1)
     assert number == 3 and "not read as a box" in message
@@ -138,7 +151,8 @@ def test_download_links_by_the_paths_the_build_writes_and_code_are_left_alone() 
             "```html", '<a data-download="./not/read.pdf">shown as code</a>', "```",
             "A link to a download says `data-download='./shown.pdf'` or ``data-download=shown.pdf``.",
             '<div data-downloads-list></div> <a x-data-download=other.pdf>',
-            '<!-- <a data-download="./hidden.pdf">not yet</a> -->']
+            '<!-- <a data-download="./hidden.pdf">not yet</a> -->',
+            "<!--", 'A link for later: <a data-download="./hidden/over/lines.pdf">not yet</a>', "-->"]
     assert s.download_attribute_problems(page, 1, WRITTEN.__contains__, example="downloads/book.pdf") == []
 
 

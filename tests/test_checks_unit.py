@@ -148,6 +148,16 @@ def test_a_box_line_in_a_comment_or_code_is_never_taken_for_a_boxs_line(before: 
     assert f"inside the reflection box on line {outer}," in found[0]
 
 
+@pytest.mark.parametrize("before", [
+    "<!--\n#### Old heading\n-->\n",  # a comment, over several lines
+    "An example of a heading:\n\n    #### Old heading\n",  # an indented code block
+])
+def test_a_heading_in_a_comment_or_code_is_never_taken_for_a_headings_line(before: str) -> None:
+    body = f"# L\n\n{before}\nText.\n\n#### Skipped\n"
+    found = [f for f in problems(page(body)) if "is skipped" in f]
+    assert [f.split(": heading")[0] for f in found] == [f"docs/chapters/listening.md:{6 + body.count(chr(10))}"], found
+
+
 def test_a_box_in_a_list_or_after_a_box_is_read_where_it_is() -> None:
     # Indented after a list item or a box: in it, not code.
     body = f"# L\n\n- An item.\n\n    {NESTED_PAIR.replace(chr(10), chr(10) + '    ')}"

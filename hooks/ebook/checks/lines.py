@@ -32,7 +32,7 @@ class Lines:
         self._lower: str | None = None  # the text lower-cased, for find_text, made when first needed
         self._starts: list[int] = []  # where each line starts in it
         # Each line's text outside HTML comments, and the lines of indented code blocks, for
-        # find_admonition: made when first needed.
+        # find_heading and find_admonition: made when first needed (`_shown`).
         self._visible: list[str] | None = None
         self._indented_code: set[int] = set()
 
@@ -41,6 +41,13 @@ class Lines:
         """A whole file's lines (the configuration file's), for findings of its own."""
         with open(path, encoding="utf-8") as f:
             return cls(f.read(), 1)
+
+    def _shown(self) -> tuple[list[str], set[int]]:
+        """Each line's text outside HTML comments, and the indexes of indented code blocks' lines."""
+        if self._visible is None:
+            self._visible = source_lines.outside_comments(self.lines, self._code)
+            self._indented_code = _indented_code_lines(self._visible, self.lines, self._code, self.body_start - 1)
+        return self._visible, self._indented_code
 
     def _find(self, kind: str, matches: Callable[[int], bool]) -> int | None:
         start = self._cursor.get(kind, self.body_start - 2) + 1
@@ -91,14 +98,19 @@ class Lines:
         return None
 
     def find_heading(self, level: int) -> int:
+        """The next heading's line of that level, not in an HTML comment or an indented code
+        block (see `find_admonition`)."""
         atx = re.compile(rf"^\s*(?:>\s*)*#{{{level}}}(?:\s|$)|<h{level}\b", re.I)
         underline = re.compile(r"^\s*=+\s*$" if level == 1 else r"^\s*-+\s*$")
+        visible, hidden = self._shown()
 
         def matches(i: int) -> bool:
-            if atx.search(self.lines[i]):
+            if i in hidden:
+                return False
+            if atx.search(visible[i]):
                 return True
-            return (level <= 2 and i + 1 < len(self.lines) and bool(self.lines[i].strip())
-                    and bool(underline.match(self.lines[i + 1])))
+            return (level <= 2 and i + 1 < len(visible) and bool(visible[i].strip())
+                    and bool(underline.match(visible[i + 1])))
 
         return self._find("heading", matches) or self._fallback("heading")
 
@@ -106,10 +118,7 @@ class Lines:
         """The next box's line: a `!!!` or `???` line, or a raw `<div class="admonition …">` or
         `<details class=…>` (its attributes may go on over the next lines), that is not in an
         HTML comment or an indented code block, which show nothing and show code."""
-        if self._visible is None:
-            self._visible = _outside_comments(self.lines, self._code)
-            self._indented_code = _indented_code_lines(self._visible, self.lines, self._code, self.body_start - 1)
-        visible, hidden = self._visible, self._indented_code
+        visible, hidden = self._shown()
 
         def matches(i: int) -> bool:
             if i in hidden:
@@ -125,31 +134,6 @@ class Lines:
 
 _OPEN_TAG = re.compile(r"<(?:div|details)\b[^>]*$", re.I)
 _TAG_LINES = 20  # the most lines a box's tag is looked for over
-
-
-def _outside_comments(lines: list[str], code: set[int]) -> list[str]:
-    """Each line's text outside HTML comments that start a line (`<!-- … -->`, over any number
-    of lines), which show nothing: a box written in one is no box. As Python-Markdown reads them,
-    before any other Markdown but fenced code: a comment counts from its `<!--` to its `-->`
-    only if it has one (an unclosed `<!--` shows as text), and one that starts inside a line
-    (even in a code span) is left as it is, along with whatever it runs over, up to its `-->`."""
-    text = "\n".join("" if index in code else line for index, line in enumerate(lines))
-    parts: list[str] = []
-    at = 0
-    while (start := text.find("<!--", at)) != -1:
-        end = text.find("-->", start + 4)
-        if end == -1:
-            break
-        before = text[text.rfind("\n", 0, start) + 1:start]  # on its line
-        if len(before) <= 3 and not before.strip():
-            # The comment's text goes, its line breaks stay: every line keeps its number.
-            parts += (text[at:start], "\n" * text.count("\n", start, end))
-        else:
-            parts.append(text[at:end + 3])
-        at = end + 3
-    parts.append(text[at:])
-    visible = "".join(parts).split("\n")
-    return [line if index not in code else lines[index] for index, line in enumerate(visible)]
 
 
 # A line that can only be a paragraph's (a letter or digit, a heading, emphasis, a quotation

@@ -34,7 +34,7 @@ def box_line_problems(lines: Sequence[str], first: int) -> list[Finding]:
     `first` is the 1-based line where the Markdown body starts (after the front matter).
     """
     findings = []
-    for number, line in _body_lines(lines, first):
+    for number, line in _shown_body_lines(lines, first):
         text = line.strip()
         start = _BOX_START.match(text)
         if not start or _BOX_LINE.match(text):
@@ -70,7 +70,7 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
     open_boxes: list[int] = []  # the indent of each open box's text, innermost last
     after_blank = False
     previous: tuple[int, str] | None = None  # the last line with text: (indent, text)
-    for number, line in _body_lines(lines, first):
+    for number, line in _shown_body_lines(lines, first):
         if not line.strip():
             after_blank = True
             continue
@@ -149,7 +149,7 @@ def download_attribute_problems(lines: Sequence[str], first: int, is_download: C
         return example(path) if callable(example) else example
 
     found = []
-    for number, line in _body_lines(lines, first):
+    for number, line in _shown_body_lines(lines, first):
         for match in _DOWNLOAD_ATTRIBUTE.finditer(_NOT_READ.sub("", line)):
             path = next(value for value in match.groups() if value is not None)
             known = is_download(path)
@@ -171,6 +171,46 @@ def download_attribute_problems(lines: Sequence[str], first: int, is_download: C
             elif links is not None and known:
                 links.append((number, path))
     return found
+
+
+def _shown_body_lines(lines: Sequence[str], first: int) -> Iterable[tuple[int, str]]:
+    """`_body_lines`, each with its text outside HTML comments (`outside_comments`): a box or a
+    link written in a comment shows nothing, and the comment's lines are read as blank but its
+    first, read as an empty comment (`<!---->`): a block of its own, which ends a box as any
+    block less indented than the box's text does."""
+    code = fenced_lines(lines)
+    shown = outside_comments(lines, code)
+    for index in range(max(first - 1, 0), len(lines)):
+        if index not in code:
+            line = shown[index]
+            if not line.strip() and lines[index].lstrip().startswith("<!--"):
+                line = line + "<!---->"
+            yield index + 1, line
+
+
+def outside_comments(lines: Sequence[str], code: set[int]) -> list[str]:
+    """Each line's text outside HTML comments that start a line (`<!-- … -->`, over any number
+    of lines), which show nothing: a box written in one is no box. As Python-Markdown reads them,
+    before any other Markdown but fenced code: a comment counts from its `<!--` to its `-->`
+    only if it has one (an unclosed `<!--` shows as text), and one that starts inside a line
+    (even in a code span) is left as it is, along with whatever it runs over, up to its `-->`."""
+    text = "\n".join("" if index in code else line for index, line in enumerate(lines))
+    parts: list[str] = []
+    at = 0
+    while (start := text.find("<!--", at)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            break
+        before = text[text.rfind("\n", 0, start) + 1:start]  # on its line
+        if len(before) <= 3 and not before.strip():
+            # The comment's text goes, its line breaks stay: every line keeps its number.
+            parts += (text[at:start], "\n" * text.count("\n", start, end))
+        else:
+            parts.append(text[at:end + 3])
+        at = end + 3
+    parts.append(text[at:])
+    visible = "".join(parts).split("\n")
+    return [line if index not in code else lines[index] for index, line in enumerate(visible)]
 
 
 def _body_lines(lines: Sequence[str], first: int) -> Iterable[tuple[int, str]]:
