@@ -99,6 +99,17 @@ def test_a_box_put_away_in_a_comment_over_several_lines_is_not_read() -> None:
     # A comment at the margin is a block of its own: below a line of the box's text, it ends the box.
     ((number, message),) = s.box_indent_problems([BOX, "", "    Jesse sits down", "<!-- to do:", "-->"], 1)
     assert number == 4 and "the box ends on the line above" in message
+    # Right below the box's first line too: what follows is no longer judged as the box's text.
+    assert s.box_indent_problems([BOX, "<!-- to do:", "-->", "        Jesse sits down."], 1) == []
+
+
+@pytest.mark.parametrize("comment", [
+    ["\t<!--", "!!! Scenario “Next”", "\t-->"],  # a tab is four spaces: code, not a comment
+    ["<!-- ended --!>", "!!! Scenario “Next”", "-->"],  # a comment ends at --!> too
+])
+def test_a_box_line_after_what_only_looks_like_a_comments_start_is_read(comment: list[str]) -> None:
+    ((number, message),) = s.box_line_problems(["Text.", "", *comment], 1)
+    assert number == 4 and "straight double quotes" in message
 
 
 def test_a_box_line_off_the_four_space_steps_is_found() -> None:

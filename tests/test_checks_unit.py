@@ -151,11 +151,19 @@ def test_a_box_line_in_a_comment_or_code_is_never_taken_for_a_boxs_line(before: 
 @pytest.mark.parametrize("before", [
     "<!--\n#### Old heading\n-->\n",  # a comment, over several lines
     "An example of a heading:\n\n    #### Old heading\n",  # an indented code block
+    "<!-- to do --> #### Old heading\n",  # text after a comment, not right after it: a paragraph
+    "<!-- to do:\n--> #### Old heading\n",
 ])
 def test_a_heading_in_a_comment_or_code_is_never_taken_for_a_headings_line(before: str) -> None:
     body = f"# L\n\n{before}\nText.\n\n#### Skipped\n"
     found = [f for f in problems(page(body)) if "is skipped" in f]
     assert [f.split(": heading")[0] for f in found] == [f"docs/chapters/listening.md:{6 + body.count(chr(10))}"], found
+
+
+def test_a_heading_right_after_a_comment_is_a_heading() -> None:
+    body = "# L\n\n<!-- to do:\n-->#### Skipped\n\nText.\n\n#### Not told\n"
+    found = [f for f in problems(page(body)) if "is skipped" in f]
+    assert [f.split(": heading")[0] for f in found] == ["docs/chapters/listening.md:10"], found
 
 
 def test_a_box_in_a_list_or_after_a_box_is_read_where_it_is() -> None:

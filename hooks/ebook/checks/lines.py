@@ -101,13 +101,16 @@ class Lines:
         """The next heading's line of that level, not in an HTML comment or an indented code
         block (see `find_admonition`)."""
         atx = re.compile(rf"^\s*(?:>\s*)*#{{{level}}}(?:\s|$)|<h{level}\b", re.I)
+        # Python-Markdown puts the text after a comment's end on a line of its own, as it is: a
+        # heading only if its "#" comes right after the comment.
+        after_comment = re.compile(rf"^#{{{level}}}(?:\s|$)|<h{level}\b", re.I)
         underline = re.compile(r"^\s*=+\s*$" if level == 1 else r"^\s*-+\s*$")
         visible, hidden = self._shown()
 
         def matches(i: int) -> bool:
             if i in hidden:
                 return False
-            if atx.search(visible[i]):
+            if (atx if visible[i] == self.lines[i] else after_comment).search(visible[i]):
                 return True
             return (level <= 2 and i + 1 < len(visible) and bool(visible[i].strip())
                     and bool(underline.match(visible[i + 1])))

@@ -77,12 +77,14 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
         indent = _indent(line)
         text = line.strip()
         spaces = f"{indent} space{'s' if indent != 1 else ''}"
-        if open_boxes and indent < open_boxes[-1] and previous and previous[0] >= open_boxes[-1] \
-                and not after_blank:
-            findings.append((number, (
-                f"this line is indented by {spaces}, so the box ends on the line above and this "
-                f"line shows after the box: indent it by {open_boxes[-1]} spaces like the line above"
-            )))
+        if open_boxes and indent < open_boxes[-1] and not after_blank:
+            if previous and previous[0] >= open_boxes[-1]:
+                findings.append((number, (
+                    f"this line is indented by {spaces}, so the box ends on the line above and this "
+                    f"line shows after the box: indent it by {open_boxes[-1]} spaces like the line above"
+                )))
+            while open_boxes and indent < open_boxes[-1]:  # whatever the line is, those boxes end above it
+                open_boxes.pop()
         elif after_blank:
             while open_boxes and indent < open_boxes[-1]:
                 if indent > open_boxes[-1] - 4:
@@ -188,26 +190,30 @@ def _shown_body_lines(lines: Sequence[str], first: int) -> Iterable[tuple[int, s
             yield index + 1, line
 
 
+_COMMENT_END = re.compile(r"--!?>")
+
+
 def outside_comments(lines: Sequence[str], code: set[int]) -> list[str]:
     """Each line's text outside HTML comments that start a line (`<!-- … -->`, over any number
     of lines), which show nothing: a box written in one is no box. As Python-Markdown reads them,
-    before any other Markdown but fenced code: a comment counts from its `<!--` to its `-->`
-    only if it has one (an unclosed `<!--` shows as text), and one that starts inside a line
-    (even in a code span) is left as it is, along with whatever it runs over, up to its `-->`."""
+    before any other Markdown but fenced code: a comment counts from its `<!--` to its `-->` (or
+    `--!>`) only if it has one (an unclosed `<!--` shows as text), it starts a line if at most
+    three spaces come before it (a tab is four), and one that starts inside a line (even in a
+    code span) is left as it is, along with whatever it runs over, up to its end."""
     text = "\n".join("" if index in code else line for index, line in enumerate(lines))
     parts: list[str] = []
     at = 0
     while (start := text.find("<!--", at)) != -1:
-        end = text.find("-->", start + 4)
-        if end == -1:
+        end = _COMMENT_END.search(text, start + 4)
+        if end is None:
             break
         before = text[text.rfind("\n", 0, start) + 1:start]  # on its line
-        if len(before) <= 3 and not before.strip():
+        if len(before.expandtabs(4)) <= 3 and not before.strip():
             # The comment's text goes, its line breaks stay: every line keeps its number.
-            parts += (text[at:start], "\n" * text.count("\n", start, end))
+            parts += (text[at:start], "\n" * text.count("\n", start, end.start()))
         else:
-            parts.append(text[at:end + 3])
-        at = end + 3
+            parts.append(text[at:end.end()])
+        at = end.end()
     parts.append(text[at:])
     visible = "".join(parts).split("\n")
     return [line if index not in code else lines[index] for index, line in enumerate(visible)]
