@@ -103,6 +103,20 @@ def test_a_box_put_away_in_a_comment_over_several_lines_is_not_read() -> None:
     assert s.box_indent_problems([BOX, "<!-- to do:", "-->", "        Jesse sits down."], 1) == []
 
 
+def test_box_text_after_a_comment_less_indented_than_it_is_found_as_code() -> None:
+    """A note to other writers at the margin, between two paragraphs of a box, ends the box."""
+    lines = [BOX, "", "    Jesse sits down.", "", "<!-- to do: a second", "example -->", "", "    Sam waits."]
+    ((number, message),) = s.box_indent_problems(lines, 1)
+    assert number == 8 and "the comment on line 5" in message and "indent the comment by 4 spaces" in message
+    inner = [BOX, "", "    Text.", "", '    !!! note "Inside"', "", "        Inner.", "", "<!-- x -->", "", "        More."]
+    ((number, message),) = s.box_indent_problems(inner, 1)
+    assert number == 11 and "the comment on line 9" in message and "indent the comment by 8 spaces" in message
+    # Indented like the text, it keeps the box; a paragraph between ends the box and is to blame.
+    assert s.box_indent_problems([*lines[:4], "    <!-- to do -->", "", "    Sam waits."], 1) == []
+    after_a_paragraph = s.box_indent_problems([*lines[:4], "<!-- to do -->", "Text.", "", "    Sam waits."], 1)
+    assert not any("comment" in message for _, message in after_a_paragraph)
+
+
 @pytest.mark.parametrize("comment", [
     ["\t<!--", "!!! Scenario “Next”", "\t-->"],  # a tab is four spaces: code, not a comment
     ["<!-- ended --!>", "!!! Scenario “Next”", "-->"],  # a comment ends at --!> too

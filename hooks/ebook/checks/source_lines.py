@@ -65,11 +65,16 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
       ends there too (Python-Markdown does not continue a box's paragraph on a line less indented);
     - after a blank line, indented by four spaces more than the box's text, outside a list: they
       show as code;
+    - after a blank line, indented like a box's text, below a comment less indented than that
+      text: the comment ended the box, and they show as code;
     - a box's first line indented by other than a multiple of four spaces: not read as a box."""
     findings = []
     open_boxes: list[int] = []  # the indent of each open box's text, innermost last
     after_blank = False
     previous: tuple[int, str] | None = None  # the last line with text: (indent, text)
+    # A comment's line, after a blank line, that ended boxes, less indented than their text:
+    # (its number, the text indents of the boxes it ended, outermost first).
+    ended_by_comment: tuple[int, list[int]] | None = None
     for number, line in _shown_body_lines(lines, first):
         if not line.strip():
             after_blank = True
@@ -77,6 +82,7 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
         indent = _indent(line)
         text = line.strip()
         spaces = f"{indent} space{'s' if indent != 1 else ''}"
+        ending: tuple[int, list[int]] | None = None  # this line's, if a comment that ends boxes
         if open_boxes and indent < open_boxes[-1] and not after_blank:
             if previous and previous[0] >= open_boxes[-1]:
                 findings.append((number, (
@@ -86,6 +92,15 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
             while open_boxes and indent < open_boxes[-1]:  # whatever the line is, those boxes end above it
                 open_boxes.pop()
         elif after_blank:
+            comment_line, ended_earlier = ended_by_comment or (0, [])
+            meant = [box for box in ended_earlier if box <= indent]
+            if meant and (not open_boxes or indent >= open_boxes[-1] + 4):
+                findings.append((number, (
+                    f"this paragraph is indented by {spaces} like a box's text, but the comment on "
+                    f"line {comment_line} is indented by less, which ends the box, so this "
+                    f"shows as code: indent the comment by {meant[-1]} spaces, like the box's text"
+                )))
+            ended: list[int] = []
             while open_boxes and indent < open_boxes[-1]:
                 if indent > open_boxes[-1] - 4:
                     findings.append((number, (
@@ -94,8 +109,10 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
                         "to end the box"
                     )))
                     break
-                open_boxes.pop()
-            if open_boxes and indent >= open_boxes[-1] + 4 and previous \
+                ended.insert(0, open_boxes.pop())
+            if ended and text.startswith("<!--"):
+                ending = (number, ended)
+            if not meant and open_boxes and indent >= open_boxes[-1] + 4 and previous \
                     and previous[0] <= open_boxes[-1] and not _LIST_ITEM.match(previous[1]):
                 findings.append((number, (
                     f"this paragraph is indented by {spaces}, so it shows as code in the box: "
@@ -112,6 +129,7 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
                 open_boxes.append(indent + 4)
         after_blank = False
         previous = (indent, text)
+        ended_by_comment = ending
     return findings
 
 
