@@ -157,6 +157,40 @@ def test_a_preview_stopped_while_code_made_by_exec_runs_says_which_signal_stoppe
     assert list(temporary.iterdir()) == []
 
 
+# The preview, with its folder's making and removal each sending it a signal as they happen.
+SIGNALLED = """
+import os, runpy, shutil, signal, sys, tempfile
+make, remove = tempfile.mkdtemp, shutil.rmtree
+def made(*args, **kwargs):
+    folder = make(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGTERM)  # kill, as soon as the folder is made
+    return folder
+def removed(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGINT)  # then Ctrl-C, while it is removed
+    return remove(*args, **kwargs)
+tempfile.mkdtemp = made
+if sys.argv.pop(1) == "and-while-removing":
+    shutil.rmtree = removed
+runpy.run_module("ebook.preview", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.parametrize("when", ["once-made", "and-while-removing"])
+def test_a_preview_stopped_while_its_folder_is_made_or_removed_leaves_none(tmp_path: Path, when: str) -> None:
+    config = book_with_chapter(tmp_path, TEMPLATE.read_text(encoding="utf-8"))
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    command, environment = serve_command()
+    stopped = subprocess.run([sys.executable, "-c", SIGNALLED, when, *command[3:], "-f", str(config),
+                              "-a", f"127.0.0.1:{free_port()}"], cwd=config.parent,
+                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **environment, "TMPDIR": str(temporary)},
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # Ctrl-C as in a terminal
+    assert stopped.returncode == 128 + signal.SIGTERM, stopped.stdout
+    assert "Preview stopped." in stopped.stdout and "Traceback" not in stopped.stdout
+    assert list(temporary.iterdir()) == []
+
+
 def test_a_chapter_with_script_in_it_is_never_previewed(tmp_path: Path) -> None:
     text = TEMPLATE.read_text(encoding="utf-8") + '\n<img src="x.png" alt="x" onerror="alert(1)">\n'
     config = book_with_chapter(tmp_path, text)

@@ -31,6 +31,7 @@ log = logging.getLogger("mkdocs.plugins.ebook.preview")
 POLLING_INTERVAL = 0.1  # seconds between two looks at the watched files (MkDocs': 0.5)
 BUILD_DELAY = 0.05  # seconds without a new change before a rebuild starts (MkDocs': 0.1)
 ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+STOPPING_SIGNALS = {signal.SIGINT, *ENDING_SIGNALS}  # and Ctrl-C
 _stopped_by: list[int] = []  # the signal that stopped the preview
 
 
@@ -58,14 +59,15 @@ def main() -> None:
             signal.signal(ending, _interrupt)
     # The folder is made whole or not at all: a signal arriving meanwhile waits until it is
     # made, then stops the preview inside the `try` that removes it.
-    unblocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, *ENDING_SIGNALS})
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING_SIGNALS)
     site_dir = tempfile.mkdtemp(prefix="mkdocs_")
     try:
-        signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
         serve(PreviewBuilder(args.config_file, site_dir, **options), site_dir)
     except KeyboardInterrupt:  # before it served: while the book was first built
         pass
     finally:
+        _held_to_the_end(STOPPING_SIGNALS)  # another Ctrl-C or kill would stop the removal
         shutil.rmtree(site_dir, ignore_errors=True)
         logs.logger.info("Preview stopped.")
     if _stopped_by:
@@ -76,6 +78,17 @@ class Stopped(KeyboardInterrupt):
     """Caught wherever Ctrl-C is. Not KeyboardInterrupt itself: CPython 3.11 ends a `python -m`
     program by SIGINT, whatever status it exits with, once a KeyboardInterrupt has left code run
     by exec() of a string, as dataclasses do while a module is first imported."""
+
+
+def _held_to_the_end(signals: set[signal.Signals]) -> None:
+    """Block the signals until the process ends. One that came just before is acted on as they
+    are blocked, and stops nothing more: the preview is stopping."""
+    while True:
+        try:
+            signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+            return
+        except KeyboardInterrupt:
+            continue
 
 
 def _interrupt(signum: int, frame: object) -> None:
