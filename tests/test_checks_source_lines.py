@@ -96,24 +96,40 @@ def test_a_box_put_away_in_a_comment_over_several_lines_is_not_read() -> None:
     # A comment not closed shows as text, and its box line is read.
     ((number, _),) = s.box_line_problems(["<!--", "!!! Scenario “Not yet”", "", "    Jesse sits down."], 1)
     assert number == 2
-    # A comment at the margin is a block of its own: below a line of the box's text, it ends the box.
-    ((number, message),) = s.box_indent_problems([BOX, "", "    Jesse sits down", "<!-- to do:", "-->"], 1)
-    assert number == 4 and "the box ends on the line above" in message
-    # Right below the box's first line too: what follows is no longer judged as the box's text.
-    assert s.box_indent_problems([BOX, "<!-- to do:", "-->", "        Jesse sits down."], 1) == []
+    # A comment at the margin ends the box, but shows nothing: with no more text, nothing is wrong.
+    assert s.box_indent_problems([BOX, "", "    Jesse sits down", "<!-- to do:", "-->"], 1) == []
 
 
-def test_box_text_after_a_comment_less_indented_than_it_is_found_as_code() -> None:
-    """A note to other writers at the margin, between two paragraphs of a box, ends the box."""
-    lines = [BOX, "", "    Jesse sits down.", "", "<!-- to do: a second", "example -->", "", "    Sam waits."]
+@pytest.mark.parametrize("comment", [
+    ["", "<!-- to do: a second", "example -->", ""],  # between two paragraphs of the box
+    ["", "<!-- to do -->"],  # Python-Markdown sets a comment apart as if a blank line followed it
+    ["", "<!-- to do -->", "", "<!-- and this -->", ""],  # the first of two is to blame
+    ["<!-- to do:", "-->"],  # right below a line of the box's text
+])
+def test_box_text_after_a_comment_less_indented_than_it_is_found_as_code(comment: list[str]) -> None:
+    """A note to other writers at the margin, among a box's paragraphs, ends the box."""
+    lines = [BOX, "", "    Jesse sits down.", *comment, "    Sam waits."]
     ((number, message),) = s.box_indent_problems(lines, 1)
-    assert number == 8 and "the comment on line 5" in message and "indent the comment by 4 spaces" in message
+    assert number == len(lines) and f"the comment on line {4 + comment.index(next(filter(None, comment)))}" \
+        in message and "indent each of its lines by 4 spaces, with no blank line inside it" in message
+
+
+def test_box_text_after_a_comment_is_told_for_the_box_the_comment_ended() -> None:
     inner = [BOX, "", "    Text.", "", '    !!! note "Inside"', "", "        Inner.", "", "<!-- x -->", "", "        More."]
     ((number, message),) = s.box_indent_problems(inner, 1)
-    assert number == 11 and "the comment on line 9" in message and "indent the comment by 8 spaces" in message
-    # Indented like the text, it keeps the box; a paragraph between ends the box and is to blame.
-    assert s.box_indent_problems([*lines[:4], "    <!-- to do -->", "", "    Sam waits."], 1) == []
-    after_a_paragraph = s.box_indent_problems([*lines[:4], "<!-- to do -->", "Text.", "", "    Sam waits."], 1)
+    assert number == 11 and "the comment on line 9" in message and "indent each of its lines by 8 spaces" in message
+    ((number, message),) = s.box_indent_problems([BOX, "<!-- to do:", "-->", "    Jesse sits down."], 1)
+    assert number == 4 and "the comment on line 2" in message
+
+
+def test_a_comment_indented_like_the_box_text_keeps_the_box_unless_a_blank_line_splits_it() -> None:
+    lines = [BOX, "", "    Jesse sits down.", ""]
+    assert s.box_indent_problems([*lines, "    <!-- to do -->", "", "    Sam waits."], 1) == []
+    assert s.box_indent_problems([*lines, "    <!-- to do: a second", "    example -->", "", "    Sam waits."], 1) == []
+    ((number, message),) = s.box_indent_problems([*lines, "    <!-- to do: a second", "", "    example -->"], 1)
+    assert number == 5 and "this comment has a blank line inside it, so in a box its text shows" in message
+    # A paragraph between the comment and the text ends the box, and is to blame.
+    after_a_paragraph = s.box_indent_problems([*lines, "<!-- to do -->", "Text.", "", "    Sam waits."], 1)
     assert not any("comment" in message for _, message in after_a_paragraph)
 
 

@@ -65,42 +65,45 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
       ends there too (Python-Markdown does not continue a box's paragraph on a line less indented);
     - after a blank line, indented by four spaces more than the box's text, outside a list: they
       show as code;
-    - after a blank line, indented like a box's text, below a comment less indented than that
-      text: the comment ended the box, and they show as code;
+    - indented like a box's text, below a comment less indented than that text: the comment
+      ended the box, and they show as code;
+    - a comment in a box, indented like its text, with a blank line inside: its text shows;
     - a box's first line indented by other than a multiple of four spaces: not read as a box."""
     findings = []
+    body = list(_shown_body_lines(lines, first))
     open_boxes: list[int] = []  # the indent of each open box's text, innermost last
     after_blank = False
     previous: tuple[int, str] | None = None  # the last line with text: (indent, text)
-    # A comment's line, after a blank line, that ended boxes, less indented than their text:
-    # (its number, the text indents of the boxes it ended, outermost first).
+    # The last comment that ended boxes, less indented than their text, if only comments came
+    # after it: (its line, the text indents of the boxes it ended, outermost first).
     ended_by_comment: tuple[int, list[int]] | None = None
-    for number, line in _shown_body_lines(lines, first):
+    for at, (number, line) in enumerate(body):
         if not line.strip():
             after_blank = True
             continue
         indent = _indent(line)
         text = line.strip()
         spaces = f"{indent} space{'s' if indent != 1 else ''}"
-        ending: tuple[int, list[int]] | None = None  # this line's, if a comment that ends boxes
+        comment = text.startswith("<!--")
+        comment_line, ended_earlier = ended_by_comment or (0, [])
+        meant = [box for box in ended_earlier if box <= indent] if after_blank else []
+        if meant and (not open_boxes or indent >= open_boxes[-1] + 4):
+            findings.append((number, (
+                f"this paragraph is indented by {spaces} like a box's text, but the comment on line "
+                f"{comment_line} is indented by less, which ends the box, so this shows as code: "
+                f"move the comment out of the box, or indent each of its lines by {meant[-1]} "
+                "spaces, with no blank line inside it"
+            )))
+        ended: list[int] = []  # the boxes this line ends
         if open_boxes and indent < open_boxes[-1] and not after_blank:
-            if previous and previous[0] >= open_boxes[-1]:
+            if previous and previous[0] >= open_boxes[-1] and not comment:
                 findings.append((number, (
                     f"this line is indented by {spaces}, so the box ends on the line above and this "
                     f"line shows after the box: indent it by {open_boxes[-1]} spaces like the line above"
                 )))
-            while open_boxes and indent < open_boxes[-1]:  # whatever the line is, those boxes end above it
-                open_boxes.pop()
+            while open_boxes and indent < open_boxes[-1]:  # a line less indented ends the box, whatever it is
+                ended.insert(0, open_boxes.pop())
         elif after_blank:
-            comment_line, ended_earlier = ended_by_comment or (0, [])
-            meant = [box for box in ended_earlier if box <= indent]
-            if meant and (not open_boxes or indent >= open_boxes[-1] + 4):
-                findings.append((number, (
-                    f"this paragraph is indented by {spaces} like a box's text, but the comment on "
-                    f"line {comment_line} is indented by less, which ends the box, so this "
-                    f"shows as code: indent the comment by {meant[-1]} spaces, like the box's text"
-                )))
-            ended: list[int] = []
             while open_boxes and indent < open_boxes[-1]:
                 if indent > open_boxes[-1] - 4:
                     findings.append((number, (
@@ -110,13 +113,19 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
                     )))
                     break
                 ended.insert(0, open_boxes.pop())
-            if ended and text.startswith("<!--"):
-                ending = (number, ended)
             if not meant and open_boxes and indent >= open_boxes[-1] + 4 and previous \
                     and previous[0] <= open_boxes[-1] and not _LIST_ITEM.match(previous[1]):
                 findings.append((number, (
                     f"this paragraph is indented by {spaces}, so it shows as code in the box: "
                     f"indent it by {open_boxes[-1]} spaces, like the box's other text"
+                )))
+        if comment and open_boxes and indent >= open_boxes[-1] and _COMMENT_END.search(text) is None:
+            closing = next((later for later, (_, shown) in enumerate(body[at + 1:], at + 1)
+                            if not shown.strip() or _COMMENT_END.search(shown)), None)
+            if closing is not None and not body[closing][1].strip():
+                findings.append((number, (
+                    "this comment has a blank line inside it, so in a box its text shows on the "
+                    "page: take the blank lines out of it, or move it out of the box"
                 )))
         if _BOX_LINE.match(text):
             if indent % 4:
@@ -127,9 +136,13 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
                 )))
             else:
                 open_boxes.append(indent + 4)
-        after_blank = False
+        if comment and (ended or ended_by_comment):
+            ended_by_comment = (number, ended) if ended else ended_by_comment
+        else:
+            ended_by_comment = None
+        # Python-Markdown sets a comment that starts a line apart as a block of its own.
+        after_blank = text == COMMENT
         previous = (indent, text)
-        ended_by_comment = ending
     return findings
 
 
@@ -195,19 +208,19 @@ def download_attribute_problems(lines: Sequence[str], first: int, is_download: C
 
 def _shown_body_lines(lines: Sequence[str], first: int) -> Iterable[tuple[int, str]]:
     """`_body_lines`, each with its text outside HTML comments (`outside_comments`): a box or a
-    link written in a comment shows nothing, and the comment's lines are read as blank but its
-    first, read as an empty comment (`<!---->`): a block of its own, which ends a box as any
+    link written in a comment shows nothing. A comment's lines are read as blank, but its first,
+    which is read as an empty comment (`COMMENT`): a block of its own, which ends a box as any
     block less indented than the box's text does."""
     code = fenced_lines(lines)
-    shown = outside_comments(lines, code)
+    shown, starts = _without_comments(lines, code)
     for index in range(max(first - 1, 0), len(lines)):
-        if index not in code:
-            line = shown[index]
-            if not line.strip() and lines[index].lstrip().startswith("<!--"):
-                line = line + "<!---->"
-            yield index + 1, line
+        if index in starts:
+            yield index + 1, shown[index][:starts[index]] + COMMENT + shown[index][starts[index]:]
+        elif index not in code:
+            yield index + 1, shown[index]
 
 
+COMMENT = "<!---->"  # a comment, emptied
 _COMMENT_END = re.compile(r"--!?>")
 
 
@@ -218,23 +231,32 @@ def outside_comments(lines: Sequence[str], code: set[int]) -> list[str]:
     `--!>`) only if it has one (an unclosed `<!--` shows as text), it starts a line if at most
     three spaces come before it (a tab is four), and one that starts inside a line (even in a
     code span) is left as it is, along with whatever it runs over, up to its end."""
+    return _without_comments(lines, code)[0]
+
+
+def _without_comments(lines: Sequence[str], code: set[int]) -> tuple[list[str], dict[int, int]]:
+    """`outside_comments`, and where each comment it took out started: {line index: column}."""
     text = "\n".join("" if index in code else line for index, line in enumerate(lines))
     parts: list[str] = []
-    at = 0
+    starts: dict[int, int] = {}
+    at = line = 0  # where the text is read from, and its line's index
     while (start := text.find("<!--", at)) != -1:
         end = _COMMENT_END.search(text, start + 4)
         if end is None:
             break
+        line += text.count("\n", at, start)
         before = text[text.rfind("\n", 0, start) + 1:start]  # on its line
         if len(before.expandtabs(4)) <= 3 and not before.strip():
             # The comment's text goes, its line breaks stay: every line keeps its number.
             parts += (text[at:start], "\n" * text.count("\n", start, end.start()))
+            starts[line] = len(before)
         else:
             parts.append(text[at:end.end()])
+        line += text.count("\n", start, end.end())
         at = end.end()
     parts.append(text[at:])
     visible = "".join(parts).split("\n")
-    return [line if index not in code else lines[index] for index, line in enumerate(visible)]
+    return [line if index not in code else lines[index] for index, line in enumerate(visible)], starts
 
 
 def _body_lines(lines: Sequence[str], first: int) -> Iterable[tuple[int, str]]:
