@@ -10,6 +10,8 @@ import re
 import shutil
 import signal
 import socket
+import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -34,7 +36,7 @@ from ebook.pdf.browser import (
     render_documents,
 )
 from ebook.pdf.documents import PrintDocument
-from tests.helpers import ended_pid, left_unheld
+from tests.helpers import ROOT, ended_pid, left_unheld
 from tests.print_documents import METADATA, system_browser
 
 
@@ -214,6 +216,25 @@ def test_the_browser_leaves_no_process_and_no_folder_behind(tmp_path: Path, star
     assert while_printing == [True] and started.folders
     assert not started.left_behind()
     assert not [folder for folder in started.folders if folder.exists()]
+
+
+def test_a_browser_its_build_never_closed_is_closed_as_python_exits(tmp_path: Path) -> None:
+    """A build stopped (Ctrl-C) just as its browser starts, before the build holds it to close it:
+    the browser still ends, and its folder is removed."""
+    started_and_stopped = (
+        "import pathlib, sys, time\n"
+        "from ebook.pdf.browser import Browser\n"
+        "Browser(sys.argv[1])\n"
+        "while not any(pathlib.Path(sys.argv[2]).glob(sys.argv[3] + '*')):\n"
+        "    time.sleep(0.01)\n"
+        "raise KeyboardInterrupt\n")
+    stopped = subprocess.run(
+        [sys.executable, "-c", started_and_stopped, system_browser(), str(tmp_path), cdp.FOLDER_PREFIX],
+        env={**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT / "hooks")},
+        capture_output=True, text=True, timeout=120)
+    assert "KeyboardInterrupt" in stopped.stderr
+    assert not list(tmp_path.glob(f"{cdp.FOLDER_PREFIX}*"))
+    assert not [p for p in psutil.process_iter(["cmdline"]) if str(tmp_path) in " ".join(p.info["cmdline"] or [])]
 
 
 def test_the_folders_of_killed_builds_are_removed_and_those_of_running_builds_kept(

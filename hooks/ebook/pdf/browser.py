@@ -7,6 +7,8 @@ an unchanged rebuild) never loads them.
 
 from __future__ import annotations
 
+import atexit
+import concurrent.futures
 import contextlib
 import logging
 import os
@@ -146,15 +148,28 @@ class Browser:
 
         self.executable = executable
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="browser", daemon=True)
-        self._thread.start()
-        self._chromium = asyncio.run_coroutine_threadsafe(self._launch(executable), self._loop)
+        self._chromium: concurrent.futures.Future[Chromium] = concurrent.futures.Future()
         self._printing: asyncio.Task[object] | None = None  # `print`'s, in the loop
+        self._thread = threading.Thread(target=self._run, name="browser", daemon=True)
+        self._started = False
+        # Closed as Python exits if not before, whatever stops the build (Ctrl-C just as the
+        # browser starts): set up before anything can make the browser's folder.
+        atexit.register(self.close)
+        self._started = True
+        self._thread.start()
 
-    async def _launch(self, executable: str) -> Chromium:
+    def _run(self) -> None:
+        """The browser's thread: its launch first, then whatever `print` and `close` hand it."""
+        self._loop.create_task(self._launch())
+        self._loop.run_forever()
+
+    async def _launch(self) -> None:
         from ebook.pdf.cdp import Chromium  # only when there is something to print
 
-        return await Chromium.launch(executable, CHROMIUM_ARGS)
+        try:
+            self._chromium.set_result(await Chromium.launch(self.executable, CHROMIUM_ARGS))
+        except BaseException as error:  # noqa: BLE001 - handed to whoever waits for the browser
+            self._chromium.set_exception(error)
 
     def print(self, documents: Sequence[Job], origin: Origin, workers: int,
               finish: Callable[[RenderedPdf], None] | None) -> list[RenderedPdf]:
@@ -190,7 +205,14 @@ class Browser:
         return rendered
 
     def close(self) -> None:
+        """Close the browser, once: its launch ends first, its printing too (cancelled)."""
         import asyncio
+
+        atexit.unregister(self.close)
+        started, self._started = self._started, False
+        if not started:  # already closed, or stopped before its thread could launch anything
+            self._loop.close()
+            return
 
         async def stop() -> None:
             if self._printing is not None and not self._printing.done():  # cancelled: it ends first

@@ -30,7 +30,6 @@ Settings: `extra.pdf` in the configuration file. Switches (what differs per mach
 
 from __future__ import annotations
 
-import atexit
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -113,10 +112,9 @@ class PdfExport:
         # No PDF from an earlier build (or the cache off): every PDF will be printed, so the browser
         # starts now, beside the site's build. Otherwise only a changed PDF starts it.
         if cache is None or not cache.has_entries(CACHE_NAMESPACE):
-            self._started = Browser(self._browser)
             # Ctrl-C while the site is built ends the build with no build error for MkDocs to
-            # report: the browser is closed (its folder removed) as Python exits.
-            atexit.register(self.close)
+            # report: the browser closes itself (its folder removed) as Python exits.
+            self._started = Browser(self._browser)
 
     def env(self, env: jinja2.Environment) -> None:
         # For overrides/partials/print-downloads.html: the book's PDF, linked from every page.
@@ -187,7 +185,6 @@ class PdfExport:
         """Close the browser started for this build, if it is still open."""
         if self._started is not None:
             browser, self._started = self._started, None
-            atexit.unregister(self.close)
             browser.close()
 
     def _cache(self, config: MkDocsConfig) -> build_cache.Cache | None:
