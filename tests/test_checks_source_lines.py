@@ -100,18 +100,33 @@ def test_a_box_put_away_in_a_comment_over_several_lines_is_not_read() -> None:
     assert s.box_indent_problems([BOX, "", "    Jesse sits down", "<!-- to do:", "-->"], 1) == []
 
 
-@pytest.mark.parametrize("comment", [
-    ["", "<!-- to do: a second", "example -->", ""],  # between two paragraphs of the box
-    ["", "<!-- to do -->"],  # Python-Markdown sets a comment apart as if a blank line followed it
-    ["", "<!-- to do -->", "", "<!-- and this -->", ""],  # the first of two is to blame
-    ["<!-- to do:", "-->"],  # right below a line of the box's text
+@pytest.mark.parametrize(("comment", "blamed"), [
+    (["", "<!-- to do: a second", "example -->", ""], "the comment on line 5 is"),  # between two paragraphs
+    (["", "<!-- to do -->"], "the comment on line 5 is"),  # set apart as if a blank line followed it
+    (["<!-- to do:", "-->"], "the comment on line 4 is"),  # right below a line of the box's text
+    (["", "<!-- to do -->", "", "  <!-- and this -->", ""], "the comments on lines 5 and 7 are"),  # both
 ])
-def test_box_text_after_a_comment_less_indented_than_it_is_found_as_code(comment: list[str]) -> None:
+def test_box_text_after_a_comment_less_indented_than_it_is_found_as_code(comment: list[str], blamed: str) -> None:
     """A note to other writers at the margin, among a box's paragraphs, ends the box."""
     lines = [BOX, "", "    Jesse sits down.", *comment, "    Sam waits."]
     ((number, message),) = s.box_indent_problems(lines, 1)
-    assert number == len(lines) and f"the comment on line {4 + comment.index(next(filter(None, comment)))}" \
-        in message and "indent each of its lines by 4 spaces, with no blank line inside it" in message
+    assert number == len(lines) and f"but {blamed} indented by less, which ends the box" in message
+    assert "lines by 4 spaces, with no blank line inside" in message and "this paragraph by" not in message
+
+
+def test_box_text_indented_twice_after_a_comment_is_told_to_be_indented_once_too() -> None:
+    ((_, message),) = s.box_indent_problems([BOX, "", "    Text.", "<!-- c -->", "", "        More text."], 1)
+    assert message.endswith("with no blank line inside it, and this paragraph by 4 spaces too, like the box's other text")
+    ((_, message),) = s.box_indent_problems([BOX, "", "    - A prompt", "<!-- c -->", "", "        More."], 1)
+    assert "this paragraph by" not in message  # a list item's second paragraph
+
+
+def test_a_comment_tells_nothing_itself_unless_text_follows_it_on_its_line() -> None:
+    lines = [BOX, "", "    Jesse sits down.", ""]
+    assert s.box_indent_problems([*lines, "  <!-- to do -->", "  <!-- and this -->"], 1) == []
+    assert s.box_indent_problems([*lines, "  <!-- to do", "  --> Sam waits."], 1) == []  # a paragraph at the margin
+    ((number, message),) = s.box_indent_problems([BOX, "    Jesse sits down.", "<!-- to do --> Sam waits."], 1)
+    assert number == 3 and "the box ends on the line above" in message
 
 
 def test_box_text_after_a_comment_is_told_for_the_box_the_comment_ended() -> None:
@@ -128,6 +143,15 @@ def test_a_comment_indented_like_the_box_text_keeps_the_box_unless_a_blank_line_
     assert s.box_indent_problems([*lines, "    <!-- to do: a second", "    example -->", "", "    Sam waits."], 1) == []
     ((number, message),) = s.box_indent_problems([*lines, "    <!-- to do: a second", "", "    example -->"], 1)
     assert number == 5 and "this comment has a blank line inside it, so in a box its text shows" in message
+    # Its lines are told once, on its first, with all it takes: not each as a paragraph.
+    split = [*lines, "    <!-- to do: a second", "", "  example", "-->", "", "    Sam waits."]
+    ((number, message),) = s.box_indent_problems(split, 1)
+    assert number == 5 and "goes on over a line indented by less" in message \
+        and "indent each of its lines by 4 spaces, with no blank line inside it" in message
+    for less in (["example", "    -->"], ["example -->"]):
+        ((number, message),) = s.box_indent_problems([*lines, "    <!-- to do: a second", *less], 1)
+        assert number == 5 and "goes on over a line indented by less than the box's text" in message \
+            and "indent each of its lines by 4 spaces, or move it" in message
     # A paragraph between the comment and the text ends the box, and is to blame.
     after_a_paragraph = s.box_indent_problems([*lines, "<!-- to do -->", "Text.", "", "    Sam waits."], 1)
     assert not any("comment" in message for _, message in after_a_paragraph)

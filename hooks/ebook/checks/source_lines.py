@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 Finding = tuple[int, str]  # (1-based line, message)
 
@@ -65,38 +66,38 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
       ends there too (Python-Markdown does not continue a box's paragraph on a line less indented);
     - after a blank line, indented by four spaces more than the box's text, outside a list: they
       show as code;
-    - indented like a box's text, below a comment less indented than that text: the comment
-      ended the box, and they show as code;
-    - a comment in a box, indented like its text, with a blank line inside: its text shows;
-    - a box's first line indented by other than a multiple of four spaces: not read as a box."""
+    - indented like a box's text, below comments less indented than that text: they ended the
+      box, and the text shows as code;
+    - a comment in a box, indented like its text, that a blank line or a line indented by less
+      splits: its text shows;
+    - a box's first line indented by other than a multiple of four spaces: not read as a box.
+    A comment shows nothing, so it is never told as text that falls outside a box."""
     findings = []
     body = list(_shown_body_lines(lines, first))
     open_boxes: list[int] = []  # the indent of each open box's text, innermost last
     after_blank = False
     previous: tuple[int, str] | None = None  # the last line with text: (indent, text)
-    # The last comment that ended boxes, less indented than their text, if only comments came
-    # after it: (its line, the text indents of the boxes it ended, outermost first).
-    ended_by_comment: tuple[int, list[int]] | None = None
+    ended_by_comments: _EndedByComments | None = None
+    read_until = -1  # the last line of a comment in a box, read with its first
     for at, (number, line) in enumerate(body):
+        if at <= read_until:
+            continue
         if not line.strip():
             after_blank = True
             continue
         indent = _indent(line)
         text = line.strip()
         spaces = f"{indent} space{'s' if indent != 1 else ''}"
-        comment = text.startswith("<!--")
-        comment_line, ended_earlier = ended_by_comment or (0, [])
-        meant = [box for box in ended_earlier if box <= indent] if after_blank else []
-        if meant and (not open_boxes or indent >= open_boxes[-1] + 4):
-            findings.append((number, (
-                f"this paragraph is indented by {spaces} like a box's text, but the comment on line "
-                f"{comment_line} is indented by less, which ends the box, so this shows as code: "
-                f"move the comment out of the box, or indent each of its lines by {meant[-1]} "
-                "spaces, with no blank line inside it"
-            )))
-        ended: list[int] = []  # the boxes this line ends
+        only_comment = _only_comment(text)
+        ended: list[int] = []  # the text indents of the boxes this line ends
+        told = False
+        if ended_by_comments and after_blank and not only_comment and not _BOX_LINE.match(text):
+            meant = [box for box in ended_by_comments.boxes if box <= indent]
+            if meant and (not open_boxes or indent >= open_boxes[-1] + 4):
+                findings.append((number, ended_by_comments.message(spaces, indent, meant[-1])))
+                told = True
         if open_boxes and indent < open_boxes[-1] and not after_blank:
-            if previous and previous[0] >= open_boxes[-1] and not comment:
+            if previous and previous[0] >= open_boxes[-1] and not only_comment:
                 findings.append((number, (
                     f"this line is indented by {spaces}, so the box ends on the line above and this "
                     f"line shows after the box: indent it by {open_boxes[-1]} spaces like the line above"
@@ -105,7 +106,7 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
                 ended.insert(0, open_boxes.pop())
         elif after_blank:
             while open_boxes and indent < open_boxes[-1]:
-                if indent > open_boxes[-1] - 4:
+                if indent > open_boxes[-1] - 4 and not only_comment:
                     findings.append((number, (
                         f"this paragraph is indented by {spaces}, so it falls outside the box above "
                         f"it: indent it by {open_boxes[-1]} spaces to keep it in the box, or by none "
@@ -113,20 +114,17 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
                     )))
                     break
                 ended.insert(0, open_boxes.pop())
-            if not meant and open_boxes and indent >= open_boxes[-1] + 4 and previous \
+            if not told and open_boxes and indent >= open_boxes[-1] + 4 and previous \
                     and previous[0] <= open_boxes[-1] and not _LIST_ITEM.match(previous[1]):
                 findings.append((number, (
                     f"this paragraph is indented by {spaces}, so it shows as code in the box: "
                     f"indent it by {open_boxes[-1]} spaces, like the box's other text"
                 )))
-        if comment and open_boxes and indent >= open_boxes[-1] and _COMMENT_END.search(text) is None:
-            closing = next((later for later, (_, shown) in enumerate(body[at + 1:], at + 1)
-                            if not shown.strip() or _COMMENT_END.search(shown)), None)
-            if closing is not None and not body[closing][1].strip():
-                findings.append((number, (
-                    "this comment has a blank line inside it, so in a box its text shows on the "
-                    "page: take the blank lines out of it, or move it out of the box"
-                )))
+        if only_comment and open_boxes and open_boxes[-1] <= indent < open_boxes[-1] + 4:
+            # In a box, a comment is text in a paragraph: its lines are read as one, here.
+            read_until, shows = _comment_in_box(body, at, open_boxes[-1])
+            if shows:
+                findings.append((number, shows))
         if _BOX_LINE.match(text):
             if indent % 4:
                 findings.append((number, (
@@ -136,14 +134,69 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
                 )))
             else:
                 open_boxes.append(indent + 4)
-        if comment and (ended or ended_by_comment):
-            ended_by_comment = (number, ended) if ended else ended_by_comment
+        if only_comment and (ended or ended_by_comments):
+            if ended_by_comments is None:
+                ended_by_comments = _EndedByComments([], [], previous)
+            ended_by_comments.lines.append(number)
+            ended_by_comments.boxes = sorted({*ended_by_comments.boxes, *ended})
         else:
-            ended_by_comment = None
-        # Python-Markdown sets a comment that starts a line apart as a block of its own.
-        after_blank = text == COMMENT
+            ended_by_comments = None
+        after_blank = text == COMMENT  # Python-Markdown sets a comment that starts a line apart
         previous = (indent, text)
     return findings
+
+
+@dataclass
+class _EndedByComments:
+    """Comments less indented than a box's text, which ended the box, with only comments since:
+    their lines, the text indents of the boxes they ended, and the last line with text before."""
+    lines: list[int]
+    boxes: list[int]
+    before: tuple[int, str] | None
+
+    def message(self, spaces: str, indent: int, box: int) -> str:
+        which = (f"the comment on line {self.lines[0]} is" if len(self.lines) == 1 else
+                 f"the comments on lines {', '.join(map(str, self.lines[:-1]))} and {self.lines[-1]} are")
+        it, its = ("it", "its") if len(self.lines) == 1 else ("them", "their")
+        fix = (f"move {it} out of the box, or indent each of {its} lines by {box} spaces, with no "
+               f"blank line inside {it}")
+        if indent >= box + 4 and not (self.before and _LIST_ITEM.match(self.before[1])):
+            fix += f", and this paragraph by {box} spaces too, like the box's other text"
+        return (f"this paragraph is indented by {spaces} like a box's text, but {which} indented by "
+                f"less, which ends the box, so this shows as code: {fix}")
+
+
+_ONE_COMMENT = re.compile(r"<!--.*?--!?>")
+
+
+def _only_comment(text: str) -> bool:
+    """Whether a line holds a comment and nothing else: one that starts a line (`COMMENT`), one
+    on its own, or the first line of one that goes on."""
+    return text.startswith("<!--") and (_ONE_COMMENT.fullmatch(text) is not None
+                                        or _COMMENT_END.search(text) is None)
+
+
+def _comment_in_box(body: Sequence[tuple[int, str]], at: int, box: int) -> tuple[int, str | None]:
+    """For a comment starting at `body[at]` in a box whose text is indented by `box`: the index of
+    its last line, and, if a blank line or a line indented by less comes before its end, which
+    in a box shows its text, the message (else None). Not ended, it runs to the page's end."""
+    blank = less = False
+    last = at
+    if _COMMENT_END.search(body[at][1]) is None:
+        for last in range(at + 1, len(body)):
+            shown = body[last][1]
+            blank = blank or not shown.strip()
+            less = less or (bool(shown.strip()) and _indent(shown) < box)
+            if _COMMENT_END.search(shown):
+                break
+    if less:
+        return last, ("this comment goes on over a line indented by less than the box's text, so in a "
+                      f"box its text shows on the page: indent each of its lines by {box} spaces"
+                      f"{', with no blank line inside it' if blank else ''}, or move it out of the box")
+    if blank:
+        return last, ("this comment has a blank line inside it, so in a box its text shows on the page: "
+                      "take the blank lines out of it, or move it out of the box")
+    return last, None
 
 
 _LIST_ITEM = re.compile(r"(?:[-*+]|\d+[.)])(?:\s|$)")
@@ -212,10 +265,12 @@ def _shown_body_lines(lines: Sequence[str], first: int) -> Iterable[tuple[int, s
     which is read as an empty comment (`COMMENT`): a block of its own, which ends a box as any
     block less indented than the box's text does."""
     code = fenced_lines(lines)
-    shown, starts = _without_comments(lines, code)
+    shown, starts, ends = _without_comments(lines, code)
     for index in range(max(first - 1, 0), len(lines)):
         if index in starts:
             yield index + 1, shown[index][:starts[index]] + COMMENT + shown[index][starts[index]:]
+        elif index in ends:  # text after a comment's end: a block of its own, at the margin
+            yield index + 1, shown[index].lstrip()
         elif index not in code:
             yield index + 1, shown[index]
 
@@ -234,11 +289,13 @@ def outside_comments(lines: Sequence[str], code: set[int]) -> list[str]:
     return _without_comments(lines, code)[0]
 
 
-def _without_comments(lines: Sequence[str], code: set[int]) -> tuple[list[str], dict[int, int]]:
-    """`outside_comments`, and where each comment it took out started: {line index: column}."""
+def _without_comments(lines: Sequence[str], code: set[int]) -> tuple[list[str], dict[int, int], set[int]]:
+    """`outside_comments`, where each comment it took out starts ({line index: column}), and the
+    lines where those over several lines end."""
     text = "\n".join("" if index in code else line for index, line in enumerate(lines))
     parts: list[str] = []
     starts: dict[int, int] = {}
+    ends: set[int] = set()
     at = line = 0  # where the text is read from, and its line's index
     while (start := text.find("<!--", at)) != -1:
         end = _COMMENT_END.search(text, start + 4)
@@ -250,13 +307,15 @@ def _without_comments(lines: Sequence[str], code: set[int]) -> tuple[list[str], 
             # The comment's text goes, its line breaks stay: every line keeps its number.
             parts += (text[at:start], "\n" * text.count("\n", start, end.start()))
             starts[line] = len(before)
+            if "\n" in text[start:end.start()]:
+                ends.add(line + text.count("\n", start, end.start()))
         else:
             parts.append(text[at:end.end()])
         line += text.count("\n", start, end.end())
         at = end.end()
     parts.append(text[at:])
     visible = "".join(parts).split("\n")
-    return [line if index not in code else lines[index] for index, line in enumerate(visible)], starts
+    return [line if index not in code else lines[index] for index, line in enumerate(visible)], starts, ends
 
 
 def _body_lines(lines: Sequence[str], first: int) -> Iterable[tuple[int, str]]:
