@@ -148,6 +148,10 @@ def test_a_comment_indented_like_the_box_text_keeps_the_box_unless_a_blank_line_
     ((number, message),) = s.box_indent_problems(split, 1)
     assert number == 5 and "goes on over a line indented by less" in message \
         and "indent each of its lines by 4 spaces, with no blank line inside it" in message
+    # One never ended shows its "<!--", and the lines after it are read as they are.
+    never_ended = [*lines, "    <!-- to do", "", "    Sam waits.", "", "  Outside?"]
+    ((number, message),) = s.box_indent_problems(never_ended, 1)
+    assert number == 9 and "falls outside the box" in message
     for less in (["example", "    -->"], ["example -->"]):
         ((number, message),) = s.box_indent_problems([*lines, "    <!-- to do: a second", *less], 1)
         assert number == 5 and "goes on over a line indented by less than the box's text" in message \

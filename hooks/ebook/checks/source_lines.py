@@ -179,16 +179,19 @@ def _only_comment(text: str) -> bool:
 def _comment_in_box(body: Sequence[tuple[int, str]], at: int, box: int) -> tuple[int, str | None]:
     """For a comment starting at `body[at]` in a box whose text is indented by `box`: the index of
     its last line, and, if a blank line or a line indented by less comes before its end, which
-    in a box shows its text, the message (else None). Not ended, it runs to the page's end."""
+    in a box shows its text, the message (else None). One never ended is only its first line:
+    Python-Markdown shows its `<!--` and reads on."""
+    if _COMMENT_END.search(body[at][1]):
+        return at, None
     blank = less = False
-    last = at
-    if _COMMENT_END.search(body[at][1]) is None:
-        for last in range(at + 1, len(body)):
-            shown = body[last][1]
-            blank = blank or not shown.strip()
-            less = less or (bool(shown.strip()) and _indent(shown) < box)
-            if _COMMENT_END.search(shown):
-                break
+    for last in range(at + 1, len(body)):
+        shown = body[last][1]
+        blank = blank or not shown.strip()
+        less = less or (bool(shown.strip()) and _indent(shown) < box)
+        if _COMMENT_END.search(shown):
+            break
+    else:
+        return at, None
     if less:
         return last, ("this comment goes on over a line indented by less than the box's text, so in a "
                       f"box its text shows on the page: indent each of its lines by {box} spaces"
