@@ -150,23 +150,29 @@ class Browser:
         self._loop = asyncio.new_event_loop()
         self._chromium: concurrent.futures.Future[Chromium] = concurrent.futures.Future()
         self._printing: asyncio.Task[object] | None = None  # `print`'s, in the loop
+        # Whether the thread runs the loop (and the launch), or `close` came first: decided once,
+        # under the lock, by whichever of the two comes first.
+        self._lock = threading.Lock()
+        self._running = self._closed = False
         self._thread = threading.Thread(target=self._run, name="browser", daemon=True)
-        self._started = False
         # Closed as Python exits if not before, whatever stops the build (Ctrl-C just as the
         # browser starts): set up before anything can make the browser's folder.
         atexit.register(self.close)
-        self._started = True
         self._thread.start()
 
     def _run(self) -> None:
         """The browser's thread: its launch first, then whatever `print` and `close` hand it."""
+        with self._lock:
+            if self._closed:
+                return
+            self._running = True
         self._loop.create_task(self._launch())
         self._loop.run_forever()
 
     async def _launch(self) -> None:
-        from ebook.pdf.cdp import Chromium  # only when there is something to print
-
         try:
+            from ebook.pdf.cdp import Chromium  # only when there is something to print
+
             self._chromium.set_result(await Chromium.launch(self.executable, CHROMIUM_ARGS))
         except BaseException as error:  # noqa: BLE001 - handed to whoever waits for the browser
             self._chromium.set_exception(error)
@@ -209,8 +215,13 @@ class Browser:
         import asyncio
 
         atexit.unregister(self.close)
-        started, self._started = self._started, False
-        if not started:  # already closed, or stopped before its thread could launch anything
+        with self._lock:
+            closed, self._closed = self._closed, True
+            running = self._running
+        if closed:
+            return
+        if not running:  # stopped before its thread could launch anything: it never will
+            self._chromium.cancel()
             self._loop.close()
             return
 
@@ -225,11 +236,15 @@ class Browser:
 
         try:  # a launch still waiting for its first answer ends first (cdp.ANSWER_TIMEOUT)
             asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=CLOSE_TIMEOUT)
-        except Exception as error:  # noqa: BLE001 - not raised over the error that stopped the build
-            log.warning("The browser %s did not close (%s); ending it.", self.executable, error or type(error).__name__)
+        except BaseException as error:  # noqa: BLE001 - not raised over the error that stopped the build
+            if isinstance(error, Exception):
+                log.warning("The browser %s did not close (%s); ending it.", self.executable,
+                            str(error) or type(error).__name__)
             if self._chromium.done() and not self._chromium.exception():
                 with contextlib.suppress(OSError):
                     os.killpg(self._chromium.result().pid, signal.SIGKILL)
+            if not isinstance(error, Exception):  # Ctrl-C again: the browser is ended, then the build
+                raise
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join()
