@@ -111,14 +111,30 @@ def test_box_text_after_a_comment_less_indented_than_it_is_found_as_code(comment
     lines = [BOX, "", "    Jesse sits down.", *comment, "    Sam waits."]
     ((number, message),) = s.box_indent_problems(lines, 1)
     assert number == len(lines) and f"but {blamed} indented by less, which ends the box" in message
-    assert "lines by 4 spaces, with no blank line inside" in message and "this paragraph by" not in message
+    assert "lines by 4 spaces" in message and "this paragraph by" not in message
+    # "No blank line inside" only where there is a comment over several lines.
+    assert ("with no blank line inside" in message) == any("<!--" in line and "-->" not in line for line in comment)
 
 
 def test_box_text_indented_twice_after_a_comment_is_told_to_be_indented_once_too() -> None:
     ((_, message),) = s.box_indent_problems([BOX, "", "    Text.", "<!-- c -->", "", "        More text."], 1)
-    assert message.endswith("with no blank line inside it, and this paragraph by 4 spaces too, like the box's other text")
+    assert message.endswith("lines by 4 spaces, and this paragraph by 4 spaces too, like the box's other text")
     ((_, message),) = s.box_indent_problems([BOX, "", "    - A prompt", "<!-- c -->", "", "        More."], 1)
     assert "this paragraph by" not in message  # a list item's second paragraph
+
+
+def test_a_comment_after_a_box_indented_like_its_text_is_code_and_told() -> None:
+    """After the box a comment at the margin ended, a comment indented by four spaces is no
+    longer in a box: it shows as code, blamed on the one that ended the box."""
+    lines = [BOX, "", "    Jesse sits down.", "", "<!-- to do -->", "", "    <!-- and a third -->"]
+    ((number, message),) = s.box_indent_problems(lines, 1)
+    assert number == 7 and "but the comment on line 5 is indented by less" in message
+
+
+def test_a_comment_right_below_a_prompt_leaves_the_prompts_second_paragraph_in_it() -> None:
+    lines = [BOX, "", "    - Can you recall a time?", "    <!-- to do: a second prompt -->", "",
+             "        Take a minute to think about it."]
+    assert s.box_indent_problems(lines, 1) == []
 
 
 def test_a_comment_tells_nothing_itself_unless_text_follows_it_on_its_line() -> None:
@@ -146,15 +162,15 @@ def test_a_comment_indented_like_the_box_text_keeps_the_box_unless_a_blank_line_
     # Its lines are told once, on its first, with all it takes: not each as a paragraph.
     split = [*lines, "    <!-- to do: a second", "", "  example", "-->", "", "    Sam waits."]
     ((number, message),) = s.box_indent_problems(split, 1)
-    assert number == 5 and "goes on over a line indented by less" in message \
-        and "indent each of its lines by 4 spaces, with no blank line inside it" in message
+    assert number == 5 and "this comment goes on to line 7, indented by 2 spaces, less than the box's text" \
+        in message and "indent each of its lines by 4 spaces, with no blank line inside it" in message
     # One never ended shows its "<!--", and the lines after it are read as they are.
     never_ended = [*lines, "    <!-- to do", "", "    Sam waits.", "", "  Outside?"]
     ((number, message),) = s.box_indent_problems(never_ended, 1)
     assert number == 9 and "falls outside the box" in message
     for less in (["example", "    -->"], ["example -->"]):
         ((number, message),) = s.box_indent_problems([*lines, "    <!-- to do: a second", *less], 1)
-        assert number == 5 and "goes on over a line indented by less than the box's text" in message \
+        assert number == 5 and "this comment goes on to line 6, indented by 0 spaces" in message \
             and "indent each of its lines by 4 spaces, or move it" in message
     # A paragraph between the comment and the text ends the box, and is to blame.
     after_a_paragraph = s.box_indent_problems([*lines, "<!-- to do -->", "Text.", "", "    Sam waits."], 1)

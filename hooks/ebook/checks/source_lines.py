@@ -88,16 +88,17 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
         indent = _indent(line)
         text = line.strip()
         spaces = f"{indent} space{'s' if indent != 1 else ''}"
-        only_comment = _only_comment(text)
+        # A comment that shows nothing: one Python-Markdown took out, or one in a box's text.
+        hidden = text == COMMENT or (_only_comment(text) and any(box <= indent < box + 4 for box in open_boxes))
         ended: list[int] = []  # the text indents of the boxes this line ends
         told = False
-        if ended_by_comments and after_blank and not only_comment and not _BOX_LINE.match(text):
+        if ended_by_comments and after_blank and not hidden and not _BOX_LINE.match(text):
             meant = [box for box in ended_by_comments.boxes if box <= indent]
             if meant and (not open_boxes or indent >= open_boxes[-1] + 4):
                 findings.append((number, ended_by_comments.message(spaces, indent, meant[-1])))
                 told = True
         if open_boxes and indent < open_boxes[-1] and not after_blank:
-            if previous and previous[0] >= open_boxes[-1] and not only_comment:
+            if previous and previous[0] >= open_boxes[-1] and not hidden:
                 findings.append((number, (
                     f"this line is indented by {spaces}, so the box ends on the line above and this "
                     f"line shows after the box: indent it by {open_boxes[-1]} spaces like the line above"
@@ -106,7 +107,7 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
                 ended.insert(0, open_boxes.pop())
         elif after_blank:
             while open_boxes and indent < open_boxes[-1]:
-                if indent > open_boxes[-1] - 4 and not only_comment:
+                if indent > open_boxes[-1] - 4 and not hidden:
                     findings.append((number, (
                         f"this paragraph is indented by {spaces}, so it falls outside the box above "
                         f"it: indent it by {open_boxes[-1]} spaces to keep it in the box, or by none "
@@ -120,7 +121,7 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
                     f"this paragraph is indented by {spaces}, so it shows as code in the box: "
                     f"indent it by {open_boxes[-1]} spaces, like the box's other text"
                 )))
-        if only_comment and open_boxes and open_boxes[-1] <= indent < open_boxes[-1] + 4:
+        if hidden and text != COMMENT and open_boxes and open_boxes[-1] <= indent:
             # In a box, a comment is text in a paragraph: its lines are read as one, here.
             read_until, shows = _comment_in_box(body, at, open_boxes[-1])
             if shows:
@@ -134,15 +135,17 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
                 )))
             else:
                 open_boxes.append(indent + 4)
-        if only_comment and (ended or ended_by_comments):
+        if hidden and (ended or ended_by_comments):
             if ended_by_comments is None:
                 ended_by_comments = _EndedByComments([], [], previous)
             ended_by_comments.lines.append(number)
+            ended_by_comments.over_lines |= _COMMENT_END.search(lines[number - 1]) is None
             ended_by_comments.boxes = sorted({*ended_by_comments.boxes, *ended})
         else:
             ended_by_comments = None
+        if not hidden or after_blank:  # a comment right below a line is part of its block
+            previous = (indent, text)
         after_blank = text == COMMENT  # Python-Markdown sets a comment that starts a line apart
-        previous = (indent, text)
     return findings
 
 
@@ -153,13 +156,15 @@ class _EndedByComments:
     lines: list[int]
     boxes: list[int]
     before: tuple[int, str] | None
+    over_lines: bool = False  # whether one of them goes on over several lines
 
     def message(self, spaces: str, indent: int, box: int) -> str:
         which = (f"the comment on line {self.lines[0]} is" if len(self.lines) == 1 else
                  f"the comments on lines {', '.join(map(str, self.lines[:-1]))} and {self.lines[-1]} are")
         it, its = ("it", "its") if len(self.lines) == 1 else ("them", "their")
-        fix = (f"move {it} out of the box, or indent each of {its} lines by {box} spaces, with no "
-               f"blank line inside {it}")
+        fix = f"move {it} out of the box, or indent each of {its} lines by {box} spaces"
+        if self.over_lines:
+            fix += f", with no blank line inside {it}"
         if indent >= box + 4 and not (self.before and _LIST_ITEM.match(self.before[1])):
             fix += f", and this paragraph by {box} spaces too, like the box's other text"
         return (f"this paragraph is indented by {spaces} like a box's text, but {which} indented by "
@@ -183,18 +188,21 @@ def _comment_in_box(body: Sequence[tuple[int, str]], at: int, box: int) -> tuple
     Python-Markdown shows its `<!--` and reads on."""
     if _COMMENT_END.search(body[at][1]):
         return at, None
-    blank = less = False
+    blank = False
+    less: tuple[int, int] | None = None  # its first line indented by less: (number, indent)
     for last in range(at + 1, len(body)):
-        shown = body[last][1]
+        number, shown = body[last]
         blank = blank or not shown.strip()
-        less = less or (bool(shown.strip()) and _indent(shown) < box)
+        if less is None and shown.strip() and _indent(shown) < box:
+            less = (number, _indent(shown))
         if _COMMENT_END.search(shown):
             break
     else:
         return at, None
     if less:
-        return last, ("this comment goes on over a line indented by less than the box's text, so in a "
-                      f"box its text shows on the page: indent each of its lines by {box} spaces"
+        return last, (f"this comment goes on to line {less[0]}, indented by {less[1]} space"
+                      f"{'s' if less[1] != 1 else ''}, less than the box's text, so in a box its text "
+                      f"shows on the page: indent each of its lines by {box} spaces"
                       f"{', with no blank line inside it' if blank else ''}, or move it out of the box")
     if blank:
         return last, ("this comment has a blank line inside it, so in a box its text shows on the page: "
