@@ -237,6 +237,27 @@ def test_a_browser_its_build_never_closed_is_closed_as_python_exits(tmp_path: Pa
     assert not [p for p in psutil.process_iter(["cmdline"]) if str(tmp_path) in " ".join(p.info["cmdline"] or [])]
 
 
+def test_a_build_stopped_before_the_browsers_thread_starts_ends_at_once(tmp_path: Path) -> None:
+    """Ctrl-C as the browser's thread is being started: nothing was launched, so nothing waits."""
+    stopped_before_the_thread = (
+        "import sys, threading\n"
+        "from ebook.pdf.browser import Browser\n"
+        "start = threading.Thread.start\n"
+        "def interrupted(thread):\n"
+        "    if thread.name == 'browser':\n"
+        "        raise KeyboardInterrupt\n"
+        "    start(thread)\n"
+        "threading.Thread.start = interrupted\n"
+        "Browser(sys.argv[1])\n")
+    stopped = subprocess.run(
+        [sys.executable, "-c", stopped_before_the_thread, system_browser()],
+        env={**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT / "hooks")},
+        capture_output=True, text=True, timeout=60)  # a bound: the browser's close waits up to 120 s
+    assert stopped.stderr.rstrip().endswith("KeyboardInterrupt") and "did not close" not in stopped.stderr
+    assert stopped.stderr.count("Traceback") == 1  # the interrupt's own, none from the clean-up
+    assert not list(tmp_path.glob(f"{cdp.FOLDER_PREFIX}*"))
+
+
 def test_the_folders_of_killed_builds_are_removed_and_those_of_running_builds_kept(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: Started) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
