@@ -29,6 +29,7 @@ from ebook.pdf.browser import (
     BROWSER_NAMES,
     BROWSER_PATHS,
     CHROMIUM_ARGS,
+    CLOSE_TIMEOUT,
     Browser,
     RenderedPdf,
     find_browser,
@@ -339,6 +340,27 @@ def test_a_program_that_is_not_a_browser_stops_the_build_and_is_ended(
         worker.submit(render_documents, [doc], tmp_path, str(program), workers=1).result(timeout=30)
     assert str(stopped.value).startswith(f"The browser {program} does not start ({said}")
     assert started.groups and not started.left_behind()
+    assert started.folders and not [folder for folder in started.folders if folder.exists()]
+
+
+def test_a_build_that_stops_while_the_browser_still_starts_does_not_wait_for_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        started: Started) -> None:
+    """The site's build failed (or Ctrl-C) while a slow browser has not answered yet: closing
+    it stops its launch, ending what it started, instead of waiting for an answer (here longer
+    than closing waits, which would then end it and say so)."""
+    program = tmp_path / "browser"
+    program.write_text("#!/bin/sh\nexec sleep 1000\n", encoding="utf-8")  # starts, never answers
+    program.chmod(0o755)
+    monkeypatch.setattr(cdp, "ANSWER_TIMEOUT", 10 * CLOSE_TIMEOUT)
+    browser = Browser(str(program))
+    deadline = time.monotonic() + 30  # a bound, not a measure
+    while not started.groups:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    browser.close()
+    assert "did not close" not in caplog.text
+    assert not started.left_behind()
     assert started.folders and not [folder for folder in started.folders if folder.exists()]
 
 

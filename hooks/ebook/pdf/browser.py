@@ -154,6 +154,7 @@ class Browser:
         # under the lock, by whichever of the two comes first.
         self._lock = threading.Lock()
         self._running = self._closed = False
+        self._launching: asyncio.Task[None] | None = None  # the launch, in the loop
         self._thread = threading.Thread(target=self._run, name="browser", daemon=True)
         # Closed as Python exits if not before, whatever stops the build (Ctrl-C just as the
         # browser starts): set up before anything can make the browser's folder.
@@ -166,7 +167,7 @@ class Browser:
             if self._closed:
                 return
             self._running = True
-        self._loop.create_task(self._launch())
+        self._launching = self._loop.create_task(self._launch())
         self._loop.run_forever()
 
     async def _launch(self) -> None:
@@ -214,10 +215,10 @@ class Browser:
         """Close the browser, once: its launch ends first, its printing too (cancelled)."""
         import asyncio
 
-        atexit.unregister(self.close)
         with self._lock:
             closed, self._closed = self._closed, True
             running = self._running
+        atexit.unregister(self.close)
         if closed:
             return
         if not running:  # stopped before its thread could launch anything: it never will
@@ -228,11 +229,13 @@ class Browser:
         async def stop() -> None:
             if self._printing is not None and not self._printing.done():  # cancelled: it ends first
                 await asyncio.wait([self._printing], timeout=CLOSE_TIMEOUT)
-            try:
-                chromium = await asyncio.wrap_future(self._chromium)
-            except Exception:  # noqa: BLE001 - a failed launch was already reported by `print`
-                return
-            await chromium.close()
+            if self._launching is not None and not self._launching.done():
+                # Nothing will print any more (the build stopped): the launch stops, and ends
+                # what it started (`cdp.Chromium.launch`), rather than waiting for an answer.
+                self._launching.cancel()
+                await asyncio.wait([self._launching], timeout=CLOSE_TIMEOUT)
+            if self._chromium.done() and self._chromium.exception() is None:  # else reported by `print`
+                await self._chromium.result().close()
 
         try:  # a launch still waiting for its first answer ends first (cdp.ANSWER_TIMEOUT)
             asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=CLOSE_TIMEOUT)
