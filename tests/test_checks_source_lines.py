@@ -137,6 +137,18 @@ def test_a_comment_right_below_a_prompt_leaves_the_prompts_second_paragraph_in_i
     assert s.box_indent_problems(lines, 1) == []
 
 
+def test_a_prompt_right_below_a_commented_out_prompt_is_told_to_be_set_apart() -> None:
+    """In a box, a comment on a line of its own after a blank line is a paragraph, which runs on
+    over the list item right below it: the item shows as text."""
+    prompts = [BOX, "", "    - Can you recall a time?", ""]
+    for comment in (["    <!-- - A prompt for later? -->"], ["    <!--", "    - A prompt for later?", "    -->"]):
+        ((number, message),) = s.box_indent_problems([*prompts, *comment, "    - What would you say?"], 1)
+        assert number == 5 + len(comment) and "right below the comment on line 5, with no blank line" in message
+        assert s.box_indent_problems([*prompts, *comment, "", "    - What would you say?"], 1) == []
+    # Right below the prompt above, the comment is in its item: the next item is an item.
+    assert s.box_indent_problems([*prompts[:3], "    <!-- later -->", "    - What would you say?"], 1) == []
+
+
 def test_a_comment_tells_nothing_itself_unless_text_follows_it_on_its_line() -> None:
     lines = [BOX, "", "    Jesse sits down.", ""]
     assert s.box_indent_problems([*lines, "  <!-- to do -->", "  <!-- and this -->"], 1) == []
@@ -158,11 +170,11 @@ def test_a_comment_indented_like_the_box_text_keeps_the_box_unless_a_blank_line_
     assert s.box_indent_problems([*lines, "    <!-- to do -->", "", "    Sam waits."], 1) == []
     assert s.box_indent_problems([*lines, "    <!-- to do: a second", "    example -->", "", "    Sam waits."], 1) == []
     ((number, message),) = s.box_indent_problems([*lines, "    <!-- to do: a second", "", "    example -->"], 1)
-    assert number == 5 and "this comment has a blank line inside it, so in a box its text shows" in message
+    assert number == 5 and "this comment has a blank line inside it, so in a box the comment's text shows" in message
     # Its lines are told once, on its first, with all it takes: not each as a paragraph.
     split = [*lines, "    <!-- to do: a second", "", "  example", "-->", "", "    Sam waits."]
     ((number, message),) = s.box_indent_problems(split, 1)
-    assert number == 5 and "this comment goes on to line 7, indented by 2 spaces, less than the box's text" \
+    assert number == 5 and "this comment goes on over line 7, which is indented by 2 spaces, less than" \
         in message and "indent each of its lines by 4 spaces, with no blank line inside it" in message
     # One never ended shows its "<!--", and the lines after it are read as they are.
     never_ended = [*lines, "    <!-- to do", "", "    Sam waits.", "", "  Outside?"]
@@ -170,7 +182,7 @@ def test_a_comment_indented_like_the_box_text_keeps_the_box_unless_a_blank_line_
     assert number == 9 and "falls outside the box" in message
     for less in (["example", "    -->"], ["example -->"]):
         ((number, message),) = s.box_indent_problems([*lines, "    <!-- to do: a second", *less], 1)
-        assert number == 5 and "this comment goes on to line 6, indented by 0 spaces" in message \
+        assert number == 5 and "this comment goes on over line 6, which is indented by 0 spaces" in message \
             and "indent each of its lines by 4 spaces, or move it" in message
     # A paragraph between the comment and the text ends the box, and is to blame.
     after_a_paragraph = s.box_indent_problems([*lines, "<!-- to do -->", "Text.", "", "    Sam waits."], 1)

@@ -71,7 +71,7 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
     - a comment in a box, indented like its text, that a blank line or a line indented by less
       splits: its text shows;
     - a box's first line indented by other than a multiple of four spaces: not read as a box.
-    A comment shows nothing, so it is never told as text that falls outside a box."""
+    A comment Python-Markdown hides shows nothing, so it is never told as text outside a box."""
     findings = []
     body = list(_shown_body_lines(lines, first))
     open_boxes: list[int] = []  # the indent of each open box's text, innermost last
@@ -88,8 +88,10 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
         indent = _indent(line)
         text = line.strip()
         spaces = f"{indent} space{'s' if indent != 1 else ''}"
-        # A comment that shows nothing: one Python-Markdown took out, or one in a box's text.
-        hidden = text == COMMENT or (_only_comment(text) and any(box <= indent < box + 4 for box in open_boxes))
+        # A comment that shows nothing: one Python-Markdown takes out, or one in a box's text.
+        taken_out = text == COMMENT
+        in_text = _only_comment(text) and any(box <= indent < box + 4 for box in open_boxes)
+        hidden = taken_out or in_text
         ended: list[int] = []  # the text indents of the boxes this line ends
         told = False
         if ended_by_comments and after_blank and not hidden and not _BOX_LINE.match(text):
@@ -121,11 +123,18 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
                     f"this paragraph is indented by {spaces}, so it shows as code in the box: "
                     f"indent it by {open_boxes[-1]} spaces, like the box's other text"
                 )))
-        if hidden and text != COMMENT and open_boxes and open_boxes[-1] <= indent:
+        if in_text and open_boxes[-1] <= indent:
             # In a box, a comment is text in a paragraph: its lines are read as one, here.
             read_until, shows = _comment_in_box(body, at, open_boxes[-1])
             if shows:
                 findings.append((number, shows))
+            # A list item right below it is not a list's (a heading, a quote or a box is read).
+            elif after_blank and read_until + 1 < len(body) and _LIST_ITEM.match(body[read_until + 1][1].lstrip()):
+                findings.append((body[read_until + 1][0], (
+                    f"this line is right below the comment on line {number}, with no blank line "
+                    "between, so in a box it shows as text in the comment's paragraph: put a blank "
+                    "line after the comment"
+                )))
         if _BOX_LINE.match(text):
             if indent % 4:
                 findings.append((number, (
@@ -145,7 +154,7 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
             ended_by_comments = None
         if not hidden or after_blank:  # a comment right below a line is part of its block
             previous = (indent, text)
-        after_blank = text == COMMENT  # Python-Markdown sets a comment that starts a line apart
+        after_blank = taken_out  # Python-Markdown sets a comment it takes out apart
     return findings
 
 
@@ -200,13 +209,13 @@ def _comment_in_box(body: Sequence[tuple[int, str]], at: int, box: int) -> tuple
     else:
         return at, None
     if less:
-        return last, (f"this comment goes on to line {less[0]}, indented by {less[1]} space"
-                      f"{'s' if less[1] != 1 else ''}, less than the box's text, so in a box its text "
+        return last, (f"this comment goes on over line {less[0]}, which is indented by {less[1]} space"
+                      f"{'s' if less[1] != 1 else ''}, less than the box's text, so the comment's text "
                       f"shows on the page: indent each of its lines by {box} spaces"
                       f"{', with no blank line inside it' if blank else ''}, or move it out of the box")
     if blank:
-        return last, ("this comment has a blank line inside it, so in a box its text shows on the page: "
-                      "take the blank lines out of it, or move it out of the box")
+        return last, ("this comment has a blank line inside it, so in a box the comment's text shows on "
+                      "the page: take the blank lines out of it, or move it out of the box")
     return last, None
 
 
