@@ -70,6 +70,8 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
       box, and the text shows as code;
     - a comment in a box, indented like its text, that a blank line or a line indented by less
       splits: its text shows;
+    - a list item right below a comment that starts a paragraph in a box: it shows as text in
+      the comment's paragraph;
     - a box's first line indented by other than a multiple of four spaces: not read as a box.
     A comment Python-Markdown hides shows nothing, so it is never told as text outside a box."""
     findings = []

@@ -212,7 +212,8 @@ class Browser:
         return rendered
 
     def close(self) -> None:
-        """Close the browser, once: its launch ends first, its printing too (cancelled)."""
+        """Close the browser, once: its printing and a launch still waiting for an answer are
+        cancelled first, and end what they started."""
         import asyncio
 
         with self._lock:
@@ -237,7 +238,7 @@ class Browser:
             if self._chromium.done() and self._chromium.exception() is None:  # else reported by `print`
                 await self._chromium.result().close()
 
-        try:  # a launch still waiting for its first answer ends first (cdp.ANSWER_TIMEOUT)
+        try:
             asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=CLOSE_TIMEOUT)
         except BaseException as error:  # noqa: BLE001 - not raised over the error that stopped the build
             if isinstance(error, Exception):
