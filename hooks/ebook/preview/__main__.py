@@ -33,6 +33,7 @@ BUILD_DELAY = 0.05  # seconds without a new change before a rebuild starts (MkDo
 ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 STOPPING_SIGNALS = {signal.SIGINT, *ENDING_SIGNALS}  # and Ctrl-C
 _stopped_by: list[int] = []  # the signal that stopped the preview
+_serving: list[LiveReloadServer] = []  # MkDocs' server, once it serves
 
 
 def main() -> None:
@@ -96,6 +97,12 @@ def _interrupt(signum: int, frame: object) -> None:
     for ending in ENDING_SIGNALS:
         signal.signal(ending, signal.SIG_IGN)
     _stopped_by.append(signum)
+    if _serving:
+        # While it serves, its loop ends as on MkDocs' own shutdown: by the flag it reads every
+        # quarter second. An exception raised here, wherever MkDocs' code is, could come out of
+        # one of its locks half taken, and end the preview with a traceback instead.
+        _serving[0]._shutdown = True
+        return
     raise Stopped
 
 
@@ -121,7 +128,9 @@ def serve(builder: PreviewBuilder, site_dir: str) -> None:
         server.watch(str(folder), recursive=False)
     try:
         server = config.plugins.on_serve(server, config=config, builder=builder)
+        _serving.append(server)
         server.serve()  # type: ignore[no-untyped-call]
+        log.info("Shutting down...")  # stopped by kill or by its terminal closing
     except KeyboardInterrupt:
         log.info("Shutting down...")
     finally:
