@@ -5,6 +5,8 @@ Not a hook: the chapter checks (hooks/checks.py) call these and report what they
 - A box's first line that Python-Markdown does not read as a box (its title in typographic
   quotes, say): the line shows as text and the box's text as code.
 - A paragraph meant for a box but indented by fewer than four spaces: it falls outside the box.
+- A comment (`<!-- … -->`) among a box's text that ends the box (less indented than the text)
+  or that shows its text (split by a blank line), or that runs on over the list item below it.
 - A link to a download whose `data-download` path is not one the build writes: no download's
   path, or the handout of a chapter the book does not have, or a format it does not offer.
 - What the build could not read in reasonable time or at all: lists, quotes, boxes, emphasis or
