@@ -219,6 +219,11 @@ def test_the_browser_leaves_no_process_and_no_folder_behind(tmp_path: Path, star
     assert not [folder for folder in started.folders if folder.exists()]
 
 
+def hooks_importable(temporary: Path) -> dict[str, str]:
+    """The environment of a Python that imports the build's modules, with TMPDIR `temporary`."""
+    return {**os.environ, "TMPDIR": str(temporary), "PYTHONPATH": str(ROOT / "hooks")}
+
+
 def test_a_browser_its_build_never_closed_is_closed_as_python_exits(tmp_path: Path) -> None:
     """A build stopped (Ctrl-C) just as its browser starts, before the build holds it to close it:
     the browser still ends, and its folder is removed."""
@@ -231,7 +236,7 @@ def test_a_browser_its_build_never_closed_is_closed_as_python_exits(tmp_path: Pa
         "raise KeyboardInterrupt\n")
     stopped = subprocess.run(
         [sys.executable, "-c", started_and_stopped, system_browser(), str(tmp_path), cdp.FOLDER_PREFIX],
-        env={**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT / "hooks")},
+        env=hooks_importable(tmp_path),
         capture_output=True, text=True, timeout=120)
     assert "KeyboardInterrupt" in stopped.stderr
     assert not list(tmp_path.glob(f"{cdp.FOLDER_PREFIX}*"))
@@ -252,7 +257,7 @@ def test_a_build_stopped_before_the_browsers_thread_starts_ends_at_once(tmp_path
         "Browser(sys.argv[1])\n")
     stopped = subprocess.run(
         [sys.executable, "-c", stopped_before_the_thread, system_browser()],
-        env={**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT / "hooks")},
+        env=hooks_importable(tmp_path),
         capture_output=True, text=True, timeout=60)  # a bound: the browser's close waits up to 120 s
     assert stopped.stderr.rstrip().endswith("KeyboardInterrupt") and "did not close" not in stopped.stderr
     assert stopped.stderr.count("Traceback") == 1  # the interrupt's own, none from the clean-up

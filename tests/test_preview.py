@@ -31,6 +31,11 @@ def serve_command() -> tuple[list[str], dict[str, str]]:
     return [sys.executable, *command.split()], dict(setting.split("=", 1) for setting in settings.split())
 
 
+def preview_environment(settings: dict[str, str], temporary: Path) -> dict[str, str]:
+    """The environment `make serve` gives the preview (`settings`), with TMPDIR `temporary`."""
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", **settings, "TMPDIR": str(temporary)}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -111,7 +116,7 @@ def test_a_preview_stopped_by_kill_or_its_terminal_closing_removes_its_folder(
             signal.signal(getattr(signal, name), signal.SIG_IGN)
 
     process = subprocess.Popen([*command, "-f", str(config), "-a", f"127.0.0.1:{port}"], cwd=config.parent,
-                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **settings, "TMPDIR": str(temporary)},
+                               env=preview_environment(settings, temporary),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=ignoring)
     try:
         assert process.stdout is not None
@@ -146,15 +151,7 @@ def test_a_preview_stopped_while_code_made_by_exec_runs_says_which_signal_stoppe
     assert "\nhooks:\n" in settings
     config.write_text(settings.replace("\nhooks:\n", "\nhooks:\n- hooks/stopped_while_imported.py\n", 1),
                       encoding="utf-8")
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    command, environment = serve_command()
-    stopped = subprocess.run([*command, "-f", str(config), "-a", f"127.0.0.1:{free_port()}"], cwd=config.parent,
-                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **environment, "TMPDIR": str(temporary)},
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
-    assert stopped.returncode == 128 + signal.SIGTERM, stopped.stdout
-    assert "Preview stopped." in stopped.stdout and "Traceback" not in stopped.stdout
-    assert list(temporary.iterdir()) == []
+    assert_stopped_by_kill(config, tmp_path / "tmp")
 
 
 # The preview, with its folder's making and removal each sending it a signal as they happen.
@@ -178,13 +175,20 @@ runpy.run_module("ebook.preview", run_name="__main__", alter_sys=True)
 @pytest.mark.parametrize("when", ["once-made", "and-while-removing"])
 def test_a_preview_stopped_while_its_folder_is_made_or_removed_leaves_none(tmp_path: Path, when: str) -> None:
     config = book_with_chapter(tmp_path, TEMPLATE.read_text(encoding="utf-8"))
-    temporary = tmp_path / "tmp"
+    assert_stopped_by_kill(config, tmp_path / "tmp", SIGNALLED, when)
+
+
+def assert_stopped_by_kill(config: Path, temporary: Path, *wrapper: str) -> None:
+    """Run `make serve`'s preview of `config` (through `python -c *wrapper`, if given) with its
+    TMPDIR `temporary`, until it ends by itself: it says it was stopped by kill (SIGTERM), with
+    no traceback, and leaves no folder behind."""
     temporary.mkdir()
-    command, environment = serve_command()
-    stopped = subprocess.run([sys.executable, "-c", SIGNALLED, when, *command[3:], "-f", str(config),
-                              "-a", f"127.0.0.1:{free_port()}"], cwd=config.parent,
-                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **environment, "TMPDIR": str(temporary)},
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60,
+    command, settings = serve_command()
+    if wrapper:
+        command = [sys.executable, "-c", *wrapper, *command[3:]]  # what `-m ebook.preview` is given
+    stopped = subprocess.run([*command, "-f", str(config), "-a", f"127.0.0.1:{free_port()}"], cwd=config.parent,
+                             env=preview_environment(settings, temporary), stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, timeout=60,
                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # Ctrl-C as in a terminal
     assert stopped.returncode == 128 + signal.SIGTERM, stopped.stdout
     assert "Preview stopped." in stopped.stdout and "Traceback" not in stopped.stdout
