@@ -163,7 +163,7 @@ def _indented_code_lines(visible: list[str], lines: list[str], code: set[int], f
                 inside.add(index)
             starts = True
             continue
-        indent = _indent(line)
+        indent = source_lines.indent_width(line)
         if threshold is None and starts and paragraph is not None:
             threshold = paragraph + 4  # a block here indented as far is code
         if index not in code and threshold is not None and indent >= threshold:
@@ -179,10 +179,6 @@ def _indented_code_lines(visible: list[str], lines: list[str], code: set[int], f
             paragraph = None
         threshold, starts = None, False
     return inside
-
-
-def _indent(line: str) -> int:
-    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
 
 
 class _Unplaced(Lines):

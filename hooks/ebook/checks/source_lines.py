@@ -89,7 +89,7 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
         if not line.strip():
             after_blank = True
             continue
-        indent = _indent(line)
+        indent = indent_width(line)
         text = line.strip()
         spaces = f"{indent} space{'s' if indent != 1 else ''}"
         # A comment that shows nothing: one Python-Markdown takes out, or one in a box's text.
@@ -206,8 +206,8 @@ def _comment_in_box(body: Sequence[tuple[int, str]], at: int, box: int) -> tuple
     for last in range(at + 1, len(body)):
         number, shown = body[last]
         blank = blank or not shown.strip()
-        if less is None and shown.strip() and _indent(shown) < box:
-            less = (number, _indent(shown))
+        if less is None and shown.strip() and indent_width(shown) < box:
+            less = (number, indent_width(shown))
         if _COMMENT_END.search(shown):
             break
     else:
@@ -226,7 +226,8 @@ def _comment_in_box(body: Sequence[tuple[int, str]], at: int, box: int) -> tuple
 _LIST_ITEM = re.compile(r"(?:[-*+]|\d+[.)])(?:\s|$)")
 
 
-def _indent(line: str) -> int:
+def indent_width(line: str) -> int:
+    """How far a line is indented, a tab counting four spaces, as Python-Markdown counts."""
     expanded = line.expandtabs(4)
     return len(expanded) - len(expanded.lstrip())
 
@@ -399,7 +400,7 @@ def nesting_problems(lines: Sequence[str], first: int) -> list[Finding]:
         if markdown_line is None:
             prefix = _CONTAINERS.match(line).group(0)  # type: ignore[union-attr]
             markers = len(_MARKER.findall(prefix))
-            if _indent(line) // 4 + markers > MAX_NESTING or _EMPHASIS_RUN.search(line) \
+            if indent_width(line) // 4 + markers > MAX_NESTING or _EMPHASIS_RUN.search(line) \
                     and line.strip(" *_-"):  # a line of signs alone is a horizontal rule
                 markdown_line = number
         if html_line is None and "<" in line:
