@@ -203,6 +203,69 @@ def test_a_box_line_off_the_four_space_steps_is_found() -> None:
     assert number == 3 and "not read as a box" in message
 
 
+def rendered(lines: list[str]) -> str:
+    """The lines as the book renders them (Python-Markdown with mkdocs.yml's extensions)."""
+    return markdown.markdown("\n".join(lines), extensions=CONFIG.markdown_extensions,
+                             extension_configs=CONFIG.mdx_configs)
+
+
+INDENTED_BOX = ["    " + BOX, "", "        Jesse sits down.", "", "        Sam waits.", "", "     Five spaces."]
+
+
+@pytest.mark.parametrize("above", [
+    [],  # the page's first line
+    ["Text.", ""],
+    ["# A heading"],  # a heading is a block of its own: right below it is no paragraph's line
+    ["- A list item", "", "Text after the list.", ""],
+    ["- A list item", "<!-- a comment at the margin ends the list -->", ""],
+    ["- A list item", "", "```", "code", "```", ""],  # so does a fenced block at the margin
+    ["> A quote", ""],
+    ["Text.", "", "    Some code.", ""],
+])
+def test_a_box_indented_outside_any_box_or_list_is_told_once_as_code(above: list[str]) -> None:
+    lines = [*above, *INDENTED_BOX]
+    html = rendered(lines)
+    code = html.split("<pre><code>")[-1]
+    assert "admonition" not in html and '!!! scenario "Example: Jesse and Sam"' in code and "Sam waits." in code
+    ((number, message),) = s.box_indent_problems(lines, 1)
+    assert number == len(above) + 1 and message == (
+        "this box's first line is indented by 4 spaces, but no box or list item above holds it, so it and "
+        "the box's text show as code: start it at the left margin, with its text four spaces in, or indent it "
+        "under the box or list item it belongs in")
+    # A box's first line further down in the same code block is not told again.
+    assert s.box_indent_problems([*lines, "", '        !!! note "Inside"', "", "            Text."], 1) == \
+        [(number, message)]
+
+
+@pytest.mark.parametrize("above", [
+    ["- A list item", ""],
+    ["1. A list item", "", "    Its second paragraph.", ""],
+    ["- A list item", "```", "code", "```", ""],  # a fenced block right below the item is in it
+    ["Term", ": Its definition", ""],
+    ["Text[^1].", "", "[^1]: A footnote.", ""],
+    ["Text.", "", "* * *", "- A list item right below a rule", ""],
+])
+def test_a_box_indented_under_a_list_item_a_definition_or_a_footnote_is_theirs(above: list[str]) -> None:
+    """Theirs until a paragraph at the margin: a box indented after it is code."""
+    lines = [*above, *INDENTED_BOX[:5], "", "Text at the margin.", "", *INDENTED_BOX[:3]]
+    html = rendered(lines)
+    assert html.count('class="admonition scenario"') == 1 and "<pre><code>!!! scenario" in html
+    assert s.box_indent_problems(lines, 1) == [(len(lines) - 2, (
+        "this box's first line is indented by 4 spaces, but no box or list item above holds it, so it and "
+        "the box's text show as code: start it at the left margin, with its text four spaces in, or indent it "
+        "under the box or list item it belongs in"))]
+
+
+def test_a_box_indented_right_below_a_line_of_text_is_told_as_text() -> None:
+    lines = ["Text.", *INDENTED_BOX]
+    html = rendered(lines)
+    assert "admonition" not in html and '<p>Text.\n    !!! scenario "Example: Jesse and Sam"</p>' in html
+    ((number, message),) = s.box_indent_problems(lines, 1)
+    assert number == 2 and message.startswith(
+        "this box's first line is indented by 4 spaces right below a line of text, so it shows as text in "
+        "that line's paragraph and the box's text as code: put a blank line above it")
+
+
 WRITTEN = {"downloads/book.pdf", "downloads/handouts/listening.pdf"}  # the paths a build writes
 
 

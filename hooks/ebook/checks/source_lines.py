@@ -5,6 +5,8 @@ Not a hook: the chapter checks (hooks/checks.py) call these and report what they
 - A box's first line that Python-Markdown does not read as a box (its title in typographic
   quotes, say): the line shows as text and the box's text as code.
 - A paragraph meant for a box but indented by fewer than four spaces: it falls outside the box.
+- A box's first line indented by four spaces where no box or list item holds it: it shows as
+  code, and the box's text too.
 - A comment (`<!-- … -->`) among a box's text that ends the box (less indented than the text)
   or that shows its text (split by a blank line), or that runs on over the list item below it.
 - A link to a download whose `data-download` path is not one the build writes: no download's
@@ -74,7 +76,10 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
       splits: its text shows;
     - a list item right below a comment that starts a paragraph in a box: it shows as text in
       the comment's paragraph;
-    - a box's first line indented by other than a multiple of four spaces: not read as a box.
+    - a box's first line indented by other than a multiple of four spaces: not read as a box;
+    - a box's first line indented by four spaces or more outside any box, where no list item,
+      definition or footnote above holds it: it shows as code, with the box's text (told once
+      per code block, and its text then told nothing), or, right below a line of text, as text.
     A comment Python-Markdown hides shows nothing, so it is never told as text outside a box."""
     findings = []
     body = list(_shown_body_lines(lines, first))
@@ -83,11 +88,21 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
     previous: tuple[int, str] | None = None  # the last line with text: (indent, text)
     ended_by_comments: _EndedByComments | None = None
     read_until = -1  # the last line of a comment in a box, read with its first
+    # Outside any box, what the block at the margin before is (`_margin_block`): whether a block
+    # indented by four spaces after it is its own, or code. None at the page's start.
+    outer: str | None = None
+    new_block = True  # whether the line starts a block outside any box, as Python-Markdown splits them
+    told_code = False  # whether a box's first line in the code block outside boxes was told
+    below_fences = _below_margin_fences(lines)
     for at, (number, line) in enumerate(body):
         if at <= read_until:
             continue
+        if number - 1 in below_fences and not open_boxes:
+            # A fenced block at the margin is a block of its own, and the line right below it
+            # goes on with it (as text): an indented block after it is code.
+            outer, new_block = "other", not line.strip()
         if not line.strip():
-            after_blank = True
+            after_blank = new_block = True
             continue
         indent = indent_width(line)
         text = line.strip()
@@ -139,7 +154,37 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
                     "between, so in a box it shows as text in the comment's paragraph: put a blank "
                     "line after the comment"
                 )))
-        if _BOX_LINE.match(text):
+        in_code = coded = False  # in a code block outside any box; a box's first line there
+        if indent < 4:  # outside any box, whether it ended one or not
+            kind = _margin_block(text, hidden)
+            # A comment at the margin is a block of its own; a list item, a definition or a
+            # footnote is taken to start one wherever it is (a hand-wrapped sentence starting
+            # with '- ' is not, but it is rare, and no box is then told as code wrongly).
+            if new_block or outer == "code" or hidden or kind == "takes":
+                outer, told_code = kind, False
+        elif not open_boxes:
+            if new_block and outer in (None, "other", "code"):
+                told_code = told_code and outer == "code"
+                outer, in_code = "code", True
+            else:
+                in_code = outer == "code"
+            if _BOX_LINE.match(text) and (in_code or outer == "other"):
+                if not told_code:
+                    findings.append((number, (
+                        f"this box's first line is indented by {spaces}, but no box or list item above "
+                        "holds it, so it and the box's text show as code: start it at the left margin, with "
+                        "its text four spaces in, or indent it under the box or list item it belongs in"
+                    ) if in_code else (
+                        f"this box's first line is indented by {spaces} right below a line of text, so it "
+                        "shows as text in that line's paragraph and the box's text as code: put a blank line "
+                        "above it and start it at the left margin, with its text four spaces in"
+                    )))
+                told_code, coded = in_code, True
+        # A heading or a rule (a heading's underline too) is a block of its own, but in a list
+        # item's (or a definition's, a footnote's) block, where they are left to it.
+        new_block = not open_boxes and outer != "takes" and (indent == 0 and text.startswith("#")
+                                                             or indent < 4 and _RULE.match(text) is not None)
+        if _BOX_LINE.match(text) and not coded:
             if indent % 4:
                 findings.append((number, (
                     f"this box's first line is indented by {spaces}, so it is not read as a box: "
@@ -159,7 +204,41 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
         if not hidden or after_blank:  # a comment right below a line is part of its block
             previous = (indent, text)
         after_blank = taken_out  # Python-Markdown sets a comment it takes out apart
+        new_block = new_block or taken_out
     return findings
+
+
+_LIST_START = re.compile(r"(?:[*+-]|\d+\.) ")
+_RULE = re.compile(r"(?:[*_-] *){3,}$|=+$")
+_DEFINITION = re.compile(r": {1,3}|\[\^[^\]]*\]:")
+
+
+def _margin_block(text: str, hidden: bool) -> str:
+    """What a block outside any box, starting with a line indented by fewer than four spaces, is
+    for the blocks indented by four spaces after it: "takes" (a list item, a definition or a
+    footnote, which holds them), "html" (raw HTML, which shows them as they are: left unknown), or
+    "other" (anything else, after which they are code)."""
+    if hidden:
+        return "other"
+    if _LIST_START.match(text + " ") and not _RULE.match(text) or _DEFINITION.match(text):
+        return "takes"
+    return "html" if text.startswith("<") else "other"
+
+
+def _below_margin_fences(lines: Sequence[str]) -> set[int]:
+    """The 0-based indexes of the lines right below fenced code blocks that start a block at the
+    margin: indented by fewer than four spaces, after a blank line. One right below a line goes
+    on with its block (a list item's, a footnote's)."""
+    code = fenced_lines(lines)
+    below = set()
+    start = 0
+    for index in sorted(code):
+        if index - 1 not in code:
+            start = index
+        if index + 1 not in code and indent_width(lines[start]) < 4 \
+                and (start == 0 or not lines[start - 1].strip()):
+            below.add(index + 1)
+    return below
 
 
 @dataclass
