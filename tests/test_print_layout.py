@@ -20,8 +20,8 @@ import pytest
 from ebook.pdf.browser import render_documents
 from ebook.pdf.chapter_documents import collection_document, handout_document
 from tests.helpers import ROOT, book_config, chapter_pages, front_matter, normalise, page_html_path, soup
-from tests.pdfs import (BOTTOM_MARGIN, TOP_MARGIN, body_text, bookmarks, footer_lines, horizontal_rules, page_size,
-                        shows_title, text_runs)
+from tests.pdfs import (BOTTOM_MARGIN, TOP_MARGIN, body_text, bookmarks, footer_lines, horizontal_rules,
+                        link_annotations, page_size, shows_title, text_runs)
 from tests.print_documents import (CHAPTER, CHAPTER_PAGE, EMPTY_AT_MOST, empty_shares, print_setup, system_browser,
                                    tagged_texts)
 
@@ -161,6 +161,18 @@ def test_front_matter_is_unnumbered_and_the_body_numbered_from_1_as_contents_and
                             capture_output=True, text=True, check=True).stdout
     marks = [b for top in bookmarks(pdf) if top.title != "Contents" for b in (top, *top.children)]
     assert contents_entries(listed) == [(b.title, labels[b.page - 1]) for b in marks]
+
+
+def test_the_contents_entries_are_not_underlined_as_the_links_in_running_text_are(site: Path) -> None:
+    """The contents are set as a book's, its entries plain text with dotted leaders to their
+    page numbers; a link in a chapter's text keeps its underline (a thin filled rectangle below
+    its words, as Chromium draws one)."""
+    pdf = book_pdf(site)
+    contents = next(b.page for b in bookmarks(pdf) if b.title == "Contents")
+    underlines = [page for page, _ in horizontal_rules(pdf, min_width=10)]
+    assert contents not in underlines
+    linked = {page for page, kind, _ in link_annotations(pdf) if kind == "uri" and page > front_pages(pdf)}
+    assert linked and linked <= set(underlines)
 
 
 def test_a_page_a_part_opens_on_has_no_running_head_and_the_others_name_the_book_and_the_part(site: Path) -> None:
