@@ -12,6 +12,7 @@ import pytest
 from mkdocs.config import load_config
 
 from ebook.checks import source_lines as s
+from ebook.checks.lines import Lines
 from ebook.checks.book_wide import Context, check_book, check_sources, download_example, unwritten_download
 from ebook.checks.problems import Problem, Source
 from ebook.checks.run import CheckRun
@@ -264,6 +265,27 @@ def test_a_box_indented_right_below_a_line_of_text_is_told_as_text() -> None:
     assert number == 2 and message.startswith(
         "this box's first line is indented by 4 spaces right below a line of text, so it shows as text in "
         "that line's paragraph and the box's text as code: put a blank line above it")
+
+
+@pytest.mark.parametrize("not_one, heading", [
+    (" ## Not one", "## A heading"), ("   ## Not one", "> ## A heading"),  # 1 to 3 spaces: a paragraph
+    (">  ## Not one", "  > ## A heading"),  # a quote takes one space off after its '>', and no more
+])
+def test_a_heading_is_found_only_where_python_markdown_reads_one(not_one: str, heading: str) -> None:
+    """Findings about headings (a level skipped, a second title) are placed on the heading's line."""
+    text = ["# Title", "", not_one, "", heading, "", "## Next"]
+    html = rendered(text)
+    assert "## Not one" in html and html.count("<h2") == 2
+    found = Lines("\n".join(text), 1)
+    assert (found.find_heading(2), found.find_heading(2)) == (5, 7)
+
+
+def test_a_heading_in_a_box_is_found_at_its_four_spaces_only() -> None:
+    text = ["# Title", "", BOX, "", "     ## Not one: five spaces", "", "    ## In the box", "", "## Next"]
+    html = rendered(text)
+    assert "<p>## Not one: five spaces</p>" in html and '<h2 id="in-the-box">' in html
+    found = Lines("\n".join(text), 1)
+    assert (found.find_heading(2), found.find_heading(2)) == (7, 9)
 
 
 WRITTEN = {"downloads/book.pdf", "downloads/handouts/listening.pdf"}  # the paths a build writes

@@ -99,8 +99,10 @@ class Lines:
 
     def find_heading(self, level: int) -> int:
         """The next heading's line of that level, not in an HTML comment or an indented code
-        block (see `find_admonition`)."""
-        atx = re.compile(rf"^\s*(?:>\s*)*#{{{level}}}(?:\s|$)|<h{level}\b", re.I)
+        block (see `find_admonition`). Python-Markdown reads a '#' as a heading's only at the start
+        of a line, once a box's or a list item's four spaces and a quote's '>' (and the one space
+        after it) are taken off: '  ## Text' is a paragraph."""
+        atx = re.compile(rf"^(?: {{4}}|[ ]{{0,3}}> ?)*#{{{level}}}(?:\s|$)|<h{level}\b", re.I)
         # Python-Markdown puts the text after a comment's end on a line of its own, as it is: a
         # heading only if its "#" comes right after the comment.
         after_comment = re.compile(rf"^#{{{level}}}(?:\s|$)|<h{level}\b", re.I)
@@ -110,7 +112,7 @@ class Lines:
         def matches(i: int) -> bool:
             if i in hidden:
                 return False
-            if (atx if visible[i] == self.lines[i] else after_comment).search(visible[i]):
+            if (atx if visible[i] == self.lines[i] else after_comment).search(visible[i].expandtabs(4)):
                 return True
             return (level <= 2 and i + 1 < len(visible) and bool(visible[i].strip())
                     and bool(underline.match(visible[i + 1])))
