@@ -24,6 +24,20 @@ if TYPE_CHECKING:
 TOP_MARGIN = 62.0
 BOTTOM_MARGIN = 56.0
 
+# The credit of the real book's original work that every printed page carries at its foot, in
+# two lines (the licence's name never broken), as mkdocs.yml's `extra.book` gives the work.
+REAL_BOOK_CREDIT = (
+    "Original work: “Post-Secondary Peer Support Training Curriculum” by Jenn Cusick (BCcampus, 2022),",
+    "licensed under CC BY 4.0, https://opentextbc.ca/peersupport/",
+)
+
+
+def without_credit(text: str) -> str:
+    """A page's margin or footer text, normalised, without the credit every page carries."""
+    for line in REAL_BOOK_CREDIT:
+        text = normalise(text).replace(line, " ")
+    return normalise(text)
+
 
 def normalise_pdf_text(text: str) -> str:
     """Whitespace collapsed, soft hyphens dropped, a hyphen ending a line joined to the next."""
@@ -38,13 +52,14 @@ def page_size(path: Path, page: int = 1) -> tuple[float, float]:
         return float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
 
 
-def body_text(path: Path, first: int | None = None, last: int | None = None) -> str:
-    """The text between the margins: what the pages say, without running heads and footers."""
+def body_text(path: Path, first: int | None = None, last: int | None = None, *, layout: bool = False) -> str:
+    """The text between the margins: what the pages say, without running heads and footers
+    (`layout`: as laid out, as pdftotext -layout reads it)."""
     width, height = page_size(path)
     pages = ["-f", str(first)] if first else []
     pages += ["-l", str(last)] if last else []
     result = subprocess.run(
-        ["pdftotext", *pages, "-x", "0", "-y", str(int(TOP_MARGIN)), "-W", str(int(width)),
+        ["pdftotext", *pages, *(["-layout"] if layout else []), "-x", "0", "-y", str(int(TOP_MARGIN)), "-W", str(int(width)),
          "-H", str(int(height - TOP_MARGIN - BOTTOM_MARGIN)), str(path), "-"],
         capture_output=True, text=True, check=True,
     )

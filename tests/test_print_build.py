@@ -30,6 +30,8 @@ from tests.helpers import (
     source_sentences,
 )
 from tests.pdfs import (
+    BOTTOM_MARGIN,
+    REAL_BOOK_CREDIT,
     body_text,
     bookmarks,
     flatten,
@@ -45,6 +47,7 @@ from tests.pdfs import (
     qpdf_check,
     shows_title,
     text_runs,
+    without_credit,
 )
 
 BOOK_TITLE = "Post-Secondary Peer Support Training Curriculum"
@@ -206,7 +209,7 @@ def test_table_of_contents_page_numbers_are_where_the_headings_are(site: Path) -
 
 def test_running_head_and_page_footer(site: Path) -> None:
     pdf = site / BOOK_PDF
-    margins = margin_texts(pdf)
+    margins = [without_credit(text) for text in margin_texts(pdf)]
     labels = pypdf.PdfReader(pdf).page_labels
     assert margins[0] == ""  # the cover: no running head, no page number
     for text, label in zip(margins, labels):  # the body's pages end with their number
@@ -224,6 +227,17 @@ def test_running_head_and_page_footer(site: Path) -> None:
             head = margins[chapter.page].split()
             assert set(BOOK_TITLE.split()) <= set(head) and shows_title(head, chapter.title), (chapter.title, head)
     assert titles <= {b.title for b in parts}
+
+
+@pytest.mark.parametrize("built", ["site", "published_site"])
+def test_every_page_of_every_pdf_credits_the_original_work_at_its_foot(built: str, request: pytest.FixtureRequest) -> None:
+    """Its title, author, licence and source, on every printed page (the cover's and a
+    worksheet's too, and beside a published page's address), each line of it whole: a page
+    photocopied alone still credits the work."""
+    for pdf in all_pdfs(request.getfixturevalue(built)):
+        for number, lines in enumerate(footer_lines(pdf), start=1):
+            for credit in REAL_BOOK_CREDIT:
+                assert any(line.startswith(credit) for line in lines), (pdf.name, number, lines)
 
 
 def test_every_source_sentence_is_in_the_book_pdf(site: Path) -> None:
@@ -346,7 +360,7 @@ def test_worksheet_has_every_prompt_with_room_to_write(site: Path) -> None:
     for prompt in prompts:  # where each prompt's first line is
         first_line = next(r for r in runs if len(r.text) > 20 and prompt.startswith(normalise(r.text)))
         events.append((first_line.page, -first_line.y, "prompt", prompt))
-    events += [(r.page, -r.y, "end", "") for r in runs if r.text.startswith("Original work:")]
+    events += [(r.page, -r.y, "end", "") for r in runs if r.text.startswith("Original work:") and r.y > BOTTOM_MARGIN]
     events += [(page, -y, "line", "") for page, y in horizontal_rules(pdf, min_width=width * 0.5)]
     events.sort()
     starts = [i for i, e in enumerate(events) if e[2] == "prompt"]

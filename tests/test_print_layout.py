@@ -21,7 +21,7 @@ from ebook.pdf.browser import render_documents
 from ebook.pdf.chapter_documents import collection_document, handout_document
 from tests.helpers import ROOT, book_config, chapter_pages, front_matter, normalise, page_html_path, soup
 from tests.pdfs import (BOTTOM_MARGIN, TOP_MARGIN, body_text, bookmarks, footer_lines, horizontal_rules,
-                        link_annotations, page_size, shows_title, text_runs)
+                        link_annotations, page_size, shows_title, text_runs, without_credit)
 from tests.print_documents import (CHAPTER, CHAPTER_PAGE, EMPTY_AT_MOST, empty_shares, print_setup, system_browser,
                                    tagged_texts)
 
@@ -89,7 +89,7 @@ def test_a_credit_is_never_alone_on_a_page(site: Path) -> None:
     ruled lines of a worksheet)."""
     for pdf in sorted((site / "downloads").rglob("*.pdf")):
         rules = horizontal_rules(pdf, min_width=page_size(pdf)[0] * 0.5)  # not the credit's own short one
-        credits = [r for r in text_runs(pdf) if r.text.startswith("Original work:")]
+        credits = [r for r in text_runs(pdf) if r.text.startswith("Original work:") and r.y > BOTTOM_MARGIN]
         for number, page in enumerate(body_text(pdf).split("\f")[:-1], start=1):
             before, credit, _ = normalise(page).partition("Original work:")
             above = [y for on, y in rules if on == number and y > max(r.y for r in credits if r.page == number)] \
@@ -149,16 +149,15 @@ def test_front_matter_is_unnumbered_and_the_body_numbered_from_1_as_contents_and
     pdf = book_pdf(site)
     front = front_pages(pdf)
     labels = pypdf.PdfReader(pdf).page_labels
-    footers = footer_lines(pdf)
+    footers = [without_credit(" ".join(lines)) for lines in footer_lines(pdf)]
     assert labels[:front] == [roman(n) for n in range(1, front + 1)]
     assert not any(footers[:front])  # no number printed on the cover, copyright page or contents
     for index in range(front, len(labels)):
         assert labels[index] == str(index - front + 1)
-        assert footers[index][-1].split()[-1] == labels[index], (index + 1, footers[index])
+        assert footers[index] == labels[index], (index + 1, footers[index])
     # The contents give each heading the number printed on the page it is on.
     contents = next(b.page for b in bookmarks(pdf) if b.title == "Contents")
-    listed = subprocess.run(["pdftotext", "-layout", "-f", str(contents), "-l", str(front), str(pdf), "-"],
-                            capture_output=True, text=True, check=True).stdout
+    listed = body_text(pdf, contents, front, layout=True)
     marks = [b for top in bookmarks(pdf) if top.title != "Contents" for b in (top, *top.children)]
     assert contents_entries(listed) == [(b.title, labels[b.page - 1]) for b in marks]
 
@@ -252,7 +251,8 @@ def test_a_prompt_gets_room_to_write_for_each_question_it_asks(site: Path) -> No
         # Where each prompt starts, and the credit after the last, in reading order (page, from the top).
         starts = [next((r.page, -r.y) for r in runs if p.startswith(normalise(r.text)) and
                        len(normalise(r.text)) >= min(20, len(p))) for p in prompts]
-        starts.append(next((r.page, -r.y) for r in runs if r.text.startswith("Original work:")))
+        starts.append(next((r.page, -r.y) for r in runs  # the page's credit, not its footer's
+                           if r.text.startswith("Original work:") and r.y > BOTTOM_MARGIN))
         rules = [(page, -y) for page, y in horizontal_rules(pdf, min_width=page_size(pdf)[0] * 0.5)]
         counted = [sum(1 for rule in rules if start < rule < end) for start, end in zip(starts, starts[1:])]
         asked = [max(1, p.count("?")) for p in prompts]

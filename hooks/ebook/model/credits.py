@@ -168,6 +168,14 @@ class Credits:
         original = self.original
         return f"{credit_text(original)}, licensed under {original.licence.name}, {original.source_url}"
 
+    def page_credit_lines(self) -> tuple[str, str]:
+        """The credit every printed page carries at its foot, as a web page's attribution opens
+        with it: the original work and its author, then its licence and source. Two lines, so
+        that a line breaks between the two, not inside the licence's name."""
+        original = self.original
+        return (f"Original work: {credit_text(original)},",
+                f"licensed under {original.licence.name}, {original.source_url}")
+
     def suggested_credit_text(self) -> str:
         """The credit to give when reusing this edition: the edition, then the original."""
         return (f"{self.edition_text()}, licensed under {self.licence.name}. "

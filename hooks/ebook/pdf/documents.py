@@ -219,6 +219,7 @@ def document_context(metadata: PdfMetadata, sheets: Sequence[str], setup: PrintS
         "stylesheets": tuple(sheets), "paper": setup.settings.paper,
         "paper_height": PAPER_HEIGHTS[setup.settings.paper], "body": setup.body,
         "head_left": running_head(setup.book.title), "head_right": running_head(head), "foot_left": foot,
+        "credit": setup.book.settings.credits.page_credit_lines(),
     }
 
 
