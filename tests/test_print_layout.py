@@ -267,28 +267,13 @@ def test_a_prompt_gets_room_to_write_for_each_question_it_asks(site: Path) -> No
 def test_a_long_box_runs_on_to_the_next_page_with_its_title_kept_with_its_first_lines(tmp_path: Path) -> None:
     """A box too long for the room left on a page starts there anyway: its title with the first
     lines of its text, and a paragraph broken across the pages leaves two lines or more on each."""
-    # Each word names its paragraph (p3w…), so each printed line says which paragraph it is of.
-    def paragraph(number: int, words: int) -> str:
-        return "<p>" + " ".join(f"p{number}w{i}" for i in range(words)) + ".</p>"
+    def paragraph(number: int, count: int) -> str:
+        return f"<p>{words(f'p{number}', count)}.</p>"
     # Half a page of text, then a box longer than the rest of the page.
     before = "".join(paragraph(n, 60) for n in range(1, 4))
     box = ('<div class="admonition scenario"><p class="admonition-title">Example: a long one</p>'
            + "".join(paragraph(n, 60) for n in range(10, 18)) + "</div>")
-    page = CHAPTER_PAGE.replace('<p>See <a href="../../about/">about</a>.</p>', before + box)
-    # The theme's styles (the page links them as assets/main.css), then the book's own.
-    (tmp_path / "assets").mkdir()
-    (theme,) = (Path(material.__file__).parent / "templates" / "assets" / "stylesheets").glob("main.*.min.css")
-    shutil.copy(theme, tmp_path / "assets" / "main.css")
-    (tmp_path / "stylesheets").mkdir()
-    for sheet in ("extra.css", "print.css"):
-        shutil.copy(ROOT / "docs" / "stylesheets" / sheet, tmp_path / "stylesheets" / sheet)
-        page = page.replace("</head>", f'<link rel="stylesheet" href="../../stylesheets/{sheet}"></head>')
-    setup = print_setup()
-    document = collection_document([handout_document(page, CHAPTER, setup)], setup, name="handouts-1")
-    with ThreadPoolExecutor(1) as worker:  # the browser tests' Playwright may hold this thread's loop
-        (printed,) = worker.submit(render_documents, [document], tmp_path, system_browser(), workers=1).result()
-    pdf = tmp_path / "handout.pdf"
-    pdf.write_bytes(printed.data)
+    pdf = printed_handout(tmp_path, before + box)
 
     pages = [[line for line in page.splitlines() if line.strip()] for page in body_text(pdf).split("\f")[:-1]]
     def paragraphs(lines: list[str]) -> list[int]:
@@ -303,3 +288,71 @@ def test_a_long_box_runs_on_to_the_next_page_with_its_title_kept_with_its_first_
     for page, following in zip(on, on[1:]):
         if page[-1] == following[0] and page[-1]:  # a paragraph broken across the pages
             assert page[-2:] == following[:2] == [page[-1]] * 2, (page, following)
+
+
+def words(name: str, count: int) -> str:
+    """Words that name what they are of (p3w0 p3w1 …): each printed line says where it is from."""
+    return " ".join(f"{name}w{i}" for i in range(count))
+
+
+def reflection_box(prompts: list[int]) -> str:
+    """A reflection box of prompts of these many words each, named q1, q2, …"""
+    items = "".join(f"<li>{words(f'q{n}', count)}?</li>" for n, count in enumerate(prompts, start=1))
+    return f'<div class="admonition reflection"><p class="admonition-title">For Reflection</p><ul>{items}</ul></div>'
+
+
+def lines_of(pdf: Path, name: str) -> list[tuple[int, int]]:
+    """(page, line of its body) of each printed line with words of `name` (q2: the second prompt)."""
+    pages = [[line for line in page.splitlines() if line.strip()] for page in body_text(pdf).split("\f")[:-1]]
+    return [(n, i) for n, lines in enumerate(pages, start=1) for i, line in enumerate(lines)
+            if re.search(rf"\b{name}w\d", line)]
+
+
+def test_a_short_reflection_box_moves_to_the_next_page_whole_rather_than_split(tmp_path: Path) -> None:
+    """A few prompts, to think about together, print on one page with their title: the box that
+    does not fit in the room left on a page (the real chapter's: two short prompts and a long one)
+    starts the next page, leaving no band empty inside it, and the page before less than half empty."""
+    # Room left on the first page for the box's title and its first two prompts, not the third.
+    before = "".join(f"<p>{words(f'p{n}', 60)}.</p>" for n in range(1, 5)) + f"<p>{words('p5', 10)}.</p>"
+    pdf = printed_handout(tmp_path, before, reflection_box([14, 14, 50]))
+    title = next(n for n, text in enumerate(body_text(pdf).split("\f"), start=1) if "For Reflection" in text)
+    assert {page for name in ("q1", "q2", "q3") for page, _ in lines_of(pdf, name)} == {title}
+    assert title == 2 and {page for page, _ in lines_of(pdf, "p5")} == {1}
+    assert empty_shares(pdf)[title - 2] <= 0.5
+
+
+def test_a_long_reflection_box_runs_on_between_its_prompts_from_where_the_text_before_ends(tmp_path: Path) -> None:
+    """Moved whole, a box of many prompts would leave most of a page empty: it starts where the
+    text before it ends and runs on to the next page, each of its short prompts whole on a page,
+    with no band left empty inside the box."""
+    before = "".join(f"<p>{words(f'p{n}', 60)}.</p>" for n in range(1, 4))
+    count = 16
+    pdf = printed_handout(tmp_path, before, reflection_box([24] * count))
+    title = next(n for n, text in enumerate(body_text(pdf).split("\f"), start=1) if "For Reflection" in text)
+    pages = [{page for page, _ in lines_of(pdf, f"q{n}")} for n in range(1, count + 1)]
+    assert title == 1 and pages[0] == {1} and pages[-1] == {2}
+    assert all(len(on) == 1 for on in pages), pages
+    assert empty_shares(pdf)[0] <= 0.1
+
+
+def printed_handout(folder: Path, content: str, reflection: str = "") -> Path:
+    """A chapter of this content (in place of CHAPTER_PAGE's paragraph, before its reflection box,
+    or this one, and its credit) printed as a handout, with the theme's and the book's stylesheets."""
+    page = CHAPTER_PAGE.replace('<p>See <a href="../../about/">about</a>.</p>', content)
+    if reflection:
+        page = re.sub(r'<div class="admonition reflection">.*?</div>', reflection, page, flags=re.S)
+    # The theme's styles (the page links them as assets/main.css), then the book's own.
+    (folder / "assets").mkdir()
+    (theme,) = (Path(material.__file__).parent / "templates" / "assets" / "stylesheets").glob("main.*.min.css")
+    shutil.copy(theme, folder / "assets" / "main.css")
+    (folder / "stylesheets").mkdir()
+    for sheet in ("extra.css", "print.css"):
+        shutil.copy(ROOT / "docs" / "stylesheets" / sheet, folder / "stylesheets" / sheet)
+        page = page.replace("</head>", f'<link rel="stylesheet" href="../../stylesheets/{sheet}"></head>')
+    setup = print_setup()
+    document = collection_document([handout_document(page, CHAPTER, setup)], setup, name="handouts-1")
+    with ThreadPoolExecutor(1) as worker:  # the browser tests' Playwright may hold this thread's loop
+        (printed,) = worker.submit(render_documents, [document], folder, system_browser(), workers=1).result()
+    pdf = folder / "handout.pdf"
+    pdf.write_bytes(printed.data)
+    return pdf

@@ -25,7 +25,7 @@ CHROME_SELECTORS = (
 
 def clean_content(fragment: Tag, *, base_url: str) -> None:
     """Ready a page's content for print, in place: no chrome, blocks open, links that work,
-    and paragraphs too long to move whole to the next page marked so.
+    and paragraphs and reflection boxes too long to move whole to the next page marked so.
 
     Links to other pages of the site point at the published site (`base_url`, the online
     address of the document's folder) or, with no address set, become plain text.
@@ -46,6 +46,9 @@ def clean_content(fragment: Tag, *, base_url: str) -> None:
             classes = block.get("class")
             names = classes.split() if isinstance(classes, str) else list(classes or [])
             block["class"] = " ".join([*names, LONG_BLOCK_CLASS])
+    for box in fragment.select("div.admonition.reflection, details.reflection"):
+        if box_lines(box) > KEPT_WHOLE_LINES:
+            box["class"] = " ".join([*box.get_attribute_list("class"), LONG_BLOCK_CLASS])
     for link in fragment.find_all("a", href=True):
         href = str(link["href"])
         if href.startswith("#") or urlsplit(href).scheme:
@@ -65,6 +68,28 @@ LONG_BLOCK_CLASS = "book-print-long"
 
 def long_block(text: str) -> bool:
     return len(" ".join(text.split())) > LONG_BLOCK_AT_LEAST
+
+
+# A reflection box moves to the next page whole rather than split between its prompts (print.css),
+# which leaves the room it did not fit in empty: one that prints longer than this many lines
+# (about half a page's body, which holds some forty) is marked to run on from where the page has
+# room instead. A line holds some LINE_CHARACTERS of a prompt; the box's title and its paddings
+# take two lines, and the space after each prompt a third of one.
+KEPT_WHOLE_LINES = 20
+LINE_CHARACTERS = 65
+
+
+def box_lines(box: Tag) -> float:
+    """About how many lines a box prints: its title, and each paragraph or list item in it."""
+    lines = 2.0
+    for block in box.find_all(["li", "p"]):
+        if "admonition-title" in block.get_attribute_list("class"):
+            continue
+        # Its own words: a list inside an item is counted as blocks of its own.
+        words = " ".join(" ".join(text for text in block.find_all(string=True)
+                                   if text.find_parent(["li", "p"]) is block).split())
+        lines += -(-len(words) // LINE_CHARACTERS) + 1 / 3 if words else 0
+    return lines
 
 
 def heading_text(tag: Tag) -> str:
