@@ -174,6 +174,19 @@ def test_the_contents_entries_are_not_underlined_as_the_links_in_running_text_ar
     assert linked and linked <= set(underlines)
 
 
+def test_the_book_opens_at_its_bookmarks_and_a_handout_or_worksheet_at_its_first_page(site: Path) -> None:
+    """A viewer shows the book's bookmarks beside its pages as it opens it (/PageMode
+    /UseOutlines); a chapter's few pages open alone."""
+    book = book_pdf(site)
+    for pdf in sorted((site / "downloads").rglob("*.pdf")):
+        with pikepdf.open(pdf) as document:
+            mode = document.Root.get("/PageMode")
+            assert (str(mode) if mode is not None else None) == ("/UseOutlines" if pdf == book else None), pdf.name
+            if pdf == book:
+                with document.open_outline() as outline:
+                    assert len(outline.root) > 1
+
+
 def test_a_page_a_part_opens_on_has_no_running_head_and_the_others_name_the_book_and_the_part(site: Path) -> None:
     pdf = book_pdf(site)
     heads = head_texts(pdf)

@@ -244,13 +244,24 @@ def add_page_labels(pdf: pikepdf.Pdf, front_pages: int) -> None:
     ])))
 
 
+def open_at_bookmarks(pdf: pikepdf.Pdf) -> None:
+    """A viewer opens the PDF with its bookmarks shown beside the pages (/PageMode /UseOutlines):
+    the book's parts and headings, to go to as from its contents. A handout or worksheet, a few
+    pages read from the first, opens at its first page alone."""
+    import pikepdf
+
+    outlines = pdf.Root.get("/Outlines")
+    if isinstance(outlines, pikepdf.Dictionary) and "/First" in outlines:
+        pdf.Root.PageMode = pikepdf.Name.UseOutlines
+
+
 def finish_printed(data: bytes, files: Sequence[tuple[PdfMetadata, Sequence[str]]], *,
                    collection: bool, front_pages: int, epoch: int | None) -> list[tuple[bytes, int]]:
     """What a printed document becomes: its PDFs (one per chapter of a collection, split
-    apart; else one, with page labels after `front_pages` of front matter), each finished
-    with its metadata and headings (`files`, in order), and how many pages each has. Run in
-    a process of its own (`finishing_process`). The printing is read once, and each PDF
-    saved once."""
+    apart; else one, the book, with page labels after `front_pages` of front matter, opening at
+    its bookmarks), each finished with its metadata and headings (`files`, in order), and how
+    many pages each has. Run in a process of its own (`finishing_process`). The printing is read
+    once, and each PDF saved once."""
     import pikepdf
 
     finished = []
@@ -260,6 +271,7 @@ def finish_printed(data: bytes, files: Sequence[tuple[PdfMetadata, Sequence[str]
             parts = split_collection(printed, len(files))
         else:
             add_page_labels(printed, front_pages)
+            open_at_bookmarks(printed)
             parts = [printed]
         for part, (metadata, headings) in zip(parts, files):
             try:
