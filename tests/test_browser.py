@@ -199,6 +199,7 @@ VISIBLE = """e => {
     if (ring.outlineStyle === "none" || parseFloat(ring.outlineWidth) < 1) return false;
     const box = e.getBoundingClientRect();
     if (box.width < 2 || box.height < 2 || box.bottom < 0 || box.top > innerHeight) return false;
+    if (box.right <= 0 || box.left >= innerWidth) return false;
     for (let n = e; n; n = n.parentElement) {
         const style = getComputedStyle(n);
         if (style.visibility === "hidden" || Number(style.opacity) < 0.9) return false;
@@ -235,9 +236,12 @@ def becomes_true(page: Page, expression: str, *, seconds: float) -> bool:
     return False
 
 
+# 390: a phone, and a desktop zoomed to 400 %, where the navigation is a drawer, closed at first.
+@pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("path", ["", CHAPTER])
-def test_every_control_reached_by_tab_is_visible_when_focused(browser: Browser, site_address: str, path: str) -> None:
-    with new_page(browser, viewport={"width": 1280, "height": 800}) as page:
+def test_every_control_reached_by_tab_is_visible_when_focused(browser: Browser, site_address: str, path: str,
+                                                              width: int) -> None:
+    with new_page(browser, viewport={"width": width, "height": 800}) as page:
         goto(page, site_address, path)
         seen: list[str] = []
         for _ in range(300):
@@ -255,6 +259,23 @@ def test_every_control_reached_by_tab_is_visible_when_focused(browser: Browser, 
                 f"{path}: focus on {name} is not visible: {page.evaluate(WHAT_IS_THERE)}"
         assert len(seen) > 10
         assert any("Share this page" in s or "book-share" in s for s in seen), "the Share button is not reachable"
+
+
+def test_the_navigation_drawer_on_a_phone_is_out_of_the_tab_order_until_opened(browser: Browser, site_address: str) -> None:
+    with new_page(browser, viewport={"width": 390, "height": 800}) as page:
+        goto(page, site_address, CHAPTER)
+        links = page.locator(".md-sidebar--primary a.md-nav__link")
+        expect(links.first).to_be_hidden()  # closed: out of sight and of the tab order
+        page.locator(".md-header label[for=__drawer]").click()
+        expect(links.first).to_be_visible()
+        reached = []
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.matches('.md-sidebar--primary a.md-nav__link')"):
+                reached.append(page.evaluate("document.activeElement.textContent.trim()"))
+        assert "Home" in reached, f"Tab in the open drawer reached only {reached}"
+        page.locator(".md-overlay").click(position={"x": 370, "y": 400})  # beside the drawer: it closes
+        expect(links.first).to_be_hidden()
 
 
 # --- Share ------------------------------------------------------------------------------------
