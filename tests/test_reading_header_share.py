@@ -288,3 +288,45 @@ def test_share_by_keyboard_says_it_again_each_time(browser: Browser, site_addres
             page.clock.fast_forward(8000)
             expect(status).to_have_text("")
         assert page.evaluate("document.activeElement.getAttribute('title')") == "Share this page"
+
+
+# --- The page's buttons ------------------------------------------------------------------------
+
+# A control's colour as painted: its (maybe see-through) colour over the nearest opaque background.
+PAINTED = r"""e => {
+    let background = "";
+    for (let a = e; a && !background; a = a.parentElement) {
+        const colour = getComputedStyle(a).backgroundColor;
+        if (!/rgba\(.*, 0\)$/.test(colour)) background = colour;
+    }
+    return {color: getComputedStyle(e).color, background: background || "rgb(255, 255, 255)"};
+}"""
+
+
+def over(colour: str, background: str) -> str:
+    """The opaque colour a see-through one makes over an opaque background."""
+    values = [float(c) for c in re.findall(r"[\d.]+", colour)]
+    rgb, alpha = values[:3], values[3] if len(values) > 3 else 1.0
+    behind = [float(c) for c in re.findall(r"[\d.]+", background)[:3]]
+    return "rgb({}, {}, {})".format(*(round(c * alpha + b * (1 - alpha)) for c, b in zip(rgb, behind)))
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("name", ["Reading settings", "Share this page"])
+def test_the_pages_buttons_stand_out_from_the_page_at_rest_and_focused(
+        browser: Browser, site_address: str, name: str, scheme: str) -> None:
+    """At least 3:1 against what surrounds them (WCAG 1.4.11), in both schemes."""
+    with reader(browser, 390, scheme) as page:
+        goto(page, site_address, CHAPTER)
+        button = page.get_by_role("button", name=name)
+        expect(button).to_be_visible()
+        for state in ("at rest", "focused"):
+            if state == "focused":
+                button.focus()
+                page.keyboard.press("Shift+Tab")
+                page.keyboard.press("Tab")  # by keyboard, so that :focus-visible applies
+                page.wait_for_timeout(300)  # the colour's transition
+                assert button.evaluate("e => e === document.activeElement")
+            seen = button.evaluate(PAINTED)
+            ratio = contrast(over(seen["color"], seen["background"]), seen["background"])
+            assert ratio >= 3, f"{name} {state}, {scheme}: {ratio:.2f}:1 ({seen})"
