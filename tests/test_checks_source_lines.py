@@ -267,6 +267,41 @@ def test_a_box_indented_right_below_a_line_of_text_is_told_as_text() -> None:
         "that line's paragraph and the box's text as code: put a blank line above it")
 
 
+def fence_ends_box(fence: int, spaces: int, shows: str) -> str:
+    which = "this paragraph" if shows == "as code" else "this line"
+    return (f"{which} is indented by {spaces} spaces like the box's text, but the fenced code block on line {fence} "
+            f"is indented by less, which ends the box, so this shows {shows}: indent each of the code block's "
+            f"lines (its ``` lines too) by {spaces} spaces, or move it below the box")
+
+
+def test_box_text_after_a_fenced_block_at_the_margin_is_told_and_a_block_after_the_box_is_not() -> None:
+    after_the_box = [BOX, "", "    Jesse sits down.", "", "```", "code", "```", "", "Text.", ""]
+    in_the_box = [BOX, "", "    Jesse sits down.", "", "```", "code", "```", "", "    Sam waits.", "",
+                  '    !!! note "Inside"', "", "        Shown as code too.", "", "Text."]
+    lines = after_the_box + in_the_box
+    html = rendered(lines)
+    assert html.count('class="admonition scenario"') == 2 and "<p>Text.</p>" in html
+    code = html.split("<pre><code>")[-1]
+    assert "Sam waits." in code and "Shown as code too." in code
+    assert s.box_indent_problems(lines, 1) == [(19, fence_ends_box(15, 4, "as code"))]
+
+
+def test_box_text_right_below_a_fenced_block_at_the_margin_is_told_as_text() -> None:
+    lines = [BOX, "", "    Jesse sits down.", "~~~", "code", "~~~", "    Sam waits."]
+    html = rendered(lines)
+    assert "Jesse sits down." in html.split("</div>")[0] and "Sam waits.</p>" in html.split("</div>")[-1]
+    ((number, message),) = s.box_indent_problems(lines, 1)
+    assert number == 7 and message == fence_ends_box(4, 4, "as text after the code block").replace("```", "~~~")
+
+
+def test_a_fenced_block_less_indented_than_an_inner_box_ends_that_box_only() -> None:
+    lines = [BOX, "", '    !!! note "Inside"', "", "        Inner.", "", "    ```", "    code", "    ```", "",
+             "        More.", "", "    Outer."]
+    html = rendered(lines)
+    assert "<pre><code>More." in html and html.rindex("Outer.") < html.rindex("</div>")  # still in the outer box
+    assert s.box_indent_problems(lines, 1) == [(11, fence_ends_box(7, 8, "as code"))]
+
+
 @pytest.mark.parametrize("not_one, heading", [
     (" ## Not one", "## A heading"), ("   ## Not one", "> ## A heading"),  # 1 to 3 spaces: a paragraph
     (">  ## Not one", "  > ## A heading"),  # a quote takes one space off after its '>', and no more

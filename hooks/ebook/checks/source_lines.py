@@ -7,6 +7,7 @@ Not a hook: the chapter checks (hooks/checks.py) call these and report what they
 - A paragraph meant for a box but indented by fewer than four spaces: it falls outside the box.
 - A box's first line indented by four spaces where no box or list item holds it: it shows as
   code, and the box's text too.
+- A box's text after a fenced code block less indented than it, which ended the box.
 - A comment (`<!-- … -->`) among a box's text that ends the box (less indented than the text)
   or that shows its text (split by a blank line), or that runs on over the list item below it.
 - A link to a download whose `data-download` path is not one the build writes: no download's
@@ -79,7 +80,10 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
     - a box's first line indented by other than a multiple of four spaces: not read as a box;
     - a box's first line indented by four spaces or more outside any box, where no list item,
       definition or footnote above holds it: it shows as code, with the box's text (told once
-      per code block, and its text then told nothing), or, right below a line of text, as text.
+      per code block, and its text then told nothing), or, right below a line of text, as text;
+    - indented like a box's text right after a fenced code block less indented than that text
+      (at the margin, say), which ended the box: they show as code, or as text right below it.
+      A fenced block after a box followed by less indented text is taken as meant after the box.
     A comment Python-Markdown hides shows nothing, so it is never told as text outside a box."""
     findings = []
     body = list(_shown_body_lines(lines, first))
@@ -93,14 +97,23 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
     outer: str | None = None
     new_block = True  # whether the line starts a block outside any box, as Python-Markdown splits them
     told_code = False  # whether a box's first line in the code block outside boxes was told
-    below_fences = _below_margin_fences(lines)
+    fences = _fences_above(lines)
+    # A fenced block that ended boxes: its line, their text indents, whether a line is right below it.
+    fenced: tuple[int, list[int], bool] | None = None
     for at, (number, line) in enumerate(body):
         if at <= read_until:
             continue
-        if number - 1 in below_fences and not open_boxes:
-            # A fenced block at the margin is a block of its own, and the line right below it
-            # goes on with it (as text): an indented block after it is code.
-            outer, new_block = "other", not line.strip()
+        if number - 1 in fences:
+            start, fence_indent, set_apart = fences[number - 1]
+            # A fenced block less indented than a box's text ends the box, as any block does.
+            ended_by_fence: list[int] = []
+            while open_boxes and fence_indent < open_boxes[-1]:
+                ended_by_fence.insert(0, open_boxes.pop())
+            fenced = (start + 1, ended_by_fence, bool(line.strip())) if ended_by_fence else None
+            if not open_boxes and fence_indent < 4 and (set_apart or ended_by_fence):
+                # A fenced block at the margin is a block of its own, and the line right below it
+                # goes on with it (as text): an indented block after it is code.
+                outer, new_block = "other", not line.strip()
         if not line.strip():
             after_blank = new_block = True
             continue
@@ -154,6 +167,22 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
                     "between, so in a box it shows as text in the comment's paragraph: put a blank "
                     "line after the comment"
                 )))
+        told_fence = False  # this line was told for the fenced block above it
+        if fenced and not hidden and indent >= fenced[1][0]:
+            box = max(box for box in fenced[1] if box <= indent)
+            fence = _FENCE.match(lines[fenced[0] - 1]).group(1)  # type: ignore[union-attr]
+            fix = (f"indent each of the code block's lines (its {fence} lines too) by {box} spaces, or move "
+                   "it below the box")
+            findings.append((number, (
+                f"this paragraph is indented by {spaces} like the box's text, but the fenced code block on "
+                f"line {fenced[0]} is indented by less, which ends the box, so this shows as code: {fix}"
+            ) if not fenced[2] else (
+                f"this line is indented by {spaces} like the box's text, but the fenced code block on line "
+                f"{fenced[0]} is indented by less, which ends the box, so this shows as text after the code "
+                f"block: {fix}"
+            )))
+            told_fence = True
+        fenced = None
         in_code = coded = False  # in a code block outside any box; a box's first line there
         if indent < 4:  # outside any box, whether it ended one or not
             kind = _margin_block(text, hidden)
@@ -169,7 +198,7 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
             else:
                 in_code = outer == "code"
             if _BOX_LINE.match(text) and (in_code or outer == "other"):
-                if not told_code:
+                if not told_code and not told_fence:
                     findings.append((number, (
                         f"this box's first line is indented by {spaces}, but no box or list item above "
                         "holds it, so it and the box's text show as code: start it at the left margin, with "
@@ -180,6 +209,8 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
                         "above it and start it at the left margin, with its text four spaces in"
                     )))
                 told_code, coded = in_code, True
+            if told_fence:  # what it and the box's text after it show as code is told once
+                outer, told_code = "code", True
         # A heading or a rule (a heading's underline too) is a block of its own, but in a list
         # item's (or a definition's, a footnote's) block, where they are left to it.
         new_block = not open_boxes and outer != "takes" and (indent == 0 and text.startswith("#")
@@ -225,19 +256,19 @@ def _margin_block(text: str, hidden: bool) -> str:
     return "html" if text.startswith("<") else "other"
 
 
-def _below_margin_fences(lines: Sequence[str]) -> set[int]:
-    """The 0-based indexes of the lines right below fenced code blocks that start a block at the
-    margin: indented by fewer than four spaces, after a blank line. One right below a line goes
-    on with its block (a list item's, a footnote's)."""
+def _fences_above(lines: Sequence[str]) -> dict[int, tuple[int, int, bool]]:
+    """For each line right below a fenced code block (its 0-based index): the block's first
+    line (0-based), how far that line is indented, and whether it is set apart (a blank line or
+    the page's start above it), which makes it a block of its own: one right below a line goes
+    on with that line's block (a list item's, a footnote's)."""
     code = fenced_lines(lines)
-    below = set()
+    below = {}
     start = 0
     for index in sorted(code):
         if index - 1 not in code:
             start = index
-        if index + 1 not in code and indent_width(lines[start]) < 4 \
-                and (start == 0 or not lines[start - 1].strip()):
-            below.add(index + 1)
+        if index + 1 not in code:
+            below[index + 1] = (start, indent_width(lines[start]), start == 0 or not lines[start - 1].strip())
     return below
 
 
