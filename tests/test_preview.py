@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -71,6 +72,8 @@ def previewing(config: Path, seconds: float = 60) -> Iterator[tuple[str | None, 
                 return
             output.append(line)
             if "Serving on" in line:
+                # What it prints while it serves goes on into `output`.
+                threading.Thread(target=lambda: output.extend(process.stdout), daemon=True).start()
                 yield f"http://127.0.0.1:{port}/", output
                 return
         raise AssertionError("the preview did not start:\n" + "".join(output))
@@ -201,6 +204,27 @@ def test_a_chapter_with_script_in_it_is_never_previewed(tmp_path: Path) -> None:
     status, _, printed = preview(config, "chapters/new-chapter/")
     assert status is None, printed
     assert "onerror= on <img> runs script" in printed
+
+
+def test_a_script_saved_while_previewing_is_refused_and_every_page_still_served(tmp_path: Path) -> None:
+    """The checks refuse it, saying where, and the preview goes on serving every page, the
+    chapter as it was before, instead of holding every request until the script is removed."""
+    config = book_with_chapter(tmp_path, TEMPLATE.read_text(encoding="utf-8"))
+    chapter = config.parent / "docs" / "chapters" / "new-chapter.md"
+    with previewing(config) as (address, output):
+        assert address is not None, "".join(output)
+        chapter.write_text(chapter.read_text(encoding="utf-8") + "\n<script>alert('saved')</script>\n", encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while "<script>" not in "".join(output) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "<script>" in "".join(output), "".join(output)
+        for page in ("chapters/new-chapter/", ""):
+            with urllib.request.urlopen(f"{address}{page}", timeout=10) as response:
+                assert response.status == 200
+                assert "alert('saved')" not in response.read().decode("utf-8")
+    printed = "".join(output)
+    assert "docs/chapters/new-chapter.md:" in printed and "The preview goes on showing the page as it was" in printed
+    assert "Traceback" not in printed
 
 
 def test_a_chapter_saved_in_another_encoding_stops_the_preview_with_the_checks_message(tmp_path: Path) -> None:

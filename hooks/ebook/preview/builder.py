@@ -66,6 +66,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.ebook.preview")
 
+KEPT_AS_BEFORE = ("The preview goes on showing the page as it was before this change; it shows "
+                  "your change once that is removed.")
+
 
 @dataclass
 class Built:
@@ -121,8 +124,8 @@ class PreviewBuilder:
             return
         if not change.full_build and snapshot:
             try:
-                self.rebuild_pages(change.pages, snapshot)
-                log.info("Rebuilt %s in %.2f seconds", ", ".join(change.pages), time.monotonic() - start)
+                if self.rebuild_pages(change.pages, snapshot):
+                    log.info("Rebuilt %s in %.2f seconds", ", ".join(change.pages), time.monotonic() - start)
                 return
             except OnePageRebuildFailed as reason:
                 change = Change(full_build=str(reason))
@@ -178,9 +181,10 @@ class PreviewBuilder:
 
     # --- One page --------------------------------------------------------------------------------
 
-    def rebuild_pages(self, src_uris: tuple[str, ...], snapshot: Snapshot) -> None:
+    def rebuild_pages(self, src_uris: tuple[str, ...], snapshot: Snapshot) -> bool:
         """Rebuild the pages whose body changed, and what shows them (see the module's docstring);
-        `snapshot`: the sources they were read from."""
+        `snapshot`: the sources they were read from. False if the checks refused their HTML:
+        nothing was rebuilt."""
         built = self.built
         assert built is not None
         config, files = built.config, built.files
@@ -196,13 +200,14 @@ class PreviewBuilder:
                 for page in pages:
                     _populate(built, page)
             except RefusedHtml as refused:
-                # As a whole build, stop before any page is written; unlike it, keep the site
-                # served (a whole build would have emptied it) and build on it once the HTML
+                # As a whole build, stop before any page is written. Unlike it, end well: the
+                # last build stays served, the page as it was (MkDocs' server holds every request
+                # after a build that fails, until one succeeds), and is built on once the HTML
                 # is gone. The snapshot stays the last one's: every page edited since is read
                 # again then.
                 self.built = built
-                log.error("%s", refused)
-                raise Abort("Aborted with a BuildError!") from refused
+                log.error("%s\n%s", refused, KEPT_AS_BEFORE)
+                return False
             for page in pages:
                 _render(built, page)  # first: the edited page is served as soon as it is written
             # What the checks list after a whole build (CheckRun.env), with these pages' new
@@ -221,6 +226,7 @@ class PreviewBuilder:
             config.plugins.on_post_build(config=config)
         built.snapshot = snapshot
         self.built = built
+        return True
 
     def _page(self, src_uri: str) -> Page:
         assert self.built is not None
