@@ -281,6 +281,7 @@ NOT_MESSAGES = {
     "use one of": "a part of the admonition message's fix, not a message",
     "text-align": "the one style attribute pages may hold (html_allowlist.ALIGNMENTS)",
     "You may {}{} under the terms of that licence": "the copyright page's words on what the edition's licence allows (Licence.reuse_text)",
+    "Original work": "the credit every printed page carries at its foot (Credits.page_credit_lines)",
 }
 
 
