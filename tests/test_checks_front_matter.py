@@ -184,3 +184,81 @@ def test_a_page_of_the_original_may_not_drop_its_credit_but_a_page_of_ones_own_m
         "write a licence that asks for credit, e.g. CC-BY-4.0, or leave it out to use the original's"]
     own = front.format(who="written_by: Sam Contributor\n  ")
     assert problems(page("# Listening\n", front=own)) == []
+
+
+# --- Front matter that is not valid YAML: the common mistakes told in words, on their line ----
+
+UNREADABLE = "so the front matter is not valid YAML and none of its fields can be read"
+
+
+@pytest.mark.parametrize(("front", "expected"), [
+    ("title:Active Listening\ndescription: How peers listen.\n",
+     [f"docs/p.md:2: 'title:' has no space after its colon, {UNREADABLE}: add a space after the colon of "
+      "'title:', e.g. title: Active Listening"]),
+    ("title: Listening\ndescription:How peers listen.\nattribution:\n  written_by: Sam\n",
+     [f"docs/p.md:3: 'description:' has no space after its colon, {UNREADABLE}: add a space after the colon "
+      "of 'description:', e.g. description: How peers listen."]),
+    ("title:Active Listening\n",
+     [f"docs/p.md:2: 'title:' has no space after its colon, {UNREADABLE}: add a space after the colon of "
+      "'title:', e.g. title: Active Listening"]),
+    ("title:Listening\ndescription:How peers listen.\nattribution:\n  written_by: Sam\n",
+     [f"docs/p.md:2: 'title:' has no space after its colon, {UNREADABLE}: add a space after the colon of "
+      "'title:', e.g. title: Listening",
+      f"docs/p.md:3: 'description:' has no space after its colon, {UNREADABLE}: add a space after the colon "
+      "of 'description:', e.g. description: How peers listen."]),
+    ("attribution:\n  written_by:Sam\n  changes: Shortened.\ntitle: Listening\n",
+     [f"docs/p.md:3: 'written_by:' has no space after its colon, {UNREADABLE}: add a space after the colon "
+      "of 'written_by:', e.g. written_by: Sam"]),
+])
+def test_a_field_without_a_space_after_its_colon_is_told_on_its_line(front: str, expected: list[str]) -> None:
+    _, found, _ = check_front_matter(front, "docs/p.md", BOOK)
+    assert [str(p) for p in found] == expected
+
+
+@pytest.mark.parametrize(("front", "expected"), [
+    ("title: Listening\ndescription: Listening: the basics\n",
+     "docs/p.md:3: front matter field 'description' has a colon followed by a space inside its value, which "
+     f"YAML takes for the start of another field, {UNREADABLE}: put the whole value in double quotes, e.g. "
+     'description: "Listening: the basics"'),
+    ("title: Listening\ndescription: D\nattribution:\n  adapted_from:\n    title: Listening: the basics\n",
+     "docs/p.md:6: front matter field 'title' has a colon followed by a space inside its value, which "
+     f"YAML takes for the start of another field, {UNREADABLE}: put the whole value in double quotes, e.g. "
+     'title: "Listening: the basics"'),
+    ("title: Listening\ndescription: What to say:\n",
+     "docs/p.md:3: front matter field 'description' has a colon at the end of its value, which "
+     f"YAML takes for the start of another field, {UNREADABLE}: put the whole value in double quotes, e.g. "
+     'description: "What to say:"'),
+])
+def test_a_colon_inside_a_value_is_told_with_the_value_quoted(front: str, expected: str) -> None:
+    _, found, _ = check_front_matter(front, "docs/p.md", BOOK)
+    assert [str(p) for p in found] == [expected]
+
+
+TAB = ("this line of the front matter has a tab, which YAML does not accept here, so the front matter is "
+       "not valid YAML and none of its fields can be read: ")
+
+
+@pytest.mark.parametrize(("front", "expected"), [
+    ("title: T\ndescription: D\nattribution:\n\twritten_by: Sam\n",
+     f"docs/p.md:5: {TAB}indent the line with spaces instead, two for each level, as in the chapter template"),
+    ("title:\tListening\ndescription: D\n", f"docs/p.md:2: {TAB}type a space instead of the tab"),
+])
+def test_a_tab_is_told_on_its_line(front: str, expected: str) -> None:
+    _, found, _ = check_front_matter(front, "docs/p.md", BOOK)
+    assert [str(p) for p in found] == [expected]
+
+
+GENERAL = ("the front matter is not valid YAML here, so none of its fields can be read: write each field as "
+           "'name: value' on its own line, with a space after the colon, indent nested fields with spaces, "
+           "and put a value that contains ': ' or ' #', or starts with a quote, '[', '{', '*', '&', '!', '|' "
+           "or '>', in double quotes")
+
+
+@pytest.mark.parametrize(("front", "line"), [
+    ('title: T\ndescription: "How peers\nattribution:\n  written_by: Sam\n', 3),  # where the quote opens
+    ("title: [Listening\ndescription: D\n", 2),  # where the bracket opens
+    ("title: T\ndescription: D\n- listening\n", 4),  # the stray line, not the first field
+])
+def test_other_unreadable_front_matter_is_told_plainly_on_the_line_to_fix(front: str, line: int) -> None:
+    _, found, _ = check_front_matter(front, "docs/p.md", BOOK)
+    assert [str(p) for p in found] == [f"docs/p.md:{line}: {GENERAL}"]

@@ -93,22 +93,13 @@ def check_front_matter(
     except FrontMatterRefused as refused:
         return {}, [Problem(path, refused.line, refused.message)], {}
     except yaml.YAMLError as error:
-        # The context mark is where the trouble began (an opening quote), the problem mark where
-        # PyYAML gave up (often the end): the first is the line to fix.
-        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else 2
-        problem = "; ".join(
-            part for part in (getattr(error, "context", None), getattr(error, "problem", None))
-            if part
-        ) or str(error).splitlines()[0]
-        return {}, [Problem(
-            path, line,
-            f"the front matter is not valid YAML ({problem}), so MkDocs would silently ignore "
-            "all of it: write each field as 'name: value' on its own line, indent nested fields "
-            "with spaces, and put a value that contains ': ', ' #' or starts with a quote, '[', "
-            "'{', '*', '&', '!', '|' or '>' in double quotes",
-        )], {}
+        return {}, yaml_error_problems(front, path, error), {}
     if not isinstance(meta, dict) or not isinstance(node, yaml.MappingNode):
+        # "title:Listening" alone, or every field without its space, reads as one line of text.
+        lines = front.splitlines()
+        unspaced = [i for i, line in enumerate(lines) if _NO_SPACE_AFTER_COLON.match(line)]
+        if isinstance(meta, str) and unspaced:
+            return {}, [_no_space_problem(path, lines, i) for i in unspaced], {}
         return {}, [Problem(
             path, 2,
             f"the front matter must be fields written 'name: value', one per line, like\n"
@@ -155,6 +146,97 @@ def check_front_matter(
     if "attribution" in meta:
         problems += _attribution_problems(meta, path, book, key_lines)
     return meta, problems, key_lines
+
+
+# A field whose colon has no space after it ("title:Active Listening"); "https://" is no field.
+_NO_SPACE_AFTER_COLON = re.compile(r"^ *(?:- +)?([A-Za-z_][\w-]*):(?![ \t]|$|//)(.*)$")
+# A field and its value, on one line.
+_FIELD_AND_VALUE = re.compile(r"^ *(?:- +)?([A-Za-z_][\w-]*):[ \t]+(.*?)\s*$")
+_QUOTE_VALUES = (
+    "put a value that contains ': ' or ' #', or starts with a quote, '[', '{', '*', '&', '!', '|' "
+    "or '>', in double quotes"
+)
+
+
+def yaml_error_problems(front: str, path: str, error: yaml.YAMLError) -> list[Problem]:
+    """What to fix when the front matter is not valid YAML, on the line to fix.
+
+    The common mistakes (no space after a field's colon, a colon and a space inside a value, a
+    tab) are told in words; any other on the line PyYAML names.
+    """
+    lines = front.splitlines()
+    problem = getattr(error, "problem", None) or ""
+    problem_mark = getattr(error, "problem_mark", None)
+    context = getattr(error, "context", None) or ""
+    context_mark = getattr(error, "context_mark", None)
+
+    def text(line: int) -> str:
+        return lines[line] if 0 <= line < len(lines) else ""
+
+    if problem_mark is not None and "'\\t'" in problem:
+        before = text(problem_mark.line)[:problem_mark.column]
+        fix = ("indent the line with spaces instead, two for each level, as in the chapter template"
+               if not before.strip() else "type a space instead of the tab")
+        return [Problem(
+            path, problem_mark.line + 2,
+            "this line of the front matter has a tab, which YAML does not accept here, so the "
+            f"front matter is not valid YAML and none of its fields can be read: {fix}",
+        )]
+    if problem_mark is not None and problem == "mapping values are not allowed here":
+        # "description: Listening: the basics": the second colon, after a field's own.
+        field = _FIELD_AND_VALUE.match(text(problem_mark.line))
+        if field and field.start(2) <= problem_mark.column:
+            return [_colon_in_value_problem(path, problem_mark.line, field.group(1), field.group(2))]
+    # "title:Active Listening" runs on into the next line, where YAML stops: the lines without
+    # their space are the ones just above (or, when YAML names it, the line the text started on).
+    end = None
+    if context == "while scanning a simple key" and context_mark is not None:
+        end = context_mark.line
+    elif problem == "mapping values are not allowed here" and problem_mark is not None:
+        end = problem_mark.line - 1
+    if end is not None:
+        start = end
+        while start >= 0 and _NO_SPACE_AFTER_COLON.match(text(start)):
+            start -= 1
+        if start < end:
+            return [_no_space_problem(path, lines, i) for i in range(start + 1, end + 1)]
+    # Where an opening quote or bracket is never closed, the trouble began at the context mark;
+    # otherwise (a field indented wrongly, a stray '-') it is where PyYAML stopped.
+    if context_mark is not None and (
+            context.startswith("while scanning") or context.startswith("while parsing a flow")):
+        mark = context_mark
+    else:
+        mark = problem_mark or context_mark
+    return [Problem(
+        path, mark.line + 2 if mark else 2,
+        "the front matter is not valid YAML here, so none of its fields can be read: write each "
+        "field as 'name: value' on its own line, with a space after the colon, indent nested "
+        f"fields with spaces, and {_QUOTE_VALUES}",
+    )]
+
+
+def _no_space_problem(path: str, lines: list[str], line: int) -> Problem:
+    field = _NO_SPACE_AFTER_COLON.match(lines[line])
+    assert field
+    key, value = field.group(1), field.group(2).strip()
+    return Problem(
+        path, line + 2,
+        f"'{key}:' has no space after its colon, so the front matter is not valid YAML and none "
+        f"of its fields can be read: add a space after the colon of '{key}:', e.g. {key}: {value}",
+    )
+
+
+def _colon_in_value_problem(path: str, line: int, key: str, value: str) -> Problem:
+    quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+    return Problem(
+        path, line + 2,
+        f"front matter field '{key}' has a colon "
+        + ("followed by a space inside" if ": " in value else "at the end of")
+        + " its value, which YAML takes for the start of another field, so the front matter is not "
+        "valid YAML and none of "
+        "its fields can be read: put the whole value in double quotes, e.g. "
+        f'{key}: "{quoted}"',
+    )
 
 
 def plain_text_problems(key: str, value: str) -> list[str]:
