@@ -14,6 +14,9 @@ Usage: python scripts/lint.py [--code] PATH...   (files or folders; `make lint` 
   headings), and would report that as heading problems. So each page reaches pymarkdown with its
   front matter replaced by a valid stand-in of as many lines: the text below keeps its line
   numbers. codespell reads the pages as they are (titles and descriptions are spelled too).
+- Raw HTML: pymarkdown's MD033 allows the elements the build's allowlist keeps
+  (hooks/ebook/checks/html_allowlist.py, read from there, so the two never disagree) and
+  comments; any other element is reported, as the build refuses it.
 - The code: mypy with the settings of `mypy.ini` (strict, on hooks/), and lint-imports with the
   contracts of `.importlinter` (the package's layers), hooks/ on the path as MkDocs puts it.
   mypy's findings are `path:line: error: …`, each error a problem; a broken contract is shown as
@@ -43,6 +46,9 @@ IMPORT_CONTRACTS = ".importlinter"
 CODE_PATH = "hooks"  # where the package `ebook` is found, as MkDocs finds it
 # lint-imports' own command (its console script), run by this Python.
 LINT_IMPORTS = "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
+# MD033 ("Inline HTML") would report every element: it is told the ones the build allows.
+MD033_ALLOWED = "plugins.md033.allowed_elements"
+HTML_COMMENT = "!--"  # how pymarkdown names a comment (`<!-- chapter list -->`, say)
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,18 @@ def _is_text(path: Path) -> bool:
         return b"\0" not in handle.read(1024)  # codespell's own test for a binary file
 
 
+def allowed_html_elements() -> list[str]:
+    """The raw HTML MD033 lets through: the elements the build's allowlist keeps (in lower and
+    upper case: pymarkdown compares names as written, browsers and the build in any case), and
+    comments. The build's chapter checks still judge their attributes and addresses."""
+    hooks = str(ROOT / CODE_PATH)
+    if hooks not in sys.path:
+        sys.path.insert(0, hooks)  # the package, as MkDocs finds it when it loads the hooks
+    from ebook.checks.html_allowlist import ALLOWED_ELEMENTS
+
+    return [HTML_COMMENT, *sorted(ALLOWED_ELEMENTS), *sorted(e.upper() for e in ALLOWED_ELEMENTS)]
+
+
 def markdown_problems(pages: Sequence[Page], config: Path = PYMARKDOWN_CONFIG) -> list[str]:
     """pymarkdown's findings on the pages' Markdown (front matter masked), one line each."""
     from pymarkdown.api import PyMarkdownApi, PyMarkdownApiException
@@ -105,7 +123,8 @@ def markdown_problems(pages: Sequence[Page], config: Path = PYMARKDOWN_CONFIG) -
     pages = [p for p in pages if p.path.suffix.lower() in MARKDOWN_SUFFIXES]
     if not pages:
         return []
-    api = PyMarkdownApi().configuration_file_path(str(config)).enable_strict_configuration()
+    api = (PyMarkdownApi().configuration_file_path(str(config)).enable_strict_configuration()
+           .set_string_property(MD033_ALLOWED, ",".join(allowed_html_elements())))
     with tempfile.TemporaryDirectory(prefix="lint-") as folder:
         # One scan of numbered copies: far quicker than one scan per page.
         copies: dict[str, Page] = {}

@@ -259,6 +259,44 @@ def test_guide_shows_lints_one_line_when_all_is_well(tmp_path: Path) -> None:
     assert re.search(r"`docs/chapters/[\w-]+\.md:\d+:\d+: MD\d{3}: ", TEXT)
 
 
+def lint_table_rules() -> set[str]:
+    """The rules the guide's table of Markdown lint messages explains."""
+    table = section(TEXT, "### Lint the pages (Markdown and spelling)")
+    return {rule for row in table.splitlines() if row.startswith("| MD")
+            for rule in re.findall(r"MD\d{3}", row.split(" | ")[0])}
+
+
+# Mistakes a contributor makes, each with what lint reports (a page of its own each).
+LINT_MISTAKES = {
+    "an element the build refuses": ("# A page\n\n<iframe src=\"https://example.org/\"></iframe>\n", "MD033"),
+}
+
+
+def test_the_lint_table_explains_what_lint_reports_for_common_mistakes(tmp_path: Path) -> None:
+    for name, (text, _) in LINT_MISTAKES.items():
+        (tmp_path / f"{re.sub(r'[^a-z]+', '-', name)}.md").write_text(text, encoding="utf-8")
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "lint.py"), "."],
+                            cwd=tmp_path, capture_output=True, text=True)
+    reported = set(re.findall(r":\d+:\d+: (MD\d{3}):", result.stdout))
+    assert reported == {rule for _, rule in LINT_MISTAKES.values()}, result.stdout
+    assert reported <= lint_table_rules(), result.stdout
+
+
+def test_guide_says_one_thing_about_raw_html_and_lists_the_elements_the_build_allows() -> None:
+    from ebook.checks.html_allowlist import ALLOWED_ELEMENTS
+
+    assert "No HTML" not in TEXT
+    writing = squashed(section(TEXT, "## How a chapter is written"))
+    assert "**No scripts, and HTML only where" in writing and "[Raw HTML](#raw-html)" in writing
+    for example in re.findall(r"`<(\w+)>`", writing):
+        assert example in ALLOWED_ELEMENTS, example
+    raw = squashed(section(TEXT, "### Raw HTML"))
+    listed = raw[raw.index("**Elements:**"):raw.index("No `<script>`")]
+    names = set(re.findall(r"`([a-z][a-z0-9]*)`", listed))
+    assert "`h1`–`h6`" in listed
+    assert names | {f"h{n}" for n in range(2, 6)} == ALLOWED_ELEMENTS
+
+
 def test_guide_lists_every_attribution_field_and_licence_the_build_accepts() -> None:
     credit = TEXT[TEXT.index("## Credit adapted material"):TEXT.index("## Preview your change")]
     for field in PAGE_FIELDS | WORK_KEYS:

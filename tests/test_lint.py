@@ -92,6 +92,25 @@ BROKEN_FRONT_MATTER = {
 }
 MISREAD_RULES = ("MD003", "MD022", "MD023", "MD025", "MD034", "MD041")
 
+# Raw HTML a contributor may write (CONTRIBUTING.md, "Raw HTML"): the build keeps it, so lint must.
+ALLOWED_HTML = """\
+The <abbr title="World Health Organization">WHO</abbr> says so.<br>
+Press <kbd>Ctrl</kbd> and <kbd>C</kbd>; water is H<sub>2</sub>O, <mark>remember</mark>.
+
+<details>
+<summary>A longer example</summary>
+
+Sam comes back the next day.
+
+</details>
+
+<div class="example" markdown>
+A paragraph in a <span lang="fr">boîte</span>. <!-- a note for the editors -->
+</div>
+"""
+# Elements the build refuses (hooks/ebook/checks/html_allowlist.py): lint reports them too.
+REFUSED_HTML = ("iframe", "script", "style", "textarea", "svg", "form", "object")
+
 
 def run_make_lint(*paths: Path) -> subprocess.CompletedProcess[str]:
     args = ["make", "--no-print-directory", "-s", "lint"]
@@ -264,3 +283,33 @@ def test_make_lint_on_files_outside_the_repository(tmp_path: Path) -> None:
     assert "templates/" not in result.stdout  # the template lints clean
     assert re.fullmatch(r"Lint: \d+ files and the generator's code checked, 1 problem \(file:line above\); "
                         r"CONTRIBUTING\.md explains each check\.", result.stderr.splitlines()[0])
+
+
+def test_raw_html_the_build_allows_lints_clean(tmp_path: Path) -> None:
+    """<abbr>, <br>, <kbd>, <details>…: allowed by the build, so lint does not turn them red."""
+    from ebook.checks.html_allowlist import refusals
+
+    rendered = markdown.markdown(ALLOWED_HTML, extensions=["md_in_html"])
+    assert "<abbr" in rendered and "<details>" in rendered and refusals(rendered) == []  # the build keeps it
+    write_chapter(tmp_path, CORRECT.replace("## Steps\n\n", "## Steps\n\n" + ALLOWED_HTML + "\n"))
+    result = run_lint_in(tmp_path, "docs")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0, "Lint: 1 file checked, no problems.\n", ""), result.stdout + result.stderr
+
+
+def test_lint_allows_exactly_the_html_elements_the_build_allows(tmp_path: Path) -> None:
+    """MD033 takes its list from the build's allowlist: every element on it lints clean, in
+    either case, and elements the build refuses are reported, each on its line."""
+    from ebook.checks.html_allowlist import ALLOWED_ELEMENTS
+
+    allowed = sorted(ALLOWED_ELEMENTS)
+    assert {"abbr", "br", "kbd", "details", "summary"} <= set(allowed)
+    assert {e.lower() for e in lint.allowed_html_elements()} == {*allowed, "!--"}
+    paragraphs = [f"Some <{e}>text</{e}> here." for e in allowed] + [f"Some <{e.upper()}>text." for e in allowed]
+    refused = [f"Some <{e}>text</{e}> here." for e in REFUSED_HTML]
+    chapter = write_chapter(tmp_path, "# Title\n\n" + "\n\n".join(paragraphs + refused) + "\n")
+    result = run_lint_in(tmp_path, "docs")
+    assert result.stdout == "".join(
+        f"docs/chapters/new-chapter.md:{line_of(chapter, f'<{e}>')}:6: MD033: Inline HTML [Element: {e}] "
+        "(no-inline-html)\n" for e in REFUSED_HTML), result.stdout
+    assert result.returncode == 1
