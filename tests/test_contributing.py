@@ -269,6 +269,7 @@ def lint_table_rules() -> set[str]:
 # Mistakes a contributor makes, each with what lint reports (a page of its own each).
 LINT_MISTAKES = {
     "an element the build refuses": ("# A page\n\n<iframe src=\"https://example.org/\"></iframe>\n", "MD033"),
+    "a tab in place of four spaces in a box": ("# A page\n\n!!! note \"A box\"\n\n\tIts text.\n", "MD010"),
 }
 
 
