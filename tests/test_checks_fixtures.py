@@ -21,7 +21,7 @@ from tests.test_checks_front_matter import FIELDS, TEXT, front_matter_with, valu
 
 # case -> the one problem it must report: (file, line, words the message must contain)
 ONE_PROBLEM = {
-    "check-front-matter-unparsable": ("docs/index.md", 2, ["front matter is not valid YAML", "mapping values are not allowed", "double quotes"]),
+    "check-front-matter-unparsable": ("docs/index.md", 2, ["front matter is not valid YAML", "colon followed by a space inside its value", "double quotes"]),
     "check-front-matter-unknown-field": ("docs/index.md", 4, ["unknown front matter field 'tags'", "title, description, attribution"]),
     "check-front-matter-wrong-type": ("docs/index.md", 2, ["'title' must be text, not a number", 'title: "2022"']),
     "check-front-matter-missing-title": ("docs/index.md", 1, ["no title", "title: …"]),
