@@ -5,6 +5,7 @@ with room to write and a place for a name on every page.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -18,7 +19,8 @@ import pypdf
 import pytest
 
 from ebook.pdf.browser import render_documents
-from ebook.pdf.chapter_documents import collection_document, handout_document
+from ebook.pdf.documents import ChapterSource
+from ebook.pdf.chapter_documents import collection_document, handout_document, worksheet_document
 from tests.helpers import ROOT, book_config, chapter_pages, front_matter, normalise, page_html_path, soup
 from tests.pdfs import (BOTTOM_MARGIN, TOP_MARGIN, body_text, bookmarks, footer_lines, horizontal_rules,
                         link_annotations, page_size, shows_title, text_runs, without_credit)
@@ -348,9 +350,11 @@ def test_a_long_reflection_box_runs_on_between_its_prompts_from_where_the_text_b
     assert empty_shares(pdf)[0] <= 0.1
 
 
-def printed_handout(folder: Path, content: str, reflection: str = "") -> Path:
+def printed_handout(folder: Path, content: str, reflection: str = "", *, kind: str = "handout",
+                    chapter: ChapterSource = CHAPTER, paper: str = "letter") -> Path:
     """A chapter of this content (in place of CHAPTER_PAGE's paragraph, before its reflection box,
-    or this one, and its credit) printed as a handout, with the theme's and the book's stylesheets."""
+    or this one, and its credit) printed as a handout (or a worksheet), with the theme's and the
+    book's stylesheets."""
     page = CHAPTER_PAGE.replace('<p>See <a href="../../about/">about</a>.</p>', content)
     if reflection:
         page = re.sub(r'<div class="admonition reflection">.*?</div>', reflection, page, flags=re.S)
@@ -362,10 +366,27 @@ def printed_handout(folder: Path, content: str, reflection: str = "") -> Path:
     for sheet in ("extra.css", "print.css"):
         shutil.copy(ROOT / "docs" / "stylesheets" / sheet, folder / "stylesheets" / sheet)
         page = page.replace("</head>", f'<link rel="stylesheet" href="../../stylesheets/{sheet}"></head>')
-    setup = print_setup()
-    document = collection_document([handout_document(page, CHAPTER, setup)], setup, name="handouts-1")
+    setup = print_setup(paper)
+    made = (handout_document if kind == "handout" else worksheet_document)(page, chapter, setup)
+    assert made is not None
+    document = collection_document([made], setup, name=f"{kind}s-1")
     with ThreadPoolExecutor(1) as worker:  # the browser tests' Playwright may hold this thread's loop
         (printed,) = worker.submit(render_documents, [document], folder, system_browser(), workers=1).result()
-    pdf = folder / "handout.pdf"
+    pdf = folder / f"{kind}.pdf"
     pdf.write_bytes(printed.data)
     return pdf
+
+
+@pytest.mark.parametrize("paper", ["letter", "A4"])
+def test_a_worksheets_long_title_keeps_its_running_head_on_one_line_beside_the_name_and_the_date(
+        tmp_path: Path, paper: str) -> None:
+    """Beside the places for a name and a date, a long chapter title is shortened at a word, so
+    that the head does not wrap onto a second line climbing towards the paper's edge."""
+    title = "Connection, Disconnection & Reconnection in Residence Life"
+    chapter = dataclasses.replace(CHAPTER, title=title)
+    pdf = printed_handout(tmp_path, "", reflection_box([30] * 5), kind="worksheet", chapter=chapter, paper=paper)
+    width, _ = page_size(pdf)
+    heads = subprocess.run(["pdftotext", "-layout", "-f", "2", "-x", "0", "-y", "0", "-W", str(int(width)),
+                            "-H", str(int(TOP_MARGIN)), str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    (line,) = [line for line in heads.split("\f")[0].splitlines() if line.strip()]
+    assert line.strip().startswith("Name") and "Date" in line and "Connection, Disconnection" in line, line

@@ -21,7 +21,8 @@ from mkdocs.exceptions import PluginError
 
 from ebook.model.book import download_path
 from ebook.pdf.content import chapter_address, clean_content, from_root, own_ids, root_relative
-from ebook.pdf.documents import PRINT_PAGE, ChapterPrint, PdfMetadata, PrintDocument, document_context, running_head
+from ebook.pdf.documents import (HEAD_MAX, PRINT_PAGE, WORKSHEET_HEAD_MAX, ChapterPrint, PdfMetadata, PrintDocument,
+                                 document_context, running_head)
 from ebook.pdf.reflection import kept_whole, questions, worksheet_prompts
 from ebook.site import attribution
 
@@ -155,7 +156,8 @@ def _chapter_print(kind: Kind, label: str, sheets: Sequence[str], chapter: Chapt
     here = "/" + chapter.url.lstrip("/")
     return ChapterPrint(
         path=download_path(kind, book=book.slug, chapter=chapter.slug),
-        kind=kind, metadata=metadata, head=running_head(chapter.title),
+        kind=kind, metadata=metadata,
+        head=running_head(chapter.title, WORKSHEET_HEAD_MAX if kind == "worksheet" else HEAD_MAX),
         foot=chapter_address(book.site_url, chapter.url), body=body,
         stylesheets=tuple(from_root(href, here) for href in sheets),
     )

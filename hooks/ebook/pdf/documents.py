@@ -199,14 +199,17 @@ PAPER_HEIGHTS = {"letter": "279.4mm", "A4": "297mm"}
 # A running head longer than this is shortened: in the margin it would wrap onto lines that
 # climb towards the paper's edge, past what a printer prints.
 HEAD_MAX = 60
+# A worksheet's head shares its line with the places for a name and a date (margins.html), which
+# leave it about 45 characters on A4.
+WORKSHEET_HEAD_MAX = 40
 
 
-def running_head(title: str) -> str:
-    """A title as a running head: whole if short, else cut at a word and ended with an ellipsis
-    (the page's own heading and the bookmarks keep it whole)."""
-    if len(title) <= HEAD_MAX:
+def running_head(title: str, most: int = HEAD_MAX) -> str:
+    """A title as a running head: whole if at most `most` characters, else cut at a word and
+    ended with an ellipsis (the page's own heading and the bookmarks keep it whole)."""
+    if len(title) <= most:
         return title
-    cut = title[:HEAD_MAX].rsplit(" ", 1)[0] if " " in title[:HEAD_MAX] else title[:HEAD_MAX - 1]
+    cut = title[:most].rsplit(" ", 1)[0] if " " in title[:most] else title[:most - 1]
     return cut.rstrip(" ,;:–—-") + "…"
 
 
