@@ -249,6 +249,22 @@ def test_image_rule_has_one_correct_example_that_resolves() -> None:
             assert src.startswith("../images/"), src
 
 
+def test_the_images_folder_the_guide_names_is_there_to_upload_into() -> None:
+    """GitHub's upload page reaches only a folder the repository has: docs/images/ holds a file
+    that keeps it there, which MkDocs leaves out of the book."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    images = squashed(section(TEXT, "## How a chapter is written"))
+    assert "`docs/images/`" in images and "click **Add file**, then **Upload files**" in images
+    folder = ROOT / "docs" / "images"
+    kept = [p for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+    assert kept, "docs/images/ is not in the repository, so a contributor cannot upload into it"
+    files = {f.src_uri: f for f in get_files(load_config(str(ROOT / "mkdocs.yml")))}
+    placeholder = files["images/.gitkeep"]
+    assert placeholder.inclusion.is_excluded()
+
+
 def test_guide_shows_lints_one_line_when_all_is_well(tmp_path: Path) -> None:
     (tmp_path / "page.md").write_text("# A page\n\nSome text.\n", encoding="utf-8")
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "lint.py"), "--code", "page.md"],
