@@ -516,10 +516,12 @@ def report(result: Result, title: str) -> str:
     if result.placeholder_author:
         steps.append(f"Put your name in place of '{result.author}' under 'attribution:' (next "
                      "time, make chapter puts it there with AUTHOR=\"…\").")
-    steps.append("make serve   preview it at http://127.0.0.1:8000 (the chapter checks report "
-                 "what still needs fixing).")
-    steps.append("make test    before you open the pull request, with the chapter and "
-                 f"{CONFIG} in the same commit.")
+    steps.append("make serve           preview it at http://127.0.0.1:8000 (the chapter checks "
+                 "report what still needs fixing).")
+    # As CONTRIBUTING.md says: the checks of a change to pages, on this computer, in about a minute.
+    steps.append("make check-content   before you open the pull request: it builds the book, lints "
+                 "it and runs the tests a page can break (about a minute). Then commit the chapter "
+                 f"and {CONFIG} together.")
     lines.append("Next:")
     lines += [f"  {n}. {step}" for n, step in enumerate(steps, start=1)]
     return "\n".join(lines)

@@ -215,7 +215,8 @@ def test_guide_adds_the_chapter_and_its_nav_line_in_the_same_pull_request() -> N
     assert example_chapters[:2] == real_chapters[:2] and example_chapters[-1] == "chapters/active-listening.md"
     terminal = squashed(section(TEXT, "### With a terminal: `make chapter`"))
     assert "git add docs/chapters/active-listening.md mkdocs.yml" in terminal
-    assert "make serve" in terminal and "make test" in terminal
+    # The checks of a change to pages, as `make chapter`'s next steps say too; not `make test`.
+    assert "`make serve`" in terminal and "`make check-content`" in terminal and "`make test`" not in terminal
 
 
 def test_guide_leaves_the_chapter_lists_to_the_build() -> None:

@@ -436,8 +436,11 @@ def test_main_says_what_it_did_and_what_comes_next(tmp_path: Path, monkeypatch: 
     assert out.startswith('Created docs/chapters/listening.md: "Listening", written by Ann Lee.\n'
                           "Added it to mkdocs.yml, line 15: last in the 'Chapters' section of nav:")
     for step in ("Write the chapter in docs/chapters/listening.md", "Replace the description",
-                 "make serve", "make test"):
+                 "make serve", "make check-content"):
         assert step in out
+    # The checks CONTRIBUTING.md asks for, not `make test` (ten minutes, and Java).
+    assert not re.search(r"make test\b(?!-)", out), out
+    assert re.search(r"^  \d\. make check-content ", out, re.M), out
     assert "docs/index.md" not in out  # this made-up book keeps no chapter list by hand
 
 
