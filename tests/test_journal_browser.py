@@ -296,6 +296,50 @@ def test_settings_apply_before_the_page_is_drawn_fetch_a_typeface_only_once_chos
     assert page.evaluate("localStorage.getItem('book-reading-settings')") is None
 
 
+# Each heading's words that the page's lines break in the middle (a break after a hyphen is the
+# word's own), and whether a heading is wider than its box: none of either where a word fits.
+BROKEN_HEADINGS = r"""() => {
+    const found = [];
+    for (const h of document.querySelectorAll(".md-content .md-typeset :is(h1, h2, h3)")) {
+        if (h.scrollWidth > h.clientWidth + 1) found.push(`${h.tagName} wider than its box: ${h.textContent.trim()}`);
+        const texts = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+        for (let text; (text = texts.nextNode());) {
+            if (text.parentElement.closest(".headerlink")) continue;
+            for (const word of text.data.matchAll(/[^\s-]+/g)) {
+                const range = document.createRange();
+                range.setStart(text, word.index);
+                range.setEnd(text, word.index + word[0].length);
+                const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom)));
+                if (lines.size > 1) found.push(`${h.tagName} breaks "${word[0]}"`);
+            }
+        }
+    }
+    return found;
+}"""
+
+
+@pytest.mark.parametrize("typeface", ["Literata, the book's", "Atkinson Hyperlegible, for low vision", "OpenDyslexic, for dyslexia"])
+def test_at_twice_the_size_on_a_phone_each_heading_word_fits_its_line_whole(
+        page: Page, site_address: str, chapter: str, typeface: str) -> None:
+    goto(page, site_address, chapter)
+    text = page.locator(".md-content__inner > p").first
+    size = float(text.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+    page.get_by_role("button", name="Reading settings").click()
+    page.get_by_label("200 %").check()
+    page.get_by_label(typeface).check()
+    page.keyboard.press("Escape")
+    family = typeface.split(",")[0]
+    for path in ["", chapter, MINE, "facilitators/", "accessibility/"]:
+        goto(page, site_address, path)
+        for _ in range(50):  # the chosen face's bold, loaded and laid out
+            if page.evaluate(f"document.fonts.check('600 16px \"{family}\"') && document.fonts.status === 'loaded'"):
+                break
+            page.wait_for_timeout(100)
+        assert page.evaluate(BROKEN_HEADINGS) == [], f"{family} at 200 %, 390 px, page {path or 'home'}"
+    goto(page, site_address, chapter)
+    expect(text).to_have_css("font-size", f"{size * 2:g}px")  # the text grows all the same
+
+
 # --- Where nothing may move, and nothing may fail ------------------------------------------------
 
 
