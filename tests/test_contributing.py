@@ -340,6 +340,7 @@ NOT_MESSAGES = {
     "text-align": "the one style attribute pages may hold (html_allowlist.ALIGNMENTS)",
     "You may {}{} under the terms of that licence": "the copyright page's words on what the edition's licence allows (Licence.reuse_text)",
     "Original work": "the credit every printed page carries at its foot (Credits.page_credit_lines)",
+    "put a value that contains '": "a part of the front matter messages' fix (front_matter._QUOTE_VALUES), not a message",
 }
 
 

@@ -228,14 +228,12 @@ def _no_space_problem(path: str, lines: list[str], line: int) -> Problem:
 
 def _colon_in_value_problem(path: str, line: int, key: str, value: str) -> Problem:
     quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+    where = "followed by a space inside" if ": " in value else "at the end of"
     return Problem(
         path, line + 2,
-        f"front matter field '{key}' has a colon "
-        + ("followed by a space inside" if ": " in value else "at the end of")
-        + " its value, which YAML takes for the start of another field, so the front matter is not "
-        "valid YAML and none of "
-        "its fields can be read: put the whole value in double quotes, e.g. "
-        f'{key}: "{quoted}"',
+        f"front matter field '{key}' has a colon {where} its value, which YAML takes for the start "
+        f"of another field, so the front matter is not valid YAML and none of its fields can be "
+        f'read: put the whole value in double quotes, e.g. {key}: "{quoted}"',
     )
 
 
