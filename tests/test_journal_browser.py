@@ -175,6 +175,37 @@ def test_erase_asks_first_then_erases_every_answer_of_the_book(page: Page, site_
     expect(field(page, prompts_of(page)[0])).to_have_value("")
 
 
+def test_erase_asks_of_one_answer_as_one_and_its_safe_button_never_looks_like_erase(
+        page: Page, site_address: str, chapter: str) -> None:
+    goto(page, site_address, chapter)
+    field(page, prompts_of(page)[0]).fill("My only answer.")
+    page.keyboard.press("Tab")
+    goto(page, site_address, MINE)
+    page.get_by_role("button", name="Erase all my answers").click()
+    question = page.get_by_role("group", name=re.compile("^Erase"))
+    expect(question.locator("p")).to_have_text(
+        "Erase your answer from this browser? This cannot be undone: download it first if you want to keep it.")
+    keep, erase = page.get_by_role("button", name="Keep it"), page.get_by_role("button", name="Erase it")
+    expect(keep).to_be_focused()
+    look = "e => { const s = getComputedStyle(e); return [s.backgroundColor, s.color, s.outlineStyle, s.outlineWidth]; }"
+    page.wait_for_timeout(300)  # Material's buttons ease into their colours
+    kept, erasing = keep.evaluate(look), erase.evaluate(look)
+    assert kept[0] != erasing[0] and kept[1] != erasing[1], f"Keep it focused looks like Erase it: {kept} {erasing}"
+    assert kept[2] != "none" and float(kept[3].removesuffix("px")) >= 2, f"Keep it shows no focus ring: {kept}"
+    page.keyboard.press("Enter")  # keeps it
+    expect(question).to_be_hidden()
+
+    goto(page, site_address, chapter)
+    field(page, prompts_of(page)[1]).fill("A second answer.")
+    page.keyboard.press("Tab")
+    goto(page, site_address, MINE)
+    page.get_by_role("button", name="Erase all my answers").click()
+    expect(question.locator("p")).to_have_text(
+        "Erase all 2 of your answers from this browser? This cannot be undone: download them first if you want to keep them.")
+    expect(page.get_by_role("button", name="Keep them")).to_be_focused()
+    expect(page.get_by_role("button", name="Erase them")).to_be_visible()
+
+
 def test_an_answer_to_a_reworded_prompt_shows_as_written_for_the_earlier_wording(
         page: Page, site_address: str, chapter: str) -> None:
     goto(page, site_address, chapter)

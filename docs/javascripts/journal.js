@@ -264,8 +264,12 @@
         return say("You have no answers in this browser to erase.");
       }
       say("");
+      // One answer is "it", more are "them", in the question and on its two buttons.
+      var them = count === 1 ? "it" : "them";
       confirm.querySelector("p").textContent = "Erase " + (count === 1 ? "your answer" : "all " + count + " of your answers") +
-        " from this browser? This cannot be undone: download them first if you want to keep them.";
+        " from this browser? This cannot be undone: download " + them + " first if you want to keep " + them + ".";
+      confirm.querySelector("[data-journal-erase-yes]").textContent = "Erase " + them;
+      confirm.querySelector("[data-journal-erase-no]").textContent = "Keep " + them;
       ask(true);
       confirm.querySelector("[data-journal-erase-no]").focus();
     });
