@@ -1,8 +1,9 @@
 """The header's title and the share button, as a reader meets them on the real book (served by
 tests/conftest.py), at 320, 390 and 1280 CSS pixels in both colour schemes: the book's whole
 title in the header and in the menu, also under the reader's own text spacing (WCAG 1.4.12); a
-header that keeps its height while the page's title takes its place; and a share button whose
-"Link copied" is announced and moves nothing on the page."""
+header that keeps its height while the page's title takes its place; a share button whose
+"Link copied" is announced and moves nothing on the page; and the page's buttons, share and reading
+settings, standing out from the page (3:1) at rest and focused."""
 
 from __future__ import annotations
 
