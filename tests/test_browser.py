@@ -261,21 +261,47 @@ def test_every_control_reached_by_tab_is_visible_when_focused(browser: Browser, 
         assert any("Share this page" in s or "book-share" in s for s in seen), "the Share button is not reachable"
 
 
-def test_the_navigation_drawer_on_a_phone_is_out_of_the_tab_order_until_opened(browser: Browser, site_address: str) -> None:
+def test_the_navigation_drawer_on_a_phone_is_out_of_the_tab_order_until_opened_by_its_button(
+        browser: Browser, site_address: str) -> None:
+    """Closed, the drawer's links are out of sight and of the tab order; its menu button, reached
+    by Tab, opens it with Enter (and says so), Tab then reaches its links, and Escape closes it
+    with the focus back on the button. A click opens it too."""
     with new_page(browser, viewport={"width": 390, "height": 800}) as page:
         goto(page, site_address, CHAPTER)
         links = page.locator(".md-sidebar--primary a.md-nav__link")
-        expect(links.first).to_be_hidden()  # closed: out of sight and of the tab order
-        page.locator(".md-header label[for=__drawer]").click()
+        expect(links.first).to_be_hidden()
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.getAttribute('aria-label') === 'Navigation'"):
+                break
+        else:
+            raise AssertionError("Tab never reached the navigation's menu button")
+        menu = page.locator("button[aria-label=Navigation]")
+        expect(menu).to_have_attribute("aria-expanded", "false")
+        page.keyboard.press("Enter")
         expect(links.first).to_be_visible()
+        expect(menu).to_have_attribute("aria-expanded", "true")
         reached = []
         for _ in range(30):
             page.keyboard.press("Tab")
             if page.evaluate("document.activeElement.matches('.md-sidebar--primary a.md-nav__link')"):
                 reached.append(page.evaluate("document.activeElement.textContent.trim()"))
         assert "Home" in reached, f"Tab in the open drawer reached only {reached}"
+        page.keyboard.press("Escape")
+        expect(links.first).to_be_hidden()
+        assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Navigation"
+        expect(menu).to_have_attribute("aria-expanded", "false")
+        menu.click()
+        expect(links.first).to_be_visible()
         page.locator(".md-overlay").click(position={"x": 370, "y": 400})  # beside the drawer: it closes
         expect(links.first).to_be_hidden()
+
+
+def test_the_menu_button_shows_only_where_the_navigation_is_a_drawer(browser: Browser, site_address: str) -> None:
+    for width, shown in ((390, True), (1280, False)):
+        with new_page(browser, viewport={"width": width, "height": 800}) as page:
+            goto(page, site_address, CHAPTER)
+            assert page.locator("button[aria-label=Navigation]").is_visible() is shown, width
 
 
 # --- Share ------------------------------------------------------------------------------------
