@@ -20,9 +20,10 @@ from tests.helpers import ROOT, normalise
 from tests.pdfs import BOTTOM_MARGIN, TOP_MARGIN, full_page_texts
 
 
-BOOK = parse_book_settings({
+BOOK_FIELDS = {
     "title": "Original", "author": "Jenn Cusick", "source_url": "https://opentextbc.ca/peersupport/",
-    "license": "CC-BY-4.0", "changes": "Headings added.", "worksheet_changes": "The prompts alone."})
+    "license": "CC-BY-4.0", "changes": "Headings added.", "worksheet_changes": "The prompts alone."}
+BOOK = parse_book_settings(BOOK_FIELDS)
 
 
 def print_setup(paper: str = "letter", site_url: str = "") -> PrintSetup:

@@ -277,3 +277,5 @@ def test_a_long_title_is_shortened_at_a_word_in_the_running_head_only() -> None:
             "and Institutes")
     assert running_head(long) == "Peer Support Across Campus: Listening, Referral and…"
     assert running_head("x" * 90) == "x" * 59 + "…"
+    # Cut where a word ends, and no "&" or "and"-sign left hanging before the ellipsis.
+    assert running_head("Connection, Disconnection & Reconnection in Residence Life", 40) == "Connection, Disconnection…"

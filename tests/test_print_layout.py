@@ -19,12 +19,13 @@ import pypdf
 import pytest
 
 from ebook.pdf.browser import render_documents
-from ebook.pdf.documents import ChapterSource
+from ebook.model.settings import parse_book_settings
+from ebook.pdf.documents import ChapterSource, PrintSetup
 from ebook.pdf.chapter_documents import collection_document, handout_document, worksheet_document
 from tests.helpers import ROOT, book_config, chapter_pages, front_matter, normalise, page_html_path, soup
-from tests.pdfs import (BOTTOM_MARGIN, TOP_MARGIN, body_text, bookmarks, footer_lines, horizontal_rules,
+from tests.pdfs import (BOTTOM_MARGIN, TOP_MARGIN, body_text, bookmarks, footer_lines, full_page_texts, horizontal_rules,
                         link_annotations, page_size, shows_title, text_runs, without_credit)
-from tests.print_documents import (CHAPTER, CHAPTER_PAGE, EMPTY_AT_MOST, empty_shares, print_setup, system_browser,
+from tests.print_documents import (BOOK_FIELDS, CHAPTER, CHAPTER_PAGE, EMPTY_AT_MOST, empty_shares, print_setup, system_browser,
                                    tagged_texts)
 
 BOOK_TITLE = book_config()["site_name"]
@@ -351,7 +352,7 @@ def test_a_long_reflection_box_runs_on_between_its_prompts_from_where_the_text_b
 
 
 def printed_handout(folder: Path, content: str, reflection: str = "", *, kind: str = "handout",
-                    chapter: ChapterSource = CHAPTER, paper: str = "letter") -> Path:
+                    chapter: ChapterSource = CHAPTER, paper: str = "letter", setup: PrintSetup | None = None) -> Path:
     """A chapter of this content (in place of CHAPTER_PAGE's paragraph, before its reflection box,
     or this one, and its credit) printed as a handout (or a worksheet), with the theme's and the
     book's stylesheets."""
@@ -359,14 +360,14 @@ def printed_handout(folder: Path, content: str, reflection: str = "", *, kind: s
     if reflection:
         page = re.sub(r'<div class="admonition reflection">.*?</div>', reflection, page, flags=re.S)
     # The theme's styles (the page links them as assets/main.css), then the book's own.
-    (folder / "assets").mkdir()
+    (folder / "assets").mkdir(parents=True)
     (theme,) = (Path(material.__file__).parent / "templates" / "assets" / "stylesheets").glob("main.*.min.css")
     shutil.copy(theme, folder / "assets" / "main.css")
     (folder / "stylesheets").mkdir()
     for sheet in ("extra.css", "print.css"):
         shutil.copy(ROOT / "docs" / "stylesheets" / sheet, folder / "stylesheets" / sheet)
         page = page.replace("</head>", f'<link rel="stylesheet" href="../../stylesheets/{sheet}"></head>')
-    setup = print_setup(paper)
+    setup = setup or print_setup(paper)
     made = (handout_document if kind == "handout" else worksheet_document)(page, chapter, setup)
     assert made is not None
     document = collection_document([made], setup, name=f"{kind}s-1")
@@ -389,4 +390,24 @@ def test_a_worksheets_long_title_keeps_its_running_head_on_one_line_beside_the_n
     heads = subprocess.run(["pdftotext", "-layout", "-f", "2", "-x", "0", "-y", "0", "-W", str(int(width)),
                             "-H", str(int(TOP_MARGIN)), str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     (line,) = [line for line in heads.split("\f")[0].splitlines() if line.strip()]
-    assert line.strip().startswith("Name") and "Date" in line and "Connection, Disconnection" in line, line
+    assert line.strip().startswith("Name") and "Date" in line and line.rstrip().endswith("Connection, Disconnection…"), line
+
+
+def test_a_long_credit_and_a_published_address_end_above_what_printers_cannot_print(tmp_path: Path) -> None:
+    """The credit at each page's foot, of a work with a long title and several authors, with the
+    page's address below it on A4, the narrower paper: its last line ends at least 5 mm above the
+    paper's edge (a printer leaves 4 to 5 mm unprinted)."""
+    book = parse_book_settings({**BOOK_FIELDS, "author": "Jenn Cusick, Alex Martin-Okafor and Samira Lee-Takahashi",
+                                "publisher": "BCcampus Open Education", "year": 2022,
+                                "title": "Post-Secondary Peer Support Training Curriculum: A Guide for Students, "
+                                         "Staff and Faculty in Colleges and Universities"})
+    setup = dataclasses.replace(print_setup("A4", site_url="https://peer-support.example.org/a-long-address/book/"),
+                                book=dataclasses.replace(print_setup().book, settings=book,
+                                                         site_url="https://peer-support.example.org/a-long-address/book/"))
+    for kind in ("handout", "worksheet"):
+        pdf = printed_handout(tmp_path / kind, "", reflection_box([30] * 5), kind=kind, setup=setup)
+        _, height = page_size(pdf)
+        boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        lowest = max(float(y) for y in re.findall(r'yMax="([\d.]+)"', boxes))
+        assert "licensed under CC BY 4.0" in normalise(" ".join(full_page_texts(pdf)))
+        assert height - lowest >= 5 / 25.4 * 72, (kind, height - lowest)

@@ -168,12 +168,14 @@ class Credits:
         original = self.original
         return f"{credit_text(original)}, licensed under {original.licence.name}, {original.source_url}"
 
-    def page_credit_lines(self) -> tuple[str, str]:
+    def page_credit_lines(self, title: str | None = None) -> tuple[str, str]:
         """The credit every printed page carries at its foot, as a web page's attribution opens
         with it: the original work and its author, then its licence and source. Two lines, so
-        that a line breaks between the two, not inside the licence's name."""
+        that a line breaks between the two, not inside the licence's name. `title`: the work's
+        title as the foot has room for (a long one shortened); the whole title by default."""
         original = self.original
-        return (f"Original work: {credit_text(original)},",
+        named = dataclasses.replace(original, title=title) if title is not None else original
+        return (f"Original work: {credit_text(named)},",
                 f"licensed under {original.licence.name}, {original.source_url}")
 
     def suggested_credit_text(self) -> str:

@@ -202,6 +202,10 @@ HEAD_MAX = 60
 # A worksheet's head shares its line with the places for a name and a date (margins.html), which
 # leave it about 45 characters on A4.
 WORKSHEET_HEAD_MAX = 40
+# The original work's title in the credit at each page's foot (margins.html): a longer one, with
+# its authors, publisher, licence and source and the page's address, would run towards the
+# paper's edge, past what a printer prints. The whole credit closes each chapter.
+CREDIT_TITLE_MAX = 60
 
 
 def running_head(title: str, most: int = HEAD_MAX) -> str:
@@ -210,19 +214,20 @@ def running_head(title: str, most: int = HEAD_MAX) -> str:
     if len(title) <= most:
         return title
     cut = title[:most].rsplit(" ", 1)[0] if " " in title[:most] else title[:most - 1]
-    return cut.rstrip(" ,;:–—-") + "…"
+    return cut.rstrip(" ,;:&–—-") + "…"
 
 
 def document_context(metadata: PdfMetadata, sheets: Sequence[str], setup: PrintSetup, *,
                      head: str, foot: str) -> dict[str, Any]:
     """What the base template needs: the head, the styles, the paper, the margin boxes."""
+    credits = setup.book.settings.credits
     return {
         "title": metadata.title, "author": metadata.author, "subject": metadata.subject,
         "keywords": ", ".join(metadata.keywords), "language": metadata.language,
         "stylesheets": tuple(sheets), "paper": setup.settings.paper,
         "paper_height": PAPER_HEIGHTS[setup.settings.paper], "body": setup.body,
         "head_left": running_head(setup.book.title), "head_right": running_head(head), "foot_left": foot,
-        "credit": setup.book.settings.credits.page_credit_lines(),
+        "credit": credits.page_credit_lines(running_head(credits.original.title, CREDIT_TITLE_MAX)),
     }
 
 
