@@ -299,7 +299,7 @@ def test_raw_html_the_build_allows_lints_clean(tmp_path: Path) -> None:
 
 def test_lint_allows_exactly_the_html_elements_the_build_allows(tmp_path: Path) -> None:
     """MD033 takes its list from the build's allowlist: every element on it lints clean, in
-    either case, and elements the build refuses are reported, each on its line."""
+    lower or upper case, and elements the build refuses are reported, each on its line."""
     from ebook.checks.html_allowlist import ALLOWED_ELEMENTS
 
     allowed = sorted(ALLOWED_ELEMENTS)
@@ -312,4 +312,39 @@ def test_lint_allows_exactly_the_html_elements_the_build_allows(tmp_path: Path) 
     assert result.stdout == "".join(
         f"docs/chapters/new-chapter.md:{line_of(chapter, f'<{e}>')}:6: MD033: Inline HTML [Element: {e}] "
         "(no-inline-html)\n" for e in REFUSED_HTML), result.stdout
+    assert result.returncode == 1
+
+
+def test_html_element_names_count_in_any_case_as_in_the_build(tmp_path: Path) -> None:
+    """HTML names are case-insensitive, in the build too: `<Kbd>`, `<ABBR>`, `<kbD>` lint clean,
+    and `<IFrame>`, `<Script>` are reported on their lines, named as written. A tab (before an
+    attribute, in a closing tag, or indenting a list item's paragraph) changes neither."""
+    from ebook.checks.html_allowlist import ALLOWED_ELEMENTS, refusals
+
+    def mixed(name: str) -> str:  # `Kbd`, `Details`; `kbD` for the closing tag
+        return name[:1].upper() + name[1:]
+
+    allowed = sorted(ALLOWED_ELEMENTS)
+    paragraphs = [f"Some <{mixed(e)}>text</{mixed(e).swapcase()}> here." for e in allowed] + [
+        'Press <Kbd>Ctrl</KBD> and <Abbr title="World Health Organization">WHO</aBBR>.',
+        "<Details>\n<Summary>A longer example</SUMMARY>\n\nSam comes back.\n\n</DETAILS>",
+    ]
+    tabbed = "- Keys\n\n\tPress <Kbd\ttitle=\"key\">Ctrl</kBD\t> and <Abbr>WHO</ABBR>, tab-indented."
+    refused = ["Some <IFrame></IFRAME> here.", "Some <Script>x</sCRIPT> here.",
+               *(f"Some <{mixed(e)}>text</{mixed(e)}> here." for e in REFUSED_HTML if e != "iframe")]
+    refused_tabbed = '- Frame\n\n\tSee <IFrame\tsrc="page.html"></iFrame\t>, tab-indented.'
+    body = "\n\n".join(paragraphs + [tabbed])
+    assert refusals(markdown.markdown(body, extensions=["md_in_html"])) == []  # the build keeps it
+    for html in refused:
+        assert refusals(markdown.markdown(html)), html  # the build refuses each
+
+    chapter = write_chapter(tmp_path, "# Title\n\n" + "\n\n".join([body, *refused, refused_tabbed]) + "\n")
+    result = run_lint_in(tmp_path, "docs")
+    reported = [line for line in result.stdout.splitlines() if ": MD033: " in line]
+    expected = [f"docs/chapters/new-chapter.md:{line_of(chapter, html)}:6: MD033: Inline HTML "
+                f"[Element: {html.split('<')[1].split('>')[0]}] (no-inline-html)" for html in refused]
+    expected.append(f"docs/chapters/new-chapter.md:{line_of(chapter, 'See <IFrame')}:9: MD033: Inline HTML "
+                    "[Element: IFrame] (no-inline-html)")
+    assert reported == expected, result.stdout
+    assert rules_in(result.stdout) == {"MD033", "MD010"}  # and the hard tabs, as for any tab
     assert result.returncode == 1
