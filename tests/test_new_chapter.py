@@ -438,7 +438,7 @@ def test_main_says_what_it_did_and_what_comes_next(tmp_path: Path, monkeypatch: 
     for step in ("Write the chapter in docs/chapters/listening.md", "Replace the description",
                  "make serve", "make check-content"):
         assert step in out
-    # The checks CONTRIBUTING.md asks for, not `make test` (ten minutes, and Java).
+    # The checks CONTRIBUTING.md asks for (about a minute), not the whole suite, `make test`.
     assert not re.search(r"make test\b(?!-)", out), out
     assert re.search(r"^  \d\. make check-content ", out, re.M), out
     assert "docs/index.md" not in out  # this made-up book keeps no chapter list by hand

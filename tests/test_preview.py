@@ -223,7 +223,7 @@ def test_a_script_saved_while_previewing_is_refused_and_every_page_still_served(
                 assert response.status == 200
                 assert "alert('saved')" not in response.read().decode("utf-8")
     printed = "".join(output)
-    assert "docs/chapters/new-chapter.md:" in printed and "The preview goes on showing the page as it was" in printed
+    assert "docs/chapters/new-chapter.md:" in printed and "Until that is removed, the preview shows no edit of any page" in printed
     assert "Traceback" not in printed
 
 

@@ -174,7 +174,7 @@ def test_a_saved_script_is_never_served_and_its_removal_is(tmp_path: Path, monke
         builder()
     told = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
     assert "docs/chapters/listening.md" in told and "<script>" in told, told  # the checks' list
-    assert "The preview goes on showing the page as it was before this change" in told
+    assert "Until that is removed, the preview shows no edit of any page" in told
     assert "alert('saved')" not in (served / "chapters" / "listening" / "index.html").read_text(encoding="utf-8")
     chapter.write_text(original.replace("\n## Connection\n", "\nA sentence instead.\n\n## Connection\n"),
                        encoding="utf-8")

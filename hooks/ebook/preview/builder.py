@@ -66,8 +66,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.ebook.preview")
 
-KEPT_AS_BEFORE = ("The preview goes on showing the page as it was before this change; it shows "
-                  "your change once that is removed.")
+KEPT_AS_BEFORE = ("Until that is removed, the preview shows no edit of any page: it goes on showing "
+                  "the book as it was before.")
 
 
 @dataclass
