@@ -262,3 +262,78 @@ GENERAL = ("the front matter is not valid YAML here, so none of its fields can b
 def test_other_unreadable_front_matter_is_told_plainly_on_the_line_to_fix(front: str, line: int) -> None:
     _, found, _ = check_front_matter(front, "docs/p.md", BOOK)
     assert [str(p) for p in found] == [f"docs/p.md:{line}: {GENERAL}"]
+
+
+# --- A value YAML reads otherwise than it is written: the fix quotes the text as typed ----------
+
+
+@pytest.mark.parametrize(("front", "expected"), [
+    ("title: 10:30\ndescription: D\n",  # YAML's base-60 number 630
+     "docs/p.md:2: front matter field 'title' must be text, not a number: put the text in double quotes, "
+     'e.g. title: "10:30"'),
+    ("title: yes\ndescription: D\n",  # YAML's True
+     "docs/p.md:2: front matter field 'title' must be text, not yes/no: put the text in double quotes, "
+     'e.g. title: "yes"'),
+    ("title: T\ndescription: Off # for now\n",
+     "docs/p.md:3: front matter field 'description' must be text, not yes/no: put the text in double "
+     'quotes, e.g. description: "Off"'),
+    ("title: T\ndescription:\n  1_000\n",
+     "docs/p.md:3: front matter field 'description' must be text, not a number: put the text in double "
+     'quotes, e.g. description: "1_000"'),
+])
+def test_a_value_read_as_a_number_or_yes_no_is_quoted_as_typed_in_the_fix(front: str, expected: str) -> None:
+    _, found, _ = check_front_matter(front, "docs/p.md", BOOK)
+    assert [str(p) for p in found] == [expected]
+
+
+COMMENT = "after ' #' is read as a comment and left out: put the whole value in double quotes, e.g."
+
+
+@pytest.mark.parametrize(("front", "expected"), [
+    ("title: Chapter #1 is fun\ndescription: D\n",
+     f'docs/p.md:2: the title\'s text {COMMENT} title: "Chapter #1 is fun"'),
+    ("title: #1 Chapter\ndescription: D\n",  # the whole title a comment: no second "has no title"
+     f'docs/p.md:2: the title\'s text {COMMENT} title: "#1 Chapter"'),
+    ("title: T\ndescription: How peers\n  listen #2 of 3\n",  # on the line of the comment
+     f'docs/p.md:4: the description\'s text {COMMENT} description: "How peers listen #2 of 3"'),
+    ("title: T\ndescription: D\nattribution:\n  written_by: Sam # and Robin\n",
+     f"docs/p.md:5: the text of 'attribution.written_by' {COMMENT} written_by: \"Sam # and Robin\""),
+    ("title: T\ndescription: D\nattribution:\n  adapted_from:\n    title: Talk #2 \"live\"\n    author: R\n"
+     "    source_url: https://example.org/\n    license: CC-BY-4.0\n",
+     f"docs/p.md:6: the text of 'attribution.adapted_from.title' {COMMENT} title: \"Talk #2 \\\"live\\\"\""),
+])
+def test_a_value_cut_short_by_a_comment_is_told_on_its_line(front: str, expected: str) -> None:
+    _, found, _ = check_front_matter(front, "docs/p.md", BOOK)
+    assert [str(p) for p in found] == [expected]
+
+
+@pytest.mark.parametrize("front", [
+    "title: '10:30 meeting'\ndescription: \"Listening # the basics\"\n",  # ' #' inside quotes
+    "title: Listening#hashtag\ndescription: See https://example.org/a:b#part\n",  # no space before '#'
+    "title: \"Listening\" # a note\ndescription: >-\n  Listening #1, in a block\n",  # after the quotes; a block
+    "# a note on its own line\ntitle: Listening\ndescription: D\n  # another\n",
+    "title: T\ndescription: D\nattribution:\n  adapted_from:\n    title: A\n    author: R\n"
+    "    source_url: https://example.org/#part\n    license: CC-BY-4.0 # the original's\n    year: 2020 # about\n",
+])
+def test_no_comment_is_told_where_nothing_is_cut(front: str) -> None:
+    _, found, _ = check_front_matter(front, "docs/p.md", BOOK)
+    assert found == []
+
+
+@pytest.mark.parametrize(("front", "expected"), [
+    ("title:Listening: the basics\ndescription: D\n",
+     "docs/p.md:2: 'title:' has no space after its colon, so YAML reads 'title:Listening' as the name of an "
+     "unknown field, not as the page's title: add a space after the colon of 'title:' and put the whole value "
+     'in double quotes, e.g. title: "Listening: the basics"'),
+    ("title: T\ndescription:What to say:\n",
+     "docs/p.md:3: 'description:' has no space after its colon, so YAML reads 'description:What to say' as the "
+     "name of an unknown field, not as the page's description: add a space after the colon of 'description:' "
+     'and put the whole value in double quotes, e.g. description: "What to say:"'),
+    ("title: T\ndescription: D\nattribution:written_by: Sam\n",
+     "docs/p.md:4: 'attribution:' has no space after its colon, so YAML reads 'attribution:written_by' as the "
+     "name of an unknown field, not as the page's attribution: put 'attribution:' on a line of its own and, on "
+     "the line below it, indented by two spaces, written_by: Sam"),
+])
+def test_a_field_read_as_an_unknown_one_for_want_of_a_space_is_told_so(front: str, expected: str) -> None:
+    _, found, _ = check_front_matter(front, "docs/p.md", BOOK)
+    assert [str(p) for p in found] == [expected]

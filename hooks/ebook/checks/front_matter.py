@@ -106,14 +106,35 @@ def check_front_matter(
             f"{_FRONT_MATTER_EXAMPLE}",
         )], {}
     key_lines = _key_lines(node)
+    values = _value_nodes(node)
     problems = [Problem(path, line, message) for line, message in _duplicate_keys(node)]
 
     def at(*keys: str) -> int:
         return key_lines.get(keys, 1)
 
     allowed = ", ".join(FRONT_MATTER_FIELDS)
+    # Fields whose missing value is told already, by what cut it off.
+    comments = list(_comment_problems(front, meta, values))
+    told = {keys[0] for keys, _, _ in comments if len(keys) == 1}
     for key in meta:
-        if key not in FRONT_MATTER_FIELDS:
+        if key not in FRONT_MATTER_FIELDS and (found := _unspaced_field(front, node, key)):
+            # "title:Listening: the basics": YAML reads a field "title:Listening".
+            field, typed = found
+            told.add(field)
+            if field == "attribution":
+                fix = (f"put 'attribution:' on a line of its own and, on the line below it, "
+                       f"indented by two spaces, {typed}")
+            else:
+                quoted = typed.replace("\\", "\\\\").replace('"', '\\"')
+                example = f'{field}: "{quoted}"'
+                fix = (f"add a space after the colon of '{field}:' and put the whole value in double "
+                       f"quotes, e.g. {example}")
+            problems.append(Problem(
+                path, at(str(key)),
+                f"'{field}:' has no space after its colon, so YAML reads '{key}' as the name of an "
+                f"unknown field, not as the page's {field}: {fix}",
+            ))
+        elif key not in FRONT_MATTER_FIELDS:
             close = difflib.get_close_matches(str(key), FRONT_MATTER_FIELDS, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
             if str(key) in credits.PAGE_FIELDS:
@@ -125,6 +146,8 @@ def check_front_matter(
             ))
     for key in REQUIRED_FIELDS:
         value = meta.get(key)
+        if key in told and not value:
+            continue  # told above, on its line
         if value is None or (isinstance(value, str) and not value.strip()):
             problems.append(Problem(
                 path, at(key) if key in meta else 1,
@@ -139,10 +162,11 @@ def check_front_matter(
             problems.append(Problem(
                 path, at(key),
                 f"front matter field '{key}' must be text, not {_kind(value)}: put the text in "
-                f'double quotes, e.g. {key}: "{_plain(value)}"',
+                f'double quotes, e.g. {key}: "{_as_written(front, values.get((key,)), value)}"',
             ))
         else:
             problems += [Problem(path, at(key), m) for m in plain_text_problems(key, value)]
+    problems += [Problem(path, line, message) for _, line, message in comments]
     if "attribution" in meta:
         problems += _attribution_problems(meta, path, book, key_lines)
     return meta, problems, key_lines
@@ -336,6 +360,80 @@ def _duplicate_keys(node: yaml.Node, prefix: str = "") -> Iterable[tuple[int, st
             )
         seen.setdefault(name, line)
         yield from _duplicate_keys(value_node, f"{name}.")
+
+
+def _value_nodes(node: yaml.Node, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], yaml.Node]:
+    """The node of every nested field's value (the last, when a field is given twice, as the
+    value YAML keeps)."""
+    nodes: dict[tuple[str, ...], yaml.Node] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            keys = (*prefix, str(key_node.value))
+            nodes[keys] = value_node
+            nodes.update(_value_nodes(value_node, keys))
+    return nodes
+
+
+def _as_written(front: str, node: yaml.Node | None, value: Any) -> str:
+    """A value that YAML read as a number or yes/no, as the contributor typed it ("10:30", not
+    630), for the example of its fix; a list or group of fields as '…'."""
+    if isinstance(node, yaml.ScalarNode) and not isinstance(value, (list, dict)):
+        typed = " ".join(front[node.start_mark.index:node.end_mark.index].split())
+        if typed:
+            return typed.replace("\\", "\\\\").replace('"', '\\"')
+    return _plain(value)
+
+
+def _unspaced_field(front: str, node: yaml.MappingNode, key: Any) -> tuple[str, str] | None:
+    """The page's field and its value as typed, when YAML read "title:Listening: the basics" as a
+    field named "title:Listening": a field of the page with no space after its colon."""
+    for key_node, value_node in node.value:
+        if key_node.value != key or not isinstance(value_node, yaml.ScalarNode):
+            continue
+        typed = front[key_node.start_mark.index:value_node.end_mark.index]
+        for field in FRONT_MATTER_FIELDS:
+            if str(key).startswith(f"{field}:") and typed.startswith(f"{field}:"):
+                return field, " ".join(typed.removeprefix(f"{field}:").split())
+    return None
+
+
+# A comment after a value, to the end of its line.
+_COMMENT = re.compile(r"[ \t]+#[^\r\n\x85\u2028\u2029]*")
+# The fields whose value is free text, where " #" would start a comment that cuts it short.
+COMMENT_CUTS_FIELDS = (
+    ("title",), ("description",), ("attribution", "written_by"), ("attribution", "changes"),
+    *(("attribution", "adapted_from", key) for key in ("title", "author", "publisher", "source_url")),
+)
+
+
+def _comment_problems(
+    front: str, meta: Mapping[str, Any], values: Mapping[tuple[str, ...], yaml.Node]
+) -> Iterable[tuple[tuple[str, ...], int, str]]:
+    """"title: Chapter #1 is fun" reads as the title "Chapter", the rest as a comment: YAML
+    drops it without a word, so the contributor is told, on the comment's line."""
+    for keys in COMMENT_CUTS_FIELDS:
+        node = values.get(keys)
+        # Only a value typed without quotes (a plain scalar) is cut short by a comment.
+        if not isinstance(node, yaml.ScalarNode) or node.style or not isinstance(_at(meta, keys), (str, type(None))):
+            continue
+        end = node.end_mark
+        comment = _COMMENT.match(front, end.index)
+        if not comment:
+            continue
+        typed = " ".join(front[node.start_mark.index:comment.end()].split())
+        quoted = typed.replace("\\", "\\\\").replace('"', '\\"')
+        subject = f"the {keys[0]}'s text" if len(keys) == 1 else f"the text of '{'.'.join(keys)}'"
+        yield keys, end.line + 2, (
+            f"{subject} after ' #' is read as a comment and left out: put the whole value in "
+            f'double quotes, e.g. {keys[-1]}: "{quoted}"'
+        )
+
+
+def _at(meta: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
+    value: Any = meta
+    for key in keys:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value
 
 
 def _kind(value: Any) -> str:
