@@ -184,6 +184,36 @@ def test_a_saved_script_is_never_served_and_its_removal_is(tmp_path: Path, monke
     assert differences(served, tmp_path / "clean") == []
 
 
+def test_a_script_saved_with_a_new_title_leaves_the_last_site_served_until_it_is_removed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """A new title needs the whole book built again; the checks refuse the script before the
+    served site is emptied, and the build ends well (MkDocs' server would hold every request
+    after a failed one): every file served stays the last build's. Once the script is removed,
+    the book is built whole, as a clean build."""
+    project = in_preview_project(tmp_path, monkeypatch)
+    served = tmp_path / "served"
+    builder = PreviewBuilder(str(project / "mkdocs.yml"), str(served), SERVE_URL, strict=False)
+    builder()
+    before = {path: path.read_bytes() for path in served.rglob("*") if path.is_file()}
+    chapter = project / "docs" / "chapters" / "listening.md"
+    text = chapter.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title: "))[len("title: "):]
+    retitled = text.replace(f"title: {title}\n", "title: Listening, again\n")
+    chapter.write_text(retitled.replace("\n## Connection\n", "\n<script>alert('saved')</script>\n\n## Connection\n"),
+                       encoding="utf-8")
+    with caplog.at_level(logging.ERROR):
+        builder()
+    assert builder.last_change.full_build, builder.last_change
+    told = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
+    assert "docs/chapters/listening.md" in told and "<script>" in told, told
+    assert "Until that is removed, the preview shows no edit of any page" in told
+    assert {path: path.read_bytes() for path in served.rglob("*") if path.is_file()} == before
+    chapter.write_text(retitled, encoding="utf-8")
+    builder()
+    clean_build(project, tmp_path / "clean", dict(os.environ))
+    assert differences(served, tmp_path / "clean") == []
+
+
 @pytest.mark.build  # the build runs git for the pages' dates
 def test_a_list_of_downloads_saved_in_a_page_is_served_complete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A chapter whose download links were completed as it was written, rebuilt alone once the

@@ -14,8 +14,9 @@ title; the same configuration, templates and hooks) rebuilds only what shows tha
 
 Anything else builds the whole book again (`sources.compare` says why, case by case), as does a
 rebuild of one page that finds its title changed (from its first heading: every page's
-navigation shows it). HTML the checks refuse stops the rebuild before anything is written, as
-it stops a whole build, saying where; the site served stays the last one until it is removed.
+navigation shows it). What the checks refuse (HTML that would run a script, a file that must not
+be read) stops a rebuild, of one page or of the whole book, before anything is written, saying
+where; the site served stays the last one, and no edit shows, until it is removed.
 
 The neighbours' links, the navigation and the chapter lists show titles and front matter only,
 which such an edit leaves as they were. tests/test_preview_incremental.py compares every file
@@ -100,6 +101,7 @@ class PreviewBuilder:
         self.serve_url = serve_url
         self.options = options
         self.built: Built | None = None
+        self.served = False  # a whole build has written the site the preview serves
         self.started = False
         self.last_change = Change()  # what the last rebuild found, for the log and the tests
 
@@ -139,11 +141,11 @@ class PreviewBuilder:
         self.built = None  # until this build ends well, no page is rebuilt on top of it
         snapshot = Snapshot.take(config)  # before reading: an edit during the build is seen next time
         inclusion = InclusionLevel.is_in_serve
+        emptied = False
         try:
             with strict_mode(config):
                 config = config.plugins.on_config(config)
                 config.plugins.on_pre_build(config=config)
-                utils.clean_directory(config.site_dir)
                 files = get_files(config)
                 env = config.theme.get_env()
                 files.add_files_from_theme(env, config)
@@ -157,6 +159,10 @@ class PreviewBuilder:
                     assert file.page is not None
                     mkdocs_build._populate_page(file.page, config, files)
                 env = config.plugins.on_env(env, config=config, files=files)
+                # Emptied only now, once the checks have read and converted every page (MkDocs
+                # empties it first): a build they stop leaves the last site served.
+                utils.clean_directory(config.site_dir)
+                emptied = True
                 files.copy_static_files(inclusion=inclusion)
                 for template in config.theme.static_templates:
                     mkdocs_build._build_theme_template(template, env, files, config, nav)
@@ -175,9 +181,16 @@ class PreviewBuilder:
             config.plugins.on_build_error(error=error)
             if isinstance(error, BuildError):
                 log.error(str(error))
+                if self.served and not emptied:
+                    # MkDocs' server would hold every request after a build that fails, until
+                    # one succeeds: the last site stays served instead, and the next change
+                    # builds the whole book again.
+                    log.error(KEPT_AS_BEFORE)
+                    return
                 raise Abort("Aborted with a BuildError!") from error
             raise
         self.built = Built(config, files, nav, env, snapshot)
+        self.served = True
 
     # --- One page --------------------------------------------------------------------------------
 
