@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -321,6 +322,150 @@ def test_a_heading_in_a_box_is_found_at_its_four_spaces_only() -> None:
     assert "<p>## Not one: five spaces</p>" in html and '<h2 id="in-the-box">' in html
     found = Lines("\n".join(text), 1)
     assert (found.find_heading(2), found.find_heading(2)) == (7, 9)
+
+
+# --- Non-breaking spaces at a line's start, as a word processor pastes them ------------------
+
+NBSP = "\u00a0"
+NBSP_SPACES = "non-breaking spaces (often pasted from a word processor)"
+
+
+def pasted(what: str, outcome: str, fix: str, one: bool = False) -> str:
+    return (f"this line starts with {what}, which {'does' if one else 'do'} not count as indentation, "
+            f"so {outcome}: {fix}")
+
+
+def flat(html: str) -> str:
+    """The rendered page with each run of space characters one space: as it reads."""
+    return re.sub(r"\s+", " ", html)
+
+
+def as_told(lines: list[str], findings: list[tuple[int, str]]) -> list[str]:
+    """The lines with each told line's start fixed as its message says."""
+    fixed = list(lines)
+    for number, message in reversed(findings):
+        spaces = re.search(r"indented by (\d+) spaces", message)
+        fixed[number - 1] = " " * (int(spaces.group(1)) if spaces else s.indent_width(lines[number - 1])) \
+            + lines[number - 1].lstrip()
+        if message.endswith("and put a blank line above it"):
+            fixed.insert(number - 1, "")
+    return fixed
+
+
+@pytest.mark.parametrize("start, what", [
+    (NBSP * 4, NBSP_SPACES),
+    ("\u2007" * 4, NBSP_SPACES),  # figure spaces
+    ("\u202f" * 4, NBSP_SPACES),  # narrow no-break spaces
+    ("  " + NBSP * 2, NBSP_SPACES),  # not "indented by 2 spaces": it looks indented by four
+    ("\u3000" * 2, "full-width spaces (as a Chinese, Japanese or Korean keyboard types them)"),
+    ("\u2003" * 4, "special spaces (U+2003, often pasted from a word processor)"),  # em spaces
+    (NBSP + "\t", "a non-breaking space (often pasted from a word processor)"),
+])
+@pytest.mark.parametrize("blank", [[], [""]])
+def test_box_text_indented_with_non_breaking_spaces_is_told_as_text_after_the_box(
+        start: str, what: str, blank: list[str]) -> None:
+    lines = [BOX, *blank, start + "They sit down.", "", "    They wait."]
+    html = rendered(lines)
+    assert "They sit" not in html.split("</div>")[0] and "<pre><code>They wait." in html  # not as it looks
+    one = what.startswith("a ")
+    found = s.box_indent_problems(lines, 1)
+    assert found == [(len(blank) + 2, pasted(what, "the box above ends before it, and it shows as text after the box",
+                                             f"replace {'it' if one else 'them'} with ordinary spaces, so that the "
+                                             "line is indented by 4 spaces", one))]
+    assert s.box_line_problems(lines, 1) == []
+    fixed = as_told(lines, found)
+    assert "They sit down." in rendered(fixed).split("</div>")[0] and "They wait." in rendered(fixed).split("</div>")[0]
+    assert s.box_indent_problems(fixed, 1) == []
+
+
+@pytest.mark.parametrize("lines, told, fix", [
+    (["- A list item", NBSP * 4 + BOX, "", "        They sit down."], 2, "replace them with ordinary spaces, "
+     "so that the line is indented by 4 spaces, and put a blank line above it"),
+    (["- A list item", "", NBSP * 4 + BOX, "", "        They sit down."], 3, "replace them with ordinary spaces, "
+     "so that the line is indented by 4 spaces"),
+    (["Text.", "", NBSP * 4 + BOX, "", "    They sit down."], 3,  # not "shows as code": as text
+     "take them out, so that the line starts at the left margin"),
+    (["- A list item", NBSP * 4 + "- An item in it"], 2, "replace them with ordinary spaces, so that the line is "
+     "indented by 4 spaces"),
+    (["Text.", "", NBSP * 2 + "- A list item", "- Another"], 3, "take them out, so that the line starts at the left "
+     "margin"),
+    (["Text.", "", NBSP * 2 + "# A heading"], 3, "take them out, so that the line starts at the left margin"),
+    ([BOX, "", NBSP * 4 + "- A prompt", NBSP * 4 + "- Another"], 3,  # each of them
+     "replace them with ordinary spaces, so that the line is indented by 4 spaces"),
+])
+def test_a_box_or_a_list_item_after_non_breaking_spaces_is_told_as_text(lines: list[str], told: int,
+                                                                         fix: str) -> None:
+    written = lines[told - 1].lstrip()  # its '!!!', '-' or '#' shows, as text
+    assert written in rendered(lines) and rendered(lines).count("admonition-title") == lines.count(BOX)
+    found = s.box_indent_problems(lines, 1)
+    assert found[0] == (told, pasted(NBSP_SPACES, "it shows as text", fix))
+    assert all(message == found[0][1] for _, message in found)
+    fixed = as_told(lines, found)
+    assert s.box_indent_problems(fixed, 1) == [] and s.box_line_problems(fixed, 1) == []
+    html = rendered(fixed)
+    assert written not in html and "!!!" not in html and html.count("admonition-title") == sum(BOX in x for x in lines)
+
+
+def test_each_paragraph_pasted_into_a_box_is_told_and_one_after_the_box_is_not() -> None:
+    lines = [BOX, "", NBSP * 4 + "They sit down.", "", NBSP * 4 + "They wait.", "", "After the box.", "",
+             NBSP * 4 + "Text after the box, as it shows."]
+    message = pasted(NBSP_SPACES, "the box above ends before it, and it shows as text after the box",
+                     "replace them with ordinary spaces, so that the line is indented by 4 spaces")
+    assert s.box_indent_problems(lines, 1) == [(3, message), (5, message)]
+    assert "<p>Text after the box, as it shows.</p>" in rendered(lines)
+
+
+def test_a_comment_after_non_breaking_spaces_ends_the_box() -> None:
+    lines = [BOX, "", "    They sit down.", "", NBSP * 4 + "<!-- a note for later -->", "", "    They wait."]
+    html = rendered(lines)
+    assert "<pre><code>They wait." in html and "They wait." not in html.split("</div>")[0]
+    found = s.box_indent_problems(lines, 1)
+    assert found == [(5, pasted(NBSP_SPACES, "the box above ends before it",
+                                "replace them with ordinary spaces, so that the line is indented by 4 spaces"))]
+    assert "They wait." in rendered(as_told(lines, found)).split("</div>")[0]
+
+
+def test_a_fence_after_non_breaking_spaces_is_text_and_the_next_one_opens_a_code_block() -> None:
+    lines = [NBSP + "```", "", "```", "!!! scenario “Shown as code”", "```", "", "Text."]
+    html = rendered(lines)
+    assert "<p>```</p>" in html and "!!! scenario “Shown as code”" in html.split("<code>")[1] and "<p>Text.</p>" in html
+    assert s.fenced_lines(lines) == {2, 3, 4}
+    assert s.box_line_problems(lines, 1) == []
+    assert s.box_indent_problems(lines, 1) == [(1, pasted(
+        "a non-breaking space (often pasted from a word processor)", "it shows as text",
+        "take it out, so that the line starts at the left margin", one=True))]
+
+
+def test_non_breaking_spaces_that_change_nothing_are_left_alone() -> None:
+    """Each renders as it would with ordinary spaces (the same words, in the same places)."""
+    cases = [
+        ["It costs 10\u00a0% more.", "", BOX, "", "    It costs 10\u00a0% more:", "    10\u00a0%."],
+        [NBSP + "Text at the margin: Python-Markdown leaves it out."],
+        [BOX, "", "    " + NBSP + "Text in the box, one space further in."],
+        ["- A list item", NBSP * 4 + "going on with it."],
+        [BOX, "", "    They sit down.", NBSP, "    They wait."],  # a line of them is blank
+        ["Text.", NBSP + "- not a list right below a line of text, with a space either"],
+        [NBSP + "#1 is no heading, with a space either."],
+    ]
+    for lines in cases:
+        typed = [line.replace(NBSP, " ") for line in lines]
+        assert flat(rendered(lines)) == flat(rendered(typed)), lines
+        assert s.box_indent_problems(lines, 1) == [] and s.box_line_problems(lines, 1) == [], lines
+    # Nor where they keep a line from showing as code, which it would look to be.
+    lines = [BOX, "", "    They sit down.", "", "    " + NBSP * 4 + "Still in the box, not code."]
+    assert "<p>Still in the box, not code.</p>" in rendered(lines).split("</div>")[0]
+    assert s.box_indent_problems(lines, 1) == []
+
+
+def test_indentation_is_spaces_and_tabs_only() -> None:
+    assert [s.indent_width(line) for line in ("    Text.", "\tText.", "  \tText.", NBSP * 4 + "Text.",
+                                              "  " + NBSP * 2 + "Text.", "\u3000Text.")] == [4, 4, 4, 0, 2, 0]
+
+
+def test_a_box_line_after_non_breaking_spaces_is_no_box_to_place_findings_on() -> None:
+    text = ["# Title", "", "- A list item", "", NBSP * 4 + BOX, "", '!!! note "Empty"']
+    assert rendered(text).count("admonition-title") == 1
+    assert Lines("\n".join(text), 1).find_admonition() == 7
 
 
 WRITTEN = {"downloads/book.pdf", "downloads/handouts/listening.pdf"}  # the paths a build writes

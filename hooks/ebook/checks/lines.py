@@ -10,8 +10,9 @@ from typing import Callable
 
 from ebook.checks import source_lines
 
+# Before a box's first line, only spaces and tabs: after a non-breaking space it shows as text.
 _ADMONITION_LINE = re.compile(
-    r"^\s*(?:!!!|\?\?\?\+?)|<div\b[^>]*\bclass=[\"'][^\"']*\badmonition\b|<details\b[^>]*\bclass=",
+    r"^[ \t]*(?:!!!|\?\?\?\+?)|<div\b[^>]*\bclass=[\"'][^\"']*\badmonition\b|<details\b[^>]*\bclass=",
     re.I,
 )
 

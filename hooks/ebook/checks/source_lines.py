@@ -7,6 +7,9 @@ Not a hook: the chapter checks (hooks/checks.py) call these and report what they
 - A paragraph meant for a box but indented by fewer than four spaces: it falls outside the box.
 - A box's first line indented by four spaces where no box or list item holds it: it shows as
   code, and the box's text too.
+- A line indented with non-breaking spaces (or other space characters than spaces and tabs), as
+  text pasted from a word processor often is: they are no indentation, so a box's or a list item's
+  text shows after it, and a box's first line or a list item shows as text.
 - A box's text after a fenced code block less indented than it, which ended the box.
 - A comment (`<!-- … -->`) among a box's text that ends the box (less indented than the text)
   or that shows its text (split by a blank line), or that runs on over the list item below it.
@@ -22,6 +25,7 @@ checks' form "what is wrong: how to fix it".
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -31,7 +35,7 @@ Finding = tuple[int, str]  # (1-based line, message)
 _BOX_LINE = re.compile(r'(?P<marker>!!!|\?\?\?\+?) ?[\w\-]+(?: +[\w\-]+)*(?: +"(?:.*?)")? *$')
 _BOX_START = re.compile(r"(?P<marker>!!!|\?\?\?\+?)(?=\s|[\w\"“”‘’'«»„]|$)")
 _TYPOGRAPHIC_QUOTES = "“”‘’«»„‚"
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
 
 def box_line_problems(lines: Sequence[str], first: int) -> list[Finding]:
@@ -83,13 +87,18 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
       per code block, and its text then told nothing), or, right below a line of text, as text;
     - indented like a box's text right after a fenced code block less indented than that text
       (at the margin, say), which ended the box: they show as code, or as text right below it.
-      A fenced block after a box followed by less indented text is taken as meant after the box.
+      A fenced block after a box followed by less indented text is taken as meant after the box;
+    - starting with non-breaking spaces or other space characters than spaces and tabs, which
+      Python-Markdown reads as text, not as indentation, where that is not what it looks like
+      (`_pasted_spaces`); that line is told of nothing else.
     A comment Python-Markdown hides shows nothing, so it is never told as text outside a box."""
-    findings = []
+    findings: list[Finding] = []
     body = list(_shown_body_lines(lines, first))
     open_boxes: list[int] = []  # the indent of each open box's text, innermost last
     after_blank = False
     previous: tuple[int, str] | None = None  # the last line with text: (indent, text)
+    looked: tuple[int, str] | None = None  # the same as it looks (see `_pasted_spaces`)
+    pasted_boxes: list[int] = []
     ended_by_comments: _EndedByComments | None = None
     read_until = -1  # the last line of a comment in a box, read with its first
     # Outside any box, what the block at the margin before is (`_margin_block`): whether a block
@@ -114,11 +123,22 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
                 # A fenced block at the margin is a block of its own, and the line right below it
                 # goes on with it (as text): an indented block after it is code.
                 outer, new_block = "other", not line.strip()
-        if not line.strip():
+        if not line.strip():  # a line of non-breaking spaces too, as Python-Markdown reads it
             after_blank = new_block = True
             continue
         indent = indent_width(line)
-        text = line.strip()
+        # Its text after its indentation: after spaces and tabs only, but for a comment, which
+        # Python-Markdown takes out after any space characters.
+        text = line.lstrip(" \t").rstrip()
+        if line.strip().startswith("<!--"):
+            text = line.strip()
+        # Boxes that a line of text starting with non-breaking spaces ended, told, while the
+        # lines below look to be in them: what they show is told of that line.
+        looks = _looks_indented(line)
+        pasted_boxes = [box for box in pasted_boxes if box <= looks]
+        pasted = _pasted_spaces(line, indent, text, sorted({*open_boxes, *pasted_boxes}),
+                                outer == "takes" and not open_boxes, looked, after_blank)
+        told_before = len(findings)
         spaces = f"{indent} space{'s' if indent != 1 else ''}"
         # A comment that shows nothing: one Python-Markdown takes out, or one in a box's text.
         taken_out = text == COMMENT
@@ -161,7 +181,7 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
             if shows:
                 findings.append((number, shows))
             # A list item right below it is not a list's (a heading, a quote or a box is read).
-            elif after_blank and read_until + 1 < len(body) and _LIST_ITEM.match(body[read_until + 1][1].lstrip()):
+            elif after_blank and read_until + 1 < len(body) and _LIST_ITEM.match(body[read_until + 1][1].lstrip(" \t")):
                 findings.append((body[read_until + 1][0], (
                     f"this line is right below the comment on line {number}, with no blank line "
                     "between, so in a box it shows as text in the comment's paragraph: put a blank "
@@ -232,8 +252,13 @@ def box_indent_problems(lines: Sequence[str], first: int) -> list[Finding]:
             ended_by_comments.boxes = sorted({*ended_by_comments.boxes, *ended})
         else:
             ended_by_comments = None
+        if pasted:  # told instead of what follows from it on this line
+            findings[told_before:] = [found for found in findings[told_before:] if found[0] != number]
+            findings.append((number, pasted))
+            pasted_boxes = sorted({*pasted_boxes, *(box for box in ended if box <= looks)})
         if not hidden or after_blank:  # a comment right below a line is part of its block
             previous = (indent, text)
+            looked = (looks, text.lstrip())
         after_blank = taken_out  # Python-Markdown sets a comment it takes out apart
         new_block = new_block or taken_out
     return findings
@@ -337,9 +362,87 @@ _LIST_ITEM = re.compile(r"(?:[-*+]|\d+[.)])(?:\s|$)")
 
 
 def indent_width(line: str) -> int:
-    """How far a line is indented, a tab counting four spaces, as Python-Markdown counts."""
+    """How far a line is indented, a tab counting four spaces, as Python-Markdown counts: by its
+    spaces and tabs only. A non-breaking space (or any other space character) is text to it."""
     expanded = line.expandtabs(4)
-    return len(expanded) - len(expanded.lstrip())
+    return len(expanded) - len(expanded.lstrip(" "))
+
+
+_NON_BREAKING = frozenset("\u00a0\u2007\u202f")  # no-break, figure and narrow no-break spaces
+_FULL_WIDTH = frozenset("\u3000")
+# What starts a block of its own that a space character before it makes text: a box's first line,
+# a heading, a quote, a fenced code block, a table's row, a definition; a list item (`_LIST_ITEM`)
+# only where a list can start or go on.
+_OWN_BLOCK = re.compile(r"!!!|\?\?\?|#{1,6}[ \t]|>|`{3}|~{3}|\||:[ \t]")
+
+
+def _pasted_spaces(line: str, indent: int, text: str, boxes: Sequence[int], in_list: bool,
+                   looked: tuple[int, str] | None, after_blank: bool) -> str | None:
+    """The message for a line that starts with non-breaking spaces (or other space characters than
+    spaces and tabs, as a word processor pastes them), if they make it show otherwise than it
+    looks: Python-Markdown reads them as text, not as indentation, so the line is read at the
+    indent of its spaces and tabs (`indent`) and the text after them (`text`) starts with them.
+
+    Told where the line looks indented enough to be in a box's or a list item's text and is not
+    (`boxes`, the text indents of the boxes above it; `in_list`, below a list item, a definition
+    or a footnote at the margin; `looked`, the line with text above as it looks, its indent and
+    text), but right below a line of a list item's text, which it goes on with, showing no
+    differently; or where what follows them starts a block (a box's first line, a list item, a
+    heading…), which then shows as text. A comment they start is taken out all the same: told
+    only where it ends a box. None if there are none, or if they change nothing (at the start of
+    a paragraph at the margin, say, where Python-Markdown leaves them out)."""
+    others = [c for c in line[:len(line) - len(line.lstrip())] if c not in " \t"]
+    if not others:
+        return None
+    looks = _looks_indented(line)
+    holders = {0, *boxes}
+    if in_list:
+        holders.add(4)
+    below_item = bool(looked and _LIST_ITEM.match(looked[1]))
+    if looked and below_item:
+        holders.add(looked[0] + 4)
+    meant = max(at for at in holders if at <= looks)  # where the line looks it belongs
+    read = max(at for at in holders if at <= indent)  # where Python-Markdown reads it
+    shown = text.lstrip()
+    if shown.startswith("<!--"):
+        if meant <= read or meant not in boxes:
+            return None
+        outcome = "the box above ends before it"
+    elif _OWN_BLOCK.match(shown) or _LIST_ITEM.match(shown) and (after_blank or below_item or meant > read):
+        outcome = "it shows as text"
+    elif meant > read and meant in boxes:
+        outcome = "the box above ends before it, and it shows as text after the box"
+    elif meant > read and after_blank:
+        outcome = "it shows as text after the list, not in the list item above"
+    else:
+        return None
+    one = len(others) == 1
+    if all(c in _NON_BREAKING for c in others):
+        what = "non-breaking space{} (often pasted from a word processor)"
+    elif all(c in _FULL_WIDTH for c in others):
+        what = "full-width space{} (as a Chinese, Japanese or Korean keyboard types them)"
+    else:
+        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in others}))
+        what = "special space{} (" + codes + ", often pasted from a word processor)"
+    what = ("a " + what.format("").replace("types them", "types it")) if one else what.format("s")
+    them = "it" if one else "them"
+    if meant == indent:
+        fix = f"take {them} out" + (", so that the line starts at the left margin" if meant == 0 else "")
+    else:
+        fix = f"replace {them} with ordinary spaces, so that the line is indented by {meant} spaces"
+        if _BOX_START.match(shown) and not after_blank and meant not in boxes:
+            fix += ", and put a blank line above it"  # right below a list item's line, it is its text
+    return (f"this line starts with {what}, which {'does' if one else 'do'} not count as indentation, "
+            f"so {outcome}: {fix}")
+
+
+def _looks_indented(line: str) -> int:
+    """How far a line looks indented, whatever space characters it starts with: a tab counting
+    four spaces, a full-width space two, any other one."""
+    looks = 0
+    for c in line[:len(line) - len(line.lstrip())]:
+        looks += 4 - looks % 4 if c == "\t" else 2 if unicodedata.east_asian_width(c) in ("F", "W") else 1
+    return looks
 
 
 # The attribute however HTML and attribute braces let it be written: in any case, quoted either way
