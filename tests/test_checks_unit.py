@@ -246,6 +246,19 @@ def test_a_page_without_front_matter_is_told_how_to_start() -> None:
     assert "title: The page's title" in found[0]
 
 
+def test_a_chapter_without_front_matter_is_told_to_start_with_who_wrote_it_too() -> None:
+    """Started as the message says (its example's words replaced), the chapter's front matter has
+    nothing more to fix: a chapter must say who wrote it, which a page's example leaves out."""
+    body = "# Listening\n\nText.\n"
+    found = problems(page(body, front=""))
+    assert found[0].startswith("docs/chapters/listening.md:1: the page has no front matter")
+    example = found[0].split("start the file with\n", 1)[1]
+    assert "attribution:\n  written_by: " in example
+    started = (example.replace("The chapter's title", "Listening").replace("One sentence about the chapter.", "How peers listen.")
+               .replace("Your Name", "Sam Contributor"))
+    assert problems(page(body, front=started + "\n\n")) == []
+
+
 def test_the_last_guard_stops_unsafe_html_that_reached_the_rendered_page() -> None:
     """Whatever produced it, a page's content with script in it is never written."""
     run = CheckRun(CONFIG, BOOK, serving=False)

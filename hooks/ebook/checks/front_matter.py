@@ -36,6 +36,15 @@ NO_ATTRIBUTION = (
 REQUIRED_FIELDS = ("title", "description")
 TEXT_FIELDS = ("title", "description")
 _FRONT_MATTER_EXAMPLE = "---\ntitle: The page's title\ndescription: One sentence about the page.\n---"
+# A chapter says who wrote it too (templates/chapter.md says how to credit a work it adapts).
+_CHAPTER_FRONT_MATTER_EXAMPLE = ("---\ntitle: The chapter's title\ndescription: One sentence about the chapter.\n"
+                                 "attribution:\n  written_by: Your Name\n---")
+
+
+def _chapter_or_page_example(path: str, book: Book) -> str:
+    """The front matter to start the file at `path` (under docs/) with."""
+    is_chapter = book.is_chapter(path.removeprefix("docs/"))
+    return _CHAPTER_FRONT_MATTER_EXAMPLE if is_chapter else _FRONT_MATTER_EXAMPLE
 
 
 def split_front_matter(text: str) -> tuple[str | None, int]:
@@ -86,7 +95,7 @@ def check_front_matter(
         return {}, [Problem(
             path, 1,
             "the page has no front matter (or it is not closed with a line of three dashes): "
-            f"start the file with\n{_FRONT_MATTER_EXAMPLE}",
+            f"start the file with\n{_chapter_or_page_example(path, book)}",
         )], {}
     try:
         node, meta = parse_yaml(front)
@@ -103,7 +112,7 @@ def check_front_matter(
         return {}, [Problem(
             path, 2,
             f"the front matter must be fields written 'name: value', one per line, like\n"
-            f"{_FRONT_MATTER_EXAMPLE}",
+            f"{_chapter_or_page_example(path, book)}",
         )], {}
     key_lines = _key_lines(node)
     values = _value_nodes(node)
