@@ -66,6 +66,18 @@ def test_what_runs_script_or_asks_another_host_is_refused_by_name(markup: str, w
     assert html_allowlist.sanitized(markup) != markup
 
 
+@pytest.mark.parametrize(("markup", "instead", "not_said"), [
+    ('<p><font color="red">Important</font></p>', "write **bold** or *italics* in Markdown", "video"),
+    ('<center>A heading</center>', "write **bold** or *italics* in Markdown", "video"),
+    ('<iframe src="https://video.example.org/talk"></iframe>', "to show a video or form, link to it", "bold"),
+    ('<textarea>Notes</textarea>', 'see "Raw HTML" in CONTRIBUTING.md', "video"),
+])
+def test_a_refused_element_is_told_what_to_write_instead_where_markdown_has_a_way(
+        markup: str, instead: str, not_said: str) -> None:
+    (message,) = [m for m in refused(markup) if "raw HTML element" in m]
+    assert instead in message and not_said not in message, message
+
+
 @pytest.mark.parametrize(
     "markup",
     [

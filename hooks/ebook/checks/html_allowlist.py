@@ -90,6 +90,16 @@ ELEMENT_REASONS: Mapping[str, str] = {
     "template": "hides markup from the checks",
 }
 
+# What to write instead of a refused element, where Markdown has a way.
+_LINK_TO_IT = "to show a video or form, link to it with a Markdown link; "
+_MARKDOWN_LOOKS = ("to make words stand out, write **bold** or *italics* in Markdown; the book's "
+                   "styles set its fonts and colours; ")
+ELEMENT_HINTS: Mapping[str, str] = {
+    **dict.fromkeys(("iframe", "frame", "frameset", "object", "embed", "video", "audio", "form", "button"),
+                    _LINK_TO_IT),
+    **dict.fromkeys(("font", "center", "big", "tt", "strike", "marquee", "blink", "basefont"), _MARKDOWN_LOOKS),
+}
+
 
 class Verdict(Enum):
     """Why an allowed attribute's value is refused."""
@@ -261,8 +271,8 @@ def _refusals_of(node: LexborNode) -> list[Refusal]:
         reason = ELEMENT_REASONS.get(tag, "is not one the book uses")
         return [Refusal(
             f"the raw HTML element <{tag}> {reason}, which a contributed page may not do: remove "
-            f"the <{tag}> element (to show a video or form, link to it with a Markdown link; "
-            "see \"Raw HTML\" in CONTRIBUTING.md for the elements a page may use)",
+            f"the <{tag}> element ({ELEMENT_HINTS.get(tag, '')}see \"Raw HTML\" in CONTRIBUTING.md "
+            "for the elements a page may use)",
             (f"<{tag}",),
         )]
     found = []
