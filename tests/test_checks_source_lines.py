@@ -1,4 +1,4 @@
-"""hooks/ebook/checks/source_lines.py: the checks of a page's Markdown lines, called directly."""
+"""hooks/ebook/checks/source_lines.py and boxes.py: the checks of a page's Markdown lines and boxes, called directly."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import markdown
 import pytest
 from mkdocs.config import load_config
 
-from ebook.checks import source_lines as s
+from ebook.checks import boxes, source_lines as s
 from ebook.checks.lines import Lines
 from ebook.checks.book_wide import Context, check_book, check_sources, download_example, unwritten_download
 from ebook.checks.problems import Problem, Source
@@ -31,7 +31,7 @@ BOX = '!!! scenario "Example: Jesse and Sam"'
     '!!! scenario inline end "Title"', '!!! note ""',
 ])
 def test_box_lines_python_markdown_reads_are_left_alone(line: str) -> None:
-    assert s.box_line_problems([line, "", "    Text."], 1) == []
+    assert boxes.box_line_problems([line, "", "    Text."], 1) == []
 
 
 @pytest.mark.parametrize("line, fixed", [
@@ -41,29 +41,29 @@ def test_box_lines_python_markdown_reads_are_left_alone(line: str) -> None:
     ("??? reflection ‘For Reflection’", '??? reflection "For Reflection"'),
 ])
 def test_a_title_in_other_quotes_is_found_with_the_line_written_right(line: str, fixed: str) -> None:
-    ((number, message),) = s.box_line_problems(["Text.", "", line, "", "    Body."], 1)
+    ((number, message),) = boxes.box_line_problems(["Text.", "", line, "", "    Body."], 1)
     assert number == 3
     assert "not in straight double quotes" in message and message.endswith(f"e.g. {fixed}")
 
 
 def test_an_apostrophe_inside_a_straight_quoted_title_is_fine() -> None:
-    assert s.box_line_problems(['!!! scenario "Sam’s first visit"', "", "    Text."], 1) == []
+    assert boxes.box_line_problems(['!!! scenario "Sam’s first visit"', "", "    Text."], 1) == []
 
 
 @pytest.mark.parametrize("line", ["!!! Scenario: Jesse and Sam", "!!! scenario \"Unclosed", "???"])
 def test_other_lines_that_start_like_a_box_are_found(line: str) -> None:
-    ((number, message),) = s.box_line_problems([line], 1)
+    ((number, message),) = boxes.box_line_problems([line], 1)
     assert number == 1 and "is not written as a box" in message
 
 
 def test_box_lines_in_fenced_code_and_front_matter_are_not_read() -> None:
     lines = ["---", "title: “!!! x”", "---", "", "```markdown", "!!! scenario “Shown as code”", "```"]
-    assert s.box_line_problems(lines, 4) == []
+    assert boxes.box_line_problems(lines, 4) == []
 
 
 def test_a_paragraph_indented_less_than_its_box_is_found() -> None:
     lines = [BOX, "", "    In the box.", "", "   Three spaces: outside it.", "", "Not indented: after the box."]
-    ((number, message),) = s.box_indent_problems(lines, 1)
+    ((number, message),) = boxes.box_indent_problems(lines, 1)
     assert number == 5
     assert "indented by 3 spaces" in message and "indent it by 4 spaces" in message
 
@@ -73,33 +73,33 @@ def test_nested_boxes_and_lists_keep_their_own_indents() -> None:
         BOX, "", "    - a prompt", "", "      continued under the prompt", "",
         '    !!! note "Inside"', "", "        In the inner box.", "", "      Six spaces: meant for the inner box.",
     ]
-    ((number, message),) = s.box_indent_problems(lines, 1)
+    ((number, message),) = boxes.box_indent_problems(lines, 1)
     assert number == 11 and "indent it by 8 spaces" in message
 
 
 def test_a_line_of_box_text_broken_in_two_by_hand_is_found() -> None:
     for second in ("where Sam is waiting.", "  where Sam is waiting.", "  - What would you say?"):
-        ((number, message),) = s.box_indent_problems([BOX, "", "    Jesse sits down at the table", second], 1)
+        ((number, message),) = boxes.box_indent_problems([BOX, "", "    Jesse sits down at the table", second], 1)
         assert number == 4 and "the box ends on the line above" in message and "indent it by 4 spaces" in message
 
 
 def test_box_text_indented_twice_shows_as_code_unless_it_continues_a_list_item() -> None:
-    ((number, message),) = s.box_indent_problems([BOX, "", "        Eight spaces."], 1)
+    ((number, message),) = boxes.box_indent_problems([BOX, "", "        Eight spaces."], 1)
     assert number == 3 and "shows as code" in message
-    assert s.box_indent_problems([BOX, "", "    - A prompt", "", "        More about it."], 1) == []
-    assert s.box_indent_problems([BOX, "", "    1. A prompt", "", "        More about it."], 1) == []
+    assert boxes.box_indent_problems([BOX, "", "    - A prompt", "", "        More about it."], 1) == []
+    assert boxes.box_indent_problems([BOX, "", "    1. A prompt", "", "        More about it."], 1) == []
 
 
 def test_a_box_put_away_in_a_comment_over_several_lines_is_not_read() -> None:
     """A comment shows nothing: its box is no box, and the line that ends it is no box's line."""
     for box in (BOX, "!!! Scenario “Not yet”"):
         lines = ["Text.", "", "<!--", box, "", "    Jesse sits down.", "    Sam waits.", "-->", "", "More text."]
-        assert s.box_indent_problems(lines, 1) == [] and s.box_line_problems(lines, 1) == [], box
+        assert boxes.box_indent_problems(lines, 1) == [] and boxes.box_line_problems(lines, 1) == [], box
     # A comment not closed shows as text, and its box line is read.
-    ((number, _),) = s.box_line_problems(["<!--", "!!! Scenario “Not yet”", "", "    Jesse sits down."], 1)
+    ((number, _),) = boxes.box_line_problems(["<!--", "!!! Scenario “Not yet”", "", "    Jesse sits down."], 1)
     assert number == 2
     # A comment at the margin ends the box, but shows nothing: with no more text, nothing is wrong.
-    assert s.box_indent_problems([BOX, "", "    Jesse sits down", "<!-- to do:", "-->"], 1) == []
+    assert boxes.box_indent_problems([BOX, "", "    Jesse sits down", "<!-- to do:", "-->"], 1) == []
 
 
 @pytest.mark.parametrize(("comment", "blamed"), [
@@ -111,7 +111,7 @@ def test_a_box_put_away_in_a_comment_over_several_lines_is_not_read() -> None:
 def test_box_text_after_a_comment_less_indented_than_it_is_found_as_code(comment: list[str], blamed: str) -> None:
     """A note to other writers at the margin, among a box's paragraphs, ends the box."""
     lines = [BOX, "", "    Jesse sits down.", *comment, "    Sam waits."]
-    ((number, message),) = s.box_indent_problems(lines, 1)
+    ((number, message),) = boxes.box_indent_problems(lines, 1)
     assert number == len(lines) and f"but {blamed} indented by less, which ends the box" in message
     assert "lines by 4 spaces" in message and "this paragraph by" not in message
     # "No blank line inside" only where there is a comment over several lines.
@@ -119,9 +119,9 @@ def test_box_text_after_a_comment_less_indented_than_it_is_found_as_code(comment
 
 
 def test_box_text_indented_twice_after_a_comment_is_told_to_be_indented_once_too() -> None:
-    ((_, message),) = s.box_indent_problems([BOX, "", "    Text.", "<!-- c -->", "", "        More text."], 1)
+    ((_, message),) = boxes.box_indent_problems([BOX, "", "    Text.", "<!-- c -->", "", "        More text."], 1)
     assert message.endswith("lines by 4 spaces, and this paragraph by 4 spaces too, like the box's other text")
-    ((_, message),) = s.box_indent_problems([BOX, "", "    - A prompt", "<!-- c -->", "", "        More."], 1)
+    ((_, message),) = boxes.box_indent_problems([BOX, "", "    - A prompt", "<!-- c -->", "", "        More."], 1)
     assert "this paragraph by" not in message  # a list item's second paragraph
 
 
@@ -129,14 +129,14 @@ def test_a_comment_after_a_box_indented_like_its_text_is_code_and_told() -> None
     """After the box a comment at the margin ended, a comment indented by four spaces is no
     longer in a box: it shows as code, blamed on the one that ended the box."""
     lines = [BOX, "", "    Jesse sits down.", "", "<!-- to do -->", "", "    <!-- and a third -->"]
-    ((number, message),) = s.box_indent_problems(lines, 1)
+    ((number, message),) = boxes.box_indent_problems(lines, 1)
     assert number == 7 and "but the comment on line 5 is indented by less" in message
 
 
 def test_a_comment_right_below_a_prompt_leaves_the_prompts_second_paragraph_in_it() -> None:
     lines = [BOX, "", "    - Can you recall a time?", "    <!-- to do: a second prompt -->", "",
              "        Take a minute to think about it."]
-    assert s.box_indent_problems(lines, 1) == []
+    assert boxes.box_indent_problems(lines, 1) == []
 
 
 def test_a_prompt_right_below_a_commented_out_prompt_is_told_to_be_set_apart() -> None:
@@ -144,50 +144,50 @@ def test_a_prompt_right_below_a_commented_out_prompt_is_told_to_be_set_apart() -
     over the list item right below it: the item shows as text."""
     prompts = [BOX, "", "    - Can you recall a time?", ""]
     for comment in (["    <!-- - A prompt for later? -->"], ["    <!--", "    - A prompt for later?", "    -->"]):
-        ((number, message),) = s.box_indent_problems([*prompts, *comment, "    - What would you say?"], 1)
+        ((number, message),) = boxes.box_indent_problems([*prompts, *comment, "    - What would you say?"], 1)
         assert number == 5 + len(comment) and "right below the comment on line 5, with no blank line" in message
-        assert s.box_indent_problems([*prompts, *comment, "", "    - What would you say?"], 1) == []
+        assert boxes.box_indent_problems([*prompts, *comment, "", "    - What would you say?"], 1) == []
     # Right below the prompt above, the comment is in its item: the next item is an item.
-    assert s.box_indent_problems([*prompts[:3], "    <!-- later -->", "    - What would you say?"], 1) == []
+    assert boxes.box_indent_problems([*prompts[:3], "    <!-- later -->", "    - What would you say?"], 1) == []
 
 
 def test_a_comment_tells_nothing_itself_unless_text_follows_it_on_its_line() -> None:
     lines = [BOX, "", "    Jesse sits down.", ""]
-    assert s.box_indent_problems([*lines, "  <!-- to do -->", "  <!-- and this -->"], 1) == []
-    assert s.box_indent_problems([*lines, "  <!-- to do", "  --> Sam waits."], 1) == []  # a paragraph at the margin
-    ((number, message),) = s.box_indent_problems([BOX, "    Jesse sits down.", "<!-- to do --> Sam waits."], 1)
+    assert boxes.box_indent_problems([*lines, "  <!-- to do -->", "  <!-- and this -->"], 1) == []
+    assert boxes.box_indent_problems([*lines, "  <!-- to do", "  --> Sam waits."], 1) == []  # a paragraph at the margin
+    ((number, message),) = boxes.box_indent_problems([BOX, "    Jesse sits down.", "<!-- to do --> Sam waits."], 1)
     assert number == 3 and "the box ends on the line above" in message
 
 
 def test_box_text_after_a_comment_is_told_for_the_box_the_comment_ended() -> None:
     inner = [BOX, "", "    Text.", "", '    !!! note "Inside"', "", "        Inner.", "", "<!-- x -->", "", "        More."]
-    ((number, message),) = s.box_indent_problems(inner, 1)
+    ((number, message),) = boxes.box_indent_problems(inner, 1)
     assert number == 11 and "the comment on line 9" in message and "indent each of its lines by 8 spaces" in message
-    ((number, message),) = s.box_indent_problems([BOX, "<!-- to do:", "-->", "    Jesse sits down."], 1)
+    ((number, message),) = boxes.box_indent_problems([BOX, "<!-- to do:", "-->", "    Jesse sits down."], 1)
     assert number == 4 and "the comment on line 2" in message
 
 
 def test_a_comment_indented_like_the_box_text_keeps_the_box_unless_a_blank_line_splits_it() -> None:
     lines = [BOX, "", "    Jesse sits down.", ""]
-    assert s.box_indent_problems([*lines, "    <!-- to do -->", "", "    Sam waits."], 1) == []
-    assert s.box_indent_problems([*lines, "    <!-- to do: a second", "    example -->", "", "    Sam waits."], 1) == []
-    ((number, message),) = s.box_indent_problems([*lines, "    <!-- to do: a second", "", "    example -->"], 1)
+    assert boxes.box_indent_problems([*lines, "    <!-- to do -->", "", "    Sam waits."], 1) == []
+    assert boxes.box_indent_problems([*lines, "    <!-- to do: a second", "    example -->", "", "    Sam waits."], 1) == []
+    ((number, message),) = boxes.box_indent_problems([*lines, "    <!-- to do: a second", "", "    example -->"], 1)
     assert number == 5 and "this comment has a blank line inside it, so in a box the comment's text shows" in message
     # Its lines are told once, on its first, with all it takes: not each as a paragraph.
     split = [*lines, "    <!-- to do: a second", "", "  example", "-->", "", "    Sam waits."]
-    ((number, message),) = s.box_indent_problems(split, 1)
+    ((number, message),) = boxes.box_indent_problems(split, 1)
     assert number == 5 and "this comment goes on over line 7, which is indented by 2 spaces, less than" \
         in message and "indent each of its lines by 4 spaces, with no blank line inside it" in message
     # One never ended shows its "<!--", and the lines after it are read as they are.
     never_ended = [*lines, "    <!-- to do", "", "    Sam waits.", "", "  Outside?"]
-    ((number, message),) = s.box_indent_problems(never_ended, 1)
+    ((number, message),) = boxes.box_indent_problems(never_ended, 1)
     assert number == 9 and "falls outside the box" in message
     for less in (["example", "    -->"], ["example -->"]):
-        ((number, message),) = s.box_indent_problems([*lines, "    <!-- to do: a second", *less], 1)
+        ((number, message),) = boxes.box_indent_problems([*lines, "    <!-- to do: a second", *less], 1)
         assert number == 5 and "this comment goes on over line 6, which is indented by 0 spaces" in message \
             and "indent each of its lines by 4 spaces, or move it" in message
     # A paragraph between the comment and the text ends the box, and is to blame.
-    after_a_paragraph = s.box_indent_problems([*lines, "<!-- to do -->", "Text.", "", "    Sam waits."], 1)
+    after_a_paragraph = boxes.box_indent_problems([*lines, "<!-- to do -->", "Text.", "", "    Sam waits."], 1)
     assert not any("comment" in message for _, message in after_a_paragraph)
 
 
@@ -196,12 +196,12 @@ def test_a_comment_indented_like_the_box_text_keeps_the_box_unless_a_blank_line_
     ["<!-- ended --!>", "!!! Scenario “Next”", "-->"],  # a comment ends at --!> too
 ])
 def test_a_box_line_after_what_only_looks_like_a_comments_start_is_read(comment: list[str]) -> None:
-    ((number, message),) = s.box_line_problems(["Text.", "", *comment], 1)
+    ((number, message),) = boxes.box_line_problems(["Text.", "", *comment], 1)
     assert number == 4 and "straight double quotes" in message
 
 
 def test_a_box_line_off_the_four_space_steps_is_found() -> None:
-    ((number, message),) = s.box_indent_problems(["Text.", "", "  " + BOX, "", "    Body."], 1)
+    ((number, message),) = boxes.box_indent_problems(["Text.", "", "  " + BOX, "", "    Body."], 1)
     assert number == 3 and "not read as a box" in message
 
 
@@ -229,13 +229,13 @@ def test_a_box_indented_outside_any_box_or_list_is_told_once_as_code(above: list
     html = rendered(lines)
     code = html.split("<pre><code>")[-1]
     assert "admonition" not in html and '!!! scenario "Example: Jesse and Sam"' in code and "Sam waits." in code
-    ((number, message),) = s.box_indent_problems(lines, 1)
+    ((number, message),) = boxes.box_indent_problems(lines, 1)
     assert number == len(above) + 1 and message == (
         "this box's first line is indented by 4 spaces, but no box or list item above holds it, so it and "
         "the box's text show as code: start it at the left margin, with its text four spaces in, or indent it "
         "under the box or list item it belongs in")
     # A box's first line further down in the same code block is not told again.
-    assert s.box_indent_problems([*lines, "", '        !!! note "Inside"', "", "            Text."], 1) == \
+    assert boxes.box_indent_problems([*lines, "", '        !!! note "Inside"', "", "            Text."], 1) == \
         [(number, message)]
 
 
@@ -252,7 +252,7 @@ def test_a_box_indented_under_a_list_item_a_definition_or_a_footnote_is_theirs(a
     lines = [*above, *INDENTED_BOX[:5], "", "Text at the margin.", "", *INDENTED_BOX[:3]]
     html = rendered(lines)
     assert html.count('class="admonition scenario"') == 1 and "<pre><code>!!! scenario" in html
-    assert s.box_indent_problems(lines, 1) == [(len(lines) - 2, (
+    assert boxes.box_indent_problems(lines, 1) == [(len(lines) - 2, (
         "this box's first line is indented by 4 spaces, but no box or list item above holds it, so it and "
         "the box's text show as code: start it at the left margin, with its text four spaces in, or indent it "
         "under the box or list item it belongs in"))]
@@ -262,7 +262,7 @@ def test_a_box_indented_right_below_a_line_of_text_is_told_as_text() -> None:
     lines = ["Text.", *INDENTED_BOX]
     html = rendered(lines)
     assert "admonition" not in html and '<p>Text.\n    !!! scenario "Example: Jesse and Sam"</p>' in html
-    ((number, message),) = s.box_indent_problems(lines, 1)
+    ((number, message),) = boxes.box_indent_problems(lines, 1)
     assert number == 2 and message.startswith(
         "this box's first line is indented by 4 spaces right below a line of text, so it shows as text in "
         "that line's paragraph and the box's text as code: put a blank line above it")
@@ -284,14 +284,14 @@ def test_box_text_after_a_fenced_block_at_the_margin_is_told_and_a_block_after_t
     assert html.count('class="admonition scenario"') == 2 and "<p>Text.</p>" in html
     code = html.split("<pre><code>")[-1]
     assert "Sam waits." in code and "Shown as code too." in code
-    assert s.box_indent_problems(lines, 1) == [(19, fence_ends_box(15, 4, "as code"))]
+    assert boxes.box_indent_problems(lines, 1) == [(19, fence_ends_box(15, 4, "as code"))]
 
 
 def test_box_text_right_below_a_fenced_block_at_the_margin_is_told_as_text() -> None:
     lines = [BOX, "", "    Jesse sits down.", "~~~", "code", "~~~", "    Sam waits."]
     html = rendered(lines)
     assert "Jesse sits down." in html.split("</div>")[0] and "Sam waits.</p>" in html.split("</div>")[-1]
-    ((number, message),) = s.box_indent_problems(lines, 1)
+    ((number, message),) = boxes.box_indent_problems(lines, 1)
     assert number == 7 and message == fence_ends_box(4, 4, "as text after the code block").replace("```", "~~~")
 
 
@@ -300,7 +300,7 @@ def test_a_fenced_block_less_indented_than_an_inner_box_ends_that_box_only() -> 
              "        More.", "", "    Outer."]
     html = rendered(lines)
     assert "<pre><code>More." in html and html.rindex("Outer.") < html.rindex("</div>")  # still in the outer box
-    assert s.box_indent_problems(lines, 1) == [(11, fence_ends_box(7, 8, "as code"))]
+    assert boxes.box_indent_problems(lines, 1) == [(11, fence_ends_box(7, 8, "as code"))]
 
 
 @pytest.mark.parametrize("not_one, heading", [
@@ -368,14 +368,14 @@ def test_box_text_indented_with_non_breaking_spaces_is_told_as_text_after_the_bo
     html = rendered(lines)
     assert "They sit" not in html.split("</div>")[0] and "<pre><code>They wait." in html  # not as it looks
     one = what.startswith("a ")
-    found = s.box_indent_problems(lines, 1)
+    found = boxes.box_indent_problems(lines, 1)
     assert found == [(len(blank) + 2, pasted(what, "the box above ends before it, and it shows as text after the box",
                                              f"replace {'it' if one else 'them'} with ordinary spaces, so that the "
                                              "line is indented by 4 spaces", one))]
-    assert s.box_line_problems(lines, 1) == []
+    assert boxes.box_line_problems(lines, 1) == []
     fixed = as_told(lines, found)
     assert "They sit down." in rendered(fixed).split("</div>")[0] and "They wait." in rendered(fixed).split("</div>")[0]
-    assert s.box_indent_problems(fixed, 1) == []
+    assert boxes.box_indent_problems(fixed, 1) == []
 
 
 @pytest.mark.parametrize("lines, told, fix", [
@@ -397,11 +397,11 @@ def test_a_box_or_a_list_item_after_non_breaking_spaces_is_told_as_text(lines: l
                                                                          fix: str) -> None:
     written = lines[told - 1].lstrip()  # its '!!!', '-' or '#' shows, as text
     assert written in rendered(lines) and rendered(lines).count("admonition-title") == lines.count(BOX)
-    found = s.box_indent_problems(lines, 1)
+    found = boxes.box_indent_problems(lines, 1)
     assert found[0] == (told, pasted(NBSP_SPACES, "it shows as text", fix))
     assert all(message == found[0][1] for _, message in found)
     fixed = as_told(lines, found)
-    assert s.box_indent_problems(fixed, 1) == [] and s.box_line_problems(fixed, 1) == []
+    assert boxes.box_indent_problems(fixed, 1) == [] and boxes.box_line_problems(fixed, 1) == []
     html = rendered(fixed)
     assert written not in html and "!!!" not in html and html.count("admonition-title") == sum(BOX in x for x in lines)
 
@@ -411,7 +411,7 @@ def test_each_paragraph_pasted_into_a_box_is_told_and_one_after_the_box_is_not()
              NBSP * 4 + "Text after the box, as it shows."]
     message = pasted(NBSP_SPACES, "the box above ends before it, and it shows as text after the box",
                      "replace them with ordinary spaces, so that the line is indented by 4 spaces")
-    assert s.box_indent_problems(lines, 1) == [(3, message), (5, message)]
+    assert boxes.box_indent_problems(lines, 1) == [(3, message), (5, message)]
     assert "<p>Text after the box, as it shows.</p>" in rendered(lines)
 
 
@@ -419,7 +419,7 @@ def test_a_comment_after_non_breaking_spaces_ends_the_box() -> None:
     lines = [BOX, "", "    They sit down.", "", NBSP * 4 + "<!-- a note for later -->", "", "    They wait."]
     html = rendered(lines)
     assert "<pre><code>They wait." in html and "They wait." not in html.split("</div>")[0]
-    found = s.box_indent_problems(lines, 1)
+    found = boxes.box_indent_problems(lines, 1)
     assert found == [(5, pasted(NBSP_SPACES, "the box above ends before it",
                                 "replace them with ordinary spaces, so that the line is indented by 4 spaces"))]
     assert "They wait." in rendered(as_told(lines, found)).split("</div>")[0]
@@ -430,8 +430,8 @@ def test_a_fence_after_non_breaking_spaces_is_text_and_the_next_one_opens_a_code
     html = rendered(lines)
     assert "<p>```</p>" in html and "!!! scenario “Shown as code”" in html.split("<code>")[1] and "<p>Text.</p>" in html
     assert s.fenced_lines(lines) == {2, 3, 4}
-    assert s.box_line_problems(lines, 1) == []
-    assert s.box_indent_problems(lines, 1) == [(1, pasted(
+    assert boxes.box_line_problems(lines, 1) == []
+    assert boxes.box_indent_problems(lines, 1) == [(1, pasted(
         "a non-breaking space (often pasted from a word processor)", "it shows as text",
         "take it out, so that the line starts at the left margin", one=True))]
 
@@ -450,11 +450,11 @@ def test_non_breaking_spaces_that_change_nothing_are_left_alone() -> None:
     for lines in cases:
         typed = [line.replace(NBSP, " ") for line in lines]
         assert flat(rendered(lines)) == flat(rendered(typed)), lines
-        assert s.box_indent_problems(lines, 1) == [] and s.box_line_problems(lines, 1) == [], lines
+        assert boxes.box_indent_problems(lines, 1) == [] and boxes.box_line_problems(lines, 1) == [], lines
     # Nor where they keep a line from showing as code, which it would look to be.
     lines = [BOX, "", "    They sit down.", "", "    " + NBSP * 4 + "Still in the box, not code."]
     assert "<p>Still in the box, not code.</p>" in rendered(lines).split("</div>")[0]
-    assert s.box_indent_problems(lines, 1) == []
+    assert boxes.box_indent_problems(lines, 1) == []
 
 
 def test_indentation_is_spaces_and_tabs_only() -> None:

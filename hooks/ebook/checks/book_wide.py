@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from urllib.parse import unquote, urljoin, urlsplit
 
-from ebook.checks import glyphs, sample_text, source_lines
+from ebook.checks import boxes, glyphs, sample_text, source_lines
 from ebook.checks.front_matter import NO_ATTRIBUTION, check_front_matter, split_front_matter
 from ebook.checks.limits import decode, limit_problems
 from ebook.checks.lines import Lines
@@ -232,8 +232,8 @@ def check_page_source(source: Source, book: Book,
     if meta and "attribution" not in meta and book.is_chapter(source.src_uri):
         report.problems.append(Problem(path, 1, NO_ATTRIBUTION))
     links: list[tuple[int, str]] = []
-    findings = source_lines.box_line_problems(lines.lines, body_start) \
-        + source_lines.box_indent_problems(lines.lines, body_start) \
+    findings = boxes.box_line_problems(lines.lines, body_start) \
+        + boxes.box_indent_problems(lines.lines, body_start) \
         + sample_text.placeholder_problems(lines.lines, placeholders) \
         + source_lines.download_attribute_problems(
             lines.lines, body_start, lambda path: download_kind(path, book=book.slug) is not None,
