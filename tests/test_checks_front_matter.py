@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import markdown
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mkdocs.utils.meta import get_data
 
-from ebook.checks.front_matter import check_front_matter, plain_text_problems
+from ebook.checks.front_matter import check_front_matter, plain_text_problems, split_front_matter, unclosed_front_matter
 from ebook.checks.problems import Problem
 from ebook.site import attribution
 from tests.helpers import normalise
@@ -337,3 +339,52 @@ def test_no_comment_is_told_where_nothing_is_cut(front: str) -> None:
 def test_a_field_read_as_an_unknown_one_for_want_of_a_space_is_told_so(front: str, expected: str) -> None:
     _, found, _ = check_front_matter(front, "docs/p.md", BOOK)
     assert [str(p) for p in found] == [expected]
+
+
+# --- A front matter opened and never closed --------------------------------------------------
+
+UNCLOSED_CASES = [
+    # The fields, then the heading, no blank line between: MkDocs shows them as text after an <hr>.
+    ("---\ntitle: Listening\ndescription: How peers listen.\nattribution:\n  written_by: Ana\n# Listening\n\nText.\n", 5),
+    # A value running on, indented, and a blank line before the body.
+    ("---\ntitle: Listening\ndescription: >-\n  How peers listen,\n  and why.\nattribution:\n  written_by: Ana\n\n"
+     "# Listening\n\nText.\n", 7),
+    # A paragraph right after the fields; the template's notes before them, and a note among them.
+    ("---\n# A new chapter: notes.\ntitle: Listening\ndescription: How peers listen.\nattribution:\n"
+     "  # Who wrote it.\n  written_by: Ana\nText runs on here.\n", 7),
+]
+
+
+@pytest.mark.parametrize(("text", "last"), UNCLOSED_CASES)
+def test_a_front_matter_never_closed_is_told_where_to_close_it(text: str, last: int) -> None:
+    """Not "start the file with …", which, followed, left the old fields as the page's text: the
+    line to close the front matter after, and, closed there, a page with nothing more to fix
+    whose rendered text shows none of its fields."""
+    _, found, _ = check_front_matter(None, "docs/chapters/listening.md", BOOK, text=text)
+    assert [str(p) for p in found] == [
+        f"docs/chapters/listening.md:{last}: the front matter that starts on line 1 is never closed: add a line of "
+        f"three dashes (---) after its last field (line {last})"]
+    lines = text.split("\n")
+    closed = "\n".join([*lines[:last], "---", *lines[last:]])
+    assert split_front_matter(closed)[0] is not None
+    assert problems(page("", front=closed)) == []
+    body, meta = get_data(closed)  # as MkDocs reads the page
+    assert meta["title"] == "Listening" and meta["attribution"] == {"written_by": "Ana"}
+    rendered = markdown.markdown(body)
+    assert "<hr" not in rendered and not re.search(r"title|description|attribution|written_by", rendered), rendered
+
+
+@pytest.mark.parametrize("text", [
+    "# Home\n\nText.\n",  # no front matter at all
+    "---\n\n# Home\n\nText.\n",  # a line across the page, then the body
+    "---\n# Home\n\nText.\n",
+])
+def test_a_page_with_no_front_matter_at_all_is_still_told_to_start_with_one(text: str) -> None:
+    _, found, _ = check_front_matter(None, "docs/index.md", BOOK, text=text)
+    assert [p.message.split(":")[0] for p in found] == ["the page has no front matter (or it is not closed with a line of three dashes)"]
+    assert found[0].line == 1
+
+
+def test_a_closed_front_matter_is_never_told_it_is_not() -> None:
+    assert unclosed_front_matter("---\ntitle: Listening\ndescription: D\n---\n\n# Listening\n") is None
+    assert unclosed_front_matter("---\ntitle: Listening\ndescription: D\n...\n# Listening\n") is None

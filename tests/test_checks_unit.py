@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from ebook.checks import sample_text
 from ebook.checks.book_wide import Context, check_book
 from ebook.checks.problems import Source
 from ebook.checks.run import CheckRun
@@ -254,9 +257,32 @@ def test_a_chapter_without_front_matter_is_told_to_start_with_who_wrote_it_too()
     assert found[0].startswith("docs/chapters/listening.md:1: the page has no front matter")
     example = found[0].split("start the file with\n", 1)[1]
     assert "attribution:\n  written_by: " in example
-    started = (example.replace("The chapter's title", "Listening").replace("One sentence about the chapter.", "How peers listen.")
+    started = (example.replace("Your Chapter Title", "Listening")
+               .replace("One or two sentences on what the chapter covers.", "How peers listen.")
                .replace("Your Name", "Sam Contributor"))
     assert problems(page(body, front=started + "\n\n")) == []
+
+
+def test_the_chapter_front_matter_example_is_the_templates_sample_text_that_must_be_replaced() -> None:
+    """Kept as the message shows it, the example's every word is the chapter template's sample
+    text, which the checks tell, on its line; replaced, nothing is left to fix."""
+    body = "# Listening\n\nText.\n"
+    example = problems(page(body, front=""))[0].split("start the file with\n", 1)[1]
+    template = (ROOT / "templates" / "chapter.md").read_text(encoding="utf-8")
+    context = replace(CONTEXT, placeholders=sample_text.template_placeholders(template))
+
+    def found(front: str) -> list[str]:
+        return [str(p) for p in check_book([page(body, front=front + "\n\n")], [], context).problems]
+
+    kept = found(example)
+    assert [f.split(": ", 1)[0] for f in kept] == [f"docs/chapters/listening.md:{n}" for n in (2, 3, 5)], kept
+    assert all("the chapter template's sample text" in f for f in kept), kept
+    for line, words in ((2, "Your Chapter Title"), (3, "One or two sentences"), (5, "Your Name")):
+        assert words in kept[[2, 3, 5].index(line)]
+    started = (example.replace("Your Chapter Title", "Listening")
+               .replace("One or two sentences on what the chapter covers.", "How peers listen.")
+               .replace("Your Name", "Sam Contributor"))
+    assert found(started) == []
 
 
 def test_the_last_guard_stops_unsafe_html_that_reached_the_rendered_page() -> None:

@@ -37,7 +37,10 @@ REQUIRED_FIELDS = ("title", "description")
 TEXT_FIELDS = ("title", "description")
 _FRONT_MATTER_EXAMPLE = "---\ntitle: The page's title\ndescription: One sentence about the page.\n---"
 # A chapter says who wrote it too (templates/chapter.md says how to credit a work it adapts).
-_CHAPTER_FRONT_MATTER_EXAMPLE = ("---\ntitle: The chapter's title\ndescription: One sentence about the chapter.\n"
+# Its words are the chapter template's own sample text, so the sample-text check tells any one
+# of them left in (sample_text.template_placeholders).
+_CHAPTER_FRONT_MATTER_EXAMPLE = ("---\ntitle: Your Chapter Title\n"
+                                 "description: One or two sentences on what the chapter covers.\n"
                                  "attribution:\n  written_by: Your Name\n---")
 
 
@@ -45,6 +48,34 @@ def _chapter_or_page_example(path: str, book: Book) -> str:
     """The front matter to start the file at `path` (under docs/) with."""
     is_chapter = book.is_chapter(path.removeprefix("docs/"))
     return _CHAPTER_FRONT_MATTER_EXAMPLE if is_chapter else _FRONT_MATTER_EXAMPLE
+
+
+# A line of front matter that starts a field ("title: Listening", "attribution:"), and one
+# indented below a field: its nested fields, or its value running on.
+_FIELD_LINE = re.compile(r"^[A-Za-z_][\w-]*:(?:[ \t]|$)")
+_INDENTED_LINE = re.compile(r"^[ \t]+\S")
+
+
+def unclosed_front_matter(text: str) -> int | None:
+    """The line of the last field of a front matter that is opened and never closed: the file's
+    first line is '---', its fields follow, and no line of three dashes ends them (MkDocs then
+    shows the fields as the page's text). None when the file has a closed front matter, or none.
+
+    The fields run until the first blank line or line of body text (a heading, a paragraph);
+    notes ("# …") before the first field, as the chapter template has, are read past.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if lines[0].rstrip(" \t") != "---" or split_front_matter(text)[0] is not None:
+        return None
+    last = None
+    for number, line in enumerate(lines[1:], start=2):
+        if _FIELD_LINE.match(line) or (last is not None and _INDENTED_LINE.match(line)):
+            last = number
+        elif last is not None or not line.startswith("#"):
+            break  # a blank line, or body text: a paragraph, or a "# heading" after the fields
+    return last
 
 
 def split_front_matter(text: str) -> tuple[str | None, int]:
@@ -88,10 +119,19 @@ def _compose_and_construct(text: str, loader_class: type[Any]) -> tuple[yaml.Nod
 
 
 def check_front_matter(
-    front: str | None, path: str, book: Book
+    front: str | None, path: str, book: Book, *, text: str | None = None
 ) -> tuple[dict[str, Any], list[Problem], dict[tuple[str, ...], int]]:
-    """The front matter's fields, its problems, and the line of each field (by its path)."""
+    """The front matter's fields, its problems, and the line of each field (by its path).
+
+    `text`, the whole file, tells a front matter never closed from none at all."""
     if front is None:
+        last = unclosed_front_matter(text) if text is not None else None
+        if last is not None:
+            return {}, [Problem(
+                path, last,
+                "the front matter that starts on line 1 is never closed: add a line of three "
+                f"dashes (---) after its last field (line {last})",
+            )], {}
         return {}, [Problem(
             path, 1,
             "the page has no front matter (or it is not closed with a line of three dashes): "
