@@ -249,6 +249,16 @@ def test_a_page_without_front_matter_is_told_how_to_start() -> None:
     assert "title: The page's title" in found[0]
 
 
+def test_a_front_matter_never_closed_is_told_where_to_close_it_not_to_start_one() -> None:
+    """Followed literally, "start the file with" front matter would put a second one above the
+    first, whose fields the page would then show as text: the fix is the closing line."""
+    front = "---\ntitle: Listening\ndescription: How peers listen.\nattribution: {written_by: Sam Contributor}\n"
+    found = problems(page("# Listening\n\nText.\n", front=front))
+    assert found == ["docs/chapters/listening.md:4: the front matter that starts on line 1 is never closed: "
+                     "add a line of three dashes (---) after its last field (line 4)"], found
+    assert problems(page("# Listening\n\nText.\n", front=front + "---\n\n")) == []
+
+
 def test_a_chapter_without_front_matter_is_told_to_start_with_who_wrote_it_too() -> None:
     """Started as the message says (its example's words replaced), the chapter's front matter has
     nothing more to fix: a chapter must say who wrote it, which a page's example leaves out."""

@@ -227,7 +227,7 @@ def check_page_source(source: Source, book: Book,
         report.problems += refused
         return report
     report.lines = lines
-    meta, problems, key_lines = check_front_matter(front, path, book)
+    meta, problems, key_lines = check_front_matter(front, path, book, text=text)
     report.problems += problems
     if meta and "attribution" not in meta and book.is_chapter(source.src_uri):
         report.problems.append(Problem(path, 1, NO_ATTRIBUTION))
