@@ -136,6 +136,7 @@ def markdown_problems(pages: Sequence[Page], config: Path = PYMARKDOWN_CONFIG) -
     if not pages:
         return []
     allowed = allowed_html_elements()
+    allowed_names = frozenset(allowed)
     api = (PyMarkdownApi().configuration_file_path(str(config)).enable_strict_configuration()
            .set_string_property(MD033_ALLOWED, ",".join(allowed)))
     with tempfile.TemporaryDirectory(prefix="lint-") as folder:
@@ -156,7 +157,7 @@ def markdown_problems(pages: Sequence[Page], config: Path = PYMARKDOWN_CONFIG) -
     for failure in sorted(result.scan_failures,
                           key=lambda f: (copies[Path(f.scan_file).name].shown, f.line_number, f.column_number)):
         extra = failure.extra_error_information or ""
-        if is_allowed_html(failure.rule_id, extra, frozenset(allowed)):
+        if is_allowed_html(failure.rule_id, extra, allowed_names):
             continue
         if extra and not extra.startswith(" ["):
             extra = f" [{extra}]"

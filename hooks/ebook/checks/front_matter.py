@@ -44,6 +44,11 @@ _CHAPTER_FRONT_MATTER_EXAMPLE = ("---\ntitle: Your Chapter Title\n"
                                  "attribution:\n  written_by: Your Name\n---")
 
 
+def _double_quoted_text(text: str) -> str:
+    """`text` as it goes between YAML's double quotes: a backslash and a quote escaped."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def _chapter_or_page_example(path: str, book: Book) -> str:
     """The front matter to start the file at `path` (under docs/) with."""
     is_chapter = book.is_chapter(path.removeprefix("docs/"))
@@ -174,7 +179,7 @@ def check_front_matter(
                 fix = (f"put 'attribution:' on a line of its own and, on the line below it, "
                        f"indented by two spaces, {typed}")
             else:
-                quoted = typed.replace("\\", "\\\\").replace('"', '\\"')
+                quoted = _double_quoted_text(typed)
                 example = f'{field}: "{quoted}"'
                 fix = (f"add a space after the colon of '{field}:' and put the whole value in double "
                        f"quotes, e.g. {example}")
@@ -300,7 +305,7 @@ def _no_space_problem(path: str, lines: list[str], line: int) -> Problem:
 
 
 def _colon_in_value_problem(path: str, line: int, key: str, value: str) -> Problem:
-    quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+    quoted = _double_quoted_text(value)
     where = "followed by a space inside" if ": " in value else "at the end of"
     return Problem(
         path, line + 2,
@@ -429,7 +434,7 @@ def _as_written(front: str, node: yaml.Node | None, value: Any) -> str:
     if isinstance(node, yaml.ScalarNode) and not isinstance(value, (list, dict)):
         typed = " ".join(front[node.start_mark.index:node.end_mark.index].split())
         if typed:
-            return typed.replace("\\", "\\\\").replace('"', '\\"')
+            return _double_quoted_text(typed)
     return _plain(value)
 
 
@@ -470,7 +475,7 @@ def _comment_problems(
         if not comment:
             continue
         typed = " ".join(front[node.start_mark.index:comment.end()].split())
-        quoted = typed.replace("\\", "\\\\").replace('"', '\\"')
+        quoted = _double_quoted_text(typed)
         subject = f"the {keys[0]}'s text" if len(keys) == 1 else f"the text of '{'.'.join(keys)}'"
         yield keys, end.line + 2, (
             f"{subject} after ' #' is read as a comment and left out: put the whole value in "
