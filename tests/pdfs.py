@@ -14,7 +14,7 @@ import pikepdf
 import pypdf
 
 from ebook.pdf.finishing import finish_printed
-from tests.helpers import normalise
+from tests.helpers import book_config, normalise
 
 if TYPE_CHECKING:
     from ebook.pdf.documents import PdfMetadata
@@ -25,10 +25,11 @@ TOP_MARGIN = 62.0
 BOTTOM_MARGIN = 56.0
 
 # The credit of the real book's original work that every printed page carries at its foot, in
-# two lines (the licence's name never broken), as mkdocs.yml's `extra.book` gives the work.
+# two lines (the licence's name never broken), from the work mkdocs.yml's `extra.book` names.
+_WORK = book_config()["extra"]["book"]
 REAL_BOOK_CREDIT = (
-    "Original work: “Post-Secondary Peer Support Training Curriculum” by Jenn Cusick (BCcampus, 2022),",
-    "licensed under CC BY 4.0, https://opentextbc.ca/peersupport/",
+    f"Original work: “{_WORK['title']}” by {_WORK['author']} ({_WORK['publisher']}, {_WORK['year']}),",
+    f"licensed under {_WORK['license'].replace('-', ' ')}, {_WORK['source_url']}",
 )
 
 

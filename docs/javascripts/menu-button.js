@@ -1,7 +1,8 @@
 /*
- * The navigation's menu button on a narrow screen (a phone, or a desktop zoomed to 200 % and
- * more), for the keyboard. Material's button is a <label> for a hidden checkbox: a tap opens the
- * navigation, but a keyboard can neither reach nor press it (squidfunk/mkdocs-material#4101),
+ * The navigation's menu button below Material's drawer breakpoint (76.25em: a phone, a tablet, a
+ * desktop window narrowed or zoomed in), for the keyboard. Material's button is a <label> for a
+ * hidden checkbox: a tap opens the navigation, but a keyboard can neither reach nor press it
+ * (squidfunk/mkdocs-material#4101),
  * and a11y.css takes the closed navigation's links out of the tab order. Where this script
  * runs, a real button takes the label's place: Tab reaches it, Enter or Space opens and closes
  * the navigation, it says whether the navigation is open, and Escape closes the navigation and
@@ -28,7 +29,7 @@
     toggle.dispatchEvent(new Event("change"));  // Material follows the checkbox's changes
   }
 
-  function said() {
+  function sayIfOpen() {
     button.setAttribute("aria-expanded", String(toggle.checked));
   }
 
@@ -44,8 +45,8 @@
     return null;
   }
 
-  said();
-  toggle.addEventListener("change", said);
+  sayIfOpen();
+  toggle.addEventListener("change", sayIfOpen);
   button.addEventListener("click", function (event) {
     // Opened by the keyboard (a click of no pointer): at its first level, all of whose links a
     // keyboard reaches; a section's panel opens only by a tap on its label (squidfunk#4101).

@@ -43,12 +43,10 @@ def clean_content(fragment: Tag, *, base_url: str) -> None:
         details["open"] = ""
     for block in fragment.find_all(["p", "li"]):
         if long_block(block.get_text()):
-            classes = block.get("class")
-            names = classes.split() if isinstance(classes, str) else list(classes or [])
-            block["class"] = " ".join([*names, LONG_BLOCK_CLASS])
+            mark_long(block)
     for box in fragment.select("div.admonition.reflection, details.reflection"):
         if box_lines(box) > KEPT_WHOLE_LINES:
-            box["class"] = " ".join([*box.get_attribute_list("class"), LONG_BLOCK_CLASS])
+            mark_long(box)
     for link in fragment.find_all("a", href=True):
         href = str(link["href"])
         if href.startswith("#") or urlsplit(href).scheme:
@@ -68,6 +66,11 @@ LONG_BLOCK_CLASS = "book-print-long"
 
 def long_block(text: str) -> bool:
     return len(" ".join(text.split())) > LONG_BLOCK_AT_LEAST
+
+
+def mark_long(tag: Tag) -> None:
+    """Let the paragraph, list item or box run on across pages (print.css)."""
+    tag["class"] = " ".join([*(name for name in tag.get_attribute_list("class") if name), LONG_BLOCK_CLASS])
 
 
 # A reflection box moves to the next page whole rather than split between its prompts (print.css),
