@@ -13,7 +13,7 @@ from typing import Any
 import pikepdf
 
 from ebook.model.credits import LICENCES, page_attribution
-from ebook.model.settings import parse_book_settings, parse_pdf_settings
+from ebook.model.settings import BookSettings, parse_book_settings, parse_pdf_settings
 from ebook.pdf.browser import find_browser
 from ebook.pdf.documents import BookInfo, ChapterSource, PdfMetadata, PrintSetup, template_environment
 from tests.helpers import ROOT, normalise
@@ -26,8 +26,7 @@ BOOK_FIELDS = {
 BOOK = parse_book_settings(BOOK_FIELDS)
 
 
-def print_setup(paper: str = "letter", site_url: str = "") -> PrintSetup:
-    book = BOOK
+def print_setup(paper: str = "letter", site_url: str = "", book: BookSettings = BOOK) -> PrintSetup:
     info = BookInfo(title='The "Book" & <More>', author="Jenn Cusick", description="About.",
                     slug="the-book", site_url=site_url, edition="Edition of 1 May 2025", settings=book)
     return PrintSetup(book=info, settings=parse_pdf_settings({"paper": paper, "writing_lines": 7}),

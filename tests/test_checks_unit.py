@@ -259,40 +259,31 @@ def test_a_front_matter_never_closed_is_told_where_to_close_it_not_to_start_one(
     assert problems(page("# Listening\n\nText.\n", front=front + "---\n\n")) == []
 
 
-def test_a_chapter_without_front_matter_is_told_to_start_with_who_wrote_it_too() -> None:
-    """Started as the message says (its example's words replaced), the chapter's front matter has
-    nothing more to fix: a chapter must say who wrote it, which a page's example leaves out."""
+def test_a_chapter_without_front_matter_is_shown_the_templates_front_matter_to_fill_in() -> None:
+    """The example says who wrote the chapter, as a chapter must (a page's example does not).
+    Kept as the message shows it, its every word is the chapter template's sample text, which
+    the checks tell, on its line; filled in, nothing is left to fix."""
     body = "# Listening\n\nText.\n"
-    found = problems(page(body, front=""))
-    assert found[0].startswith("docs/chapters/listening.md:1: the page has no front matter")
-    example = found[0].split("start the file with\n", 1)[1]
+    (told,) = problems(page(body, front=""))
+    assert told.startswith("docs/chapters/listening.md:1: the page has no front matter")
+    example = told.split("start the file with\n", 1)[1]
     assert "attribution:\n  written_by: " in example
-    started = (example.replace("Your Chapter Title", "Listening")
-               .replace("One or two sentences on what the chapter covers.", "How peers listen.")
-               .replace("Your Name", "Sam Contributor"))
-    assert problems(page(body, front=started + "\n\n")) == []
-
-
-def test_the_chapter_front_matter_example_is_the_templates_sample_text_that_must_be_replaced() -> None:
-    """Kept as the message shows it, the example's every word is the chapter template's sample
-    text, which the checks tell, on its line; replaced, nothing is left to fix."""
-    body = "# Listening\n\nText.\n"
-    example = problems(page(body, front=""))[0].split("start the file with\n", 1)[1]
     template = (ROOT / "templates" / "chapter.md").read_text(encoding="utf-8")
     context = replace(CONTEXT, placeholders=sample_text.template_placeholders(template))
 
     def found(front: str) -> list[str]:
         return [str(p) for p in check_book([page(body, front=front + "\n\n")], [], context).problems]
 
+    samples = {2: "Your Chapter Title", 3: "One or two sentences on what the chapter covers.", 5: "Your Name"}
     kept = found(example)
-    assert [f.split(": ", 1)[0] for f in kept] == [f"docs/chapters/listening.md:{n}" for n in (2, 3, 5)], kept
-    assert all("the chapter template's sample text" in f for f in kept), kept
-    for line, words in ((2, "Your Chapter Title"), (3, "One or two sentences"), (5, "Your Name")):
-        assert words in kept[[2, 3, 5].index(line)]
-    started = (example.replace("Your Chapter Title", "Listening")
-               .replace("One or two sentences on what the chapter covers.", "How peers listen.")
-               .replace("Your Name", "Sam Contributor"))
-    assert found(started) == []
+    assert len(kept) == len(samples), kept
+    for (line, words), message in zip(samples.items(), kept):
+        assert message.startswith(f"docs/chapters/listening.md:{line}: the chapter template's sample text"), message
+        assert words.split(".")[0] in message, message
+    filled = example
+    for words, own in zip(samples.values(), ("Listening", "How peers listen.", "Sam Contributor")):
+        filled = filled.replace(words, own)
+    assert found(filled) == []
 
 
 def test_the_last_guard_stops_unsafe_html_that_reached_the_rendered_page() -> None:

@@ -188,7 +188,10 @@ def test_erase_asks_of_one_answer_as_one_and_its_safe_button_never_looks_like_er
     keep, erase = page.get_by_role("button", name="Keep it"), page.get_by_role("button", name="Erase it")
     expect(keep).to_be_focused()
     look = "e => { const s = getComputedStyle(e); return [s.backgroundColor, s.color, s.outlineStyle, s.outlineWidth]; }"
-    page.wait_for_timeout(300)  # Material's buttons ease into their colours
+    for _ in range(100):  # Material's buttons ease into their colours: once they are there
+        if keep.evaluate("e => e.getAnimations().length") == erase.evaluate("e => e.getAnimations().length") == 0:
+            break
+        page.wait_for_timeout(50)
     kept, erasing = keep.evaluate(look), erase.evaluate(look)
     assert kept[0] != erasing[0] and kept[1] != erasing[1], f"Keep it focused looks like Erase it: {kept} {erasing}"
     assert kept[2] != "none" and float(kept[3].removesuffix("px")) >= 2, f"Keep it shows no focus ring: {kept}"

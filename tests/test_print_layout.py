@@ -401,9 +401,7 @@ def test_a_long_credit_and_a_published_address_end_above_what_printers_cannot_pr
                                 "publisher": "BCcampus Open Education", "year": 2022,
                                 "title": "Post-Secondary Peer Support Training Curriculum: A Guide for Students, "
                                          "Staff and Faculty in Colleges and Universities"})
-    setup = dataclasses.replace(print_setup("A4", site_url="https://peer-support.example.org/a-long-address/book/"),
-                                book=dataclasses.replace(print_setup().book, settings=book,
-                                                         site_url="https://peer-support.example.org/a-long-address/book/"))
+    setup = print_setup("A4", site_url="https://peer-support.example.org/a-long-address/book/", book=book)
     for kind in ("handout", "worksheet"):
         pdf = printed_handout(tmp_path / kind, "", reflection_box([30] * 5), kind=kind, setup=setup)
         _, height = page_size(pdf)
