@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from playwright.sync_api import Browser
 from pdf_ua import pdf_ua_failures, validators
 
-from ebook.pdf import tagging, tagging_content, tagging_forms, tagging_links
+from ebook.pdf import content_scan, tagging, tagging_content, tagging_forms, tagging_links
 from tests.helpers import BOOK_BUILD_ENV, build_fixture, normalise
 from tests.pdfs import artifact_texts, finished_pdf, full_page_texts, margin_texts
 from tests.print_documents import METADATA
@@ -390,6 +390,96 @@ def test_a_page_gets_the_bytes_of_its_content_wrapped_or_is_left_as_it_is(conten
     expected = content if len(result) == len(original) else pikepdf.unparse_content_stream(result)
     assert page.obj.Contents.read_bytes() == expected
 
+
+
+# --- Page content read from its bytes (content_scan) -----------------------------------------
+
+
+def shown_in_hex(content: bytes) -> bytes:
+    """The content with each string it shows in hex, as Chromium writes glyph codes (a literal
+    string is read only inside a property list)."""
+    return re.sub(rb"\(([^()]*)\) Tj", lambda found: b"<" + found.group(1).hex().encode() + b"> Tj", content)
+
+
+def marked_both_ways(content: bytes) -> tuple[list[bytes], list[bytes]]:
+    """The page's instructions once its artifacts are marked from its bytes, and from its parse."""
+    marked = []
+    for from_bytes in (True, False):
+        pdf = pikepdf.new()
+        page = pdf.add_blank_page()
+        page.obj.Contents = pdf.make_stream(content)
+        if from_bytes:
+            tagging_content.mark_artifacts_in_bytes(pdf, page)
+        else:
+            tagging_content.mark_artifacts(pdf, page, tagging_content.parse_page(page))
+        marked.append([pikepdf.unparse_content_stream([i]) for i in pikepdf.parse_content_stream(page)])
+    return marked[0], marked[1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(content=contents())
+def test_a_page_read_from_its_bytes_gets_the_marks_its_parse_gets(content: bytes) -> None:
+    content = b"q\n" + shown_in_hex(content) + b"\nQ"  # as Chromium's pages begin and end
+    from_bytes, parsed = marked_both_ways(content)
+    assert from_bytes == parsed
+    # Read from the bytes unless it holds an inline image (then parsed, as the scan says).
+    assert (content_scan.scan(content) is None) == (b" BI " in content)
+
+
+# Streams the scan leaves to the parser, each with the reason, and the marks the page gets anyway.
+UNREAD_STREAMS = {
+    "a string shown as a literal": b"q BT (Head) Tj ET Q",
+    "a comment": b"q % a comment\n0 0 1 1 re f Q",
+    "an inline image": b"q BI /W 1 /H 1 /BPC 8 /CS /G ID \x80 EI Q",
+    "a hex string with spaces": b"q BT <00 0B> Tj ET Q",
+    "an escaped name": b"q /Im#201 Do Q",
+    "a nested property list": b"q /Span <</A <</B 1>> >> BDC 0 0 1 1 re f EMC Q",
+    "a string in a string": b"q /Span <</ActualText (a (b) c)>> BDC BT <01> Tj ET EMC Q",
+    "an operator first": b"BT <01> Tj ET",
+    "a quote operator": b"q BT <01> ' ET Q",
+}
+
+
+@pytest.mark.parametrize("content", UNREAD_STREAMS.values(), ids=UNREAD_STREAMS.keys())
+def test_what_the_scan_does_not_read_is_parsed_and_marked_the_same(content: bytes) -> None:
+    assert content_scan.scan(content) is None
+    from_bytes, parsed = marked_both_ways(content)
+    assert from_bytes == parsed
+
+
+def test_the_scan_reads_operators_by_their_place_not_their_letters() -> None:
+    """Letters of a name, a hex string or a property list's string are no operators; a property
+    list may touch its BDC; a path begins at its first point, text shown at its string."""
+    content = (b"q /Fs 9 Tf 1 0 0 1 0 0 cm\n/P <</MCID 0>>BDC BT /F1 9 Tf <00BF0B> Tj ET EMC\n"
+               b"/Span <</ActualText (f S n)>> BDC 10 20 m 30 40 l S EMC\n"
+               b"BT [<0B> -120 <0F>] TJ ET /Sh1 sh /X1 Do Q")
+    read = content_scan.scan(content)
+    assert read is not None
+    assert read.ops == [b"BDC", b"BT", b"Tj", b"ET", b"EMC", b"BDC", b"m", b"S", b"EMC",
+                        b"BT", b"TJ", b"ET", b"sh", b"Do"]
+    begun = [content[start:end] for start, end in zip(read.starts, read.ends)]
+    assert begun[0] == b"/P <</MCID 0>>BDC" and read.covers[0] and not read.covers[5]
+    assert begun[2] == b"<00BF0B> Tj" and begun[6] == b"10 20 m" and begun[10] == b"[<0B> -120 <0F>] TJ"
+    assert read.names[-2:] == ["/Sh1", "/X1"]
+
+
+def test_every_page_chromium_prints_is_read_from_its_bytes_with_the_marks_its_parse_gets(
+        site: Path, browser: Browser) -> None:
+    """The book's print page (headings, lists, links, boxes and their icons, ligatures) as
+    Chromium prints it, tagged: every page is read from its bytes, and marked as when parsed."""
+    page = browser.new_page()
+    try:
+        page.goto((site / "print_page" / "index.html").as_uri())
+        printed = page.pdf(prefer_css_page_size=True, tagged=True, print_background=True)
+    finally:
+        page.close()
+    with pikepdf.open(io.BytesIO(printed)) as pdf:
+        streams = [tagging_content.page_bytes(each) for each in pdf.pages]
+    assert len(streams) > 1
+    for number, content in enumerate(streams, start=1):
+        assert content_scan.scan(content) is not None, number
+        from_bytes, parsed = marked_both_ways(content)
+        assert from_bytes == parsed, number
 
 
 @pytest.mark.parametrize("enabled", [True, False], ids=["collector-on", "collector-off"])

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import pikepdf
 
 from ebook.pdf.structure_ids import stable_ids
-from ebook.pdf.tagging_content import collector_paused, mark_artifacts, parse_page
+from ebook.pdf.tagging_content import collector_paused, mark_artifacts, mark_artifacts_in_bytes, parse_page
 from ebook.pdf.tagging_forms import separate_drawings
 from ebook.pdf.tagging_links import describe_links, marked_content, marked_texts, undescribed_links
 
@@ -181,8 +181,9 @@ def identify_pdf_ua(pdf: pikepdf.Pdf, *, in_xmp: bool = True) -> None:
 
 
 def make_accessible(pdf: pikepdf.Pdf, *, xmp_identified: bool = False) -> None:
-    """Every fix, on a PDF Chromium printed. Each page's content is parsed once, for the text of
-    its links and for its artifacts; only the links' text is decoded. `xmp_identified`: the
+    """Every fix, on a PDF Chromium printed. A page with links is parsed once, for the text of
+    its links and for its artifacts (only the links' text is decoded); the others' artifacts are
+    found in their bytes (`content_scan`). `xmp_identified`: the
     caller named PDF/UA-1 in the XMP (`identify_xmp`)."""
     separate_drawings(pdf)
     pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
@@ -196,11 +197,13 @@ def make_accessible(pdf: pikepdf.Pdf, *, xmp_identified: bool = False) -> None:
     forms: dict[tuple[int, int], bool] = {}
     texts: dict[tuple[int, int], str] = {}
     for index, page in enumerate(pdf.pages):
+        if index not in wanted:  # most pages: read from their bytes, not parsed
+            mark_artifacts_in_bytes(pdf, page, forms)
+            continue
         with collector_paused():
-            content = parse_page(page)
-            if index in wanted:
-                found = marked_texts(page, content.instructions, content.ops, wanted[index], font_codes)
-                texts.update(((index, mcid), text) for mcid, text in found.items())
+            content = parse_page(page)  # the text of its links is read from the instructions
+            found = marked_texts(page, content.instructions, content.ops, wanted[index], font_codes)
+            texts.update(((index, mcid), text) for mcid, text in found.items())
             mark_artifacts(pdf, page, content, forms)
             del content  # its instructions, freed before the collector runs again
     describe_links(pdf, texts)
