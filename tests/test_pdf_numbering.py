@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pikepdf
 import pypdf
 
+from ebook.pdf import finishing
+from ebook.pdf.browser import render_documents
+from ebook.pdf.chapter_documents import collection_document, handout_document
 from ebook.pdf.documents import PrintDocument
 from ebook.pdf.finishing import finish_printed
 from ebook.pdf.numbering import (
@@ -14,11 +20,14 @@ from ebook.pdf.numbering import (
     fill_running_heads,
     fill_toc_pages,
     front_matter_pages,
+    measured_numbers,
+    measuring_html,
     toc_targets,
     with_last_numbers,
     with_numbers,
 )
-from tests.print_documents import METADATA
+from tests.pdfs import full_page_texts
+from tests.print_documents import METADATA, chapter_with_paragraphs, print_setup, system_browser
 
 
 def test_toc_page_numbers_are_filled_in_their_slots() -> None:
@@ -81,3 +90,31 @@ def test_the_contents_count_pages_from_the_body_and_the_pdf_labels_them_so() -> 
     assert pages == 5
     ((unlabelled, _),) = finish_printed(out.getvalue(), [(METADATA, [])], collection=False, front_pages=0, epoch=0)
     assert "/PageLabels" not in pikepdf.open(io.BytesIO(unlabelled)).Root  # no front matter: no labels
+
+
+def test_a_printing_made_to_measure_shows_nothing_and_lands_every_part_where_the_real_one_does(
+        tmp_path: Path) -> None:
+    """The first printing of a collection (or the book) without numbers from an earlier build only
+    measures: printed showing nothing, it is laid out page for page as the printing that follows,
+    which writes the numbers it measured into every chapter's footer."""
+    setup = print_setup()
+    chapters = [chapter_with_paragraphs("short", "A short chapter", 1),
+                chapter_with_paragraphs("long", "A long chapter", 14),
+                chapter_with_paragraphs("middle", "A middle chapter", 6)]
+    collection = collection_document([handout_document(page, chapter, setup) for chapter, page in chapters],
+                                     setup, name="handouts-1")
+    measuring = dataclasses.replace(collection, url_path="handouts-measuring.print.html",
+                                    html=measuring_html(collection.html))
+    # In its own thread: see test_render_documents_prints_with_the_system_browser (test_pdf_browser.py).
+    with ThreadPoolExecutor(1) as worker:
+        shown, hidden = worker.submit(render_documents, [collection, measuring], tmp_path, system_browser()).result()
+    assert shown.printings == 2  # measured once, then printed with the numbers
+    numbers = measured_numbers(collection, shown.data)
+    short, long, middle = (numbers[part.path] for part in collection.parts)
+    assert 1 == short < middle < long  # each chapter's own pages, counted from where it begins
+    assert measured_numbers(collection, hidden.data) == numbers
+    assert finishing.page_count(hidden.data) == finishing.page_count(shown.data) == sum(numbers.values())
+    for name, data in (("shown", shown.data), ("hidden", hidden.data)):
+        (tmp_path / f"{name}.pdf").write_bytes(data)
+    assert "".join(full_page_texts(tmp_path / "hidden.pdf")).strip() == ""
+    assert f"Page {long} of {long}" in "".join(full_page_texts(tmp_path / "shown.pdf"))

@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from ebook.model.book import download_path
 from ebook.pdf.content import chapter_address, clean_content, from_root, own_ids, root_relative
 from ebook.pdf.documents import (HEAD_MAX, PRINT_PAGE, WORKSHEET_HEAD_MAX, ChapterPrint, PdfMetadata, PrintDocument,
-                                 document_context, running_head)
+                                 document_context, part_targets, running_head)
 from ebook.pdf.reflection import kept_whole, questions, worksheet_prompts
 from ebook.site import attribution
 
@@ -134,7 +134,8 @@ def collection_document(parts: Sequence[ChapterPrint], setup: PrintSetup, *, nam
     return PrintDocument(
         path=f"{name} ({len(parts)} chapters)",
         url_path=f"{posixpath.dirname(PRINT_PAGE)}/{name}.print.html",
-        html=setup.templates.get_template("collection.html").render(doc=doc, kind=kind, parts=parts),
+        html=setup.templates.get_template("collection.html").render(
+            doc=doc, kind=kind, parts=parts, part_ids=part_targets(len(parts))),
         metadata=None,
         parts=tuple(parts),
     )

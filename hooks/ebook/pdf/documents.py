@@ -38,6 +38,12 @@ TEMPLATES_DIR = "print"  # under the theme's custom_dir (overrides/)
 PRINT_PAGE = "print_page/index.html"  # print-site's combined page, in the built site
 
 
+def part_targets(count: int) -> list[str]:
+    """The ids where the parts of a collection begin, in order (collection.html links to each,
+    so that Chromium writes where each lands: `numbering` counts each part's pages from them)."""
+    return [f"book-part-{number}" for number in range(1, count + 1)]
+
+
 @dataclass(frozen=True)
 class PdfMetadata:
     title: str

@@ -26,11 +26,13 @@ if TYPE_CHECKING:
 # --- Reading a printed PDF -------------------------------------------------------------------
 
 
-def heading_pages(pdf: bytes, targets: Sequence[str]) -> dict[str, int]:
-    """The page (from 1) each target lands on, from the PDF's named destinations.
+def destination_pages(pdf: bytes, targets: Sequence[str]) -> tuple[dict[str, int], int]:
+    """The page (from 1) each target lands on, from the PDF's named destinations, and how many
+    pages the PDF has.
 
-    Chromium writes a named destination for every element a link in the document points at;
-    the table of contents links to every heading it lists.
+    Chromium writes a named destination for every element a link in the document points at
+    (shown or not): the book's table of contents links to every heading it lists, a
+    collection to where each of its parts begins.
     """
     import pikepdf
 
@@ -45,18 +47,11 @@ def heading_pages(pdf: bytes, targets: Sequence[str]) -> dict[str, int]:
             for entry, dest in pikepdf.NameTree(root.Names.Dests).items():
                 dest = dest.D if isinstance(dest, pikepdf.Dictionary) else dest
                 found[str(entry)] = numbers[dest[0].objgen]
+        count = len(doc.pages)
     missing = [t for t in targets if t not in found]
     if missing:
-        raise PluginError(f"The printed book has no destination for the headings {missing}.")
-    return {t: found[t] for t in targets}
-
-
-def part_page_counts(pdf: bytes, count: int) -> list[int]:
-    """How many pages each of the `count` chapters of a printed collection has."""
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(pdf)) as printed:
-        return [len(pages) for pages in part_pages(printed, count)]
+        raise PluginError(f"The printed document has no destination for {missing}.")
+    return {t: found[t] for t in targets}, count
 
 
 def page_count(data: bytes) -> int:
