@@ -237,13 +237,27 @@ def scan_downloads(site: Path, *, book_title: str, book_slug: str,
         else:
             title, page_url = book_title, ""
         data = file.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
         download = Download(
             kind=kind, title=title, page_url=page_url, path=path,
-            pages=finishing.page_count(data) if file.suffix == ".pdf" else None,
-            bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
+            pages=_page_count(digest, data) if file.suffix == ".pdf" else None,
+            bytes=len(data), sha256=digest,
         )
         ranked.append(((chapter_rank.get(slug, -1), KIND_ORDER.index(kind), path), download))
     return [download for _, download in sorted(ranked, key=lambda pair: pair[0])]
+
+
+# Each PDF's pages, by its SHA-256: a build with an offline edition scans the same PDFs twice
+# (the edition's index, then its own), and reading a PDF's pages is most of a scan.
+_PAGES: dict[str, int] = {}
+
+
+def _page_count(digest: str, data: bytes) -> int:
+    if digest not in _PAGES:
+        if len(_PAGES) > 10_000:  # a long-lived process (the preview) never holds more
+            _PAGES.clear()
+        _PAGES[digest] = finishing.page_count(data)
+    return _PAGES[digest]
 
 
 def render_index(book_title: str, downloads: Sequence[Download]) -> str:
