@@ -312,6 +312,7 @@ PIECES = [
     b"/Artifact <</Type /Pagination>> BDC BT (1) Tj ET EMC",
     b"q /P <</MCID 2>> BDC BT (crossing q/Q) Tj ET Q EMC",
     b"/Tagged /Named BDC BT (properties named in the resources) Tj ET EMC",
+    b"BT /P <</MCID 4>> BDC (tagged) Tj EMC /Span <</ActualText (x> Tj] TJ) /Alt /MCID3>> BDC (t) Tj EMC ET",
 ]
 PAINTING = {"Tj", "TJ", "'", '"', "Do", "sh", "INLINE IMAGE", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
 
@@ -437,6 +438,16 @@ UNREAD_STREAMS = {
     "a string in a string": b"q /Span <</ActualText (a (b) c)>> BDC BT <01> Tj ET EMC Q",
     "an operator first": b"BT <01> Tj ET",
     "a quote operator": b"q BT <01> ' ET Q",
+    "a string outside a property list, after an escaped parenthesis in one":
+        b"q /Span <</Alt (\\()>> BDC EMC BT /P <</MCID 0>> BDC <01> Tj EMC [(x> Tj)] TJ ET Q",
+    "a NUL between tokens": b"q 0 0 1 1 re\x00f Q",
+    "a vertical tab between tokens": b"q /X1\x0bDo Q",
+    "an MCID that is no number": b"q /Span <</MCID null>> BDC 0 0 1 1 re f EMC Q",
+    "an array in a property list": b"q /Span <</K [/MCID 1]>> BDC 0 0 m 1 1 l S EMC Q",
+    "a name that is not ASCII": b"q /F\xc3\xa9 Do Q",
+    "an operand too many": b"q 5 0 0 1 1 re f Q",
+    "a name before a drawing's name": b"q /BTsh /Fm0 Do Q",
+    "a name before a sequence's tag": b"q /Artifact /Span BMC 0 0 1 1 re f EMC Q",
 }
 
 

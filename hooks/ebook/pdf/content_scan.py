@@ -21,8 +21,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-_WHITESPACE = b" \t\r\n\f\x00"
+_WHITESPACE = b" \t\r\n\f"
 _DELIMITERS = _WHITESPACE + b"/[]<>(){}%"
+_OPERAND_ENDS = b"])>}"  # the last character of a string, array or dictionary
 # A token ends before a delimiter or whitespace, or at the end of the stream.
 _ENDS = rb"(?![^\s/\[\]<>(){}%])"
 _NAME = rb"/[^\s/\[\]<>(){}%]*"
@@ -37,7 +38,11 @@ _OPERATORS = re.compile(rb"(BDC|BMC|EMC|BT|ET|Do|sh|re|m|S|s|f\*|f|F|B\*|B|b\*|b
 _NAME_TOKEN = re.compile(_NAME)
 _PROPERTIES_TOKEN = re.compile(_PROPERTIES)
 _LITERALS = re.compile(_LITERAL)
-_MCID = re.compile(rb"/MCID" + _ENDS)
+# A property list's entries as this reads them: each a key and a whole number, string or name
+# (its strings emptied first). A tagged sequence's has the key /MCID and a number.
+_ENTRY = rb"(/[A-Za-z]+)\s*(\d+|\(\)|<[0-9A-Fa-f]*>|" + _NAME + rb")\s*"
+_ENTRIES = re.compile(rb"<<\s*(?:" + _ENTRY + rb")*>>")
+_ENTRY_PAIRS = re.compile(_ENTRY)
 # A path's first point: the numbers before m (2) or re (4).
 _POINTS = {b"m": 2, b"re": 4}
 _NUMBER = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)")
@@ -47,8 +52,9 @@ _NUMBERS_LINE = {count: re.compile(rb"[ \t]*(?:[-+]?(?:\d+\.?\d*|\.\d+)[ \t]+){%
 _TEXT_SHOWN = (b"Tj", b"TJ")  # after a hex string, or an array of them and numbers
 # What the scan does not read: a hex string with spaces in it (a letter of it could be taken for
 # an operator), and a comment, an escaped character of a name, an inline image, ' and ".
+# NUL and the vertical tab are spaces to qpdf, not to the expressions here.
 _HEX_WITH_SPACE = re.compile(rb"<[0-9A-Fa-f]*\s")
-_UNREAD = (b"%", b"#", b"BI", b"'", b'"')
+_UNREAD = (b"%", b"#", b"BI", b"'", b'"', b"\x00", b"\x0b")
 # An operator with no operands first in the stream, with no space before it to find it by.
 _FIRST = re.compile(rb"(?:EMC|BT|ET|S|s|f\*|f|F|B\*|B|b\*|b|n)" + _ENDS)
 
@@ -94,19 +100,25 @@ def scan(data: bytes) -> Scanned | None:
             if operands is None:
                 return None
             begins, tag, properties = operands
-            in_properties += properties.count(b"(")
-            covers = tag == b"/Artifact" or (op == b"BDC" and (
-                not properties.startswith(b"<<") or _MCID.search(_LITERALS.sub(b"()", properties)) is not None))
+            in_properties += len(_LITERALS.findall(properties))
+            emptied = _LITERALS.sub(b"()", properties)
+            if properties.startswith(b"<<") and not _ENTRIES.fullmatch(emptied):
+                return None
+            covers = tag == b"/Artifact" or (op == b"BDC" and (not properties.startswith(b"<<") or any(
+                key == b"/MCID" and value.isdigit() for key, value in _ENTRY_PAIRS.findall(emptied))))
         elif at == 0 or data[at - 1] not in _WHITESPACE:
             continue  # part of a name or a hex string
         elif op == b"Do" or op == b"sh":
             begins = _name_before(data, at)
-            name = None if begins is None else data[begins:_skip_space_back(data, at)].decode("latin-1")
+            drawn = b"" if begins is None else data[begins:_skip_space_back(data, at)]
+            name = drawn.decode("ascii") if drawn.isascii() else None  # pikepdf reads others as UTF-8
+            begins = begins if name else None
         elif op in _POINTS:
-            begins = _numbers_before(data, at, _POINTS[op])
-        if begins is None:
-            return None
-        if data.find(b"T", done, at) >= 0 and not _add_text_shown(read, data, done, at):
+            begins = _numbers_before(data, at, _POINTS[op], done)
+        if begins is None or not _after_an_operator(data, begins):
+            return None  # operands this does not read, or more than the operator takes
+        # Text shown before the instruction, not in its operands (a property list's string).
+        if data.find(b"T", done, begins) >= 0 and not _add_text_shown(read, data, done, begins):
             return None
         done = found.end()
         _add(read, op, begins, done, covers, name)
@@ -139,9 +151,26 @@ def _name_before(data: bytes, end: int) -> int | None:
     return slash if slash >= 0 and _NAME_TOKEN.fullmatch(data, slash, end) else None
 
 
-def _numbers_before(data: bytes, end: int, count: int) -> int | None:
-    """Where the `count` numbers that end (but for spaces) at `end` begin, or None."""
-    line = data.rfind(b"\n", 0, end) + 1
+def _after_an_operator(data: bytes, begins: int) -> bool:
+    """Whether an instruction that begins at `begins` follows another one's operator (or begins
+    the stream): not an operand left over, which would belong to this instruction."""
+    end = _skip_space_back(data, begins)
+    if end == 0:
+        return True
+    if data[end - 1] in _OPERAND_ENDS:
+        return False
+    start = end
+    while start > 0 and data[start - 1] not in _DELIMITERS:
+        start -= 1
+    token = data[start:end]
+    return not (start > 0 and data[start - 1] == ord("/")) and not _NUMBER.fullmatch(token) \
+        and token not in (b"true", b"false", b"null")
+
+
+def _numbers_before(data: bytes, end: int, count: int, since: int) -> int | None:
+    """Where the `count` numbers that end (but for spaces) at `end` begin, or None. `since`: the
+    end of the instruction before, where the search for their line's start stops."""
+    line = max(data.rfind(b"\n", since, end) + 1, since)
     if _NUMBERS_LINE[count].fullmatch(data, line, end):
         return line + len(data[line:end]) - len(data[line:end].lstrip())
     for _ in range(count):
@@ -161,15 +190,16 @@ def _mark_operands(data: bytes, at: int, op: bytes) -> tuple[int, bytes, bytes] 
     properties = b""
     if op == b"BDC":
         if data.endswith(b">>", 0, end):
-            opening: int | None = data.rfind(b"<<", 0, end)
-            if opening is None or opening < 0 or not _PROPERTIES_TOKEN.fullmatch(data, opening, end):
+            opening = data.rfind(b"<<", 0, end)
+            if opening < 0 or not _PROPERTIES_TOKEN.fullmatch(data, opening, end):
                 return None
         elif end == at:  # no space: a name just before BDC is part of it
             return None
         else:
-            opening = _name_before(data, end)
-            if opening is None:
+            named = _name_before(data, end)
+            if named is None:
                 return None
+            opening = named
         properties, end = data[opening:end], opening
     elif end == at:
         return None
