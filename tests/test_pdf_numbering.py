@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import io
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +14,7 @@ import pypdf
 from ebook.pdf import finishing
 from ebook.pdf.browser import render_documents
 from ebook.pdf.chapter_documents import collection_document, handout_document
-from ebook.pdf.documents import PrintDocument
+from ebook.pdf.documents import PrintDocument, part_targets
 from ebook.pdf.finishing import finish_printed
 from ebook.pdf.numbering import (
     fill_page_totals,
@@ -22,6 +23,7 @@ from ebook.pdf.numbering import (
     front_matter_pages,
     measured_numbers,
     measuring_html,
+    print_until_numbers_hold,
     toc_targets,
     with_last_numbers,
     with_numbers,
@@ -118,3 +120,48 @@ def test_a_printing_made_to_measure_shows_nothing_and_lands_every_part_where_the
         (tmp_path / f"{name}.pdf").write_bytes(data)
     assert "".join(full_page_texts(tmp_path / "hidden.pdf")).strip() == ""
     assert f"Page {long} of {long}" in "".join(full_page_texts(tmp_path / "shown.pdf"))
+    # Where the parts begin is a destination of the printed collection only, not of a chapter's PDF.
+    finished = finish_printed(shown.data, [(part.metadata, part.headings) for part in collection.parts],
+                              collection=True, front_pages=0, epoch=0)
+    for data, _ in finished:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            names = pikepdf.NameTree(pdf.Root.Names.Dests).keys() if "/Names" in pdf.Root else []
+            assert not [name for name in names if name.startswith("book-collection-part")]
+
+
+def printed_with_destinations(pages: int, destinations: dict[str, int]) -> bytes:
+    """A PDF of blank pages with named destinations on the given pages (from 1), as Chromium writes them."""
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page()
+    pdf.Root.Names = pikepdf.Dictionary(Dests=pikepdf.NameTree.new(pdf).obj)
+    tree = pikepdf.NameTree(pdf.Root.Names.Dests)
+    for name, page in destinations.items():
+        tree[name] = pikepdf.Array([pdf.pages[page - 1].obj, pikepdf.Name.XYZ, 0, 0, 0])
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_a_document_without_numbers_is_first_printed_to_measure_then_printed_tagged_with_them() -> None:
+    setup = print_setup()
+    chapters = [chapter_with_paragraphs(slug, slug, 1) for slug in ("one", "two", "three")]
+    collection = collection_document([handout_document(page, chapter, setup) for chapter, page in chapters],
+                                     setup, name="handouts-1")
+    # The three chapters begin on pages 1, 2 and 4 of 5, however the document is printed.
+    printed = printed_with_destinations(5, dict(zip(part_targets(3), (1, 2, 4))))
+    calls: list[tuple[str, bool]] = []
+
+    async def print_html(html: str, printing: int, tagged: bool) -> bytes:
+        calls.append((html, tagged))
+        return printed
+
+    done = asyncio.run(print_until_numbers_hold(collection, print_html))
+    numbers = {part.path: pages for part, pages in zip(collection.parts, (1, 2, 2))}
+    assert done.printings == 2 and done.numbers == numbers
+    assert calls == [(measuring_html(collection.html), False), (with_numbers(collection, numbers), True)]
+    # With the last build's numbers, its first printing is a real one, and the last if they hold.
+    calls.clear()
+    known = dataclasses.replace(collection, last_numbers=numbers)
+    assert asyncio.run(print_until_numbers_hold(known, print_html)).printings == 1
+    assert calls == [(with_numbers(collection, numbers), True)]

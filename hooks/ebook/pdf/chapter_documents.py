@@ -135,7 +135,7 @@ def collection_document(parts: Sequence[ChapterPrint], setup: PrintSetup, *, nam
         path=f"{name} ({len(parts)} chapters)",
         url_path=f"{posixpath.dirname(PRINT_PAGE)}/{name}.print.html",
         html=setup.templates.get_template("collection.html").render(
-            doc=doc, kind=kind, parts=parts, part_ids=part_targets(len(parts))),
+            doc=doc, kind=kind, parts=parts, part_targets=part_targets(len(parts))),
         metadata=None,
         parts=tuple(parts),
     )

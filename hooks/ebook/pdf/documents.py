@@ -41,7 +41,7 @@ PRINT_PAGE = "print_page/index.html"  # print-site's combined page, in the built
 def part_targets(count: int) -> list[str]:
     """The ids where the parts of a collection begin, in order (collection.html links to each,
     so that Chromium writes where each lands: `numbering` counts each part's pages from them)."""
-    return [f"book-part-{number}" for number in range(1, count + 1)]
+    return [f"book-collection-part-{number}" for number in range(1, count + 1)]
 
 
 @dataclass(frozen=True)

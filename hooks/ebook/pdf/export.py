@@ -38,6 +38,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from mkdocs.exceptions import PluginError
+
 from ebook.model import build_cache, writing
 from ebook.model.reflection import has_reflection_prompts
 from ebook.model.settings import EXPORTS_ENV
@@ -249,6 +251,9 @@ class _Output:
             [(metadata, headings) for _, metadata, headings in files],
             collection=bool(document.parts), front_pages=rendered.front_pages, epoch=self.epoch)
         for (path, _, _), (data, pages) in zip(files, finished):
+            if document.parts and rendered.numbers[path] != pages:  # its footers say "of N"
+                raise PluginError(f"{path}: its footers count {rendered.numbers[path]} pages where it has "
+                                  f"{pages}: its chapter's heading must begin its first page (overrides/print/).")
             writing.write_atomically(self.site / path, data)
             self.pages[path] = pages
             log.info("PDF %s: %d page%s, %.1f s (%s)", path, self.pages[path], "s" * (self.pages[path] != 1),

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 # --- Reading a printed PDF -------------------------------------------------------------------
 
 
-def destination_pages(pdf: bytes, targets: Sequence[str]) -> tuple[dict[str, int], int]:
-    """The page (from 1) each target lands on, from the PDF's named destinations, and how many
+def destination_pages(pdf: bytes) -> tuple[dict[str, int], int]:
+    """The page (from 1) each named destination of the PDF lands on, by its name, and how many
     pages the PDF has.
 
     Chromium writes a named destination for every element a link in the document points at
@@ -48,10 +48,7 @@ def destination_pages(pdf: bytes, targets: Sequence[str]) -> tuple[dict[str, int
                 dest = dest.D if isinstance(dest, pikepdf.Dictionary) else dest
                 found[str(entry)] = numbers[dest[0].objgen]
         count = len(doc.pages)
-    missing = [t for t in targets if t not in found]
-    if missing:
-        raise PluginError(f"The printed document has no destination for {missing}.")
-    return {t: found[t] for t in targets}, count
+    return found, count
 
 
 def page_count(data: bytes) -> int:

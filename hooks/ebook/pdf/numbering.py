@@ -12,7 +12,7 @@ A document is printed, the numbers are read back from the PDF (`measured_numbers
 its HTML (`with_numbers`), and printed again until what was written in is what was measured
 (`print_until_numbers_hold`). A printing made only to measure, as the first one is without numbers
 from an earlier build, shows nothing (`measuring_html`): every box is laid out where it will be,
-none is painted, and Chromium prints it in about half the time. The numbers of the last build are kept in the cache
+none is painted, and Chromium prints it in about two thirds of the time. The numbers of the last build are kept in the cache
 (`.cache/book/pdf-numbers/`): a document printed again starts from them, and when the layout kept
 them, as after most edits of a chapter, its first printing is its last. Either way the bytes are
 those of a first build.
@@ -112,15 +112,30 @@ def measured_numbers(document: PrintDocument, pdf: bytes) -> dict[str, int]:
 def measured(document: PrintDocument, pdf: bytes) -> tuple[dict[str, int], int]:
     """`measured_numbers`, and how many pages of front matter come before the body's page 1."""
     if document.toc:
-        pages, _ = finishing.destination_pages(pdf, numbered(document))
+        pages = _landed(document, pdf, numbered(document), "a heading its contents list (each needs an id)")[0]
         front = front_matter_pages(document, pages)
         return {target: page - front for target, page in pages.items()}, front
     if document.parts:
         targets = part_targets(len(document.parts))
-        starts, count = finishing.destination_pages(pdf, targets)
+        starts, count = _landed(document, pdf, targets, "where a chapter begins (collection.html links to each)")
         ends = [starts[target] for target in targets[1:]] + [count + 1]
-        return {part.path: end - starts[target] for part, target, end in zip(document.parts, targets, ends)}, 0
+        counts = [end - starts[target] for target, end in zip(targets, ends)]
+        if starts[targets[0]] != 1 or min(counts) < 1:
+            raise PluginError(f"{document.path}: its chapters begin on pages {list(starts.values())}: each "
+                              f"must begin a page of its own, the first on page 1 (overrides/{TEMPLATES_DIR}/).")
+        return {part.path: pages for part, pages in zip(document.parts, counts)}, 0
     return {}, 0
+
+
+def _landed(document: PrintDocument, pdf: bytes, targets: Sequence[str], what: str) -> tuple[dict[str, int], int]:
+    """The page each target landed on, and the PDF's number of pages; an error names the
+    targets the printing has no destination for, and what they should be (`what`)."""
+    found, count = finishing.destination_pages(pdf)
+    missing = [target for target in targets if target not in found]
+    if missing:
+        raise PluginError(f"{document.path}: the printed document has no destination for {missing[:5]}: "
+                          f"each should be {what}.")
+    return {target: found[target] for target in targets}, count
 
 
 def front_matter_pages(document: PrintDocument, pages: Mapping[str, int]) -> int:
@@ -180,7 +195,7 @@ async def print_until_numbers_hold(
     # kept them. Without, the first printing only measures where headings and parts land (its
     # named destinations): it shows nothing and has no tags, neither of which changes the layout.
     current = with_numbers(document, document.last_numbers) if document.last_numbers else document.html
-    measuring = bool(numbered(document)) and not document.last_numbers
+    measuring = (document.toc or bool(document.parts)) and not document.last_numbers
     for printing in range(1, MAX_TOC_PASSES + 1):
         data = await print_html(measuring_html(current) if measuring else current, printing, not measuring)
         numbers, front = await asyncio.to_thread(measured, document, data)
