@@ -14,7 +14,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser
@@ -238,6 +238,40 @@ def test_a_script_saved_while_previewing_is_refused_and_every_page_still_served(
                 assert "Renamed" not in response.read().decode("utf-8")
     printed = "".join(output)
     assert "docs/chapters/new-chapter.md:" in printed and "Until that is removed, the preview shows no edit of any page" in printed
+    assert "Traceback" not in printed
+
+
+def wait_for(output: list[str], found: Callable[[str], bool], seconds: float = 30) -> str:
+    """What the preview has printed, once `found` says it holds what is waited for (or time ran out)."""
+    deadline = time.monotonic() + seconds
+    while not found("".join(output)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return "".join(output)
+
+
+def test_a_template_broken_while_previewing_is_told_with_its_line_and_the_last_book_still_served(
+        tmp_path: Path) -> None:
+    """A mistake in a template stops the whole build after the site was emptied: the site is put
+    back as it was, so every page is still served (MkDocs' server would hold every request, the
+    preview looking stuck), the mistake is told with its file and line, and mending it shows the
+    book again."""
+    config = book_with_chapter(tmp_path, TEMPLATE.read_text(encoding="utf-8"))
+    template = config.parent / "overrides" / "main.html"
+    good = template.read_text(encoding="utf-8")
+    with previewing(config) as (address, output):
+        assert address is not None, "".join(output)
+        template.write_text(good.replace("{% block", "{% blokk", 1), encoding="utf-8")
+        printed = wait_for(output, lambda text: "Until that is removed" in text)
+        assert re.search(r"main\.html:\d+: Encountered unknown tag 'blokk'", printed), printed
+        for page in ("chapters/new-chapter/", ""):
+            with urllib.request.urlopen(f"{address}{page}", timeout=10) as response:
+                assert response.status == 200 and "Your Chapter Title" in response.read().decode("utf-8")
+        template.write_text(good, encoding="utf-8")
+        printed = wait_for(output, lambda text: text.count("Building the whole book") >= 2
+                           and "Reloading browsers" in text.rpartition("Building the whole book")[2])
+        assert "Until that is removed" not in printed.rpartition("Building the whole book")[2], printed
+        with urllib.request.urlopen(f"{address}chapters/new-chapter/", timeout=10) as response:
+            assert response.status == 200
     assert "Traceback" not in printed
 
 

@@ -16,7 +16,10 @@ Anything else builds the whole book again (`sources.compare` says why, case by c
 rebuild of one page that finds its title changed (from its first heading: every page's
 navigation shows it). What the checks refuse (HTML that would run a script, a file that must not
 be read) stops a rebuild, of one page or of the whole book, before anything is written, saying
-where; the site served stays the last one, and no edit shows, until it is removed.
+where; the site served stays the last one, and no edit shows, until it is removed. So does any
+other failure of a whole build once the book has been served (a template or hook with a
+mistake in it): the site served is put back as it was (`_kept_site`), where MkDocs' server would
+hold every request until a build succeeds, and the preview looks stuck.
 
 The neighbours' links, the navigation and the chapter lists show titles and front matter only,
 which such an edit leaves as they were. tests/test_preview_incremental.py compares every file
@@ -37,11 +40,16 @@ private steps (tests/test_preview_incremental.py pins the MkDocs version they we
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
 from mkdocs import utils
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
@@ -60,7 +68,6 @@ from ebook.site.print_page import SharedEnvironment
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    import jinja2
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
@@ -142,6 +149,7 @@ class PreviewBuilder:
         snapshot = Snapshot.take(config)  # before reading: an edit during the build is seen next time
         inclusion = InclusionLevel.is_in_serve
         emptied = False
+        kept: Path | None = None
         try:
             with strict_mode(config):
                 config = config.plugins.on_config(config)
@@ -161,6 +169,8 @@ class PreviewBuilder:
                 env = config.plugins.on_env(env, config=config, files=files)
                 # Emptied only now, once the checks have read and converted every page (MkDocs
                 # empties it first): a build they stop leaves the last site served.
+                if self.served:
+                    kept = _kept_site(config.site_dir)
                 utils.clean_directory(config.site_dir)
                 emptied = True
                 files.copy_static_files(inclusion=inclusion)
@@ -179,16 +189,22 @@ class PreviewBuilder:
                 config.plugins.on_post_build(config=config)
         except Exception as error:
             config.plugins.on_build_error(error=error)
-            if isinstance(error, BuildError):
-                log.error(str(error))
-                if self.served and not emptied:
-                    # MkDocs' server would hold every request after a build that fails, until
-                    # one succeeds: the last site stays served instead, and the next change
-                    # builds the whole book again.
-                    log.error(KEPT_AS_BEFORE)
-                    return
-                raise Abort("Aborted with a BuildError!") from error
-            raise
+            if not self.served:  # the first build: the preview stops, saying why
+                if isinstance(error, BuildError):
+                    log.error(str(error))
+                    raise Abort("Aborted with a BuildError!") from error
+                raise
+            # MkDocs' server would hold every request after a build that fails, until one
+            # succeeds: the last site stays served instead (put back if it was emptied), and the
+            # next change builds the whole book again.
+            if emptied and kept is not None:
+                _put_back(kept, config.site_dir)
+            log.error("%s\n%s", _failure(error), KEPT_AS_BEFORE,
+                      exc_info=None if isinstance(error, (BuildError, jinja2.TemplateSyntaxError)) else error)
+            return
+        finally:
+            if kept is not None:
+                shutil.rmtree(kept, ignore_errors=True)
         self.built = Built(config, files, nav, env, snapshot)
         self.served = True
 
@@ -255,6 +271,36 @@ class PreviewBuilder:
             return None
         return next((f.page for f in self.built.files.documentation_pages()
                      if f.page is not None and f.page.url == journal.reflections_url), None)
+
+
+def _kept_site(site_dir: str) -> Path:
+    """A copy of the site served, beside it, to put back if the build that empties it fails:
+    hard links (the build writes new files, so the links keep the old ones), copies where the
+    file system has none."""
+    kept = Path(tempfile.mkdtemp(prefix=".preview-kept-", dir=Path(site_dir).parent))
+
+    def link(source: str, target: str) -> None:
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+
+    shutil.copytree(site_dir, kept / "site", copy_function=link)
+    return kept
+
+
+def _put_back(kept: Path, site_dir: str) -> None:
+    utils.clean_directory(site_dir)
+    for entry in (kept / "site").iterdir():
+        os.replace(entry, Path(site_dir) / entry.name)
+
+
+def _failure(error: Exception) -> str:
+    """What a failed build says: a BuildError's message (the checks', MkDocs'), a template's
+    mistake with its file and line, else the error."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return f"{error.filename or error.name}:{error.lineno}: {error.message}"
+    return str(error) if isinstance(error, BuildError) else f"The book could not be built: {error!r}"
 
 
 def _populate(built: Built, page: Page) -> None:
