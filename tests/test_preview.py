@@ -254,8 +254,12 @@ def test_a_template_broken_while_previewing_is_told_with_its_line_and_the_last_b
     """A mistake in a template stops the whole build after the site was emptied: the site is put
     back as it was, so every page is still served (MkDocs' server would hold every request, the
     preview looking stuck), the mistake is told with its file and line, and mending it shows the
-    book again."""
+    book again. A hook that fails in turn, told of the failure, changes none of that."""
     config = book_with_chapter(tmp_path, TEMPLATE.read_text(encoding="utf-8"))
+    (config.parent / "hooks" / "fails_when_told.py").write_text(
+        'def on_build_error(error):\n    raise RuntimeError("told of " + type(error).__name__)\n', encoding="utf-8")
+    settings = config.read_text(encoding="utf-8")
+    config.write_text(settings.replace("\nhooks:\n", "\nhooks:\n- hooks/fails_when_told.py\n", 1), encoding="utf-8")
     template = config.parent / "overrides" / "main.html"
     good = template.read_text(encoding="utf-8")
     with previewing(config) as (address, output):
@@ -263,11 +267,16 @@ def test_a_template_broken_while_previewing_is_told_with_its_line_and_the_last_b
         template.write_text(good.replace("{% block", "{% blokk", 1), encoding="utf-8")
         printed = wait_for(output, lambda text: "Until that is removed" in text)
         assert re.search(r"main\.html:\d+: Encountered unknown tag 'blokk'", printed), printed
+        assert "A plugin failed after the build did: RuntimeError('told of TemplateSyntaxError')" in printed
         for page in ("chapters/new-chapter/", ""):
             with urllib.request.urlopen(f"{address}{page}", timeout=10) as response:
                 assert response.status == 200 and "Your Chapter Title" in response.read().decode("utf-8")
+        # A template that is not there, from a template that is: told where it is asked for.
+        template.write_text(good + '\n{% include "partials/not-there.html" %}\n', encoding="utf-8")
+        printed = wait_for(output, lambda text: "no template named" in text)
+        assert re.search(r"overrides/main\.html:\d+: no template named partials/not-there\.html", printed), printed
         template.write_text(good, encoding="utf-8")
-        printed = wait_for(output, lambda text: text.count("Building the whole book") >= 2
+        printed = wait_for(output, lambda text: text.count("Building the whole book") >= 3
                            and "Reloading browsers" in text.rpartition("Building the whole book")[2])
         assert "Until that is removed" not in printed.rpartition("Building the whole book")[2], printed
         with urllib.request.urlopen(f"{address}chapters/new-chapter/", timeout=10) as response:

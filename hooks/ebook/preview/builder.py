@@ -17,9 +17,9 @@ rebuild of one page that finds its title changed (from its first heading: every 
 navigation shows it). What the checks refuse (HTML that would run a script, a file that must not
 be read) stops a rebuild, of one page or of the whole book, before anything is written, saying
 where; the site served stays the last one, and no edit shows, until it is removed. So does any
-other failure of a whole build once the book has been served (a template or hook with a
-mistake in it): the site served is put back as it was (`_kept_site`), where MkDocs' server would
-hold every request until a build succeeds, and the preview looks stuck.
+other failure of a whole build once the book has been served (a template with a mistake in it,
+a hook that fails): the site served is put back as it was (`_kept_site`), where MkDocs' server
+would hold every request until a build succeeds, and the preview looks stuck.
 
 The neighbours' links, the navigation and the chapter lists show titles and front matter only,
 which such an edit leaves as they were. tests/test_preview_incremental.py compares every file
@@ -42,8 +42,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
 import time
+import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,8 +188,8 @@ class PreviewBuilder:
                     file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
                 config.plugins.on_post_build(config=config)
         except Exception as error:
-            config.plugins.on_build_error(error=error)
             if not self.served:  # the first build: the preview stops, saying why
+                config.plugins.on_build_error(error=error)
                 if isinstance(error, BuildError):
                     log.error(str(error))
                     raise Abort("Aborted with a BuildError!") from error
@@ -197,10 +197,14 @@ class PreviewBuilder:
             # MkDocs' server would hold every request after a build that fails, until one
             # succeeds: the last site stays served instead (put back if it was emptied), and the
             # next change builds the whole book again.
-            if emptied and kept is not None:
+            if kept is not None:
                 _put_back(kept, config.site_dir)
-            log.error("%s\n%s", _failure(error), KEPT_AS_BEFORE,
-                      exc_info=None if isinstance(error, (BuildError, jinja2.TemplateSyntaxError)) else error)
+            message, location_only = _failure(error, Path(config.config_file_path).parent)
+            log.error("%s\n%s", message, KEPT_AS_BEFORE, exc_info=None if location_only else error)
+            try:
+                config.plugins.on_build_error(error=error)
+            except Exception as failed:  # noqa: BLE001 - told, and the site served stays
+                log.error("A plugin failed after the build did: %r", failed)
             return
         finally:
             if kept is not None:
@@ -273,11 +277,15 @@ class PreviewBuilder:
                      if f.page is not None and f.page.url == journal.reflections_url), None)
 
 
-def _kept_site(site_dir: str) -> Path:
-    """A copy of the site served, beside it, to put back if the build that empties it fails:
-    hard links (the build writes new files, so the links keep the old ones), copies where the
-    file system has none."""
-    kept = Path(tempfile.mkdtemp(prefix=".preview-kept-", dir=Path(site_dir).parent))
+KEPT_FOLDER = ".preview-kept"  # in the site's folder: hidden, so MkDocs empties the folder around it
+
+
+def _kept_site(site_dir: str) -> Path | None:
+    """A copy of the site served, to put back if the build that empties it fails: hard links (the
+    build writes new files, so the links keep the old ones), copies where the file system has
+    none. Inside the site's folder, which the preview removes however it stops; None, with a
+    warning, if it cannot be made (the build goes on without it)."""
+    kept = Path(site_dir) / KEPT_FOLDER
 
     def link(source: str, target: str) -> None:
         try:
@@ -285,22 +293,43 @@ def _kept_site(site_dir: str) -> Path:
         except OSError:
             shutil.copy2(source, target)
 
-    shutil.copytree(site_dir, kept / "site", copy_function=link)
+    try:
+        shutil.rmtree(kept, ignore_errors=True)  # one left by a preview stopped while it copied
+        shutil.copytree(site_dir, kept, copy_function=link, ignore=lambda folder, names:
+                        [name for name in names if name.startswith(".")] if folder == site_dir else [])
+    except OSError as error:
+        shutil.rmtree(kept, ignore_errors=True)
+        log.warning("The preview could not keep a copy of the book it shows (%s): if this build "
+                    "fails, the preview waits until one succeeds.", error.strerror or error)
+        return None
     return kept
 
 
 def _put_back(kept: Path, site_dir: str) -> None:
+    """The kept copy made the site again (MkDocs empties all but hidden names; so does this)."""
     utils.clean_directory(site_dir)
-    for entry in (kept / "site").iterdir():
+    for entry in kept.iterdir():
         os.replace(entry, Path(site_dir) / entry.name)
 
 
-def _failure(error: Exception) -> str:
-    """What a failed build says: a BuildError's message (the checks', MkDocs'), a template's
-    mistake with its file and line, else the error."""
-    if isinstance(error, jinja2.TemplateSyntaxError):
-        return f"{error.filename or error.name}:{error.lineno}: {error.message}"
-    return str(error) if isinstance(error, BuildError) else f"The book could not be built: {error!r}"
+def _failure(error: Exception, book: Path) -> tuple[str, bool]:
+    """What a failed build says, and whether that is all there is to tell (else its traceback
+    follows): a BuildError's message (the checks', MkDocs'); a template's mistake with its file
+    (from the book's folder) and line; else the error."""
+    if isinstance(error, BuildError):
+        return str(error), True
+    if isinstance(error, jinja2.TemplateError):
+        if isinstance(error, jinja2.TemplateSyntaxError):
+            place: tuple[str | None, int | None] = (error.filename, error.lineno)
+        else:  # the last template the error came through
+            frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".html")]
+            place = (frames[-1].filename, frames[-1].lineno) if frames else (None, None)
+        if place[0] is not None:
+            file = Path(place[0])
+            shown = file.relative_to(book).as_posix() if file.is_relative_to(book) else file.name
+            said = f"no template named {error.name}" if isinstance(error, jinja2.TemplateNotFound) else error.message
+            return f"{shown}:{place[1]}: {said or type(error).__name__}", True
+    return f"The book could not be built: {error!r}", False
 
 
 def _populate(built: Built, page: Page) -> None:
