@@ -10,12 +10,12 @@ string-set()).
 
 A document is printed, the numbers are read back from the PDF (`measured_numbers`), written into
 its HTML (`with_numbers`), and printed again until what was written in is what was measured
-(`print_until_numbers_hold`). A printing made only to measure, as the first one is without numbers
-from an earlier build, shows nothing (`measuring_html`): every box is laid out where it will be,
-none is painted, and Chromium prints it in about two thirds of the time. The numbers of the last build are kept in the cache
-(`.cache/book/pdf-numbers/`): a document printed again starts from them, and when the layout kept
-them, as after most edits of a chapter, its first printing is its last. Either way the bytes are
-those of a first build.
+(`print_until_numbers_hold`). A printing made only to measure, as the first one is without
+numbers from an earlier build, shows nothing (`measuring_html`): every box is laid out where it
+will be, none is painted, and Chromium prints it in about two thirds of the time. The numbers of
+the last build are kept in the cache (`.cache/book/pdf-numbers/`): a document printed again
+starts from them, and when the layout kept them, as after most edits of a chapter, its first
+printing is its last. Either way the bytes are those of a first build.
 """
 
 from __future__ import annotations
