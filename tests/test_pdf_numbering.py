@@ -113,7 +113,7 @@ def test_a_printing_made_to_measure_shows_nothing_and_lands_every_part_where_the
     assert shown.printings == 2  # measured once, then printed with the numbers
     numbers = measured_numbers(collection, shown.data)
     short, long, middle = (numbers[part.path] for part in collection.parts)
-    assert 1 == short < middle < long  # each chapter's own pages, counted from where it begins
+    assert short < middle < long  # each chapter's own pages, counted from where it begins
     assert measured_numbers(collection, hidden.data) == numbers
     assert finishing.page_count(hidden.data) == finishing.page_count(shown.data) == sum(numbers.values())
     for name, data in (("shown", shown.data), ("hidden", hidden.data)):

@@ -48,7 +48,7 @@ _POINTS = {b"m": 2, b"re": 4}
 _NUMBER = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)")
 _NUMBER_CHARACTERS = b"0123456789.+-"
 # The numbers alone on their line (as Chromium writes a path's first point): the quick way.
-_NUMBERS_LINE = {count: re.compile(rb"[ \t]*(?:[-+]?(?:\d+\.?\d*|\.\d+)[ \t]+){%d}" % count) for count in (2, 4)}
+_NUMBERS_LINE = {count: re.compile(rb"[ \t]*(?:%s[ \t]+){%d}" % (_NUMBER.pattern, count)) for count in _POINTS.values()}
 _TEXT_SHOWN = (b"Tj", b"TJ")  # after a hex string, or an array of them and numbers
 # What the scan does not read: a hex string with spaces in it (a letter of it could be taken for
 # an operator), and a comment, an escaped character of a name, an inline image, ' and ".

@@ -253,7 +253,7 @@ class _Output:
         for (path, _, _), (data, pages) in zip(files, finished):
             if document.parts and rendered.numbers[path] != pages:  # its footers say "of N"
                 raise PluginError(f"{path}: its footers count {rendered.numbers[path]} pages where it has "
-                                  f"{pages}: its chapter's heading must begin its first page (overrides/print/).")
+                                  f"{pages}: its chapter's heading must begin its first page (overrides/{TEMPLATES_DIR}/).")
             writing.write_atomically(self.site / path, data)
             self.pages[path] = pages
             log.info("PDF %s: %d page%s, %.1f s (%s)", path, self.pages[path], "s" * (self.pages[path] != 1),

@@ -183,8 +183,8 @@ def identify_pdf_ua(pdf: pikepdf.Pdf, *, in_xmp: bool = True) -> None:
 def make_accessible(pdf: pikepdf.Pdf, *, xmp_identified: bool = False) -> None:
     """Every fix, on a PDF Chromium printed. A page with links is parsed once, for the text of
     its links and for its artifacts (only the links' text is decoded); the others' artifacts are
-    found in their bytes (`content_scan`). `xmp_identified`: the
-    caller named PDF/UA-1 in the XMP (`identify_xmp`)."""
+    found in their bytes (`content_scan`). `xmp_identified`: the caller named PDF/UA-1 in the
+    XMP (`identify_xmp`)."""
     separate_drawings(pdf)
     pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
     wanted: dict[int, set[int]] = {}

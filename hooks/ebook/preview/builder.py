@@ -148,7 +148,6 @@ class PreviewBuilder:
         self.built = None  # until this build ends well, no page is rebuilt on top of it
         snapshot = Snapshot.take(config)  # before reading: an edit during the build is seen next time
         inclusion = InclusionLevel.is_in_serve
-        emptied = False
         kept: Path | None = None
         try:
             with strict_mode(config):
@@ -172,7 +171,6 @@ class PreviewBuilder:
                 if self.served:
                     kept = _kept_site(config.site_dir)
                 utils.clean_directory(config.site_dir)
-                emptied = True
                 files.copy_static_files(inclusion=inclusion)
                 for template in config.theme.static_templates:
                     mkdocs_build._build_theme_template(template, env, files, config, nav)
