@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import dataclasses
 import io
@@ -102,6 +103,25 @@ def test_render_documents_prints_with_the_system_browser(tmp_path: Path) -> None
         assert len(pdf.pages) == 1
         assert float(pdf.pages[0].mediabox[2]) == pytest.approx(595.3, abs=1)  # A4 from the CSS
     assert not list(tmp_path.rglob("*.print.html"))  # nothing written into the site
+
+
+ONE_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+
+
+def test_a_document_is_loaded_as_it_prints_not_as_a_screen_shows_it(tmp_path: Path) -> None:
+    # Loaded with print's styles from the start, printing need not style it all again; what
+    # only a screen would show is not fetched, nor counted among what the PDF was made from.
+    for name in ("screen.png", "print.png"):
+        (tmp_path / name).write_bytes(base64.b64decode(ONE_PIXEL_PNG))
+    html = ('<!doctype html><html lang="en"><head><title>T</title><style>@page { size: A4 }'
+            '@media screen { h1 { background: url(screen.png) } }'
+            '@media print { h1 { background: url(print.png); print-color-adjust: exact } }</style>'
+            '</head><body><h1 id="t">Hello</h1></body></html>')
+    doc = PrintDocument(path="downloads/t.pdf", url_path="t.print.html", html=html, metadata=METADATA)
+    with ThreadPoolExecutor(1) as worker:
+        [rendered] = worker.submit(render_documents, [doc], tmp_path, system_browser(), workers=1).result()
+    assert rendered.loaded == ("print.png",)
+    assert rendered.data.startswith(b"%PDF")
 
 
 HELLO = PrintDocument(
