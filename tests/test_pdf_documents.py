@@ -40,6 +40,17 @@ def test_chrome_is_left_out_of_print() -> None:
     assert str(page) == '<h2 id="a">Title</h2>'
 
 
+def test_every_kind_of_chrome_is_left_out_even_inside_another() -> None:
+    page = fragment(
+        '<div class="md-feedback"><form><noscript>No script</noscript><script>x()</script></form></div>'
+        '<aside class="md-source-file">Last updated</aside><p data-journal-note="">Kept here</p>'
+        '<p>Text <span class="headerlink">¶</span></p><div class="md-typeset book-downloads">x</div>'
+    )
+    clean_content(page, base_url="")
+    # A permalink is a link: other elements of that class are the page's own.
+    assert str(page) == '<p>Text <span class="headerlink">¶</span></p>'
+
+
 def test_links_to_other_pages_point_online_or_become_text() -> None:
     markup = ('<p><a href="../about/">About</a> <a href="#here">here</a> '
               '<a href="https://example.org/">out</a> <a href="mailto:a@example.org">mail</a></p>')

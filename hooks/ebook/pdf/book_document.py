@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 
 from ebook.model import credits
 from ebook.model.book import download_path
-from ebook.pdf.content import clean_content, heading_text, online_folder, stylesheets
+from ebook.pdf.content import clean_content, has_classes, heading_text, online_folder, stylesheets
 from ebook.pdf.documents import PRINT_PAGE, PdfMetadata, PrintDocument, document_context, running_head
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class BookPart:
 
 def book_parts(page: BeautifulSoup, *, base_url: str) -> list[BookPart]:
     """The pages of print-site's combined page, in order, each ready to print (changes `page`)."""
-    root = page.select_one("#print-site-page")
+    root = page.find(id="print-site-page")
     if root is None:
         raise PluginError(f"site/{PRINT_PAGE}: no #print-site-page element; is print-site enabled?")
     clean_content(root, base_url=base_url)
@@ -83,11 +83,15 @@ def _section_listings(root: Tag) -> list[Tag]:
     """The index pages of navigation sections of two pages that list the other one: print-site
     has made their links to it a link within the book."""
     found = []
-    for section in root.select("section.print-page.md-section"):
+    for section in root.find_all("section", class_="md-section"):
+        if not has_classes(section, "print-page"):
+            continue
         pages = section.find_all("section", class_="print-page", recursive=False)
         if len(pages) != 2 or "md-section" in pages[0].get_attribute_list("class"):
             continue
-        listed = {str(a["href"])[1:] for a in pages[0].select(":is(ol, ul) > li a[href^='#']")}
+        listed = {str(a["href"])[1:] for item in pages[0].find_all("li")
+                  if item.parent is not None and item.parent.name in ("ol", "ul")
+                  for a in item.find_all("a", href=True) if str(a["href"]).startswith("#")}
         if pages[1].get("id") in listed:
             found.append(pages[0])
     return found

@@ -15,12 +15,27 @@ from urllib.parse import urljoin, urlsplit
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
 
-# Chrome a print document leaves out: the site prints its content only.
-CHROME_SELECTORS = (
-    "a.headerlink", ".book-downloads", ".md-content__button",
-    ".md-source-file", ".md-feedback", "script", "noscript", "form",
-    "[data-journal-note]",  # where a reader's answers are kept: the page's, not paper's
-)
+# Chrome a print document leaves out: the site prints its content only. Found by name, class
+# and attribute with BeautifulSoup's own search, not CSS selectors: soupsieve compiles its
+# selector grammar the first time it is used in a process, a fifth of a second before the
+# book's first printing can start.
+CHROME_ELEMENTS = frozenset({"script", "noscript", "form"})
+CHROME_CLASSES = frozenset({"book-downloads", "md-content__button", "md-source-file", "md-feedback"})
+CHROME_LINK_CLASSES = frozenset({"headerlink"})  # a heading's permalink
+CHROME_ATTRIBUTES = ("data-journal-note",)  # where a reader's answers are kept: the page's, not paper's
+
+
+def is_chrome(tag: Tag) -> bool:
+    """Whether the element is the site's, not the page's content (the CHROME_* above)."""
+    classes = set(tag.get_attribute_list("class"))
+    return (tag.name in CHROME_ELEMENTS or not classes.isdisjoint(CHROME_CLASSES)
+            or (tag.name == "a" and not classes.isdisjoint(CHROME_LINK_CLASSES))
+            or any(tag.has_attr(name) for name in CHROME_ATTRIBUTES))
+
+
+def has_classes(tag: Tag, *names: str) -> bool:
+    """Whether the element has every one of the classes (as the selector `.a.b` asks)."""
+    return set(names) <= set(tag.get_attribute_list("class"))
 
 
 def clean_content(fragment: Tag, *, base_url: str) -> None:
@@ -32,10 +47,10 @@ def clean_content(fragment: Tag, *, base_url: str) -> None:
     """
     from bs4 import BeautifulSoup  # see the module's docstring
 
-    for selector in CHROME_SELECTORS:
-        for tag in fragment.select(selector):
+    for tag in fragment.find_all(is_chrome):
+        if not tag.decomposed:  # not inside chrome removed already
             tag.decompose()
-    for listing in fragment.select("[data-downloads-list]"):
+    for listing in fragment.find_all(True, attrs={"data-downloads-list": True}):
         # The list is filled in after the PDFs are printed; on paper, say where it is.
         note = BeautifulSoup("<p>The list of downloads is on the book's website.</p>", "html.parser")
         listing.replace_with(note)
@@ -44,7 +59,8 @@ def clean_content(fragment: Tag, *, base_url: str) -> None:
     for block in fragment.find_all(["p", "li"]):
         if long_block(block.get_text()):
             mark_long(block)
-    for box in fragment.select("div.admonition.reflection, details.reflection"):
+    for box in fragment.find_all(lambda tag: (tag.name == "div" and has_classes(tag, "admonition", "reflection"))
+                                 or (tag.name == "details" and has_classes(tag, "reflection"))):
         if box_lines(box) > KEPT_WHOLE_LINES:
             mark_long(box)
     for link in fragment.find_all("a", href=True):
@@ -102,8 +118,8 @@ def heading_text(tag: Tag) -> str:
 def stylesheets(page: BeautifulSoup) -> tuple[str, ...]:
     """The page's own stylesheets (relative to it), without print-site's screen styles."""
     return tuple(
-        str(link["href"]) for link in page.select('head link[rel~="stylesheet"][href]')
-        if "print-site" not in str(link["href"])
+        str(link["href"]) for head in page.find_all("head") for link in head.find_all("link", href=True)
+        if "stylesheet" in link.get_attribute_list("rel") and "print-site" not in str(link["href"])
     )
 
 

@@ -38,8 +38,9 @@ def worksheet_prompts(content: lxml_html.HtmlElement, ready: Callable[[Tag], Non
     prompts = BeautifulSoup(f"<ul>{listed}</ul>", "lxml").ul
     assert prompts is not None
     ready(prompts)
-    for mark in prompts.select("sup:has(> a.footnote-ref)"):  # its id is the chapter's own by now
-        mark.decompose()
+    for mark in prompts.find_all("sup"):  # a note's mark: its link's id is the chapter's own by now
+        if not mark.decomposed and mark.find("a", class_="footnote-ref", recursive=False) is not None:
+            mark.decompose()
     return [Markup(item.decode_contents().strip()) for item in prompts.find_all("li", recursive=False)]
 
 
