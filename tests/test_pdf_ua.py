@@ -474,23 +474,97 @@ def test_the_scan_reads_operators_by_their_place_not_their_letters() -> None:
     assert read.names[-2:] == ["/Sh1", "/X1"]
 
 
-def test_every_page_chromium_prints_is_read_from_its_bytes_with_the_marks_its_parse_gets(
-        site: Path, browser: Browser) -> None:
+@pytest.fixture(scope="module")
+def printed_book(site: Path, browser: Browser) -> bytes:
     """The book's print page (headings, lists, links, boxes and their icons, ligatures) as
-    Chromium prints it, tagged: every page is read from its bytes, and marked as when parsed."""
+    Chromium prints it, tagged."""
     page = browser.new_page()
     try:
         page.goto((site / "print_page" / "index.html").as_uri())
-        printed = page.pdf(prefer_css_page_size=True, tagged=True, print_background=True)
+        return page.pdf(prefer_css_page_size=True, tagged=True, print_background=True)
     finally:
         page.close()
-    with pikepdf.open(io.BytesIO(printed)) as pdf:
+
+
+def test_every_page_chromium_prints_is_read_from_its_bytes_with_the_marks_its_parse_gets(printed_book: bytes) -> None:
+    with pikepdf.open(io.BytesIO(printed_book)) as pdf:
         streams = [tagging_content.page_bytes(each) for each in pdf.pages]
     assert len(streams) > 1
     for number, content in enumerate(streams, start=1):
         assert content_scan.scan(content) is not None, number
         from_bytes, parsed = marked_both_ways(content)
         assert from_bytes == parsed, number
+
+
+def texts_both_ways(pdf: pikepdf.Pdf, page: pikepdf.Page, wanted: set[int]) -> tuple[dict[int, str] | None, dict[int, str]]:
+    """The text of the page's `wanted` sequences read from its text objects' bytes (None when
+    that reading leaves it to the parse), and from the whole page's parse."""
+    data = tagging_content.page_bytes(page)
+    read = content_scan.scan(data)
+    assert read is not None
+    from_bytes = tagging_links.marked_texts_in_bytes(pdf, page, data, read, wanted, {})
+    content = tagging_content.parse_page(page)
+    return from_bytes, tagging_links.marked_texts(page, content.instructions, content.ops, wanted, {})
+
+
+def test_the_text_of_every_sequence_chromium_prints_is_read_from_its_text_objects_as_from_the_whole_page(
+        printed_book: bytes) -> None:
+    """Every tagged sequence on every page, links or not: the same text, spaces where lines
+    start included, from a parse of its text objects alone."""
+    with pikepdf.open(io.BytesIO(printed_book)) as pdf:
+        read = 0
+        for number, page in enumerate(pdf.pages, start=1):
+            wanted = {int(found) for found in re.findall(rb"/MCID (\d+)", tagging_content.page_bytes(page))}
+            from_bytes, parsed = texts_both_ways(pdf, page, wanted)
+            assert from_bytes == parsed, number
+            read += sum(bool(text.strip()) for text in parsed.values())
+        assert read > 100  # words, not only spaces
+
+
+def text_objects() -> st.SearchStrategy[bytes]:
+    """Text objects as Chromium writes them (a font and a place first, then runs of glyphs, moves
+    and tagged or /ActualText sequences), between drawings and sequences around them."""
+    glyphs = st.text("abc fi", min_size=1, max_size=3).map(lambda text: b"<" + text.encode().hex().encode() + b"> Tj")
+    move = st.sampled_from([b"12 0 Td", b"0 14 Td", b"-3 14 TD", b"[<61> -20 <62>] TJ"])
+    marked = st.tuples(st.sampled_from([b"/Span <</MCID %d>> BDC", b"/Link <</MCID %d>> BDC"]),
+                       st.integers(0, 4), st.lists(glyphs | move, max_size=3)).map(
+        lambda found: found[0] % found[1] + b" " + b" ".join(found[2]) + b" EMC")
+    actual = st.lists(glyphs, max_size=2).map(lambda inner: b"/Span <</ActualText (fl)>> BDC " + b" ".join(inner) + b" EMC")
+    text = st.tuples(st.integers(0, 2), st.lists(glyphs | move | marked | actual, max_size=6)).map(
+        lambda found: b"BT /F1 9 Tf 1 0 0 -1 72 %d Tm " % (100 + 20 * found[0]) + b" ".join(found[1]) + b" ET")
+    around = st.sampled_from([b"q 0 0 1 1 re f Q", b"/Artifact BMC 0 0 1 1 re f EMC", b"BT /F1 9 Tf <7a> Tj ET"])
+    wrapped = st.tuples(st.integers(0, 4), text).map(lambda found: b"/P <</MCID %d>> BDC " % found[0] + found[1] + b" EMC")
+    return st.lists(text | wrapped | around, min_size=1, max_size=6).map(lambda parts: b"q\n" + b"\n".join(parts) + b"\nQ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(content=text_objects(), wanted=st.sets(st.integers(0, 4)))
+def test_a_sequences_text_read_from_its_text_objects_is_its_text_read_from_the_whole_page(
+        content: bytes, wanted: set[int]) -> None:
+    pdf = tagged_pdf()
+    page = pdf.pages[0]
+    page.Contents = pdf.make_stream(content)
+    from_bytes, parsed = texts_both_ways(pdf, page, wanted)
+    assert from_bytes == parsed
+
+
+# Pages whose text objects alone do not say what their text reads: the whole page is parsed.
+TEXT_LEFT_TO_THE_PARSE = {
+    "a line broken by T*": b"BT /F1 9 Tf /Span <</MCID 0>> BDC <61> Tj T* <62> Tj EMC ET",
+    "text shown outside a text object": b"/F1 9 Tf /Span <</MCID 0>> BDC <61> Tj EMC",
+    "a text object begun in another": b"BT /F1 9 Tf BT /Span <</MCID 0>> BDC <61> Tj EMC ET ET",
+    "a text object that shows text in the font set before it":
+        b"BT /F1 9 Tf <61> Tj ET BT /Span <</MCID 0>> BDC <62> Tj EMC ET",
+}
+
+
+@pytest.mark.parametrize("content", TEXT_LEFT_TO_THE_PARSE.values(), ids=TEXT_LEFT_TO_THE_PARSE.keys())
+def test_text_its_text_objects_alone_do_not_give_is_left_to_the_parse(content: bytes) -> None:
+    pdf = tagged_pdf()
+    page = pdf.pages[0]
+    page.Contents = pdf.make_stream(b"q " + content + b" Q")  # as Chromium's pages begin and end
+    from_bytes, parsed = texts_both_ways(pdf, page, {0})
+    assert from_bytes is None and parsed[0].strip()
 
 
 @pytest.mark.parametrize("enabled", [True, False], ids=["collector-on", "collector-off"])

@@ -14,11 +14,15 @@ is kept small enough to read safely: a stream holding anything else (a literal s
 marked-content property list, a comment, an inline image, the ' and " operators, a hex string
 with spaces, a name with an escape) is not scanned, and the page is parsed by pikepdf as before.
 A test compares both readings on every page of PDFs Chromium prints.
+
+The text of a page's links is read from a parse of only the text objects it is in, and of the
+marked content around them (`text_objects_of`): the rest of the page is not parsed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import NamedTuple
 
 _WHITESPACE = b" \t\r\n\f"
@@ -63,14 +67,15 @@ class Scanned(NamedTuple):
     """The instructions of a content stream that artifact marking looks at, in order: each one's
     operator, where it begins (its first operand) and ends, whether a marked-content sequence it
     begins says what its content is (tagged: with an MCID, or properties named in the page's
-    resources; or an artifact), and the name a Do draws. A run of text shown with nothing else
-    between is one instruction here, its first."""
+    resources; or an artifact) and the MCID its own property list gives it, and the name a Do
+    draws. A run of text shown with nothing else between is one instruction here, its first."""
 
     ops: list[bytes]
     starts: list[int]
     ends: list[int]
     covers: list[bool]
     names: list[str | None]
+    mcids: list[int | None]
 
 
 def scan(data: bytes) -> Scanned | None:
@@ -81,7 +86,7 @@ def scan(data: bytes) -> Scanned | None:
     literals = [found.span() for found in _LITERALS.finditer(data)]
     if sum(data.count(b"(", a, b) for a, b in literals) != data.count(b"("):
         return None  # a string with a string in it
-    read = Scanned([], [], [], [], [])
+    read = Scanned([], [], [], [], [], [])
     literal = 0  # the first literal string that does not end before the operator being read
     in_properties = 0  # how many literal strings are inside the property lists read
     done = 0  # the end of the last instruction read
@@ -94,6 +99,7 @@ def scan(data: bytes) -> Scanned | None:
         op = found.group(1)
         name = None
         covers = False
+        mcid: int | None = None
         begins: int | None = at
         if op == b"BDC" or op == b"BMC":
             operands = _mark_operands(data, at, op)
@@ -104,8 +110,12 @@ def scan(data: bytes) -> Scanned | None:
             emptied = _LITERALS.sub(b"()", properties)
             if properties.startswith(b"<<") and not _ENTRIES.fullmatch(emptied):
                 return None
-            covers = tag == b"/Artifact" or (op == b"BDC" and (not properties.startswith(b"<<") or any(
-                key == b"/MCID" and value.isdigit() for key, value in _ENTRY_PAIRS.findall(emptied))))
+            own = [value for key, value in _ENTRY_PAIRS.findall(emptied) if key == b"/MCID"]
+            if len(own) > 1:
+                return None  # which of them a reader takes is the parser's to say
+            covers = tag == b"/Artifact" or (op == b"BDC" and (
+                not properties.startswith(b"<<") or any(value.isdigit() for value in own)))
+            mcid = int(own[0]) if own and own[0].isdigit() else None
         elif at == 0 or data[at - 1] not in _WHITESPACE:
             continue  # part of a name or a hex string
         elif op == b"Do" or op == b"sh":
@@ -121,7 +131,7 @@ def scan(data: bytes) -> Scanned | None:
         if data.find(b"T", done, begins) >= 0 and not _add_text_shown(read, data, done, begins):
             return None
         done = found.end()
-        _add(read, op, begins, done, covers, name)
+        _add(read, op, begins, done, covers, name, mcid)
     if not _add_text_shown(read, data, done, len(data)):
         return None
     marks = read.ops.count(b"BDC") + read.ops.count(b"BMC")
@@ -130,12 +140,61 @@ def scan(data: bytes) -> Scanned | None:
     return read
 
 
-def _add(read: Scanned, op: bytes, start: int, end: int, covers: bool, name: str | None) -> None:
+def _add(read: Scanned, op: bytes, start: int, end: int, covers: bool, name: str | None,
+         mcid: int | None = None) -> None:
     read.ops.append(op)
     read.starts.append(start)
     read.ends.append(end)
     read.covers.append(covers)
     read.names.append(name)
+    read.mcids.append(mcid)
+
+
+def text_objects_of(data: bytes, read: Scanned, mcids: Collection[int]) -> bytes | None:
+    """What reading the text of the marked-content sequences `mcids` needs of a stream `scan`
+    read, in its order: every instruction that opens or closes marked content, and each text
+    object (BT … ET) that overlaps one of those sequences; the rest of the page (its other text,
+    its drawings) is left out. None when the text read could depend on what is left out: text
+    shown outside a text object, a text object begun inside another, a line broken by T*.
+
+    Each text object Chromium prints sets its font and its place before showing anything, so
+    the text a reader takes from one does not depend on the text objects before it
+    (`tagging_links.marked_texts_in_bytes` makes sure of the font)."""
+    if b"T*" in data:
+        return None
+    wanted: list[tuple[int, int]] = []  # where each sequence of `mcids` begins and ends
+    texts: list[tuple[int, int]] = []  # where each text object begins and ends
+    marks: list[int] = []  # the sequences open, by their index in `read`
+    text_begins: int | None = None
+    for index, op in enumerate(read.ops):
+        if op in (b"BDC", b"BMC"):
+            marks.append(index)
+        elif op == b"EMC" and marks:
+            opened = marks.pop()
+            if read.mcids[opened] in mcids:
+                wanted.append((read.starts[opened], read.ends[index]))
+        elif op == b"BT":
+            if text_begins is not None:
+                return None
+            text_begins = read.starts[index]
+        elif op == b"ET" and text_begins is not None:
+            texts.append((text_begins, read.ends[index]))
+            text_begins = None
+        elif op in _TEXT_SHOWN and text_begins is None:
+            return None
+    wanted += [(read.starts[opened], len(data)) for opened in marks if read.mcids[opened] in mcids]
+    if text_begins is not None:
+        texts.append((text_begins, len(data)))
+    kept = [(begins, ends) for begins, ends in texts
+            if any(begins < wanted_ends and wanted_begins < ends for wanted_begins, wanted_ends in wanted)]
+    kept += [(read.starts[index], read.ends[index]) for index, op in enumerate(read.ops)
+             if op in (b"BDC", b"BMC", b"EMC")]
+    parts: list[tuple[int, int]] = []
+    for begins, ends in sorted(kept):
+        if parts and begins < parts[-1][1]:  # a sequence's start or end inside a text object kept
+            continue
+        parts.append((begins, ends))
+    return b"\n".join(data[begins:ends] for begins, ends in parts)
 
 
 def _skip_space_back(data: bytes, end: int) -> int:

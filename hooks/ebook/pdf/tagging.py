@@ -33,9 +33,22 @@ from typing import TYPE_CHECKING
 import pikepdf
 
 from ebook.pdf.structure_ids import stable_ids
-from ebook.pdf.tagging_content import collector_paused, mark_artifacts, mark_artifacts_in_bytes, parse_page
+from ebook.pdf.content_scan import scan
+from ebook.pdf.tagging_content import (
+    collector_paused,
+    mark_artifacts,
+    mark_artifacts_in_bytes,
+    page_bytes,
+    parse_page,
+)
 from ebook.pdf.tagging_forms import separate_drawings
-from ebook.pdf.tagging_links import describe_links, marked_content, marked_texts, undescribed_links
+from ebook.pdf.tagging_links import (
+    describe_links,
+    marked_content,
+    marked_texts,
+    marked_texts_in_bytes,
+    undescribed_links,
+)
 
 if TYPE_CHECKING:
     from pikepdf.models.metadata import PdfMetadata
@@ -181,10 +194,10 @@ def identify_pdf_ua(pdf: pikepdf.Pdf, *, in_xmp: bool = True) -> None:
 
 
 def make_accessible(pdf: pikepdf.Pdf, *, xmp_identified: bool = False) -> None:
-    """Every fix, on a PDF Chromium printed. A page with links is parsed once, for the text of
-    its links and for its artifacts (only the links' text is decoded); the others' artifacts are
-    found in their bytes (`content_scan`). `xmp_identified`: the caller named PDF/UA-1 in the
-    XMP (`identify_xmp`)."""
+    """Every fix, on a PDF Chromium printed. Each page's artifacts are found in its bytes
+    (`content_scan`), and the text of its links in a parse of only the text objects they are
+    in; a page the scan does not read is parsed whole, once, for both. `xmp_identified`: the
+    caller named PDF/UA-1 in the XMP (`identify_xmp`)."""
     separate_drawings(pdf)
     pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
     wanted: dict[int, set[int]] = {}
@@ -199,6 +212,13 @@ def make_accessible(pdf: pikepdf.Pdf, *, xmp_identified: bool = False) -> None:
     for index, page in enumerate(pdf.pages):
         if index not in wanted:  # most pages: read from their bytes, not parsed
             mark_artifacts_in_bytes(pdf, page, forms)
+            continue
+        data = page_bytes(page)
+        read = scan(data)
+        found = None if read is None else marked_texts_in_bytes(pdf, page, data, read, wanted[index], font_codes)
+        if read is not None and found is not None:  # its links' text objects alone were parsed
+            texts.update(((index, mcid), text) for mcid, text in found.items())
+            mark_artifacts_in_bytes(pdf, page, forms, (data, read))
             continue
         with collector_paused():
             content = parse_page(page)  # the text of its links is read from the instructions

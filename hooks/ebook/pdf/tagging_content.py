@@ -8,10 +8,10 @@ a sequence with an MCID) is never touched, so no text leaves the structure. Part
 `ebook.pdf.tagging`.
 
 Where the marks go is decided on the instructions that open or close marked content, text
-objects and paths, or paint (`Structure`), read either from pikepdf's parse of the page
-(`mark_artifacts`, for a page whose links' text is read from the same parse) or from its bytes
-(`mark_artifacts_in_bytes`, `content_scan`, more than twice as quick): the same marks at the same
-places either way.
+objects and paths, or paint (`Structure`), read either from its bytes (`mark_artifacts_in_bytes`,
+`content_scan`, more than twice as quick) or, for a page the scan does not read, from pikepdf's
+parse of the page (`mark_artifacts`, which its links' text is then read from too): the same
+marks at the same places either way.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import pikepdf
 
-from ebook.pdf.content_scan import scan
+from ebook.pdf.content_scan import Scanned, scan
 from ebook.pdf.tagging_forms import tagged_forms
 
 if TYPE_CHECKING:
@@ -312,12 +312,13 @@ def page_bytes(page: pikepdf.Page) -> bytes:
     return b""
 
 
-def mark_artifacts_in_bytes(pdf: pikepdf.Pdf, page: pikepdf.Page, forms: dict[ObjGen, bool] | None = None) -> None:
+def mark_artifacts_in_bytes(pdf: pikepdf.Pdf, page: pikepdf.Page, forms: dict[ObjGen, bool] | None = None,
+                            read: tuple[bytes, Scanned] | None = None) -> None:
     """`mark_artifacts` read from the page's bytes (`content_scan`) rather than parsed, the marks
     written between them; a page the scan does not read is parsed (`parse_page`). The same marks
-    at the same places either way."""
-    data = page_bytes(page)
-    scanned = scan(data)
+    at the same places either way. `read`: the page's bytes and their scan, when already read."""
+    data, scanned = read if read is not None else (page_bytes(page), None)
+    scanned = scanned or scan(data)
     if scanned is None:
         with collector_paused():
             mark_artifacts(pdf, page, parse_page(page), forms)

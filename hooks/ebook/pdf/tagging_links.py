@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple, cast
 
 import pikepdf
 
+from ebook.pdf.content_scan import Scanned, text_objects_of
 from ebook.pdf.tagging_content import MARK_BEGIN, TEXT_SHOWING
 
 if TYPE_CHECKING:
@@ -184,6 +185,29 @@ def marked_texts(page: pikepdf.Page, instructions: Sequence[Instruction], ops: S
         if reading is not None:
             _add(texts, reading, actual + (state.shown(index, reading.given) if op in TEXT_SHOWING else ""))
     return texts
+
+
+def marked_texts_in_bytes(pdf: pikepdf.Pdf, page: pikepdf.Page, data: bytes, read: Scanned,
+                          wanted: Collection[int], font_codes: FontCodes) -> dict[int, str] | None:
+    """`marked_texts` of a page read from its bytes (`data`, as `read` by `content_scan.scan`):
+    only the text objects the wanted sequences are in, and the marked content around them, are
+    parsed (`text_objects_of`), a small part of a page. The same texts as from the whole page's
+    parse; None when they might not be (see `text_objects_of`; or a text object shows text before
+    it sets its font, which would be the font set last before it): the page is then parsed."""
+    part = text_objects_of(data, read, wanted)
+    if part is None:
+        return None
+    instructions = pikepdf.parse_content_stream(pdf.make_stream(part))
+    ops = [str(instruction.operator).encode() for instruction in instructions]
+    font_set = True
+    for op in ops:
+        if op == b"BT":
+            font_set = False
+        elif op == b"Tf":
+            font_set = True
+        elif op in TEXT_SHOWING and not font_set:
+            return None
+    return marked_texts(page, instructions, ops, wanted, font_codes)
 
 
 def undescribed_links(pdf: pikepdf.Pdf) -> Iterator[tuple[pikepdf.Dictionary, pikepdf.Dictionary | None]]:
