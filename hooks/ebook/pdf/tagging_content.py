@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import threading
+import zlib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
@@ -299,7 +300,15 @@ def mark_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, content: PageContent,
         data = b"\n".join(_spliced(content.lines, added, _ADDED_LINES))
     else:
         data = pikepdf.unparse_content_stream(_spliced(content.instructions, added, _ADDED))
-    page.obj.Contents = pdf.make_stream(data)
+    page.obj.Contents = compressed_stream(pdf, data)
+
+
+def compressed_stream(pdf: pikepdf.Pdf, data: bytes) -> pikepdf.Stream:
+    """A page's new content, compressed now rather than when the PDF is saved: a long book's
+    pages are held compressed while the rest of it is finished (about 25 MiB less at 548
+    pages). At zlib's default level, as the save compresses a stream; it keeps one already
+    compressed as it is."""
+    return pdf.make_stream(zlib.compress(data), Filter=pikepdf.Name.FlateDecode)
 
 
 def page_bytes(page: pikepdf.Page) -> bytes:
@@ -336,4 +345,4 @@ def mark_artifacts_in_bytes(pdf: pikepdf.Pdf, page: pikepdf.Page, forms: dict[Ob
         parts += [data[done:place], b"\n", _ADDED_LINES[key], b"\n"]
         done = place
     parts.append(data[done:])
-    page.obj.Contents = pdf.make_stream(b"".join(parts))
+    page.obj.Contents = compressed_stream(pdf, b"".join(parts))
