@@ -13,7 +13,7 @@ from mkdocs.exceptions import PluginError
 from ebook.model.settings import parse_pdf_settings
 from ebook.pdf.book_document import TocEntry, book_parts
 from ebook.pdf.chapter_documents import collection_document, handout_document, worksheet_document
-from ebook.pdf.content import chapter_address, clean_content, online_folder, own_ids, root_relative
+from ebook.pdf.content import chapter_address, clean_content, online_folder, own_ids, root_relative, stylesheets
 from ebook.pdf.documents import css_string, document_headings
 from ebook.pdf.reflection import worksheet_prompts
 from tests.helpers import normalise
@@ -49,6 +49,15 @@ def test_every_kind_of_chrome_is_left_out_even_inside_another() -> None:
     clean_content(page, base_url="")
     # A permalink is a link: other elements of that class are the page's own.
     assert str(page) == '<p>Text <span class="headerlink">¶</span></p>'
+
+
+def test_a_page_prints_with_its_own_stylesheets_however_their_link_names_them() -> None:
+    page = BeautifulSoup(
+        '<html><head><link rel="Stylesheet" href="a.css"><link rel="preload stylesheet" href="b.css">'
+        '<link rel="icon" href="c.png"><link rel="stylesheet" href="css/print-site.css"></head>'
+        '<body><link rel="stylesheet" href="d.css"></body></html>', "lxml")
+    # Link types are read without regard to case (HTML); print-site's screen styles stay out.
+    assert stylesheets(page) == ("a.css", "b.css")
 
 
 def test_links_to_other_pages_point_online_or_become_text() -> None:

@@ -472,6 +472,13 @@ def test_the_scan_reads_operators_by_their_place_not_their_letters() -> None:
     assert begun[0] == b"/P <</MCID 0>>BDC" and read.covers[0] and not read.covers[5]
     assert begun[2] == b"<00BF0B> Tj" and begun[6] == b"10 20 m" and begun[10] == b"[<0B> -120 <0F>] TJ"
     assert read.names[-2:] == ["/Sh1", "/X1"]
+    assert read.mcids[0] == 0 and read.mcids[5] is None
+
+
+def test_a_sequence_whose_properties_are_named_has_no_mcid_of_its_own_whatever_its_name() -> None:
+    # Its properties are in the page's resources: the name is only a name.
+    read = content_scan.scan(b"q /Span /MCID5 BDC BT /F1 9 Tf <61> Tj ET EMC Q")
+    assert read is not None and read.mcids[0] is None and read.covers[0]
 
 
 @pytest.fixture(scope="module")
@@ -480,6 +487,7 @@ def printed_book(site: Path, browser: Browser) -> bytes:
     Chromium prints it, tagged."""
     page = browser.new_page()
     try:
+        page.emulate_media(media="print")  # as the build's tabs load what they print
         page.goto((site / "print_page" / "index.html").as_uri())
         return page.pdf(prefer_css_page_size=True, tagged=True, print_background=True)
     finally:

@@ -119,7 +119,8 @@ def stylesheets(page: BeautifulSoup) -> tuple[str, ...]:
     """The page's own stylesheets (relative to it), without print-site's screen styles."""
     return tuple(
         str(link["href"]) for head in page.find_all("head") for link in head.find_all("link", href=True)
-        if "stylesheet" in link.get_attribute_list("rel") and "print-site" not in str(link["href"])
+        if "stylesheet" in (kind.lower() for kind in link.get_attribute_list("rel"))
+        and "print-site" not in str(link["href"])
     )
 
 

@@ -110,11 +110,11 @@ def scan(data: bytes) -> Scanned | None:
             emptied = _LITERALS.sub(b"()", properties)
             if properties.startswith(b"<<") and not _ENTRIES.fullmatch(emptied):
                 return None
-            own = [value for key, value in _ENTRY_PAIRS.findall(emptied) if key == b"/MCID"]
+            inline = properties.startswith(b"<<")  # else the name of a property list in the resources
+            own = [value for key, value in _ENTRY_PAIRS.findall(emptied) if key == b"/MCID"] if inline else []
             if len(own) > 1:
                 return None  # which of them a reader takes is the parser's to say
-            covers = tag == b"/Artifact" or (op == b"BDC" and (
-                not properties.startswith(b"<<") or any(value.isdigit() for value in own)))
+            covers = tag == b"/Artifact" or (op == b"BDC" and (not inline or any(value.isdigit() for value in own)))
             mcid = int(own[0]) if own and own[0].isdigit() else None
         elif at == 0 or data[at - 1] not in _WHITESPACE:
             continue  # part of a name or a hex string

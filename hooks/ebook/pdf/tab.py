@@ -40,9 +40,9 @@ CRASHED = "its page crashed the browser's renderer, often because the machine ra
 
 
 class Tab:
-    """A tab of its own in a browser context: script off, the viewport, colour scheme and
-    default fonts of Playwright's default context, and every request it makes told to
-    `requested` (its address)."""
+    """A tab of its own in a browser context: script off, print media, the viewport, colour
+    scheme and default fonts of Playwright's default context, and every request it makes told
+    to `requested` (its address)."""
 
     def __init__(self, chromium: Chromium, target: str, session: str,
                  requested: Callable[[str], None]) -> None:
