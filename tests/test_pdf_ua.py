@@ -448,6 +448,9 @@ UNREAD_STREAMS = {
     "an operand too many": b"q 5 0 0 1 1 re f Q",
     "a name before a drawing's name": b"q /BTsh /Fm0 Do Q",
     "a name before a sequence's tag": b"q /Artifact /Span BMC 0 0 1 1 re f EMC Q",
+    "an operator touching the operand before it": b"q /P <</MCID 0>> BDC BT <61> Tj ET <62>EMC 0 0 1 1 re f Q",
+    "an array left open": b"q [ /P <</MCID 0>> BDC BT <61> Tj ET EMC 0 0 1 1 re f Q",
+    "an array closed before it opens": b"q ] 0 0 1 1 re f [ Q",
 }
 
 

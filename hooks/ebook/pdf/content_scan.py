@@ -42,6 +42,7 @@ _OPERATORS = re.compile(rb"(BDC|BMC|EMC|BT|ET|Do|sh|re|m|S|s|f\*|f|F|B\*|B|b\*|b
 _NAME_TOKEN = re.compile(_NAME)
 _PROPERTIES_TOKEN = re.compile(_PROPERTIES)
 _LITERALS = re.compile(_LITERAL)
+_BRACKETS = re.compile(rb"[\[\]]")
 # A property list's entries as this reads them: each a key and a whole number, string or name
 # (its strings emptied first). A tagged sequence's has the key /MCID and a number.
 _ENTRY = rb"(/[A-Za-z]+)\s*(\d+|\(\)|<[0-9A-Fa-f]*>|" + _NAME + rb")\s*"
@@ -86,6 +87,8 @@ def scan(data: bytes) -> Scanned | None:
     literals = [found.span() for found in _LITERALS.finditer(data)]
     if sum(data.count(b"(", a, b) for a, b in literals) != data.count(b"("):
         return None  # a string with a string in it
+    if not _arrays_closed(_LITERALS.sub(b"()", data) if literals else data):
+        return None  # the parser stops at an array left open, and there only
     read = Scanned([], [], [], [], [], [])
     literal = 0  # the first literal string that does not end before the operator being read
     in_properties = 0  # how many literal strings are inside the property lists read
@@ -116,6 +119,8 @@ def scan(data: bytes) -> Scanned | None:
                 return None  # which of them a reader takes is the parser's to say
             covers = tag == b"/Artifact" or (op == b"BDC" and (not inline or any(value.isdigit() for value in own)))
             mcid = int(own[0]) if own and own[0].isdigit() else None
+        elif at > 0 and data[at - 1] in _OPERAND_ENDS + b")":
+            return None  # an operator touching an operand: the parser's to read
         elif at == 0 or data[at - 1] not in _WHITESPACE:
             continue  # part of a name or a hex string
         elif op == b"Do" or op == b"sh":
@@ -195,6 +200,16 @@ def text_objects_of(data: bytes, read: Scanned, mcids: Collection[int]) -> bytes
             continue
         parts.append((begins, ends))
     return b"\n".join(data[begins:ends] for begins, ends in parts)
+
+
+def _arrays_closed(data: bytes) -> bool:
+    """Whether each array of the stream (its strings emptied) is closed after it is opened."""
+    depth = 0
+    for bracket in _BRACKETS.findall(data):
+        depth += 1 if bracket == b"[" else -1
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _skip_space_back(data: bytes, end: int) -> int:
