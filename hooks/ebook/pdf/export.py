@@ -56,6 +56,7 @@ from ebook.pdf.documents import (
     template_environment,
 )
 from ebook.pdf.finishing_process import FinishingProcess
+from ebook.pdf.large_buffers import keep_large_blocks_mapped
 from ebook.pdf.numbering import NUMBERS_NAMESPACE, load_numbers, save_numbers, with_last_numbers
 from ebook.pdf.plans import book_job, collection_job, collections, print_plans
 from ebook.pdf.reflection import ReflectionPrompts
@@ -144,6 +145,7 @@ class PdfExport:
             return
         assert self._browser is not None
         start = time.perf_counter()
+        keep_large_blocks_mapped()
         site, epoch = Path(config.site_dir), switches.epoch
         chapters = [self._chapters[src] for src in sorted(self._chapters)]
         templates = Path(str(config.theme.custom_dir)) / TEMPLATES_DIR
