@@ -196,7 +196,8 @@ def identify_pdf_ua(pdf: pikepdf.Pdf, *, in_xmp: bool = True) -> None:
 def make_accessible(pdf: pikepdf.Pdf, *, xmp_identified: bool = False) -> None:
     """Every fix, on a PDF Chromium printed. Each page's artifacts are found in its bytes
     (`content_scan`), and the text of its links in a parse of only the text objects they are
-    in; a page the scan does not read is parsed whole, once, for both. `xmp_identified`: the
+    in; a page the scan does not read, or whose text objects alone do not say what its links
+    read (`marked_texts_in_bytes`), is parsed whole, once, for both. `xmp_identified`: the
     caller named PDF/UA-1 in the XMP (`identify_xmp`)."""
     separate_drawings(pdf)
     pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
