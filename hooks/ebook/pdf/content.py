@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
 # Chrome a print document leaves out: the site prints its content only. Found by name, class
 # and attribute with BeautifulSoup's own search, not CSS selectors: soupsieve compiles its
-# selector grammar the first time it is used in a process, a fifth of a second before the
-# book's first printing can start.
+# selector grammar the first time it is used in a process, about 0.15 s before the book's
+# first printing could start.
 CHROME_ELEMENTS = frozenset({"script", "noscript", "form"})
 CHROME_CLASSES = frozenset({"book-downloads", "md-content__button", "md-source-file", "md-feedback"})
 CHROME_LINK_CLASSES = frozenset({"headerlink"})  # a heading's permalink

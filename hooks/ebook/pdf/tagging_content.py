@@ -326,8 +326,11 @@ def mark_artifacts_in_bytes(pdf: pikepdf.Pdf, page: pikepdf.Page, forms: dict[Ob
     """`mark_artifacts` read from the page's bytes (`content_scan`) rather than parsed, the marks
     written between them; a page the scan does not read is parsed (`parse_page`). The same marks
     at the same places either way. `read`: the page's bytes and their scan, when already read."""
-    data, scanned = read if read is not None else (page_bytes(page), None)
-    scanned = scanned or scan(data)
+    if read is None:
+        data = page_bytes(page)
+        scanned = scan(data)
+    else:
+        data, scanned = read
     if scanned is None:
         with collector_paused():
             mark_artifacts(pdf, page, parse_page(page), forms)

@@ -197,7 +197,7 @@ def marked_texts_in_bytes(pdf: pikepdf.Pdf, page: pikepdf.Page, data: bytes, rea
     part = text_objects_of(data, read, wanted)
     if part is None:
         return None
-    instructions = pikepdf.parse_content_stream(pdf.make_stream(part))
+    instructions = pikepdf.parse_content_stream(pdf.make_stream(part))  # referred to by nothing: never saved
     ops = [str(instruction.operator).encode() for instruction in instructions]
     font_set = True
     for op in ops:
