@@ -30,25 +30,21 @@ def test_collapsed_details_print_open() -> None:
     assert page.find("details").has_attr("open")
 
 
-def test_chrome_is_left_out_of_print() -> None:
-    page = fragment(
-        '<nav class="book-downloads"><a data-download="downloads/x.pdf">Download PDF</a></nav>'
-        '<a class="md-content__button" href="edit">Edit</a>'
-        '<h2 id="a">Title<a class="headerlink" href="#a">¶</a></h2><script>alert(1)</script>'
-    )
+@pytest.mark.parametrize(("markup", "printed"), [
+    ('<nav class="book-downloads"><a data-download="downloads/x.pdf">Download PDF</a></nav>'
+     '<a class="md-content__button" href="edit">Edit</a>'
+     '<h2 id="a">Title<a class="headerlink" href="#a">¶</a></h2><script>alert(1)</script>',
+     '<h2 id="a">Title</h2>'),
+    # Every other kind, some inside another; a permalink is a link: other elements of its class stay.
+    ('<div class="md-feedback"><form><noscript>No script</noscript><script>x()</script></form></div>'
+     '<aside class="md-source-file">Last updated</aside><p data-journal-note="">Kept here</p>'
+     '<p>Text <span class="headerlink">¶</span></p><div class="md-typeset book-downloads">x</div>',
+     '<p>Text <span class="headerlink">¶</span></p>'),
+], ids=["downloads-edit-permalink-script", "feedback-form-source-journal-nested"])
+def test_chrome_is_left_out_of_print(markup: str, printed: str) -> None:
+    page = fragment(markup)
     clean_content(page, base_url="")
-    assert str(page) == '<h2 id="a">Title</h2>'
-
-
-def test_every_kind_of_chrome_is_left_out_even_inside_another() -> None:
-    page = fragment(
-        '<div class="md-feedback"><form><noscript>No script</noscript><script>x()</script></form></div>'
-        '<aside class="md-source-file">Last updated</aside><p data-journal-note="">Kept here</p>'
-        '<p>Text <span class="headerlink">¶</span></p><div class="md-typeset book-downloads">x</div>'
-    )
-    clean_content(page, base_url="")
-    # A permalink is a link: other elements of that class are the page's own.
-    assert str(page) == '<p>Text <span class="headerlink">¶</span></p>'
+    assert str(page) == printed
 
 
 def test_a_page_prints_with_its_own_stylesheets_however_their_link_names_them() -> None:
