@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 import zipfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -38,7 +39,6 @@ import yaml
 from playwright.sync_api import Browser, BrowserContext, Page, Request
 
 from ebook.site import csp
-from tests.browsing import settle
 from tests.helpers import BOOK_BUILD_ENV, FIXTURES, build_fixture
 from site_server import serve
 from tests.test_build_outputs import BOOK_SLUG
@@ -143,15 +143,35 @@ class Seen:
 class Tab:
     """A browser tab that reads pages one after another, and records what the current one did."""
 
+    # Playwright's own wait for a quiet network ("networkidle") has been seen to wait forever on
+    # a page whose requests had all ended; the tab counts its requests itself, and names the
+    # page and what it still waits for when one never ends.
+    QUIET_SECONDS = 0.5
+    TIMEOUT_SECONDS = 30.0
+
     def __init__(self, context: BrowserContext, *, own: str) -> None:
         self.page = context.new_page()
         self.url, self.seen, self.asked = "", Seen(), list[Request]()
+        self.open_requests: set[Request] = set()
+        self.last_activity = time.monotonic()
         self.page.on("dialog", lambda dialog: (self.seen.dialogs.append(dialog.message), dialog.dismiss()))
-        self.page.on("request", lambda request: None if request.url.startswith((own, "data:", "about:"))
-                     else self.asked.append(request))
+        self.page.on("request", lambda request: self._started(request, own))
+        self.page.on("requestfinished", self._ended)
+        self.page.on("requestfailed", self._ended)
+
+    def _started(self, request: Request, own: str) -> None:
+        self.open_requests.add(request)
+        self.last_activity = time.monotonic()
+        if not request.url.startswith((own, "data:", "about:")):
+            self.asked.append(request)
+
+    def _ended(self, request: Request) -> None:
+        self.open_requests.discard(request)
+        self.last_activity = time.monotonic()
 
     def open(self, url: str) -> None:
         self.url, self.seen, self.asked = url, Seen(), []
+        self.open_requests.clear()  # the last page's, which its unloading ends
         self.page.goto(url, wait_until="commit")
 
     def act_as_reader(self) -> None:
@@ -159,11 +179,22 @@ class Tab:
         act_as_reader(self.page)
 
     def finish(self) -> Seen:
-        settle(self.page)
+        self.page.wait_for_load_state("load")
+        self._wait_until_quiet()
         # A request stopped before it left is reported as failed, with why: "csp" (the policy),
         # or "origin" (an SVG <use> of another site's file, which Chromium never fetches).
         self.seen.elsewhere = [r.url for r in self.asked if r.failure not in STOPPED_BEFORE_LEAVING]
         return self.seen
+
+    def _wait_until_quiet(self) -> None:
+        """Until no request has started or ended for QUIET_SECONDS and none is open."""
+        deadline = time.monotonic() + self.TIMEOUT_SECONDS
+        while self.open_requests or time.monotonic() - self.last_activity < self.QUIET_SECONDS:
+            if time.monotonic() > deadline:
+                still_open = sorted(request.url for request in self.open_requests) or "none"
+                pytest.fail(f"{self.url}: the network was not quiet for {self.QUIET_SECONDS} s within "
+                            f"{self.TIMEOUT_SECONDS:.0f} s; requests still open: {still_open}")
+            self.page.wait_for_timeout(50)  # Playwright delivers the tab's events meanwhile
 
 
 def visit_all(browser: Browser, urls: Sequence[str], *, own: str, tabs: int = 6) -> dict[str, Seen]:
