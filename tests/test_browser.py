@@ -312,6 +312,32 @@ def test_the_navigation_drawer_on_a_phone_is_out_of_the_tab_order_until_opened_b
         expect(page.locator(".md-sidebar--primary a.md-nav__link").first).to_be_hidden()
 
 
+def test_a_keyboard_opens_a_section_of_the_drawer_and_comes_back_from_it(browser: Browser, site_address: str) -> None:
+    """Enter on a section's label opens its panel with the focus on the panel's way back, a button
+    named for the section; Enter there closes the panel, with the focus on the label again."""
+    focused = "document.activeElement"
+    with new_page(browser, viewport={"width": 390, "height": 800}) as page:
+        goto(page, site_address, "")
+        page.locator("button[aria-label=Navigation]").focus()
+        page.keyboard.press("Enter")
+        for _ in range(25):
+            if page.evaluate(f"{focused}.matches('.md-nav--primary label.md-nav__link[for^=__nav_]')"):
+                break
+            page.keyboard.press("Tab")
+        else:
+            raise AssertionError("Tab never reached a section's label in the drawer")
+        section = page.locator(f"#{page.evaluate(f'{focused}.htmlFor')}")
+        page.keyboard.press("Enter")
+        expect(section).to_be_checked()
+        what = f"{focused}.tagName + ' ' + {focused}.getAttribute('aria-label')"
+        assert becomes_true(page, f"({what}).startsWith('BUTTON Back from ')", seconds=5), page.evaluate(what)
+        assert on_top_and_visible(page, focused), page.evaluate(WHAT_IS_THERE)
+        page.keyboard.press("Enter")
+        expect(section).not_to_be_checked()
+        assert page.evaluate(f"{focused}.htmlFor") == section.get_attribute("id")
+        assert on_top_and_visible(page, focused), page.evaluate(WHAT_IS_THERE)
+
+
 def test_the_menu_button_shows_only_where_the_navigation_is_a_drawer(browser: Browser, site_address: str) -> None:
     for width, shown in ((390, True), (1280, False)):
         with new_page(browser, viewport={"width": width, "height": 800}) as page:

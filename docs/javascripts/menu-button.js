@@ -7,8 +7,11 @@
  * runs, a real button takes the label's place: Tab reaches it, Enter or Space opens and closes
  * the navigation, it says whether the navigation is open, and Escape closes the navigation and
  * puts the focus back on it. Opened by the keyboard, the navigation shows its first level and
- * takes the focus on its first link. Where it does not run, the label stays, for pointers and
- * touch.
+ * takes the focus on its first link. A section's panel (Material's Enter on the section's label
+ * opens it) is closed by its title, an arrow and the section's name: another label, which the
+ * keyboard could not reach, so a keyboard in the panel could not go back. A real button takes
+ * that label's place too; back, the focus is on the section's label again. Where this script
+ * does not run, the labels stay, for pointers and touch.
  */
 (function () {
   "use strict";
@@ -48,8 +51,8 @@
   sayIfOpen();
   toggle.addEventListener("change", sayIfOpen);
   button.addEventListener("click", function (event) {
-    // Opened by the keyboard (a click of no pointer): at its first level, all of whose links a
-    // keyboard reaches; a section's panel opens only by a tap on its label (squidfunk#4101).
+    // Opened by the keyboard (a click of no pointer): at its first level, where the keyboard
+    // starts; a tap opens it at the page's section, as Material does.
     if (!toggle.checked && event.detail === 0) {
       var open = document.querySelectorAll(".md-nav--primary .md-nav__toggle:checked");
       Array.prototype.forEach.call(open, function (section) {
@@ -63,6 +66,33 @@
       if (first) first.focus();
     }
   });
+
+  var titles = document.querySelectorAll('.md-nav--primary .md-nav__title[for^="__nav_"]');
+  Array.prototype.forEach.call(titles, function (title) {
+    var section = document.getElementById(title.htmlFor);
+    if (!section) return;
+    var back = document.createElement("button");
+    back.type = "button";
+    back.className = title.className + " book-nav-back";
+    back.setAttribute("aria-label", "Back from " + title.textContent.replace(/\s+/g, " ").trim());
+    while (title.firstChild) back.appendChild(title.firstChild);
+    title.replaceWith(back);
+    back.addEventListener("click", function (event) {
+      section.checked = false;
+      section.dispatchEvent(new Event("change"));
+      var opener = document.getElementById(section.id + "_label");
+      if (opener && event.detail === 0) opener.focus();
+    });
+    // Opened by the keyboard, the panel takes the focus on its way back: the section's label,
+    // where the focus was, is now under the panel. Once the key's press is over: Material opens
+    // the panel on Enter's keydown, and the button would take the same press as a click.
+    section.addEventListener("change", function () {
+      if (section.checked && document.activeElement === document.getElementById(section.id + "_label")) {
+        setTimeout(function () { back.focus(); }, 0);
+      }
+    });
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && toggle.checked) {
       show(false);
