@@ -46,6 +46,7 @@ ONE_PROBLEM = {
     "check-attribution-incomplete": ("docs/index.md", 5, ["'attribution'.adapted_from.author is missing", "add it as text"]),
     "bad-licence": ("docs/index.md", 6, ["'attribution'.license: unknown licence 'MIT'", "use one of: CC-BY-4.0"]),
     "check-box-typographic-quotes": ("docs/index.md", 10, ["not in straight double quotes", 'e.g. !!! scenario "Example: Jesse and Sam"']),
+    "check-list-parenthesis": ("docs/index.md", 10, ["starts with '1)', which is not read as a numbered list", "e.g. 1. Listen to what the student says.", "'1\\)' to show '1)' as it is"]),
     "check-box-indent": ("docs/index.md", 12, ["indented by 2 spaces", "falls outside the box", "indent it by 4 spaces"]),
     "check-chapter-no-attribution": ("docs/chapters/listening.md", 1, ["does not say who wrote it", "written_by: "]),
     # MkDocs' own warnings, told the same way and stopping the build before anything is written.

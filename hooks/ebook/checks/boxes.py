@@ -46,7 +46,17 @@ def box_line_problems(lines: Sequence[str], first: int) -> list[Finding]:
     for number, line in shown_body_lines(lines, first):
         text = line.strip()
         start = _BOX_START.match(text)
-        if not start or _BOX_LINE.match(text):
+        if not start:
+            continue
+        if _BOX_LINE.match(text):
+            # Python-Markdown allows only spaces after the line's text; str.strip took others too.
+            after = [c for c in line[len(line.rstrip()):] if c not in " \t"]
+            if after:
+                findings.append((number, (
+                    f"this box's first line ends with {_spaces_named(after)}, so it would show "
+                    f"as text and the box's text as code: delete {'it' if len(after) == 1 else 'them'}, so "
+                    f"that the line ends with its last word: {text}"
+                )))
             continue
         marker = start.group("marker")
         if any(quote in text for quote in _TYPOGRAPHIC_QUOTES) or "'" in text:
@@ -539,14 +549,7 @@ def _pasted_spaces(line: str, indent: int, text: str, boxes: Sequence[int], in_l
     else:
         return None
     one = len(others) == 1
-    if all(c in _NON_BREAKING for c in others):
-        what = "non-breaking space{} (often pasted from a word processor)"
-    elif all(c in _FULL_WIDTH for c in others):
-        what = "full-width space{} (as a Chinese, Japanese or Korean keyboard types them)"
-    else:
-        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in others}))
-        what = "special space{} (" + codes + ", often pasted from a word processor)"
-    what = ("a " + what.format("").replace("types them", "types it")) if one else what.format("s")
+    what = _spaces_named(others)
     them = "it" if one else "them"
     if meant == indent:
         fix = f"take {them} out" + (", so that the line starts at the left margin" if meant == 0 else "")
@@ -556,6 +559,19 @@ def _pasted_spaces(line: str, indent: int, text: str, boxes: Sequence[int], in_l
             fix += ", and put a blank line above it"  # right below a list item's line, it is its text
     return (f"this line starts with {what}, which {'does' if one else 'do'} not count as indentation, "
             f"so {outcome}: {fix}")
+
+
+def _spaces_named(others: Sequence[str]) -> str:
+    """Space characters other than spaces and tabs, named for a message: "a non-breaking space
+    (often pasted from a word processor)", "full-width spaces (…)"…"""
+    if all(c in _NON_BREAKING for c in others):
+        what = "non-breaking space{} (often pasted from a word processor)"
+    elif all(c in _FULL_WIDTH for c in others):
+        what = "full-width space{} (as a Chinese, Japanese or Korean keyboard types them)"
+    else:
+        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in others}))
+        what = "special space{} (" + codes + ", often pasted from a word processor)"
+    return ("a " + what.format("").replace("types them", "types it")) if len(others) == 1 else what.format("s")
 
 
 def _looks_indented(line: str) -> int:

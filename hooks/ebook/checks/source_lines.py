@@ -5,6 +5,9 @@ Not a hook: the chapter checks (hooks/checks.py) call these and report what they
 
 - A link to a download whose `data-download` path is not one the build writes: no download's
   path, or the handout of a chapter the book does not have, or a format it does not offer.
+- A line that starts a numbered list's item as a word processor writes it, "1)", which
+  Python-Markdown does not read as a list; and a heading's "#" with no space after it, which it
+  reads as a heading where GitHub's preview of the file shows text.
 - What the build could not read in reasonable time or at all: lists, quotes, boxes, emphasis or
   raw HTML nested more than 50 levels deep, and brackets left open by the thousand.
 
@@ -15,7 +18,7 @@ checks' form "what is wrong: how to fix it".
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 Finding = tuple[int, str]  # (1-based line, message)
 
@@ -79,6 +82,45 @@ def download_attribute_problems(lines: Sequence[str], first: int, is_download: C
             elif links is not None and known:
                 links.append((number, path))
     return found
+
+
+# After a quote's '>' signs: "1) text", which only pymdownx.fancylists (not in the book) reads as
+# a list item, and "#text", which Python-Markdown reads as a heading and CommonMark as text.
+_PARENTHESIS_ITEM = re.compile(r"(?:[ \t]*>)*[ \t]*(\d{1,9})\)[ \t]+(\S.*)")
+_TIGHT_HEADING = re.compile(r"(?:[ \t]*>)*[ \t]*(#{1,6})([^\s#].*)")
+_EXAMPLE_LENGTH = 40
+
+
+def marker_problems(lines: Sequence[str], first: int, indented_code: Collection[int]) -> list[Finding]:
+    """Lines that start with a list item's or a heading's marker written otherwise than
+    Python-Markdown reads it as it looks: "1)" (a paragraph's text, run together with the lines
+    around it) and "#Heading" (a heading, which GitHub's preview of the file, where a
+    contributor looks first, shows as text). Not in code blocks (`indented_code`: 0-based
+    indexes of indented ones) or comments."""
+    findings: list[Finding] = []
+    for number, line in shown_body_lines(lines, first):
+        if number - 1 in indented_code:
+            continue
+        if item := _PARENTHESIS_ITEM.match(line):
+            n, text = item.groups()
+            what = (f"'{n})', which is not read as a numbered list, so it would show as text run "
+                    "together with the lines around it")
+            fix = f"write '{n}.' for a list item, e.g. {n}. {_shortened(text)}, or '{n}\\)' to show '{n})' as it is"
+        elif heading := _TIGHT_HEADING.match(line):
+            signs, text = heading.groups()
+            what = (f"'{signs}' and no space after it, which the book shows as a heading but GitHub's "
+                    "preview of the file and other Markdown readers as text")
+            fix = (f"put a space after '{signs}' for a heading, e.g. {signs} {_shortened(text)}, or write "
+                   f"'\\{signs}' to show the '#' as it is")
+        else:
+            continue
+        findings.append((number, f"this line starts with {what}: {fix}"))
+    return findings
+
+
+def _shortened(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= _EXAMPLE_LENGTH else text[:_EXAMPLE_LENGTH].rstrip() + "…"
 
 
 def shown_body_lines(lines: Sequence[str], first: int) -> Iterable[tuple[int, str]]:
