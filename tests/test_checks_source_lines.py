@@ -306,7 +306,6 @@ def test_a_fenced_block_less_indented_than_an_inner_box_ends_that_box_only() -> 
 @pytest.mark.parametrize("not_one, heading", [
     (" ## Not one", "## A heading"), ("   ## Not one", "> ## A heading"),  # 1 to 3 spaces: a paragraph
     (">  ## Not one", "  > ## A heading"),  # a quote takes one space off after its '>', and no more
-    (" ## Not one", "##A heading"),  # no space needed after the signs
 ])
 def test_a_heading_is_found_only_where_python_markdown_reads_one(not_one: str, heading: str) -> None:
     """Findings about headings (a level skipped, a second title) are placed on the heading's line."""
@@ -814,46 +813,63 @@ def test_the_previews_rebuild_of_one_page_tells_a_worksheet_link_against_the_cha
 
 
 def _rendered(*lines: str) -> str:
-    return markdown.markdown("\n".join(lines), extensions=["admonition"])
+    extensions = load_config(str(ROOT / "mkdocs.yml")).markdown_extensions  # the book's own
+    return markdown.markdown("\n".join(lines), extensions=[e for e in extensions if isinstance(e, str)])
 
 
 @pytest.mark.parametrize("after", ["\u00a0", " \u00a0", "\u202f\u00a0 "])
-def test_a_box_line_ending_with_a_non_breaking_space_is_told_with_the_line_written_right(after: str) -> None:
+@pytest.mark.parametrize("blank", [[""], []])
+def test_a_box_line_ending_with_a_non_breaking_space_is_told_with_the_line_written_right(after: str, blank: list[str]) -> None:
     line = f"{BOX}{after}"
-    assert "admonition" not in _rendered(line, "", "    Text.")  # why it is told
-    ((number, message),) = boxes.box_line_problems(["Text.", "", line, "", "    Text."], 1)
+    assert "admonition" not in _rendered(line, *blank, "    Text.")  # why it is told
+    ((number, message),) = boxes.box_line_problems(["Text.", "", line, *blank, "    Text."], 1)
     assert number == 3
     assert "ends with" in message and "non-breaking space" in message and message.endswith(BOX)
-    assert "admonition" in _rendered(BOX, "", "    Text.")  # the line as the message writes it
+    assert "admonition" in _rendered(BOX, *blank, "    Text.")  # the line as the message writes it
 
 
-@pytest.mark.parametrize("line, fixed, kept", [
-    ("1) Listen to what the student says.", "1. Listen to what the student says.", "1\\) Listen"),
-    ("  12) Reflect.", "12. Reflect.", "12\\) Reflect."),
-    ("> 3) In a quote.", "3. In a quote.", "> 3\\) In a quote."),
+def _render(body: str) -> str:
+    return _rendered(body)
+
+
+@pytest.mark.parametrize("above, line, fixed", [
+    ([], "1) Listen to what the student says.", ["1. Listen to what the student says."]),
+    (["Steps:"], "1) Listen.", ["", "1. Listen."]),  # a list needs a blank line after a paragraph
+    (["## Steps"], "12) Reflect.", ["12. Reflect."]),
+    (["1. Listen."], "  2) Reflect.", ["  2. Reflect."]),
+    ([], "2)\u00a0Reflect.", ["2. Reflect."]),  # as a word processor spaces it
+    (["> Steps:"], "> 3) In a quote.", [">", "> 3. In a quote."]),
+    (["!!! note", ""], "    1) In a box.", ["    1. In a box."]),
 ])
-def test_a_numbered_item_written_with_a_parenthesis_is_told_with_both_fixes(line: str, fixed: str, kept: str) -> None:
-    assert "<ol>" not in _rendered("Steps:", "", line)  # why it is told
-    ((number, message),) = s.marker_problems(["Steps:", "", line], 1, set())
-    assert number == 3
-    n = fixed.split(".")[0]
-    assert f"starts with '{n})'" in message and f"e.g. {fixed}" in message and f"'{n}\\)'" in message
-    assert "<ol>" in _rendered("Steps:", "", fixed)
-    assert f"{n})" in _rendered("Steps:", "", kept) and "\\" not in _rendered("Steps:", "", kept)
+def test_a_numbered_item_written_with_a_parenthesis_is_told_with_both_fixes(above: list[str], line: str, fixed: list[str]) -> None:
+    assert "<ol>" not in _rendered(*above, line).split("</ol>")[-1]  # why it is told: no list from it
+    ((number, message),) = s.parenthesis_item_problems(["Text.", "", *above, line], 1, _render)
+    assert number == 3 + len(above)
+    n = line.strip(" >").split(")")[0]
+    item = fixed[-1].strip(" >")
+    assert f"starts with '{n})'" in message and f"e.g. {item}" in message and f"'{n}\\)'" in message
+    assert ("with a blank line above the list" in message) is (fixed[0].strip(" >") == "")
+    assert f"<li>{item.split('. ', 1)[1]}</li>" in _rendered(*above, *fixed)  # the fix makes a list item
+    kept = line.replace(")", "\\)", 1)
+    assert f"{n})" in _rendered(*above, kept) and "\\" not in _rendered(*above, kept)  # the other fix
 
 
-def test_a_heading_without_a_space_after_its_signs_is_told_with_both_fixes() -> None:
-    assert "<h2>" in _rendered("##PeerSupport matters")  # read as a heading, unlike CommonMark
-    ((number, message),) = s.marker_problems(["Text.", "", "##PeerSupport matters"], 1, set())
-    assert number == 3
-    assert "starts with '##' and no space after it" in message and "e.g. ## PeerSupport matters" in message
-    assert "<p>##PeerSupport matters</p>" in _rendered("\\##PeerSupport matters")  # the other fix
+def test_lines_starting_with_a_parenthesis_that_show_as_meant_are_not_told() -> None:
+    lines = ["Text.", "", "    1) indented code", "", "## Example", "    1) code after a heading", "",
+             "```", "1) fenced", "```", "<!--", "1) in a comment", "-->", "", "1. A list.", "",
+             "1\\) kept as text", "", "Rogers (", "1951) found it.", "", "- An item.", "",
+             "        1) code in the item", "", "<div>", "", "1) raw HTML", "", "</div>", "",
+             "| Step | What |", "|---|---|", "1) Listen | to the student", "",
+             "There are two cases:", "", "the three steps are", "1) a sentence going on"]
+    html = _rendered(*lines)
+    for shown in ("1) indented code", "1) code after a heading", "1) code in the item", "1951) found it.",
+                  "1) raw HTML", "1) Listen</td>", "1) a sentence going on"):
+        assert shown in html, shown
+    assert s.parenthesis_item_problems(lines, 1, _render) == []
 
 
-def test_markers_in_code_comments_and_written_right_are_not_told() -> None:
-    lines = ["Text.", "", "    1) indented code", "", "```", "1) fenced", "#include <x>", "```",
-             "<!--", "1) in a comment", "-->", "", "1. A list.", "", "# A heading", "", "\\#tag",
-             "1\\) kept as text", "Words 1) mid-line."]
-    code = Lines("\n".join(lines), 1).indented_code()
-    assert 2 in code
-    assert s.marker_problems(lines, 1, code) == []
+def test_the_page_is_rendered_for_this_check_only_when_a_line_starts_like_an_item() -> None:
+    def render(body: str) -> str:
+        raise AssertionError("rendered")
+
+    assert s.parenthesis_item_problems(["Text.", "", "1. A list.", "", "(1) Not one."], 1, render) == []

@@ -234,7 +234,8 @@ def check_page_source(source: Source, book: Book,
     links: list[tuple[int, str]] = []
     findings = boxes.box_line_problems(lines.lines, body_start) \
         + boxes.box_indent_problems(lines.lines, body_start) \
-        + source_lines.marker_problems(lines.lines, body_start, lines.indented_code()) \
+        + source_lines.parenthesis_item_problems(
+            lines.lines, body_start, lambda body: (renderer or _plain_renderer()).render(body)[0]) \
         + sample_text.placeholder_problems(lines.lines, placeholders) \
         + source_lines.download_attribute_problems(
             lines.lines, body_start, lambda path: download_kind(path, book=book.slug) is not None,

@@ -52,10 +52,11 @@ def box_line_problems(lines: Sequence[str], first: int) -> list[Finding]:
             # Python-Markdown allows only spaces after the line's text; str.strip took others too.
             after = [c for c in line[len(line.rstrip()):] if c not in " \t"]
             if after:
+                them = "it" if len(after) == 1 else "them"
                 findings.append((number, (
-                    f"this box's first line ends with {_spaces_named(after)}, so it would show "
-                    f"as text and the box's text as code: delete {'it' if len(after) == 1 else 'them'}, so "
-                    f"that the line ends with its last word: {text}"
+                    f"this box's first line ends with {_spaces_named(after)}, so it is not read "
+                    f"as a box: the line shows as text, and the box's text as code or text: delete "
+                    f"{them}, so that the line ends with its last word: {text}"
                 )))
             continue
         marker = start.group("marker")

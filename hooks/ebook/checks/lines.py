@@ -50,10 +50,6 @@ class Lines:
             self._indented_code = _indented_code_lines(self._visible, self.lines, self._code, self.body_start - 1)
         return self._visible, self._indented_code
 
-    def indented_code(self) -> set[int]:
-        """Indexes (0-based) of the lines of indented code blocks (`_indented_code_lines`)."""
-        return self._shown()[1]
-
     def _find(self, kind: str, matches: Callable[[int], bool]) -> int | None:
         start = self._cursor.get(kind, self.body_start - 2) + 1
         for index in range(max(start, 0), len(self.lines)):
@@ -106,12 +102,11 @@ class Lines:
         """The next heading's line of that level, not in an HTML comment or an indented code
         block (see `find_admonition`). Python-Markdown reads a '#' as a heading's only at the start
         of a line, once a box's or a list item's four spaces and a quote's '>' (and the one space
-        after it) are taken off: '  ## Text' is a paragraph. No space is needed after the signs:
-        '##Text' is a heading too (`source_lines.marker_problems` asks for one all the same)."""
-        atx = re.compile(rf"^(?: {{4}}|[ ]{{0,3}}> ?)*#{{{level}}}(?!#)|<h{level}\b", re.I)
+        after it) are taken off: '  ## Text' is a paragraph."""
+        atx = re.compile(rf"^(?: {{4}}|[ ]{{0,3}}> ?)*#{{{level}}}(?:\s|$)|<h{level}\b", re.I)
         # Python-Markdown puts the text after a comment's end on a line of its own, as it is: a
         # heading only if its "#" comes right after the comment.
-        after_comment = re.compile(rf"^#{{{level}}}(?!#)|<h{level}\b", re.I)
+        after_comment = re.compile(rf"^#{{{level}}}(?:\s|$)|<h{level}\b", re.I)
         underline = re.compile(r"^\s*=+\s*$" if level == 1 else r"^\s*-+\s*$")
         visible, hidden = self._shown()
 

@@ -6,8 +6,7 @@ Not a hook: the chapter checks (hooks/checks.py) call these and report what they
 - A link to a download whose `data-download` path is not one the build writes: no download's
   path, or the handout of a chapter the book does not have, or a format it does not offer.
 - A line that starts a numbered list's item as a word processor writes it, "1)", which
-  Python-Markdown does not read as a list; and a heading's "#" with no space after it, which it
-  reads as a heading where GitHub's preview of the file shows text.
+  Python-Markdown does not read as a list.
 - What the build could not read in reasonable time or at all: lists, quotes, boxes, emphasis or
   raw HTML nested more than 50 levels deep, and brackets left open by the thousand.
 
@@ -18,7 +17,9 @@ checks' form "what is wrong: how to fix it".
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from html.parser import HTMLParser
 
 Finding = tuple[int, str]  # (1-based line, message)
 
@@ -84,38 +85,93 @@ def download_attribute_problems(lines: Sequence[str], first: int, is_download: C
     return found
 
 
-# After a quote's '>' signs: "1) text", which only pymdownx.fancylists (not in the book) reads as
-# a list item, and "#text", which Python-Markdown reads as a heading and CommonMark as text.
-_PARENTHESIS_ITEM = re.compile(r"(?:[ \t]*>)*[ \t]*(\d{1,9})\)[ \t]+(\S.*)")
-_TIGHT_HEADING = re.compile(r"(?:[ \t]*>)*[ \t]*(#{1,6})([^\s#].*)")
-_EXAMPLE_LENGTH = 40
+# "1) text" (after a quote's '>' signs), which only pymdownx.fancylists (not in the book) reads as
+# a numbered list's item; a word processor may put a non-breaking space after the ")". Up to
+# three digits: "(Rogers,\n1951) found" is a wrapped sentence.
+_PARENTHESIS_ITEM = re.compile(r"(?:[ \t]*>)*[ \t]*(\d{1,3})\)[ \t\u00a0\u202f]+(\S.*)")
+_NUMBERED_ITEM = re.compile(r"(?:[ \t]*>)*[ \t]*\d{1,9}[.)][ \t\u00a0\u202f]")  # "1." or "1)": an item, or meant as one
+_EXAMPLE_LENGTH = 40  # characters of the item's text in the message's example
 
 
-def marker_problems(lines: Sequence[str], first: int, indented_code: Collection[int]) -> list[Finding]:
-    """Lines that start with a list item's or a heading's marker written otherwise than
-    Python-Markdown reads it as it looks: "1)" (a paragraph's text, run together with the lines
-    around it) and "#Heading" (a heading, which GitHub's preview of the file, where a
-    contributor looks first, shows as text). Not in code blocks (`indented_code`: 0-based
-    indexes of indented ones) or comments."""
-    findings: list[Finding] = []
+def parenthesis_item_problems(lines: Sequence[str], first: int, render: Callable[[str], str]) -> list[Finding]:
+    """Lines that start a numbered list's item as a word processor writes it, "1)", which
+    Python-Markdown shows as text: where a list would start (after a blank line, a heading or a
+    line ending with ':') or go on (after a numbered item). Told only where the page, rendered
+    (`render`: its body to HTML, called only when a line looks so), has a paragraph's line
+    that starts with that number and ")": not in code, a table's cell or raw HTML's text."""
+    candidates: list[tuple[int, str, str, bool]] = []  # (line, number, text, blank line needed)
+    above, above_number = "", first - 1  # the shown line above (a fence or the front matter: none)
     for number, line in shown_body_lines(lines, first):
-        if number - 1 in indented_code:
+        previous = above.strip() if above_number == number - 1 else ""
+        above, above_number = line, number
+        if not (item := _PARENTHESIS_ITEM.match(line)):
             continue
-        if item := _PARENTHESIS_ITEM.match(line):
-            n, text = item.groups()
-            what = (f"'{n})', which is not read as a numbered list, so it would show as text run "
-                    "together with the lines around it")
-            fix = f"write '{n}.' for a list item, e.g. {n}. {_shortened(text)}, or '{n}\\)' to show '{n})' as it is"
-        elif heading := _TIGHT_HEADING.match(line):
-            signs, text = heading.groups()
-            what = (f"'{signs}' and no space after it, which the book shows as a heading but GitHub's "
-                    "preview of the file and other Markdown readers as text")
-            fix = (f"put a space after '{signs}' for a heading, e.g. {signs} {_shortened(text)}, or write "
-                   f"'\\{signs}' to show the '#' as it is")
-        else:
+        after_item = bool(_NUMBERED_ITEM.match(previous))
+        opens = previous.endswith(":") and not after_item  # a paragraph, which a list must be set apart from
+        if previous and not (after_item or opens or previous.lstrip("> ").startswith("#")):
+            continue  # the next line of a sentence, shown as it is meant
+        candidates.append((number, item.group(1), item.group(2), opens))
+    if not candidates:
+        return []
+    shown = Counter(_shown_items(render("\n".join(lines[first - 1:]))))
+    findings: list[Finding] = []
+    for number, n, text, opens in candidates:
+        if shown[n, _first_word(text)] == 0:
             continue
-        findings.append((number, f"this line starts with {what}: {fix}"))
+        shown[n, _first_word(text)] -= 1
+        blank = ", with a blank line above the list" if opens else ""
+        findings.append((number, (
+            f"this line starts with '{n})', which is not read as a numbered list, so it shows as "
+            f"text: write '{n}.' for a list item, e.g. {n}. {_shortened(text)}{blank}, or '{n}\\)' "
+            f"to show '{n})' as it is"
+        )))
     return findings
+
+
+class _TextLines(HTMLParser):
+    """The lines of a page's paragraphs and list items (`<p>` and `<li>`, outside code and
+    tables), as Python-Markdown keeps their source's lines: one text line each."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self._open: list[str] = []
+        self._texts: list[list[str]] = []  # the open paragraphs' and items' text, innermost last
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID_ELEMENTS:
+            return
+        self._open.append(tag)
+        if tag in ("p", "li"):
+            self._texts.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self._open:
+            return
+        at = len(self._open) - 1 - self._open[::-1].index(tag)  # the last one opened
+        for closed in reversed(self._open[at:]):  # with those left open inside it
+            if closed in ("p", "li"):
+                self.lines += "".join(self._texts.pop()).split("\n")
+        del self._open[at:]
+
+    def handle_data(self, data: str) -> None:
+        if self._texts and not {"pre", "code", "table"} & set(self._open):
+            self._texts[-1].append(data)
+
+
+def _shown_items(html_text: str) -> list[tuple[str, str]]:
+    """(number, first word) of each paragraph's or list item's line that starts like "1) "."""
+    parser = _TextLines()
+    parser.feed(html_text)
+    parser.close()
+    return [(item.group(1), _first_word(item.group(2))) for line in parser.lines
+            if (item := _PARENTHESIS_ITEM.match(line))]
+
+
+def _first_word(text: str) -> str:
+    """A text's first word, in lower case without punctuation: the same in the source and its
+    rendering ("**Listen**" and "Listen")."""
+    return re.sub(r"\W", "", text.split()[0]).lower() if text.split() else ""
 
 
 def _shortened(text: str) -> str:
