@@ -265,9 +265,9 @@ def test_the_navigation_drawer_on_a_phone_is_out_of_the_tab_order_until_opened_b
         browser: Browser, site_address: str) -> None:
     """Closed, the drawer's links are out of sight and of the tab order; its menu button, reached
     by Tab, opens it with Enter (and says so) at its first level, with the focus in it, and Tab
-    there reaches only what is in sight; Escape closes it with the focus back on the button. A
-    tap opens it at the page's section, whose panel covers the first level: what it covers is
-    out of the tab order."""
+    there reaches only what is in sight, and past its last link closes it; Escape closes it
+    with the focus back on the button. A tap opens it at the page's section, whose panel covers
+    the first level: what it covers is out of the tab order."""
     in_drawer = "document.activeElement.closest('.md-sidebar--primary') !== null"
     with new_page(browser, viewport={"width": 390, "height": 800}) as page:
         goto(page, site_address, CHAPTER)
@@ -298,6 +298,12 @@ def test_the_navigation_drawer_on_a_phone_is_out_of_the_tab_order_until_opened_b
 
         reached = reached_in_drawer()
         assert {"Home", "Chapters", "My reflections"} <= set(reached), reached
+        expect(menu).to_have_attribute("aria-expanded", "false")  # Tab left it: it closed
+        expect(links.first).to_be_hidden()
+        assert on_top_and_visible(page, "document.activeElement"), page.evaluate(WHAT_IS_THERE)
+        menu.focus()
+        page.keyboard.press("Enter")
+        expect(menu).to_have_attribute("aria-expanded", "true")
         page.keyboard.press("Escape")
         expect(links.first).to_be_hidden()
         assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Navigation"
@@ -308,6 +314,7 @@ def test_the_navigation_drawer_on_a_phone_is_out_of_the_tab_order_until_opened_b
         expect(page.locator(".md-nav--primary .md-nav__title", has_text="Chapters")).to_be_visible()
         page.locator("button[aria-label=Navigation]").focus()
         assert "Home" not in reached_in_drawer()  # under the section's panel
+        page.locator("button[aria-label=Navigation]").click()  # Tab left it, closed: open again
         page.locator(".md-overlay").click(position={"x": 370, "y": 400})  # beside the drawer: it closes
         expect(page.locator(".md-sidebar--primary a.md-nav__link").first).to_be_hidden()
 
@@ -336,6 +343,10 @@ def test_a_keyboard_opens_a_section_of_the_drawer_and_comes_back_from_it(browser
         expect(section).not_to_be_checked()
         assert page.evaluate(f"{focused}.htmlFor") == section.get_attribute("id")
         assert on_top_and_visible(page, focused), page.evaluate(WHAT_IS_THERE)
+        page.keyboard.press("Enter")  # opened again, and closed by a tap on its way back
+        expect(section).to_be_checked()
+        page.get_by_role("button", name=re.compile("^Back from ")).filter(visible=True).click()
+        expect(section).not_to_be_checked()
 
 
 def test_the_menu_button_shows_only_where_the_navigation_is_a_drawer(browser: Browser, site_address: str) -> None:
@@ -421,6 +432,24 @@ def test_axe_finds_no_violation(visits: Visits, path: str, scheme: str) -> None:
     seen = visits(path, scheme)
     assert seen.scheme == ("slate" if scheme == "dark" else "default"), path
     assert seen.violations == [], path
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violation_in_a_section_of_the_drawer_on_a_phone(browser: Browser, site_address: str,
+                                                                     axe: Axe, scheme: str) -> None:
+    """The drawer is closed where axe reads the pages above: here it is open on a phone, at the
+    page's section (a tap opens it there), whose panel's title is its way back."""
+    with new_page(browser, viewport={"width": 390, "height": 800}, color_scheme=scheme) as page:
+        goto(page, site_address, CHAPTER)
+        page.locator("button[aria-label=Navigation]").click()
+        back = page.get_by_role("button", name=re.compile("^Back from ")).filter(visible=True)
+        expect(back).to_have_count(1)
+        settled = "!document.querySelector('.md-sidebar--primary').getAnimations({subtree: true}).length"
+        assert becomes_true(page, settled, seconds=5)  # the drawer and the panel have slid in
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+        violations = [f"{v['id']}: {node['target']} {node['failureSummary']}"
+                      for v in results.response["violations"] for node in v["nodes"]]
+        assert violations == []
 
 
 # --- Reflow, text spacing, motion -------------------------------------------------------------

@@ -10,14 +10,16 @@
  * takes the focus on its first link. A section's panel (Material's Enter on the section's label
  * opens it) is closed by its title, an arrow and the section's name: another label, which the
  * keyboard could not reach, so a keyboard in the panel could not go back. A real button takes
- * that label's place too; back, the focus is on the section's label again. Where this script
- * does not run, the labels stay, for pointers and touch.
+ * that label's place too; back, the focus is on the section's label again. Tab past the
+ * navigation's last link (or Shift+Tab before its first) closes it, so the focus never goes to
+ * the page it covers. Where this script does not run, the labels stay, for pointers and touch.
  */
 (function () {
   "use strict";
 
   var toggle = document.getElementById("__drawer");
   var label = document.querySelector('.md-header label.md-header__button[for="__drawer"]');
+  var drawer = document.querySelector(".md-sidebar--primary");
   if (!toggle || !label) return;
 
   var button = document.createElement("button");
@@ -38,7 +40,6 @@
 
   // The first link or control of the panel on top (a11y.css hides what it covers).
   function firstInSight() {
-    var drawer = document.querySelector(".md-sidebar--primary");
     var candidates = drawer ? drawer.querySelectorAll("a[href], [tabindex='0']") : [];
     for (var i = 0; i < candidates.length; i++) {
       if (getComputedStyle(candidates[i]).visibility === "visible" && candidates[i].getClientRects().length) {
@@ -92,6 +93,13 @@
       }
     });
   });
+
+  if (drawer) {
+    drawer.addEventListener("focusout", function (event) {
+      var next = event.relatedTarget;  // null: the focus left the page, not the navigation
+      if (toggle.checked && next && !drawer.contains(next) && next !== button) show(false);
+    });
+  }
 
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && toggle.checked) {
