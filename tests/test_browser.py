@@ -349,6 +349,21 @@ def test_a_keyboard_opens_a_section_of_the_drawer_and_comes_back_from_it(browser
         expect(section).not_to_be_checked()
 
 
+def test_the_text_face_is_asked_for_with_the_page_not_after_the_stylesheets_naming_it(
+        browser: Browser, site_address: str) -> None:
+    """Its font-display is optional: a face that comes late is not used on that page at all."""
+    with new_page(browser) as page:
+        events: list[tuple[str, str]] = []
+        page.on("request", lambda request: events.append(("asked", request.url)))
+        page.on("requestfinished", lambda request: events.append(("got", request.url)))
+        goto(page, site_address, CHAPTER)
+        faces = [i for i, (what, url) in enumerate(events) if what == "asked" and re.search(r"/literata[^/]*\.woff2$", url)]
+        assert len(faces) >= 2 and len({events[i][1] for i in faces}) == len(faces), events  # each once
+        stylesheet = next(i for i, (what, url) in enumerate(events) if what == "got" and url.endswith("/literata.css"))
+        assert faces[0] < stylesheet, events
+        assert page.evaluate("document.fonts.check('600 1em Literata') && document.fonts.check('1em Literata')")
+
+
 def test_the_menu_button_shows_only_where_the_navigation_is_a_drawer(browser: Browser, site_address: str) -> None:
     for width, shown in ((390, True), (1280, False)):
         with new_page(browser, viewport={"width": width, "height": 800}) as page:
