@@ -239,6 +239,24 @@ def test_the_browser_leaves_no_process_and_no_folder_behind(tmp_path: Path, star
     assert not [folder for folder in started.folders if folder.exists()]
 
 
+def test_the_browser_prints_without_a_gpu_process_or_a_network_service_of_its_own(
+        tmp_path: Path, started: Started) -> None:
+    """Each of Chromium's processes holds memory of its own: the GPU's and the network's work is
+    done in the browser's process."""
+    doc = PrintDocument(path="downloads/t.pdf", url_path="t.print.html", html=PAGE, metadata=METADATA)
+    kinds: list[str] = []
+
+    def look(rendered: RenderedPdf) -> None:
+        kinds.extend(arg for process in started.processes() for arg in arguments(process)
+                     if arg.startswith(("--type=", "--utility-sub-type=")))
+
+    with ThreadPoolExecutor(1) as worker:
+        worker.submit(render_documents, [doc], tmp_path, system_browser(), workers=1, finish=look).result()
+    assert "--type=renderer" in kinds  # the browser's processes were seen while it printed
+    assert "--type=gpu-process" not in kinds
+    assert not [kind for kind in kinds if "NetworkService" in kind], kinds
+
+
 def hooks_importable(temporary: Path) -> dict[str, str]:
     """The environment of a Python that imports the build's modules, with TMPDIR `temporary`."""
     return {**os.environ, "TMPDIR": str(temporary), "PYTHONPATH": str(ROOT / "hooks")}
