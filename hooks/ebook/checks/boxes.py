@@ -35,6 +35,9 @@ from ebook.checks.source_lines import (COMMENT, COMMENT_END, FENCE, Finding, fen
 _BOX_LINE = re.compile(r'(?P<marker>!!!|\?\?\?\+?) ?[\w\-]+(?: +[\w\-]+)*(?: +"(?:.*?)")? *$')
 _BOX_START = re.compile(r"(?P<marker>!!!|\?\?\?\+?)(?=\s|[\w\"“”‘’'«»„]|$)")
 _TYPOGRAPHIC_QUOTES = "“”‘’«»„‚"
+# What a line may end with that does not show: spaces of any kind, and the invisible characters
+# pasted text can bring (zero-width space, word joiner, byte order mark).
+_TRAILING = re.compile(r"[\s\u200b\u2060\ufeff]+$")
 
 
 def box_line_problems(lines: Sequence[str], first: int) -> list[Finding]:
@@ -48,15 +51,17 @@ def box_line_problems(lines: Sequence[str], first: int) -> list[Finding]:
         start = _BOX_START.match(text)
         if not start:
             continue
-        if _BOX_LINE.match(text):
-            # Python-Markdown allows only spaces after the line's text; str.strip took others too.
-            after = [c for c in line[len(line.rstrip()):] if c not in " \t"]
+        trailing = _TRAILING.search(line)
+        written = (line[:trailing.start()] if trailing else line).strip()
+        if _BOX_LINE.match(written):
+            # Python-Markdown allows only spaces after the line's text.
+            after = [c for c in (trailing.group() if trailing else "") if c not in " \t"]
             if after:
                 them = "it" if len(after) == 1 else "them"
                 findings.append((number, (
                     f"this box's first line ends with {_spaces_named(after)}, so it is not read "
                     f"as a box: the line shows as text, and the box's text as code or text: delete "
-                    f"{them}, so that the line ends with its last word: {text}"
+                    f"{them}, so that the line ends with its last word: {written}"
                 )))
             continue
         marker = start.group("marker")

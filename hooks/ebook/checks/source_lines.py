@@ -17,7 +17,6 @@ checks' form "what is wrong: how to fix it".
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from html.parser import HTMLParser
 
@@ -97,12 +96,13 @@ def parenthesis_item_problems(lines: Sequence[str], first: int, render: Callable
     """Lines that start a numbered list's item as a word processor writes it, "1)", which
     Python-Markdown shows as text: where a list would start (after a blank line, a heading or a
     line ending with ':') or go on (after a numbered item). Told only where the page, rendered
-    (`render`: its body to HTML, called only when a line looks so), has a paragraph's line
-    that starts with that number and ")": not in code, a table's cell or raw HTML's text."""
+    (`render`: its body to HTML, called only when a line looks so), shows the line as a
+    paragraph's or a list item's text: not as code, in a table or as raw HTML."""
     candidates: list[tuple[int, str, str, bool]] = []  # (line, number, text, blank line needed)
     above, above_number = "", first - 1  # the shown line above (a fence or the front matter: none)
     for number, line in shown_body_lines(lines, first):
         previous = above.strip() if above_number == number - 1 else ""
+        previous = "" if not previous.strip("> \t") else previous  # a quote's blank line too
         above, above_number = line, number
         if not (item := _PARENTHESIS_ITEM.match(line)):
             continue
@@ -113,12 +113,16 @@ def parenthesis_item_problems(lines: Sequence[str], first: int, render: Callable
         candidates.append((number, item.group(1), item.group(2), opens))
     if not candidates:
         return []
-    shown = Counter(_shown_items(render("\n".join(lines[first - 1:]))))
+    # Each candidate marked after its ")": the page rendered with the marks shows which of them
+    # are text.
+    marked = list(lines[first - 1:])
+    for index, (number, n, _, _) in enumerate(candidates):
+        marked[number - first] = marked[number - first].replace(f"{n})", f"{n}){_MARK}{index}{_MARK}", 1)
+    shown = _marks_shown_as_text(render("\n".join(marked)))
     findings: list[Finding] = []
-    for number, n, text, opens in candidates:
-        if shown[n, _first_word(text)] == 0:
+    for index, (number, n, text, opens) in enumerate(candidates):
+        if index not in shown:
             continue
-        shown[n, _first_word(text)] -= 1
         blank = ", with a blank line above the list" if opens else ""
         findings.append((number, (
             f"this line starts with '{n})', which is not read as a numbered list, so it shows as "
@@ -128,50 +132,36 @@ def parenthesis_item_problems(lines: Sequence[str], first: int, render: Callable
     return findings
 
 
-class _TextLines(HTMLParser):
-    """The lines of a page's paragraphs and list items (`<p>` and `<li>`, outside code and
-    tables), as Python-Markdown keeps their source's lines: one text line each."""
+_MARK = "\u2063"  # an invisible separator, which no Markdown syntax reads
+
+
+class _ShownText(HTMLParser):
+    """The text of a page's paragraphs and list items (`<p>` and `<li>`), outside code and tables."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.lines: list[str] = []
+        self.text: list[str] = []
         self._open: list[str] = []
-        self._texts: list[list[str]] = []  # the open paragraphs' and items' text, innermost last
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in VOID_ELEMENTS:
-            return
-        self._open.append(tag)
-        if tag in ("p", "li"):
-            self._texts.append([])
+        if tag not in VOID_ELEMENTS:
+            self._open.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag not in self._open:
-            return
-        at = len(self._open) - 1 - self._open[::-1].index(tag)  # the last one opened
-        for closed in reversed(self._open[at:]):  # with those left open inside it
-            if closed in ("p", "li"):
-                self.lines += "".join(self._texts.pop()).split("\n")
-        del self._open[at:]
+        if tag in self._open:
+            del self._open[len(self._open) - 1 - self._open[::-1].index(tag):]  # with those inside it
 
     def handle_data(self, data: str) -> None:
-        if self._texts and not {"pre", "code", "table"} & set(self._open):
-            self._texts[-1].append(data)
+        if {"p", "li"} & set(self._open) and not {"pre", "code", "table"} & set(self._open):
+            self.text.append(data)
 
 
-def _shown_items(html_text: str) -> list[tuple[str, str]]:
-    """(number, first word) of each paragraph's or list item's line that starts like "1) "."""
-    parser = _TextLines()
+def _marks_shown_as_text(html_text: str) -> set[int]:
+    """The marks (`_MARK`, a number, `_MARK`) in a page's paragraphs and list items."""
+    parser = _ShownText()
     parser.feed(html_text)
     parser.close()
-    return [(item.group(1), _first_word(item.group(2))) for line in parser.lines
-            if (item := _PARENTHESIS_ITEM.match(line))]
-
-
-def _first_word(text: str) -> str:
-    """A text's first word, in lower case without punctuation: the same in the source and its
-    rendering ("**Listen**" and "Listen")."""
-    return re.sub(r"\W", "", text.split()[0]).lower() if text.split() else ""
+    return {int(found) for found in re.findall(f"{_MARK}(\\d+){_MARK}", "".join(parser.text))}
 
 
 def _shortened(text: str) -> str:
