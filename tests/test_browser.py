@@ -347,6 +347,46 @@ def test_a_keyboard_opens_a_section_of_the_drawer_and_comes_back_from_it(browser
         expect(section).to_be_checked()
         page.get_by_role("button", name=re.compile("^Back from ")).filter(visible=True).click()
         expect(section).not_to_be_checked()
+        # Shift+Tab before the navigation's first link: closed, back on the menu button (not on
+        # the header's search field under the drawer, which would open the search).
+        menu = page.locator("button[aria-label=Navigation]")
+        menu.focus()
+        page.keyboard.press("Escape")
+        page.keyboard.press("Enter")
+        assert becomes_true(page, f"{focused}.closest('.md-sidebar--primary') !== null", seconds=5)
+        page.keyboard.press("Shift+Tab")
+        expect(menu).to_have_attribute("aria-expanded", "false")
+        assert page.evaluate(f"{focused}.getAttribute('aria-label')") == "Navigation"
+        expect(page.locator("#__search")).not_to_be_checked()
+
+
+def test_a_tap_on_the_menu_puts_the_focus_in_the_page_section_whose_page_opens_its_contents_by_keyboard(
+        browser: Browser, site_address: str) -> None:
+    """Material's entry for the page itself, which opens the page's contents in a panel, is a
+    label a keyboard could not reach; its panel is left by its way back, as a section's is."""
+    focused = "document.activeElement"
+    with new_page(browser, viewport={"width": 390, "height": 800}) as page:
+        goto(page, site_address, CHAPTER)
+        page.locator("button[aria-label=Navigation]").click()  # a tap: open at the page's section
+        assert becomes_true(page, f"{focused}.closest('.md-sidebar--primary') !== null", seconds=5)
+        for _ in range(10):
+            if page.evaluate(f"{focused}.htmlFor") == "__toc":
+                break
+            page.keyboard.press("Tab")
+        else:
+            raise AssertionError("Tab never reached the page's own entry in its section")
+        page.keyboard.press("Enter")
+        expect(page.locator("#__toc")).to_be_checked()
+        what = f"{focused}.tagName + ' ' + {focused}.getAttribute('aria-label')"
+        assert becomes_true(page, f"({what}).startsWith('BUTTON Back from ')", seconds=5), page.evaluate(what)
+        page.keyboard.press("Tab")
+        assert page.evaluate(f"{focused}.closest('.md-nav--secondary') !== null")  # one of the page's headings
+        assert on_top_and_visible(page, focused), page.evaluate(WHAT_IS_THERE)
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Enter")
+        expect(page.locator("#__toc")).not_to_be_checked()
+        assert page.evaluate(f"{focused}.htmlFor") == "__toc"
+        assert on_top_and_visible(page, focused), page.evaluate(WHAT_IS_THERE)
 
 
 def test_the_text_face_is_asked_for_with_the_page_not_after_the_stylesheets_naming_it(

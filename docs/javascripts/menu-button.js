@@ -10,9 +10,10 @@
  * takes the focus on its first link. A section's panel (Material's Enter on the section's label
  * opens it) is closed by its title, an arrow and the section's name: another label, which the
  * keyboard could not reach, so a keyboard in the panel could not go back. A real button takes
- * that label's place too; back, the focus is on the section's label again. Tab past the
- * navigation's last link (or Shift+Tab before its first) closes it, so the focus never goes to
- * the page it covers. Where this script does not run, the labels stay, for pointers and touch.
+ * that label's place too (and in the panel of the current page's contents); back, the focus is
+ * on the section's label again. Tab past the navigation's last link closes it, so the focus
+ * never goes to the page it covers; Shift+Tab before its first closes it with the focus back on
+ * the menu button. Where this script does not run, the labels stay, for pointers and touch.
  */
 (function () {
   "use strict";
@@ -40,7 +41,7 @@
 
   // The first link or control of the panel on top (a11y.css hides what it covers).
   function firstInSight() {
-    var candidates = drawer ? drawer.querySelectorAll("a[href], [tabindex='0']") : [];
+    var candidates = drawer ? drawer.querySelectorAll("a[href], button, [tabindex='0']") : [];
     for (var i = 0; i < candidates.length; i++) {
       if (getComputedStyle(candidates[i]).visibility === "visible" && candidates[i].getClientRects().length) {
         return candidates[i];
@@ -68,7 +69,17 @@
     }
   });
 
-  var titles = document.querySelectorAll('.md-nav--primary .md-nav__title[for^="__nav_"]');
+  // A panel's opener: a section's label, or the current page's, which opens its contents (a
+  // label Material leaves out of the tab order, as the section's once were; Material's own
+  // Enter on a focused label opens it).
+  function opener(section) {
+    return document.querySelector('.md-nav--primary label.md-nav__link[for="' + section.id + '"]');
+  }
+  var pageContents = document.querySelector('.md-nav--primary label.md-nav__link[for="__toc"]');
+  if (pageContents && !pageContents.hasAttribute("tabindex")) pageContents.tabIndex = 0;
+
+  var titles = document.querySelectorAll(
+    '.md-nav--primary .md-nav__title[for^="__nav_"], .md-nav--primary .md-nav .md-nav__title[for="__toc"]');
   Array.prototype.forEach.call(titles, function (title) {
     var section = document.getElementById(title.htmlFor);
     if (!section) return;
@@ -81,20 +92,29 @@
     back.addEventListener("click", function (event) {
       section.checked = false;
       section.dispatchEvent(new Event("change"));
-      var opener = document.getElementById(section.id + "_label");
-      if (opener && event.detail === 0) opener.focus();
+      var from = opener(section);
+      if (from && event.detail === 0) from.focus();
     });
     // Opened by the keyboard, the panel takes the focus on its way back: the section's label,
     // where the focus was, is now under the panel. Once the key's press is over: Material opens
     // the panel on Enter's keydown, and the button would take the same press as a click.
     section.addEventListener("change", function () {
-      if (section.checked && document.activeElement === document.getElementById(section.id + "_label")) {
+      if (section.checked && document.activeElement === opener(section)) {
         setTimeout(function () { back.focus(); }, 0);
       }
     });
   });
 
   if (drawer) {
+    // Shift+Tab before the navigation's first link goes back to the menu button, which opened
+    // it, rather than to the header's search field under it (which focused opens the search).
+    drawer.addEventListener("keydown", function (event) {
+      if (event.key === "Tab" && event.shiftKey && toggle.checked && event.target === firstInSight()) {
+        event.preventDefault();
+        show(false);
+        button.focus();
+      }
+    });
     drawer.addEventListener("focusout", function (event) {
       var next = event.relatedTarget;  // null: the focus left the page, not the navigation
       if (toggle.checked && next && !drawer.contains(next) && next !== button) show(false);
