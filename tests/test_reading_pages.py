@@ -8,12 +8,13 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import jinja2
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browsing import address_of, reader, settle
-from tests.helpers import book_config, chapter_pages, nav_titles, normalise
+from tests.helpers import ROOT, book_config, chapter_pages, nav_titles, normalise
 from tests.test_browser import AXE_TAGS, SITE_NAME
 from tests.test_html_valid import vnu_errors
 
@@ -107,6 +108,17 @@ def test_the_home_page_names_the_boxes_as_the_chapters_title_them() -> None:
 
 
 # --- The 404 page -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("base_url, folder", [
+    ("/", "/fonts/"),  # the 404 page of a build without SITE_URL
+    ("/book", "/book/fonts/"), (".", "./fonts/"), ("../..", "../../fonts/"),
+])
+def test_a_chosen_typeface_is_asked_for_from_the_sites_own_fonts_folder(base_url: str, folder: str) -> None:
+    """Not from "//fonts/…", which a browser reads as another host named "fonts"."""
+    templates = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "overrides"))
+    script = templates.get_template("partials/javascripts/reading-settings.html").render(base_url=base_url)
+    assert f'sheet.href = "{folder}" + face' in script
 
 
 def check_not_found_page(page: Page) -> None:
