@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browsing import address_of, reader, settle
 from tests.helpers import ROOT, book_config, chapter_pages, nav_titles, normalise
-from tests.test_browser import AXE_TAGS, SITE_NAME
+from tests.test_browser import AXE_TAGS, SITE_NAME, new_page
 from tests.test_html_valid import vnu_errors
 
 # Phones held upright (320: the narrowest, as tests/test_browser.py has it; 390: the most common)
@@ -110,15 +110,25 @@ def test_the_home_page_names_the_boxes_as_the_chapters_title_them() -> None:
 # --- The 404 page -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("base_url, folder", [
-    ("/", "/fonts/"),  # the 404 page of a build without SITE_URL
-    ("/book", "/book/fonts/"), (".", "./fonts/"), ("../..", "../../fonts/"),
+@pytest.mark.parametrize("base_url, path, stylesheet", [
+    ("/", "a/b/missing/", "/fonts/"),  # the 404 page of a build without SITE_URL
+    ("/book", "book/a/missing/", "/book/fonts/"), ("..", "chapters/", "/fonts/"), (".", "", "/fonts/"),
 ])
-def test_a_chosen_typeface_is_asked_for_from_the_sites_own_fonts_folder(base_url: str, folder: str) -> None:
+def test_a_chosen_typeface_is_asked_for_from_the_sites_own_fonts_folder(
+        browser: Browser, base_url: str, path: str, stylesheet: str) -> None:
     """Not from "//fonts/…", which a browser reads as another host named "fonts"."""
     templates = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "overrides"))
     script = templates.get_template("partials/javascripts/reading-settings.html").render(base_url=base_url)
-    assert f'sheet.href = "{folder}" + face' in script
+    document = f"<!doctype html><html><head>{script}</head><body></body></html>"
+    with new_page(browser) as page:
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
+        page.route("**/*", lambda route: route.fulfill(
+            status=200, content_type="text/html" if route.request.resource_type == "document" else "text/css",
+            body=document if route.request.resource_type == "document" else ""))
+        page.add_init_script('localStorage.setItem("book-reading-settings", \'{"typeface": "opendyslexic"}\')')
+        page.goto(f"http://book.test/{path}")
+        assert f"http://book.test{stylesheet}opendyslexic/opendyslexic.css" in asked, asked
 
 
 def check_not_found_page(page: Page) -> None:
