@@ -69,9 +69,10 @@
     }
   });
 
-  // A panel's opener: a section's label, or the current page's, which opens its contents (a
-  // label Material leaves out of the tab order, as the section's once were; Material's own
-  // Enter on a focused label opens it).
+  // A panel's opener: a section's label, or the current page's, which opens the page's contents.
+  // Material puts its sections' labels in the tab order but not the page's: here it is put in
+  // too (below the drawer's breakpoint only, where it shows). Material's Enter on a focused
+  // label opens its panel.
   function opener(section) {
     return document.querySelector('.md-nav--primary label.md-nav__link[for="' + section.id + '"]');
   }
