@@ -177,26 +177,32 @@ class Tab:
     def act_as_reader(self) -> None:
         self.page.wait_for_load_state("load")
         act_as_reader(self.page)
+        # The quiet is counted from the reader's last click at the earliest: a payload may start
+        # a request a moment after it.
+        self.last_activity = max(self.last_activity, time.monotonic())
+
+    @property
+    def quiet(self) -> bool:
+        return not self.open_requests and time.monotonic() - self.last_activity >= self.QUIET_SECONDS
 
     def finish(self) -> Seen:
-        self.page.wait_for_load_state("load")
-        self._wait_until_quiet()
         # A request stopped before it left is reported as failed, with why: "csp" (the policy),
         # or "origin" (an SVG <use> of another site's file, which Chromium never fetches).
         self.seen.elsewhere = [r.url for r in self.asked if r.failure not in STOPPED_BEFORE_LEAVING]
         return self.seen
 
-    def _wait_until_quiet(self) -> None:
-        """Until no request has started or ended for QUIET_SECONDS and none is open, counted from
-        now at the earliest: a payload may start one a moment after the reader's last click."""
-        self.last_activity = max(self.last_activity, time.monotonic())
-        deadline = time.monotonic() + self.TIMEOUT_SECONDS
-        while self.open_requests or time.monotonic() - self.last_activity < self.QUIET_SECONDS:
-            if time.monotonic() > deadline:
-                still_open = sorted(request.url for request in self.open_requests) or "none"
-                pytest.fail(f"{self.url}: the network was not quiet for {self.QUIET_SECONDS} s within "
-                            f"{self.TIMEOUT_SECONDS:.0f} s; requests still open: {still_open}")
-            self.page.wait_for_timeout(50)  # Playwright delivers the tab's events meanwhile
+
+def wait_until_quiet(tabs: Sequence[Tab]) -> None:
+    """Until no request of any of the tabs has started or ended for QUIET_SECONDS and none is
+    open: the tabs wait together, so a batch waits for its quiet once, not once per tab."""
+    deadline = time.monotonic() + Tab.TIMEOUT_SECONDS
+    while not all(tab.quiet for tab in tabs):
+        if time.monotonic() > deadline:
+            tab = next(tab for tab in tabs if not tab.quiet)
+            still_open = sorted(request.url for request in tab.open_requests) or "none"
+            pytest.fail(f"{tab.url}: the network was not quiet for {Tab.QUIET_SECONDS} s within "
+                        f"{Tab.TIMEOUT_SECONDS:.0f} s; requests still open: {still_open}")
+        tabs[0].page.wait_for_timeout(50)  # Playwright delivers every tab's events meanwhile
 
 
 def visit_all(browser: Browser, urls: Sequence[str], *, own: str, tabs: int = 6) -> dict[str, Seen]:
@@ -213,6 +219,7 @@ def visit_all(browser: Browser, urls: Sequence[str], *, own: str, tabs: int = 6)
                 tab.open(url)
             for tab, _ in batch:
                 tab.act_as_reader()
+            wait_until_quiet([tab for tab, _ in batch])
             for tab, url in batch:
                 seen[url] = tab.finish()
     finally:
