@@ -249,7 +249,7 @@ def write_markdown(results: dict[str, dict[str, object]], preview: dict[str, dic
     if content:
         lines += ["", "## A pull request that changes only pages", "",
                   "What the checks run after their set-up when a pull request changes only the book's pages and "
-                  "images (`.github/workflows/ci.yml`, `scripts/checks_needed.py`): `make check-content`, that is "
+                  "images, and at most `nav:` in `mkdocs.yml` (`.github/workflows/ci.yml`, `scripts/checks_needed.py`): `make check-content`, that is "
                   "`make book`, `make lint` and `make test-content`, in a fresh clone with its packages installed. "
                   f"Runs: {', '.join(str(s) for s in content['runs_s'])} s.",  # type: ignore[union-attr]
                   "Any other pull request runs the whole suite, `make test`."]

@@ -5,17 +5,20 @@
 Prints `tests=content` or `tests=full` (a line for $GITHUB_OUTPUT), and on stderr the reason.
 
 - `content`: a pull request that changes only the book's pages and images (Markdown and images
-  under docs/, added, changed or deleted). The book is built with its chapter checks, linted, and
-  the tests of the real book that a page can break run (`make test-content`): about a minute.
+  under docs/, added, changed or deleted), and in mkdocs.yml at most its `nav:`, the book's
+  table of contents (a new chapter's line). The book is built with its chapter checks, linted,
+  and the tests of the real book that a page can break run (`make test-content`): about a minute.
 - `full`: anything else. The generator's code (hooks/), its templates (overrides/, templates/),
-  the tests, the settings (mkdocs.yml, the requirements, package.json), the site's own
-  stylesheets, scripts and typefaces (docs/stylesheets/, docs/javascripts/, docs/fonts/), the
-  workflows: the whole suite runs (`make test`). So does every run that is not a pull request's:
-  a push to main, the weekly run, a run started by hand.
+  the tests, the settings (mkdocs.yml outside `nav:`, the requirements, package.json), the
+  site's own stylesheets, scripts and typefaces (docs/stylesheets/, docs/javascripts/,
+  docs/fonts/), the workflows: the whole suite runs (`make test`). So does every run that is not
+  a pull request's: a push to main, the weekly run, a run started by hand.
 
 A pull request is checked out as the merge of its branch into the base branch: the merge's first
 parent is the base, so `git diff HEAD^1 HEAD` lists exactly what merging it would change.
-Standard library only: it runs before the project's packages are installed. A pull request that
+Standard library only: it runs before the project's packages are installed. So mkdocs.yml is
+not parsed: its `nav:` is told apart by its lines (`nav_only_changed`), and a `nav:` written in
+any other form than a list of pages and titles counts as a change of the settings. A pull request that
 changes this script runs its own version of it, as it would its own workflow: the whole suite
 still runs on main once it is merged, and a maintainer reads the change before.
 """
@@ -23,6 +26,7 @@ still runs on main once it is merged, and a maintainer reads the change before.
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -30,6 +34,7 @@ from pathlib import PurePosixPath
 
 CONTENT = "content"
 FULL = "full"
+CONFIG = "mkdocs.yml"
 # A page, or an image a page shows: what an educator changes in the web editor.
 CONTENT_SUFFIXES = {".md", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico"}
 # The reading site's own code, kept in docs/ because MkDocs serves it from there.
@@ -43,14 +48,48 @@ def is_content(path: str) -> bool:
             and PurePosixPath(path).suffix.lower() in CONTENT_SUFFIXES)
 
 
-def tests_needed(changed: Iterable[str]) -> tuple[str, str]:
-    """`content` or `full` for a pull request that changes these files, and why, in a sentence."""
-    others = sorted(path for path in changed if not is_content(path))
+# The lines of a `nav:` as the book writes it (`make chapter`, CONTRIBUTING.md): a page, a title
+# and its page, or a section's title, each an item of a list; comments and blank lines. A title
+# is quoted, or plain without what YAML would read otherwise (a tag, an anchor, a colon, a #).
+_TITLE = r"""(?:"[^"\\]*"|'[^']*'|[^\s"'!&*|>%@`{}\[\],#?:-][^:#]*?)"""
+_PAGE = r"[\w./-]+\.md"
+_NAV_LINE = re.compile(rf"\s+- (?:{_PAGE}|{_TITLE}:(?: +{_PAGE})?) *(?:#.*)?")
+_NAV_START = re.compile(r"nav: *(?:#.*)?")
+
+
+def _split_nav(config: str) -> tuple[str, list[str]] | None:
+    """The configuration without its `nav:` (the key's line and the lines under it), and those
+    lines; None when it has no `nav:`, or more than one."""
+    lines = config.splitlines()
+    starts = [number for number, line in enumerate(lines) if _NAV_START.fullmatch(line)]
+    if len(starts) != 1 or sum(line.startswith("nav:") for line in lines) != 1:
+        return None
+    start = end = starts[0]
+    while end + 1 < len(lines) and (not lines[end + 1].strip() or lines[end + 1][0] in " \t#"):
+        end += 1
+    return "\n".join(lines[:start] + lines[end + 1:]), lines[start + 1:end + 1]
+
+
+def nav_only_changed(before: str, after: str) -> bool:
+    """Whether two versions of mkdocs.yml differ in their `nav:` alone, each written as a list
+    of pages and titles: what adding, moving or removing a chapter changes."""
+    old, new = _split_nav(before), _split_nav(after)
+    if old is None or new is None or old[0] != new[0]:
+        return False
+    return all(_NAV_LINE.fullmatch(line) or not line.strip() or line.lstrip().startswith("#")
+               for line in (*old[1], *new[1]))
+
+
+def tests_needed(changed: Iterable[str], *, nav_only: bool = False) -> tuple[str, str]:
+    """`content` or `full` for a pull request that changes these files (`nav_only`: mkdocs.yml
+    only in its `nav:`), and why, in a sentence."""
+    others = sorted(path for path in changed if not is_content(path) and not (nav_only and path == CONFIG))
     if others:
         shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
         return FULL, f"Files other than the book's pages changed ({shown}): the whole test suite runs."
-    return CONTENT, ("Only the book's pages and images changed: the tests of the book's content run "
-                     "(make test-content); the whole suite runs again once the change is on main.")
+    return CONTENT, ("Only the book's pages and images changed, and in mkdocs.yml at most its nav: the "
+                     "tests of the book's content run (make test-content); the whole suite runs again "
+                     "once the change is on main.")
 
 
 def changed_files(base: str, head: str) -> list[str]:
@@ -63,6 +102,17 @@ def changed_files(base: str, head: str) -> list[str]:
     return [name for name in result.stdout.split("\0") if name]
 
 
+def file_at(revision: str, path: str) -> str | None:
+    """The file's text at a commit, or None where it is not there (or not text)."""
+    result = subprocess.run(["git", "show", f"{revision}:{path}"], capture_output=True)
+    if result.returncode != 0:
+        return None
+    try:
+        return result.stdout.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--event", default="pull_request", help="the event that started the run")
@@ -72,7 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.event != "pull_request":
         tests, reason = FULL, f"A {args.event} run: the whole test suite runs."
     else:
-        tests, reason = tests_needed(changed_files(args.base, args.head))
+        changed = changed_files(args.base, args.head)
+        before, after = (file_at(args.base, CONFIG), file_at(args.head, CONFIG)) if CONFIG in changed else (None, None)
+        nav_only = before is not None and after is not None and nav_only_changed(before, after)
+        tests, reason = tests_needed(changed, nav_only=nav_only)
     print(reason, file=sys.stderr)
     print(f"tests={tests}")
     return 0

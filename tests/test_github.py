@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import checks_needed
+import new_chapter
 import pytest
 import yaml
 
@@ -337,7 +338,7 @@ def test_a_change_of_pages_and_images_alone_takes_the_content_path(changed: list
     "hooks/book.py", "hooks/ebook/site/pages.py", "tests/test_site.py",
     "tests/fixtures/check-duplicate-title/docs/index.md", "overrides/print/base.html", "templates/chapter.md",
     "requirements.txt", "requirements.in", "package.json", "package-lock.json", "Makefile",
-    "mkdocs.yml",  # a new chapter's nav: line too
+    "mkdocs.yml",  # unless only its nav: changed (below)
     ".github/workflows/ci.yml", ".github/book-problems.json", "scripts/checks_needed.py",
     "CONTRIBUTING.md",  # its table of messages is held to the code by tests
     # The reading site's own code, served from docs/, and what is neither a page nor an image.
@@ -347,6 +348,49 @@ def test_a_change_of_pages_and_images_alone_takes_the_content_path(changed: list
 def test_any_other_file_takes_the_whole_suite_even_beside_pages(path: str) -> None:
     assert checks_needed.tests_needed([path])[0] == "full"
     assert checks_needed.tests_needed(["docs/index.md", path, "docs/images/a.png"])[0] == "full"
+
+
+CONFIG_TEXT = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+NAV_LINE = "      - chapters/connection-disconnection-reconnection.md\n"
+
+
+def with_nav_line(config: str, line: str) -> str:
+    """The configuration with a line added under the book's first chapter in `nav:`."""
+    assert NAV_LINE in config
+    return config.replace(NAV_LINE, NAV_LINE + line, 1)
+
+
+@pytest.mark.parametrize("changed", [
+    new_chapter.add_to_nav(CONFIG_TEXT, "chapters/active-listening.md").text,  # as `make chapter` adds it
+    with_nav_line(CONFIG_TEXT, "      - Écoute active: chapters/ecoute-active.md  # a comment\n"),
+    with_nav_line(CONFIG_TEXT, """      - "Listening: a practice": chapters/listening.md\n"""),
+    with_nav_line(CONFIG_TEXT, "      - Q&A, and more:\n          - chapters/qa.md\n\n"),
+    CONFIG_TEXT.replace(NAV_LINE, ""),  # a chapter taken out
+    CONFIG_TEXT.replace("  - Home: index.md\n", "") + "",  # a page taken out
+])
+def test_a_change_of_the_nav_alone_is_a_change_of_the_book(changed: str) -> None:
+    assert changed != CONFIG_TEXT
+    assert checks_needed.nav_only_changed(CONFIG_TEXT, changed)
+    assert checks_needed.nav_only_changed(changed, CONFIG_TEXT)
+    nav_only = checks_needed.tests_needed(["mkdocs.yml", "docs/chapters/active-listening.md"], nav_only=True)
+    assert nav_only[0] == "content" and "nav" in nav_only[1]
+
+
+@pytest.mark.parametrize("changed", [
+    CONFIG_TEXT.replace("site_name:", "site_name: Another book #", 1),  # a setting
+    with_nav_line(CONFIG_TEXT, "      - chapters/new.md\n").replace("strict: true", "strict: false"),  # both
+    with_nav_line(CONFIG_TEXT, "      - !!python/name:os.system\n"),  # a tag: YAML would run it
+    with_nav_line(CONFIG_TEXT, "      - &pages chapters/new.md\n"),  # an anchor, used elsewhere
+    with_nav_line(CONFIG_TEXT, "      - New: !ENV [CHAPTER, chapters/new.md]\n"),
+    with_nav_line(CONFIG_TEXT, "      - New: |\n          chapters/new.md\n"),  # a block scalar
+    with_nav_line(CONFIG_TEXT, "      - {New: chapters/new.md}\n"),  # flow style
+    with_nav_line(CONFIG_TEXT, "      - chapters/new.md\n") + "nav:\n  - index.md\n",  # a second nav:
+    CONFIG_TEXT.replace("\nnav:", "\nnav: []\nnavigation:"),
+])
+def test_any_other_change_of_the_configuration_takes_the_whole_suite(changed: str) -> None:
+    assert changed != CONFIG_TEXT
+    assert not checks_needed.nav_only_changed(CONFIG_TEXT, changed)
+    assert checks_needed.tests_needed(["mkdocs.yml"], nav_only=False)[0] == "full"
 
 
 def test_the_decision_says_which_files_need_the_whole_suite() -> None:
@@ -362,13 +406,25 @@ def git(repo: Path, *args: str) -> str:
                           capture_output=True, text=True, check=True).stdout
 
 
+# What each pull request changes, file by file.
+PULL_REQUESTS = {
+    "pages": {"docs/index.md": "changed\n"},
+    "code": {"hooks/book.py": "changed\n"},
+    "chapter": {"docs/chapters/active-listening.md": "# Active listening\n",
+                "mkdocs.yml": with_nav_line(CONFIG_TEXT, "      - chapters/active-listening.md\n")},
+    "settings": {"docs/chapters/active-listening.md": "# Active listening\n",
+                 "mkdocs.yml": with_nav_line(CONFIG_TEXT, "      - chapters/active-listening.md\n")
+                 .replace("strict: true", "strict: false")},
+}
+
+
 @pytest.fixture(scope="module")
 def pull_request_checkouts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """For each change, a checkout as the workflow makes it (fetch-depth: 2) of the merge commit
     GitHub makes for a pull request, after main moved on with a change to the generator."""
     origin = tmp_path_factory.mktemp("origin")
     git(origin, "init", "-q", "-b", "main")
-    for name, text in {"docs/index.md": "# Home\n", "hooks/book.py": "x = 1\n"}.items():
+    for name, text in {"docs/index.md": "# Home\n", "hooks/book.py": "x = 1\n", "mkdocs.yml": CONFIG_TEXT}.items():
         (origin / name).parent.mkdir(parents=True, exist_ok=True)
         (origin / name).write_text(text, encoding="utf-8")
     (origin / "scripts").mkdir()
@@ -376,15 +432,18 @@ def pull_request_checkouts(tmp_path_factory: pytest.TempPathFactory) -> dict[str
     git(origin, "add", ".")
     git(origin, "commit", "-q", "-m", "base")
     checkouts = {}
-    for change, path in {"pages": "docs/index.md", "code": "hooks/book.py"}.items():
+    for change, files in PULL_REQUESTS.items():
         git(origin, "checkout", "-q", "-b", change, "main")
-        (origin / path).write_text("changed\n", encoding="utf-8")
-        git(origin, "commit", "-q", "-am", change)
+        for path, text in files.items():
+            (origin / path).parent.mkdir(parents=True, exist_ok=True)
+            (origin / path).write_text(text, encoding="utf-8")
+        git(origin, "add", ".")
+        git(origin, "commit", "-q", "-m", change)
     git(origin, "checkout", "-q", "main")
     (origin / "hooks" / "other.py").write_text("y = 2\n", encoding="utf-8")  # main moves on
     git(origin, "add", ".")
     git(origin, "commit", "-q", "-m", "main moves on")
-    for change in ("pages", "code"):
+    for change in PULL_REQUESTS:
         git(origin, "checkout", "-q", "--detach", "main")
         git(origin, "merge", "-q", "--no-ff", "-m", f"Merge {change} into main", change)
         git(origin, "update-ref", f"refs/pull/{change}/merge", "HEAD")
@@ -399,6 +458,8 @@ def pull_request_checkouts(tmp_path_factory: pytest.TempPathFactory) -> dict[str
 @pytest.mark.parametrize(("change", "event", "expected"), [
     ("pages", "pull_request", "content"),
     ("code", "pull_request", "full"),
+    ("chapter", "pull_request", "content"),  # a new page and its line in nav:
+    ("settings", "pull_request", "full"),
     ("pages", "push", "full"),  # main, the weekly run and a run by hand run the whole suite
     ("pages", "schedule", "full"),
 ])
@@ -420,6 +481,7 @@ def test_the_decision_step_reads_what_the_merge_changes(
     assert result.returncode == 0, result.stderr
     assert output.read_text(encoding="utf-8") == f"tests={expected}\n"
     assert ("hooks/book.py" in result.stderr) == (change == "code" and event == "pull_request")
+    assert ("changed (mkdocs.yml)" in result.stderr) == (change == "settings" and event == "pull_request")
     assert "hooks/other.py" not in result.stderr
 
 
