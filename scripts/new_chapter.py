@@ -520,8 +520,8 @@ def report(result: Result, title: str) -> str:
                  "report what still needs fixing).")
     # As CONTRIBUTING.md says: the checks of a change to pages, on this computer, in about a minute.
     steps.append("make check-content   before you open the pull request: it builds the book, lints "
-                 "it and runs the tests a page can break (about a minute). Then commit the chapter "
-                 f"and {CONFIG} together.")
+                 "it and runs the tests a page can break (about a minute). Then commit the chapter, "
+                 f"{CONFIG} and any picture it shows (in docs/images/) together.")
     lines.append("Next:")
     lines += [f"  {n}. {step}" for n, step in enumerate(steps, start=1)]
     return "\n".join(lines)

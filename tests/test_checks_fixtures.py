@@ -52,7 +52,7 @@ ONE_PROBLEM = {
     # MkDocs' own warnings, told the same way and stopping the build before anything is written.
     "check-page-not-in-nav": ("docs/chapters/listening.md", 1, ["not in the book's navigation", "'- chapters/listening.md'", "nav: in mkdocs.yml"]),
     "check-link-missing-page": ("docs/index.md", 10, ["the link 'chapters/reconection.md' leads to no page or file of the book", "relative to this file"]),
-    "check-image-missing": ("docs/index.md", 10, ["the link 'images/two-people.png' leads to no page or file", "put the image in docs/images/"]),
+    "check-image-missing": ("docs/index.md", 10, ["the link 'images/two-people.png' leads to no page or file", "there is no file docs/images/two-people.png: put the image in docs/images/"]),
     "check-download-not-offered": ("docs/index.md", 10, ["the book does not offer the EPUB (extra.downloads in mkdocs.yml)", "add epub there, or remove this link"]),
     # Told by the source checks, before the build renders a page or prints a PDF.
     "check-download-missing-chapter": ("docs/index.md", 10, ['data-download="downloads/handouts/listenin.pdf" names a chapter the book does not have', 'write e.g. data-download="downloads/handouts/listening.pdf"']),

@@ -28,7 +28,11 @@ def test_a_missing_image_says_where_images_go() -> None:
     message = ("Doc file 'index.md' contains a link 'images/x.PNG', but the target is not found among "
                "documentation files.")
     (found,) = w.explain(message)
-    assert "put the image in docs/images/" in found.message
+    assert "there is no file docs/images/x.PNG: put the image in docs/images/" in found.message
+    in_a_chapter = ("Doc file 'chapters/a.md' contains a link '../images/x.png#top', but the target "
+                    "'images/x.png#top' is not found among documentation files.")
+    (found,) = w.explain(in_a_chapter)
+    assert "there is no file docs/images/x.png: put the image in docs/images/" in found.message
 
 
 def test_warnings_it_does_not_know_are_left_to_mkdocs() -> None:

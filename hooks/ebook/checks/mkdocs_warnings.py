@@ -116,8 +116,12 @@ def explain(message: str, config_name: str = CONFIG_NAME, *, book: str = "",
             fix = ("check the name against the files the build writes to downloads/ (listed in "
                    "DEVELOPMENT.md, and in a built site's downloads/index.json)")
         elif link.split("#")[0].split("?")[0].lower().endswith(IMAGE_SUFFIXES):
-            fix = ("put the image in docs/images/ and give its path from this file, e.g. "
-                   "../images/file-name.png from a chapter")
+            # Where the link leads, so a correct path with its file not added (or not committed)
+            # is told as such, not as a path to correct. (MkDocs names the target only where it
+            # differs from the link.)
+            target = (found.group("target") or link).split("#")[0].split("?")[0]
+            fix = (f"there is no file docs/{target}: put the image in docs/images/ (and commit it with the page), and give its "
+                   "path from this file, e.g. ../images/file-name.png from a chapter")
         else:
             fix = ("give the file name of a page or file of the book, relative to this file, e.g. "
                    "other-chapter.md")
