@@ -858,6 +858,17 @@ def test_a_numbered_item_written_with_a_parenthesis_is_told_with_both_fixes(abov
     assert f"{n})" in _rendered(*above, kept) and "\\" not in _rendered(*above, kept)  # the other fix
 
 
+@pytest.mark.parametrize("text, example", [
+    ("Notice how you feel when a request is made of you by a friend.", "1. Notice how you feel when a request is…"),
+    ("Notice how you feel when a request is\u00a0made.", "1. Notice how you feel when a request…"),  # one unit
+    ("Notice how you feel when a request isn't made.", "1. Notice how you feel when a request isn't…"),  # whole
+    ("Noticehowyoufeelwhenarequestismadeofyoubyafriend.", "1. Noticehowyoufeelwhenarequestismadeofyoub…"),
+])
+def test_a_long_items_example_ends_after_a_whole_word(text: str, example: str) -> None:
+    ((_, message),) = s.parenthesis_item_problems(["Text.", "", f"1) {text}"], 1, _render)
+    assert f"e.g. {example}," in message
+
+
 def test_lines_starting_with_a_parenthesis_that_show_as_meant_are_not_told() -> None:
     lines = ["Text.", "", "    1) indented code", "", "## Example", "    1) code after a heading", "",
              "```", "1) fenced", "```", "<!--", "1) in a comment", "-->", "", "1. A list.", "",

@@ -166,7 +166,13 @@ def _marks_shown_as_text(html_text: str) -> set[int]:
 
 def _shortened(text: str) -> str:
     text = text.strip()
-    return text if len(text) <= _EXAMPLE_LENGTH else text[:_EXAMPLE_LENGTH].rstrip() + "…"
+    if len(text) <= _EXAMPLE_LENGTH:
+        return text
+    # Cut after the last whole word, so the example never ends inside one.
+    kept = text[:_EXAMPLE_LENGTH]
+    if not text[_EXAMPLE_LENGTH].isspace() and " " in kept:
+        kept = kept.rsplit(" ", 1)[0]
+    return kept.rstrip() + "…"
 
 
 def shown_body_lines(lines: Sequence[str], first: int) -> Iterable[tuple[int, str]]:
