@@ -147,13 +147,17 @@ class Tab:
     # the offline edition's pages in a full test run, naming neither the page nor a request: the
     # tab counts its requests itself, and names both if a page never goes quiet.
     QUIET_SECONDS = 0.5
+    # What a page does this long after the reader's last action is seen too, if its network is
+    # quiet by then (a payload set off by a hover, a focus or a timer, a moment later); what
+    # it would do later still is not.
+    AFTER_READER_SECONDS = 1.0
     TIMEOUT_SECONDS = 30.0
 
     def __init__(self, context: BrowserContext, *, own: str) -> None:
         self.page = context.new_page()
         self.url, self.seen, self.asked = "", Seen(), list[Request]()
         self.open_requests: set[Request] = set()
-        self.last_activity = time.monotonic()
+        self.last_activity = self.acted = time.monotonic()
         self.page.on("dialog", lambda dialog: (self.seen.dialogs.append(dialog.message), dialog.dismiss()))
         self.page.on("request", lambda request: self._started(request, own))
         self.page.on("requestfinished", self._ended)
@@ -177,13 +181,15 @@ class Tab:
     def act_as_reader(self) -> None:
         self.page.wait_for_load_state("load")
         act_as_reader(self.page)
-        # The quiet is counted from the reader's last click at the earliest: a payload may start
-        # a request a moment after it.
-        self.last_activity = max(self.last_activity, time.monotonic())
+        self.acted = time.monotonic()
 
     @property
     def quiet(self) -> bool:
-        return not self.open_requests and time.monotonic() - self.last_activity >= self.QUIET_SECONDS
+        """No request open or started or ended for QUIET_SECONDS, and AFTER_READER_SECONDS gone
+        since the reader's last action."""
+        now = time.monotonic()
+        return (not self.open_requests and now - self.last_activity >= self.QUIET_SECONDS
+                and now - self.acted >= self.AFTER_READER_SECONDS)
 
     def finish(self) -> Seen:
         # A request stopped before it left is reported as failed, with why: "csp" (the policy),
@@ -193,8 +199,8 @@ class Tab:
 
 
 def wait_until_quiet(tabs: Sequence[Tab]) -> None:
-    """Until no request of any of the tabs has started or ended for QUIET_SECONDS and none is
-    open: the tabs wait together, so a batch waits for its quiet once, not once per tab."""
+    """Until every tab is quiet (`Tab.quiet`): the tabs wait together, so a batch waits once,
+    not once per tab, and each page is given the same time after the reader's last action."""
     deadline = time.monotonic() + Tab.TIMEOUT_SECONDS
     while not all(tab.quiet for tab in tabs):
         if time.monotonic() > deadline:
@@ -206,8 +212,9 @@ def wait_until_quiet(tabs: Sequence[Tab]) -> None:
 
 
 def visit_all(browser: Browser, urls: Sequence[str], *, own: str, tabs: int = 6) -> dict[str, Seen]:
-    """Each page loaded as a reader would, a few tabs at a time, and what each did: every dialog
-    and every request to an address that does not start with `own`."""
+    """Each page loaded as a reader would, a few tabs at a time, and what each did until its
+    network was quiet, at least `Tab.AFTER_READER_SECONDS` after the reader's last action: every
+    dialog and every request to an address that does not start with `own`."""
     # A phone's pixel density: srcset's second candidate is the one the browser would fetch.
     context = browser.new_context(device_scale_factor=2)
     seen: dict[str, Seen] = {}
@@ -263,6 +270,7 @@ def test_the_harness_sees_payloads_run_on_the_same_pages_without_their_policy(
     assert "nav" in handlers.dialogs  # the navigation title's handler, on every page
     asked = {urlsplit(url).path for url in requests.elsewhere}
     assert {"/attr-heading.png", "/import.css", "/srcset.png", "/no-slashes.png", "/frame"} <= asked, asked
+    assert "/later.png" in asked, "a request a moment after the reader's last action was missed"
 
 
 def test_the_harness_sees_every_corpus_case_act_without_the_policy(browser: Browser, address: str) -> None:
