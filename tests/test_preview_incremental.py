@@ -20,6 +20,7 @@ import mkdocs
 import pytest
 from bs4 import BeautifulSoup
 
+from ebook.checks.run import PREVIEW_CLEAN, CheckRun
 from ebook.model import state
 from ebook.preview.builder import PreviewBuilder
 from tests.helpers import make_fixture_project
@@ -276,3 +277,36 @@ def served(url: str, process: subprocess.Popen[bytes], ready: Callable[[str], bo
             pass  # not serving yet
         time.sleep(0.05)
     raise AssertionError(f"{url} was not ready within {timeout} s")
+
+
+@pytest.mark.build  # the build runs git for the pages' dates
+def test_the_preview_says_when_the_problems_it_told_are_fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    """A contributor who fixed what the checks told sees that nothing is left, once: the last
+    list of problems is not the last word of the preview's log."""
+    monkeypatch.setattr(CheckRun, "told_in_preview", False)  # as a preview starts
+    project = in_preview_project(tmp_path, monkeypatch)
+    chapter = project / "docs" / "chapters" / "listening.md"
+    original = chapter.read_text(encoding="utf-8")
+    chapter.write_text(original.replace("\n## Connection\n", "\n1) Listen first.\n\n## Connection\n"), encoding="utf-8")
+    builder = PreviewBuilder(str(project / "mkdocs.yml"), str(tmp_path / "served"), SERVE_URL, strict=False)
+
+    def build_and_tell() -> tuple[str, list[str]]:
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            builder()
+        warned = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+        return warned, [r.getMessage() for r in caplog.records if r.getMessage() == PREVIEW_CLEAN]
+
+    warned, clean = build_and_tell()  # a whole build first
+    assert "starts with '1)'" in warned and clean == []
+    chapter.write_text(original.replace("\n## Connection\n", "\n1. Listen first.\n\n## Connection\n"), encoding="utf-8")
+    assert build_and_tell() == ("", [PREVIEW_CLEAN])  # the page rebuilt alone
+    chapter.write_text(original, encoding="utf-8")
+    assert build_and_tell() == ("", [])  # said once
+    chapter.write_text(original.replace("\n## Connection\n", "\n2) Reflect.\n\n## Connection\n"), encoding="utf-8")
+    assert "starts with '2)'" in build_and_tell()[0]
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    chapter.write_text(original, encoding="utf-8")
+    assert build_and_tell() == ("", [PREVIEW_CLEAN])  # after a whole build too

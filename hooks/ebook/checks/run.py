@@ -27,7 +27,7 @@ How they run, so that they add almost nothing to the build's time:
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import get_files
@@ -54,6 +54,7 @@ log = logging.getLogger("mkdocs.plugins.ebook.checks")
 
 PREVIEW_GOES_ON = ("The preview shows the book as it is now; `make book`, `make test` and the pull "
                    "request's checks stop until these are fixed.")
+PREVIEW_CLEAN = "The chapter checks find no problem now."
 
 
 class CheckRun:
@@ -64,6 +65,11 @@ class CheckRun:
     where the preview's rebuild of one page finds it: what it holds of the pages is private, and
     changed from outside only through `replace_page`.
     """
+
+    # Whether the preview's last build told problems. Kept across its builds (each whole build
+    # has a CheckRun of its own), so the first build without any says so: a contributor who
+    # fixed them sees it.
+    told_in_preview: ClassVar[bool] = False
 
     def __init__(self, config: MkDocsConfig, book: Book, *, serving: bool) -> None:
         self.serving = serving
@@ -123,6 +129,7 @@ class CheckRun:
             if self.warnings is not None:
                 self._render_as_mkdocs(config)
             problems = report.problems + rendered + self._folded_warnings(config)
+            CheckRun.told_in_preview = self.serving
             raise PluginError(format_problems(sorted(set(problems))))
 
     def page_content(self, html_text: str, page: Page, config: MkDocsConfig) -> str:
@@ -148,13 +155,23 @@ class CheckRun:
                 if file.page is not None:
                     file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
             problems += self._folded_warnings(config)
-        if problems and self.serving and not self._refused:
+        if self.serving and not self._refused:
             # A preview shows a chapter while it is being written (a new chapter keeps the
             # template's sample text for a while): the problems are listed, the pages still
             # written. Nothing unsafe ever is.
-            log.warning("%s\n%s", format_problems(sorted(set(problems))), PREVIEW_GOES_ON)
+            self.tell_in_preview(problems)
         elif problems:
+            CheckRun.told_in_preview = self.serving
             raise PluginError(format_problems(sorted(set(problems))))
+
+    def tell_in_preview(self, problems: list[Problem]) -> None:
+        """List the problems, the preview going on; or, when there are none after a build that
+        told some, say that none is left."""
+        if problems:
+            log.warning("%s\n%s", format_problems(sorted(set(problems))), PREVIEW_GOES_ON)
+        elif CheckRun.told_in_preview:
+            log.info(PREVIEW_CLEAN)
+        CheckRun.told_in_preview = bool(problems)
 
     def problems(self) -> list[Problem]:
         """What this build's checks found so far, MkDocs' own warnings aside: the refused HTML, the

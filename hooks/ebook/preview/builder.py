@@ -59,7 +59,7 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
 from ebook.checks.problems import Source, format_problems
-from ebook.checks.run import PREVIEW_GOES_ON, CheckRun
+from ebook.checks.run import CheckRun
 from ebook.model import state
 from ebook.preview.sources import Change, Snapshot, compare
 from ebook.site.journal import Journal
@@ -238,14 +238,15 @@ class PreviewBuilder:
                 # again then.
                 self.built = built
                 log.error("%s\n%s", refused, KEPT_AS_BEFORE)
+                CheckRun.told_in_preview = True
                 return False
             for page in pages:
                 _render(built, page)  # first: the edited page is served as soon as it is written
             # What the checks list after a whole build (CheckRun.env), with these pages' new
             # findings: the raw HTML links between pages are checked against every page.
             checks = state.kept(config, CheckRun)
-            if checks is not None and (problems := checks.problems()):
-                log.warning("%s\n%s", format_problems(sorted(set(problems))), PREVIEW_GOES_ON)
+            if checks is not None:
+                checks.tell_in_preview(checks.problems())
             # Every page's links to sections, as after a whole build: another page's may lead to
             # a heading of these that is gone.
             for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
