@@ -53,6 +53,10 @@ import site_inputs  # noqa: E402
 HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 WAITING = "Another build of the book is running in this folder; waiting for it to finish…"
 UP_TO_DATE = "Nothing changed since the last build: {}/ is up to date."
+# The last line of a build that stopped, after MkDocs' own, which names only its exception
+# ("Aborted with a BuildError!").
+NOT_BUILT = ("The book was not built: fix what is listed above (each problem names its file and line), "
+             "then build again. {kept}.")
 
 
 class Folders:
@@ -79,6 +83,10 @@ def build(site: Path) -> int:
                 swap_in(folders)
         finally:  # a failed or interrupted build's half-written folder (or the old site, swapped out)
             shutil.rmtree(folders.building, ignore_errors=True)
+        if returncode == 1:  # stopped by MkDocs (a problem in the book), not by a signal
+            kept = (f"{site.name}/ still holds the last book built" if site.is_dir()
+                    else f"Nothing was written to {site.name}/")
+            print(NOT_BUILT.format(kept=kept), file=sys.stderr, flush=True)
         if returncode == 0 and isinstance(reuse, str) and reuse:
             # The inputs as they were before the build: one changed meanwhile builds again.
             site_inputs.Record(Path.cwd(), site).record(reuse)

@@ -136,7 +136,19 @@ def test_a_build_stopped_by_the_checks_keeps_the_previous_site(tmp_path: Path) -
     failed = run_build(book)
     assert failed.returncode != 0
     assert "docs/chapters/copy-0.md:1: the page has no front matter" in failed.stderr
+    assert failed.stderr.rstrip().endswith("The book was not built: fix what is listed above (each problem "
+                                           "names its file and line), then build again. site/ still holds "
+                                           "the last book built.")
     assert snapshot(book / "site") == before
+
+
+def test_a_first_build_stopped_by_the_checks_says_nothing_was_written(tmp_path: Path) -> None:
+    book = copy_of_the_book(tmp_path, 1)
+    (book / "docs" / "chapters" / "copy-0.md").write_text("No front matter.\n", encoding="utf-8")
+    failed = run_build(book)
+    assert failed.returncode == 1
+    assert failed.stderr.rstrip().endswith("then build again. Nothing was written to site/.")
+    assert not (book / "site").exists()
 
 
 def test_two_builds_of_the_same_sources_are_byte_identical(tmp_path: Path) -> None:
