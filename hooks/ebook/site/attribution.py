@@ -39,18 +39,19 @@ def _e(text: str) -> str:
 def render_block(attribution: PageAttribution) -> str:
     """The visible attribution block appended to a page's content."""
     original = attribution.original
-    lines = [
-        f"<p><strong>Original work:</strong> {credit_html(original)}. "
-        f"Source: {link(original.source_url, original.source_url)}.</p>"
-    ]
-    if attribution.adapted_from:
-        lines.append(f"<p>This page is adapted from {credit_html(attribution.adapted_from)}.</p>")
-    elif attribution.written_by:
-        lines.append(
-            f"<p>This page was written for this edition by {_e(attribution.written_by)}.</p>"
-        )
+    credit = (f"<p><strong>Original work:</strong> {credit_html(original)}. "
+              f"Source: {link(original.source_url, original.source_url)}.</p>")
+    if attribution.written_by and not attribution.adapted_from:
+        # Its writer first: opening with the original work, a page written for this edition
+        # read as if it were adapted from it.
+        lines = [f"<p>This page was written for this edition by {_e(attribution.written_by)}; the "
+                 "edition is adapted from the original work.</p>", credit]
     else:
-        lines.append("<p>This page is adapted from the original work.</p>")
+        lines = [credit]
+        if attribution.adapted_from:
+            lines.append(f"<p>This page is adapted from {credit_html(attribution.adapted_from)}.</p>")
+        else:
+            lines.append("<p>This page is adapted from the original work.</p>")
     if attribution.changes:
         lines.append(f"<p>Changes: {_e(attribution.changes)}</p>")
     lines.append(
