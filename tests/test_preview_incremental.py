@@ -284,7 +284,7 @@ def test_the_preview_says_when_the_problems_it_told_are_fixed(tmp_path: Path, mo
                                                                caplog: pytest.LogCaptureFixture) -> None:
     """A contributor who fixed what the checks told sees that nothing is left, once: the last
     list of problems is not the last word of the preview's log."""
-    monkeypatch.setattr(CheckRun, "told_in_preview", False)  # as a preview starts
+    monkeypatch.setattr(CheckRun, "told_in_preview", True)  # as an earlier preview in this process left it
     project = in_preview_project(tmp_path, monkeypatch)
     chapter = project / "docs" / "chapters" / "listening.md"
     original = chapter.read_text(encoding="utf-8")
@@ -310,3 +310,37 @@ def test_the_preview_says_when_the_problems_it_told_are_fixed(tmp_path: Path, mo
     config.write_text(config.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
     chapter.write_text(original, encoding="utf-8")
     assert build_and_tell() == ("", [PREVIEW_CLEAN])  # after a whole build too
+
+    # MkDocs' own warnings, told by it as it rebuilds the page: not "no problem".
+    for added in ("See ![a picture](../images/not-there.png).", "See [it](#no-such-section)."):
+        chapter.write_text(original.replace("\n## Connection\n", f"\n{added}\n\n## Connection\n"), encoding="utf-8")
+        warned, clean = build_and_tell()
+        assert ("not-there.png" in warned or "no-such-section" in warned) and clean == [], warned
+    chapter.write_text(original, encoding="utf-8")
+    assert build_and_tell() == ("", [PREVIEW_CLEAN])
+
+
+@pytest.mark.build  # the build runs git for the pages' dates
+def test_a_refused_script_saved_away_leaves_no_refusal_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    """The page put back as it was (an editor's undo) is read again with the next change, so its
+    refusal does not stop every rebuild after it, and the preview says nothing is left."""
+    project = in_preview_project(tmp_path, monkeypatch)
+    builder = PreviewBuilder(str(project / "mkdocs.yml"), str(tmp_path / "served"), SERVE_URL, strict=False)
+    builder()
+    chapter = project / "docs" / "chapters" / "listening.md"
+    original = chapter.read_text(encoding="utf-8")
+    chapter.write_text(original.replace("\n## Connection\n", "\n<script>alert(1)</script>\n\n## Connection\n"),
+                       encoding="utf-8")
+    builder()
+    assert builder.refused == ("chapters/listening.md",)
+    chapter.write_text(original, encoding="utf-8")  # the same bytes as the last build read
+    other = next(p for p in sorted((project / "docs").rglob("*.md")) if p != chapter and "\n# " in p.read_text(encoding="utf-8"))
+    text = other.read_text(encoding="utf-8")
+    other.write_text(text + "\nA sentence.\n", encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        builder()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert "chapters/listening.md" in builder.last_change.pages and builder.refused == ()
+    assert PREVIEW_CLEAN in [r.getMessage() for r in caplog.records]

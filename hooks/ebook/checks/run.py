@@ -160,18 +160,20 @@ class CheckRun:
             # template's sample text for a while): the problems are listed, the pages still
             # written. Nothing unsafe ever is.
             self.tell_in_preview(problems)
-        elif problems:
-            CheckRun.told_in_preview = self.serving
-            raise PluginError(format_problems(sorted(set(problems))))
+        else:
+            CheckRun.told_in_preview = self.serving and bool(problems)
+            if problems:
+                raise PluginError(format_problems(sorted(set(problems))))
 
-    def tell_in_preview(self, problems: list[Problem]) -> None:
+    def tell_in_preview(self, problems: list[Problem], *, others_told: bool = False) -> None:
         """List the problems, the preview going on; or, when there are none after a build that
-        told some, say that none is left."""
+        told some, say that none is left. `others_told`: MkDocs told problems of its own meanwhile
+        (on a rebuild of one page, as it finds them), so some are left."""
         if problems:
             log.warning("%s\n%s", format_problems(sorted(set(problems))), PREVIEW_GOES_ON)
-        elif CheckRun.told_in_preview:
+        elif CheckRun.told_in_preview and not others_told:
             log.info(PREVIEW_CLEAN)
-        CheckRun.told_in_preview = bool(problems)
+        CheckRun.told_in_preview = bool(problems) or others_told
 
     def problems(self) -> list[Problem]:
         """What this build's checks found so far, MkDocs' own warnings aside: the refused HTML, the

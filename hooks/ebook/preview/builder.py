@@ -111,6 +111,10 @@ class PreviewBuilder:
         self.served = False  # a whole build has written the site the preview serves
         self.started = False
         self.last_change = Change()  # what the last rebuild found, for the log and the tests
+        # Pages whose last rebuild the checks refused: rebuilt with the next change even if their
+        # source is back as the last build read it (the refusal is kept until then).
+        self.refused: tuple[str, ...] = ()
+        CheckRun.told_in_preview = False  # a preview starts with nothing told
 
     def load_config(self) -> MkDocsConfig:
         """The configuration as `mkdocs serve` loads it, read again for each whole build."""
@@ -128,17 +132,22 @@ class PreviewBuilder:
         snapshot = Snapshot.take(self.built.config) if self.built else None
         change = compare(self.built.snapshot, snapshot) if self.built and snapshot \
             else Change(full_build="no complete build to start from")
+        if self.refused and not change.full_build:
+            change = Change(pages=tuple(dict.fromkeys(change.pages + self.refused)))
         self.last_change = change
         if not change.full_build and not change.pages:
             return
         if not change.full_build and snapshot:
             try:
-                if self.rebuild_pages(change.pages, snapshot):
+                rebuilt = self.rebuild_pages(change.pages, snapshot)
+                self.refused = () if rebuilt else change.pages
+                if rebuilt:
                     log.info("Rebuilt %s in %.2f seconds", ", ".join(change.pages), time.monotonic() - start)
                 return
             except OnePageRebuildFailed as reason:
                 change = Change(full_build=str(reason))
         log.info("Building the whole book (%s)", change.full_build)
+        self.refused = ()  # a whole build reads every page again
         self.build_all(self.load_config())
 
     # --- The whole book ------------------------------------------------------------------------
@@ -230,6 +239,10 @@ class PreviewBuilder:
             try:
                 for page in pages:
                     _populate(built, page)
+                # Once every page is read again: a page put back as it was takes its refusal away.
+                checks = state.kept(config, CheckRun)
+                if checks is not None and (refused_html := checks.refused_html()):
+                    raise RefusedHtml(format_problems(sorted(set(refused_html))))
             except RefusedHtml as refused:
                 # As a whole build, stop before any page is written. Unlike it, end well: the
                 # last build stays served, the page as it was (MkDocs' server holds every request
@@ -240,18 +253,21 @@ class PreviewBuilder:
                 log.error("%s\n%s", refused, KEPT_AS_BEFORE)
                 CheckRun.told_in_preview = True
                 return False
-            for page in pages:
-                _render(built, page)  # first: the edited page is served as soon as it is written
+            # MkDocs' own warnings (a link to a missing page, picture or section) are told as it
+            # finds them, beside the checks' list: counted, so none is taken for "no problem".
+            with _warnings_counted() as warned:
+                for page in pages:
+                    _render(built, page)  # first: the edited page is served as soon as it is written
+                # Every page's links to sections, as after a whole build: another page's may lead
+                # to a heading of these that is gone.
+                for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
+                    if file.page is not None:
+                        file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
             # What the checks list after a whole build (CheckRun.env), with these pages' new
             # findings: the raw HTML links between pages are checked against every page.
             checks = state.kept(config, CheckRun)
             if checks is not None:
-                checks.tell_in_preview(checks.problems())
-            # Every page's links to sections, as after a whole build: another page's may lead to
-            # a heading of these that is gone.
-            for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
-                if file.page is not None:
-                    file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+                checks.tell_in_preview(checks.problems(), others_told=bool(warned.get_counts()))
             shared = state.kept(config, SharedEnvironment)
             if shared is not None:  # as from on_env in a whole build, until on_post_build ends it
                 shared.share()
@@ -333,7 +349,7 @@ def _failure(error: Exception, book: Path) -> tuple[str, bool]:
 
 def _populate(built: Built, page: Page) -> None:
     """The page's source checked and converted, as in a whole build; the checks' record of it
-    replaced."""
+    replaced (what they refuse is told once every page is read: `rebuild_pages`)."""
     config, files = built.config, built.files
     checks = state.kept(config, CheckRun)  # None: the book's build has no checks
     src_uri = page.file.src_uri
@@ -342,8 +358,6 @@ def _populate(built: Built, page: Page) -> None:
         raise OnePageRebuildFailed(f"{src_uri} cannot be read")  # the whole build says why
     title = page.title
     mkdocs_build._populate_page(page, config, files)
-    if checks is not None and (refused := checks.refused_html()):
-        raise RefusedHtml(format_problems(sorted(set(refused))))
     if page.title != title:
         raise OnePageRebuildFailed(f"the title of {src_uri} changed")
 
@@ -362,6 +376,19 @@ def _render(built: Built, page: Page) -> None:
     new = entries[before:]  # the search plugin appended the page's new entries
     del entries[before:]
     entries[at:at] = new
+
+
+@contextmanager
+def _warnings_counted() -> Iterator[utils.CountHandler]:
+    """What MkDocs and the plugins warn of meanwhile, counted."""
+    logger = logging.getLogger("mkdocs")
+    counter = utils.CountHandler()
+    counter.setLevel(logging.WARNING)
+    logger.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
 
 
 @contextmanager
