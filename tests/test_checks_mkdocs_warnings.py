@@ -29,10 +29,17 @@ def test_a_missing_image_says_where_images_go() -> None:
                "documentation files.")
     (found,) = w.explain(message)
     assert "there is no file docs/images/x.PNG: put the image in docs/images/" in found.message
+    # As MkDocs words them: the target named where it differs from the link, without its fragment.
     in_a_chapter = ("Doc file 'chapters/a.md' contains a link '../images/x.png#top', but the target "
-                    "'images/x.png#top' is not found among documentation files.")
+                    "'images/x.png' is not found among documentation files.")
     (found,) = w.explain(in_a_chapter)
     assert "there is no file docs/images/x.png: put the image in docs/images/" in found.message
+    for outside in ("Doc file 'index.md' contains a link '../images/x.png', but the target is not found "
+                    "among documentation files.",
+                    "Doc file 'chapters/a.md' contains a link '../../images/x.png', but the target "
+                    "'../images/x.png' is not found among documentation files. Did you mean '../images/x.png'?"):
+        (found,) = w.explain(outside)
+        assert "it leads out of docs/, the book's folder" in found.message and "docs/.." not in found.message
 
 
 def test_warnings_it_does_not_know_are_left_to_mkdocs() -> None:

@@ -863,6 +863,8 @@ def test_a_numbered_item_written_with_a_parenthesis_is_told_with_both_fixes(abov
     ("Notice how you feel when a request is\u00a0made.", "1. Notice how you feel when a request…"),  # one unit
     ("Notice how you feel when a request isn't made.", "1. Notice how you feel when a request isn't…"),  # whole
     ("Noticehowyoufeelwhenarequestismadeofyoubyafriend.", "1. Noticehowyoufeelwhenarequestismadeofyoub…"),
+    ("Notice how you feel when a request is xy\u00a0made.", "1. Notice how you feel when a request is…"),
+    ("Notice\thow\tyou\tfeel\twhen\ta\trequest\tis\tmade of you.", "1. Notice\thow\tyou\tfeel\twhen\ta\trequest\tis…"),
 ])
 def test_a_long_items_example_ends_after_a_whole_word(text: str, example: str) -> None:
     ((_, message),) = s.parenthesis_item_problems(["Text.", "", f"1) {text}"], 1, _render)

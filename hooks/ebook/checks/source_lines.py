@@ -168,11 +168,15 @@ def _shortened(text: str) -> str:
     text = text.strip()
     if len(text) <= _EXAMPLE_LENGTH:
         return text
-    # Cut after the last whole word, so the example never ends inside one.
+    # Cut after the last whole word, so the example never ends inside one (words joined by a
+    # non-breaking space are one).
     kept = text[:_EXAMPLE_LENGTH]
-    if not text[_EXAMPLE_LENGTH].isspace() and " " in kept:
-        kept = kept.rsplit(" ", 1)[0]
+    if not _WORD_BREAK.fullmatch(text[_EXAMPLE_LENGTH]) and (breaks := list(_WORD_BREAK.finditer(kept))):
+        kept = kept[:breaks[-1].start()]
     return kept.rstrip() + "…"
+
+
+_WORD_BREAK = re.compile(r"[^\S\u00a0\u2007\u202f]")  # any space but the non-breaking ones
 
 
 def shown_body_lines(lines: Sequence[str], first: int) -> Iterable[tuple[int, str]]:
