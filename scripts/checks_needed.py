@@ -5,8 +5,8 @@
 Prints `tests=content` or `tests=full` (a line for $GITHUB_OUTPUT), and on stderr the reason.
 
 - `content`: a pull request that changes only the book's pages and images (Markdown and images
-  under docs/, added, changed or deleted), and in mkdocs.yml at most its `nav:`, the book's
-  table of contents (a new chapter's line). The book is built with its chapter checks, linted,
+  under docs/, added, changed or deleted), and in mkdocs.yml at most the pages its `nav:`
+  lists, the book's table of contents (a new chapter's line; not its sections). The book is built with its chapter checks, linted,
   and the tests of the real book that a page can break run (`make test-content`): about a minute.
 - `full`: anything else. The generator's code (hooks/), its templates (overrides/, templates/),
   the tests, the settings (mkdocs.yml outside `nav:`, the requirements, package.json), the
@@ -50,34 +50,54 @@ def is_content(path: str) -> bool:
 
 # The lines of a `nav:` as the book writes it (`make chapter`, CONTRIBUTING.md): a page, a title
 # and its page, or a section's title, each an item of a list; comments and blank lines. A title
-# is quoted, or plain without what YAML would read otherwise (a tag, an anchor, a colon, a #).
-_TITLE = r"""(?:"[^"\\]*"|'[^']*'|[^\s"'!&*|>%@`{}\[\],#?:-][^:#]*?)"""
-_PAGE = r"[\w./-]+\.md"
-_NAV_LINE = re.compile(rf"\s+- (?:{_PAGE}|{_TITLE}:(?: +{_PAGE})?) *(?:#.*)?")
-_NAV_START = re.compile(r"nav: *(?:#.*)?")
+# is quoted, or plain without a YAML tag, anchor, alias, flow collection or block scalar; a
+# comment follows a space. Whatever else such a line is read as, it is read inside `nav:`.
+_PLAIN = r"""[^\s"'!&*|>%@`{}\[\],#?:-](?:[^:#\t]|:(?=[^\s])|(?<=[^\s])#)*?"""
+_TITLE = rf"""(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|{_PLAIN})"""
+_PAGE = r"""(?:[\w./-]+\.md|"[\w./-]+\.md"|'[\w./-]+\.md')"""
+_COMMENT = r"(?: +#.*| *)"
+_NAV_LINE = re.compile(rf" *- (?:{_PAGE}|{_TITLE}:(?: +{_PAGE})?){_COMMENT}")
+_SECTION = re.compile(rf" *- {_TITLE}:{_COMMENT}")  # a section's title: its pages follow, indented
+_NAV_START = re.compile(rf"nav:{_COMMENT}")
+_NOT_A_LINE = re.compile(r" *(?:#.*)?")  # blank, or a comment alone
+# Line breaks other than "\n" (and "\r\n"), which YAML and Python's splitlines may read
+# differently: a file with any is not judged by its lines.
+_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _split_nav(config: str) -> tuple[str, list[str]] | None:
     """The configuration without its `nav:` (the key's line and the lines under it), and those
-    lines; None when it has no `nav:`, or more than one."""
-    lines = config.splitlines()
+    lines; None when it has no `nav:`, more than one, or line breaks of another kind."""
+    config = config.replace("\r\n", "\n")
+    if _OTHER_BREAKS.search(config):
+        return None
+    lines = config.split("\n")
     starts = [number for number, line in enumerate(lines) if _NAV_START.fullmatch(line)]
     if len(starts) != 1 or sum(line.startswith("nav:") for line in lines) != 1:
         return None
     start = end = starts[0]
-    while end + 1 < len(lines) and (not lines[end + 1].strip() or lines[end + 1][0] in " \t#"):
+    # Under it: what is indented, blank or a comment, and list items at its own margin.
+    while end + 1 < len(lines) and (_NOT_A_LINE.fullmatch(lines[end + 1]) or lines[end + 1][0] == " "
+                                    or lines[end + 1].startswith("- ")):
         end += 1
     return "\n".join(lines[:start] + lines[end + 1:]), lines[start + 1:end + 1]
 
 
 def nav_only_changed(before: str, after: str) -> bool:
     """Whether two versions of mkdocs.yml differ in their `nav:` alone, each written as a list
-    of pages and titles: what adding, moving or removing a chapter changes."""
+    of pages and titles, in the same sections: what adding, moving or removing a chapter
+    changes. (A section added or renamed changes the book's shape, which the whole suite reads.)"""
     old, new = _split_nav(before), _split_nav(after)
     if old is None or new is None or old[0] != new[0]:
         return False
-    return all(_NAV_LINE.fullmatch(line) or not line.strip() or line.lstrip().startswith("#")
-               for line in (*old[1], *new[1]))
+    if not all(_NAV_LINE.fullmatch(line) or _NOT_A_LINE.fullmatch(line) for line in (*old[1], *new[1])):
+        return False
+    return _sections(old[1]) == _sections(new[1])
+
+
+def _sections(nav: list[str]) -> list[str]:
+    """The titles of a `nav:`'s sections, in order, with their indentation."""
+    return [line.split(" #")[0].rstrip() for line in nav if _SECTION.fullmatch(line)]
 
 
 def tests_needed(changed: Iterable[str], *, nav_only: bool = False) -> tuple[str, str]:

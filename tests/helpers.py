@@ -149,6 +149,26 @@ def nav_titles() -> dict[str, str]:
     return {page: label or front_matter(page)["title"] for label, page in nav_entries(book_config()["nav"])}
 
 
+def top_level_titles() -> list[str]:
+    """The titles of the navigation's first level, as the drawer shows them: a page's (the
+    navigation's, or its own) or a section's."""
+    titles = []
+    for item in book_config()["nav"]:
+        label, value = next(iter(item.items())) if isinstance(item, dict) else (None, item)
+        titles.append(label or front_matter(value)["title"])
+    return titles
+
+
+def section_of(page: str) -> str:
+    """The title of the navigation's first-level section that lists the page."""
+    for item in book_config()["nav"]:
+        if isinstance(item, dict):
+            label, value = next(iter(item.items()))
+            if isinstance(value, list) and page in nav_pages(value):
+                return str(label)
+    raise AssertionError(f"{page} is in no section of nav:")
+
+
 def book_config() -> dict[str, Any]:
     return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_KeepEnvTags)
 

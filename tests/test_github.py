@@ -350,47 +350,75 @@ def test_any_other_file_takes_the_whole_suite_even_beside_pages(path: str) -> No
     assert checks_needed.tests_needed(["docs/index.md", path, "docs/images/a.png"])[0] == "full"
 
 
-CONFIG_TEXT = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-NAV_LINE = "      - chapters/connection-disconnection-reconnection.md\n"
+# The book's configuration with a nav: of its own, so that these tests hold whatever chapters
+# the book has.
+FIXED_NAV = """nav:
+  - Home: index.md
+  - Chapters:
+      - chapters/index.md
+      - chapters/listening.md
+  - About this book: about.md
+"""
+CONFIG_TEXT, _navs = re.subn(r"^nav:[^\n]*\n(?:(?:[ #][^\n]*)?\n)*", FIXED_NAV + "\n",
+                             (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), flags=re.M)
+assert _navs == 1
+NAV_LINE = "      - chapters/listening.md\n"
 
 
 def with_nav_line(config: str, line: str) -> str:
-    """The configuration with a line added under the book's first chapter in `nav:`."""
-    assert NAV_LINE in config
+    """The configuration with a line added under the first chapter in `nav:`."""
     return config.replace(NAV_LINE, NAV_LINE + line, 1)
+
+
+def with_setting(config: str, old: str, new: str) -> str:
+    assert old in config
+    return config.replace(old, new, 1)
 
 
 @pytest.mark.parametrize("changed", [
     new_chapter.add_to_nav(CONFIG_TEXT, "chapters/active-listening.md").text,  # as `make chapter` adds it
+    CONFIG_TEXT.replace("      - chapters/index.md\n", "      - chapters/index.md\n      - chapters/first.md\n"),
     with_nav_line(CONFIG_TEXT, "      - Écoute active: chapters/ecoute-active.md  # a comment\n"),
-    with_nav_line(CONFIG_TEXT, """      - "Listening: a practice": chapters/listening.md\n"""),
-    with_nav_line(CONFIG_TEXT, "      - Q&A, and more:\n          - chapters/qa.md\n\n"),
+    with_nav_line(CONFIG_TEXT, """      - "Listening: a \\"practice\\"": chapters/listening-2.md\n"""),
+    with_nav_line(CONFIG_TEXT, "      - 'It''s 9:30, C# time': 'chapters/late.md'\n"),
+    with_nav_line(CONFIG_TEXT, "      - Q&A, and more: chapters/qa.md\n\n"),
     CONFIG_TEXT.replace(NAV_LINE, ""),  # a chapter taken out
-    CONFIG_TEXT.replace("  - Home: index.md\n", "") + "",  # a page taken out
+    CONFIG_TEXT.replace("\n", "\r\n"),  # line ends as Windows writes them
 ])
 def test_a_change_of_the_nav_alone_is_a_change_of_the_book(changed: str) -> None:
     assert changed != CONFIG_TEXT
     assert checks_needed.nav_only_changed(CONFIG_TEXT, changed)
     assert checks_needed.nav_only_changed(changed, CONFIG_TEXT)
-    nav_only = checks_needed.tests_needed(["mkdocs.yml", "docs/chapters/active-listening.md"], nav_only=True)
-    assert nav_only[0] == "content" and "nav" in nav_only[1]
 
 
 @pytest.mark.parametrize("changed", [
-    CONFIG_TEXT.replace("site_name:", "site_name: Another book #", 1),  # a setting
-    with_nav_line(CONFIG_TEXT, "      - chapters/new.md\n").replace("strict: true", "strict: false"),  # both
+    with_setting(CONFIG_TEXT, "site_name:", "site_name: Another book #"),  # a setting
+    with_setting(with_nav_line(CONFIG_TEXT, "      - chapters/new.md\n"), "strict: true", "strict: false"),  # both
     with_nav_line(CONFIG_TEXT, "      - !!python/name:os.system\n"),  # a tag: YAML would run it
-    with_nav_line(CONFIG_TEXT, "      - &pages chapters/new.md\n"),  # an anchor, used elsewhere
+    with_nav_line(CONFIG_TEXT, "      - &pages chapters/new.md\n"),  # an anchor
     with_nav_line(CONFIG_TEXT, "      - New: !ENV [CHAPTER, chapters/new.md]\n"),
     with_nav_line(CONFIG_TEXT, "      - New: |\n          chapters/new.md\n"),  # a block scalar
     with_nav_line(CONFIG_TEXT, "      - {New: chapters/new.md}\n"),  # flow style
+    with_nav_line(CONFIG_TEXT, "      - chapters/new.md#not-a-comment\n"),
     with_nav_line(CONFIG_TEXT, "      - chapters/new.md\n") + "nav:\n  - index.md\n",  # a second nav:
     CONFIG_TEXT.replace("\nnav:", "\nnav: []\nnavigation:"),
+    # The book's shape: a section renamed or added, which tests of the whole suite read.
+    CONFIG_TEXT.replace("  - Chapters:\n", "  - Lessons:\n"),
+    with_nav_line(CONFIG_TEXT, "      - Q&A, and more:\n          - chapters/qa.md\n"),
+    # A line break YAML keeps inside a setting's text, where Python would split a line.
+    with_setting(with_nav_line(CONFIG_TEXT, "      - chapters/new.md\n"), "site_description: ", "site_description: \u2028"),
 ])
 def test_any_other_change_of_the_configuration_takes_the_whole_suite(changed: str) -> None:
     assert changed != CONFIG_TEXT
     assert not checks_needed.nav_only_changed(CONFIG_TEXT, changed)
-    assert checks_needed.tests_needed(["mkdocs.yml"], nav_only=False)[0] == "full"
+
+
+def test_mkdocs_yml_beside_pages_is_content_only_when_its_nav_alone_changed() -> None:
+    changed = ["mkdocs.yml", "docs/chapters/active-listening.md", "docs/images/a.png"]
+    tests, reason = checks_needed.tests_needed(changed, nav_only=True)
+    assert tests == "content" and "at most its nav" in reason
+    tests, reason = checks_needed.tests_needed(changed, nav_only=False)
+    assert tests == "full" and "(mkdocs.yml)" in reason
 
 
 def test_the_decision_says_which_files_need_the_whole_suite() -> None:

@@ -120,10 +120,14 @@ def explain(message: str, config_name: str = CONFIG_NAME, *, book: str = "",
             # is told as such, not as a path to correct. (MkDocs names the target only where it
             # differs from the link.)
             target = (found.group("target") or link).split("#")[0].split("?")[0]
-            where = (f"there is no file docs/{target}" if not target.startswith("../") else
-                     "it leads out of docs/, the book's folder, where no file is published")
-            fix = (f"{where}: put the image in docs/images/ (and commit it with the page), and give its "
-                   "path from this file, e.g. ../images/file-name.png from a chapter")
+            if target.startswith("../"):
+                fix = ("it leads out of docs/, the book's folder, where no file is published: give the "
+                       "path from this file to the image in docs/images/, e.g. ../images/file-name.png "
+                       "from a chapter, images/file-name.png from a page in docs/")
+            else:
+                fix = (f"there is no file docs/{target}: put the image in docs/images/ (and commit it "
+                       "with the page), and give its path from this file, e.g. ../images/file-name.png "
+                       "from a chapter")
         else:
             fix = ("give the file name of a page or file of the book, relative to this file, e.g. "
                    "other-chapter.md")
