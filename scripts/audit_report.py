@@ -56,7 +56,9 @@ def summary(checks: list[Check]) -> str:
 def report_data(checks: list[Check], when: datetime, page: html.HtmlElement) -> dict[str, Any]:
     """The report for programs: each check's tool, version, date, what it checked and found."""
     date = when.isoformat().replace("+00:00", "Z")
-    credit = page.xpath("string(//*[contains(@class, 'book-attribution')]/p[1])")
+    # The credit of the original work, which a page written for this edition has second.
+    credit = page.xpath("string(//*[contains(@class, 'book-attribution')]"
+                        "/p[contains(@class, 'book-original-work')])")
     return {
         "book": page.xpath("string(//meta[@property='og:site_name']/@content)"),
         "original_work": " ".join(credit.split()),

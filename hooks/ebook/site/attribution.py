@@ -25,6 +25,7 @@ from typing import Any
 from ebook.model.credits import Credits, PageAttribution, Work, credit_html, link
 
 BLOCK_CLASS = "book-attribution"
+ORIGINAL_CLASS = "book-original-work"  # the block's credit of the original work, wherever it is in it
 CREDIT_MARKER = "<!-- suggested credit -->"  # a line of its own in a page's Markdown
 CREDIT_CLASS = "book-suggested-credit"
 
@@ -39,7 +40,7 @@ def _e(text: str) -> str:
 def render_block(attribution: PageAttribution) -> str:
     """The visible attribution block appended to a page's content."""
     original = attribution.original
-    credit = (f"<p><strong>Original work:</strong> {credit_html(original)}. "
+    credit = (f'<p class="{ORIGINAL_CLASS}"><strong>Original work:</strong> {credit_html(original)}. '
               f"Source: {link(original.source_url, original.source_url)}.</p>")
     if attribution.written_by and not attribution.adapted_from:
         # Its writer first: opening with the original work, a page written for this edition
