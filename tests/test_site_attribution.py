@@ -84,11 +84,9 @@ def test_page_written_for_this_edition_credits_its_contributors() -> None:
     html = block({"attribution": {"written_by": "Ada Lovelace and the editors"}})
     text = html.get_text(" ")
     text = " ".join(text.split())
-    # The page's writer first: the original work, credited on every page, is what the edition,
-    # not the page, is adapted from.
-    assert text.startswith("This page was written for this edition by Ada Lovelace and the editors; "
-                           "the edition is adapted from the original work. Original work: "
-                           "Post-Secondary Peer Support Training Curriculum"), text
+    # The page's writer first, then the original work, credited on every page.
+    assert text.startswith("This page was written for this edition by Ada Lovelace and the editors. "
+                           "Original work: Post-Secondary Peer Support Training Curriculum"), text
     assert "This page is adapted from" not in text
     assert "Jenn Cusick" in text
 

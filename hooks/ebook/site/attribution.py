@@ -45,8 +45,7 @@ def render_block(attribution: PageAttribution) -> str:
     if attribution.written_by and not attribution.adapted_from:
         # Its writer first: opening with the original work, a page written for this edition
         # read as if it were adapted from it.
-        lines = [f"<p>This page was written for this edition by {_e(attribution.written_by)}; the "
-                 "edition is adapted from the original work.</p>", credit]
+        lines = [f"<p>This page was written for this edition by {_e(attribution.written_by)}.</p>", credit]
     else:
         lines = [credit]
         if attribution.adapted_from:
