@@ -6,8 +6,9 @@ Prints `tests=content` or `tests=full` (a line for $GITHUB_OUTPUT), and on stder
 
 - `content`: a pull request that changes only the book's pages and images (Markdown and images
   under docs/, added, changed or deleted), and in mkdocs.yml at most the pages its `nav:`
-  lists, the book's table of contents (a new chapter's line; not its sections). The book is built with its chapter checks, linted,
-  and the tests of the real book that a page can break run (`make test-content`): about a minute.
+  lists, the book's table of contents (a new chapter's line; not its sections). The book is
+  built with its chapter checks, linted, and the tests of the real book that a page can break
+  run (`make test-content`): about a minute.
 - `full`: anything else. The generator's code (hooks/), its templates (overrides/, templates/),
   the tests, the settings (mkdocs.yml outside `nav:`, the requirements, package.json), the
   site's own stylesheets, scripts and typefaces (docs/stylesheets/, docs/javascripts/,
@@ -18,9 +19,9 @@ A pull request is checked out as the merge of its branch into the base branch: t
 parent is the base, so `git diff HEAD^1 HEAD` lists exactly what merging it would change.
 Standard library only: it runs before the project's packages are installed. So mkdocs.yml is
 not parsed: its `nav:` is told apart by its lines (`nav_only_changed`), and a `nav:` written in
-any other form than a list of pages and titles counts as a change of the settings. A pull request that
-changes this script runs its own version of it, as it would its own workflow: the whole suite
-still runs on main once it is merged, and a maintainer reads the change before.
+any other form than a list of pages and titles counts as a change of the settings. A pull
+request that changes this script runs its own version of it, as it would its own workflow: the
+whole suite still runs on main once it is merged, and a maintainer reads the change before.
 """
 
 from __future__ import annotations

@@ -46,19 +46,26 @@ STARTS_FIRST = ("test_grow_book.py",)
 # chapters adds no colour (the chapters use the boxes and elements the real book has), and the
 # dark variants run on the real book.
 LIGHT_ONLY = "--light-scheme-only"
+# And the variants at the middle of the three reading widths (a phone's 390 px): a longer title or
+# list shows first at the narrowest (320 px), which the rerun keeps, with the desktop's.
+NO_MIDDLE_WIDTH = "--no-middle-width"
+MIDDLE_WIDTH = 390
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(LIGHT_ONLY, action="store_true",
                      help="leave out the tests' dark-scheme variants (the grown book's rerun)")
+    parser.addoption(NO_MIDDLE_WIDTH, action="store_true",
+                     help=f"leave out the tests' variants at {MIDDLE_WIDTH} px wide (the grown book's rerun)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption(LIGHT_ONLY):
-        dark = {item for item in items
-                if getattr(getattr(item, "callspec", None), "params", {}).get("scheme") == "dark"}
-        config.hook.pytest_deselected(items=list(dark))
-        items[:] = [item for item in items if item not in dark]
+    for option, name, value in ((LIGHT_ONLY, "scheme", "dark"), (NO_MIDDLE_WIDTH, "width", MIDDLE_WIDTH)):
+        if config.getoption(option):
+            left = {item for item in items
+                    if getattr(getattr(item, "callspec", None), "params", {}).get(name) == value}
+            config.hook.pytest_deselected(items=list(left))
+            items[:] = [item for item in items if item not in left]
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if REAL_BOOK_FIXTURES & fixtures:

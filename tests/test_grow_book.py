@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LIGHT_ONLY
+from tests.conftest import LIGHT_ONLY, MIDDLE_WIDTH, NO_MIDDLE_WIDTH
 from tests.helpers import FIXTURES, ROOT, front_matter, git
 
 GROWN = FIXTURES / "grown-chapters"
@@ -77,7 +77,7 @@ def test_every_test_of_the_real_book_passes_on_the_grown_book(grown: Path) -> No
     env = {**ours, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-m", "book", "-q", "-x", "--no-header", "-p", "no:cacheprovider",
-         "--tb=short", LIGHT_ONLY],
+         "--tb=short", LIGHT_ONLY, NO_MIDDLE_WIDTH],
         cwd=grown, env=env, capture_output=True, text=True,
     )
     tail = "\n".join(result.stdout.splitlines()[-60:])
@@ -85,7 +85,7 @@ def test_every_test_of_the_real_book_passes_on_the_grown_book(grown: Path) -> No
     assert re.search(r"\d+ passed", tail) and "skipped" not in tail
 
 
-def test_the_reruns_option_leaves_out_the_dark_scheme_variants_alone() -> None:
+def test_the_reruns_options_leave_out_the_dark_scheme_and_middle_width_variants_alone() -> None:
     def collected(*options: str) -> set[str]:
         listed = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
                                  "-n", "0", "-m", "book", *options], cwd=ROOT, capture_output=True, text=True)
@@ -95,3 +95,5 @@ def test_the_reruns_option_leaves_out_the_dark_scheme_variants_alone() -> None:
     every, light = collected(), collected(LIGHT_ONLY)
     dark = {test for test in every if re.search(r"\[(.*-)?dark(-.*)?\]$", test)}
     assert dark and light == every - dark
+    middle = {test for test in every if re.search(rf"\[(.*-)?{MIDDLE_WIDTH}(-.*)?\]$", test)}
+    assert middle and collected(NO_MIDDLE_WIDTH) == every - middle
