@@ -211,7 +211,7 @@ def wait_until_quiet(tabs: Sequence[Tab]) -> None:
         tabs[0].page.wait_for_timeout(50)  # Playwright delivers every tab's events meanwhile
 
 
-def visit_all(browser: Browser, urls: Sequence[str], *, own: str, tabs: int = 6) -> dict[str, Seen]:
+def visit_all(browser: Browser, urls: Sequence[str], *, own: str, tabs: int = 12) -> dict[str, Seen]:
     """Each page loaded as a reader would, a few tabs at a time, and what each did until its
     network was quiet, at least `Tab.AFTER_READER_SECONDS` after the reader's last action: every
     dialog and every request to an address that does not start with `own`."""
