@@ -215,7 +215,7 @@ def test_guide_adds_the_chapter_and_its_nav_line_in_the_same_pull_request() -> N
     # page first.
     assert example["nav"][0] == real["nav"][0]
     assert example_chapters[0] == real_chapters[0] and set(example_chapters[1:-1]) <= set(real_chapters)
-    assert example_chapters[-1] == "chapters/active-listening.md" not in real_chapters
+    assert example_chapters[-1] == "chapters/active-listening.md"  # the new one, last
     terminal = squashed(section(TEXT, "### With a terminal: `make chapter`"))
     assert "git add docs/chapters/active-listening.md mkdocs.yml" in terminal
     # The checks of a change to pages, as `make chapter`'s next steps say too; not `make test`.
