@@ -324,17 +324,50 @@ def lines_of(pdf: Path, name: str) -> list[tuple[int, int]]:
             if re.search(rf"\b{name}w\d", line)]
 
 
+def reflection_title_page(pdf: Path) -> int:
+    return next(n for n, text in enumerate(body_text(pdf).split("\f"), start=1) if "For Reflection" in text)
+
+
 def test_a_short_reflection_box_moves_to_the_next_page_whole_rather_than_split(tmp_path: Path) -> None:
     """A few prompts, to think about together, print on one page with their title: the box that
     does not fit in the room left on a page (the real chapter's: two short prompts and a long one)
-    starts the next page, leaving no band empty inside it, and the page before less than half empty."""
+    starts the next page, leaving no band empty inside it, where that leaves the page before at
+    most a third empty."""
     # Room left on the first page for the box's title and its first two prompts, not the third.
     before = "".join(f"<p>{words(f'p{n}', 60)}.</p>" for n in range(1, 5)) + f"<p>{words('p5', 10)}.</p>"
     pdf = printed_handout(tmp_path, before, reflection_box([14, 14, 50]))
-    title = next(n for n, text in enumerate(body_text(pdf).split("\f"), start=1) if "For Reflection" in text)
+    title = reflection_title_page(pdf)
     assert {page for name in ("q1", "q2", "q3") for page, _ in lines_of(pdf, name)} == {title}
     assert title == 2 and {page for page, _ in lines_of(pdf, "p5")} == {1}
-    assert empty_shares(pdf)[title - 2] <= 0.5
+    assert empty_shares(pdf)[title - 2] <= EMPTY_AT_MOST
+
+
+def test_a_short_reflection_box_that_would_leave_more_than_a_third_of_a_page_empty_runs_on_instead(
+        tmp_path: Path) -> None:
+    """Moved whole, a short box (with the credit kept with its last lines) would leave the page
+    before more than a third empty: it starts where the text before it ends, its title with its
+    first prompts, and runs on to the next page."""
+    # Room left on the first page for the box's title and three of its four prompts: moved whole,
+    # the box would leave about two fifths of the page empty.
+    before = "".join(f"<p>{words(f'p{n}', 60)}.</p>" for n in range(1, 4)) + f"<p>{words('p5', 10)}.</p>"
+    pdf = printed_handout(tmp_path, before, reflection_box([14, 14, 50, 30]))
+    assert reflection_title_page(pdf) == 1
+    assert {page for page, _ in lines_of(pdf, "q1")} == {1} and max(page for page, _ in lines_of(pdf, "q4")) == 2
+    assert empty_shares(pdf)[0] <= EMPTY_AT_MOST
+
+
+def test_the_headings_above_a_reflection_box_move_with_it_and_stay_with_it_when_it_runs_on(tmp_path: Path) -> None:
+    """A heading right above a box is never left at the foot of a page without it, whether the
+    box moves to the next page whole or runs on from where the text before it ends."""
+    for paragraphs, box in ((4, [14, 14, 50]), (3, [14, 14, 50, 30])):
+        folder = tmp_path / str(paragraphs)
+        folder.mkdir()
+        before = "".join(f"<p>{words(f'p{n}', 60)}.</p>" for n in range(1, paragraphs + 1)) + f"<p>{words('p9', 10)}.</p>"
+        pdf = printed_handout(folder, before + '<h2 id="think">Think it over</h2>', reflection_box(box))
+        pages = body_text(pdf).split("\f")
+        heading = next(n for n, text in enumerate(pages, start=1) if "Think it over" in text)
+        assert heading == reflection_title_page(pdf), (paragraphs, heading)
+        assert {page for page, _ in lines_of(pdf, "p9")} == {1}
 
 
 def test_a_long_reflection_box_runs_on_between_its_prompts_from_where_the_text_before_ends(tmp_path: Path) -> None:

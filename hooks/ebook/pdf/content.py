@@ -12,6 +12,8 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
+from ebook.pdf import box_breaks
+
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
 
@@ -40,7 +42,8 @@ def has_classes(tag: Tag, *names: str) -> bool:
 
 def clean_content(fragment: Tag, *, base_url: str) -> None:
     """Ready a page's content for print, in place: no chrome, blocks open, links that work,
-    and paragraphs and reflection boxes too long to move whole to the next page marked so.
+    paragraphs and reflection boxes too long to move whole to the next page marked so, and the
+    other reflection boxes marked for a printing to say where they land (`box_breaks`).
 
     Links to other pages of the site point at the published site (`base_url`, the online
     address of the document's folder) or, with no address set, become plain text.
@@ -59,10 +62,13 @@ def clean_content(fragment: Tag, *, base_url: str) -> None:
     for block in fragment.find_all(["p", "li"]):
         if long_block(block.get_text()):
             mark_long(block)
-    for box in fragment.find_all(lambda tag: (tag.name == "div" and has_classes(tag, "admonition", "reflection"))
-                                 or (tag.name == "details" and has_classes(tag, "reflection"))):
+    boxes = fragment.find_all(lambda tag: (tag.name == "div" and has_classes(tag, "admonition", "reflection"))
+                              or (tag.name == "details" and has_classes(tag, "reflection")))
+    for number, box in enumerate(boxes, start=1):
         if box_lines(box) > KEPT_WHOLE_LINES:
             mark_long(box)
+        else:  # kept whole, unless a printing finds it leaves too much of a page empty
+            box_breaks.mark_kept_box(box, number)
     for link in fragment.find_all("a", href=True):
         href = str(link["href"])
         if href.startswith("#") or urlsplit(href).scheme:

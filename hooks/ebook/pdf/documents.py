@@ -200,6 +200,11 @@ def css_string(text: str) -> Markup:
 
 # Each paper's height: print.css scales a picture to the page's body, the height less margins.
 PAPER_HEIGHTS = {"letter": "279.4mm", "A4": "297mm"}
+# The pages' margins in millimetres (base.html), where the running head and the footer go.
+MARGIN_TOP_MM = 22
+MARGIN_SIDES_MM = 20
+MARGIN_BOTTOM_MM = 20
+POINTS_PER_MM = 72 / 25.4
 
 
 # A running head longer than this is shortened: in the margin it would wrap onto lines that
@@ -232,6 +237,7 @@ def document_context(metadata: PdfMetadata, sheets: Sequence[str], setup: PrintS
         "keywords": ", ".join(metadata.keywords), "language": metadata.language,
         "stylesheets": tuple(sheets), "paper": setup.settings.paper,
         "paper_height": PAPER_HEIGHTS[setup.settings.paper], "body": setup.body,
+        "margins": {"top": f"{MARGIN_TOP_MM}mm", "sides": f"{MARGIN_SIDES_MM}mm", "bottom": f"{MARGIN_BOTTOM_MM}mm"},
         "head_left": running_head(setup.book.title), "head_right": running_head(head), "foot_left": foot,
         "credit": credits.page_credit_lines(running_head(credits.original.title, CREDIT_TITLE_MAX)),
     }

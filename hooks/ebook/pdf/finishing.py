@@ -12,8 +12,9 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mkdocs.exceptions import PluginError
 
@@ -26,29 +27,44 @@ if TYPE_CHECKING:
 # --- Reading a printed PDF -------------------------------------------------------------------
 
 
-def destination_pages(pdf: bytes) -> tuple[dict[str, int], int]:
-    """The page (from 1) each named destination of the PDF lands on, by its name, and how many
-    pages the PDF has.
+class Place(NamedTuple):
+    """Where a named destination leads: its page (from 1) and its top, in points from the foot."""
+
+    page: int
+    top: float
+
+
+@dataclass(frozen=True)
+class Destinations:
+    places: dict[str, Place]  # by name
+    count: int  # the PDF's pages
+    page_height: float  # its first page's, in points
+
+
+def destinations(pdf: bytes) -> Destinations:
+    """Where each named destination of the PDF leads, and how many pages the PDF has.
 
     Chromium writes a named destination for every element a link in the document points at
-    (shown or not): the book's table of contents links to every heading it lists, a
-    collection to where each of its parts begins.
+    (shown or not), as [page /XYZ left top zoom]: the book's table of contents links to every
+    heading it lists, a collection to where each of its parts begins, and a kept reflection box's
+    mark to itself and its box (`box_breaks`).
     """
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         numbers = {page.obj.objgen: i for i, page in enumerate(doc.pages, start=1)}
-        found: dict[str, int] = {}
+        entries: list[tuple[str, Any]] = []
         root = doc.Root
         if "/Dests" in root:
-            for name, dest in root.Dests.items():
-                found[name.lstrip("/")] = numbers[dest[0].objgen]
+            entries += [(name.lstrip("/"), dest) for name, dest in root.Dests.items()]
         if "/Names" in root and "/Dests" in root.Names:
-            for entry, dest in pikepdf.NameTree(root.Names.Dests).items():
-                dest = dest.D if isinstance(dest, pikepdf.Dictionary) else dest
-                found[str(entry)] = numbers[dest[0].objgen]
-        count = len(doc.pages)
-    return found, count
+            entries += [(str(name), dest.D if isinstance(dest, pikepdf.Dictionary) else dest)
+                        for name, dest in pikepdf.NameTree(root.Names.Dests).items()]
+        places = {name: Place(numbers[dest[0].objgen], float(dest[3]) if len(dest) > 3 else 0.0)
+                  for name, dest in entries}
+        box = doc.pages[0].mediabox if len(doc.pages) else None
+        height = float(box[3]) - float(box[1]) if box is not None else 0.0
+        return Destinations(places, len(doc.pages), height)
 
 
 def page_count(data: bytes) -> int:

@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING
 from mkdocs.exceptions import PluginError
 
 from ebook.model import build_cache
-from ebook.pdf import finishing
-from ebook.pdf.documents import TEMPLATES_DIR, css_string, part_targets
+from ebook.pdf import box_breaks, finishing
+from ebook.pdf.documents import (MARGIN_BOTTOM_MM, MARGIN_TOP_MM, POINTS_PER_MM, TEMPLATES_DIR, css_string,
+                                 part_targets)
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
@@ -111,13 +112,19 @@ def measured_numbers(document: PrintDocument, pdf: bytes) -> dict[str, int]:
 
 def measured(document: PrintDocument, pdf: bytes) -> tuple[dict[str, int], int]:
     """`measured_numbers`, and how many pages of front matter come before the body's page 1."""
+    return measured_from(document, finishing.destinations(pdf))
+
+
+def measured_from(document: PrintDocument, printed: finishing.Destinations) -> tuple[dict[str, int], int]:
+    """`measured`, from the printing's named destinations."""
     if document.toc:
-        pages = _landed(document, pdf, numbered(document), "a heading its contents list (each needs an id)")[0]
+        pages = _landed(document, printed, numbered(document), "a heading its contents list (each needs an id)")
         front = front_matter_pages(document, pages)
         return {target: page - front for target, page in pages.items()}, front
     if document.parts:
         targets = part_targets(len(document.parts))
-        starts, count = _landed(document, pdf, targets, "where a chapter begins (collection.html links to each)")
+        starts = _landed(document, printed, targets, "where a chapter begins (collection.html links to each)")
+        count = printed.count
         ends = [starts[target] for target in targets[1:]] + [count + 1]
         counts = [end - starts[target] for target, end in zip(targets, ends)]
         if starts[targets[0]] != 1 or min(counts) < 1:
@@ -127,15 +134,15 @@ def measured(document: PrintDocument, pdf: bytes) -> tuple[dict[str, int], int]:
     return {}, 0
 
 
-def _landed(document: PrintDocument, pdf: bytes, targets: Sequence[str], what: str) -> tuple[dict[str, int], int]:
-    """The page each target landed on, and the PDF's number of pages; an error names the
-    targets the printing has no destination for, and what they should be (`what`)."""
-    found, count = finishing.destination_pages(pdf)
-    missing = [target for target in targets if target not in found]
+def _landed(document: PrintDocument, printed: finishing.Destinations, targets: Sequence[str],
+            what: str) -> dict[str, int]:
+    """The page each target landed on; an error names the targets the printing has no
+    destination for, and what they should be (`what`)."""
+    missing = [target for target in targets if target not in printed.places]
     if missing:
         raise PluginError(f"{document.path}: the printed document has no destination for {missing[:5]}: "
                           f"each should be {what}.")
-    return {target: found[target] for target in targets}, count
+    return {target: printed.places[target].page for target in targets}
 
 
 def front_matter_pages(document: PrintDocument, pages: Mapping[str, int]) -> int:
@@ -195,17 +202,28 @@ async def print_until_numbers_hold(
     # kept them. Without, the first printing only measures where headings and parts land (its
     # named destinations): it shows nothing and has no tags, neither of which changes the layout.
     current = with_numbers(document, document.last_numbers) if document.last_numbers else document.html
-    measuring = (document.toc or bool(document.parts)) and not document.last_numbers
-    for printing in range(1, MAX_TOC_PASSES + 1):
+    boxes = box_breaks.kept_boxes(document.html)
+    measuring = (document.toc or bool(document.parts) or bool(boxes)) and not document.last_numbers
+    unsplit, split = document.html, set[str]()
+    printing = 0
+    # Each printing that lets more boxes break earns one more: there are only so many boxes.
+    while printing < MAX_TOC_PASSES + len(split):
+        printing += 1
         data = await print_html(measuring_html(current) if measuring else current, printing, not measuring)
-        numbers, front = await asyncio.to_thread(measured, document, data)
+        printed = await asyncio.to_thread(finishing.destinations, data)
+        numbers, front = measured_from(document, printed)
+        more = box_breaks.boxes_to_split(printed, boxes, margin_top=MARGIN_TOP_MM * POINTS_PER_MM,
+                                         margin_bottom=MARGIN_BOTTOM_MM * POINTS_PER_MM) - split
+        if more:
+            split |= more
+            document = dataclasses.replace(document, html=box_breaks.with_boxes_split(unsplit, split))
         filled = with_numbers(document, numbers)
         if filled == current and not measuring:
             return Printed(data=data, numbers=numbers, printings=printing, front_pages=front)
         del data  # not held while the document prints again
         current, measuring = filled, False
     raise PluginError(
-        f"{document.path}: the page numbers still moved after {MAX_TOC_PASSES} "
+        f"{document.path}: the page numbers still moved after {printing} "
         f"printings; check the templates in overrides/{TEMPLATES_DIR}/."
     )
 
