@@ -3,10 +3,13 @@ and the decision from where they landed (tests/test_print_layout.py prints them)
 
 from __future__ import annotations
 
+from bs4 import BeautifulSoup
+
 from ebook.pdf import box_breaks
 from ebook.pdf.box_breaks import KeptBox, boxes_to_split, kept_boxes, with_boxes_split
 from ebook.pdf.chapter_documents import collection_document, handout_document
 from ebook.pdf.content import clean_content
+from ebook.pdf.documents import made_to_measure
 from ebook.pdf.finishing import Destinations, Place
 from tests.print_documents import CHAPTER, CHAPTER_PAGE, print_setup
 from tests.test_print_layout import reflection_box, words
@@ -19,20 +22,53 @@ def handout_html(page: str) -> str:
 
 def test_a_kept_box_and_the_text_before_it_are_marked_with_the_chapters_own_ids() -> None:
     html = handout_html(CHAPTER_PAGE)
-    assert kept_boxes(html) == [KeptBox(f"{CHAPTER.slug}--book-print-box-1-before", f"{CHAPTER.slug}--book-print-box-1")]
-    assert html.index('id="trust--book-print-box-1-before"') < html.index('id="trust--book-print-box-1"')
+    mark = f"{CHAPTER.slug}--book-print-mark-1"
+    assert kept_boxes(html) == [KeptBox(mark, f"{mark}-box")]
+    assert html.index(f'id="{mark}"') < html.index('class="admonition reflection"') < html.index(f'id="{mark}-box"')
 
 
-def test_the_mark_goes_before_the_headings_that_move_with_the_box_and_a_box_keeps_its_own_id() -> None:
-    from bs4 import BeautifulSoup
-
-    page = BeautifulSoup("<article><p>Text.</p><h2>Think</h2><h3>Alone</h3>"
-                         '<div class="admonition reflection" id="own"><p class="admonition-title">T</p>'
-                         "<ul><li>Why?</li></ul></div></article>", "html.parser")
+def cleaned(article: str) -> BeautifulSoup:
+    page = BeautifulSoup(f"<article>{article}</article>", "html.parser")
     clean_content(page, base_url="")
-    order = [tag.name if tag.name != "div" else tag.get("class", [""])[0] for tag in page.article.find_all(recursive=False)]
-    assert order == ["p", box_breaks.MARK_CLASS, "h2", "h3", "admonition"]
-    assert kept_boxes(str(page)) == [KeptBox("book-print-box-1-before", "own")]
+    return page
+
+
+def top_level(page: BeautifulSoup) -> list[str]:
+    """The article's children: each element's name, a box's or mark's last class."""
+    assert page.article is not None
+    return [tag.name if tag.name != "div" else tag.get_attribute_list("class")[-1]
+            for tag in page.article.find_all(recursive=False)]
+
+
+BOX = '<div class="admonition reflection"{}><p class="admonition-title">T</p><ul><li>Why?</li></ul></div>'
+TEXT_MARK = box_breaks.MARK_CLASS
+
+
+def test_the_marks_go_before_the_headings_kept_with_the_box_and_before_the_boxs_first_words() -> None:
+    page = cleaned(f"<p>Text.</p><h2>Think</h2><h3>Alone</h3>{BOX.format(' id=own')}")
+    assert top_level(page) == ["p", TEXT_MARK, "h2", "h3", "reflection"]
+    box_mark = page.find(id="book-print-mark-1-box")
+    assert box_mark is not None and box_mark.name == "span" and not box_mark.contents
+    assert box_mark.parent is not None and box_mark.parent.get_attribute_list("class") == ["admonition-title"]
+    assert box_mark.next_sibling == "T"
+    # The box keeps its own id, which may repeat in the book: the marks' ids are their own.
+    assert page.find(id="own") is not None
+    assert kept_boxes(str(page)) == [KeptBox("book-print-mark-1", "book-print-mark-1-box")]
+    # A heading print.css does not keep with what follows stays above the text's mark.
+    assert top_level(cleaned(f"<p>Text.</p><h5>Small</h5>{BOX.format('')}")) == ["p", "h5", TEXT_MARK, "reflection"]
+
+
+def test_a_box_right_below_a_chapters_title_gets_no_mark_which_would_take_the_titles_place_as_first() -> None:
+    page = cleaned(f"<h1>Title</h1><h2>Think</h2>{BOX.format('')}<p>Text.</p>{BOX.format('')}")
+    assert top_level(page) == ["h1", "h2", "reflection", "p", TEXT_MARK, "reflection"]
+    assert kept_boxes(str(page)) == [KeptBox("book-print-mark-2", "book-print-mark-2-box")]
+
+
+def test_only_the_destinations_made_to_measure_are_left_out_of_the_finished_pdfs() -> None:
+    for name in ("book-print-mark-2", "book-print-mark-2-box", "trust--book-print-mark-12-box"):
+        assert made_to_measure(name), name
+    for name in ("own", "book-print-mark-2-notes", "reflection"):
+        assert not made_to_measure(name), name
 
 
 def test_a_box_too_long_to_keep_whole_gets_no_mark() -> None:
@@ -43,7 +79,7 @@ def test_a_box_too_long_to_keep_whole_gets_no_mark() -> None:
 
 
 MARGIN_TOP, MARGIN_BOTTOM, HEIGHT = 60.0, 60.0, 780.0  # a body of 660 points
-BOX = KeptBox("m", "b")
+KEPT = KeptBox("m", "b")
 
 
 def printed(mark: Place, box: Place) -> Destinations:
@@ -51,12 +87,12 @@ def printed(mark: Place, box: Place) -> Destinations:
 
 
 def split(mark: Place, box: Place) -> set[str]:
-    return boxes_to_split(printed(mark, box), [BOX], margin_top=MARGIN_TOP, margin_bottom=MARGIN_BOTTOM)
+    return boxes_to_split(printed(mark, box), [KEPT], margin_top=MARGIN_TOP, margin_bottom=MARGIN_BOTTOM)
 
 
 def test_a_box_that_moved_on_and_left_more_than_the_limit_of_the_page_before_empty_is_split() -> None:
     # Chromium's destinations leave out the top margin: the body's foot is at 120 points.
-    empty = box_breaks.EMPTY_AT_MOST * 660
+    empty = box_breaks.MOVED_BOX_LEAVES_AT_MOST * 660
     assert split(Place(1, 120 + empty + 10), Place(2, 720.0)) == {"b"}
     assert split(Place(1, 120 + empty - 10), Place(2, 720.0)) == set()
 
@@ -65,8 +101,6 @@ def test_a_box_that_stayed_on_the_page_of_the_text_before_it_is_kept_whole() -> 
     assert split(Place(2, 500.0), Place(2, 490.0)) == set()
     # A box two pages on is not the text's doing (a picture between, say): nothing to mend here.
     assert split(Place(1, 500.0), Place(3, 720.0)) == set()
-    assert boxes_to_split(printed(Place(1, 500.0), Place(2, 720.0)), [KeptBox("gone", "b")],
-                          margin_top=MARGIN_TOP, margin_bottom=MARGIN_BOTTOM) == set()
 
 
 def test_a_split_box_gets_a_rule_that_outweighs_the_stylesheets_and_nothing_else_changes() -> None:
@@ -76,4 +110,4 @@ def test_a_split_box_gets_a_rule_that_outweighs_the_stylesheets_and_nothing_else
     assert out.replace(out[out.index("<style>"):out.index("</head>")], "") == html
     rule = out[out.index("<style>"):out.index("</head>")]
     assert rule.count("</style>") == 1 and "break-inside: auto !important" in rule
-    assert '[id="x--b\\22 \\3c /style\\3e "] li' in rule
+    assert ':is(.admonition, details):has([id="x--b\\22 \\3c /style\\3e "]) li' in rule

@@ -12,6 +12,7 @@ import pikepdf
 import pypdf
 
 from ebook.pdf import finishing
+from ebook.pdf.box_breaks import kept_boxes, with_boxes_split
 from ebook.pdf.browser import render_documents
 from ebook.pdf.chapter_documents import collection_document, handout_document
 from ebook.pdf.documents import PrintDocument, part_targets
@@ -129,15 +130,44 @@ def test_a_printing_made_to_measure_shows_nothing_and_lands_every_part_where_the
             assert not [name for name in names if name.startswith("book-collection-part")]
 
 
-def printed_with_destinations(pages: int, destinations: dict[str, int]) -> bytes:
-    """A PDF of blank pages with named destinations on the given pages (from 1), as Chromium writes them."""
+def test_a_box_that_moved_on_leaving_too_much_of_a_page_empty_is_let_break_and_printed_again() -> None:
+    """Every printing measures afresh: with the last build's numbers too, a box that moved whole
+    to the next page, leaving most of the page before empty, is let break in the next printing."""
+    setup = print_setup()
+    chapter, page = chapter_with_paragraphs("one", "one", 1)
+    collection = collection_document([handout_document(page, chapter, setup)], setup, name="handouts-1")
+    (kept,) = kept_boxes(collection.html)
+    start = {part_targets(1)[0]: 1}
+    # First the box is on page 2, the text before it ending halfway down page 1 (Chromium's tops
+    # leave out the 22 mm top margin); let break, it starts on page 1 after that text.
+    moved = printed_with_destinations(2, start | {kept.mark: (1, 450.0), kept.box: (2, 700.0)})
+    let_break = printed_with_destinations(2, start | {kept.mark: (1, 450.0), kept.box: (1, 440.0)})
+    calls: list[str] = []
+
+    async def print_html(html: str, printing: int, tagged: bool) -> bytes:
+        calls.append(html)
+        return let_break if "break-inside: auto !important" in html else moved  # the rule letting it break
+
+    for last in (None, {collection.parts[0].path: 2}):
+        calls.clear()
+        document = dataclasses.replace(collection, last_numbers=last)
+        with ThreadPoolExecutor(1) as worker:
+            done = worker.submit(asyncio.run, print_until_numbers_hold(document, print_html)).result()
+        assert done.data == let_break and done.printings == len(calls) == 2
+        assert with_boxes_split(with_numbers(collection, {collection.parts[0].path: 2}), {kept.box}) == calls[-1]
+
+
+def printed_with_destinations(pages: int, destinations: dict[str, int | tuple[int, float]]) -> bytes:
+    """A PDF of blank letter pages with named destinations on the given pages (from 1), at the
+    given tops (0 if none given), as Chromium writes them."""
     pdf = pikepdf.new()
     for _ in range(pages):
-        pdf.add_blank_page()
+        pdf.add_blank_page(page_size=(612, 792))
     pdf.Root.Names = pikepdf.Dictionary(Dests=pikepdf.NameTree.new(pdf).obj)
     tree = pikepdf.NameTree(pdf.Root.Names.Dests)
-    for name, page in destinations.items():
-        tree[name] = pikepdf.Array([pdf.pages[page - 1].obj, pikepdf.Name.XYZ, 0, 0, 0])
+    for name, place in destinations.items():
+        page, top = place if isinstance(place, tuple) else (place, 0)
+        tree[name] = pikepdf.Array([pdf.pages[page - 1].obj, pikepdf.Name.XYZ, 0, top, 0])
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
@@ -148,8 +178,11 @@ def test_a_document_without_numbers_is_first_printed_to_measure_then_printed_tag
     chapters = [chapter_with_paragraphs(slug, slug, 1) for slug in ("one", "two", "three")]
     collection = collection_document([handout_document(page, chapter, setup) for chapter, page in chapters],
                                      setup, name="handouts-1")
-    # The three chapters begin on pages 1, 2 and 4 of 5, however the document is printed.
-    printed = printed_with_destinations(5, dict(zip(part_targets(3), (1, 2, 4))))
+    # The three chapters begin on pages 1, 2 and 4 of 5, however the document is printed, each
+    # with its reflection box on its first page.
+    starts = dict(zip(part_targets(3), (1, 2, 4)))
+    boxes = {name: page for kept, page in zip(kept_boxes(collection.html), starts.values()) for name in kept}
+    printed = printed_with_destinations(5, starts | boxes)
     calls: list[tuple[str, bool]] = []
 
     async def print_html(html: str, printing: int, tagged: bool) -> bytes:

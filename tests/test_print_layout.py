@@ -17,14 +17,15 @@ import material
 import pikepdf
 import pypdf
 import pytest
+from bs4 import BeautifulSoup
 
 from ebook.pdf.browser import render_documents
 from ebook.model.settings import parse_book_settings
-from ebook.pdf.documents import ChapterSource, PrintSetup
+from ebook.pdf.documents import ChapterSource, PrintDocument, PrintSetup
 from ebook.pdf.chapter_documents import collection_document, handout_document, worksheet_document
 from tests.helpers import ROOT, book_config, chapter_pages, front_matter, normalise, page_html_path, soup
 from tests.pdfs import (BOTTOM_MARGIN, TOP_MARGIN, body_text, bookmarks, footer_lines, full_page_texts, horizontal_rules,
-                        link_annotations, page_size, shows_title, text_runs, without_credit)
+                        link_annotations, named_destinations, page_size, shows_title, text_runs, without_credit)
 from tests.print_documents import (BOOK_FIELDS, CHAPTER, CHAPTER_PAGE, EMPTY_AT_MOST, empty_shares, print_setup, system_browser,
                                    tagged_texts)
 
@@ -98,6 +99,13 @@ def test_a_credit_is_never_alone_on_a_page(site: Path) -> None:
             above = [y for on, y in rules if on == number and y > max(r.y for r in credits if r.page == number)] \
                 if credit else []
             assert not credit or before or above, (pdf.name, number)
+
+
+def test_no_pdf_carries_the_destinations_made_only_to_measure_where_reflection_boxes_land(site: Path) -> None:
+    """The marks a printing measures reflection boxes by (`box_breaks`) are linked so that Chromium
+    writes where they land; a reader's PDF viewer lists no such names."""
+    for pdf in sorted((site / "downloads").rglob("*.pdf")):
+        assert not [name for name in named_destinations(pdf) if "book-print-mark" in name], pdf.name
 
 
 def test_the_book_leaves_out_a_list_of_one_chapter(site: Path) -> None:
@@ -328,24 +336,29 @@ def reflection_title_page(pdf: Path) -> int:
     return next(n for n, text in enumerate(body_text(pdf).split("\f"), start=1) if "For Reflection" in text)
 
 
-def test_a_short_reflection_box_moves_to_the_next_page_whole_rather_than_split(tmp_path: Path) -> None:
+@pytest.mark.parametrize("paragraphs, last, prompts", [
+    (4, 10, [14, 14, 50]),  # room for the box's title and its first two prompts: a seventh of the page
+    (3, 60, [14, 14, 50, 30]),  # room for all but its last prompt: about a quarter of the page
+], ids=["little-room", "a-quarter-of-the-page"])
+def test_a_short_reflection_box_moves_to_the_next_page_whole_rather_than_split(
+        tmp_path: Path, paragraphs: int, last: int, prompts: list[int]) -> None:
     """A few prompts, to think about together, print on one page with their title: the box that
     does not fit in the room left on a page (the real chapter's: two short prompts and a long one)
-    starts the next page, leaving no band empty inside it, where that leaves the page before at
-    most a third empty."""
-    # Room left on the first page for the box's title and its first two prompts, not the third.
-    before = "".join(f"<p>{words(f'p{n}', 60)}.</p>" for n in range(1, 5)) + f"<p>{words('p5', 10)}.</p>"
-    pdf = printed_handout(tmp_path, before, reflection_box([14, 14, 50]))
+    starts the next page, leaving no band empty inside it, where that leaves at most 30 % of the
+    page before empty."""
+    before = "".join(f"<p>{words(f'p{n}', 60)}.</p>" for n in range(1, paragraphs + 1)) + f"<p>{words('p9', last)}.</p>"
+    pdf = printed_handout(tmp_path, before, reflection_box(prompts))
     title = reflection_title_page(pdf)
-    assert {page for name in ("q1", "q2", "q3") for page, _ in lines_of(pdf, name)} == {title}
-    assert title == 2 and {page for page, _ in lines_of(pdf, "p5")} == {1}
+    names = [f"q{n}" for n in range(1, len(prompts) + 1)]
+    assert {page for name in names for page, _ in lines_of(pdf, name)} == {title}
+    assert title == 2 and {page for page, _ in lines_of(pdf, "p9")} == {1}
     assert empty_shares(pdf)[title - 2] <= EMPTY_AT_MOST
 
 
-def test_a_short_reflection_box_that_would_leave_more_than_a_third_of_a_page_empty_runs_on_instead(
+def test_a_short_reflection_box_that_would_leave_more_than_30_percent_of_a_page_empty_runs_on_instead(
         tmp_path: Path) -> None:
-    """Moved whole, a short box (with the credit kept with its last lines) would leave the page
-    before more than a third empty: it starts where the text before it ends, its title with its
+    """Moved whole, a short box (with the credit kept with its last lines) would leave more than
+    30 % of the page before empty: it starts where the text before it ends, its title with its
     first prompts, and runs on to the next page."""
     # Room left on the first page for the box's title and three of its four prompts: moved whole,
     # the box would leave about two fifths of the page empty.
@@ -384,11 +397,60 @@ def test_a_long_reflection_box_runs_on_between_its_prompts_from_where_the_text_b
     assert empty_shares(pdf)[0] <= 0.1
 
 
+@pytest.mark.parametrize("paragraphs, last, prompts", [
+    (4, 10, [14, 14, 50]),  # the box moves whole
+    (3, 60, [14, 14, 50, 30]),  # the box moves whole, a quarter of the page left empty
+    (3, 10, [10, 10]),  # the box fits
+], ids=["moves", "moves-leaving-a-quarter", "fits"])
+def test_the_marks_that_measure_a_reflection_box_change_nothing_printed(
+        tmp_path: Path, paragraphs: int, last: int, prompts: list[int]) -> None:
+    """Where no box is let break, a handout prints pixel for pixel as it would without the marks
+    that say where a box and the text before it end (`box_breaks`), the text's kept before a
+    heading above the box."""
+    before = "".join(f"<p>{words(f'p{n}', 60)}.</p>" for n in range(1, paragraphs + 1)) + f"<p>{words('p9', last)}.</p>"
+    # A credit as long as a real chapter's: four paragraphs, kept whole and with the box.
+    credit = "".join(f"<p>{words(f'c{n}', 24)}.</p>" for n in range(1, 5))
+    document = handout_collection(tmp_path, before + '<h2 id="think">Think it over</h2>', reflection_box(prompts))
+    document = dataclasses.replace(document, html=document.html.replace("<p>Credit.</p>", credit))
+    assert "c4w0" in document.html
+    page = BeautifulSoup(document.html, "html.parser")
+    marks = page.select(".book-print-mark, [id$='-box']")
+    assert len(marks) == 2
+    for mark in marks:
+        mark.decompose()
+    unmarked = dataclasses.replace(document, url_path=document.url_path.replace(".print", "-unmarked.print"),
+                                   html=str(page))
+    images = []
+    for pdf in printed(tmp_path, {"marked": document, "unmarked": unmarked}):
+        subprocess.run(["pdftoppm", "-r", "40", "-gray", str(pdf), str(pdf.with_suffix(""))], check=True)
+        images.append([path.read_bytes() for path in sorted(tmp_path.glob(f"{pdf.stem}-*.pgm"))])
+    assert images[0] and images[0] == images[1]
+
+
 def printed_handout(folder: Path, content: str, reflection: str = "", *, kind: str = "handout",
                     chapter: ChapterSource = CHAPTER, paper: str = "letter", setup: PrintSetup | None = None) -> Path:
     """A chapter of this content (in place of CHAPTER_PAGE's paragraph, before its reflection box,
     or this one, and its credit) printed as a handout (or a worksheet), with the theme's and the
     book's stylesheets."""
+    document = handout_collection(folder, content, reflection, kind=kind, chapter=chapter, paper=paper, setup=setup)
+    (pdf,) = printed(folder, {kind: document})
+    return pdf
+
+
+def printed(folder: Path, documents: dict[str, PrintDocument]) -> list[Path]:
+    """The documents printed, each to NAME.pdf in the folder."""
+    with ThreadPoolExecutor(1) as worker:  # the browser tests' Playwright may hold this thread's loop
+        prints = worker.submit(render_documents, list(documents.values()), folder, system_browser(), workers=1).result()
+    paths = [folder / f"{name}.pdf" for name in documents]
+    for path, result in zip(paths, prints):
+        path.write_bytes(result.data)
+    return paths
+
+
+def handout_collection(folder: Path, content: str, reflection: str = "", *, kind: str = "handout",
+                       chapter: ChapterSource = CHAPTER, paper: str = "letter",
+                       setup: PrintSetup | None = None) -> PrintDocument:
+    """The collection `printed_handout` prints, its stylesheets copied into the folder."""
     page = CHAPTER_PAGE.replace('<p>See <a href="../../about/">about</a>.</p>', content)
     if reflection:
         page = re.sub(r'<div class="admonition reflection">.*?</div>', reflection, page, flags=re.S)
@@ -403,12 +465,7 @@ def printed_handout(folder: Path, content: str, reflection: str = "", *, kind: s
     setup = setup or print_setup(paper)
     made = (handout_document if kind == "handout" else worksheet_document)(page, chapter, setup)
     assert made is not None
-    document = collection_document([made], setup, name=f"{kind}s-1")
-    with ThreadPoolExecutor(1) as worker:  # the browser tests' Playwright may hold this thread's loop
-        (printed,) = worker.submit(render_documents, [document], folder, system_browser(), workers=1).result()
-    pdf = folder / f"{kind}.pdf"
-    pdf.write_bytes(printed.data)
-    return pdf
+    return collection_document([made], setup, name=f"{kind}s-1")
 
 
 @pytest.mark.parametrize("paper", ["letter", "A4"])

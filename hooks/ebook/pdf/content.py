@@ -98,8 +98,9 @@ def mark_long(tag: Tag) -> None:
 # A reflection box moves to the next page whole rather than split between its prompts (print.css),
 # which leaves the room it did not fit in empty: one that prints longer than this many lines
 # (about half a page's body, which holds some forty) is marked to run on from where the page has
-# room instead. A line holds some LINE_CHARACTERS of a prompt; the box's title and its paddings
-# take two lines, and the space after each prompt a third of one.
+# room instead, before printing; a shorter one is marked so where a printing finds it left too
+# much of a page empty (`box_breaks`). A line holds some LINE_CHARACTERS of a prompt; the box's
+# title and its paddings take two lines, and the space after each prompt a third of one.
 KEPT_WHOLE_LINES = 20
 LINE_CHARACTERS = 65
 

@@ -9,6 +9,7 @@ gains a digest of the whole, so names stay distinct and the same PDF comes out o
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 import pikepdf
 
@@ -34,6 +35,14 @@ def shorten_destinations(pdf: pikepdf.Pdf) -> None:
     outlines = pdf.Root.get("/Outlines")
     if isinstance(outlines, pikepdf.Dictionary):
         _rename_outline(outlines.get("/First"), renamed)
+
+
+def drop_destinations(pdf: pikepdf.Pdf, unwanted: Callable[[str], bool]) -> None:
+    """Remove the named destinations whose names (without the slash) are unwanted."""
+    destinations = pdf.Root.get("/Dests")
+    if isinstance(destinations, pikepdf.Dictionary):
+        for key in [key for key in destinations.keys() if unwanted(key[1:])]:
+            del destinations[key]
 
 
 def short_name(key: str) -> str:

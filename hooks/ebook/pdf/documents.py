@@ -44,6 +44,21 @@ def part_targets(count: int) -> list[str]:
     return [f"book-collection-part-{number}" for number in range(1, count + 1)]
 
 
+def box_marks(number: int) -> tuple[str, str]:
+    """The ids of a reflection box's two marks (`box_breaks`): where the text before it ends, and
+    where the box is. Chromium writes where each lands, and the finished PDFs leave them out."""
+    return f"book-print-mark-{number}", f"book-print-mark-{number}-box"
+
+
+# A mark's id (`box_marks`), after a chapter's own prefix in a handout (`content.own_ids`).
+BOX_MARK_ID = re.compile(r"(?:.*--)?book-print-mark-\d+(-box)?")
+
+
+def made_to_measure(destination: str) -> bool:
+    """Whether a named destination of a printed document is only there to be measured: a box's mark."""
+    return BOX_MARK_ID.fullmatch(destination) is not None
+
+
 @dataclass(frozen=True)
 class PdfMetadata:
     title: str

@@ -47,7 +47,7 @@ def destinations(pdf: bytes) -> Destinations:
     Chromium writes a named destination for every element a link in the document points at
     (shown or not), as [page /XYZ left top zoom]: the book's table of contents links to every
     heading it lists, a collection to where each of its parts begins, and a kept reflection box's
-    mark to itself and its box (`box_breaks`).
+    mark to itself and its box's (`box_breaks`).
     """
     import pikepdf
 
@@ -60,11 +60,17 @@ def destinations(pdf: bytes) -> Destinations:
         if "/Names" in root and "/Dests" in root.Names:
             entries += [(str(name), dest.D if isinstance(dest, pikepdf.Dictionary) else dest)
                         for name, dest in pikepdf.NameTree(root.Names.Dests).items()]
-        places = {name: Place(numbers[dest[0].objgen], float(dest[3]) if len(dest) > 3 else 0.0)
-                  for name, dest in entries}
+        places = {name: Place(numbers[dest[0].objgen], _top(dest)) for name, dest in entries}
         box = doc.pages[0].mediabox if len(doc.pages) else None
         height = float(box[3]) - float(box[1]) if box is not None else 0.0
         return Destinations(places, len(doc.pages), height)
+
+
+def _top(destination: Any) -> float:
+    """An /XYZ destination's top; 0 for another kind, or a top left unset (null)."""
+    if len(destination) > 3 and str(destination[1]) == "/XYZ" and destination[3] is not None:
+        return float(destination[3])
+    return 0.0
 
 
 def page_count(data: bytes) -> int:
@@ -304,11 +310,13 @@ def finalise(pdf: pikepdf.Pdf, metadata: PdfMetadata, *, epoch: int | None,
     import pikepdf
 
     from ebook.pdf import tagging
-    from ebook.pdf.destinations import shorten_destinations
+    from ebook.pdf.destinations import drop_destinations, shorten_destinations
+    from ebook.pdf.documents import made_to_measure
 
     when = (datetime.fromtimestamp(epoch, timezone.utc) if epoch is not None
             else datetime.now(timezone.utc)).replace(microsecond=0)
     repair_outline(pdf, headings)
+    drop_destinations(pdf, made_to_measure)
     shorten_destinations(pdf)
     info = pdf.docinfo
     creator = str(info.get("/Creator", "Chromium"))

@@ -15,7 +15,8 @@ numbers from an earlier build, shows nothing (`measuring_html`): every box is la
 will be, none is painted, and Chromium prints it in about two thirds of the time. The numbers of
 the last build are kept in the cache (`.cache/book/pdf-numbers/`): a document printed again
 starts from them, and when the layout kept them, as after most edits of a chapter, its first
-printing is its last. Either way the bytes are those of a first build.
+printing is its last, unless a reflection box has to be let break (`box_breaks`, which measures
+that afresh each time). Either way the bytes are those of a first build.
 """
 
 from __future__ import annotations
@@ -107,16 +108,12 @@ def measured_numbers(document: PrintDocument, pdf: bytes) -> dict[str, int]:
     """The numbers a printing of the document measured, by what they are of (`numbered`): the
     page number printed where each of the book's contents entries landed, or each chapter's
     number of pages."""
-    return measured(document, pdf)[0]
+    return measured(document, finishing.destinations(pdf))[0]
 
 
-def measured(document: PrintDocument, pdf: bytes) -> tuple[dict[str, int], int]:
-    """`measured_numbers`, and how many pages of front matter come before the body's page 1."""
-    return measured_from(document, finishing.destinations(pdf))
-
-
-def measured_from(document: PrintDocument, printed: finishing.Destinations) -> tuple[dict[str, int], int]:
-    """`measured`, from the printing's named destinations."""
+def measured(document: PrintDocument, printed: finishing.Destinations) -> tuple[dict[str, int], int]:
+    """`measured_numbers`, from the printing's named destinations, and how many pages of front
+    matter come before the body's page 1."""
     if document.toc:
         pages = _landed(document, printed, numbered(document), "a heading its contents list (each needs an id)")
         front = front_matter_pages(document, pages)
@@ -202,16 +199,21 @@ async def print_until_numbers_hold(
     # kept them. Without, the first printing only measures where headings and parts land (its
     # named destinations): it shows nothing and has no tags, neither of which changes the layout.
     current = with_numbers(document, document.last_numbers) if document.last_numbers else document.html
+    measuring = (document.toc or bool(document.parts)) and not document.last_numbers
+    # The reflection boxes kept whole that a printing finds leave too much of a page empty are
+    # let break (`box_breaks`), and the document printed again.
     boxes = box_breaks.kept_boxes(document.html)
-    measuring = (document.toc or bool(document.parts) or bool(boxes)) and not document.last_numbers
     unsplit, split = document.html, set[str]()
     printing = 0
-    # Each printing that lets more boxes break earns one more: there are only so many boxes.
+    # Each box let break allows one printing more: there are only so many boxes.
     while printing < MAX_TOC_PASSES + len(split):
         printing += 1
         data = await print_html(measuring_html(current) if measuring else current, printing, not measuring)
         printed = await asyncio.to_thread(finishing.destinations, data)
-        numbers, front = measured_from(document, printed)
+        numbers, front = measured(document, printed)
+        # A box whose mark's links were lost on the way would silently never be measured.
+        _landed(document, printed, [name for kept in boxes for name in kept],
+                "a reflection box kept whole or its mark, each linked from the mark (ebook/pdf/box_breaks.py)")
         more = box_breaks.boxes_to_split(printed, boxes, margin_top=MARGIN_TOP_MM * POINTS_PER_MM,
                                          margin_bottom=MARGIN_BOTTOM_MM * POINTS_PER_MM) - split
         if more:
@@ -223,8 +225,8 @@ async def print_until_numbers_hold(
         del data  # not held while the document prints again
         current, measuring = filled, False
     raise PluginError(
-        f"{document.path}: the page numbers still moved after {printing} "
-        f"printings; check the templates in overrides/{TEMPLATES_DIR}/."
+        f"{document.path}: the page numbers still moved after {printing} printings "
+        f"({len(split)} reflection boxes let break on the way); check the templates in overrides/{TEMPLATES_DIR}/."
     )
 
 
