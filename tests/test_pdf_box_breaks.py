@@ -64,6 +64,20 @@ def test_a_box_right_below_a_chapters_title_gets_no_mark_which_would_take_the_ti
     assert kept_boxes(str(page)) == [KeptBox("book-print-mark-2", "book-print-mark-2-box")]
 
 
+def test_a_box_first_in_its_container_or_after_a_table_gets_no_mark() -> None:
+    """A mark there would change what is printed: a box's title or a summary left at a page's
+    foot with the mark, a table's following text moved by a fraction of a point."""
+    box = BOX.format("")
+    for article in (f'<div class="admonition note"><p class="admonition-title">Try</p>{box}</div>',
+                    f"<details><summary>More</summary>{box}</details>",
+                    f"<blockquote>{box}</blockquote>",
+                    f'<p>Text.</p><div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>'
+                    f"<tr><td>1</td></tr></table></div></div>{box}"):
+        assert kept_boxes(str(cleaned(article))) == [], article
+    after_code = cleaned(f'<div class="highlight"><pre><code>x = 1</code></pre></div>{box}')
+    assert kept_boxes(str(after_code)) == [KeptBox("book-print-mark-1", "book-print-mark-1-box")]
+
+
 def test_only_the_destinations_made_to_measure_are_left_out_of_the_finished_pdfs() -> None:
     for name in ("book-print-mark-2", "book-print-mark-2-box", "trust--book-print-mark-12-box"):
         assert made_to_measure(name), name

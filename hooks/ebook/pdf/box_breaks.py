@@ -39,10 +39,16 @@ if TYPE_CHECKING:
 MOVED_BOX_LEAVES_AT_MOST = 0.3
 
 MARK_CLASS = "book-print-mark"
-# The headings print.css keeps with what follows them. A chapter's title is not among them: the
-# book keeps room below it by its being its part's first child, which a mark before it would
-# take, so a box right below a title (with no text between) gets no mark and stays whole.
+# The headings print.css keeps with what follows them: the text's mark goes above them.
 _KEPT_WITH_NEXT = frozenset({"h2", "h3", "h4"})
+# What the text's mark may follow: blocks after which an empty block changes nothing printed, as
+# tests/test_print_layout.py compares. Not a chapter's title (the book keeps room below it by its
+# being its part's first child, which the mark would take), a box's title or a summary (kept with
+# what follows, they would be left at the foot of the page), nor a table (an empty block after
+# one can move what follows by a fraction of a point). A box after anything else, or first in
+# its container, gets no marks and stays whole, as every short box did before.
+_TEXT_BLOCKS = frozenset({"p", "ul", "ol", "dl", "blockquote", "pre", "figure", "hr", "details", "h5", "h6"})
+_TEXT_BOX_CLASSES = frozenset({"admonition", "highlight"})  # a box, or a code block's <div>
 # The text's mark, by its id (`documents.box_marks`); its box's is the same and "-box".
 _MARK_ID = re.compile(r'(?<![\w-])id="((?:[^"]*--)?book-print-mark-\d+)"')
 
@@ -57,7 +63,7 @@ def mark_kept_box(box: Tag, number: int) -> None:
     while (previous := first.find_previous_sibling(True)) is not None and previous.name in _KEPT_WITH_NEXT:
         first = previous
     words = next((text for text in box.find_all(string=True) if text.strip()), None)
-    if (previous is not None and previous.name == "h1") or words is None:
+    if previous is None or words is None or not _text_block(previous):
         return
     text_end, box_top = box_marks(number)
     marks = BeautifulSoup(f'<div class="{MARK_CLASS}" id="{text_end}"><a hidden href="#{text_end}"></a>'
@@ -66,6 +72,13 @@ def mark_kept_box(box: Tag, number: int) -> None:
     assert text_mark is not None and box_mark is not None
     first.insert_before(text_mark.extract())
     words.insert_before(box_mark.extract())
+
+
+def _text_block(tag: Tag) -> bool:
+    classes = set(tag.get_attribute_list("class"))
+    if "admonition-title" in classes:
+        return False
+    return tag.name in _TEXT_BLOCKS or (tag.name == "div" and not classes.isdisjoint(_TEXT_BOX_CLASSES))
 
 
 class KeptBox(NamedTuple):
