@@ -85,7 +85,11 @@ def test_no_page_but_a_documents_last_and_the_front_matter_is_more_than_a_third_
         shares = empty_shares(pdf)
         gaps += [(pdf.name, number, round(share, 2)) for number, share in enumerate(shares, start=1)
                  if first < number < len(shares) and share > EMPTY_AT_MOST]
-    assert not gaps
+    assert not gaps, (
+        f"pages of the PDFs more than {EMPTY_AT_MOST * 100:.0f} % empty (file, page, share left empty): {gaps}. "
+        "Where pages break is the print layout's doing (docs/stylesheets/print.css, hooks/ebook/pdf/), "
+        "not a chapter's: look at those pages in site/downloads/ after `make book`, and unless your change "
+        "has something out of the ordinary there (a very tall picture, say), ask for help in the pull request.")
 
 
 def test_a_credit_is_never_alone_on_a_page(site: Path) -> None:
