@@ -196,3 +196,14 @@ def _claimed(kid: Any, page: Any, claimed: set[tuple[tuple[int, int], int]]) -> 
             claimed.add((page.objgen, int(kid.MCID)))
         elif "/K" in kid:
             _claimed(kid.K, page, claimed)
+
+
+def words(name: str, count: int) -> str:
+    """Words that name what they are of (p3w0 p3w1 …): each printed line says where it is from."""
+    return " ".join(f"{name}w{i}" for i in range(count))
+
+
+def reflection_box(prompts: list[int]) -> str:
+    """A reflection box of prompts of these many words each, named q1, q2, …"""
+    items = "".join(f"<li>{words(f'q{n}', count)}?</li>" for n, count in enumerate(prompts, start=1))
+    return f'<div class="admonition reflection"><p class="admonition-title">For Reflection</p><ul>{items}</ul></div>'

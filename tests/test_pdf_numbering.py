@@ -10,14 +10,18 @@ from pathlib import Path
 
 import pikepdf
 import pypdf
+import pytest
+from mkdocs.exceptions import PluginError
 
 from ebook.pdf import finishing
-from ebook.pdf.box_breaks import kept_boxes, with_boxes_split
+from ebook.pdf.box_breaks import KeptBox, kept_boxes, with_boxes_split
 from ebook.pdf.browser import render_documents
 from ebook.pdf.chapter_documents import collection_document, handout_document
-from ebook.pdf.documents import PrintDocument, part_targets
+from ebook.pdf.documents import MARGIN_BOTTOM_MM, MARGIN_TOP_MM, POINTS_PER_MM, PrintDocument, part_targets
 from ebook.pdf.finishing import finish_printed
 from ebook.pdf.numbering import (
+    MAX_TOC_PASSES,
+    Printed,
     fill_page_totals,
     fill_running_heads,
     fill_toc_pages,
@@ -155,6 +159,60 @@ def test_a_box_that_moved_on_leaving_too_much_of_a_page_empty_is_let_break_and_p
             done = worker.submit(asyncio.run, print_until_numbers_hold(document, print_html)).result()
         assert done.data == let_break and done.printings == len(calls) == 2
         assert with_boxes_split(with_numbers(collection, {collection.parts[0].path: 2}), {kept.box}) == calls[-1]
+
+
+def one_chapter_with_a_kept_box() -> tuple[PrintDocument, KeptBox]:
+    setup = print_setup()
+    chapter, page = chapter_with_paragraphs("one", "one", 1)
+    collection = collection_document([handout_document(page, chapter, setup)], setup, name="handouts-1")
+    (kept,) = kept_boxes(collection.html)
+    return collection, kept
+
+
+def printings(document: PrintDocument, pdfs: list[bytes]) -> tuple[Printed, list[str]]:
+    """The document printed by a stand-in printer that gives these PDFs in turn (the last one
+    again once they run out), and the HTML of each printing."""
+    calls: list[str] = []
+
+    async def print_html(html: str, printing: int, tagged: bool) -> bytes:
+        calls.append(html)
+        return pdfs[min(printing, len(pdfs)) - 1]
+
+    with ThreadPoolExecutor(1) as worker:
+        return worker.submit(asyncio.run, print_until_numbers_hold(document, print_html)).result(), calls
+
+
+# Where the text before a box ends, as Chromium gives a destination's top (leaving out the top
+# margin): this share of the body above the body's foot.
+def text_ending(share: float) -> float:
+    body = 792 - (MARGIN_TOP_MM + MARGIN_BOTTOM_MM) * POINTS_PER_MM
+    return (MARGIN_TOP_MM + MARGIN_BOTTOM_MM) * POINTS_PER_MM + share * body
+
+
+def test_a_box_is_let_break_only_when_the_page_it_moved_from_is_left_more_than_30_percent_empty() -> None:
+    collection, kept = one_chapter_with_a_kept_box()
+    start = {part_targets(1)[0]: 1}
+    for share, let_break in ((0.27, False), (0.33, True)):
+        moved = printed_with_destinations(2, start | {kept.mark: (1, text_ending(share)), kept.box: (2, 700.0)})
+        done, calls = printings(collection, [moved])
+        assert ("break-inside: auto !important" in calls[-1]) == let_break, share
+        # A box that moves on even when let break (it cannot start lower on the page) is let
+        # break once: the printings end when the numbers hold.
+        assert done.printings == 2
+
+
+def test_each_box_let_break_allows_one_printing_more_for_the_numbers_to_settle() -> None:
+    collection, kept = one_chapter_with_a_kept_box()
+    start = {part_targets(1)[0]: 1}
+    moved = {kept.mark: (1, text_ending(0.5)), kept.box: (2, 700.0)}
+    let_break = {kept.mark: (1, text_ending(0.5)), kept.box: (1, text_ending(0.45))}
+    # The first printing lets the box break; its page count then settles at the fifth.
+    pdfs = [printed_with_destinations(2, start | moved)] + [
+        printed_with_destinations(pages, start | let_break) for pages in (3, 4, 5, 5)]
+    done, _ = printings(collection, pdfs)
+    assert done.printings == MAX_TOC_PASSES + 1
+    with pytest.raises(PluginError, match=r"still moved after 5 printings \(reflection boxes let break on the way: 1\)"):
+        printings(collection, pdfs[:-1] + [printed_with_destinations(6, start | let_break)] * 2)
 
 
 def printed_with_destinations(pages: int, destinations: dict[str, int | tuple[int, float]]) -> bytes:

@@ -26,8 +26,8 @@ from ebook.pdf.chapter_documents import collection_document, handout_document, w
 from tests.helpers import ROOT, book_config, chapter_pages, front_matter, normalise, page_html_path, soup
 from tests.pdfs import (BOTTOM_MARGIN, TOP_MARGIN, body_text, bookmarks, footer_lines, full_page_texts, horizontal_rules,
                         link_annotations, named_destinations, page_size, shows_title, text_runs, without_credit)
-from tests.print_documents import (BOOK_FIELDS, CHAPTER, CHAPTER_PAGE, EMPTY_AT_MOST, empty_shares, print_setup, system_browser,
-                                   tagged_texts)
+from tests.print_documents import (BOOK_FIELDS, CHAPTER, CHAPTER_PAGE, EMPTY_AT_MOST, empty_shares, print_setup,
+                                   reflection_box, system_browser, tagged_texts, words)
 
 BOOK_TITLE = book_config()["site_name"]
 
@@ -83,13 +83,13 @@ def test_no_page_but_a_documents_last_and_the_front_matter_is_more_than_a_third_
     for pdf in sorted((site / "downloads").rglob("*.pdf")):
         first = front_pages(pdf) if pdf == book else 0  # cover, copyright page, contents
         shares = empty_shares(pdf)
-        gaps += [(pdf.name, number, round(share, 2)) for number, share in enumerate(shares, start=1)
-                 if first < number < len(shares) and share > EMPTY_AT_MOST]
+        gaps += [f"site/downloads/{pdf.relative_to(site / 'downloads')}, the file's page {number} "
+                 f"(counted from its first page): {share:.0%} empty"
+                 for number, share in enumerate(shares, start=1) if first < number < len(shares) and share > EMPTY_AT_MOST]
     assert not gaps, (
-        f"pages of the PDFs more than {EMPTY_AT_MOST * 100:.0f} % empty (file, page, share left empty): {gaps}. "
-        "Where pages break is the print layout's doing (docs/stylesheets/print.css, hooks/ebook/pdf/), "
-        "not a chapter's: look at those pages in site/downloads/ after `make book`, and unless your change "
-        "has something out of the ordinary there (a very tall picture, say), ask for help in the pull request.")
+        f"pages of the PDFs more than {EMPTY_AT_MOST:.0%} empty: {'; '.join(gaps)}. Where pages break is the print "
+        "layout's doing, not a chapter's words: look at those pages after `make book`, and unless your change puts "
+        "something out of the ordinary there (a very tall picture, say), ask for help in the pull request.")
 
 
 def test_a_credit_is_never_alone_on_a_page(site: Path) -> None:
@@ -318,17 +318,6 @@ def test_a_long_box_runs_on_to_the_next_page_with_its_title_kept_with_its_first_
             assert page[-2:] == following[:2] == [page[-1]] * 2, (page, following)
 
 
-def words(name: str, count: int) -> str:
-    """Words that name what they are of (p3w0 p3w1 …): each printed line says where it is from."""
-    return " ".join(f"{name}w{i}" for i in range(count))
-
-
-def reflection_box(prompts: list[int]) -> str:
-    """A reflection box of prompts of these many words each, named q1, q2, …"""
-    items = "".join(f"<li>{words(f'q{n}', count)}?</li>" for n, count in enumerate(prompts, start=1))
-    return f'<div class="admonition reflection"><p class="admonition-title">For Reflection</p><ul>{items}</ul></div>'
-
-
 def lines_of(pdf: Path, name: str) -> list[tuple[int, int]]:
     """(page, line of its body) of each printed line with words of `name` (q2: the second prompt)."""
     pages = [[line for line in page.splitlines() if line.strip()] for page in body_text(pdf).split("\f")[:-1]]
@@ -401,34 +390,55 @@ def test_a_long_reflection_box_runs_on_between_its_prompts_from_where_the_text_b
     assert empty_shares(pdf)[0] <= 0.1
 
 
-@pytest.mark.parametrize("paragraphs, last, prompts", [
-    (4, 10, [14, 14, 50]),  # the box moves whole
-    (3, 60, [14, 14, 50, 30]),  # the box moves whole, a quarter of the page left empty
-    (3, 10, [10, 10]),  # the box fits
-], ids=["moves", "moves-leaving-a-quarter", "fits"])
-def test_the_marks_that_measure_a_reflection_box_change_nothing_printed(
-        tmp_path: Path, paragraphs: int, last: int, prompts: list[int]) -> None:
-    """Where no box is let break, a handout prints pixel for pixel as it would without the marks
-    that say where a box and the text before it end (`box_breaks`), the text's kept before a
-    heading above the box."""
-    before = "".join(f"<p>{words(f'p{n}', 60)}.</p>" for n in range(1, paragraphs + 1)) + f"<p>{words('p9', last)}.</p>"
+def paragraphs(count: int, last: int) -> str:
+    return "".join(f"<p>{words(f'p{n}', 60)}.</p>" for n in range(1, count + 1)) + f"<p>{words('p9', last)}.</p>"
+
+
+# Text before a reflection box, and the box: the box moves whole (with a heading above it, or after
+# each kind of block a mark may follow), moves leaving a quarter of the page empty, or fits.
+UNCHANGED_BY_MARKS = {
+    "moves": (paragraphs(4, 10) + '<h2 id="think">Think it over</h2>', [14, 14, 50]),
+    "moves-leaving-a-quarter": (paragraphs(3, 60) + '<h2 id="think">Think it over</h2>', [14, 14, 50, 30]),
+    "fits": (paragraphs(3, 10) + '<h2 id="think">Think it over</h2>', [10, 10]),
+    "after-a-list": (paragraphs(4, 0) + f"<ul><li>{words('l1', 9)}</li><li>{words('l2', 9)}</li></ul>", [14, 14, 50]),
+    "after-code": (paragraphs(4, 0) + '<div class="highlight"><pre><code>x = 1\ny = 2</code></pre></div>', [14, 14, 50]),
+    "after-a-quote": (paragraphs(4, 0) + f"<blockquote><p>{words('b', 12)}</p></blockquote>", [14, 14, 50]),
+    "after-a-box": (paragraphs(4, 0) + '<div class="admonition note"><p class="admonition-title">Note</p>'
+                    f"<p>{words('n', 12)}</p></div>", [14, 14, 50]),
+}
+
+
+def test_the_marks_that_measure_a_reflection_box_change_nothing_printed(tmp_path: Path) -> None:
+    """Where no box is let break, a handout prints as it would without the marks that say where a
+    box and the text before it end (`box_breaks`): the same pixels, and every word at the same
+    place to a thousandth of a point."""
     # A credit as long as a real chapter's: four paragraphs, kept whole and with the box.
     credit = "".join(f"<p>{words(f'c{n}', 24)}.</p>" for n in range(1, 5))
-    document = handout_collection(tmp_path, before + '<h2 id="think">Think it over</h2>', reflection_box(prompts))
-    document = dataclasses.replace(document, html=document.html.replace("<p>Credit.</p>", credit))
-    assert "c4w0" in document.html
-    page = BeautifulSoup(document.html, "html.parser")
-    marks = page.select(".book-print-mark, [id$='-box']")
-    assert len(marks) == 2
-    for mark in marks:
-        mark.decompose()
-    unmarked = dataclasses.replace(document, url_path=document.url_path.replace(".print", "-unmarked.print"),
-                                   html=str(page))
-    images = []
-    for pdf in printed(tmp_path, {"marked": document, "unmarked": unmarked}):
+    documents = {}
+    for name, (before, prompts) in UNCHANGED_BY_MARKS.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        document = handout_collection(folder, before, reflection_box(prompts))
+        document = dataclasses.replace(document, html=document.html.replace("<p>Credit.</p>", credit))
+        page = BeautifulSoup(document.html, "html.parser")
+        marks = page.select(".book-print-mark, [id$='-box']")
+        assert len(marks) == 2 and "c4w0" in document.html, name
+        for mark in marks:
+            mark.decompose()
+        documents[f"{name}-marked"] = document
+        documents[f"{name}-unmarked"] = dataclasses.replace(
+            document, url_path=document.url_path.replace(".print", f"-{name}-unmarked.print"), html=str(page))
+    printed_pdfs = dict(zip(documents, printed(tmp_path, documents)))
+
+    def looks(pdf: Path) -> tuple[list[bytes], str]:
         subprocess.run(["pdftoppm", "-r", "40", "-gray", str(pdf), str(pdf.with_suffix(""))], check=True)
-        images.append([path.read_bytes() for path in sorted(tmp_path.glob(f"{pdf.stem}-*.pgm"))])
-    assert images[0] and images[0] == images[1]
+        images = [path.read_bytes() for path in sorted(tmp_path.glob(f"{pdf.stem}-*.pgm"))]
+        words_placed = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True)
+        return images, re.sub(r"<head>.*?</head>", "", words_placed.stdout, flags=re.S)
+
+    for name in UNCHANGED_BY_MARKS:
+        marked, unmarked = looks(printed_pdfs[f"{name}-marked"]), looks(printed_pdfs[f"{name}-unmarked"])
+        assert marked[0] and marked == unmarked, name
 
 
 def printed_handout(folder: Path, content: str, reflection: str = "", *, kind: str = "handout",

@@ -10,13 +10,14 @@ the page before it ends, only a printing knows. Whether a box moves is measured 
 printing of a changed document, never taken from the last build, so that the PDF is the same as
 a first build's.
 
-Each kept box gets two empty marks, with hidden links to both: Chromium writes a named
-destination, with its page and its top, for every element a link in the document points at.
-One is an empty span before the box's first words: it is where the box is. The other is an empty
-block before the box and the headings that move with it, and stays where the text before them
-ends: Chromium breaks a page at the last place it may, after it. Neither changes the layout (an
-empty block between two blocks that may break, an empty span inside a line), which a printing
-of the real book checks (tests/test_print_layout.py).
+A kept box that follows a block of text gets two empty marks, with hidden links to both:
+Chromium writes a named destination, with its page and its top, for every element a link in the
+document points at. One is an empty span before the box's first words: it is where the box is.
+The other is an empty block before the box and the headings that move with it, and stays where
+the text before them ends: Chromium breaks a page at the last place it may, after it. Neither
+changes what is printed (an empty block after a block of text, an empty span inside a line), as
+tests/test_print_layout.py compares. A box anywhere else (`_TEXT_BLOCKS`) gets no marks and
+always moves whole.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import re
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from ebook.pdf.documents import box_marks, css_string
+from ebook.pdf.documents import BOX_MARK_PREFIX, box_mark_of, box_marks, css_string
 
 if TYPE_CHECKING:
     from bs4 import Tag
@@ -49,14 +50,15 @@ _KEPT_WITH_NEXT = frozenset({"h2", "h3", "h4"})
 # its container, gets no marks and stays whole, as every short box did before.
 _TEXT_BLOCKS = frozenset({"p", "ul", "ol", "dl", "blockquote", "pre", "figure", "hr", "details", "h5", "h6"})
 _TEXT_BOX_CLASSES = frozenset({"admonition", "highlight"})  # a box, or a code block's <div>
-# The text's mark, by its id (`documents.box_marks`); its box's is the same and "-box".
-_MARK_ID = re.compile(r'(?<![\w-])id="((?:[^"]*--)?book-print-mark-\d+)"')
+# The text's mark, by its id (`documents.box_marks`).
+_MARK_ID = re.compile(rf'(?<![\w-])id="((?:[^"]*--)?{BOX_MARK_PREFIX}\d+)"')
 
 
 def mark_kept_box(box: Tag, number: int) -> None:
     """Put the box's marks at the start of its first words (its title's, as a rule) and before the
-    headings right above it (the text's, linking to both), in place. Their ids are made here,
-    never the box's own: a box's id may repeat in the book, where print-site leaves it as written."""
+    headings right above it (the text's, linking to both), in place; none if the box follows no
+    block of text (`_TEXT_BLOCKS`). Their ids are made here, never the box's own: a box's id may
+    repeat in the book, where print-site leaves it as written."""
     from bs4 import BeautifulSoup  # see `content`'s docstring
 
     first = box
@@ -83,13 +85,13 @@ def _text_block(tag: Tag) -> bool:
 
 class KeptBox(NamedTuple):
     mark: str  # the id of the mark where the text before the box ends
-    box: str  # the id of the box's own mark, at its top
+    box: str  # the id of the box's own mark, before its first words
 
 
 def kept_boxes(document_html: str) -> list[KeptBox]:
     """The kept boxes of a print document, in order, by the ids of their marks."""
-    return [KeptBox(html.unescape(m.group(1)), html.unescape(m.group(1)) + "-box")
-            for m in _MARK_ID.finditer(document_html)]
+    marks = [html.unescape(found.group(1)) for found in _MARK_ID.finditer(document_html)]
+    return [KeptBox(mark, box_mark_of(mark)) for mark in marks]
 
 
 def boxes_to_split(printed: Destinations, boxes: Sequence[KeptBox], *, margin_top: float,
@@ -116,7 +118,8 @@ def with_boxes_split(document_html: str, boxes: Collection[str]) -> str:
     override theirs."""
     if not boxes:
         return document_html
-    selectors = ", ".join(f":is(.admonition, details):has([id={css_string(box)}]){inner}"
+    # The reflection box holding the mark, not a box around it (a note it is in).
+    selectors = ", ".join(f":is(.admonition, details).reflection:has([id={css_string(box)}]){inner}"
                           for box in sorted(boxes) for inner in ("", " li"))
     rule = f"<style>{selectors} {{ break-inside: auto !important; }}</style>"
     head_end = document_html.index("</head>")

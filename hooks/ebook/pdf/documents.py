@@ -44,14 +44,23 @@ def part_targets(count: int) -> list[str]:
     return [f"book-collection-part-{number}" for number in range(1, count + 1)]
 
 
+BOX_MARK_PREFIX = "book-print-mark-"
+
+
 def box_marks(number: int) -> tuple[str, str]:
     """The ids of a reflection box's two marks (`box_breaks`): where the text before it ends, and
     where the box is. Chromium writes where each lands, and the finished PDFs leave them out."""
-    return f"book-print-mark-{number}", f"book-print-mark-{number}-box"
+    text_end = f"{BOX_MARK_PREFIX}{number}"
+    return text_end, box_mark_of(text_end)
+
+
+def box_mark_of(text_mark: str) -> str:
+    """The id of the box's mark, from its text's mark's (either as a chapter's own, `content.own_ids`)."""
+    return f"{text_mark}-box"
 
 
 # A mark's id (`box_marks`), after a chapter's own prefix in a handout (`content.own_ids`).
-BOX_MARK_ID = re.compile(r"(?:.*--)?book-print-mark-\d+(-box)?")
+BOX_MARK_ID = re.compile(rf"(?:.*--)?{BOX_MARK_PREFIX}\d+(?:-box)?")
 
 
 def made_to_measure(destination: str) -> bool:

@@ -192,7 +192,7 @@ async def print_until_numbers_hold(
     document: PrintDocument, print_html: Callable[[str, int, bool], Awaitable[bytes]],
 ) -> Printed:
     """Print the document (`print_html(html, printing, tagged)`) again while the numbers written
-    in differ from those just printed."""
+    in differ from those just printed, or a reflection box is let break (`box_breaks`)."""
     import asyncio  # only when printing: a build without PDFs never loads it
 
     # With the last build's numbers written in, the first printing is the last if the layout
@@ -213,7 +213,8 @@ async def print_until_numbers_hold(
         numbers, front = measured(document, printed)
         # A box whose mark's links were lost on the way would silently never be measured.
         _landed(document, printed, [name for kept in boxes for name in kept],
-                "a reflection box kept whole or its mark, each linked from the mark (ebook/pdf/box_breaks.py)")
+                "one of the empty marks that ebook/pdf/box_breaks.py puts before a reflection box and in its "
+                "first words, linked from the first")
         more = box_breaks.boxes_to_split(printed, boxes, margin_top=MARGIN_TOP_MM * POINTS_PER_MM,
                                          margin_bottom=MARGIN_BOTTOM_MM * POINTS_PER_MM) - split
         if more:
@@ -224,9 +225,10 @@ async def print_until_numbers_hold(
             return Printed(data=data, numbers=numbers, printings=printing, front_pages=front)
         del data  # not held while the document prints again
         current, measuring = filled, False
+    let_break = f" (reflection boxes let break on the way: {len(split)})" if split else ""
     raise PluginError(
-        f"{document.path}: the page numbers still moved after {printing} printings "
-        f"({len(split)} reflection boxes let break on the way); check the templates in overrides/{TEMPLATES_DIR}/."
+        f"{document.path}: the page numbers still moved after {printing} printings{let_break}; "
+        f"check the templates in overrides/{TEMPLATES_DIR}/."
     )
 
 
