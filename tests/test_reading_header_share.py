@@ -26,6 +26,10 @@ MENU_IS_A_DRAWER_BELOW = 1220  # Material's breakpoint (76.25em): below it the m
 
 CHAPTER = address_of(chapter_pages()[0])
 PATHS = ["", CHAPTER]  # the home page and the first chapter
+# Each page at each width in the light scheme; the dark scheme, which changes colours alone, on
+# the chapter at each width.
+PAGE_VARIANTS = [(path, width, "light") for path in PATHS for width in WIDTHS] + [
+    (CHAPTER, width, "dark") for width in WIDTHS]
 
 # What the pages' policy refuses, and any layout shift, recorded from the first script on.
 RECORDERS = """
@@ -157,9 +161,7 @@ def assert_applied_text_spacing(page: Page) -> None:
 # --- The book's title ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("path, width, scheme", PAGE_VARIANTS)
 def test_the_header_and_the_menu_show_the_books_whole_title(
         browser: Browser, site_address: str, path: str, width: int, scheme: str) -> None:
     with reader(browser, width, scheme) as page:
@@ -210,9 +212,7 @@ def test_the_header_keeps_its_height_when_the_pages_title_takes_its_place(
 # --- Share -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("path, width, scheme", PAGE_VARIANTS)
 def test_share_without_a_share_sheet_says_link_copied_and_moves_nothing(
         browser: Browser, site_address: str, path: str, width: int, scheme: str) -> None:
     with reader(browser, width, scheme, permissions=["clipboard-read", "clipboard-write"]) as page:
