@@ -229,12 +229,15 @@ def link_annotations(path: Path) -> list[tuple[int, str, str]]:
 
 
 def named_destinations(path: Path) -> dict[str, int]:
+    """The page of each named destination, from the catalogue's /Dests and its name tree."""
     with pikepdf.open(path) as pdf:
         numbers = {page.objgen: i for i, page in enumerate(pdf.pages, start=1)}
-        dests = pdf.Root.get("/Dests", {})
+        entries = list(pdf.Root.get("/Dests", {}).items())
+        if "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
+            entries += list(pikepdf.NameTree(pdf.Root.Names.Dests).items())
         # A destination is an array [page, view…] or, equally valid, a dictionary holding it as /D.
         return {str(name).lstrip("/"): numbers[(dest.D if isinstance(dest, pikepdf.Dictionary) else dest)[0].objgen]
-                for name, dest in dests.items()}
+                for name, dest in entries}
 
 
 def shows_title(words: Sequence[str], title: str) -> bool:

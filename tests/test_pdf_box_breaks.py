@@ -84,6 +84,12 @@ def test_only_the_destinations_made_to_measure_are_left_out_of_the_finished_pdfs
         assert not made_to_measure(name), name
 
 
+def test_text_that_reads_like_a_mark_is_not_taken_for_one() -> None:
+    page = CHAPTER_PAGE.replace('<p>See <a href="../../about/">about</a>.</p>',
+                                '<p>Marks look like <code>&lt;div class="book-print-mark" id="book-print-mark-7"&gt;</code>.</p>')
+    assert [kept.mark for kept in kept_boxes(handout_html(page))] == [f"{CHAPTER.slug}--book-print-mark-1"]
+
+
 def test_a_box_too_long_to_keep_whole_gets_no_mark() -> None:
     page = CHAPTER_PAGE.replace('<div class="admonition reflection">', reflection_box([60] * 12) + '<div class="x">', 1)
     html = handout_html(page)

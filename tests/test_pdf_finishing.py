@@ -147,3 +147,21 @@ def test_a_destination_name_too_long_for_pdf_is_shortened_and_everything_naming_
     first, second, short = page.Annots
     assert str(first.Dest) in names and str(second.A.D) in names and str(short.Dest) == "/short"
     assert str(first.Dest) != str(second.A.D) and str(first.Dest).startswith("/chapters-aaa")
+
+
+def test_the_destinations_made_only_to_measure_are_dropped_from_both_places_a_pdf_names_them(tmp_path: Path) -> None:
+    from ebook.pdf.destinations import drop_destinations
+    from ebook.pdf.documents import made_to_measure
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    page = pdf.pages[0].obj
+    pdf.Root.Dests = pikepdf.Dictionary({"/kept": [page, pikepdf.Name.XYZ, 0, 0, 0],
+                                         "/book-print-mark-1": [page, pikepdf.Name.XYZ, 0, 0, 0]})
+    pdf.Root.Names = pikepdf.Dictionary(Dests=pikepdf.NameTree.new(pdf).obj)
+    tree = pikepdf.NameTree(pdf.Root.Names.Dests)
+    for name in ("also-kept", "trust--book-print-mark-2-box"):
+        tree[name] = pikepdf.Array([page, pikepdf.Name.XYZ, 0, 0, 0])
+    drop_destinations(pdf, made_to_measure)
+    pdf.save(tmp_path / "dropped.pdf")
+    assert set(named_destinations(tmp_path / "dropped.pdf")) == {"kept", "also-kept"}

@@ -201,6 +201,13 @@ def test_a_box_is_let_break_only_when_the_page_it_moved_from_is_left_more_than_3
         assert done.printings == 2
 
 
+def test_a_printing_without_a_boxs_marks_stops_the_build_rather_than_never_measure_the_box() -> None:
+    collection, kept = one_chapter_with_a_kept_box()
+    lost = printed_with_destinations(1, {part_targets(1)[0]: 1, kept.mark: 1})
+    with pytest.raises(PluginError, match=rf"no destination for \['{kept.box}'\]: each should be one of the empty marks"):
+        printings(collection, [lost])
+
+
 def test_each_box_let_break_allows_one_printing_more_for_the_numbers_to_settle() -> None:
     collection, kept = one_chapter_with_a_kept_box()
     start = {part_targets(1)[0]: 1}

@@ -365,15 +365,16 @@ def test_a_short_reflection_box_that_would_leave_more_than_30_percent_of_a_page_
 def test_the_headings_above_a_reflection_box_move_with_it_and_stay_with_it_when_it_runs_on(tmp_path: Path) -> None:
     """A heading right above a box is never left at the foot of a page without it, whether the
     box moves to the next page whole or runs on from where the text before it ends."""
-    for paragraphs, box in ((4, [14, 14, 50]), (3, [14, 14, 50, 30])):
+    for paragraphs, box, title_page in ((4, [14, 14, 50], 2), (3, [14, 14, 50, 30], 1)):  # moves; runs on
         folder = tmp_path / str(paragraphs)
         folder.mkdir()
         before = "".join(f"<p>{words(f'p{n}', 60)}.</p>" for n in range(1, paragraphs + 1)) + f"<p>{words('p9', 10)}.</p>"
         pdf = printed_handout(folder, before + '<h2 id="think">Think it over</h2>', reflection_box(box))
         pages = body_text(pdf).split("\f")
         heading = next(n for n, text in enumerate(pages, start=1) if "Think it over" in text)
-        assert heading == reflection_title_page(pdf), (paragraphs, heading)
+        assert heading == reflection_title_page(pdf) == title_page, (paragraphs, heading)
         assert {page for page, _ in lines_of(pdf, "p9")} == {1}
+        assert max(page for page, _ in lines_of(pdf, f"q{len(box)}")) == 2
 
 
 def test_a_long_reflection_box_runs_on_between_its_prompts_from_where_the_text_before_ends(tmp_path: Path) -> None:

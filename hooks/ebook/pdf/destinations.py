@@ -38,11 +38,17 @@ def shorten_destinations(pdf: pikepdf.Pdf) -> None:
 
 
 def drop_destinations(pdf: pikepdf.Pdf, unwanted: Callable[[str], bool]) -> None:
-    """Remove the named destinations whose names (without the slash) are unwanted."""
+    """Remove the named destinations whose names (without a name's slash) are unwanted, from the
+    catalogue's /Dests (as Chromium writes them) and its name tree."""
     destinations = pdf.Root.get("/Dests")
     if isinstance(destinations, pikepdf.Dictionary):
         for key in [key for key in destinations.keys() if unwanted(key[1:])]:
             del destinations[key]
+    names = pdf.Root.get("/Names")
+    if isinstance(names, pikepdf.Dictionary) and "/Dests" in names:
+        tree = pikepdf.NameTree(names.Dests)
+        for name in [name for name in tree.keys() if unwanted(str(name))]:
+            del tree[name]
 
 
 def short_name(key: str) -> str:
