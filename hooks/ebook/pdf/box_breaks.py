@@ -43,11 +43,12 @@ MARK_CLASS = "book-print-mark"
 # The headings print.css keeps with what follows them: the text's mark goes above them.
 _KEPT_WITH_NEXT = frozenset({"h2", "h3", "h4"})
 # What the text's mark may follow: blocks of text, after which an empty block changes nothing
-# printed (tests/test_print_layout.py compares the common ones). Not a chapter's title (the book keeps room below it by its
-# being its part's first child, which the mark would take), a box's title or a summary (kept with
-# what follows, they would be left at the foot of the page), nor a table (an empty block after
-# one can move what follows by a fraction of a point). A box after anything else, or first in
-# its container, gets no marks and stays whole, as every short box did before.
+# printed (tests/test_print_layout.py compares the common ones). Not a chapter's title (the book
+# keeps room below it by its being its part's first child, which the mark would take), a box's
+# title or a summary (kept with what follows, they would be left at the foot of the page), nor a
+# table (an empty block after one can move what follows by a fraction of a point). A box after
+# anything else, or first in its container, gets no marks and stays whole, as every short box
+# did before.
 _TEXT_BLOCKS = frozenset({"p", "ul", "ol", "dl", "blockquote", "pre", "figure", "hr", "details", "h5", "h6"})
 _TEXT_BOX_CLASSES = frozenset({"admonition", "highlight"})  # a box, or a code block's <div>
 # The text's mark, by its start tag as `mark_kept_box` writes it (its id made a chapter's own by
