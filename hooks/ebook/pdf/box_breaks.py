@@ -102,10 +102,12 @@ def boxes_to_split(printed: Destinations, boxes: Sequence[KeptBox], *, margin_to
     of the page before empty below where the text before them ends (the pages' margins in
     points; the printing has a destination for each mark and box)."""
     body = printed.page_height - margin_top - margin_bottom
-    found = set()
+    found: set[str] = set()
+    if body <= 0:  # a PDF with no pages
+        return found
     for kept in boxes:
         mark, box = printed.places[kept.mark], printed.places[kept.box]
-        if box.page != mark.page + 1 or body <= 0:
+        if box.page != mark.page + 1:
             continue
         # Chromium gives a destination's top as if the body began at the paper's top edge: the
         # top margin is left out, so the body's foot is at margin_top + margin_bottom.
